@@ -1,0 +1,212 @@
+"""Evaluate every candidate of a facts file against a compiled campaign.
+
+Per candidate: the groups it competes in (none → `out_of_scope`), the nomination check
+(`Submission`), each rule's outcome, and the verdict — the first that applies of
+out_of_scope, not_considered, disqualified, ineligible, incomplete, eligible (CONTRACT.md).
+
+Rule outcomes come from a backend (`engine.backends`): the native one by default.
+Human-readable reasons are built later, only for what is shown (`engine.explain`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.campaign import Campaign, CompiledRule
+from engine.facts import Candidate, FactsFile
+from engine.rules import NA, UNKNOWN
+
+VERDICTS = (
+    "out_of_scope",
+    "not_considered",
+    "disqualified",
+    "ineligible",
+    "incomplete",
+    "eligible",
+)
+
+
+@dataclass
+class RuleResult:
+    rule: CompiledRule
+    outcome: str  # criterion: pass fail unknown waived not_applicable; disqualifier: triggered clear unknown waived
+    value: Any  # the raw three-valued result of the expression
+    env: dict[str, Any]  # the facts it read (the candidate's, or its unit's for scope: unit)
+    skipped: str = ""  # why the rule does not apply (kinds filter, missing unit)
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+
+@dataclass
+class SubmissionResult:
+    outcome: str  # on_time late missing_documents not_checked undecided
+    deadline: dt.date | None
+    date: dt.date | None
+    missing: tuple[str, ...] = ()
+    copies_short: int = 0
+    why: str = ""  # machine-readable sub-reason for undecided
+
+
+@dataclass
+class CandidateResult:
+    candidate: Candidate
+    group: str | None  # the group it competes in (quota), None when out of scope
+    groups: list[str]
+    verdict: str
+    criteria: list[RuleResult] = field(default_factory=list)
+    disqualifiers: list[RuleResult] = field(default_factory=list)
+    submission: SubmissionResult | None = None
+
+    @property
+    def id(self) -> str:
+        return self.candidate.id
+
+
+@dataclass
+class Evaluation:
+    campaign: Campaign
+    facts: FactsFile
+    as_of: dt.date
+    deadline: dt.date | None  # the run-time deadline (for `event` deadlines), if given
+    backend: str
+    results: list[CandidateResult]
+
+    def get(self, cid: str) -> CandidateResult | None:
+        for r in self.results:
+            if r.id == cid:
+                return r
+        return None
+
+
+def evaluate(
+    campaign: Campaign,
+    facts: FactsFile,
+    *,
+    as_of: dt.date | None = None,
+    deadline: dt.date | None = None,
+    backend: str = "native",
+) -> Evaluation:
+    from engine.backends import get_backend
+
+    as_of = as_of or facts.as_of or dt.date.today()
+    deadline = deadline or facts.deadline
+    engine = get_backend(backend)
+    plan: list[tuple[Candidate, list[str], list[tuple[CompiledRule, dict[str, Any], str]]]] = []
+    for cand in facts.candidates:
+        groups = campaign.rule_groups(cand.group, cand.kind, cand.head)
+        todo = []
+        for gid in groups:
+            for rule in campaign.rules[gid]:
+                env, skipped = _env_for(rule, cand, facts)
+                todo.append((rule, env, skipped))
+        plan.append((cand, groups, todo))
+    values = engine.run(campaign, [[(r, env) for r, env, s in todo if not s] for _, _, todo in plan])
+    results = []
+    for (cand, groups, todo), vals in zip(plan, values, strict=True):
+        it = iter(vals)
+        res = CandidateResult(cand, groups[0] if groups else None, groups, "eligible")
+        for rule, env, skipped in todo:
+            if skipped:
+                rr = RuleResult(
+                    rule,
+                    "not_applicable" if rule.kind == "criterion" else "clear",
+                    NA,
+                    env,
+                    skipped,
+                )
+            else:
+                value, waived = next(it)
+                rr = RuleResult(rule, outcome_of(rule.kind, value, waived), value, env)
+            (res.criteria if rule.kind == "criterion" else res.disqualifiers).append(rr)
+        res.submission = check_submission(campaign, cand, as_of, deadline)
+        res.verdict = verdict_of(res)
+        results.append(res)
+    return Evaluation(campaign, facts, as_of, deadline, backend, results)
+
+
+def _env_for(rule: CompiledRule, cand: Candidate, facts: FactsFile) -> tuple[dict[str, Any], str]:
+    if rule.spec.kinds and cand.kind not in rule.spec.kinds:
+        return cand.facts, "kind"
+    if rule.spec.scope == "unit":
+        unit = facts.unit_of(cand)
+        if unit is None:
+            return {}, ""  # no unit in the file: the unit's facts are unknown
+        return unit.facts, ""
+    return cand.facts, ""
+
+
+def outcome_of(kind: str, value: Any, waived: Any) -> str:
+    """Map an expression's three-valued result (and its waiver's) to a rule outcome."""
+    if kind == "criterion":
+        if value is True:
+            return "pass"
+        if value is NA:
+            return "not_applicable"
+        if waived is True:
+            return "waived"
+        return "fail" if value is False else "unknown"
+    if value is True:
+        return "waived" if waived is True else "triggered"
+    if value is False or value is NA:
+        return "clear"
+    return "waived" if waived is True else "unknown"
+
+
+def verdict_of(res: CandidateResult) -> str:
+    if res.group is None:
+        return "out_of_scope"
+    sub = res.submission
+    if sub and sub.outcome in ("late", "missing_documents"):
+        return "not_considered"
+    if any(d.outcome == "triggered" for d in res.disqualifiers):
+        return "disqualified"
+    required = [c for c in res.criteria if c.rule.required]
+    if any(c.outcome == "fail" for c in required):
+        return "ineligible"
+    if (
+        any(c.outcome == "unknown" for c in required)
+        or any(d.outcome == "unknown" for d in res.disqualifiers)
+        or (sub is not None and sub.outcome == "undecided")
+    ):
+        return "incomplete"
+    return "eligible"
+
+
+def campaign_deadline(campaign: Campaign, as_of: dt.date, run_deadline: dt.date | None) -> dt.date | None:
+    d = campaign.model.nomination.deadline
+    if d.date is not None:
+        return d.date
+    if d.yearly is not None:
+        month, day = (int(x) for x in d.yearly.split("-"))
+        return dt.date(as_of.year, month, day)
+    return run_deadline
+
+
+def check_submission(
+    campaign: Campaign, cand: Candidate, as_of: dt.date, run_deadline: dt.date | None
+) -> SubmissionResult:
+    nom = campaign.model.nomination
+    deadline = campaign_deadline(campaign, as_of, run_deadline)
+    sub = cand.submission
+    if sub is None:
+        return SubmissionResult("not_checked", deadline, None)
+    missing = tuple(d for d in nom.documents if d not in sub.documents)
+    short = 0
+    if nom.copies is not None and sub.copies is not None and sub.copies < nom.copies:
+        short = nom.copies - sub.copies
+    day = sub.sent_on if nom.date_counts == "sent_on" else sub.received_on
+    if missing or short:
+        return SubmissionResult("missing_documents", deadline, day, missing, short)
+    if deadline is None:
+        return SubmissionResult("undecided", None, day, why="no_deadline")
+    if day is None:
+        return SubmissionResult("undecided", deadline, None, why="no_date")
+    on_time = day <= deadline if nom.inclusive else day < deadline
+    return SubmissionResult("on_time" if on_time else "late", deadline, day)
+
+
+__all__ = ["UNKNOWN", "VERDICTS", "Evaluation", "evaluate"]

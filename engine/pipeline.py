@@ -1,0 +1,41 @@
+"""The whole pipeline in one place: load → validate → compile → evaluate → render.
+
+Everything the CLI does is callable from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from engine.campaign import Campaign, load_campaign
+from engine.errors import Problem, UsageError
+from engine.evaluate import Evaluation, evaluate
+from engine.facts import FactsFile, load_facts
+
+
+def read_facts(path: Path, campaign: Campaign) -> FactsFile:
+    """Load a facts file of any supported type and check it belongs to `campaign`."""
+    facts = load_facts(path, campaign.catalogue)
+    if facts.campaign is not None and facts.campaign != campaign.id:
+        raise UsageError(
+            Problem(
+                str(path),
+                f"this facts file is for campaign '{facts.campaign}', not '{campaign.id}'",
+                hint="pick the matching campaign, or fix 'campaign:'",
+            )
+        )
+    return facts
+
+
+def run(
+    campaign_name: str,
+    facts_path: Path,
+    *,
+    as_of: dt.date | None = None,
+    deadline: dt.date | None = None,
+    backend: str = "native",
+) -> Evaluation:
+    campaign = load_campaign(campaign_name)
+    facts = read_facts(facts_path, campaign)
+    return evaluate(campaign, facts, as_of=as_of, deadline=deadline, backend=backend)

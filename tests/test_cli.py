@@ -1,0 +1,149 @@
+"""The command line, through Typer's test runner: contract JSON, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "ninh_thuan_2020.yaml"
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_evaluate_json_follows_the_contract() -> None:
+    code, out, _ = run("evaluate", "ninh_thuan_2020", str(EXAMPLE), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["campaign"] == "ninh_thuan_2020"
+    assert data["as_of"] == "2021-01-25"
+    verdicts = {c["id"]: c["verdict"] for c in data["candidates"]}
+    assert verdicts["so-tu-phap"] == "eligible"  # exactly 10%: not excluded
+    assert verdicts["so-tai-chinh"] == "disqualified"  # just over 10%
+    assert verdicts["so-gddt"] == "disqualified"  # 3 of 20 subordinate units
+    assert verdicts["so-tttt"] == "not_considered"  # sent 21/01
+    assert verdicts["so-khdt"] == "eligible"  # sent 20/01, received 22/01
+    assert verdicts["bhxh-tinh"] == "out_of_scope"
+    assert verdicts["ubnd-thuan-nam"] == "incomplete"
+    for cand in data["candidates"]:
+        assert {"id", "name", "group", "kind", "verdict", "criteria", "disqualifiers"} <= set(cand)
+        for rule in cand["criteria"] + cand["disqualifiers"]:
+            assert {"id", "outcome", "clause", "reason"} <= set(rule)
+        if "submission" in cand:
+            assert {"outcome", "reason"} <= set(cand["submission"])
+    assert sum(data["summary"].values()) == len(data["candidates"])
+
+
+def test_evaluate_is_byte_identical_run_to_run() -> None:
+    first = run("evaluate", "ninh_thuan_2020", str(EXAMPLE), "--format", "json")[1]
+    second = run("evaluate", "ninh_thuan_2020", str(EXAMPLE), "--format", "json")[1]
+    assert first == second
+    assert run("evaluate", "ninh_thuan_2020", str(EXAMPLE))[1] == run("evaluate", "ninh_thuan_2020", str(EXAMPLE))[1]
+
+
+def test_table_uses_vietnamese_labels_and_english_on_request() -> None:
+    out = run("evaluate", "ninh_thuan_2020", str(EXAMPLE))[1]
+    assert "Không xét khen thưởng" in out and "Đủ điều kiện" in out
+    out_en = run("evaluate", "ninh_thuan_2020", str(EXAMPLE), "--lang", "en")[1]
+    assert "Disqualified" in out_en and "Eligible" in out_en
+
+
+def test_explain_quotes_the_clause_and_says_what_would_change() -> None:
+    code, out, _ = run("explain", "ninh_thuan_2020", str(EXAMPLE), "so-tai-chinh")
+    assert code == 0
+    assert "II.2.a" in out
+    assert "chiếm tỷ lệ trên 10% tổng số biên chế" in out
+    assert "không quá 4" in out and "hiện là 5" in out
+    code, out, _ = run("explain", "ninh_thuan_2020", str(EXAMPLE), "so-tnmt", "--lang", "en")
+    assert "PAR task evaluation rating must be Good or better; it is Fair" in out
+
+
+def test_explain_json_and_unknown_candidate() -> None:
+    code, out, _ = run("explain", "ninh_thuan_2020", str(EXAMPLE), "nv-0001", "--format", "json")
+    assert code == 0 and json.loads(out)["candidate"]["verdict"] == "eligible"
+    code, out, err = run("explain", "ninh_thuan_2020", str(EXAMPLE), "so-noi-vuu")
+    assert code == 2 and out == ""
+    assert "no candidate with id 'so-noi-vuu'" in err and "did you mean 'so-noi-vu'" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["evaluate", "ninh_thuan_2020", "missing.yaml"], "missing.yaml: file not found"),
+        (["evaluate", "ninh_thuan_2002", str(EXAMPLE)], "did you mean 'ninh_thuan_2020'"),
+        (["evaluate", "ninh_thuan_2020", str(EXAMPLE), "--as-of", "25/01/2021"], "not a date"),
+        (["evaluate", "ninh_thuan_2020", "README.md"], "unsupported facts file type '.md'"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(args: list[str], fragment: str) -> None:
+    code, out, err = run(*args)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().split("\n")) == 1
+    assert fragment in err
+
+
+def test_facts_for_another_campaign_refused(tmp_path: Path) -> None:
+    facts = tmp_path / "f.yaml"
+    facts.write_text("campaign: uong_bi_2024\nunits: []\n", encoding="utf-8")
+    code, _, err = run("evaluate", "ninh_thuan_2020", str(facts))
+    assert code == 2 and "for campaign 'uong_bi_2024'" in err
+
+
+def test_output_file_is_written_whole_and_never_over_an_input(tmp_path: Path) -> None:
+    out = tmp_path / "result.json"
+    code, stdout, _ = run("evaluate", "ninh_thuan_2020", str(EXAMPLE), "-f", "json", "-o", str(out))
+    assert code == 0 and stdout == ""
+    assert json.loads(out.read_text(encoding="utf-8"))["campaign"] == "ninh_thuan_2020"
+    # an error leaves the existing output untouched
+    before = out.read_bytes()
+    code, _, _ = run("evaluate", "ninh_thuan_2020", "missing.yaml", "-o", str(out))
+    assert code == 2 and out.read_bytes() == before
+    # the output may not be the facts file itself
+    copy = tmp_path / "facts.yaml"
+    copy.write_bytes(EXAMPLE.read_bytes())
+    code, _, err = run("evaluate", "ninh_thuan_2020", str(copy), "-o", str(copy))
+    assert code == 2 and "refusing to write over an input file" in err
+    assert copy.read_bytes() == EXAMPLE.read_bytes()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_list_and_validate() -> None:
+    code, out, _ = run("list")
+    assert code == 0 and "ninh_thuan_2020" in out and "288/KH-UBND" in out
+    code, out, _ = run("validate", "ninh_thuan_2020")
+    assert code == 0 and "ok" in out
+
+
+def test_validate_reports_every_problem_and_exits_1(tmp_path: Path) -> None:
+    src = (ROOT / "campaigns" / "ninh_thuan_2020.yaml").read_text(encoding="utf-8")
+    bad = src.replace("rule: par_rating >= good", "rule: par_ratting >= good").replace(
+        "rule: directives_on_time", "rule: directive_on_time"
+    )
+    path = tmp_path / "bad.yaml"
+    path.write_text(bad, encoding="utf-8")
+    code, _, err = run("validate", str(path))
+    assert code == 1
+    lines = err.strip().split("\n")
+    assert len(lines) == 2
+    assert "unknown fact 'par_ratting' — did you mean 'par_rating'?" in lines[0]
+    assert "unknown fact 'directive_on_time' — did you mean 'directives_on_time'?" in lines[1]
+    line_no = next(i for i, row in enumerate(bad.split("\n"), 1) if "par_ratting" in row)
+    assert lines[0].startswith(f"{path}:{line_no}:11:")
+
+
+def test_markdown_and_csv_formats() -> None:
+    md = run("evaluate", "ninh_thuan_2020", str(EXAMPLE), "-f", "markdown")[1]
+    assert md.startswith("# Phong trào thi đua") and "| so-tai-chinh |" in md
+    csv_out = run("evaluate", "ninh_thuan_2020", str(EXAMPLE), "-f", "csv")[1]
+    assert csv_out.split("\n")[0] == "id,name,group,kind,verdict,submission,reason"

@@ -1,0 +1,74 @@
+"""engine.facts: values in their evaluation form, references, derived subordinate counts."""
+
+import datetime as dt
+
+import pytest
+
+from engine.catalogue import load_catalogue
+from engine.errors import UsageError
+from engine.facts import facts_from_document
+from engine.rules import NA, UNKNOWN
+from engine.source import load_yaml_text
+
+CAT = load_catalogue()
+
+
+def load(text: str):  # type: ignore[no-untyped-def]
+    return facts_from_document(load_yaml_text(text, "f.yaml"), "x", CAT)
+
+
+def test_values_are_converted() -> None:
+    f = load(
+        "units:\n  - id: u1\n    name: A\n    kind: commune\n    facts:\n"
+        "      par_rating: Tốt\n      task_completion: Hoàn thành xuất sắc\n"
+        "      disbursement_pct: {2024-09-30: 82.5, 2024-12-31: 100}\n"
+        "      autonomy_schemes_approved_pct: n/a\n      staff_total: null\n"
+        "      disbursement_shortfall_reason: khách quan\n"
+    )
+    facts = f.candidates[0].facts
+    assert facts["par_rating"] == "good"
+    assert facts["task_completion"] == "excellent"
+    assert facts["disbursement_pct"] == {dt.date(2024, 9, 30): 82.5, dt.date(2024, 12, 31): 100}
+    assert facts["autonomy_schemes_approved_pct"] is NA
+    assert facts.get("staff_total", UNKNOWN) is UNKNOWN
+    assert facts["disbursement_shortfall_reason"] == "objective"
+
+
+def test_ids_unique_after_nfc() -> None:
+    with pytest.raises(UsageError, match="duplicate id"):
+        load(
+            'units:\n  - {id: "U\u1ef7 ban", name: A, kind: commune}\n'
+            '  - {id: "Uy\u0309 ban", name: B, kind: commune}\n'
+        )
+
+
+def test_parent_cycle_refused() -> None:
+    with pytest.raises(UsageError, match="parent cycle"):
+        load(
+            "units:\n  - {id: a, name: A, kind: district, parent: b}\n  - {id: b, name: B, kind: district, parent: a}\n"
+        )
+
+
+def test_two_heads_for_one_unit_refused() -> None:
+    with pytest.raises(UsageError, match="already has a head"):
+        load(
+            "units:\n  - {id: u, name: U, kind: commune}\npeople:\n"
+            "  - {id: p1, name: A, kind: civil_servant, unit: u, head: true}\n"
+            "  - {id: p2, name: B, kind: civil_servant, unit: u, head: true}\n"
+        )
+
+
+def test_subordinate_counts_derived_from_file() -> None:
+    f = load(
+        "units:\n  - {id: so, name: S, kind: department}\n"
+        "  - {id: a, name: A, kind: division, parent: so, facts: {discipline_violation: true}}\n"
+        "  - {id: b, name: B, kind: division, parent: so, facts: {discipline_violation: false}}\n"
+    )
+    so = f.by_id["so"].facts
+    assert so["subordinate_units_total"] == 2 and so["subordinate_units_violating"] == 1
+
+
+def test_all_problems_counted_in_one_line() -> None:
+    with pytest.raises(UsageError) as e:
+        load("units:\n  - {id: u, name: U, kind: commune, facts: {par_rating: x, staff_total: -1}}\n")
+    assert "(and 1 more problem)" in str(e.value)
