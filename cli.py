@@ -224,7 +224,46 @@ def explain(
             }
             text = render.to_json(data)
         else:
-            text = render.explain_text(ev, res, lang.value)
+            from engine.allocate import allocate
+
+            text = render.explain_text(ev, res, lang.value, allocate(ev))
+        _emit(text, output, (facts,))
+
+
+@app.command()
+def award(
+    campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
+    facts: Annotated[Path, typer.Argument(help="facts file")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
+    output: Output = None,
+    as_of: AsOf = None,
+    deadline: Deadline = None,
+    decision_date: Annotated[
+        str | None, typer.Option("--decision-date", help="date of the award decision (default: --as-of)")
+    ] = None,
+    lang: LangOpt = Lang.vi,
+    backend: BackendOpt = BackendName.native,
+) -> None:
+    """The award list: quota per group, ranking, selected, reserve, ties at the cut-off, reward budget."""
+    with _guard():
+        from engine import render_award
+        from engine.allocate import allocate
+        from engine.pipeline import run
+
+        ev = run(
+            campaign,
+            facts,
+            as_of=_date(as_of, "--as-of"),
+            deadline=_date(deadline, "--deadline"),
+            backend=backend.value,
+        )
+        alloc = allocate(ev, _date(decision_date, "--decision-date"))
+        if decision_date is not None and alloc.budget_error:
+            raise UserError(f"--decision-date: {alloc.budget_error}")
+        if format is Format.json:
+            text = render_award.to_json(render_award.allocation_dict(alloc, lang.value))
+        else:
+            text = render_award.award_table(alloc, lang.value)
         _emit(text, output, (facts,))
 
 

@@ -98,7 +98,7 @@ def resolve_campaign_path(name: str) -> Path:
             raise UsageError(Problem(name, "campaign file not found", hint="check the path"))
         return path
     candidate = campaigns_dir() / f"{name}.yaml"
-    if name != "facts" and candidate.exists():
+    if name not in DATA_FILES and candidate.exists():
         return candidate
     known = available_campaigns()
     raise UsageError(
@@ -110,8 +110,11 @@ def resolve_campaign_path(name: str) -> Path:
     )
 
 
+DATA_FILES = ("facts", "rewards")  # shared data beside the campaigns, not campaigns
+
+
 def available_campaigns() -> list[str]:
-    return sorted(p.stem for p in campaigns_dir().glob("*.yaml") if p.stem != "facts")
+    return sorted(p.stem for p in campaigns_dir().glob("*.yaml") if p.stem not in DATA_FILES)
 
 
 def load_campaign(name: str | Path) -> Campaign:
@@ -248,6 +251,7 @@ def _compile(model: CampaignModel, doc: Document, sha: str, catalogue: Catalogue
                     did_you_mean(award.from_, award_ids),
                 )
             )
+    _check_stages(model, problems, warnings, at)
     if model.nomination.deadline.date and model.period.end > model.nomination.deadline.date:
         warnings.append(
             at(
@@ -259,6 +263,67 @@ def _compile(model: CampaignModel, doc: Document, sha: str, catalogue: Catalogue
     if problems:
         raise CampaignInvalid(problems)
     return Campaign(model, doc.file, sha, catalogue, rules, ranking, warnings)
+
+
+def _check_stages(model: CampaignModel, problems: list[Problem], warnings: list[Problem], at) -> None:  # type: ignore[no-untyped-def]
+    """A later stage chooses among an earlier one's selection: it may not ask for more."""
+    awards = {a.id: (i, a) for i, a in enumerate(model.awards)}
+    for i, award in enumerate(model.awards):
+        for gid, quota in award.quotas.items():
+            if quota is not None and gid in model.groups and gid not in model.ranking:
+                warnings.append(
+                    at(
+                        ("awards", i, "quotas", gid),
+                        f"quota {quota} for '{gid}' but no ranking declared for it",
+                        "declare `ranking:` for the group, or every over-quota list is a tie",
+                    )
+                )
+        if award.from_ is None or award.from_ not in awards:
+            continue
+        j, earlier = awards[award.from_]
+        if j >= i:
+            problems.append(
+                at(
+                    ("awards", i, "from"),
+                    f"stage '{award.id}' must come after '{earlier.id}'",
+                    "list the earlier stage first",
+                )
+            )
+        seen = {award.id}
+        node = earlier
+        while node.from_ is not None and node.from_ in awards:  # stage cycles
+            if node.from_ in seen:
+                problems.append(at(("awards", i, "from"), "stages form a cycle"))
+                break
+            seen.add(node.from_)
+            node = awards[node.from_][1]
+        for gid, quota in award.quotas.items():
+            if gid not in earlier.quotas:
+                problems.append(
+                    at(
+                        ("awards", i, "quotas", gid),
+                        f"stage '{award.id}' asks for '{gid}' but '{earlier.id}' selects none",
+                        f"'{earlier.id}' has quotas for: {', '.join(earlier.quotas)}",
+                    )
+                )
+                continue
+            before = earlier.quotas[gid]
+            if quota is None and before is not None:
+                problems.append(
+                    at(
+                        ("awards", i, "quotas", gid),
+                        f"no limit here, but '{earlier.id}' selects at most {before}",
+                        f"a later stage chooses among at most {before}",
+                    )
+                )
+            elif quota is not None and before is not None and quota > before:
+                problems.append(
+                    at(
+                        ("awards", i, "quotas", gid),
+                        f"stage '{award.id}' asks for {quota} '{gid}' but '{earlier.id}' gives at most {before}",
+                        f"lower it to {before} or fewer",
+                    )
+                )
 
 
 def _check_group(gid, group: Group, groups, problems, at) -> None:  # type: ignore[no-untyped-def]

@@ -39,13 +39,31 @@ class Expect(_Strict):
     submission: SubOutcome | None = None
 
 
+class ExpectGroup(_Strict):
+    """Expected allocation for one award and group; ids compared as sets (ties have no order)."""
+
+    selected: list[str] | None = None
+    reserve: list[str] | None = None
+    tie_at_cutoff: list[str] | None = None
+    slots_left: int | None = None
+    amount_each: int | None = None
+
+
+class ExpectBudget(_Strict):
+    decision_date: dt.date | None = None
+    total: int | None = None
+    error: str | None = None
+
+
 class CaseIn(_Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$")
     description: str = ""
     as_of: dt.date | None = None
     deadline: dt.date | None = None
     facts: dict[str, Any]
-    expect: dict[str | int, Expect] = Field(min_length=1)
+    expect: dict[str | int, Expect] = {}
+    awards: dict[str, dict[str, ExpectGroup]] = {}
+    budget: ExpectBudget | None = None
 
 
 class CaseFileIn(_Strict):
@@ -124,7 +142,45 @@ def run_case(case: Case) -> CaseResult:
     facts_doc = Document(f"{case.file}[{case.name}]", case.spec.facts, marks, case.doc.text)
     facts = facts_from_document(facts_doc, "case", campaign.catalogue)
     ev = evaluate(campaign, facts, as_of=case.as_of or dt.date(2100, 1, 1), deadline=case.deadline)
-    return CaseResult(case, compare(ev, case.spec.expect), ev)
+    failures = compare(ev, case.spec.expect)
+    if case.spec.awards or case.spec.budget:
+        failures += compare_awards(ev, case.spec)
+    if not case.spec.expect and not case.spec.awards and not case.spec.budget:
+        failures.append("the case expects nothing: add expect, awards or budget")
+    return CaseResult(case, failures, ev)
+
+
+def compare_awards(ev: Evaluation, spec: CaseIn) -> list[str]:
+    from engine.allocate import allocate
+
+    decision = spec.budget.decision_date if spec.budget else None
+    alloc = allocate(ev, decision)
+    failures = []
+    got = {(g.award_id, g.group): g for g in alloc.groups}
+    for award_id, groups in spec.awards.items():
+        for gid, exp in groups.items():
+            g = got.get((award_id, gid))
+            if g is None:
+                failures.append(f"award {award_id}/{gid}: no such award and group")
+                continue
+            for name, ids in (
+                ("selected", exp.selected),
+                ("reserve", exp.reserve),
+                ("tie_at_cutoff", exp.tie_at_cutoff),
+            ):
+                actual = sorted(r.id for r in getattr(g, "tie" if name == "tie_at_cutoff" else name))
+                if ids is not None and sorted(ids) != actual:
+                    failures.append(f"award {award_id}/{gid}: {name} expected {sorted(ids)}, got {actual}")
+            if exp.slots_left is not None and exp.slots_left != g.slots_left:
+                failures.append(f"award {award_id}/{gid}: slots_left expected {exp.slots_left}, got {g.slots_left}")
+            if exp.amount_each is not None and exp.amount_each != g.amount:
+                failures.append(f"award {award_id}/{gid}: amount_each expected {exp.amount_each}, got {g.amount}")
+    if spec.budget is not None:
+        if spec.budget.total is not None and spec.budget.total != alloc.total:
+            failures.append(f"budget: total expected {spec.budget.total}, got {alloc.total} {alloc.budget_error}")
+        if spec.budget.error is not None and spec.budget.error not in alloc.budget_error:
+            failures.append(f"budget: error expected to contain {spec.budget.error!r}, got {alloc.budget_error!r}")
+    return failures
 
 
 def compare(ev: Evaluation, expect: dict[str | int, Expect]) -> list[str]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from engine.catalogue import Catalogue, FactDef, load_catalogue
 from engine.errors import Problem, UsageError, did_you_mean
@@ -56,6 +56,11 @@ class FactsFileIn(_Strict):
     deadline: dt.date | None = None
     units: tuple[CandidateIn, ...] = ()
     people: tuple[CandidateIn, ...] = ()
+
+    @field_validator("units", "people", mode="before")
+    @classmethod
+    def _empty(cls, v: Any) -> Any:
+        return () if v is None else v  # `people:` with nothing under it is an empty list
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import Any
 
 from engine import __version__
 from engine.evaluate import CandidateResult, Evaluation, RuleResult
-from engine.explain import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, json_value
+from engine.explain import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value, json_value
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -257,7 +257,7 @@ def csv_text(ev: Evaluation, lang: str = "vi") -> str:
     return buf.getvalue()
 
 
-def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi") -> str:
+def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: Any = None) -> str:
     """Every rule for one candidate: outcome, values read, clause and quote, what would change."""
     ex = Explainer(ev.campaign, lang)
     vi = lang == "vi"
@@ -311,4 +311,56 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi") -> str:
             out.append(f"      → {ex.reason(rr)}")
             if spec.note:
                 out.append(("      ghi chú: " if vi else "      note: ") + " ".join(spec.note.split()))
+    if alloc is not None:
+        out += allocation_lines(ev, res, alloc, lang)
     return "\n".join(out) + "\n"
+
+
+def allocation_lines(ev: Evaluation, res: CandidateResult, alloc: Any, lang: str) -> list[str]:
+    """Where the candidate stands in each award's ranking, and why."""
+    vi = lang == "vi"
+    out = ["", "Xếp hạng và khen thưởng:" if vi else "Ranking and awards:"]
+    places = alloc.find(res.id)
+    if not places:
+        if res.verdict == "eligible":
+            out.append(
+                "  " + ("không có chỉ tiêu khen thưởng cho nhóm này" if vi else "no award has a quota for this group")
+            )
+        else:
+            out.append(
+                "  "
+                + (
+                    "không tham gia xếp hạng: chỉ ứng viên đủ điều kiện được xét chọn"
+                    if vi
+                    else "not ranked: only eligible candidates compete"
+                )
+            )
+        return out
+    status = {
+        "vi": {"selected": "được đề nghị", "reserve": "dự phòng", "tie": "bằng điểm tại ngưỡng — Hội đồng quyết định"},
+        "en": {"selected": "selected", "reserve": "reserve", "tie": "tied at the quota line — for the council"},
+    }[lang]
+    cat = ev.campaign.catalogue
+    for g, r in places:
+        award = next(a for a in ev.campaign.model.awards if a.id == g.award_id)
+        quota = str(g.quota) if g.quota is not None else ("không ấn định" if vi else "none")
+        out.append(
+            f"  {award.form.get(lang)} ({award.authority.get(lang)}): {status[r.status]}; "
+            + (f"hạng {r.rank}/{g.pool}, chỉ tiêu {quota}" if vi else f"rank {r.rank} of {g.pool}, quota {quota}")
+        )
+        keys = ev.campaign.ranking.get(g.group, [])
+        for k, v in zip(keys, r.keys, strict=True):
+            fact = k.spec.by if k.spec.by in cat.facts else None
+            out.append(f"      {k.spec.label.get(lang)} ({k.spec.order}): {fmt_value(v, fact, cat, lang)}")
+        if r.short_of is not None:
+            k = keys[r.short_of["key"]]
+            fact = k.spec.by if k.spec.by in cat.facts else None
+            mine = fmt_value(r.short_of["value"], fact, cat, lang)
+            theirs = fmt_value(r.short_of["selected_value"], fact, cat, lang)
+            out.append(
+                ("      thấp hơn người cuối cùng được chọn " if vi else "      below the last selected ")
+                + f"({r.short_of['last_selected']}) — {k.spec.label.get(lang)}: {mine} < {theirs}"
+            )
+        if r.status == "tie":
+            out.append(("      số suất còn lại: " if vi else "      slots left: ") + str(g.slots_left))
+    return out

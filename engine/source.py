@@ -189,6 +189,8 @@ def _compose(text: str, name: str) -> tuple[Any, dict[PathT, tuple[int, int]]]:
 
 
 def _yaml_hint(msg: str) -> str:
+    if "second occurrence" in msg:
+        return "an anchor (&name) may be defined only once in a file; give this one another name"
     if "mapping values are not allowed" in msg:
         return "a value containing ': ' must be quoted"
     if "found character '\\t'" in msg:

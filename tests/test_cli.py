@@ -80,7 +80,7 @@ def test_explain_json_and_unknown_candidate() -> None:
     ("args", "fragment"),
     [
         (["evaluate", "ninh_thuan_2020", "missing.yaml"], "missing.yaml: file not found"),
-        (["evaluate", "ninh_thuan_2002", str(EXAMPLE)], "did you mean 'ninh_thuan_2020'"),
+        (["evaluate", "ninh_thuan2020", str(EXAMPLE)], "did you mean 'ninh_thuan_2020'"),
         (["evaluate", "ninh_thuan_2020", str(EXAMPLE), "--as-of", "25/01/2021"], "not a date"),
         (["evaluate", "ninh_thuan_2020", "README.md"], "unsupported facts file type '.md'"),
     ],
