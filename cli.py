@@ -267,5 +267,25 @@ def award(
         _emit(text, output, (facts,))
 
 
+@app.command()
+def verify(
+    report: Annotated[Path, typer.Argument(help="a saved JSON result (evaluate or award --format json)")],
+    campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
+    facts: Annotated[Path, typer.Argument(help="facts file")],
+) -> None:
+    """Recompute a saved JSON result from its inputs; exit 1 if it no longer matches."""
+    with _guard():
+        from engine.verify import verify as run_verify
+
+        result = run_verify(report, campaign, facts)
+        for note in result.notes:
+            print(note)
+        for diff in result.differences:
+            print(f"  - {diff}")
+        print("matches: the result is reproduced exactly" if result.matches else "DOES NOT MATCH")
+        if not result.matches:
+            raise typer.Exit(EXIT_PROBLEMS)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -87,6 +87,7 @@ def evaluation_dict(ev: Evaluation, lang: str = "vi") -> dict[str, Any]:
         summary[r.verdict] += 1
     return {
         **header(ev),
+        "lang": lang,
         "summary": summary,
         "candidates": [candidate_dict(r, ex) for r in ev.results],
     }

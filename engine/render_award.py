@@ -96,6 +96,7 @@ def allocation_dict(alloc: Allocation, lang: str = "vi") -> dict[str, Any]:
         out_awards.append(entry)
     return {
         **header(ev),
+        "lang": lang,
         "decision_date": alloc.decision_date.isoformat(),
         "awards": out_awards,
         "budget": budget_dict(alloc),

@@ -1,0 +1,143 @@
+"""Re-create a saved JSON result from its inputs and say whether it still matches.
+
+A saved `evaluate` or `award` JSON records the thidua version, the campaign id, the SHA-256 of
+the campaign and facts files, the evaluation date, the deadline and the backend. `verify`
+recomputes the result with the same settings and compares it with the saved one, naming the
+inputs that changed and the candidates whose outcome differs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine import __version__
+from engine.errors import Problem, UsageError
+
+
+@dataclass
+class Verification:
+    matches: bool
+    notes: list[str] = field(default_factory=list)  # inputs that changed, versions
+    differences: list[str] = field(default_factory=list)  # what came out differently
+
+
+def verify(report: Path, campaign_name: str, facts_path: Path) -> Verification:
+    from engine import render, render_award
+    from engine.allocate import allocate
+    from engine.campaign import resolve_campaign_path
+    from engine.pipeline import run
+
+    saved = _load_report(report)
+    out = Verification(matches=True)
+    if saved.get("thidua_version") != __version__:
+        out.notes.append(f"the report was made by thidua {saved.get('thidua_version')}, this is {__version__}")
+    campaign_sha = hashlib.sha256(resolve_campaign_path(campaign_name).read_bytes()).hexdigest()
+    facts_sha = hashlib.sha256(_read(facts_path)).hexdigest()
+    if saved.get("campaign_sha256") != campaign_sha:
+        out.notes.append(
+            f"the campaign file is not the one the report was made from (sha256 {campaign_sha[:12]}…, "
+            f"report says {str(saved.get('campaign_sha256'))[:12]}…)"
+        )
+    if saved.get("facts_sha256") != facts_sha:
+        out.notes.append(
+            f"the facts file is not the one the report was made from (sha256 {facts_sha[:12]}…, "
+            f"report says {str(saved.get('facts_sha256'))[:12]}…)"
+        )
+    as_of = _day(saved.get("as_of"), report, "as_of")
+    deadline = _day(saved.get("deadline"), report, "deadline")
+    backend = saved.get("backend") or "native"
+    ev = run(campaign_name, facts_path, as_of=as_of, deadline=deadline, backend=str(backend))
+    if "awards" in saved:
+        decision = _day(saved.get("decision_date"), report, "decision_date")
+        fresh = render_award.allocation_dict(allocate(ev, decision), _lang(saved))
+        out.differences = _diff_awards(saved, fresh)
+    else:
+        fresh = render.evaluation_dict(ev, _lang(saved))
+        out.differences = _diff_candidates(saved, fresh)
+    if not out.differences and render.to_json(fresh) != render.to_json(saved):
+        out.differences.append("the result differs in its details (reasons, labels or header)")
+    out.matches = not out.differences and not any("not the one" in n for n in out.notes)
+    return out
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(Problem(str(path), "file not found")) from None
+
+
+def _load_report(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(_read(path).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise UsageError(
+            Problem(str(path), f"not a thidua JSON result: {e}", hint="save one with --format json -o FILE")
+        ) from None
+    if not isinstance(data, dict) or "campaign_sha256" not in data:
+        raise UsageError(
+            Problem(
+                str(path),
+                "not a thidua JSON result (no campaign_sha256)",
+                hint="save one with `thidua evaluate … --format json -o FILE`",
+            )
+        )
+    return data
+
+
+def _day(value: Any, report: Path, key: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise UsageError(Problem(str(report), f"{key}: '{value}' is not a date")) from None
+
+
+def _lang(saved: dict[str, Any]) -> str:
+    return str(saved.get("lang") or "vi")
+
+
+def _diff_candidates(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
+    old = {c["id"]: c for c in saved.get("candidates", []) if isinstance(c, dict) and "id" in c}
+    new = {c["id"]: c for c in fresh["candidates"]}
+    out = []
+    for cid in sorted(set(old) | set(new)):
+        if cid not in new:
+            out.append(f"{cid}: in the report, no longer in the facts")
+        elif cid not in old:
+            out.append(f"{cid}: in the facts, not in the report")
+        elif old[cid].get("verdict") != new[cid]["verdict"]:
+            out.append(f"{cid}: verdict was {old[cid].get('verdict')}, now {new[cid]['verdict']}")
+        else:
+            for section in ("criteria", "disqualifiers"):
+                before = {r.get("id"): r.get("outcome") for r in old[cid].get(section, [])}
+                for r in new[cid][section]:
+                    if before.get(r["id"]) != r["outcome"]:
+                        out.append(f"{cid}: {r['id']} was {before.get(r['id'])}, now {r['outcome']}")
+    return out
+
+
+def _diff_awards(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
+    def index(data: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+        return {(a.get("award"), a.get("group")): a for a in data.get("awards", []) if isinstance(a, dict)}
+
+    old, new = index(saved), index(fresh)
+    out = []
+    for key in sorted(set(old) | set(new), key=str):
+        a, b = old.get(key, {}), new.get(key, {})
+        for part in ("selected", "reserve"):
+            ids_a = [x.get("id") for x in a.get(part, [])]
+            ids_b = [x.get("id") for x in b.get(part, [])]
+            if ids_a != ids_b:
+                out.append(f"{key[0]}/{key[1]} {part}: was {ids_a}, now {ids_b}")
+        if a.get("tie_at_cutoff") != b.get("tie_at_cutoff"):
+            out.append(f"{key[0]}/{key[1]} tie_at_cutoff: was {a.get('tie_at_cutoff')}, now {b.get('tie_at_cutoff')}")
+    if saved.get("budget") != fresh.get("budget"):
+        out.append(f"budget: was {saved.get('budget', {}).get('total')}, now {fresh['budget'].get('total')}")
+    return out
