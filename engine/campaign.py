@@ -121,12 +121,13 @@ def load_campaign(name: str | Path) -> Campaign:
     """Load, validate and compile a campaign; raise `CampaignInvalid` listing every problem."""
     path = resolve_campaign_path(str(name))
     display = _display(path) if path.parent.resolve() == campaigns_dir().resolve() else str(name)
-    text = read_text(path, display)
     from engine.source import load_yaml_text
 
     try:
-        doc = load_yaml_text(text, display)
-    except UsageError as e:  # a campaign that does not parse is a validation failure
+        doc = load_yaml_text(read_text(path, display), display)
+    except UsageError as e:  # a campaign that exists but does not decode or parse fails validation
+        if not path.is_file():
+            raise
         raise CampaignInvalid(e.problems) from None
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     if not isinstance(doc.data, dict):
