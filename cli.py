@@ -75,6 +75,12 @@ def _date(value: str | None, option: str) -> dt.date | None:
         raise UserError(f"{option}: '{value}' is not a date — write YYYY-MM-DD") from None
 
 
+def _warn(problems: list) -> None:  # type: ignore[type-arg]
+    """Warnings go to stderr, one line each; they never change the exit code."""
+    for p in problems:
+        print(str(p), file=sys.stderr)
+
+
 def _emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -87,6 +93,10 @@ def _emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None
 AsOf = Annotated[
     str | None,
     typer.Option("--as-of", help="evaluation date YYYY-MM-DD (default: the facts file's as_of, else today)"),
+]
+RoundOpt = Annotated[
+    int | None,
+    typer.Option("--round", help="the year judged, for campaigns judged every year (default: --as-of's year)"),
 ]
 Deadline = Annotated[
     str | None,
@@ -133,8 +143,15 @@ def validate(
                     raise typer.Exit(EXIT_PROBLEMS) from None
                 for w in c.warnings:
                     print(str(w), file=sys.stderr)
+                from engine.lint import format_finding, lint_campaign
+
+                lint = lint_campaign(name)  # lint errors fail validation; warnings are shown
+                for p in lint.findings:
+                    print(format_finding(p), file=sys.stderr)
+                if lint.errors:
+                    raise typer.Exit(EXIT_PROBLEMS)
                 n = len(c.all_rules())
-                print(f"{c.file}: ok ({n} rules, {len(c.model.groups)} groups)")
+                print(f"{c.file}: ok ({n} rules, {len(c.model.groups)} groups; {lint.plan_note})")
         except typer.Exit as e:
             if e.exit_code == EXIT_USAGE:
                 raise
@@ -151,6 +168,7 @@ def evaluate(
     output: Output = None,
     as_of: AsOf = None,
     deadline: Deadline = None,
+    round_year: RoundOpt = None,
     lang: LangOpt = Lang.vi,
     backend: BackendOpt = BackendName.native,
 ) -> None:
@@ -165,7 +183,9 @@ def evaluate(
             as_of=_date(as_of, "--as-of"),
             deadline=_date(deadline, "--deadline"),
             backend=backend.value,
+            round_year=round_year,
         )
+        _warn(ev.facts.warnings)
         if format is Format.json:
             text = render.to_json(render.evaluation_dict(ev, lang.value))
         elif format is Format.markdown:
@@ -187,6 +207,7 @@ def explain(
     output: Output = None,
     as_of: AsOf = None,
     deadline: Deadline = None,
+    round_year: RoundOpt = None,
     lang: LangOpt = Lang.vi,
     backend: BackendOpt = BackendName.native,
 ) -> None:
@@ -204,7 +225,9 @@ def explain(
             as_of=_date(as_of, "--as-of"),
             deadline=_date(deadline, "--deadline"),
             backend=backend.value,
+            round_year=round_year,
         )
+        _warn(ev.facts.warnings)
         cid = unicodedata.normalize("NFC", candidate)
         res = ev.get(cid)
         if res is None:
@@ -238,6 +261,7 @@ def award(
     output: Output = None,
     as_of: AsOf = None,
     deadline: Deadline = None,
+    round_year: RoundOpt = None,
     decision_date: Annotated[
         str | None, typer.Option("--decision-date", help="date of the award decision (default: --as-of)")
     ] = None,
@@ -256,7 +280,9 @@ def award(
             as_of=_date(as_of, "--as-of"),
             deadline=_date(deadline, "--deadline"),
             backend=backend.value,
+            round_year=round_year,
         )
+        _warn(ev.facts.warnings)
         alloc = allocate(ev, _date(decision_date, "--decision-date"))
         if decision_date is not None and alloc.budget_error:
             raise UserError(f"--decision-date: {alloc.budget_error}")
@@ -285,6 +311,147 @@ def verify(
         print("matches: the result is reproduced exactly" if result.matches else "DOES NOT MATCH")
         if not result.matches:
             raise typer.Exit(EXIT_PROBLEMS)
+
+
+@app.command()
+def template(
+    campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="the blank file to write: .xlsx, .csv or .yaml")],
+    lang: LangOpt = Lang.vi,
+) -> None:
+    """A blank facts file with exactly the facts the campaign uses (XLSX, CSV or YAML)."""
+    with _guard():
+        from engine.campaign import load_campaign
+        from engine.facts_template import write_template
+        from engine.output import write_atomic
+
+        write_atomic(output, write_template(load_campaign(campaign), output, lang.value))
+
+
+@app.command()
+def report(
+    campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
+    facts: Annotated[Path, typer.Argument(help="facts file (.yaml, .json, .csv, .xlsx)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="the report to write: .html, .md or .xlsx")],
+    as_of: AsOf = None,
+    deadline: Deadline = None,
+    decision_date: Annotated[
+        str | None, typer.Option("--decision-date", help="date of the award decision (default: --as-of)")
+    ] = None,
+    lang: LangOpt = Lang.vi,
+    backend: BackendOpt = BackendName.native,
+) -> None:
+    """A printable report (HTML for A4, Markdown, XLSX): award list, exclusions, missing facts, appendix."""
+    with _guard():
+        from engine.output import write_atomic
+        from engine.pipeline import run
+        from engine.report import make_report, report_format
+
+        report_format(output)
+        ev = run(
+            campaign,
+            facts,
+            as_of=_date(as_of, "--as-of"),
+            deadline=_date(deadline, "--deadline"),
+            backend=backend.value,
+        )
+        _warn(ev.facts.warnings)
+        data = make_report(ev, output, lang.value, _date(decision_date, "--decision-date"))
+        write_atomic(output, data, (facts,))
+
+
+class SchemaKind(StrEnum):
+    campaign = "campaign"
+    facts = "facts"
+
+
+@app.command()
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="campaign or facts")],
+    output: Output = None,
+) -> None:
+    """JSON Schema of a campaign or facts file, for editors (VS Code YAML) and other tools."""
+    with _guard():
+        from engine.jsonschema import schema_text
+
+        _emit(schema_text(kind.value), output)
+
+
+@app.command()
+def lint(
+    campaigns: Annotated[
+        list[str] | None, typer.Argument(help="campaign ids or files; 'facts' for the catalogue; none: all")
+    ] = None,
+    source: Annotated[Path | None, typer.Option("--source", help="the plan's text (default: document.source)")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
+) -> None:
+    """Check campaigns against the plan's text: clauses and quotes, ids, dates, quotas, notes; exit 1 on errors."""
+    with _guard(EXIT_PROBLEMS):
+        from engine.lint import lint_json, lint_many, lint_text
+
+        results = lint_many(campaigns or [], source)
+        _emit(lint_json(results) if format is Format.json else lint_text(results), None)
+        if any(r.errors for r in results):
+            raise typer.Exit(EXIT_PROBLEMS)
+
+
+@app.command("test")
+def test_cases(
+    paths: Annotated[list[Path] | None, typer.Argument(help="case files or folders (default: tests/cases)")] = None,
+    junit: Annotated[Path | None, typer.Option("--junit", help="also write JUnit XML to this file")] = None,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="list passing cases too")] = False,
+) -> None:
+    """Run the regression cases; exit 1 on any failure."""
+    with _guard():
+        from engine.testrun import junit_xml, run_tests, text_report
+
+        result = run_tests(paths or None)
+        sys.stdout.write(text_report(result, verbose))
+        if junit is not None:
+            from engine.output import write_atomic
+
+            write_atomic(junit, junit_xml(result))
+        if not result.ok:
+            raise typer.Exit(EXIT_PROBLEMS)
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="the earlier campaign (id or file)")],
+    new: Annotated[str, typer.Argument(help="the later campaign (id or file)")],
+    facts: Annotated[
+        Path | None, typer.Option("--facts", help="facts file: who is affected, and by which rule")
+    ] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
+    output: Output = None,
+    as_of: AsOf = None,
+    lang: LangOpt = Lang.vi,
+) -> None:
+    """What changed between two campaigns; with --facts, whose verdict or selection changes, and why."""
+    with _guard():
+        from engine.diff import compare
+        from engine.render_diff import diff_json, diff_text
+
+        d = compare(old, new, facts, _date(as_of, "--as-of"), lang.value)
+        _emit(diff_json(d) if format is Format.json else diff_text(d), output)
+
+
+@app.command()
+def init(
+    new_id: Annotated[str, typer.Argument(help="the new campaign's id, e.g. ninh_thuan_2026")],
+    from_: Annotated[str, typer.Option("--from", help="the campaign to copy")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="default: campaigns/NEW_ID.yaml")] = None,
+) -> None:
+    """A new campaign file copied from an existing one, document fields and dates cleared to fill."""
+    with _guard():
+        from engine.init import init_campaign
+
+        result = init_campaign(new_id, from_, output)
+        print(f"{result.path}: written; fill in:")
+        for line, what in result.todo:
+            print(f"  {result.path}:{line}: {what}")
+        if result.year_lines:
+            print(f"  lines still naming the old year: {', '.join(map(str, result.year_lines))}")
 
 
 if __name__ == "__main__":  # pragma: no cover

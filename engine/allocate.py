@@ -166,6 +166,13 @@ class GroupAllocation:
     amount: int | None = None  # per award, from the budget
     pool: int = 0
 
+    @property
+    def unfilled(self) -> int:
+        """Places the quota allows that no eligible candidate fills (ties count as filled)."""
+        if self.quota is None:
+            return 0
+        return max(self.quota - len(self.selected) - len(self.tie), 0) if not self.tie else 0
+
 
 @dataclass
 class Allocation:

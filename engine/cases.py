@@ -60,6 +60,7 @@ class CaseIn(_Strict):
     description: str = ""
     as_of: dt.date | None = None
     deadline: dt.date | None = None
+    round: int | None = None
     facts: dict[str, Any]
     expect: dict[str | int, Expect] = {}
     awards: dict[str, dict[str, ExpectGroup]] = {}
@@ -70,6 +71,7 @@ class CaseFileIn(_Strict):
     campaign: str
     as_of: dt.date | None = None
     deadline: dt.date | None = None
+    round: int | None = None
     description: str = ""
     cases: list[CaseIn] = Field(min_length=1)
 
@@ -83,6 +85,7 @@ class Case:
     as_of: dt.date | None
     deadline: dt.date | None
     doc: Document
+    round: int | None = None
 
     @property
     def name(self) -> str:
@@ -115,7 +118,7 @@ def load_cases(path: Path) -> list[Case]:
     if dup:
         raise CampaignInvalid(Problem(str(path), f"duplicate case name '{sorted(dup)[0]}'"))
     return [
-        Case(path, i, raw.campaign, c, c.as_of or raw.as_of, c.deadline or raw.deadline, doc)
+        Case(path, i, raw.campaign, c, c.as_of or raw.as_of, c.deadline or raw.deadline, doc, c.round or raw.round)
         for i, c in enumerate(raw.cases)
     ]
 
@@ -141,7 +144,9 @@ def run_case(case: Case) -> CaseResult:
     marks = {k[len(prefix) :]: v for k, v in case.doc.marks.items() if k[: len(prefix)] == prefix}
     facts_doc = Document(f"{case.file}[{case.name}]", case.spec.facts, marks, case.doc.text)
     facts = facts_from_document(facts_doc, "case", campaign.catalogue)
-    ev = evaluate(campaign, facts, as_of=case.as_of or dt.date(2100, 1, 1), deadline=case.deadline)
+    ev = evaluate(
+        campaign, facts, as_of=case.as_of or dt.date(2100, 1, 1), deadline=case.deadline, round_year=case.round
+    )
     failures = compare(ev, case.spec.expect)
     if case.spec.awards or case.spec.budget:
         failures += compare_awards(ev, case.spec)

@@ -74,6 +74,7 @@ class Evaluation:
     deadline: dt.date | None  # the run-time deadline (for `event` deadlines), if given
     backend: str
     results: list[CandidateResult]
+    round: int | None = None  # the round (year) judged, for campaigns judged every year
 
     def get(self, cid: str) -> CandidateResult | None:
         for r in self.results:
@@ -89,11 +90,14 @@ def evaluate(
     as_of: dt.date | None = None,
     deadline: dt.date | None = None,
     backend: str = "native",
+    round_year: int | None = None,
 ) -> Evaluation:
     from engine.backends import get_backend
 
     as_of = as_of or facts.as_of or dt.date.today()
     deadline = deadline or facts.deadline
+    # a yearly campaign judges one round (cycle) at a time: the year given, else the evaluation year
+    round_year = round_year or facts.round or as_of.year
     engine = get_backend(backend)
     plan: list[tuple[Candidate, list[str], list[tuple[CompiledRule, dict[str, Any], str]]]] = []
     for cand in facts.candidates:
@@ -120,12 +124,13 @@ def evaluate(
                 )
             else:
                 value, waived = next(it)
-                rr = RuleResult(rule, outcome_of(rule.kind, value, waived), value, env)
+                rr = RuleResult(rule, outcome_of(rule.kind, value, waived, rule.waiver is not None), value, env)
             (res.criteria if rule.kind == "criterion" else res.disqualifiers).append(rr)
-        res.submission = check_submission(campaign, cand, as_of, deadline)
+        res.submission = check_submission(campaign, cand, round_year, deadline)
         res.verdict = verdict_of(res)
         results.append(res)
-    return Evaluation(campaign, facts, as_of, deadline, backend, results)
+    yearly = campaign.model.period.yearly or campaign.model.nomination.deadline.yearly is not None
+    return Evaluation(campaign, facts, as_of, deadline, backend, results, round_year if yearly else None)
 
 
 def _env_for(rule: CompiledRule, cand: Candidate, facts: FactsFile) -> tuple[dict[str, Any], str]:
@@ -139,8 +144,13 @@ def _env_for(rule: CompiledRule, cand: Candidate, facts: FactsFile) -> tuple[dic
     return cand.facts, ""
 
 
-def outcome_of(kind: str, value: Any, waived: Any) -> str:
-    """Map an expression's three-valued result (and its waiver's) to a rule outcome."""
+def outcome_of(kind: str, value: Any, waived: Any, has_waiver: bool = False) -> str:
+    """Map an expression's three-valued result (and its waiver's) to a rule outcome.
+
+    A rule that would fail (criterion) or trigger (disqualifier) is `waived` when its waiver
+    holds, and `unknown` when the waiver itself is unknown: it might hold.
+    """
+    waiver_unknown = has_waiver and waived is UNKNOWN
     if kind == "criterion":
         if value is True:
             return "pass"
@@ -148,12 +158,16 @@ def outcome_of(kind: str, value: Any, waived: Any) -> str:
             return "not_applicable"
         if waived is True:
             return "waived"
-        return "fail" if value is False else "unknown"
-    if value is True:
-        return "waived" if waived is True else "triggered"
+        if value is False and not waiver_unknown:
+            return "fail"
+        return "unknown"
     if value is False or value is NA:
         return "clear"
-    return "waived" if waived is True else "unknown"
+    if waived is True:
+        return "waived"
+    if value is True and not waiver_unknown:
+        return "triggered"
+    return "unknown"
 
 
 def verdict_of(res: CandidateResult) -> str:
@@ -176,21 +190,22 @@ def verdict_of(res: CandidateResult) -> str:
     return "eligible"
 
 
-def campaign_deadline(campaign: Campaign, as_of: dt.date, run_deadline: dt.date | None) -> dt.date | None:
+def campaign_deadline(campaign: Campaign, round_year: int, run_deadline: dt.date | None) -> dt.date | None:
+    """The nomination deadline: the plan's date, its yearly date in the round judged, or the run's."""
     d = campaign.model.nomination.deadline
     if d.date is not None:
         return d.date
     if d.yearly is not None:
         month, day = (int(x) for x in d.yearly.split("-"))
-        return dt.date(as_of.year, month, day)
+        return dt.date(round_year, month, day)
     return run_deadline
 
 
 def check_submission(
-    campaign: Campaign, cand: Candidate, as_of: dt.date, run_deadline: dt.date | None
+    campaign: Campaign, cand: Candidate, round_year: int, run_deadline: dt.date | None
 ) -> SubmissionResult:
     nom = campaign.model.nomination
-    deadline = campaign_deadline(campaign, as_of, run_deadline)
+    deadline = campaign_deadline(campaign, round_year, run_deadline)
     sub = cand.submission
     if sub is None:
         return SubmissionResult("not_checked", deadline, None)

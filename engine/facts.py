@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.catalogue import Catalogue, FactDef, load_catalogue
 from engine.errors import Problem, UsageError, did_you_mean
@@ -54,6 +54,7 @@ class FactsFileIn(_Strict):
     campaign: str | None = None
     as_of: dt.date | None = None
     deadline: dt.date | None = None
+    round: int | None = Field(default=None, ge=1900, le=2200, description="the year judged, for yearly campaigns")
     units: tuple[CandidateIn, ...] = ()
     people: tuple[CandidateIn, ...] = ()
 
@@ -96,6 +97,7 @@ class FactsFile:
     candidates: list[Candidate]
     by_id: dict[str, Candidate] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    round: int | None = None
 
     def unit_of(self, person: Candidate) -> Candidate | None:
         return self.by_id.get(person.unit) if person.unit else None
@@ -108,7 +110,9 @@ def load_facts(path: Path, catalogue: Catalogue | None = None) -> FactsFile:
     display = str(path)
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
-        raise UsageError(Problem(display, f"unsupported facts file type '{suffix}'", hint="use .yaml, .yml or .json"))
+        raise UsageError(
+            Problem(display, f"unsupported facts file type '{suffix}'", hint="use .yaml, .yml, .json, .csv or .xlsx")
+        )
     doc = load_file(path, display)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     return facts_from_document(doc, sha, catalogue or load_catalogue())
@@ -155,7 +159,8 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsF
                 )
                 continue
             facts = {}
-            for key, value in item.facts.items():
+            fast = _fast_facts(item.facts, group, catalogue)  # None: some value needs the careful path
+            for key, value in item.facts.items() if fast is None else ():
                 key = _nfc(str(key))
                 fp: PathT = (*p, "facts", key)
                 fwhere = f"{where}.facts.{key}"
@@ -181,13 +186,17 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsF
                     )
                     continue
                 try:
-                    parsed = parse_fact(value, fdef, catalogue)
+                    parsed = _fast_parser(fdef, catalogue)(value)
+                    if parsed is _SLOW:
+                        parsed = parse_fact(value, fdef, catalogue)
                 except ValueError as e:
                     msg, _, hint = str(e).partition(" — ")
                     problems.append(doc.problem(fp, msg, hint, where=fwhere))
                     continue
                 if parsed is not UNKNOWN:
                     facts[key] = parsed
+            if fast is not None:
+                facts = fast
             sub = None
             if item.submission is not None:
                 s = item.submission
@@ -210,12 +219,83 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsF
     _references(candidates, by_id, doc, problems)
     if problems:
         raise UsageError(problems)
-    _derive_subordinates(candidates)
-    return FactsFile(doc.file, sha, raw.campaign, raw.as_of, raw.deadline, candidates, by_id)
+    warnings: list[Problem] = []
+    _derive_subordinates(candidates, warnings, doc.file)
+    return FactsFile(doc.file, sha, raw.campaign, raw.as_of, raw.deadline, candidates, by_id, warnings, raw.round)
 
 
 def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+_SLOW: Any = object()  # "not the common case: let parse_fact decide (and explain)"
+_GROUP_TABLES: dict[tuple[int, str], tuple[Catalogue, dict[str, Any]]] = {}
+
+
+def _fast_facts(raw: dict[str, Any], group: str, catalogue: Catalogue) -> dict[str, Any] | None:
+    """A candidate's facts when every key is a known fact of its group and every value canonical."""
+    entry = _GROUP_TABLES.get((id(catalogue), group))
+    if entry is None or entry[0] is not catalogue:
+        who = "units" if group == "unit" else "people"
+        table = {k: _fast_parser(f, catalogue) for k, f in catalogue.facts.items() if who in f.for_}
+        entry = _GROUP_TABLES[(id(catalogue), group)] = (catalogue, table)
+    table = entry[1]
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        fn = table.get(key)
+        if fn is None:
+            return None
+        v = fn(value)
+        if v is _SLOW:
+            return None
+        out[key] = v
+    return out
+
+
+_FAST: dict[int, tuple[FactDef, Any]] = {}
+
+
+def _fast_parser(fdef: FactDef, catalogue: Catalogue) -> Any:
+    """A check for the common, already-canonical value of a fact (bulk files); `_SLOW` otherwise.
+
+    It accepts only what `parse_fact` would return unchanged — a bool, an in-range number,
+    a rating's own key — and defers everything else (n/a, aliases, errors) to `parse_fact`.
+    """
+    entry = _FAST.get(id(fdef))
+    if entry is not None and entry[0] is fdef:
+        return entry[1]
+    t = fdef.type
+    lo = fdef.min if fdef.min is not None else (0 if t == "percent" else None)
+    hi = fdef.max if fdef.max is not None else (100 if t == "percent" else None)
+    lo_ = float("-inf") if lo is None else lo
+    hi_ = float("inf") if hi is None else hi
+
+    def slow(v: Any) -> Any:
+        return _SLOW
+
+    fn: Any = slow
+    if t == "bool":
+
+        def fn(v: Any) -> Any:
+            return v if v is True or v is False else _SLOW
+
+    elif t in ("int", "number", "percent"):
+        ints_only = t == "int"
+
+        def fn(v: Any) -> Any:
+            k = type(v)
+            if (k is int or (k is float and not ints_only)) and lo_ <= v <= hi_ and v - v == 0:
+                return v
+            return _SLOW
+
+    elif t in ("rating", "enum"):
+        names = frozenset(catalogue.scales[fdef.scale or ""].names)
+
+        def fn(v: Any) -> Any:
+            return v if type(v) is str and v in names else _SLOW
+
+    _FAST[id(fdef)] = (fdef, fn)
+    return fn
 
 
 def is_na(value: Any) -> bool:
@@ -264,7 +344,9 @@ def parse_fact(value: Any, fdef: FactDef, catalogue: Catalogue) -> Any:
                 raise ValueError("each item needs index, component, score, prev_score — no other keys")
             rec = dict(r)
             for k in ("score", "prev_score"):
-                if rec.get(k) is not None and not is_na(rec[k]):
+                if is_na(rec.get(k)):
+                    rec[k] = NA  # as everywhere else: n/a is the marker, never the string
+                elif rec.get(k) is not None:
                     rec[k] = _number(rec[k], None)
             records.append(rec)
         return records
@@ -403,11 +485,15 @@ def _references(cands: list[Candidate], by_id: dict[str, Candidate], doc: Docume
             node = by_id[node.parent]
 
 
-def _derive_subordinates(cands: list[Candidate]) -> None:
-    """Subordinate units present in the file decide the parent's subordinate counts.
+def _derive_subordinates(cands: list[Candidate], warnings: list[Problem], file: str) -> None:
+    """Fill a parent's subordinate counts from its subordinate units present in the file.
 
-    A subordinate unit is in breach when its own `discipline_violation` is true. When the
-    breach of any of them is unknown, the count is unknown (the file cannot settle it).
+    The stated counts (`subordinate_units_total`, `subordinate_units_violating`) win when given:
+    a facts file often holds only the subordinate units that were nominated, and counting those
+    alone would undercount. The units in the file decide only when no counts are stated; where
+    they contradict stated counts (more units, or more in breach, than declared) a warning says so.
+    A subordinate unit is in breach when its own `discipline_violation` is true; when that is
+    unknown for any of them, the derived count is unknown.
     """
     children: dict[str, list[Candidate]] = {}
     for c in cands:
@@ -417,10 +503,34 @@ def _derive_subordinates(cands: list[Candidate]) -> None:
         kids = children.get(c.id)
         if not kids:
             continue
-        c.facts["subordinate_units_total"] = len(kids)
         values = [k.facts.get("discipline_violation", UNKNOWN) for k in kids]
-        if any(v is UNKNOWN for v in values):
-            c.facts["subordinate_units_violating"] = UNKNOWN
-        else:
-            c.facts["subordinate_units_violating"] = sum(1 for v in values if v is True)
-        c.facts["_subordinates_from_file"] = True
+        in_breach = sum(1 for v in values if v is True)
+        stated_total = c.facts.get("subordinate_units_total")
+        stated_bad = c.facts.get("subordinate_units_violating")
+        where = f"units[{c.id}]"
+        if isinstance(stated_total, int) and len(kids) > stated_total:
+            warnings.append(
+                Problem(
+                    file,
+                    f"{len(kids)} subordinate units in the file, but subordinate_units_total says {stated_total}",
+                    where=where,
+                    severity="warning",
+                    hint="the stated count is used; correct it if it is wrong",
+                )
+            )
+        if isinstance(stated_bad, int) and in_breach > stated_bad:
+            warnings.append(
+                Problem(
+                    file,
+                    f"{in_breach} subordinate units in the file breached discipline, but "
+                    f"subordinate_units_violating says {stated_bad}",
+                    where=where,
+                    severity="warning",
+                    hint="the stated count is used; correct it if it is wrong",
+                )
+            )
+        if "subordinate_units_total" not in c.facts:
+            c.facts["subordinate_units_total"] = len(kids)
+        if "subordinate_units_violating" not in c.facts:
+            unknown = any(v is UNKNOWN for v in values)
+            c.facts["subordinate_units_violating"] = UNKNOWN if unknown else in_breach

@@ -16,7 +16,12 @@ from engine.facts import FactsFile, load_facts
 
 def read_facts(path: Path, campaign: Campaign) -> FactsFile:
     """Load a facts file of any supported type and check it belongs to `campaign`."""
-    facts = load_facts(path, campaign.catalogue)
+    if path.suffix.lower() in (".csv", ".xlsx"):
+        from engine.tables import load_table
+
+        facts = load_table(path, campaign.catalogue)
+    else:
+        facts = load_facts(path, campaign.catalogue)
     if facts.campaign is not None and facts.campaign != campaign.id:
         raise UsageError(
             Problem(
@@ -35,7 +40,11 @@ def run(
     as_of: dt.date | None = None,
     deadline: dt.date | None = None,
     backend: str = "native",
+    round_year: int | None = None,
 ) -> Evaluation:
+    from engine.speed import gc_paused
+
     campaign = load_campaign(campaign_name)
-    facts = read_facts(facts_path, campaign)
-    return evaluate(campaign, facts, as_of=as_of, deadline=deadline, backend=backend)
+    with gc_paused():  # bulk, acyclic allocations: see engine.speed
+        facts = read_facts(facts_path, campaign)
+        return evaluate(campaign, facts, as_of=as_of, deadline=deadline, backend=backend, round_year=round_year)

@@ -22,6 +22,7 @@ def header(ev: Evaluation) -> dict[str, Any]:
         "campaign": ev.campaign.id,
         "as_of": ev.as_of.isoformat(),
         "deadline": ev.deadline.isoformat() if ev.deadline else None,
+        **({"round": ev.round} if ev.round is not None else {}),
         "thidua_version": __version__,
         "backend": ev.backend,
         "campaign_sha256": ev.campaign.sha256,

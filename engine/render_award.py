@@ -34,6 +34,8 @@ T = {
         "none": "(không có)",
         "from": "chọn từ",
         "pool": "số ứng viên đủ điều kiện",
+        "deadline": "hạn",
+        "unfilled": "số suất chưa có ứng viên đủ điều kiện",
     },
     "en": {
         "title": "PROPOSED AWARD LIST",
@@ -57,6 +59,8 @@ T = {
         "none": "(none)",
         "from": "chosen from",
         "pool": "eligible candidates",
+        "deadline": "deadline",
+        "unfilled": "places no eligible candidate fills",
     },
 }
 
@@ -88,6 +92,8 @@ def allocation_dict(alloc: Allocation, lang: str = "vi") -> dict[str, Any]:
             ],
             "tie_at_cutoff": [r.id for r in g.tie],
             "slots_left": g.slots_left,
+            "unfilled": g.unfilled,
+            "deadline": _stage_deadline(a, alloc),
             "provisional": g.provisional,
             "amount_each": g.amount,
         }
@@ -101,6 +107,19 @@ def allocation_dict(alloc: Allocation, lang: str = "vi") -> dict[str, Any]:
         "awards": out_awards,
         "budget": budget_dict(alloc),
     }
+
+
+def _stage_deadline(award: Any, alloc: Allocation) -> str | None:
+    """A stage's own deadline (e.g. Mỹ Thạnh: to the district by 10/12 of the round)."""
+    d = award.deadline
+    if d is None:
+        return None
+    if d.date is not None:
+        return str(d.date.isoformat())
+    if d.yearly is not None:
+        year = alloc.evaluation.round or alloc.evaluation.as_of.year
+        return f"{year}-{d.yearly}"
+    return None
 
 
 def _short(alloc: Allocation, g: GroupAllocation, r: Ranked) -> dict[str, Any] | None:
@@ -169,6 +188,9 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
             title += f" — {t['from']} {a.from_}"
         if g.provisional:
             title += f" — {t['provisional']}"
+        stage_deadline = _stage_deadline(a, alloc)
+        if stage_deadline:
+            title += f" — {t['deadline']} {'/'.join(reversed(stage_deadline.split('-')))}"
         tab = Table(title=title, box=box.SIMPLE, title_justify="left")
         for col in ("no", "name", "unit", "form", "amount", "rank"):
             tab.add_column(t[col], overflow="fold", justify="right" if col in ("amount", "rank") else "left")
@@ -183,6 +205,8 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
         if not g.selected:
             tab.add_row("", t["none"], "", "", "", "")
         con.print(tab)
+        if g.unfilled:
+            con.print(f"  {t['unfilled']}: {g.unfilled}")
         if g.tie:
             names = ", ".join(f"{r.result.candidate.name} ({r.id})" for r in g.tie)
             con.print(f"  {t['tie']} ({t['slots']}: {g.slots_left}): {names}")

@@ -132,16 +132,20 @@ def load_yaml_text(text: str, name: str) -> Document:
 
 def load_json_text(text: str, name: str) -> Document:
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for k, v in items:
-            k = unicodedata.normalize("NFC", k)
-            if k in out:
-                raise _DuplicateKey(k)
-            out[k] = v
+        out = dict(items)  # keys are NFC-normalised below, with the values
+        if len(out) != len(items):
+            seen: set[str] = set()
+            for k, _ in items:
+                if k in seen:
+                    raise _DuplicateKey(k)
+                seen.add(k)
         return out
 
     try:
         data = json.loads(text, object_pairs_hook=pairs)
+        # a text that is NFC and has no \u escapes holds only NFC strings: skip the walk (bulk files)
+        if "\\u" in text or not unicodedata.is_normalized("NFC", text):
+            data = _nfc(data)
     except _DuplicateKey as e:
         raise UsageError(
             Problem(name, f"duplicate key '{e.key}'", hint="each key may appear once per object")
@@ -150,7 +154,7 @@ def load_json_text(text: str, name: str) -> Document:
         raise UsageError(Problem(name, f"not valid JSON: {e.msg}", e.lineno, e.colno)) from None
     except RecursionError:
         raise UsageError(Problem(name, "nesting too deep")) from None
-    return Document(name, _nfc(data), {}, text, "json")
+    return Document(name, data, {}, text, "json")
 
 
 class _DuplicateKey(Exception):
@@ -164,7 +168,13 @@ def _nfc(value: Any) -> Any:
     if isinstance(value, list):
         return [_nfc(v) for v in value]
     if isinstance(value, dict):
-        return {k: _nfc(v) for k, v in value.items()}
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            k = unicodedata.normalize("NFC", k) if isinstance(k, str) else k
+            if k in out:  # two spellings of one key that differ only in normalisation
+                raise _DuplicateKey(k)
+            out[k] = _nfc(v)
+        return out
     return value
 
 

@@ -51,7 +51,8 @@ def verify(report: Path, campaign_name: str, facts_path: Path) -> Verification:
     as_of = _day(saved.get("as_of"), report, "as_of")
     deadline = _day(saved.get("deadline"), report, "deadline")
     backend = saved.get("backend") or "native"
-    ev = run(campaign_name, facts_path, as_of=as_of, deadline=deadline, backend=str(backend))
+    round_year = saved.get("round") if isinstance(saved.get("round"), int) else None
+    ev = run(campaign_name, facts_path, as_of=as_of, deadline=deadline, backend=str(backend), round_year=round_year)
     if "awards" in saved:
         decision = _day(saved.get("decision_date"), report, "decision_date")
         fresh = render_award.allocation_dict(allocate(ev, decision), _lang(saved))
@@ -125,7 +126,7 @@ def _diff_candidates(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
 
 def _diff_awards(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
     def index(data: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-        return {(a.get("award"), a.get("group")): a for a in data.get("awards", []) if isinstance(a, dict)}
+        return {(str(a.get("award")), str(a.get("group"))): a for a in data.get("awards", []) if isinstance(a, dict)}
 
     old, new = index(saved), index(fresh)
     out = []

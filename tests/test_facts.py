@@ -72,3 +72,16 @@ def test_all_problems_counted_in_one_line() -> None:
     with pytest.raises(UsageError) as e:
         load("units:\n  - {id: u, name: U, kind: commune, facts: {par_rating: x, staff_total: -1}}\n")
     assert "(and 1 more problem)" in str(e.value)
+
+
+def test_file_contradicting_stated_counts_warns() -> None:
+    f = load(
+        "units:\n  - {id: so, name: S, kind: department, facts: {subordinate_units_total: 1, subordinate_units_violating: 0}}\n"
+        "  - {id: a, name: A, kind: division, parent: so, facts: {discipline_violation: true}}\n"
+        "  - {id: b, name: B, kind: division, parent: so, facts: {discipline_violation: false}}\n"
+    )
+    so = f.by_id["so"].facts
+    assert so["subordinate_units_total"] == 1 and so["subordinate_units_violating"] == 0
+    messages = " | ".join(str(w) for w in f.warnings)
+    assert "2 subordinate units in the file, but subordinate_units_total says 1" in messages
+    assert "1 subordinate units in the file breached discipline, but subordinate_units_violating says 0" in messages

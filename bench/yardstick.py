@@ -1,0 +1,138 @@
+"""The yardstick: ninh_thuan_2020 written by hand in plain Python, as a programmer would.
+
+Same input (the loaded `Candidate`s), same output as `engine.backends.native.decide`: the
+verdict and every rule's outcome code, in the campaign's rule order. The bench checks that
+they agree before timing anything, so the comparison is for the same work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from engine.rules import NA, UNKNOWN
+
+U = UNKNOWN
+UNIT_KINDS = {"department", "division", "district", "commune"}
+PERSON_KINDS = {"civil_servant", "commune_non_professional"}
+TASK = {"excellent": 3, "good": 2, "completed": 1, "not_completed": 0}
+PAR = {"excellent": 4, "good": 3, "fair": 2, "average": 1, "weak": 0}
+DEADLINE = dt.date(2021, 1, 20)
+DOCUMENTS = ("proposal", "council_minutes", "achievement_report")
+
+
+def _crit(v: Any) -> str:
+    if v is True:
+        return "pass"
+    if v is NA:
+        return "not_applicable"
+    return "fail" if v is False else "unknown"
+
+
+def _disq(v: Any) -> str:
+    if v is True:
+        return "triggered"
+    return "clear" if (v is False or v is NA) else "unknown"
+
+
+def _at_least(v: Any, scale: dict[str, int], floor: int) -> Any:
+    return v if (v is U or v is NA) else scale[v] >= floor
+
+
+def _is_true(v: Any) -> Any:
+    return v
+
+
+def _not(v: Any) -> Any:
+    return v if (v is U or v is NA) else not v
+
+
+def _improved(records: Any) -> Any:
+    if records is U or records is NA:
+        return records
+    if not records:
+        return NA
+    unknown = False
+    for r in records:
+        s, p = r.get("score"), r.get("prev_score")
+        if s is None or p is None or s is NA or p is NA:
+            unknown = True
+        elif not s > p:
+            return False
+    return U if unknown else True
+
+
+def _share_over(part: Any, whole: Any) -> Any:
+    if part is NA or whole is NA:
+        return NA
+    if part is U or whole is U:
+        return U
+    return part > 0.10 * whole
+
+
+def _submission(sub: Any) -> str:
+    if sub is None:
+        return "not_checked"
+    if any(d not in sub.documents for d in DOCUMENTS):
+        return "missing_documents"
+    if sub.sent_on is None:
+        return "undecided"
+    return "on_time" if sub.sent_on <= DEADLINE else "late"
+
+
+def judge(cand: Any) -> tuple[str, tuple[str, ...]]:
+    f = cand.facts
+    get = f.get
+    if cand.group == "unit":
+        if cand.kind not in UNIT_KINDS:
+            return "out_of_scope", ()
+        crit = (
+            _crit(_at_least(get("task_completion", U), TASK, 3)),
+            _crit(get("par_tasks_done_well", U)),
+            _crit(_at_least(get("par_rating", U), PAR, 3)),
+            _crit(_at_least_n(get("initiatives_recognized", U), 1)),
+            _crit(_improved(get("index_components", U))),
+            _crit(_not(get("discipline_violation", U))),
+        )
+        disq = (
+            _disq(_share_over(get("staff_violating_discipline", U), get("staff_total", U))),
+            _disq(_share_over(get("subordinate_units_violating", U), get("subordinate_units_total", U)))
+            if cand.kind in ("department", "district")
+            else "clear",
+        )
+    else:
+        if cand.kind not in PERSON_KINDS:
+            return "out_of_scope", ()
+        crit = (
+            _crit(_at_least(get("task_completion", U), TASK, 3)),
+            _crit(get("par_tasks_done_well", U)),
+            _crit(get("directives_on_time", U)),
+            _crit(_at_least_n(get("initiatives_recognized", U), 1)),
+            _crit(_not(get("discipline_violation", U))),
+        )
+        disq = ()
+    sub = _submission(cand.submission)
+    if sub == "late" or sub == "missing_documents":
+        verdict = "not_considered"
+    elif "triggered" in disq:
+        verdict = "disqualified"
+    elif "fail" in crit:
+        verdict = "ineligible"
+    elif "unknown" in crit or "unknown" in disq or sub == "undecided":
+        verdict = "incomplete"
+    else:
+        verdict = "eligible"
+    return verdict, crit + disq
+
+
+def _at_least_n(v: Any, n: int) -> Any:
+    return v if (v is U or v is NA) else v >= n
+
+
+def judge_all(candidates: list[Any]) -> tuple[list[str], list[tuple[str, ...]]]:
+    verdicts, outcomes = [], []
+    for c in candidates:
+        v, o = judge(c)
+        verdicts.append(v)
+        outcomes.append(o)
+    return verdicts, outcomes

@@ -1,0 +1,218 @@
+"""`thidua report`: golden reports, the template context contract, XLSX sheets, injection safety.
+
+Regenerate the goldens after an intended change: `python tests/golden/regenerate.py`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import pytest
+from jinja2 import nodes
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from cli import app
+from engine import report as rep
+from engine.labels import TEMPLATES, load_labels
+from engine.pipeline import run
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+sys.path.insert(0, str(GOLDEN))
+from regenerate import golden_campaigns, render  # noqa: E402
+
+CAMPAIGNS = golden_campaigns()
+runner = CliRunner()
+
+
+def test_golden_campaigns_exist() -> None:
+    assert "ninh_thuan_2020" in CAMPAIGNS
+
+
+@pytest.mark.parametrize("cid", CAMPAIGNS)
+@pytest.mark.parametrize("suffix", [".md", ".html"])
+def test_golden_report(cid: str, suffix: str) -> None:
+    golden = GOLDEN / f"{cid}{suffix}"
+    assert golden.exists(), f"no golden file: run `python tests/golden/regenerate.py` ({golden.name})"
+    got = render(cid, suffix)
+    assert got == render(cid, suffix), "the report differs run to run"
+    assert got == golden.read_bytes(), f"{golden.name} is out of date: run `python tests/golden/regenerate.py`"
+
+
+@pytest.mark.parametrize("cid", CAMPAIGNS)
+def test_xlsx_is_byte_identical_and_has_the_sheets(cid: str, tmp_path: Path) -> None:
+    first = render(cid, ".xlsx")
+    assert first == render(cid, ".xlsx")
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(first)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Danh sách đề nghị khen thưởng", "Không đủ điều kiện", "Kết quả xét"]
+    verdicts = wb["Kết quả xét"]
+    ev = run(cid, ROOT / "examples" / f"{cid}.yaml")
+    assert verdicts.max_row == len(ev.results) + 1
+    rules = {r.id for res in ev.results for r in [*res.criteria, *res.disqualifiers]}
+    headers = [c.value for c in verdicts[1]]
+    assert all(any(f"[{rid}]" in str(h) for h in headers) for rid in rules)
+
+
+# ---------------------------------------------------------------- the template context contract
+
+
+def documented() -> dict[str, set[str]]:
+    return {t.__name__: {f.name for f in dataclasses.fields(t)} for t in rep.CONTEXT_TYPES}
+
+
+def test_every_context_field_is_documented() -> None:
+    for t in rep.CONTEXT_TYPES:
+        for f in dataclasses.fields(t):
+            assert f.metadata.get("doc"), f"{t.__name__}.{f.name} has no documentation"
+    # every type reachable from ReportContext is in the contract
+    reached = {rep.ReportContext}
+    todo = [rep.ReportContext]
+    while todo:
+        t = todo.pop()
+        hints = __import__("typing").get_type_hints(t)
+        for h in hints.values():
+            for arg in (h, *getattr(h, "__args__", ())):
+                if dataclasses.is_dataclass(arg) and arg not in reached:
+                    reached.add(arg)  # type: ignore[arg-type]
+                    todo.append(arg)  # type: ignore[arg-type]
+    assert reached == set(rep.CONTEXT_TYPES)
+
+
+def test_docs_page_is_current() -> None:
+    doc = ROOT / "docs" / "report-context.md"
+    assert doc.read_text(encoding="utf-8") == rep.context_doc(), "run `python tests/golden/regenerate.py`"
+
+
+def _template_attrs(name: str) -> set[str]:
+    env = rep.environment("html")
+    source = (TEMPLATES / name).read_text(encoding="utf-8")
+    tree = env.parse(source)
+    return {n.attr for n in tree.find_all(nodes.Getattr)}
+
+
+def test_templates_use_only_documented_fields_and_every_field_is_used() -> None:
+    fields = set().union(*documented().values())
+    label_keys = set(load_labels().report)
+    used: set[str] = set()
+    for name in rep.TEMPLATE_FILES.values():
+        attrs = _template_attrs(name)
+        unknown = attrs - fields - label_keys - {"index", "last", "first"}  # loop.* from Jinja itself
+        assert not unknown, f"{name} uses undocumented fields: {sorted(unknown)}"
+        used |= attrs
+    unused = fields - used
+    assert not unused, f"documented fields no template uses: {sorted(unused)}"
+
+
+def test_templates_hold_no_words() -> None:
+    """Every visible word comes from the context: strip tags, expressions and CSS, nothing is left."""
+    import re
+
+    for name in rep.TEMPLATE_FILES.values():
+        text = (TEMPLATES / name).read_text(encoding="utf-8")
+        text = re.sub(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", " ", text, flags=re.S)
+        text = re.sub(r"<style>.*?</style>|<[^>]+>|&[a-z]+;", " ", text, flags=re.S)
+        words = [w for w in re.findall(r"[^\W\d_]{2,}", text) if w not in ("md",)]
+        assert not words, f"{name}: hard-coded words {words[:10]}"
+
+
+def test_a_removed_field_fails_the_render() -> None:
+    """StrictUndefined: a template reading a field the context lacks fails loudly, not silently blank."""
+    from jinja2 import UndefinedError
+
+    env = rep.environment("html")
+    with pytest.raises(UndefinedError):
+        env.from_string("{{ r.campaign.no_such_field }}").render(r=_ctx())
+
+
+def _ctx() -> rep.ReportContext:
+    ev = run("ninh_thuan_2020", ROOT / "examples" / "ninh_thuan_2020.yaml")
+    return rep.build_context(ev, rep.allocate(ev), "vi")
+
+
+# ---------------------------------------------------------------- content and safety
+
+
+def test_english_report_and_cli(tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    result = runner.invoke(
+        app,
+        ["report", "ninh_thuan_2020", str(ROOT / "examples" / "ninh_thuan_2020.yaml"), "-o", str(out), "--lang", "en"],
+    )
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "Proposed award list" in text and "Danh sách đề nghị" not in text
+    assert "SOCIALIST REPUBLIC OF VIET NAM" in text
+
+
+def test_cli_refuses_unknown_format(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["report", "ninh_thuan_2020", str(ROOT / "examples" / "ninh_thuan_2020.yaml"), "-o", str(tmp_path / "r.pdf")],
+    )
+    assert result.exit_code == 2
+    assert "cannot write a report as '.pdf'" in result.stderr
+
+
+def test_html_report_content() -> None:
+    html = render("ninh_thuan_2020", ".html").decode()
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html and "Độc lập - Tự do - Hạnh phúc" in html
+    assert "Times New Roman" in html and "size: A4" in html
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+    assert "<svg" in html
+    assert "Sở Tài chính" in html and "II.2.a" in html  # excluded, with its clause
+    assert "1.490.000" in html  # the individual reward amount under Decree 91/2017 in 2021
+
+
+EVIL = [
+    '=HYPERLINK("http://x","click")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "<script>alert(1)</script> & <b>bold</b>",
+]
+
+
+def _evil_facts(tmp_path: Path) -> Path:
+    units = "\n".join(
+        f"  - {{id: u{i}, name: {name!r}, kind: department, facts: {{task_completion: excellent}}}}"
+        for i, name in enumerate(EVIL)
+    )
+    path = tmp_path / "evil.yaml"
+    path.write_text(f"as_of: 2021-01-25\nunits:\n{units}\n", encoding="utf-8")
+    return path
+
+
+def test_names_cannot_become_formulas_or_markup(tmp_path: Path) -> None:
+    facts = _evil_facts(tmp_path)
+    ev = run("ninh_thuan_2020", facts)
+    xlsx = tmp_path / "r.xlsx"
+    xlsx.write_bytes(rep.make_report(ev, xlsx))
+    wb = load_workbook(xlsx)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", f"{ws.title}!{c.coordinate} is a formula: {c.value}"
+    names = {c.value for c in wb["Kết quả xét"]["C"]}
+    assert set(EVIL) <= names  # kept as text, exactly
+    html = rep.make_report(ev, Path("r.html")).decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>bold</b>" not in html
+    md = rep.make_report(ev, Path("r.md")).decode()
+    assert "<script>" not in md and "<b>" not in md
+    result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts), "--format", "csv"])
+    for line in result.stdout.splitlines()[1:]:
+        name = line.split(",", 2)[1]
+        assert not name.lstrip('"').startswith(("=", "+", "-", "@")), line
+
+
+def test_template_xlsx_is_reproducible() -> None:
+    from engine.campaign import load_campaign
+    from engine.facts_template import write_template
+
+    c = load_campaign("ninh_thuan_2020")
+    assert write_template(c, Path("a.xlsx")) == write_template(c, Path("a.xlsx"))

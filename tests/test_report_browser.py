@@ -1,0 +1,136 @@
+"""The HTML report in a real browser: headless Chromium prints it to PDF and PNG.
+
+Checks that the pages are A4, that no table (and no cell) is wider than the printable width,
+and that the Vietnamese text survives into the PDF. Skipped only where no Chromium binary
+exists; .ci/run installs Debian's `chromium`, so CI runs it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from engine.pipeline import run
+from engine.report import make_report
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "ninh_thuan_2020.yaml"
+CHROMIUM = next(
+    (p for p in (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome", "chrome")) if p), None
+)
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium binary on this machine")
+
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+A4 = (595.28, 841.89)  # points
+
+# Injected into a copy of the report only (the report itself carries no script): measure every
+# table and cell against the body, whose width is the A4 printable width (165 mm).
+MEASURE = """<script>
+var body = document.body.getBoundingClientRect(), bad = [];
+document.querySelectorAll('table, td, th').forEach(function (el) {
+  var r = el.getBoundingClientRect();
+  if (r.right > body.right + 1 || r.left < body.left - 1 || el.scrollWidth > el.clientWidth + 1)
+    bad.push(el.tagName + ': ' + el.textContent.trim().slice(0, 60));
+});
+document.body.setAttribute('data-overflow', JSON.stringify({width: body.width, bad: bad}));
+</script>"""
+
+
+def chromium(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    profile = tmp / f"profile-{len(list(tmp.glob('profile-*')))}"
+    return subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("browser")
+    path = tmp / "report.html"
+    path.write_bytes(make_report(run("ninh_thuan_2020", EXAMPLE), path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def long_names(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A report whose names and ids are long and unbreakable: the layout must still fit."""
+    tmp = tmp_path_factory.mktemp("long")
+    name = "Ủy" + "ban" * 60
+    facts = tmp / "facts.yaml"
+    facts.write_text(
+        "as_of: 2021-01-25\nunits:\n"
+        f"  - {{id: {'x' * 120}, name: {name}, kind: department, facts: {{task_completion: excellent}}}}\n",
+        encoding="utf-8",
+    )
+    path = tmp / "report.html"
+    path.write_bytes(make_report(run("ninh_thuan_2020", facts), path))
+    return path
+
+
+def test_pdf_is_a4_and_keeps_the_vietnamese_text(html: Path) -> None:
+    from pypdf import PdfReader
+
+    pdf = html.with_suffix(".pdf")
+    result = chromium(html.parent, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri())
+    assert pdf.exists() and pdf.stat().st_size > 10_000, result.stderr[-2000:]
+    reader = PdfReader(pdf)
+    assert len(reader.pages) > 1
+    for page in reader.pages:
+        box = page.mediabox
+        assert abs(float(box.width) - A4[0]) < 1 and abs(float(box.height) - A4[1]) < 1
+    # layout mode keeps the glyph runs of one word together (plain mode splits at each diacritic)
+    text = unicodedata.normalize("NFC", "\n".join(p.extract_text(extraction_mode="layout") for p in reader.pages[:3]))
+    text = re.sub(r"[ \t]+", " ", text)
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Ủy ban nhân dân huyện Ninh Hải" in text
+
+
+GOLDENS = sorted((ROOT / "tests" / "golden").glob("*.html"))
+
+
+@pytest.mark.parametrize("which", ["html", "long_names", *(g.stem for g in GOLDENS)])
+def test_no_table_overflows_the_page_width(which: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    if which in ("html", "long_names"):
+        path: Path = request.getfixturevalue(which)
+    else:  # every campaign's golden report
+        path = tmp_path / "report.html"
+        path.write_bytes((ROOT / "tests" / "golden" / f"{which}.html").read_bytes())
+    probe = path.with_name("probe.html")
+    probe.write_text(path.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    result = chromium(path.parent, "--window-size=794,1123", "--dump-dom", probe.as_uri())
+    found = re.search(r'data-overflow="([^"]*)"', result.stdout)
+    assert found, result.stderr[-2000:]
+    data = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    assert 600 < data["width"] < 640  # 165 mm at 96 dpi: the A4 width less the Decree 30 margins
+    assert data["bad"] == []
+
+
+def test_png_screenshot(html: Path) -> None:
+    png = html.with_suffix(".png")
+    result = chromium(html.parent, "--hide-scrollbars", "--window-size=794,1123", f"--screenshot={png}", html.as_uri())
+    assert png.exists(), result.stderr[-2000:]
+    head = png.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(head[16:20], "big") == 794

@@ -1,0 +1,198 @@
+"""engine.tables: facts from CSV and XLSX — headers, Vietnamese cell values, cell-precise errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from engine.campaign import load_campaign
+from engine.catalogue import load_catalogue
+from engine.errors import UsageError
+from engine.pipeline import read_facts
+from engine.rules import NA
+from engine.tables import load_table, parse_number
+
+CAT = load_catalogue()
+NT = load_campaign("ninh_thuan_2020")
+
+
+def xlsx(path: Path, sheets: dict[str, list[list[Any]]], formats: dict[str, str] | None = None) -> Path:
+    wb = Workbook()
+    wb.remove(wb.active)  # type: ignore[arg-type]
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        for ref, fmt in (formats or {}).items():
+            ws[ref].number_format = fmt
+    wb.save(path)
+    return path
+
+
+def csv_file(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(UsageError) as e:
+        load_table(path, CAT)
+    return [str(p) for p in e.value.problems]
+
+
+def test_xlsx_vietnamese_headers_and_values(tmp_path: Path) -> None:
+    f = xlsx(
+        tmp_path / "facts.xlsx",
+        {
+            "Đơn vị": [
+                ["# Kế hoạch", "ninh_thuan_2020"],
+                ["# Ngày đánh giá", dt.datetime(2021, 1, 25)],
+                [
+                    "Mã",
+                    "Tên",
+                    "Loại",
+                    "Xếp loại đánh giá thực hiện nhiệm vụ CCHC",
+                    "Tổng số biên chế [staff_total]",
+                    "propaganda_plan",
+                    "disbursement_pct@2024-09-30",
+                    "disbursement_pct@31/12/2024",
+                    "full_online_tthc_pct",
+                ],
+                ["# Ghi chú", "", "", "II.2.a"],
+                ["u1", "Sở Nội vụ", "department", "Xuất sắc", "'1.490", "x", "82,5", "100%", 0.5],
+                ["u2", "Sở Tư pháp", "department", "tốt", 40, "không", None, None, "không áp dụng"],
+            ],
+            "Cá nhân": [
+                ["id", "name", "kind", "unit", "head", "task_completion", "discipline_violation"],
+                [1001, "Nguyễn Văn An", "civil_servant", "u1", "Có", "Hoàn thành xuất sắc", False],
+            ],
+        },
+        formats={"I5": "0%"},
+    )
+    facts = read_facts(f, NT)
+    assert facts.campaign == "ninh_thuan_2020" and facts.as_of == dt.date(2021, 1, 25)
+    u1, u2, p = facts.candidates
+    assert u1.group == "unit" and p.group == "person" and p.id == "1001" and p.head and p.unit == "u1"
+    assert u1.facts["par_rating"] == "excellent" and u2.facts["par_rating"] == "good"
+    assert u1.facts["staff_total"] == 1490  # a count: '1.490' is one thousand four hundred ninety
+    assert u1.facts["propaganda_plan"] is True and u2.facts["propaganda_plan"] is False
+    assert u1.facts["disbursement_pct"] == {dt.date(2024, 9, 30): 82.5, dt.date(2024, 12, 31): 100}
+    assert u1.facts["full_online_tthc_pct"] == 50  # a cell formatted as a percentage: 0.5 is 50%
+    assert u2.facts["full_online_tthc_pct"] is NA
+    assert p.facts == {"task_completion": "excellent", "discipline_violation": False}
+
+
+def test_error_names_sheet_cell_and_column(tmp_path: Path) -> None:
+    f = xlsx(
+        tmp_path / "facts.xlsx",
+        {
+            "Đơn vị": [["id", "name", "kind", "par_rating"]]
+            + [[f"u{i}", "A", "commune", "Tốt"] for i in range(5)]
+            + [["u9", "B", "commune", "Tot"]]
+        },
+    )
+    [msg] = problems(f)
+    assert msg.startswith(f"{f}: Đơn vị!D7: par_rating: 'Tot' is not a par_rating value — did you mean 'Tốt'?")
+
+
+def test_csv_errors_name_line_and_column(tmp_path: Path) -> None:
+    f = csv_file(
+        tmp_path / "f.csv",
+        "id,name,group,kind,staff_total,full_online_tthc_pct,par_tasks_done_well,submission.sent_on\n"
+        'u1,A,unit,commune,2%,"1.490",maybe,31/02/2021\n',
+    )
+    msgs = problems(f)
+    assert f"{f}:2: column E (staff_total): '2%' is a percentage" in msgs[0]
+    assert "column F (full_online_tthc_pct): '1.490' is ambiguous: 1490" in msgs[1]
+    assert "column G (par_tasks_done_well): 'maybe' is not yes/no" in msgs[2]
+    assert "column H (submission.sent_on): '31/02/2021' is not a date" in msgs[3]
+
+
+def test_csv_semicolon_bom_and_submission(tmp_path: Path) -> None:
+    f = tmp_path / "f.csv"
+    f.write_bytes(
+        "\ufeffMã;Tên;Loại;Ngày gửi hồ sơ (dấu bưu điện / TDO);Hình thức gửi;Thành phần hồ sơ;index_components\n"
+        'u1;Sở A;department;20/01/2021;bưu điện;tờ trình, biên bản;"PAR INDEX; Cải cách TTHC; 8,1; 8,6"\n'.encode()
+    )
+    [u1] = load_table(f, CAT).candidates
+    assert u1.submission is not None
+    assert (u1.submission.sent_on, u1.submission.via) == (dt.date(2021, 1, 20), "postmark")
+    assert u1.submission.documents == ("proposal", "council_minutes")
+    assert u1.facts["index_components"] == [
+        {"index": "PAR INDEX", "component": "Cải cách TTHC", "prev_score": 8.1, "score": 8.6}
+    ]
+
+
+def test_unknown_header_and_dated_non_series(tmp_path: Path) -> None:
+    f = csv_file(tmp_path / "f.csv", "id,name,kind,par_ratting,staff_total@2024-01-01\nu1,A,commune,Tốt,3\n")
+    msgs = problems(f)
+    assert "column D (par_ratting): unknown column 'par_ratting' — did you mean 'par_rating'?" in msgs[0]
+    assert "'staff_total' is not a dated fact" in msgs[1]
+
+
+def test_references_checked_by_the_shared_path(tmp_path: Path) -> None:
+    f = xlsx(
+        tmp_path / "f.xlsx",
+        {
+            "Đơn vị": [["id", "name", "kind"], ["u1", "A", "commune"], ["u1", "B", "commune"]],
+            "Cá nhân": [["id", "name", "kind", "unit"], ["p1", "C", "civil_servant", "u2"]],
+        },
+    )
+    msgs = problems(f)
+    assert any("Đơn vị!A3" in m and "duplicate id 'u1'" in m for m in msgs)
+    assert any("Cá nhân!D2: unit: unit 'u2' is not in the file" in m for m in msgs)
+
+
+def test_a_date_where_a_number_belongs_is_refused(tmp_path: Path) -> None:
+    f = xlsx(
+        tmp_path / "f.xlsx",
+        {"Đơn vị": [["id", "name", "kind", "e_payment_pct"], ["u1", "A", "commune", dt.datetime(2024, 5, 1)]]},
+    )
+    [msg] = problems(f)
+    assert "Đơn vị!D2: e_payment_pct: 2024-05-01 is a date, not a number" in msg
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("82,5", "percent", 82.5),
+        ("100%", "percent", 100),
+        ("'100", "percent", 100),
+        ("1.490.000", "int", 1490000),
+        ("1 490 000", "int", 1490000),
+        ("1.490.000,5", "number", 1490000.5),
+        ("1,490,000.5", "number", 1490000.5),
+        ("1,490,000", "int", 1490000),
+        ("82.5", "percent", 82.5),
+        ("0.500", "percent", 0.5),
+        ("1.490", "int", 1490),
+        ("-3", "number", -3),
+    ],
+)
+def test_numbers_as_vietnamese_users_write_them(text: str, kind: str, value: float) -> None:
+    assert parse_number(text, kind) == value
+
+
+@pytest.mark.parametrize("text", ["1.490", "100.000", "1,2,3", "1.2.3", "12a", "1.490,5.3", "", "%"])
+def test_numbers_that_could_be_misread_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_number(text, "percent")
+
+
+def test_meta_rows_set_as_of_deadline_and_round(tmp_path: Path) -> None:
+    f = csv_file(
+        tmp_path / "f.csv",
+        "# campaign: my_thanh_2015\n# Ngày đánh giá,02/12/2019\n# Hạn nộp hồ sơ: 2019-11-25\n# Năm xét,2019\n"
+        "# any other comment\nid,name,kind\nu1,Ấp 1,hamlet\n",
+    )
+    facts = load_table(f, CAT)
+    assert (facts.campaign, facts.as_of, facts.deadline, facts.round) == (
+        "my_thanh_2015",
+        dt.date(2019, 12, 2),
+        dt.date(2019, 11, 25),
+        2019,
+    )
