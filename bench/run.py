@@ -43,6 +43,14 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 
 
 def _rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries ru_maxrss over
+    fork + exec, so a child would inherit the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -69,7 +77,7 @@ def child(path: Path, backend: str) -> dict[str, Any]:
     base_mb = _rss_mb()
     size = path.stat().st_size
     n = int(path.stem.split("_")[-1])
-    repeat = 3 if n <= 100_000 else 1
+    repeat = 5 if n <= 100_000 else 1
     out: dict[str, Any] = {"backend": backend, "n": n, "file_mb": size / 2**20}
     with gc_paused():  # as engine.pipeline.run does
         t = time.perf_counter()
@@ -153,7 +161,7 @@ def report(rows: list[dict[str, Any]], start: dict[str, float]) -> str:
         "",
         f"Run {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {machine()}.",
         "Campaign ninh_thuan_2020 (13 rules); synthetic JSON facts from bench/synth.py; `python bench/run.py`.",
-        "Times are medians of 3 runs (1 run at 1M and for durable); each (size, backend) is its own process.",
+        "Times are medians of 5 runs (1 run at 1M and for durable); each (size, backend) is its own process.",
         "",
         "| candidates | backend | load + validate s | ÷ json.loads | decide s | candidates/s | rule decisions/s "
         "| ÷ yardstick (time) | full `evaluate` s | peak MB | ÷ file size |",
@@ -227,17 +235,19 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(Path(args.child[0]), args.child[1])))
         return
-    import synth
-
     tmp = args.data or Path(tempfile.mkdtemp(prefix="thidua-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "THIDUA_MAX_BYTES": str(4 * 2**30), "THIDUA_MAX_NODES": str(10**9)}
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
         path = tmp / f"facts_{n}.json"
-        if not path.exists():
+        if not path.exists():  # in its own process, to keep this one small
             print(f"generating {n:,} candidates …", file=sys.stderr)
-            synth.write(path, n)
+            code = (
+                "import sys, pathlib; sys.path.insert(0, sys.argv[1]); import synth; "
+                "synth.write(pathlib.Path(sys.argv[2]), int(sys.argv[3]))"
+            )
+            subprocess.run([sys.executable, "-c", code, str(BENCH), str(path), str(n)], check=True)
         for backend in ("native", "durable"):
             if backend == "durable" and n > args.durable_max:
                 continue

@@ -30,6 +30,9 @@ def write_atomic(path: Path, data: str | bytes, inputs: tuple[Path, ...] = ()) -
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an output file is an ordinary file
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
         os.replace(tmp, target)

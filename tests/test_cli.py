@@ -105,6 +105,7 @@ def test_output_file_is_written_whole_and_never_over_an_input(tmp_path: Path) ->
     code, stdout, _ = run("evaluate", "ninh_thuan_2020", str(EXAMPLE), "-f", "json", "-o", str(out))
     assert code == 0 and stdout == ""
     assert json.loads(out.read_text(encoding="utf-8"))["campaign"] == "ninh_thuan_2020"
+    assert out.stat().st_mode & 0o044, "an output file is readable like any other file"
     # an error leaves the existing output untouched
     before = out.read_bytes()
     code, _, _ = run("evaluate", "ninh_thuan_2020", "missing.yaml", "-o", str(out))

@@ -187,6 +187,27 @@ def _facts_file(draw: st.DrawFn, campaign: Campaign) -> dict[str, Any]:
                 out[part], out[whole] = b, a
         return out
 
+    nom = campaign.model.nomination
+    near = [nom.deadline.date + dt.timedelta(days=k) for k in (-1, 0, 1)] if nom.deadline.date else dates
+    doc_names = ["proposal", "council_minutes", "achievement_report"]
+
+    def submission() -> dict[str, Any] | None:
+        if draw(st.booleans()):
+            return None
+        sent = draw(st.sampled_from(near) | st.none())
+        out: dict[str, Any] = {"documents": draw(st.lists(st.sampled_from(doc_names), unique=True))}
+        if sent is not None:
+            out["sent_on"] = sent.isoformat()
+        if draw(st.booleans()):
+            out["copies"] = draw(st.integers(0, 3))
+        return out
+
+    def with_submission(c: dict[str, Any]) -> dict[str, Any]:
+        sub = submission()
+        if sub is not None:
+            c["submission"] = sub
+        return c
+
     units = []
     for i in range(draw(st.integers(1, 4))):
         unit: dict[str, Any] = {
@@ -197,7 +218,7 @@ def _facts_file(draw: st.DrawFn, campaign: Campaign) -> dict[str, Any]:
         }
         if i and draw(st.booleans()):
             unit["parent"] = "u0"
-        units.append(unit)
+        units.append(with_submission(unit))
     people = []
     heads: set[str] = set()
     for i in range(draw(st.integers(0, 3))):
@@ -212,7 +233,7 @@ def _facts_file(draw: st.DrawFn, campaign: Campaign) -> dict[str, Any]:
             if person["unit"] not in heads and draw(st.booleans()):
                 person["head"] = True
                 heads.add(person["unit"])
-        people.append(person)
+        people.append(with_submission(person))
     return {"units": units, "people": people}
 
 

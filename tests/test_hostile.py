@@ -42,7 +42,7 @@ def test_formula_names_are_inert_in_csv() -> None:
     import io
 
     row = list(csv.reader(io.StringIO(result.stdout)))[1]
-    assert row[1] == "'=HYPERLINK(\"http://x\")"
+    assert row[1] == '\'=HYPERLINK("http://x")'
 
 
 def test_markup_names_are_kept_verbatim_in_json() -> None:

@@ -276,7 +276,7 @@ def decide(
     campaign: Campaign, facts: Any, *, as_of: dt.date | None = None, deadline: dt.date | None = None
 ) -> Decisions:
     """Verdict and every rule's outcome for every candidate: the same as `engine.evaluate.evaluate`, compactly."""
-    from engine.evaluate import campaign_deadline, check_submission
+    from engine.evaluate import campaign_deadline
 
     as_of = as_of or facts.as_of or dt.date.today()
     deadline = deadline or facts.deadline
@@ -287,8 +287,8 @@ def decide(
     rules_of: list[tuple[CompiledRule, ...]] = []
     by_id = facts.by_id
     nothing: dict[str, Any] = {}
+    submission = _submission_check(campaign, campaign_deadline(campaign, round_year, deadline))
     with gc_paused():
-        campaign_deadline(campaign, round_year, deadline)  # fail early, as evaluate would
         for cand in facts.candidates:
             key = (cand.group, cand.kind, cand.head)
             shape = shapes.get(key)
@@ -305,10 +305,7 @@ def decide(
                 outcomes.append(())
                 rules_of.append(rules)
                 continue
-            if cand.submission is None:
-                sub = "not_checked"
-            else:
-                sub = check_submission(campaign, cand, round_year, deadline).outcome
+            sub = "not_checked" if cand.submission is None else submission(cand.submission)
             uenv = nothing
             if needs_unit and cand.unit:
                 unit = by_id.get(cand.unit)
@@ -318,3 +315,23 @@ def decide(
             outcomes.append(outs)
             rules_of.append(rules)
     return Decisions(verdicts, outcomes, rules_of)
+
+
+def _submission_check(campaign: Campaign, deadline: dt.date | None) -> Callable[[Any], str]:
+    """`engine.evaluate.check_submission`'s outcome only, with the campaign's rules bound once."""
+    nom = campaign.model.nomination
+    documents, copies, inclusive = tuple(nom.documents), nom.copies, nom.inclusive
+    sent = nom.date_counts == "sent_on"
+
+    def outcome(sub: Any) -> str:
+        have = sub.documents
+        if any(d not in have for d in documents):
+            return "missing_documents"
+        if copies is not None and sub.copies is not None and sub.copies < copies:
+            return "missing_documents"
+        day = sub.sent_on if sent else sub.received_on
+        if deadline is None or day is None:
+            return "undecided"
+        return "on_time" if (day <= deadline if inclusive else day < deadline) else "late"
+
+    return outcome
