@@ -13,11 +13,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from engine.errors import EXIT_PROBLEMS, EXIT_USAGE, CampaignInvalid, UserError
+
+if TYPE_CHECKING:
+    from engine.evaluate import Evaluation
 
 app = typer.Typer(
     help="thidua — kiểm tra hồ sơ thi đua cải cách hành chính theo đúng kế hoạch "
@@ -79,6 +82,24 @@ def _warn(problems: list) -> None:  # type: ignore[type-arg]
     """Warnings go to stderr, one line each; they never change the exit code."""
     for p in problems:
         print(str(p), file=sys.stderr)
+
+
+def _run(
+    campaign: str, facts: Path, as_of: str | None, deadline: str | None, backend: BackendName, round_year: int | None
+) -> Evaluation:
+    """Load, validate and evaluate, with the common options; warnings go to stderr."""
+    from engine.pipeline import run
+
+    ev = run(
+        campaign,
+        facts,
+        as_of=_date(as_of, "--as-of"),
+        deadline=_date(deadline, "--deadline"),
+        backend=backend.value,
+        round_year=round_year,
+    )
+    _warn(ev.facts.warnings)
+    return ev
 
 
 def _emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
@@ -175,17 +196,8 @@ def evaluate(
     """A verdict for every candidate, with each criterion's outcome."""
     with _guard():
         from engine import render
-        from engine.pipeline import run
 
-        ev = run(
-            campaign,
-            facts,
-            as_of=_date(as_of, "--as-of"),
-            deadline=_date(deadline, "--deadline"),
-            backend=backend.value,
-            round_year=round_year,
-        )
-        _warn(ev.facts.warnings)
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year)
         if format is Format.json:
             text = render.to_json(render.evaluation_dict(ev, lang.value))
         elif format is Format.markdown:
@@ -217,17 +229,8 @@ def explain(
 
         from engine import render
         from engine.errors import Problem, did_you_mean
-        from engine.pipeline import run
 
-        ev = run(
-            campaign,
-            facts,
-            as_of=_date(as_of, "--as-of"),
-            deadline=_date(deadline, "--deadline"),
-            backend=backend.value,
-            round_year=round_year,
-        )
-        _warn(ev.facts.warnings)
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year)
         cid = unicodedata.normalize("NFC", candidate)
         res = ev.get(cid)
         if res is None:
@@ -272,17 +275,8 @@ def award(
     with _guard():
         from engine import render_award
         from engine.allocate import allocate
-        from engine.pipeline import run
 
-        ev = run(
-            campaign,
-            facts,
-            as_of=_date(as_of, "--as-of"),
-            deadline=_date(deadline, "--deadline"),
-            backend=backend.value,
-            round_year=round_year,
-        )
-        _warn(ev.facts.warnings)
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year)
         alloc = allocate(ev, _date(decision_date, "--decision-date"))
         if decision_date is not None and alloc.budget_error:
             raise UserError(f"--decision-date: {alloc.budget_error}")
@@ -344,18 +338,10 @@ def report(
     """A printable report (HTML for A4, Markdown, XLSX): award list, exclusions, missing facts, appendix."""
     with _guard():
         from engine.output import write_atomic
-        from engine.pipeline import run
         from engine.report import make_report, report_format
 
         report_format(output)
-        ev = run(
-            campaign,
-            facts,
-            as_of=_date(as_of, "--as-of"),
-            deadline=_date(deadline, "--deadline"),
-            backend=backend.value,
-        )
-        _warn(ev.facts.warnings)
+        ev = _run(campaign, facts, as_of, deadline, backend, None)
         data = make_report(ev, output, lang.value, _date(decision_date, "--decision-date"))
         write_atomic(output, data, (facts,))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -19,37 +19,24 @@ from engine.source import Document, PathT, dotted
 
 SCHEMA_VERSION = 1
 
-UNIT_KINDS = (
-    "department",
-    "vertical_agency",
-    "district",
-    "commune",
-    "division",
-    "public_service_unit",
-    "party_front_body",
-    "central_agency",
-    "hamlet",
-    "sector",
-)
-PERSON_KINDS = ("civil_servant", "commune_non_professional", "journalist")
-DOCUMENTS = ("proposal", "council_minutes", "achievement_report")
-
-Kind = Literal[
-    "department",
-    "vertical_agency",
-    "district",
-    "commune",
-    "division",
-    "public_service_unit",
-    "party_front_body",
-    "central_agency",
-    "hamlet",
-    "sector",
-    "civil_servant",
-    "commune_non_professional",
-    "journalist",
+UnitKind = Literal[
+    "department",  # Sở, ban, ngành
+    "vertical_agency",  # Công an, BHXH, Kho bạc, Thuế, Thống kê tỉnh
+    "district",  # UBND cấp huyện
+    "commune",  # UBND cấp xã, phường
+    "division",  # phòng, ban tham mưu
+    "public_service_unit",  # đơn vị sự nghiệp, đơn vị trực thuộc
+    "party_front_body",  # cơ quan Đảng, Mặt trận, đoàn thể
+    "central_agency",  # cơ quan Trung ương đóng trên địa bàn
+    "hamlet",  # ấp
+    "sector",  # ngành, đoàn thể cấp xã
 ]
+PersonKind = Literal["civil_servant", "commune_non_professional", "journalist"]
+Kind = UnitKind | PersonKind
 DocumentName = Literal["proposal", "council_minutes", "achievement_report"]
+UNIT_KINDS: tuple[str, ...] = get_args(UnitKind)
+PERSON_KINDS: tuple[str, ...] = get_args(PersonKind)
+DOCUMENTS: tuple[str, ...] = get_args(DocumentName)
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="snake_case identifier")]
 
 
