@@ -212,3 +212,80 @@ def test_kept_crashers(path: Path) -> None:
         result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path)])
         assert result.exit_code in (0, 2)
     _one_line_user_error(result)
+
+
+CELLS = st.sampled_from(
+    [
+        "",
+        "x",
+        "có",
+        "Không",
+        "Tốt",
+        "Tot",
+        "excellent",
+        "100%",
+        "'100",
+        "1.490.000",
+        "82,5",
+        "1.490",
+        "-3",
+        "1e999",
+        "n/a",
+        "không áp dụng",
+        "30/09/2024",
+        "2024-02-30",
+        "=1+1",
+        "@SUM(A1)",
+        "unit",
+        "person",
+        "commune",
+        "??",
+    ]
+) | st.text(max_size=12)
+
+
+def _template(kind: str) -> Path:
+    path = CRASHERS.parent / ".fuzz_cache" / f"template.{kind}"
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        assert runner.invoke(app, ["template", "ninh_thuan_2020", "-o", str(path)]).exit_code == 0
+    return path
+
+
+@FUZZ
+@given(st.lists(st.lists(CELLS, min_size=1, max_size=24), min_size=1, max_size=5), st.booleans())
+def test_generated_csv_facts(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]], keep_header: bool
+) -> None:
+    import csv
+    import io
+
+    head = _template("csv").read_text(encoding="utf-8-sig").split("\n")
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    text = ("\n".join(head[:4]) + "\n" if keep_header else "") + buf.getvalue()
+    path = tmp_path_factory.mktemp("csv") / "facts.csv"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path), "-f", "json"])
+    assert result.exit_code in (0, 2)
+    _one_line_user_error(result)
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(1, 8), st.integers(1, 24), CELLS | st.integers() | st.floats()), max_size=12))
+def test_mutated_xlsx_facts(tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[int, int, object]]) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(_template("xlsx"))
+    sheet = book.worksheets[0]
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    for row, col, value in edits:
+        if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+            continue  # Excel itself cannot store these characters
+        sheet.cell(row=row, column=col, value=value)  # type: ignore[arg-type]
+    path = tmp_path_factory.mktemp("xlsx") / "facts.xlsx"
+    book.save(path)
+    result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path), "-f", "json"])
+    assert result.exit_code in (0, 2)
+    _one_line_user_error(result)

@@ -44,6 +44,7 @@ durable-rules is imported only when this backend is chosen (`engine.backends.get
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import itertools
 import json
@@ -513,8 +514,13 @@ class DurableBackend:
             host = _get_host()
             out: Values = []
             try:
-                for items in work:
+                for i, items in enumerate(work):
                     out.append(self._candidate(compiled, sink, host, items))
+                    if i % 256 == 255:
+                        # durable-rules leaves reference cycles behind every action (closures,
+                        # callbacks); with the collector paused for bulk work (engine.speed)
+                        # they pile up, ~12 kB a candidate: collect the young ones
+                        gc.collect(0)
             except MessageNotHandledException as e:
                 raise DurableError(f"durable-rules: no rule matched a fact ({e})") from None
             except MessageObservedException as e:
