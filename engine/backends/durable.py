@@ -516,7 +516,7 @@ class DurableBackend:
             try:
                 for i, items in enumerate(work):
                     out.append(self._candidate(compiled, sink, host, items))
-                    if i % 256 == 255:
+                    if i % 4096 == 4095:
                         # durable-rules leaves reference cycles behind every action (closures,
                         # callbacks); with the collector paused for bulk work (engine.speed)
                         # they pile up, ~12 kB a candidate: collect the young ones
