@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine import __version__
 from engine.allocate import Allocation, GroupAllocation, Ranked, allocate
 from engine.errors import Problem, UsageError
 from engine.evaluate import CandidateResult, Evaluation, RuleResult
@@ -194,6 +195,21 @@ class CandidateDetail:
 
 
 @dataclass(frozen=True)
+class Audit:
+    """What the report was made from, so anyone can re-create it exactly (issue: audit trail)."""
+
+    version: str = field(metadata=doc("the thidua version that made the report"))
+    campaign: str = field(metadata=doc("campaign id"))
+    campaign_file: str = field(metadata=doc("the campaign file's name (its SHA-256 identifies the content)"))
+    campaign_sha256: str = field(metadata=doc("SHA-256 of the campaign file"))
+    facts_file: str = field(metadata=doc("the facts file's name (its SHA-256 identifies the content)"))
+    facts_sha256: str = field(metadata=doc("SHA-256 of the facts file"))
+    as_of: str = field(metadata=doc("evaluation date, YYYY-MM-DD"))
+    decision_date: str = field(metadata=doc("date used for the reward money, YYYY-MM-DD"))
+    backend: str = field(metadata=doc("the evaluation backend: native or durable"))
+
+
+@dataclass(frozen=True)
 class ReportContext:
     """The object every report template receives as its only variable, `r`."""
 
@@ -214,10 +230,14 @@ class ReportContext:
     incomplete: list[Incomplete] = field(metadata=doc("candidates with facts missing"))
     chart: Chart = field(metadata=doc("how many candidates met each criterion"))
     candidates: list[CandidateDetail] = field(metadata=doc("every candidate in full (the appendix)"))
+    audit: Audit = field(
+        metadata=doc("what the report was made from: version, files and their SHA-256, dates, backend")
+    )
 
 
 CONTEXT_TYPES: tuple[type, ...] = (
     ReportContext,
+    Audit,
     CampaignInfo,
     SummaryRow,
     AwardBlock,
@@ -306,6 +326,17 @@ def build_context(ev: Evaluation, alloc: Allocation, lang: str = "vi") -> Report
         incomplete=_incomplete(ev, ex),
         chart=_chart(ev, lang),
         candidates=[_detail(i, res, ev, ex) for i, res in enumerate(ev.results, 1)],
+        audit=Audit(
+            version=__version__,
+            campaign=ev.campaign.id,
+            campaign_file=Path(ev.campaign.file).name,
+            campaign_sha256=ev.campaign.sha256,
+            facts_file=Path(ev.facts.file).name,
+            facts_sha256=ev.facts.sha256,
+            as_of=ev.as_of.isoformat(),
+            decision_date=alloc.decision_date.isoformat(),
+            backend=ev.backend,
+        ),
     )
 
 

@@ -91,6 +91,23 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
         verdicts,
         [6, 16, 36, 14, 14, 20, 50] + [18] * len(rule_cols),
     )
+    audit = ctx.audit
+    sheet(
+        L["sheet_audit"],
+        [L["sec_audit"], ""],
+        [
+            [L["audit_version"], audit.version],
+            [L["audit_campaign"], f"{audit.campaign} ({audit.campaign_file})"],
+            [L["audit_sha"], audit.campaign_sha256],
+            [L["audit_facts"], audit.facts_file],
+            [L["audit_sha"], audit.facts_sha256],
+            [L["audit_as_of"], audit.as_of],
+            [L["audit_decision_date"], audit.decision_date],
+            [L["audit_backend"], audit.backend],
+            [L["audit_note"], ""],
+        ],
+        [30, 70],
+    )
     for ws in wb.worksheets:
         ws.sheet_properties.pageSetUpPr = None
         ws.page_setup.paperSize = ws.PAPERSIZE_A4

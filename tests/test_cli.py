@@ -146,5 +146,6 @@ def test_validate_reports_every_problem_and_exits_1(tmp_path: Path) -> None:
 def test_markdown_and_csv_formats() -> None:
     md = run("evaluate", "ninh_thuan_2020", str(EXAMPLE), "-f", "markdown")[1]
     assert md.startswith("# Phong trào thi đua") and "| so-tai-chinh |" in md
+    assert "thidua 0.1.0" in md and "sha256" in md and "backend native" in md
     csv_out = run("evaluate", "ninh_thuan_2020", str(EXAMPLE), "-f", "csv")[1]
     assert csv_out.split("\n")[0] == "id,name,group,kind,verdict,submission,reason"

@@ -49,7 +49,9 @@ def test_xlsx_is_byte_identical_and_has_the_sheets(cid: str, tmp_path: Path) -> 
     path = tmp_path / "r.xlsx"
     path.write_bytes(first)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Danh sách đề nghị khen thưởng", "Không đủ điều kiện", "Kết quả xét"]
+    assert wb.sheetnames == ["Danh sách đề nghị khen thưởng", "Không đủ điều kiện", "Kết quả xét", "Thông tin kiểm tra"]
+    audit = {row[0].value: row[1].value for row in wb["Thông tin kiểm tra"].iter_rows(min_row=2)}
+    assert len(audit["SHA-256"]) == 64 and audit["Phiên bản thidua"] and audit["Bộ máy đánh giá"] == "native"
     verdicts = wb["Kết quả xét"]
     ev = run(cid, ROOT / "examples" / f"{cid}.yaml")
     assert verdicts.max_row == len(ev.results) + 1
