@@ -222,6 +222,12 @@ def markdown(ev: Evaluation, lang: str = "vi") -> str:
             short_reason(r, ex),
         ]
         lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
+    h = header(ev)
+    lines += [
+        "",
+        f"<sub>thidua {h['thidua_version']} · {h['campaign']} sha256 `{h['campaign_sha256']}` · "
+        f"facts sha256 `{h['facts_sha256']}` · as_of {h['as_of']} · backend {h['backend']}</sub>",
+    ]
     return "\n".join(lines) + "\n"
 
 
