@@ -612,17 +612,35 @@ def _not_fn(item: Fn) -> Fn:
     return fn
 
 
+def series_latest(v: Any) -> Any:
+    """The most recent value of a dated series; a plain value is itself."""
+    if type(v) is dict:
+        return v[max(v)] if v else UNKNOWN
+    return v
+
+
+def all_improved(records: Any) -> Any:
+    """Every assigned index component scored above last year (three-valued; none assigned is n/a)."""
+    if records is UNKNOWN or records is NA:
+        return records
+    if not records:
+        return NA  # no component assigned to this unit
+    unknown = False
+    for r in records:
+        score, prev = r.get("score"), r.get("prev_score")
+        if score is None or prev is None or score is NA or prev is NA:
+            unknown = True
+        elif not score > prev:
+            return False
+    return UNKNOWN if unknown else True
+
+
 def _latest(series: Node, col: int | None = None) -> Node:
     out = Call(type=NUMBER, col=series.col if col is None else col, name="latest", args=[series])
     inner = series.fn
 
     def fn(env: Env) -> Any:
-        v = inner(env)
-        if isinstance(v, dict):
-            if not v:
-                return UNKNOWN
-            return v[max(v)]
-        return v
+        return series_latest(inner(env))
 
     out.fn = fn
     return out
@@ -642,18 +660,6 @@ def _at_fn(inner: Fn, day: dt.date) -> Fn:
 
 def _all_improved_fn(inner: Fn) -> Fn:
     def fn(env: Env) -> Any:
-        records = inner(env)
-        if records is UNKNOWN or records is NA:
-            return records
-        if not records:
-            return NA  # no component assigned to this unit
-        unknown = False
-        for r in records:
-            score, prev = r.get("score"), r.get("prev_score")
-            if score is None or prev is None or score is NA or prev is NA:
-                unknown = True
-            elif not score > prev:
-                return False
-        return UNKNOWN if unknown else True
+        return all_improved(inner(env))
 
     return fn

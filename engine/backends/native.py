@@ -25,32 +25,25 @@ from typing import Any
 from engine.backends import Values, Work
 from engine.campaign import Campaign, CompiledRule
 from engine.catalogue import Catalogue
-from engine.rules import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not
+from engine.rules import (
+    NA,
+    UNKNOWN,
+    Arith,
+    Call,
+    Compare,
+    Const,
+    Fact,
+    Logic,
+    Neg,
+    Node,
+    Not,
+    all_improved,
+    series_latest,
+)
 from engine.speed import gc_paused
 
 _PY_OPS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _CODE: dict[str, dict[str, Any]] = {}  # sha256 of generated source → its namespace
-
-
-def _all_improved(records: Any) -> Any:
-    if records is UNKNOWN or records is NA:
-        return records
-    if not records:
-        return NA  # no component assigned
-    unknown = False
-    for r in records:
-        score, prev = r.get("score"), r.get("prev_score")
-        if score is None or prev is None or score is NA or prev is NA:
-            unknown = True
-        elif not score > prev:
-            return False
-    return UNKNOWN if unknown else True
-
-
-def _latest(v: Any) -> Any:
-    if type(v) is dict:
-        return v[max(v)] if v else UNKNOWN
-    return v
 
 
 class _Gen:
@@ -163,7 +156,7 @@ def _build(source: str, consts: dict[str, Any]) -> dict[str, Any]:
     key = hashlib.sha256((source + repr(sorted(consts.items(), key=lambda kv: kv[0]))).encode()).hexdigest()
     ns = _CODE.get(key)
     if ns is None:
-        ns = {"U": UNKNOWN, "NA": NA, "latest": _latest, "all_improved": _all_improved, **consts}
+        ns = {"U": UNKNOWN, "NA": NA, "latest": series_latest, "all_improved": all_improved, **consts}
         exec(compile(source, f"<thidua rules {key[:12]}>", "exec"), ns)  # generated from the IR only
         _CODE[key] = ns
     return ns
