@@ -220,8 +220,29 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsF
     if problems:
         raise UsageError(problems)
     warnings: list[Problem] = []
+    for cand in candidates:
+        _contradictions(cand, doc, warnings)
     _derive_subordinates(candidates, warnings, doc.file)
     return FactsFile(doc.file, sha, raw.campaign, raw.as_of, raw.deadline, candidates, by_id, warnings, raw.round)
+
+
+def _contradictions(c: Candidate, doc: Document, warnings: list[Problem]) -> None:
+    """Facts that do not contradict a rule's type but contradict each other: warned, not refused."""
+    pct = c.facts.get("disbursement_pct")
+    latest = pct[max(pct)] if isinstance(pct, dict) and pct else pct
+    if isinstance(latest, int | float) and latest < 100 and c.facts.get("disbursement_shortfall_reason") is NA:
+        where = f"units[{c.id}].facts.disbursement_shortfall_reason"
+        warnings.append(
+            Problem(
+                doc.file,
+                f"disbursement is {latest:g}% but the shortfall reason is n/a",
+                *doc.locate((*c.path, "facts", "disbursement_shortfall_reason")),
+                where=where,
+                hint="give the reason (objective / subjective); n/a is left out of a rule, so a "
+                "subjective-reason exclusion would then read the percentage alone",
+                severity="warning",
+            )
+        )
 
 
 def _nfc(text: str) -> str:

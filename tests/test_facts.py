@@ -85,3 +85,12 @@ def test_file_contradicting_stated_counts_warns() -> None:
     messages = " | ".join(str(w) for w in f.warnings)
     assert "2 subordinate units in the file, but subordinate_units_total says 1" in messages
     assert "1 subordinate units in the file breached discipline, but subordinate_units_violating says 0" in messages
+
+
+def test_shortfall_reason_na_below_100pct_warns() -> None:
+    f = load(
+        "units:\n  - {id: h, name: H, kind: district, facts: {disbursement_pct: 95, disbursement_shortfall_reason: n/a}}\n"
+    )
+    (w,) = f.warnings
+    assert w.severity == "warning" and "disbursement is 95% but the shortfall reason is n/a" in str(w)
+    assert str(w).startswith("f.yaml:2:")
