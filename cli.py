@@ -440,5 +440,29 @@ def init(
             print(f"  lines still naming the old year: {', '.join(map(str, result.year_lines))}")
 
 
+def main() -> None:
+    """The `thidua` console script: the Typer app, with usage errors on one line (exit 2)."""
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(prog_name="thidua", standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)  # Click returns a command's exit code here
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except Exception as e:
+        # Click (vendored by Typer) usage errors: a box of several lines by default
+        if type(e).__name__ == "NoArgsIsHelpError":  # bare `thidua`: the help is already printed
+            sys.exit(0)
+        if not hasattr(e, "format_message"):
+            raise
+        ctx = getattr(e, "ctx", None)
+        where = ctx.command_path if ctx is not None else "thidua"
+        message = " ".join(str(e.format_message()).split())
+        print(f"{where}: {message} — try '{where} --help'", file=sys.stderr)
+        sys.exit(int(getattr(e, "exit_code", EXIT_USAGE)))
+    except KeyboardInterrupt:
+        print("thidua: interrupted", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    main()

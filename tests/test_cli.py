@@ -149,3 +149,48 @@ def test_markdown_and_csv_formats() -> None:
     assert "thidua 0.1.0" in md and "sha256" in md and "backend native" in md
     csv_out = run("evaluate", "ninh_thuan_2020", str(EXAMPLE), "-f", "csv")[1]
     assert csv_out.split("\n")[0] == "id,name,group,kind,verdict,submission,reason"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "fragment"),
+    [
+        (
+            ["evaluate", "ninh_thuan_2020"],
+            2,
+            "thidua evaluate: Missing argument 'facts'. — try 'thidua evaluate --help'",
+        ),
+        (["evaluate", "ninh_thuan_2020", "x.yaml", "--format", "xml"], 2, "'xml' is not one of"),
+        (["nonsense"], 2, "thidua: No such command 'nonsense'."),
+        (["evaluate", "ninh_thuan_2020", "missing.yaml"], 2, "missing.yaml: file not found"),
+        (
+            ["validate", str(ROOT / "tests" / "gallery" / "campaigns" / "misspelt_fact.yaml")],
+            1,
+            "unknown fact 'par_ratting'",
+        ),
+        (["test", str(ROOT / "tests" / "meta")], 1, ""),
+    ],
+)
+def test_console_script_exit_codes_and_one_line_usage_errors(args: list[str], code: int, fragment: str) -> None:
+    """Through the installed `thidua` script, as a user runs it (not Typer's test runner)."""
+    import shutil
+    import subprocess
+    import sys
+
+    exe = shutil.which("thidua") or str(Path(sys.executable).parent / "thidua")
+    proc = subprocess.run([exe, *args], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr and "╭" not in proc.stderr
+    if code == 2:
+        assert len(proc.stderr.strip().split("\n")) == 1, proc.stderr
+    assert fragment in proc.stderr
+
+
+def test_bare_command_prints_help_once() -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    exe = shutil.which("thidua") or str(Path(sys.executable).parent / "thidua")
+    proc = subprocess.run([exe], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert proc.returncode == 0
+    assert proc.stdout.count("Usage:") == 1
