@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from engine.errors import EXIT_PROBLEMS, EXIT_USAGE, CampaignInvalid, UserError
+from engine.errors import EXIT_PROBLEMS, EXIT_USAGE, CampaignInvalid, Problem, UserError
 
 if TYPE_CHECKING:
     from engine.evaluate import Evaluation
@@ -78,7 +78,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
         raise UserError(f"{option}: '{value}' is not a date — write YYYY-MM-DD") from None
 
 
-def _warn(problems: list) -> None:  # type: ignore[type-arg]
+def _warn(problems: list[Problem]) -> None:
     """Warnings go to stderr, one line each; they never change the exit code."""
     for p in problems:
         print(str(p), file=sys.stderr)
@@ -118,6 +118,10 @@ AsOf = Annotated[
 RoundOpt = Annotated[
     int | None,
     typer.Option("--round", help="the year judged, for campaigns judged every year (default: --as-of's year)"),
+]
+DecisionDate = Annotated[
+    str | None,
+    typer.Option("--decision-date", help="date of the award decision, for the reward money (default: --as-of)"),
 ]
 Deadline = Annotated[
     str | None,
@@ -265,9 +269,7 @@ def award(
     as_of: AsOf = None,
     deadline: Deadline = None,
     round_year: RoundOpt = None,
-    decision_date: Annotated[
-        str | None, typer.Option("--decision-date", help="date of the award decision (default: --as-of)")
-    ] = None,
+    decision_date: DecisionDate = None,
     lang: LangOpt = Lang.vi,
     backend: BackendOpt = BackendName.native,
 ) -> None:
@@ -329,9 +331,8 @@ def report(
     output: Annotated[Path, typer.Option("-o", "--output", help="the report to write: .html, .md or .xlsx")],
     as_of: AsOf = None,
     deadline: Deadline = None,
-    decision_date: Annotated[
-        str | None, typer.Option("--decision-date", help="date of the award decision (default: --as-of)")
-    ] = None,
+    round_year: RoundOpt = None,
+    decision_date: DecisionDate = None,
     lang: LangOpt = Lang.vi,
     backend: BackendOpt = BackendName.native,
 ) -> None:
@@ -341,7 +342,7 @@ def report(
         from engine.report import make_report, report_format
 
         report_format(output)
-        ev = _run(campaign, facts, as_of, deadline, backend, None)
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year)
         data = make_report(ev, output, lang.value, _date(decision_date, "--decision-date"))
         write_atomic(output, data, (facts,))
 

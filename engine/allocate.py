@@ -169,9 +169,9 @@ class GroupAllocation:
     @property
     def unfilled(self) -> int:
         """Places the quota allows that no eligible candidate fills (ties count as filled)."""
-        if self.quota is None:
+        if self.quota is None or self.tie:
             return 0
-        return max(self.quota - len(self.selected) - len(self.tie), 0) if not self.tie else 0
+        return self.quota - len(self.selected)
 
 
 @dataclass

@@ -9,7 +9,6 @@ runner serves pytest (tests/conftest.py) and `thidua test`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -212,7 +211,3 @@ def compare(ev: Evaluation, expect: dict[str | int, Expect]) -> list[str]:
             if got_sub != exp.submission:
                 failures.append(f"{cid}: submission expected {exp.submission}, got {got_sub}")
     return failures
-
-
-def case_name_ok(name: str) -> bool:
-    return bool(re.fullmatch(r"[a-z0-9][a-z0-9_]*", name))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the check found problems (validation errors, failed regression case)
@@ -79,26 +79,6 @@ class CampaignInvalid(UserError):
     """A campaign file failed validation: exit 1 from `validate`, 2 when loaded for use."""
 
     exit_code = EXIT_PROBLEMS
-
-
-@dataclass
-class Problems:
-    """Collects problems so one run can report all of them at once."""
-
-    items: list[Problem] = field(default_factory=list)
-
-    def add(self, problem: Problem) -> None:
-        self.items.append(problem)
-
-    def extend(self, problems: Iterable[Problem]) -> None:
-        self.items.extend(problems)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == "error"]
-
-    def __bool__(self) -> bool:
-        return bool(self.errors)
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:

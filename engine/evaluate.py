@@ -17,6 +17,7 @@ from typing import Any
 from engine.campaign import Campaign, CompiledRule
 from engine.facts import Candidate, FactsFile
 from engine.rules import NA, UNKNOWN
+from engine.schema import Deadline
 
 VERDICTS = (
     "out_of_scope",
@@ -75,6 +76,11 @@ class Evaluation:
     backend: str
     results: list[CandidateResult]
     round: int | None = None  # the round (year) judged, for campaigns judged every year
+
+    @property
+    def round_year(self) -> int:
+        """The year whose yearly deadlines apply: the round judged, else the evaluation year."""
+        return self.round or self.as_of.year
 
     def get(self, cid: str) -> CandidateResult | None:
         for r in self.results:
@@ -192,7 +198,11 @@ def verdict_of(res: CandidateResult) -> str:
 
 def campaign_deadline(campaign: Campaign, round_year: int, run_deadline: dt.date | None) -> dt.date | None:
     """The nomination deadline: the plan's date, its yearly date in the round judged, or the run's."""
-    d = campaign.model.nomination.deadline
+    return resolve_deadline(campaign.model.nomination.deadline, round_year, run_deadline)
+
+
+def resolve_deadline(d: Deadline, round_year: int, run_deadline: dt.date | None) -> dt.date | None:
+    """A deadline as a date: fixed, yearly in the round judged, or (an event) the one given at run time."""
     if d.date is not None:
         return d.date
     if d.yearly is not None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from engine import __version__
 from engine.evaluate import CandidateResult, Evaluation, RuleResult
-from engine.explain import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value, json_value
+from engine.explain import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, json_value
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -348,7 +348,8 @@ def allocation_lines(ev: Evaluation, res: CandidateResult, alloc: Any, lang: str
         "vi": {"selected": "được đề nghị", "reserve": "dự phòng", "tie": "bằng điểm tại ngưỡng — Hội đồng quyết định"},
         "en": {"selected": "selected", "reserve": "reserve", "tie": "tied at the quota line — for the council"},
     }[lang]
-    cat = ev.campaign.catalogue
+    from engine.render_award import key_texts, shortfall_text
+
     for g, r in places:
         award = next(a for a in ev.campaign.model.awards if a.id == g.award_id)
         quota = str(g.quota) if g.quota is not None else ("không ấn định" if vi else "none")
@@ -356,18 +357,13 @@ def allocation_lines(ev: Evaluation, res: CandidateResult, alloc: Any, lang: str
             f"  {award.form.get(lang)} ({award.authority.get(lang)}): {status[r.status]}; "
             + (f"hạng {r.rank}/{g.pool}, chỉ tiêu {quota}" if vi else f"rank {r.rank} of {g.pool}, quota {quota}")
         )
-        keys = ev.campaign.ranking.get(g.group, [])
-        for k, v in zip(keys, r.keys, strict=True):
-            fact = k.spec.by if k.spec.by in cat.facts else None
-            out.append(f"      {k.spec.label.get(lang)} ({k.spec.order}): {fmt_value(v, fact, cat, lang)}")
-        if r.short_of is not None:
-            k = keys[r.short_of["key"]]
-            fact = k.spec.by if k.spec.by in cat.facts else None
-            mine = fmt_value(r.short_of["value"], fact, cat, lang)
-            theirs = fmt_value(r.short_of["selected_value"], fact, cat, lang)
+        for label, order, text in key_texts(ev.campaign, g.group, r, lang):
+            out.append(f"      {label} ({order}): {text}")
+        sf = shortfall_text(ev.campaign, g.group, r, lang)
+        if sf is not None:
             out.append(
                 ("      thấp hơn người cuối cùng được chọn " if vi else "      below the last selected ")
-                + f"({r.short_of['last_selected']}) — {k.spec.label.get(lang)}: {mine} < {theirs}"
+                + f"({sf.last_selected}) — {sf.label}: {sf.mine} < {sf.theirs}"
             )
         if r.status == "tie":
             out.append(("      số suất còn lại: " if vi else "      slots left: ") + str(g.slots_left))

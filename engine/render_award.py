@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from engine.allocate import Allocation, GroupAllocation, Ranked
+from engine.campaign import Campaign
 from engine.explain import fmt_value, json_value
 from engine.render import header, to_json
 
@@ -65,6 +67,40 @@ T = {
 }
 
 
+@dataclass(frozen=True)
+class Shortfall:
+    """Why a reserve candidate is below the last one selected: the first ranking key that differs."""
+
+    label: str
+    mine: str
+    theirs: str
+    last_selected: str
+
+
+def key_texts(campaign: Campaign, group: str, r: Ranked, lang: str) -> list[tuple[str, str, str]]:
+    """(label, order, value in words) for each of the group's ranking keys."""
+    cat = campaign.catalogue
+    keys = campaign.ranking.get(group, [])
+    return [
+        (k.spec.label.get(lang), k.spec.order, fmt_value(v, k.spec.by if k.spec.by in cat.facts else None, cat, lang))
+        for k, v in zip(keys, r.keys, strict=True)
+    ]
+
+
+def shortfall_text(campaign: Campaign, group: str, r: Ranked, lang: str) -> Shortfall | None:
+    if r.short_of is None:
+        return None
+    cat = campaign.catalogue
+    k = campaign.ranking[group][r.short_of["key"]]
+    fact = k.spec.by if k.spec.by in cat.facts else None
+    return Shortfall(
+        k.spec.label.get(lang),
+        fmt_value(r.short_of["value"], fact, cat, lang),
+        fmt_value(r.short_of["selected_value"], fact, cat, lang),
+        r.short_of["last_selected"],
+    )
+
+
 def _keys(alloc: Allocation, g: GroupAllocation, r: Ranked, lang: str) -> dict[str, Any]:
     keys = alloc.evaluation.campaign.ranking.get(g.group, [])
     return {k.spec.by: json_value(v) for k, v in zip(keys, r.keys, strict=True)}
@@ -111,15 +147,12 @@ def allocation_dict(alloc: Allocation, lang: str = "vi") -> dict[str, Any]:
 
 def _stage_deadline(award: Any, alloc: Allocation) -> str | None:
     """A stage's own deadline (e.g. Mỹ Thạnh: to the district by 10/12 of the round)."""
-    d = award.deadline
-    if d is None:
+    from engine.evaluate import resolve_deadline
+
+    if award.deadline is None:
         return None
-    if d.date is not None:
-        return str(d.date.isoformat())
-    if d.yearly is not None:
-        year = alloc.evaluation.round or alloc.evaluation.as_of.year
-        return f"{year}-{d.yearly}"
-    return None
+    day = resolve_deadline(award.deadline, alloc.evaluation.round_year, None)
+    return day.isoformat() if day else None
 
 
 def _short(alloc: Allocation, g: GroupAllocation, r: Ranked) -> dict[str, Any] | None:
@@ -211,18 +244,13 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
             names = ", ".join(f"{r.result.candidate.name} ({r.id})" for r in g.tie)
             con.print(f"  {t['tie']} ({t['slots']}: {g.slots_left}): {names}")
         if g.reserve:
-            keys = ev.campaign.ranking.get(g.group, [])
             con.print(f"  {t['reserve']}:")
             for r in g.reserve:
                 line = f"    {r.rank}. {r.result.candidate.name} ({r.id})"
-                if r.short_of is not None:
-                    k = keys[r.short_of["key"]]
-                    cat = ev.campaign.catalogue
-                    key_fact = k.spec.by if k.spec.by in cat.facts else None
-                    mine = fmt_value(r.short_of["value"], key_fact, cat, lang)
-                    theirs = fmt_value(r.short_of["selected_value"], key_fact, cat, lang)
-                    short = t["short"].format(last=r.short_of["last_selected"])
-                    line += f" — {short} '{k.spec.label.get(lang)}': {mine} < {theirs}"
+                sf = shortfall_text(ev.campaign, g.group, r, lang)
+                if sf is not None:
+                    short = t["short"].format(last=sf.last_selected)
+                    line += f" — {short} '{sf.label}': {sf.mine} < {sf.theirs}"
                 con.print(line)
     others = [r for r in ev.results if r.verdict != "eligible"]
     if others:

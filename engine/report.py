@@ -24,6 +24,7 @@ from engine.evaluate import CandidateResult, Evaluation, RuleResult
 from engine.explain import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value
 from engine.labels import TEMPLATES, load_labels
 from engine.render import short_reason
+from engine.render_award import key_texts, shortfall_text
 
 EXCLUDED = ("disqualified", "ineligible", "not_considered", "out_of_scope")
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".xlsx": "xlsx"}
@@ -307,7 +308,7 @@ def build_context(ev: Evaluation, alloc: Allocation, lang: str = "vi") -> Report
     if dl.date or dl.yearly or ev.deadline:
         from engine.evaluate import campaign_deadline
 
-        deadline = _date(campaign_deadline(ev.campaign, ev.round or ev.as_of.year, ev.deadline))
+        deadline = _date(campaign_deadline(ev.campaign, ev.round_year, ev.deadline))
     elif dl.event is not None:
         deadline = dl.event.get(lang)
     return ReportContext(
@@ -361,17 +362,9 @@ def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer) -> AwardB
     labels = load_labels().lang(lang)
 
     def row(i: int, r: Ranked) -> AwardRow:
-        shown = "; ".join(
-            f"{k.spec.label.get(lang)}: {fmt_value(v, _fact_key(ev, k.spec.by), ev.campaign.catalogue, lang)}"
-            for k, v in zip(keys, r.keys, strict=True)
-        )
-        short = ""
-        if r.short_of is not None:
-            k = keys[r.short_of["key"]]
-            fk = _fact_key(ev, k.spec.by)
-            mine = fmt_value(r.short_of["value"], fk, ev.campaign.catalogue, lang)
-            theirs = fmt_value(r.short_of["selected_value"], fk, ev.campaign.catalogue, lang)
-            short = f"{k.spec.label.get(lang)}: {mine} < {theirs} ({r.short_of['last_selected']})"
+        shown = "; ".join(f"{label}: {text}" for label, _, text in key_texts(ev.campaign, g.group, r, lang))
+        sf = shortfall_text(ev.campaign, g.group, r, lang)
+        short = f"{sf.label}: {sf.mine} < {sf.theirs} ({sf.last_selected})" if sf else ""
         return AwardRow(
             no=i,
             id=r.id,
@@ -398,10 +391,6 @@ def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer) -> AwardB
         slots_left=g.slots_left,
         reserve=[row(i, r) for i, r in enumerate(g.reserve, 1)],
     )
-
-
-def _fact_key(ev: Evaluation, by: str) -> str | None:
-    return by if by in ev.campaign.catalogue.facts else None
 
 
 def _budget(alloc: Allocation, lang: str, labels: dict[str, str]) -> Budget:

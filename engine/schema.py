@@ -17,8 +17,6 @@ from engine.catalogue import Label
 from engine.errors import CampaignInvalid, Problem, did_you_mean
 from engine.source import Document, PathT, dotted
 
-SCHEMA_VERSION = 1
-
 UnitKind = Literal[
     "department",  # Sở, ban, ngành
     "vertical_agency",  # Công an, BHXH, Kho bạc, Thuế, Thống kê tỉnh
@@ -36,7 +34,6 @@ Kind = UnitKind | PersonKind
 DocumentName = Literal["proposal", "council_minutes", "achievement_report"]
 UNIT_KINDS: tuple[str, ...] = get_args(UnitKind)
 PERSON_KINDS: tuple[str, ...] = get_args(PersonKind)
-DOCUMENTS: tuple[str, ...] = get_args(DocumentName)
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="snake_case identifier")]
 
 

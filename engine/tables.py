@@ -38,7 +38,6 @@ from engine.source import Document, PathT, decode
 
 FIXED = ("id", "name", "group", "kind", "parent", "unit", "head")
 SUBMISSION = ("sent_on", "via", "received_on", "documents", "copies")
-META = ("campaign", "as_of", "deadline", "round")
 MAX_HEADER_SCAN = 30
 
 
