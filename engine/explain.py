@@ -19,6 +19,8 @@ from engine.rules import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, 
 T = {
     "vi": {
         "unknown": "chưa có dữ liệu",
+        "undecided": "Chưa xác định",
+        "waiver_unknown": "chưa rõ có được miễn không",
         "na": "không áp dụng",
         "yes": "Có",
         "no": "Không",
@@ -43,6 +45,8 @@ T = {
     },
     "en": {
         "unknown": "unknown",
+        "undecided": "Undecided",
+        "waiver_unknown": "whether the waiver applies is unknown",
         "na": "not applicable",
         "yes": "Yes",
         "no": "No",
@@ -244,7 +248,13 @@ class Explainer:
         # fail, triggered or unknown: say what would have to hold
         reqs = self.requirements(rr.rule.node, rr.env, want)
         text = "; ".join(reqs) if reqs else self.render(rr.rule.node)
-        return f"{t.get(rr.outcome, rr.outcome)}: {text}"
+        if rr.outcome != "unknown":
+            return f"{t.get(rr.outcome, rr.outcome)}: {text}"
+        waiver = rr.rule.waiver
+        if waiver is not None and rr.value is (not want):  # decided, but the waiver itself is unknown
+            missing = [self.cat.label(k, self.lang) for k in waiver.facts() if rr.env.get(k, UNKNOWN) is UNKNOWN]
+            text += f"; {t['waiver_unknown']} ({t['missing']}: {', '.join(missing) or self.render(waiver)})"
+        return f"{t['undecided']}: {text}"
 
     def missing_facts(self, rr: RuleResult) -> list[str]:
         return [k for k, v in self.values_read(rr).items() if v is UNKNOWN]
@@ -266,6 +276,8 @@ class Explainer:
             return [self._compare(node, env, want)]
         if isinstance(node, Fact):  # a bare boolean fact
             label = self.cat.label(node.key, self.lang)
+            if value is UNKNOWN:
+                return [f"{self.t['missing']}: {label}"]
             need = self.t["yes"] if want else self.t["no"]
             return [
                 f"{label} {self.t['must']} {need}; {self.t['now']} {fmt_value(value, node.key, self.cat, self.lang)}"
