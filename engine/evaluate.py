@@ -18,6 +18,7 @@ from engine.campaign import Campaign, CompiledRule
 from engine.facts import Candidate, FactsFile
 from engine.rules import NA, UNKNOWN
 from engine.schema import Deadline
+from engine.speed import gc_paused
 
 VERDICTS = (
     "out_of_scope",
@@ -105,7 +106,21 @@ def evaluate(
     # a yearly campaign judges one round (cycle) at a time: the year given, else the evaluation year
     round_year = round_year or facts.round or as_of.year
     engine = get_backend(backend)
-    plan: list[tuple[Candidate, list[str], list[tuple[CompiledRule, dict[str, Any], str]]]] = []
+    with gc_paused():  # our own bulk, acyclic allocations (engine.speed)
+        plan = _plan(campaign, facts)
+    values = engine.run(campaign, [[(r, env) for r, env, s in todo if not s] for _, _, todo in plan])
+    with gc_paused():
+        results = _results(campaign, plan, values, round_year, deadline)
+    yearly = campaign.model.period.yearly or campaign.model.nomination.deadline.yearly is not None
+    return Evaluation(campaign, facts, as_of, deadline, backend, results, round_year if yearly else None)
+
+
+_Plan = list[tuple[Candidate, list[str], list[tuple[CompiledRule, dict[str, Any], str]]]]
+
+
+def _plan(campaign: Campaign, facts: FactsFile) -> _Plan:
+    """Per candidate: its groups, and each rule with the facts it reads (or why it is skipped)."""
+    plan: _Plan = []
     for cand in facts.candidates:
         groups = campaign.rule_groups(cand.group, cand.kind, cand.head)
         todo = []
@@ -114,7 +129,12 @@ def evaluate(
                 env, skipped = _env_for(rule, cand, facts)
                 todo.append((rule, env, skipped))
         plan.append((cand, groups, todo))
-    values = engine.run(campaign, [[(r, env) for r, env, s in todo if not s] for _, _, todo in plan])
+    return plan
+
+
+def _results(
+    campaign: Campaign, plan: _Plan, values: Any, round_year: int, deadline: dt.date | None
+) -> list[CandidateResult]:
     results = []
     for (cand, groups, todo), vals in zip(plan, values, strict=True):
         it = iter(vals)
@@ -135,8 +155,7 @@ def evaluate(
         res.submission = check_submission(campaign, cand, round_year, deadline)
         res.verdict = verdict_of(res)
         results.append(res)
-    yearly = campaign.model.period.yearly or campaign.model.nomination.deadline.yearly is not None
-    return Evaluation(campaign, facts, as_of, deadline, backend, results, round_year if yearly else None)
+    return results
 
 
 def _env_for(rule: CompiledRule, cand: Candidate, facts: FactsFile) -> tuple[dict[str, Any], str]:

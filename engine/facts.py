@@ -236,7 +236,7 @@ def _contradictions(c: Candidate, doc: Document, warnings: list[Problem]) -> Non
             Problem(
                 doc.file,
                 f"disbursement is {latest:g}% but the shortfall reason is n/a",
-                *doc.locate((*c.path, "facts", "disbursement_shortfall_reason")),
+                *doc.locate((*c.path, "facts", "disbursement_shortfall_reason"), precise=False),
                 where=where,
                 hint="give the reason (objective / subjective); n/a is left out of a rule, so a "
                 "subjective-reason exclusion would then read the percentage alone",

@@ -47,4 +47,5 @@ def run(
     campaign = load_campaign(campaign_name)
     with gc_paused():  # bulk, acyclic allocations: see engine.speed
         facts = read_facts(facts_path, campaign)
-        return evaluate(campaign, facts, as_of=as_of, deadline=deadline, backend=backend, round_year=round_year)
+    # evaluate pauses the collector around its own bulk work; a backend that makes cycles runs with it on
+    return evaluate(campaign, facts, as_of=as_of, deadline=deadline, backend=backend, round_year=round_year)

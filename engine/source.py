@@ -42,10 +42,16 @@ class Document:
     text: str = ""
     kind: str = "yaml"
 
-    def locate(self, path: PathT) -> tuple[int | None, int | None]:
-        """The line and column of the value at `path` (or its nearest known ancestor)."""
+    def locate(self, path: PathT, *, precise: bool = True) -> tuple[int | None, int | None]:
+        """The line and column of the value at `path` (or its nearest known ancestor).
+
+        JSON is read with the fast parser, which keeps no positions; they are worked out (by
+        re-reading the text) only when `precise` — for an error, once. A warning passes
+        `precise=False` and goes without a line rather than re-read a large file.
+        """
+        if self.kind == "json" and not self.marks and not precise:
+            return None, None
         if self.kind == "json" and not self.marks and self.text:
-            # JSON is read with the fast parser; positions are only worked out on error.
             try:
                 self.marks = _compose(self.text, self.file)[1]
             except Exception:

@@ -194,3 +194,20 @@ def test_bare_command_prints_help_once() -> None:
     proc = subprocess.run([exe], capture_output=True, text=True, cwd=ROOT, check=False)
     assert proc.returncode == 0
     assert proc.stdout.count("Usage:") == 1
+
+
+def test_rule_the_durable_backend_cannot_express_is_a_user_error(tmp_path: Path) -> None:
+    src = (ROOT / "campaigns" / "ninh_thuan_2020.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        src.replace(
+            "rule: staff_violating_discipline > 0.10 * staff_total",
+            "rule: staff_violating_discipline > staff_total / (subordinate_units_total + 1)",
+        ),
+        encoding="utf-8",
+    )
+    assert run("evaluate", str(path), str(EXAMPLE), "-f", "json")[0] == 0  # native runs it
+    code, out, err = run("evaluate", str(path), str(EXAMPLE), "-f", "json", "--backend", "durable")
+    assert code == 2 and out == ""
+    assert "rule 'staff_discipline_over_10pct' cannot run on the durable backend" in err
+    assert "--backend native" in err and "internal error" not in err

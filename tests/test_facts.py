@@ -94,3 +94,18 @@ def test_shortfall_reason_na_below_100pct_warns() -> None:
     (w,) = f.warnings
     assert w.severity == "warning" and "disbursement is 95% but the shortfall reason is n/a" in str(w)
     assert str(w).startswith("f.yaml:2:")
+
+
+def test_a_warning_does_not_reread_a_json_file_for_its_line() -> None:
+    """Positions in JSON are worked out by re-reading the text: fine for an error, not for a warning."""
+    from engine.source import load_json_text
+
+    doc = load_json_text(
+        '{"units": [{"id": "h", "name": "H", "kind": "district",'
+        ' "facts": {"disbursement_pct": 95, "disbursement_shortfall_reason": "n/a"}}]}',
+        "f.json",
+    )
+    f = facts_from_document(doc, "x", CAT)
+    (w,) = f.warnings
+    assert w.line is None and "shortfall reason is n/a" in str(w)
+    assert doc.marks == {}  # nothing was re-read

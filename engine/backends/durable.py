@@ -44,7 +44,6 @@ durable-rules is imported only when this backend is chosen (`engine.backends.get
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import itertools
 import json
@@ -56,6 +55,7 @@ from typing import Any
 from engine.backends import Values, Work
 from engine.campaign import Campaign, CompiledRule
 from engine.catalogue import Catalogue
+from engine.errors import Problem, UsageError
 from engine.rules import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not
 
 Cond = Any  # a durable-rules condition (JSON-like dict), or True (always) / False (never)
@@ -389,9 +389,9 @@ def compile_campaign(campaign: Campaign) -> _Compiled:
     plans: dict[tuple[int, int], Plan] = {}
     slots = itertools.count()
 
-    def decide(flag: Cond, node: Node) -> int:
+    def decide(flag: Cond, four: dict[str, Any]) -> int:
         slot = next(slots)
-        for outcome, cond in builder.four(node).items():
+        for outcome, cond in four.items():
             if cond is not False:  # a condition that can never hold: another outcome covers it
                 definition[f"s{slot}_{outcome}"] = {"all": [{"m": _and(flag, cond)}]}
         return slot
@@ -403,10 +403,20 @@ def compile_campaign(campaign: Campaign) -> _Compiled:
         for w, node in enumerate((rule.node, rule.waiver)):
             if node is None:
                 continue
-            if max(_branches(c) for c in builder.four(node).values()) <= MAX_BRANCHES:
-                plans[(k, w)] = (decide(flag, node), node, {})
-            else:
-                plans[(k, w)] = (-1, node, {id(a): decide(flag, a) for a in _atoms(node)})
+            try:
+                four = builder.four(node)
+                if max(_branches(c) for c in four.values()) <= MAX_BRANCHES:
+                    plans[(k, w)] = (decide(flag, four), node, {})
+                else:
+                    plans[(k, w)] = (-1, node, {id(a): decide(flag, builder.four(a)) for a in _atoms(node)})
+            except DurableError as e:  # a rule the Rete translation cannot express: the user's, not a bug
+                raise UsageError(
+                    Problem(
+                        campaign.file,
+                        f"rule '{rule.id}' cannot run on the durable backend: {e}",
+                        hint="use --backend native (the default)",
+                    )
+                ) from None
         getters[k] = [(f, builder.fields[f]) for f in sorted(builder.used)]
     text = json.dumps(definition, sort_keys=True, ensure_ascii=False)
     name = "thidua_" + hashlib.sha256(text.encode()).hexdigest()[:24]
@@ -514,13 +524,10 @@ class DurableBackend:
             host = _get_host()
             out: Values = []
             try:
-                for i, items in enumerate(work):
+                # durable-rules leaves reference cycles behind every action (closures, callbacks),
+                # ~12 kB a candidate: unlike our own bulk work, this runs with the collector on
+                for items in work:
                     out.append(self._candidate(compiled, sink, host, items))
-                    if i % 4096 == 4095:
-                        # durable-rules leaves reference cycles behind every action (closures,
-                        # callbacks); with the collector paused for bulk work (engine.speed)
-                        # they pile up, ~12 kB a candidate: collect the young ones
-                        gc.collect(0)
             except MessageNotHandledException as e:
                 raise DurableError(f"durable-rules: no rule matched a fact ({e})") from None
             except MessageObservedException as e:
