@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.campaign import Campaign, CompiledRule
-from engine.facts import Candidate, FactsFile
+from engine.facts import Candidate, FactsFile, Submission
 from engine.rules import NA, UNKNOWN
-from engine.schema import Deadline
+from engine.schema import Deadline, Nomination
 from engine.speed import gc_paused
 
 VERDICTS = (
@@ -233,11 +233,14 @@ def resolve_deadline(d: Deadline, round_year: int, run_deadline: dt.date | None)
 def check_submission(
     campaign: Campaign, cand: Candidate, round_year: int, run_deadline: dt.date | None
 ) -> SubmissionResult:
-    nom = campaign.model.nomination
     deadline = campaign_deadline(campaign, round_year, run_deadline)
-    sub = cand.submission
-    if sub is None:
+    if cand.submission is None:
         return SubmissionResult("not_checked", deadline, None)
+    return judge_submission(campaign.model.nomination, deadline, cand.submission)
+
+
+def judge_submission(nom: Nomination, deadline: dt.date | None, sub: Submission) -> SubmissionResult:
+    """The nomination file against the plan: documents, copies, then the date that counts."""
     missing = tuple(d for d in nom.documents if d not in sub.documents)
     short = 0
     if nom.copies is not None and sub.copies is not None and sub.copies < nom.copies:

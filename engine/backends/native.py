@@ -247,6 +247,8 @@ def _shape_function(campaign: Campaign, groups: list[str], kind: str) -> tuple[C
             disq_unknown.append(f"{o} == 'unknown'")
     either = lambda conds: " or ".join(conds) or "False"  # noqa: E731
     outs = "".join(f"o{i}, " for i in range(len(rules)))
+    # engine.evaluate.verdict_of's order, inlined for speed; test_compact_decisions_equal_full_evaluation
+    # (tests/test_differential.py) holds the two to the same verdicts
     src = ["def decide(env, uenv, sub):", *body]
     src += [
         "    if sub == 'late' or sub == 'missing_documents':",
@@ -278,7 +280,6 @@ def decide(
     verdicts: list[str] = []
     outcomes: list[tuple[str, ...]] = []
     rules_of: list[tuple[CompiledRule, ...]] = []
-    by_id = facts.by_id
     nothing: dict[str, Any] = {}
     submission = _submission_check(campaign, campaign_deadline(campaign, round_year, deadline))
     with gc_paused():
@@ -299,10 +300,8 @@ def decide(
                 rules_of.append(rules)
                 continue
             sub = "not_checked" if cand.submission is None else submission(cand.submission)
-            uenv = nothing
-            if needs_unit and cand.unit:
-                unit = by_id.get(cand.unit)
-                uenv = unit.facts if unit is not None else nothing
+            unit = facts.unit_of(cand) if needs_unit else None
+            uenv = unit.facts if unit is not None else nothing
             verdict, outs = fn(cand.facts, uenv, sub)
             verdicts.append(verdict)
             outcomes.append(outs)
@@ -311,20 +310,8 @@ def decide(
 
 
 def _submission_check(campaign: Campaign, deadline: dt.date | None) -> Callable[[Any], str]:
-    """`engine.evaluate.check_submission`'s outcome only, with the campaign's rules bound once."""
+    """`engine.evaluate.judge_submission`'s outcome, with the campaign's nomination rules bound once."""
+    from engine.evaluate import judge_submission
+
     nom = campaign.model.nomination
-    documents, copies, inclusive = tuple(nom.documents), nom.copies, nom.inclusive
-    sent = nom.date_counts == "sent_on"
-
-    def outcome(sub: Any) -> str:
-        have = sub.documents
-        if any(d not in have for d in documents):
-            return "missing_documents"
-        if copies is not None and sub.copies is not None and sub.copies < copies:
-            return "missing_documents"
-        day = sub.sent_on if sent else sub.received_on
-        if deadline is None or day is None:
-            return "undecided"
-        return "on_time" if (day <= deadline if inclusive else day < deadline) else "late"
-
-    return outcome
+    return lambda sub: judge_submission(nom, deadline, sub).outcome
