@@ -253,14 +253,6 @@ def _compile(model: CampaignModel, doc: Document, sha: str, catalogue: Catalogue
                 )
             )
     _check_stages(model, problems, warnings, at)
-    if model.nomination.deadline.date and model.period.end > model.nomination.deadline.date:
-        warnings.append(
-            at(
-                ("nomination", "deadline", "date"),
-                "the nomination deadline is before the end of the campaign period",
-                "check the dates",
-            )
-        )
     if problems:
         raise CampaignInvalid(problems)
     return Campaign(model, doc.file, sha, catalogue, rules, ranking, warnings)
