@@ -8,27 +8,23 @@ import tempfile
 from pathlib import Path
 
 from engine.errors import Problem, UsageError
+from engine.source import INPUTS_READ
 
 
 def write_atomic(path: Path, data: str | bytes, inputs: tuple[Path, ...] = ()) -> None:
-    """Write `data` to `path` all at once; refuse to overwrite one of `inputs`."""
+    """Write `data` to `path` all at once; never over a file this run read (or one of `inputs`)."""
     target = path.resolve()
-    for src in inputs:
-        try:
-            if src.exists() and target.exists() and src.resolve().samefile(target):
-                raise UsageError(
-                    Problem(
-                        str(path),
-                        "refusing to write over an input file",
-                        hint="choose another output name",
-                    )
-                )
-        except OSError:
-            pass
-    if target.parent and not target.parent.exists():
+    if target.exists() and any(_same(target, src) for src in (*INPUTS_READ, *inputs)):
+        raise UsageError(Problem(str(path), "refusing to write over an input file", hint="choose another output name"))
+    if target.is_dir():
+        raise UsageError(Problem(str(path), "is a folder", hint="name a file to write"))
+    if not target.parent.is_dir():
         raise UsageError(Problem(str(path), "the output folder does not exist", hint="create it first"))
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as e:
+        raise UsageError(Problem(str(path), f"cannot write: {e.strerror}")) from None
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -36,7 +32,16 @@ def write_atomic(path: Path, data: str | bytes, inputs: tuple[Path, ...] = ()) -
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise UsageError(Problem(str(path), f"cannot write: {e.strerror}")) from None
         raise
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False

@@ -78,8 +78,16 @@ def dotted(path: PathT) -> str:
     return out
 
 
+INPUTS_READ: set[Path] = set()  # every file this process read as input: outputs never go over them
+
+
 def read_text(path: Path, display: str | None = None) -> str:
     """Read a text file as UTF-8 (BOM allowed), refusing other encodings with a hint."""
+    return decode(read_input(path, display), display or str(path))
+
+
+def read_input(path: Path, display: str | None = None) -> bytes:
+    """Read an input file's bytes (within the size limit) and remember it as an input."""
     name = display or str(path)
     try:
         size = path.stat().st_size
@@ -97,8 +105,12 @@ def read_text(path: Path, display: str | None = None) -> str:
                 hint="split it, or raise the limit with THIDUA_MAX_BYTES=<bytes>",
             )
         )
-    raw = path.read_bytes()
-    return decode(raw, name)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise UsageError(Problem(name, f"cannot read: {e.strerror}")) from None
+    INPUTS_READ.add(path.resolve())
+    return raw
 
 
 def decode(raw: bytes, name: str) -> str:

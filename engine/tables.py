@@ -34,7 +34,7 @@ from engine.facts import FactsFile, facts_from_document, is_na, parse_fact
 from engine.labels import Labels, load_labels, norm
 from engine.rules import UNKNOWN
 from engine.schema import PERSON_KINDS, UNIT_KINDS
-from engine.source import Document, PathT, decode
+from engine.source import Document, PathT, decode, read_input
 
 FIXED = ("id", "name", "group", "kind", "parent", "unit", "head")
 SUBMISSION = ("sent_on", "via", "received_on", "documents", "copies")
@@ -116,14 +116,7 @@ def col_letter(n: int) -> str:
 def load_table(path: Path, catalogue: Catalogue, display: str | None = None) -> FactsFile:
     """Read a .csv or .xlsx facts file into a `FactsFile` (raises `UsageError` listing every problem)."""
     name = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(Problem(name, "file not found", hint="check the path")) from None
-    except IsADirectoryError:
-        raise UsageError(Problem(name, "is a folder, not a file")) from None
-    except OSError as e:
-        raise UsageError(Problem(name, f"cannot read: {e.strerror}")) from None
+    raw = read_input(path, name)
     sha = hashlib.sha256(raw).hexdigest()
     sheets = [_csv_sheet(raw, name)] if path.suffix.lower() == ".csv" else _xlsx_sheets(raw, name)
     doc = TableReader(name, catalogue, load_labels()).read(sheets)

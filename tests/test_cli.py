@@ -211,3 +211,34 @@ def test_rule_the_durable_backend_cannot_express_is_a_user_error(tmp_path: Path)
     assert code == 2 and out == ""
     assert "rule 'staff_discipline_over_10pct' cannot run on the durable backend" in err
     assert "--backend native" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["template", "{camp}", "-o", "{camp}"], "refusing to write over an input file"),
+        (["evaluate", "{camp}", "{facts}", "-f", "json", "-o", "{camp}"], "refusing to write over an input file"),
+        (
+            ["diff", "{camp}", "ninh_thuan_2025", "--facts", "{facts}", "-o", "{facts}"],
+            "refusing to write over an input",
+        ),
+        (["evaluate", "{camp}", "{facts}", "-o", "{dir}"], "is a folder"),
+        (["evaluate", "{camp}", "{facts}", "-o", "{facts}/x.txt"], "the output folder does not exist"),
+        (["evaluate", "{camp}", "{facts}", "-o", "/proc/thidua-x.txt"], "cannot write"),
+    ],
+)
+def test_no_output_goes_over_any_input_and_write_errors_are_one_line(
+    tmp_path: Path, args: list[str], fragment: str
+) -> None:
+    camp = tmp_path / "camp.yaml"
+    camp.write_bytes((ROOT / "campaigns" / "ninh_thuan_2020.yaml").read_bytes())
+    facts = tmp_path / "facts.yaml"
+    facts.write_bytes(EXAMPLE.read_bytes())
+    (tmp_path / "out").mkdir()
+    filled = [a.format(camp=camp, facts=facts, dir=tmp_path / "out") for a in args]
+    code, out, err = run(*filled)
+    assert code == 2 and fragment in err and "internal error" not in err
+    assert len(err.strip().split("\n")) == 1
+    assert camp.read_bytes() == (ROOT / "campaigns" / "ninh_thuan_2020.yaml").read_bytes()
+    assert facts.read_bytes() == EXAMPLE.read_bytes()
+    assert not [p for p in tmp_path.rglob("*.tmp")]
