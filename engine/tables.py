@@ -141,53 +141,71 @@ def _csv_sheet(raw: bytes, name: str) -> Sheet:
 
 
 def _xlsx_sheets(raw: bytes, name: str) -> list[Sheet]:
-    import zipfile
 
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+    labels = load_labels()
+    skip = {norm(w) for k in ("lists", "guide") for w in (labels.sheets[k].vi, labels.sheets[k].en)}
+    problems: list[Problem] = []
+    try:  # read-only workbooks parse lazily: a damaged part only shows while iterating
+        sheets = _read_sheets(raw, name, skip, problems)
+    except UsageError:
+        raise
+    except Exception as e:
         raise UsageError(
             Problem(name, f"not a readable .xlsx workbook ({type(e).__name__})", hint="save it from Excel as .xlsx")
         ) from None
-    labels = load_labels()
-    skip = {norm(w) for k in ("lists", "guide") for w in (labels.sheets[k].vi, labels.sheets[k].en)}
-    sheets: list[Sheet] = []
-    cached: Any = None
-    problems: list[Problem] = []
-    for ws in wb.worksheets:
-        if norm(ws.title) in skip or ws.title.startswith("_") or getattr(ws, "sheet_state", "visible") != "visible":
-            continue
-        rows: list[tuple[int, list[RawCell]]] = []
-        for r, row in enumerate(ws.iter_rows(), 1):
-            cells: list[RawCell] = []
-            for c in row:
-                value = getattr(c, "value", None)
-                if getattr(c, "data_type", None) == "f":
-                    # a formula: use the value Excel computed when it saved the file
-                    if cached is None:
-                        cached = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-                    value = cached[ws.title].cell(row=r, column=len(cells) + 1).value
-                    if value is None:
-                        problems.append(
-                            cell_problem(
-                                name,
-                                Cell(ws.title, r, len(cells) + 1),
-                                "a formula with no computed value",
-                                "open and save the file in Excel, or type the value",
-                            )
-                        )
-                cells.append(RawCell(value, getattr(c, "number_format", "General") or "General"))
-            rows.append((r, cells))
-        sheets.append(Sheet(ws.title, rows))
-    wb.close()
-    if cached is not None:
-        cached.close()
     if problems:
         raise UsageError(problems)
     if not sheets:
         raise UsageError(Problem(name, "no sheet of candidates in the workbook"))
+    return sheets
+
+
+def _read_sheets(raw: bytes, name: str, skip: set[str], problems: list[Problem]) -> list[Sheet]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    cached: Any = None  # the same workbook with the values Excel computed, opened only if a formula appears
+    sheets: list[Sheet] = []
+    try:
+        for ws in wb.worksheets:
+            if norm(ws.title) in skip or ws.title.startswith("_") or getattr(ws, "sheet_state", "visible") != "visible":
+                continue
+            ws.reset_dimensions()  # a stale <dimension> tag would hide rows in read-only mode
+            grid = list(ws.iter_rows())
+            has_formula = any(getattr(c, "data_type", None) == "f" for row in grid for c in row)
+            computed: Any = iter(())
+            if has_formula:
+                if cached is None:
+                    cached = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+                cws = cached[ws.title]
+                cws.reset_dimensions()
+                computed = cws.iter_rows(values_only=True)
+            rows: list[tuple[int, list[RawCell]]] = []
+            for r, row in enumerate(grid, 1):
+                values = next(computed, ()) if has_formula else ()
+                cells: list[RawCell] = []
+                for c in row:
+                    value = getattr(c, "value", None)
+                    if getattr(c, "data_type", None) == "f":
+                        # a formula: use the value Excel computed when it saved the file
+                        k = len(cells)
+                        value = values[k] if k < len(values) else None
+                        if value is None:
+                            problems.append(
+                                cell_problem(
+                                    name,
+                                    Cell(ws.title, r, k + 1),
+                                    "a formula with no computed value",
+                                    "open and save the file in Excel, or type the value",
+                                )
+                            )
+                    cells.append(RawCell(value, getattr(c, "number_format", "General") or "General"))
+                rows.append((r, cells))
+            sheets.append(Sheet(ws.title, rows))
+    finally:
+        wb.close()
+        if cached is not None:
+            cached.close()
     return sheets
 
 
@@ -263,8 +281,7 @@ class TableReader:
             return
         sheet_group = self._sheet_group(sheet.name)
         for rownum, row in sheet.rows[header_at + 1 :]:
-            first = _first_text(row)
-            if first is None or first.startswith("#"):
+            if _is_note(_first_text(row)):
                 continue
             self._row(sheet, rownum, row, columns, sheet_group, units, people, cells)
 
@@ -399,6 +416,16 @@ class TableReader:
                             "name the column",
                         )
                     )
+                continue
+            if isinstance(raw.value, str) and raw.value.strip().upper() in EXCEL_ERRORS:
+                self.problems.append(
+                    cell_problem(
+                        self.file,
+                        Cell(sheet.name, rownum, i, col.key),
+                        f"the cell holds the Excel error {raw.value.strip()}",
+                        "fix the formula, or type the value",
+                    )
+                )
                 continue
             if _blank(raw.value):
                 continue
@@ -706,6 +733,25 @@ def _show(v: Any) -> str:
 
 def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
+
+
+EXCEL_ERRORS = {
+    "#N/A",
+    "#REF!",
+    "#VALUE!",
+    "#DIV/0!",
+    "#NUM!",
+    "#NAME?",
+    "#NULL!",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+}
+
+
+def _is_note(first: str | None) -> bool:
+    """A row that is a note: blank, or starting with '#' — but an Excel error value (#N/A) is data gone wrong."""
+    return first is None or (first.startswith("#") and first.upper() not in EXCEL_ERRORS)
 
 
 def _first_text(row: list[RawCell]) -> str | None:

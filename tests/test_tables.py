@@ -196,3 +196,78 @@ def test_meta_rows_set_as_of_deadline_and_round(tmp_path: Path) -> None:
         dt.date(2019, 11, 25),
         2019,
     )
+
+
+def _rewrite(path: Path, member: str, change: Any) -> Path:
+    """Rewrite one part of an .xlsx (a zip) the way a damaged or hand-edited file would have it."""
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            parts[info.filename] = z.read(info.filename)
+    parts[member] = change(parts[member])
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    return path
+
+
+ROWS = [
+    ["id", "name", "group", "kind", "par_rating"],
+    ["u1", "A", "unit", "commune", "Tốt"],
+    ["u2", "B", "unit", "commune", "Khá"],
+]
+
+
+def test_damaged_sheet_xml_is_a_one_line_error(tmp_path: Path) -> None:
+    path = _rewrite(xlsx(tmp_path / "f.xlsx", {"Đơn vị": ROWS}), "xl/worksheets/sheet1.xml", lambda b: b[: len(b) // 2])
+    with pytest.raises(UsageError, match=r"not a readable \.xlsx workbook"):
+        load_table(path, CAT)
+
+
+def test_stale_dimension_tag_does_not_hide_rows(tmp_path: Path) -> None:
+    import re
+
+    path = _rewrite(
+        xlsx(tmp_path / "f.xlsx", {"Đơn vị": ROWS}),
+        "xl/worksheets/sheet1.xml",
+        lambda b: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', b),
+    )
+    assert [c.id for c in load_table(path, CAT).candidates] == ["u1", "u2"]
+
+
+def test_excel_error_value_is_not_taken_for_a_note(tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path / "f.csv", "id,name,group,kind,par_rating\n#N/A,A,unit,commune,Tốt\nu2,B,unit,commune,#REF!\n"
+    )
+    found = problems(path)
+    assert any("the cell holds the Excel error #N/A" in p for p in found), found
+    assert any("the cell holds the Excel error #REF!" in p for p in found), found
+
+
+def test_formula_cells_take_the_values_excel_computed(tmp_path: Path) -> None:
+    """Computed values are read in step with the sheet: each formula gets its own row's value."""
+    import re
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Đơn vị"
+    ws.append(["id", "name", "group", "kind", "staff_total", "staff_violating_discipline"])
+    for i in range(40):
+        ws.append([f"u{i}", f"U{i}", "unit", "commune", f"=10+{i}", i % 3])
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    # openpyxl writes no computed values; Excel would: add them as <v> after each <f>
+    _rewrite(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda b: re.sub(
+            rb"<f>10\+(\d+)</f>(<v\s*/>|<v></v>)?",
+            lambda m: b"<f>10+" + m[1] + b"</f><v>" + str(10 + int(m[1])).encode() + b"</v>",
+            b,
+        ),
+    )
+    facts = load_table(path, CAT)
+    assert [c.facts["staff_total"] for c in facts.candidates] == [10 + i for i in range(40)]
