@@ -237,6 +237,7 @@ def test_no_output_goes_over_any_input_and_write_errors_are_one_line(
     (tmp_path / "out").mkdir()
     filled = [a.format(camp=camp, facts=facts, dir=tmp_path / "out") for a in args]
     code, out, err = run(*filled)
+    assert out == ""
     assert code == 2 and fragment in err and "internal error" not in err
     assert len(err.strip().split("\n")) == 1
     assert camp.read_bytes() == (ROOT / "campaigns" / "ninh_thuan_2020.yaml").read_bytes()
