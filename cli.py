@@ -20,6 +20,7 @@ import typer
 from engine.errors import EXIT_PROBLEMS, EXIT_USAGE, CampaignInvalid, Problem, UserError
 
 if TYPE_CHECKING:
+    from engine.allocate import Allocation
     from engine.evaluate import Evaluation
 
 app = typer.Typer(
@@ -100,6 +101,16 @@ def _run(
     )
     _warn(ev.facts.warnings)
     return ev
+
+
+def _allocate(ev: Evaluation, decision_date: str | None) -> Allocation:
+    """The award list; a decision date the law cannot price (given explicitly) is the user's error."""
+    from engine.allocate import allocate
+
+    alloc = allocate(ev, _date(decision_date, "--decision-date"))
+    if decision_date is not None and alloc.budget_error:
+        raise UserError(f"--decision-date: {alloc.budget_error}")
+    return alloc
 
 
 def _emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
@@ -276,12 +287,9 @@ def award(
     """The award list: quota per group, ranking, selected, reserve, ties at the cut-off, reward budget."""
     with _guard():
         from engine import render_award
-        from engine.allocate import allocate
 
         ev = _run(campaign, facts, as_of, deadline, backend, round_year)
-        alloc = allocate(ev, _date(decision_date, "--decision-date"))
-        if decision_date is not None and alloc.budget_error:
-            raise UserError(f"--decision-date: {alloc.budget_error}")
+        alloc = _allocate(ev, decision_date)
         if format is Format.json:
             text = render_award.to_json(render_award.allocation_dict(alloc, lang.value))
         else:
@@ -343,7 +351,7 @@ def report(
 
         report_format(output)
         ev = _run(campaign, facts, as_of, deadline, backend, round_year)
-        data = make_report(ev, output, lang.value, _date(decision_date, "--decision-date"))
+        data = make_report(ev, output, lang.value, alloc=_allocate(ev, decision_date))
         write_atomic(output, data, (facts,))
 
 

@@ -635,10 +635,16 @@ def report_format(path: Path) -> str:
     return kind
 
 
-def make_report(ev: Evaluation, path: Path, lang: str = "vi", decision_date: dt.date | None = None) -> bytes:
-    """The report for `path`'s type (.html, .md, .xlsx), as bytes."""
+def make_report(
+    ev: Evaluation,
+    path: Path,
+    lang: str = "vi",
+    decision_date: dt.date | None = None,
+    alloc: Allocation | None = None,
+) -> bytes:
+    """The report for `path`'s type (.html, .md, .xlsx), as bytes (from `alloc` when the caller made it)."""
     kind = report_format(path)
-    ctx = build_context(ev, allocate(ev, decision_date), lang)
+    ctx = build_context(ev, alloc or allocate(ev, decision_date), lang)
     if kind == "xlsx":
         from engine.report_xlsx import report_workbook
 
