@@ -10,6 +10,13 @@ from pathlib import Path
 from engine.errors import Problem, UsageError
 from engine.source import INPUTS_READ
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet program would take for a formula
+
+
+def looks_like_formula(value: object) -> bool:
+    """A text that CSV/XLSX output must keep as text (a name such as '=HYPERLINK(…)')."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
 
 def write_atomic(path: Path, data: str | bytes, inputs: tuple[Path, ...] = ()) -> None:
     """Write `data` to `path` all at once; never over a file this run read (or one of `inputs`)."""

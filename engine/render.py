@@ -13,8 +13,7 @@ from typing import Any
 from engine import __version__
 from engine.evaluate import CandidateResult, Evaluation, RuleResult
 from engine.explain import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, json_value
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from engine.output import looks_like_formula
 
 
 def header(ev: Evaluation) -> dict[str, Any]:
@@ -221,7 +220,7 @@ def markdown(ev: Evaluation, lang: str = "vi") -> str:
             VERDICT_LABELS[lang][r.verdict],
             short_reason(r, ex),
         ]
-        lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
+        lines.append("| " + " | ".join(md_escape(c) for c in cells) + " |")
     h = header(ev)
     lines += [
         "",
@@ -231,13 +230,18 @@ def markdown(ev: Evaluation, lang: str = "vi") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def md_escape(text: Any) -> str:
+    """Text safe in a Markdown table cell: no pipes, no line breaks, no raw HTML."""
+    s = str(text).replace("\\", "\\\\").replace("|", "\\|")
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for ch in "*_`[]":
+        s = s.replace(ch, "\\" + ch)
+    return " ".join(s.split())
 
 
 def safe_cell(text: Any) -> Any:
     """Keep spreadsheet programs from reading a name as a formula."""
-    if isinstance(text, str) and text.startswith(FORMULA_START):
+    if looks_like_formula(text):
         return "'" + text
     return text
 

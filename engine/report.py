@@ -23,7 +23,7 @@ from engine.errors import Problem, UsageError
 from engine.evaluate import CandidateResult, Evaluation, RuleResult
 from engine.explain import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value
 from engine.labels import TEMPLATES, load_labels
-from engine.render import short_reason
+from engine.render import md_escape, short_reason
 from engine.render_award import key_texts, shortfall_text
 
 EXCLUDED = ("disqualified", "ineligible", "not_considered", "out_of_scope")
@@ -610,15 +610,6 @@ def environment(kind: str) -> Any:
 
 
 TEMPLATE_FILES = {"html": "report.html.j2", "markdown": "report.md.j2"}
-
-
-def md_escape(text: Any) -> str:
-    """Text safe in a Markdown table cell: no pipes, no line breaks, no raw HTML."""
-    s = str(text).replace("\\", "\\\\").replace("|", "\\|")
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for ch in "*_`[]":
-        s = s.replace(ch, "\\" + ch)
-    return " ".join(s.split())
 
 
 def render_text(ctx: ReportContext, kind: str) -> str:

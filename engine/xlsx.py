@@ -16,14 +16,15 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from engine.output import looks_like_formula
+
 EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 def put(cell: Cell, value: Any) -> Cell:
     """Set a cell's value; a text stays text even when it looks like a formula."""
     cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if looks_like_formula(value):
         cell.data_type = "s"
         cell.quotePrefix = True
     return cell

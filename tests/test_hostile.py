@@ -61,3 +61,9 @@ def test_nfc_tone_mark_variants_are_one_name(tmp_path: Path) -> None:
     )
     result = runner.invoke(app, ["explain", "ninh_thuan_2020", str(facts), "uy\u0309-ban"])
     assert result.exit_code == 0, result.output
+
+
+def test_markup_names_are_escaped_in_evaluate_markdown() -> None:
+    result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(HOSTILE / "markup_name.yaml"), "-f", "markdown"])
+    assert result.exit_code == 0
+    assert "<script>" not in result.stdout and "&lt;script&gt;" in result.stdout
