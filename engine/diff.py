@@ -24,7 +24,7 @@ from engine.allocate import Allocation
 from engine.campaign import Campaign
 from engine.evaluate import CandidateResult, RuleResult, evaluate
 from engine.explain import DOC_LABELS, VERDICT_LABELS
-from engine.facts import FactsFile
+from engine.facts import load_facts
 from engine.schema import Award, CampaignModel, Criterion, Deadline, Disqualifier, Period
 
 KIND_LABELS = {
@@ -483,7 +483,7 @@ def impact(d: CampaignDiff, old: Campaign, new: Campaign, facts_path: Path, as_o
     """Evaluate one facts file under both campaigns (rules only) and list what changes."""
     from engine.allocate import allocate
 
-    facts = _read_facts(facts_path, new)
+    facts = load_facts(facts_path, new.catalogue)
     for cand in facts.candidates:
         cand.submission = None  # nomination files are compared in the structural diff, not here
     ev_old = evaluate(old, facts, as_of=as_of)
@@ -519,16 +519,6 @@ def impact(d: CampaignDiff, old: Campaign, new: Campaign, facts_path: Path, as_o
                 needed += [k for k in rules[rid].facts if k not in present and k not in needed]
     missing = [(k, new.catalogue.label(k, lang)) for k in needed]
     return Impact(str(facts_path), ev_old.as_of, len(facts.candidates), verdicts, selection, missing)
-
-
-def _read_facts(path: Path, campaign: Campaign) -> FactsFile:
-    if path.suffix.lower() in (".csv", ".xlsx"):
-        from engine.tables import load_table
-
-        return load_table(path, campaign.catalogue)
-    from engine.facts import load_facts
-
-    return load_facts(path, campaign.catalogue)
 
 
 def _quota(q: int | None, lang: str) -> str:

@@ -104,18 +104,23 @@ class FactsFile:
 
 
 def load_facts(path: Path, catalogue: Catalogue | None = None) -> FactsFile:
-    """Read a YAML/JSON facts file (CSV/XLSX come through engine.tables)."""
+    """Read a facts file of any supported type: YAML/JSON here, CSV/XLSX through engine.tables."""
     import hashlib
 
     display = str(path)
     suffix = path.suffix.lower()
+    catalogue = catalogue or load_catalogue()
+    if suffix in (".csv", ".xlsx"):
+        from engine.tables import load_table
+
+        return load_table(path, catalogue)
     if suffix not in (".yaml", ".yml", ".json"):
         raise UsageError(
             Problem(display, f"unsupported facts file type '{suffix}'", hint="use .yaml, .yml, .json, .csv or .xlsx")
         )
     doc = load_file(path, display)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    return facts_from_document(doc, sha, catalogue or load_catalogue())
+    return facts_from_document(doc, sha, catalogue)
 
 
 def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsFile:

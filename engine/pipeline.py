@@ -16,12 +16,7 @@ from engine.facts import FactsFile, load_facts
 
 def read_facts(path: Path, campaign: Campaign) -> FactsFile:
     """Load a facts file of any supported type and check it belongs to `campaign`."""
-    if path.suffix.lower() in (".csv", ".xlsx"):
-        from engine.tables import load_table
-
-        facts = load_table(path, campaign.catalogue)
-    else:
-        facts = load_facts(path, campaign.catalogue)
+    facts = load_facts(path, campaign.catalogue)
     if facts.campaign is not None and facts.campaign != campaign.id:
         raise UsageError(
             Problem(
