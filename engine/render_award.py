@@ -195,8 +195,9 @@ def budget_dict(alloc: Allocation) -> dict[str, Any]:
     }
 
 
-def money(n: int | None) -> str:
-    return "—" if n is None else f"{n:,}".replace(",", ".")
+def money(n: int | None, none: str = "—") -> str:
+    """An amount in đồng the Vietnamese way: 1.490.000."""
+    return none if n is None else f"{n:,}".replace(",", ".")
 
 
 def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -> str:

@@ -25,6 +25,7 @@ from engine.explain import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_val
 from engine.labels import TEMPLATES, load_labels
 from engine.render import md_escape, short_reason
 from engine.render_award import key_texts, shortfall_text
+from engine.render_award import money as _money
 
 EXCLUDED = ("disqualified", "ineligible", "not_considered", "out_of_scope")
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".xlsx": "xlsx"}
@@ -67,6 +68,7 @@ class AwardRow:
     unit: str = field(metadata=doc("the person's unit, or the unit's parent; '' when none"))
     rank: int = field(metadata=doc("rank in the group's ranking; equal keys share a rank"))
     amount: str = field(metadata=doc("reward amount for one award, formatted (1.490.000); '' when not computed"))
+    amount_dong: int | None = field(metadata=doc("the same amount as a number of đồng (XLSX); None when not computed"))
     keys: str = field(metadata=doc("the ranking values this candidate has, 'label: value; …'"))
     short_of: str = field(
         metadata=doc("for a reserve: the ranking key where it fell short of the last selected; else ''")
@@ -279,7 +281,7 @@ def context_doc() -> str:
 
 
 def money(n: int | None) -> str:
-    return "" if n is None else f"{n:,}".replace(",", ".")
+    return _money(n, none="")
 
 
 def _date(d: dt.date | None) -> str:
@@ -372,6 +374,7 @@ def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer) -> AwardB
             unit=_place_of(r.result, ev),
             rank=r.rank,
             amount=money(g.amount) if not alloc.budget_error else "",
+            amount_dong=g.amount if not alloc.budget_error else None,
             keys=shown,
             short_of=short,
         )

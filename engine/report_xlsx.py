@@ -48,7 +48,7 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
     for a in ctx.awards:
         for status, rows in (("status_selected", a.selected), ("status_tie", a.ties), ("status_reserve", a.reserve)):
             for s in rows:
-                amount = int(s.amount.replace(".", "")) if s.amount and status == "status_selected" else None
+                amount = s.amount_dong if status == "status_selected" else None
                 awards.append([len(awards) + 1, s.id, s.name, a.group, s.unit, a.form, s.rank, L[status], amount])
     sheet(
         L["sheet_awards"],
