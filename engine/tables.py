@@ -125,6 +125,8 @@ def load_table(path: Path, catalogue: Catalogue, display: str | None = None) -> 
 
 def _csv_sheet(raw: bytes, name: str) -> Sheet:
     text = decode(raw, name)
+    if not text.strip():
+        raise UsageError(Problem(name, "the file is empty", hint="start from `thidua template CAMPAIGN -o facts.csv`"))
     sample = text[:4096]
     first = sample.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)  # Excel in a Vietnamese locale writes ';'

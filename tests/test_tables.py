@@ -271,3 +271,8 @@ def test_formula_cells_take_the_values_excel_computed(tmp_path: Path) -> None:
     )
     facts = load_table(path, CAT)
     assert [c.facts["staff_total"] for c in facts.candidates] == [10 + i for i in range(40)]
+
+
+def test_empty_csv_is_an_error_not_zero_candidates(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="the file is empty"):
+        load_table(csv_file(tmp_path / "f.csv", ""), CAT)
