@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from engine.errors import EXIT_PROBLEMS, EXIT_USAGE, CampaignInvalid, Problem, UserError
+from engine.common.errors import EXIT_PROBLEMS, EXIT_USAGE, CampaignInvalid, Problem, UserError
 
 if TYPE_CHECKING:
-    from engine.allocate import Allocation
-    from engine.evaluate import Evaluation
+    from engine.evaluate.allocate import Allocation
+    from engine.evaluate.core import Evaluation
 
 app = typer.Typer(
     help="thidua — kiểm tra hồ sơ thi đua cải cách hành chính theo đúng kế hoạch "
@@ -105,7 +105,7 @@ def _run(
 
 def _allocate(ev: Evaluation, decision_date: str | None) -> Allocation:
     """The award list; a decision date the law cannot price (given explicitly) is the user's error."""
-    from engine.allocate import allocate
+    from engine.evaluate.allocate import allocate
 
     alloc = allocate(ev, _date(decision_date, "--decision-date"))
     if decision_date is not None and alloc.budget_error:
@@ -117,7 +117,7 @@ def _emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        from engine.output import write_atomic
+        from engine.render.output import write_atomic
 
         write_atomic(output, text, inputs)
 
@@ -148,7 +148,7 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, 
 def list_campaigns() -> None:
     """The campaigns available, with document number, issuer and year."""
     with _guard():
-        from engine.campaign import available_campaigns, load_campaign
+        from engine.model.campaign import available_campaigns, load_campaign
 
         for cid in available_campaigns():
             try:
@@ -165,7 +165,7 @@ def validate(
     campaigns: Annotated[list[str], typer.Argument(help="campaign ids or YAML files")],
 ) -> None:
     """Load, schema-check and type-check campaigns; errors carry file:line:column."""
-    from engine.campaign import load_campaign
+    from engine.model.campaign import load_campaign
 
     failed = False
     for name in campaigns:
@@ -179,7 +179,7 @@ def validate(
                     raise typer.Exit(EXIT_PROBLEMS) from None
                 for w in c.warnings:
                     print(str(w), file=sys.stderr)
-                from engine.lint import format_finding, lint_campaign
+                from engine.authoring.lint import format_finding, lint_campaign
 
                 lint = lint_campaign(name)  # lint errors fail validation; warnings are shown
                 for p in lint.findings:
@@ -210,7 +210,7 @@ def evaluate(
 ) -> None:
     """A verdict for every candidate, with each criterion's outcome."""
     with _guard():
-        from engine import render
+        from engine.render import text as render
 
         ev = _run(campaign, facts, as_of, deadline, backend, round_year)
         if format is Format.json:
@@ -242,8 +242,8 @@ def explain(
     with _guard():
         import unicodedata
 
-        from engine import render
-        from engine.errors import Problem, did_you_mean
+        from engine.common.errors import Problem, did_you_mean
+        from engine.render import text as render
 
         ev = _run(campaign, facts, as_of, deadline, backend, round_year)
         cid = unicodedata.normalize("NFC", candidate)
@@ -257,7 +257,7 @@ def explain(
                 )
             )
         if format is Format.json:
-            from engine.explain import Explainer
+            from engine.explain.reasons import Explainer
 
             data = {
                 **render.header(ev),
@@ -265,7 +265,7 @@ def explain(
             }
             text = render.to_json(data)
         else:
-            from engine.allocate import allocate
+            from engine.evaluate.allocate import allocate
 
             text = render.explain_text(ev, res, lang.value, allocate(ev))
         _emit(text, output, (facts,))
@@ -286,7 +286,7 @@ def award(
 ) -> None:
     """The award list: quota per group, ranking, selected, reserve, ties at the cut-off, reward budget."""
     with _guard():
-        from engine import render_award
+        from engine.render import award as render_award
 
         ev = _run(campaign, facts, as_of, deadline, backend, round_year)
         alloc = _allocate(ev, decision_date)
@@ -325,9 +325,9 @@ def template(
 ) -> None:
     """A blank facts file with exactly the facts the campaign uses (XLSX, CSV or YAML)."""
     with _guard():
-        from engine.campaign import load_campaign
-        from engine.facts_template import write_template
-        from engine.output import write_atomic
+        from engine.authoring.facts_template import write_template
+        from engine.model.campaign import load_campaign
+        from engine.render.output import write_atomic
 
         write_atomic(output, write_template(load_campaign(campaign), output, lang.value))
 
@@ -346,8 +346,8 @@ def report(
 ) -> None:
     """A printable report (HTML for A4, Markdown, XLSX): award list, exclusions, missing facts, appendix."""
     with _guard():
-        from engine.output import write_atomic
-        from engine.report import make_report, report_format
+        from engine.render.output import write_atomic
+        from engine.render.report import make_report, report_format
 
         report_format(output)
         ev = _run(campaign, facts, as_of, deadline, backend, round_year)
@@ -367,7 +367,7 @@ def schema(
 ) -> None:
     """JSON Schema of a campaign or facts file, for editors (VS Code YAML) and other tools."""
     with _guard():
-        from engine.jsonschema import schema_text
+        from engine.authoring.jsonschema import schema_text
 
         _emit(schema_text(kind.value), output)
 
@@ -382,7 +382,7 @@ def lint(
 ) -> None:
     """Check campaigns against the plan's text: clauses and quotes, ids, dates, quotas, notes; exit 1 on errors."""
     with _guard(EXIT_PROBLEMS):
-        from engine.lint import lint_json, lint_many, lint_text
+        from engine.authoring.lint import lint_json, lint_many, lint_text
 
         results = lint_many(campaigns or [], source)
         _emit(lint_json(results) if format is Format.json else lint_text(results), None)
@@ -398,12 +398,12 @@ def test_cases(
 ) -> None:
     """Run the regression cases; exit 1 on any failure."""
     with _guard():
-        from engine.testrun import junit_xml, run_tests, text_report
+        from engine.authoring.testrun import junit_xml, run_tests, text_report
 
         result = run_tests(paths or None)
         sys.stdout.write(text_report(result, verbose))
         if junit is not None:
-            from engine.output import write_atomic
+            from engine.render.output import write_atomic
 
             write_atomic(junit, junit_xml(result))
         if not result.ok:
@@ -424,8 +424,8 @@ def diff(
 ) -> None:
     """What changed between two campaigns; with --facts, whose verdict or selection changes, and why."""
     with _guard():
-        from engine.diff import compare
-        from engine.render_diff import diff_json, diff_text
+        from engine.authoring.diff import compare
+        from engine.authoring.diff_render import diff_json, diff_text
 
         d = compare(old, new, facts, _date(as_of, "--as-of"), lang.value)
         _emit(diff_json(d) if format is Format.json else diff_text(d), output)
@@ -439,7 +439,7 @@ def init(
 ) -> None:
     """A new campaign file copied from an existing one, document fields and dates cleared to fill."""
     with _guard():
-        from engine.init import init_campaign
+        from engine.authoring.init import init_campaign
 
         result = init_campaign(new_id, from_, output)
         print(f"{result.path}: written; fill in:")

@@ -9,10 +9,10 @@ units, 70% people; values spread over pass, fail, unknown, n/a and the boundarie
 (size, backend) runs in its own process, so its peak memory (ru_maxrss) is its own.
 
 Figures, per size and backend:
-- load: reading + validating the JSON facts file (`engine.facts.load_facts`), against a bare
+- load: reading + validating the JSON facts file (`engine.model.facts.load_facts`), against a bare
   `json.loads` of the same bytes;
 - decide: verdict + every rule's outcome for every candidate. Native: the compact path
-  (`engine.backends.native.decide`); durable: `engine.evaluate.evaluate(backend="durable")`.
+  (`engine.evaluate.backends.native.decide`); durable: `engine.evaluate.core.evaluate(backend="durable")`.
   Native's full `evaluate` (per-rule result objects, what `thidua evaluate` builds before
   rendering) is reported beside it;
 - the yardstick: the same campaign as a hand-written Python function (bench/yardstick.py),
@@ -68,11 +68,11 @@ def child(path: Path, backend: str) -> dict[str, Any]:
     """One measurement in a fresh process: load, evaluate, yardstick; then json.loads as the baseline."""
     import yardstick
 
-    from engine.backends.native import decide
-    from engine.campaign import load_campaign
-    from engine.evaluate import evaluate
-    from engine.facts import load_facts
-    from engine.speed import gc_paused
+    from engine.common.speed import gc_paused
+    from engine.evaluate.backends.native import decide
+    from engine.evaluate.core import evaluate
+    from engine.model.campaign import load_campaign
+    from engine.model.facts import load_facts
 
     campaign = load_campaign("ninh_thuan_2020")
     base_mb = _rss_mb()

@@ -1,6 +1,6 @@
 """The yardstick: ninh_thuan_2020 written by hand in plain Python, as a programmer would.
 
-Same input (the loaded `Candidate`s), same output as `engine.backends.native.decide`: the
+Same input (the loaded `Candidate`s), same output as `engine.evaluate.backends.native.decide`: the
 verdict and every rule's outcome code, in the campaign's rule order. The bench checks that
 they agree before timing anything, so the comparison is for the same work.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from engine.rules import NA, UNKNOWN
+from engine.lang.rules import NA, UNKNOWN
 
 U = UNKNOWN
 UNIT_KINDS = {"department", "division", "district", "commune"}

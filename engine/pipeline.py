@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from engine.campaign import Campaign, load_campaign
-from engine.errors import Problem, UsageError
-from engine.evaluate import Evaluation, evaluate
-from engine.facts import FactsFile, load_facts
+from engine.common.errors import Problem, UsageError
+from engine.evaluate.core import Evaluation, evaluate
+from engine.model.campaign import Campaign, load_campaign
+from engine.model.facts import FactsFile, load_facts
 
 
 def read_facts(path: Path, campaign: Campaign) -> FactsFile:
@@ -37,10 +37,10 @@ def run(
     backend: str = "native",
     round_year: int | None = None,
 ) -> Evaluation:
-    from engine.speed import gc_paused
+    from engine.common.speed import gc_paused
 
     campaign = load_campaign(campaign_name)
-    with gc_paused():  # bulk, acyclic allocations: see engine.speed
+    with gc_paused():  # bulk, acyclic allocations: see engine.common.speed
         facts = read_facts(facts_path, campaign)
     # evaluate pauses the collector around its own bulk work; a backend that makes cycles runs with it on
     return evaluate(campaign, facts, as_of=as_of, deadline=deadline, backend=backend, round_year=round_year)

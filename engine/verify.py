@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import __version__
-from engine.errors import Problem, UsageError
+from engine.common.errors import Problem, UsageError
 
 
 @dataclass
@@ -27,10 +27,11 @@ class Verification:
 
 
 def verify(report: Path, campaign_name: str, facts_path: Path) -> Verification:
-    from engine import render, render_award
-    from engine.allocate import allocate
-    from engine.campaign import resolve_campaign_path
+    from engine.evaluate.allocate import allocate
+    from engine.model.campaign import resolve_campaign_path
     from engine.pipeline import run
+    from engine.render import award as render_award
+    from engine.render import text as render
 
     saved = _load_report(report)
     out = Verification(matches=True)

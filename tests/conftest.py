@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from engine.cases import Case, load_cases, run_case
-from engine.errors import UserError
+from engine.authoring.cases import Case, load_cases, run_case
+from engine.common.errors import UserError
 
 CASES = Path(__file__).parent / "cases"
 

@@ -1,4 +1,4 @@
-"""engine.allocate: quotas, ranking, ties at the line, stages, budget — with property tests."""
+"""engine.evaluate.allocate: quotas, ranking, ties at the line, stages, budget — with property tests."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
-from engine.allocate import allocate, price
-from engine.campaign import load_campaign
-from engine.errors import CampaignInvalid, UsageError
-from engine.evaluate import evaluate
-from engine.facts import facts_from_document
-from engine.source import load_yaml_text
+from engine.common.errors import CampaignInvalid, UsageError
+from engine.evaluate.allocate import allocate, price
+from engine.evaluate.core import evaluate
+from engine.model.campaign import load_campaign
+from engine.model.facts import facts_from_document
+from engine.model.source import load_yaml_text
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = (ROOT / "tests" / "gallery" / "minimal_campaign.yaml").read_text(encoding="utf-8")

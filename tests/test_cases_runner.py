@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from engine.cases import load_cases, run_case
+from engine.authoring.cases import load_cases, run_case
 
 META = Path(__file__).parent / "meta"
 
@@ -19,7 +19,7 @@ def test_deliberately_failing_case_fails() -> None:
 
 
 def test_every_shipped_case_file_names_an_existing_campaign() -> None:
-    from engine.campaign import available_campaigns
+    from engine.model.campaign import available_campaigns
 
     cases_dir = Path(__file__).parent / "cases"
     for folder in cases_dir.iterdir():

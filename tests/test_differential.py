@@ -23,15 +23,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.campaign import Campaign, CompiledRule, available_campaigns, load_campaign
-from engine.cases import Case, load_cases
-from engine.catalogue import Catalogue, FactDef, load_catalogue
-from engine.errors import UserError
-from engine.evaluate import Evaluation, evaluate
-from engine.facts import facts_from_document
-from engine.render import evaluation_dict
-from engine.rules import Const, Node, parse_rule
-from engine.source import Document
+from engine.authoring.cases import Case, load_cases
+from engine.common.errors import UserError
+from engine.evaluate.core import Evaluation, evaluate
+from engine.lang.rules import Const, Node, parse_rule
+from engine.model.campaign import Campaign, CompiledRule, available_campaigns, load_campaign
+from engine.model.catalogue import Catalogue, FactDef, load_catalogue
+from engine.model.facts import facts_from_document
+from engine.model.source import Document
+from engine.render.text import evaluation_dict
 
 CASES = Path(__file__).parent / "cases"
 CAMPAIGNS = available_campaigns()
@@ -88,7 +88,7 @@ def test_example_files_identical_json() -> None:
         campaign = _campaign(path.stem) if path.stem in CAMPAIGNS else None
         if campaign is None:
             continue
-        from engine.facts import load_facts
+        from engine.model.facts import load_facts
 
         facts = load_facts(path, campaign.catalogue)
         out = []
@@ -304,9 +304,9 @@ def _expression_campaign(cat: Catalogue) -> Any:
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(st.data())
 def test_expressions_agree(data: st.DataObject) -> None:
-    from engine.backends.durable import DurableBackend
-    from engine.backends.native import NativeBackend
-    from engine.facts import parse_fact
+    from engine.evaluate.backends.durable import DurableBackend
+    from engine.evaluate.backends.native import NativeBackend
+    from engine.model.facts import parse_fact
 
     cat = load_catalogue()
     campaign, rules = _expression_campaign(cat)
@@ -335,7 +335,7 @@ def test_expressions_agree(data: st.DataObject) -> None:
 
 
 def test_durable_ruleset_is_registered_once_and_reused() -> None:
-    from engine.backends import durable
+    from engine.evaluate.backends import durable
 
     campaign = _campaign("ninh_thuan_2020")
     first = durable.compile_campaign(campaign)
@@ -348,8 +348,8 @@ def test_durable_ruleset_is_registered_once_and_reused() -> None:
 
 @pytest.mark.parametrize("cid", CAMPAIGNS)
 def test_compact_decisions_equal_full_evaluation(cid: str) -> None:
-    """`engine.backends.native.decide` (the bulk path) gives evaluate's verdicts and outcomes."""
-    from engine.backends.native import decide
+    """`engine.evaluate.backends.native.decide` (the bulk path) gives evaluate's verdicts and outcomes."""
+    from engine.evaluate.backends.native import decide
 
     campaign = _campaign(cid)
 
@@ -392,7 +392,7 @@ def test_cli_backend_option_gives_the_same_json(command: str) -> None:
 @pytest.mark.parametrize("cid", CAMPAIGNS)
 def test_generated_code_equals_the_closures(cid: str) -> None:
     """The native backend's generated Python and the closures explain/allocate use give the same values."""
-    from engine.backends.native import rule_functions
+    from engine.evaluate.backends.native import rule_functions
 
     campaign = _campaign(cid)
     fns = rule_functions(campaign)

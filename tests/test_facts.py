@@ -1,14 +1,14 @@
-"""engine.facts: values in their evaluation form, references, derived subordinate counts."""
+"""engine.model.facts: values in their evaluation form, references, derived subordinate counts."""
 
 import datetime as dt
 
 import pytest
 
-from engine.catalogue import load_catalogue
-from engine.errors import UsageError
-from engine.facts import facts_from_document
-from engine.rules import NA, UNKNOWN
-from engine.source import load_yaml_text
+from engine.common.errors import UsageError
+from engine.lang.rules import NA, UNKNOWN
+from engine.model.catalogue import load_catalogue
+from engine.model.facts import facts_from_document
+from engine.model.source import load_yaml_text
 
 CAT = load_catalogue()
 
@@ -98,7 +98,7 @@ def test_shortfall_reason_na_below_100pct_warns() -> None:
 
 def test_a_warning_does_not_reread_a_json_file_for_its_line() -> None:
     """Positions in JSON are worked out by re-reading the text: fine for an error, not for a warning."""
-    from engine.source import load_json_text
+    from engine.model.source import load_json_text
 
     doc = load_json_text(
         '{"units": [{"id": "h", "name": "H", "kind": "district",'

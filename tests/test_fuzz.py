@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
-from engine.catalogue import load_catalogue
-from engine.rules import RuleError, parse_rule
+from engine.lang.rules import RuleError, parse_rule
+from engine.model.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = (ROOT / "examples" / "ninh_thuan_2020.yaml").read_text(encoding="utf-8")

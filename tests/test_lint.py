@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from engine.campaign import available_campaigns
-from engine.lint import CODES, lint_campaign, lint_catalogue
-from engine.quotes import PlanText, fold, plans_dir
+from engine.authoring.lint import CODES, lint_campaign, lint_catalogue
+from engine.authoring.quotes import PlanText, fold, plans_dir
+from engine.model.campaign import available_campaigns
 
 ROOT = Path(__file__).resolve().parent.parent
 GALLERY = Path(__file__).parent / "lint_gallery"

@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from cli import app
-from engine import report as rep
-from engine.labels import TEMPLATES, load_labels
+from engine.common.vocabulary import TEMPLATES, load_labels
 from engine.pipeline import run
+from engine.render import report as rep
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -108,7 +108,7 @@ def test_templates_use_only_documented_fields_and_every_field_is_used() -> None:
         assert not unknown, f"{name} uses undocumented fields: {sorted(unknown)}"
         used |= attrs
     # the XLSX report is written in Python from the same context: its attribute reads count as uses
-    xlsx_source = (ROOT / "engine" / "report_xlsx.py").read_text(encoding="utf-8")
+    xlsx_source = (ROOT / "engine" / "render" / "report_xlsx.py").read_text(encoding="utf-8")
     used |= {n.attr for n in ast.walk(ast.parse(xlsx_source)) if isinstance(n, ast.Attribute)}
     unused = fields - used
     assert not unused, f"documented fields no template uses: {sorted(unused)}"
@@ -217,8 +217,8 @@ def test_names_cannot_become_formulas_or_markup(tmp_path: Path) -> None:
 
 
 def test_template_xlsx_is_reproducible() -> None:
-    from engine.campaign import load_campaign
-    from engine.facts_template import write_template
+    from engine.authoring.facts_template import write_template
+    from engine.model.campaign import load_campaign
 
     c = load_campaign("ninh_thuan_2020")
     assert write_template(c, Path("a.xlsx")) == write_template(c, Path("a.xlsx"))

@@ -1,11 +1,11 @@
-"""engine.rules: parsing, type checking and three-valued evaluation."""
+"""engine.lang.rules: parsing, type checking and three-valued evaluation."""
 
 from typing import Any
 
 import pytest
 
-from engine.catalogue import load_catalogue
-from engine.rules import NA, UNKNOWN, RuleError, parse_rule
+from engine.lang.rules import NA, UNKNOWN, RuleError, parse_rule
+from engine.model.catalogue import load_catalogue
 
 CAT = load_catalogue()
 

@@ -12,8 +12,8 @@ import yaml
 from typer.testing import CliRunner
 
 from cli import app
-from engine.campaign import DATA_FILES
-from engine.jsonschema import SCHEMA_LINE, schema, schema_text
+from engine.authoring.jsonschema import SCHEMA_LINE, schema, schema_text
+from engine.model.campaign import DATA_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGNS = sorted(p for p in (ROOT / "campaigns").glob("*.yaml") if p.stem not in DATA_FILES)

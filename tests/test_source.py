@@ -1,9 +1,9 @@
-"""engine.source: YAML/JSON reading with positions and refusals."""
+"""engine.model.source: YAML/JSON reading with positions and refusals."""
 
 import pytest
 
-from engine.errors import UsageError
-from engine.source import decode, load_json_text, load_yaml_text
+from engine.common.errors import UsageError
+from engine.model.source import decode, load_json_text, load_yaml_text
 
 
 def test_positions_of_nested_values() -> None:
@@ -29,7 +29,7 @@ def test_refusals(text: str, fragment: str) -> None:
 
 
 def test_alias_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    import engine.source as source
+    import engine.model.source as source
 
     monkeypatch.setattr(source, "MAX_NODES", 10_000)
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"

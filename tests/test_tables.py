@@ -1,4 +1,4 @@
-"""engine.tables: facts from CSV and XLSX — headers, Vietnamese cell values, cell-precise errors."""
+"""engine.readers.tables: facts from CSV and XLSX — headers, Vietnamese cell values, cell-precise errors."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from engine.campaign import load_campaign
-from engine.catalogue import load_catalogue
-from engine.errors import UsageError
+from engine.common.errors import UsageError
+from engine.lang.rules import NA
+from engine.model.campaign import load_campaign
+from engine.model.catalogue import load_catalogue
 from engine.pipeline import read_facts
-from engine.rules import NA
-from engine.tables import load_table, parse_number
+from engine.readers.tables import load_table, parse_number
 
 CAT = load_catalogue()
 NT = load_campaign("ninh_thuan_2020")

@@ -19,15 +19,15 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from engine.campaign import available_campaigns, load_campaign
-from engine.catalogue import load_catalogue
-from engine.errors import UserError
-from engine.evaluate import evaluate
-from engine.explain import Explainer
-from engine.facts_template import used_facts, write_template
+from engine.authoring.facts_template import used_facts, write_template
+from engine.common.errors import UserError
+from engine.evaluate.core import evaluate
+from engine.explain.reasons import Explainer
+from engine.model.campaign import available_campaigns, load_campaign
+from engine.model.catalogue import load_catalogue
 from engine.pipeline import read_facts, run
-from engine.render import candidate_dict
-from engine.report import make_report
+from engine.render.report import make_report
+from engine.render.text import candidate_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "golden"))

@@ -9,8 +9,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli import app
-from engine.cases import discover, load_cases
-from engine.testrun import run_tests
+from engine.authoring.cases import discover, load_cases
+from engine.authoring.testrun import run_tests
 
 TESTS = Path(__file__).parent
 runner = CliRunner()

@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 GOLDEN = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from engine.campaign import available_campaigns, load_campaign  # noqa: E402
-from engine.errors import UserError  # noqa: E402
+from engine.common.errors import UserError  # noqa: E402
+from engine.model.campaign import available_campaigns, load_campaign  # noqa: E402
 
 
 def golden_campaigns() -> list[str]:
@@ -34,15 +34,15 @@ def golden_campaigns() -> list[str]:
 
 def render(cid: str, suffix: str) -> bytes:
     from engine.pipeline import run
-    from engine.report import make_report
+    from engine.render.report import make_report
 
     ev = run(cid, ROOT / "examples" / f"{cid}.yaml")
     return make_report(ev, Path(f"report{suffix}"), "vi")
 
 
 def main() -> None:
-    from engine.output import write_atomic
-    from engine.report import context_doc
+    from engine.render.output import write_atomic
+    from engine.render.report import context_doc
 
     for cid in golden_campaigns():
         for suffix in (".md", ".html"):

@@ -1,0 +1,213 @@
+"""Regression cases: named scenarios with facts and expected outcomes, stored as YAML.
+
+`tests/cases/<campaign>/<topic>.yaml` holds a `campaign`, optional `as_of`/`deadline`, and a
+list of `cases`, each with `name`, `description`, `facts` (the facts-file format) and
+`expect` (per candidate id: `verdict`, `criteria`, `disqualifiers`, `submission`). The same
+runner serves pytest (tests/conftest.py) and `thidua test`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from engine.common.errors import CampaignInvalid, Problem
+from engine.evaluate.core import Evaluation, evaluate
+from engine.model.campaign import Campaign, load_campaign
+from engine.model.facts import facts_from_document
+from engine.model.schema import pydantic_problems
+from engine.model.source import Document, load_file
+
+Outcome = Literal["pass", "fail", "unknown", "waived", "not_applicable", "triggered", "clear"]
+Verdict = Literal["out_of_scope", "not_considered", "disqualified", "ineligible", "incomplete", "eligible"]
+SubOutcome = Literal["on_time", "late", "missing_documents", "not_checked", "undecided"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Expect(_Strict):
+    verdict: Verdict | None = None
+    criteria: dict[str, Outcome] = {}
+    disqualifiers: dict[str, Outcome] = {}
+    submission: SubOutcome | None = None
+
+
+class ExpectGroup(_Strict):
+    """Expected allocation for one award and group; ids compared as sets (ties have no order)."""
+
+    selected: list[str] | None = None
+    reserve: list[str] | None = None
+    tie_at_cutoff: list[str] | None = None
+    slots_left: int | None = None
+    amount_each: int | None = None
+
+
+class ExpectBudget(_Strict):
+    decision_date: dt.date | None = None
+    total: int | None = None
+    error: str | None = None
+
+
+class CaseIn(_Strict):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$")
+    description: str = ""
+    as_of: dt.date | None = None
+    deadline: dt.date | None = None
+    round: int | None = None
+    facts: dict[str, Any]
+    expect: dict[str | int, Expect] = {}
+    awards: dict[str, dict[str, ExpectGroup]] = {}
+    budget: ExpectBudget | None = None
+
+
+class CaseFileIn(_Strict):
+    campaign: str
+    as_of: dt.date | None = None
+    deadline: dt.date | None = None
+    round: int | None = None
+    description: str = ""
+    cases: list[CaseIn] = Field(min_length=1)
+
+
+@dataclass
+class Case:
+    file: Path
+    index: int
+    campaign: str
+    spec: CaseIn
+    as_of: dt.date | None
+    deadline: dt.date | None
+    doc: Document
+    round: int | None = None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def test_id(self) -> str:
+        return f"{self.campaign}/{self.file.stem}/{self.name}"
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    failures: list[str] = field(default_factory=list)
+    evaluation: Evaluation | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def load_cases(path: Path) -> list[Case]:
+    doc = load_file(path, str(path))
+    try:
+        raw = CaseFileIn.model_validate(doc.data)
+    except ValidationError as e:
+        raise CampaignInvalid(pydantic_problems(e, doc, CaseFileIn)) from None
+    names = [c.name for c in raw.cases]
+    dup = {n for n in names if names.count(n) > 1}
+    if dup:
+        raise CampaignInvalid(Problem(str(path), f"duplicate case name '{sorted(dup)[0]}'"))
+    return [
+        Case(path, i, raw.campaign, c, c.as_of or raw.as_of, c.deadline or raw.deadline, doc, c.round or raw.round)
+        for i, c in enumerate(raw.cases)
+    ]
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(x for x in p.rglob("*.yaml") if x.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+_campaign_cache: dict[str, Campaign] = {}
+
+
+def run_case(case: Case) -> CaseResult:
+    campaign = _campaign_cache.get(case.campaign)
+    if campaign is None:
+        campaign = _campaign_cache[case.campaign] = load_campaign(case.campaign)
+    prefix = ("cases", case.index, "facts")
+    marks = {k[len(prefix) :]: v for k, v in case.doc.marks.items() if k[: len(prefix)] == prefix}
+    facts_doc = Document(f"{case.file}[{case.name}]", case.spec.facts, marks, case.doc.text)
+    facts = facts_from_document(facts_doc, "case", campaign.catalogue)
+    ev = evaluate(
+        campaign, facts, as_of=case.as_of or dt.date(2100, 1, 1), deadline=case.deadline, round_year=case.round
+    )
+    failures = compare(ev, case.spec.expect)
+    if case.spec.awards or case.spec.budget:
+        failures += compare_awards(ev, case.spec)
+    if not case.spec.expect and not case.spec.awards and not case.spec.budget:
+        failures.append("the case expects nothing: add expect, awards or budget")
+    return CaseResult(case, failures, ev)
+
+
+def compare_awards(ev: Evaluation, spec: CaseIn) -> list[str]:
+    from engine.evaluate.allocate import allocate
+
+    decision = spec.budget.decision_date if spec.budget else None
+    alloc = allocate(ev, decision)
+    failures = []
+    got = {(g.award_id, g.group): g for g in alloc.groups}
+    for award_id, groups in spec.awards.items():
+        for gid, exp in groups.items():
+            g = got.get((award_id, gid))
+            if g is None:
+                failures.append(f"award {award_id}/{gid}: no such award and group")
+                continue
+            for name, ids in (
+                ("selected", exp.selected),
+                ("reserve", exp.reserve),
+                ("tie_at_cutoff", exp.tie_at_cutoff),
+            ):
+                actual = sorted(r.id for r in getattr(g, "tie" if name == "tie_at_cutoff" else name))
+                if ids is not None and sorted(ids) != actual:
+                    failures.append(f"award {award_id}/{gid}: {name} expected {sorted(ids)}, got {actual}")
+            if exp.slots_left is not None and exp.slots_left != g.slots_left:
+                failures.append(f"award {award_id}/{gid}: slots_left expected {exp.slots_left}, got {g.slots_left}")
+            if exp.amount_each is not None and exp.amount_each != g.amount:
+                failures.append(f"award {award_id}/{gid}: amount_each expected {exp.amount_each}, got {g.amount}")
+    if spec.budget is not None:
+        if spec.budget.total is not None and spec.budget.total != alloc.total:
+            failures.append(f"budget: total expected {spec.budget.total}, got {alloc.total} {alloc.budget_error}")
+        if spec.budget.error is not None and spec.budget.error not in alloc.budget_error:
+            failures.append(f"budget: error expected to contain {spec.budget.error!r}, got {alloc.budget_error!r}")
+    return failures
+
+
+def compare(ev: Evaluation, expect: dict[str | int, Expect]) -> list[str]:
+    """Every difference between what was expected and what came out, one line each."""
+    failures = []
+    for cid, exp in expect.items():
+        res = ev.get(str(cid))
+        if res is None:
+            failures.append(f"{cid}: no such candidate in the case's facts")
+            continue
+        if exp.verdict is not None and exp.verdict != res.verdict:
+            failures.append(f"{cid}: verdict expected {exp.verdict}, got {res.verdict}")
+        for section, expected in (("criteria", exp.criteria), ("disqualifiers", exp.disqualifiers)):
+            got = {r.id: r.outcome for r in getattr(res, section)}
+            for rid, outcome in expected.items():
+                if rid not in got:
+                    failures.append(
+                        f"{cid}: {section} {rid}: not evaluated for this candidate (rules: {', '.join(got) or 'none'})"
+                    )
+                elif got[rid] != outcome:
+                    failures.append(f"{cid}: {section} {rid}: expected {outcome}, got {got[rid]}")
+        if exp.submission is not None:
+            got_sub = res.submission.outcome if res.submission else None
+            if got_sub != exp.submission:
+                failures.append(f"{cid}: submission expected {exp.submission}, got {got_sub}")
+    return failures

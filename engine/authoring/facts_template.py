@@ -1,0 +1,346 @@
+"""A blank facts file for one campaign: exactly the facts its rules and ranking read.
+
+`template_columns` works out, per candidate group (units, people), which facts the campaign
+reads — a head's rules with `scope: unit` read the unit's facts, so those go to the units
+sheet; `at(disbursement_pct, '2024-09-30')` asks for a dated column — and which clauses each
+column serves. `write_template` renders them as XLSX (one sheet per group, Vietnamese headers
+with the key beside them, drop-down lists, a notes row and a comment quoting each clause), CSV
+(one table, a notes row) or YAML (a placeholder candidate per group, a comment per fact).
+Whatever the form, the file loads as it is, and again once filled in.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from engine.common.errors import Problem, UsageError
+from engine.common.vocabulary import Labels, load_labels
+from engine.lang.rules import Call, Const, Fact, Node
+from engine.model.campaign import Campaign, CompiledRule
+
+FIXED_FOR = {"unit": ("id", "name", "kind", "parent"), "person": ("id", "name", "kind", "unit", "head")}
+DATA_ROWS = 500  # rows that carry the drop-down lists
+RANKING = "ranking"  # the 'clause' of a column only the campaign's ranking reads
+
+
+@dataclass
+class TemplateColumn:
+    key: str  # the header key: a fixed column, submission.x, a fact key or key@YYYY-MM-DD
+    label: str
+    type: str  # a fact type, or text / kind / group / bool / date / documents / via
+    options: list[str] = field(default_factory=list)  # a drop-down's values
+    clauses: list[tuple[str, str]] = field(default_factory=list)  # (clause, quote) it serves
+
+    @property
+    def header(self) -> str:
+        return f"{self.label} [{self.key}]"
+
+    def note(self, labels: Labels, lang: str) -> str:
+        parts = []
+        clauses = list(dict.fromkeys(c for c, _ in self.clauses if c != RANKING))
+        if not clauses and self.clauses:  # read only by the ranking
+            clauses = [labels.report["ranking_by"].get(lang)]
+        if clauses:
+            parts.append(", ".join(clauses))
+        kind = labels.template.note_type.get(self.type)
+        if kind is not None and kind.get(lang):
+            parts.append(kind.get(lang))
+        return " — ".join(parts)
+
+    def comment(self) -> str:
+        return "\n".join(f"{c}: “{q}”" for c, q in dict.fromkeys(self.clauses))
+
+
+def used_facts(campaign: Campaign) -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """Per candidate group ('unit', 'person'): the column keys read, in the plan's order, with clauses."""
+    out: dict[str, dict[str, list[tuple[str, str]]]] = {"unit": {}, "person": {}}
+    m = campaign.model
+    for gid, group in m.groups.items():
+        for rule in campaign.rules.get(gid, []):
+            target = "unit" if group.candidates == "unit" or rule.spec.scope == "unit" else "person"
+            cite = (rule.spec.clause, rule.spec.quote)
+            for key in _rule_keys(rule):
+                out[target].setdefault(key, [])
+                if cite not in out[target][key]:
+                    out[target][key].append(cite)
+        for rk in campaign.ranking.get(gid, []):
+            ranking = m.ranking[gid]
+            for key in _keys(rk.node):
+                out[group.candidates].setdefault(key, []).append((RANKING, ranking.note))
+    return out
+
+
+def _rule_keys(rule: CompiledRule) -> list[str]:
+    keys = _keys(rule.node)
+    if rule.waiver is not None:
+        keys += [k for k in _keys(rule.waiver) if k not in keys]
+    return keys
+
+
+def _keys(node: Node) -> list[str]:
+    out: list[str] = []
+
+    def walk(n: Node) -> None:
+        if isinstance(n, Call) and n.name == "at" and isinstance(n.args[0], Fact) and isinstance(n.args[1], Const):
+            day = n.args[1].value
+            key = f"{n.args[0].key}@{day.isoformat()}"
+            if key not in out:
+                out.append(key)
+            return
+        if isinstance(n, Fact):
+            if n.key not in out:
+                out.append(n.key)
+            return
+        for child in n.children():
+            walk(child)
+
+    walk(node)
+    return out
+
+
+def groups_present(campaign: Campaign) -> list[str]:
+    present = {g.candidates for g in campaign.model.groups.values()}
+    return [g for g in ("unit", "person") if g in present]
+
+
+def template_columns(campaign: Campaign, group: str, lang: str = "vi") -> list[TemplateColumn]:
+    """The columns of the blank sheet for `group` ('unit' or 'person')."""
+    labels = load_labels()
+    cat = campaign.catalogue
+    m = campaign.model
+    na = labels.values["na"].get(lang)
+    yes_no = [labels.values["true"].get(lang), labels.values["false"].get(lang)]
+    kinds = sorted({str(k) for g in m.groups.values() if g.candidates == group for k in g.kinds})
+    cols: list[TemplateColumn] = []
+    for key in FIXED_FOR[group]:
+        label = labels.columns[key].get(lang)
+        if key == "kind":
+            cols.append(TemplateColumn(key, label, "kind", kinds))
+        elif key == "head":
+            heads = [g for g in m.groups.values() if g.heads_only]
+            cite = [(g.clause, g.quote) for g in heads]
+            cols.append(TemplateColumn(key, label, "bool", yes_no, cite))
+        else:
+            cols.append(TemplateColumn(key, label, "text"))
+    for key, cites in used_facts(campaign)[group].items():
+        base, _, day = key.partition("@")
+        fdef = cat.facts[base]
+        label = fdef.label.get(lang)
+        if day:
+            label += f" — {dt.date.fromisoformat(day).strftime('%d/%m/%Y')}"
+        options: list[str] = []
+        if fdef.type == "bool":
+            options = [*yes_no, na]
+        elif fdef.type in ("rating", "enum"):
+            options = [v.label.get(lang) for v in cat.scales[fdef.scale or ""].values] + [na]
+        cols.append(TemplateColumn(key, label, fdef.type, options, list(cites)))
+    nom = m.nomination
+    cite = [(nom.clause, nom.quote)]
+    doc_cite = [(nom.documents_clause or nom.clause, nom.documents_quote or nom.quote)]
+    vias = [words[0] if lang == "vi" else via for via, words in labels.words.via.items()]
+    sub = [
+        TemplateColumn("submission.sent_on", labels.columns["submission.sent_on"].get(lang), "date", [], cite),
+        TemplateColumn("submission.via", labels.columns["submission.via"].get(lang), "via", vias, cite),
+    ]
+    if nom.documents:
+        sub.append(
+            TemplateColumn(
+                "submission.documents", labels.columns["submission.documents"].get(lang), "text", [], doc_cite
+            )
+        )
+    if nom.copies is not None:
+        sub.append(
+            TemplateColumn("submission.copies", labels.columns["submission.copies"].get(lang), "int", [], doc_cite)
+        )
+    return cols + sub
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_template(campaign: Campaign, path: Path, lang: str = "vi") -> bytes:
+    """The blank facts file for `path`'s type (.xlsx, .csv, .yaml/.yml), as bytes."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return xlsx_template(campaign, lang)
+    if suffix == ".csv":
+        return csv_template(campaign, lang).encode("utf-8-sig")  # the BOM lets Excel see UTF-8
+    if suffix in (".yaml", ".yml"):
+        return yaml_template(campaign, lang).encode("utf-8")
+    raise UsageError(Problem(str(path), f"cannot write a template as '{suffix}'", hint="use .xlsx, .csv or .yaml"))
+
+
+def _meta_rows(campaign: Campaign, labels: Labels, lang: str) -> list[list[str]]:
+    rows = [
+        [f"# {labels.meta['campaign'].get(lang)}", campaign.id],
+        [f"# {labels.meta['as_of'].get(lang)}", ""],
+    ]
+    if campaign.model.nomination.deadline.event is not None:  # the plan gives no date: the file may
+        rows.append([f"# {labels.meta['deadline'].get(lang)}", ""])
+    if campaign.model.period.yearly:  # judged every year: which round this file is for
+        rows.append([f"# {labels.meta['round'].get(lang)}", ""])
+    return rows
+
+
+def csv_template(campaign: Campaign, lang: str = "vi") -> str:
+    labels = load_labels()
+    groups = groups_present(campaign)
+    by_group = {g: template_columns(campaign, g, lang) for g in groups}
+    columns: list[TemplateColumn] = []
+    seen: set[str] = set()
+    fixed = [c for g in groups for c in by_group[g] if c.key in FIXED_FOR[g]]
+    group_col = TemplateColumn("group", labels.columns["group"].get(lang), "group")
+    ordered = [fixed[0], fixed[1], group_col, *fixed[2:], *(c for g in groups for c in by_group[g])]
+    for c in ordered:
+        if c.key in seen:
+            for other in columns:  # a fact both groups read: one column serving both
+                if other.key == c.key:
+                    other.clauses += [x for x in c.clauses if x not in other.clauses]
+            continue
+        seen.add(c.key)
+        columns.append(c)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    for row in _meta_rows(campaign, labels, lang):
+        w.writerow(row)
+    w.writerow([c.header for c in columns])
+    notes = [c.note(labels, lang) for c in columns]
+    notes[0] = labels.template.notes.get(lang)
+    w.writerow(notes)
+    return buf.getvalue()
+
+
+def yaml_template(campaign: Campaign, lang: str = "vi") -> str:
+    labels = load_labels()
+    m = campaign.model
+    lines = [
+        f"# {m.title.get(lang)} — {m.document.kind} {m.document.number or '…'}, {m.document.issuer}",
+        f"# {labels.template.guide.get(lang)}",
+        f"campaign: {campaign.id}",
+        "as_of: null",
+    ]
+    if m.nomination.deadline.event is not None:
+        lines.append(f"deadline: null  # {m.nomination.deadline.event.get(lang)}")
+    if m.period.yearly:
+        lines.append(f"round: null  # {labels.meta['round'].get(lang)}")
+    for group in groups_present(campaign):
+        section = "units" if group == "unit" else "people"
+        cols = template_columns(campaign, group, lang)
+        kind = next(c for c in cols if c.key == "kind").options[0]
+        lines.append(f"{section}:")
+        lines.append(f"  - id: {'don-vi-1' if group == 'unit' else 'ca-nhan-1'}")
+        lines.append('    name: ""')
+        lines.append(f"    kind: {kind}  # {' | '.join(next(c for c in cols if c.key == 'kind').options)}")
+        facts: dict[str, list[TemplateColumn]] = {}
+        for c in cols:
+            if c.key in FIXED_FOR[group] or c.key.startswith("submission."):
+                continue
+            facts.setdefault(c.key.partition("@")[0], []).append(c)
+        lines.append("    facts:")
+        for key, group_cols in facts.items():
+            fdef = campaign.catalogue.facts[key]
+            note = _yaml_comment(group_cols, labels, lang, fdef.label.get(lang))
+            if group_cols[0].key != key:  # dated values
+                lines.append(f"      {key}:  # {note}")
+                for c in group_cols:
+                    lines.append(f"        {c.key.partition('@')[2]}: null")
+            else:
+                lines.append(f"      {key}: null  # {note}")
+        lines.append("    submission:")
+        for c in cols:
+            if c.key.startswith("submission."):
+                sub = c.key.split(".", 1)[1]
+                empty = "[]" if sub == "documents" else "null"
+                lines.append(f"      {sub}: {empty}  # {c.label}")
+    text = "\n".join(lines) + "\n"
+    yaml.safe_load(text)  # a template that does not parse is a bug here, not the user's problem
+    return text
+
+
+def _yaml_comment(cols: list[TemplateColumn], labels: Labels, lang: str, label: str) -> str:
+    c = cols[0]
+    parts = [label]
+    note = c.note(labels, lang)
+    if note:
+        parts.append(note)
+    if c.options:
+        parts.append(" | ".join(c.options))
+    return "; ".join(" ".join(p.split()) for p in parts)
+
+
+def xlsx_template(campaign: Campaign, lang: str = "vi") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from engine.render.xlsx import put, workbook_bytes
+
+    labels = load_labels()
+    wb = Workbook()
+    first = wb.active
+    assert first is not None
+    wb.remove(first)
+    lists = wb.create_sheet(labels.sheets["lists"].get(lang))
+    list_cols: dict[tuple[str, ...], str] = {}
+
+    def list_range(options: list[str]) -> str:
+        key = tuple(options)
+        if key not in list_cols:
+            col = get_column_letter(len(list_cols) + 1)
+            for i, opt in enumerate(options, 1):
+                put(lists[f"{col}{i}"], opt)
+            list_cols[key] = f"'{lists.title}'!${col}$1:${col}${len(options)}"
+        return list_cols[key]
+
+    bold = Font(name="Times New Roman", bold=True)
+    note_font = Font(name="Times New Roman", italic=True, color="555555", size=9)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for n, group in enumerate(groups_present(campaign)):
+        ws = wb.create_sheet(labels.sheets["units" if group == "unit" else "people"].get(lang), n)
+        row = 1
+        if n == 0:
+            for meta in _meta_rows(campaign, labels, lang):
+                for i, v in enumerate(meta, 1):
+                    put(ws.cell(row=row, column=i), v).font = bold if i == 1 else Font(name="Times New Roman")
+                row += 1
+        header_row, notes_row = row, row + 1
+        cols = template_columns(campaign, group, lang)
+        for i, c in enumerate(cols, 1):
+            cell = put(ws.cell(row=header_row, column=i), c.header)
+            cell.font = bold
+            cell.fill = fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if c.clauses:
+                cell.comment = Comment(c.comment()[:30000], "thidua", width=420, height=220)
+            note = put(
+                ws.cell(row=notes_row, column=i), labels.template.notes.get(lang) if i == 1 else c.note(labels, lang)
+            )
+            note.font = note_font
+            note.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.column_dimensions[get_column_letter(i)].width = 14 if c.type in ("bool", "date") else 22
+            if c.options:
+                dv = DataValidation(type="list", formula1=list_range(c.options), allow_blank=True)
+                dv.error = labels.template.note_type["rating"].get(lang)
+                dv.showErrorMessage = True
+                letter = get_column_letter(i)
+                dv.add(f"{letter}{notes_row + 1}:{letter}{notes_row + DATA_ROWS}")
+                ws.add_data_validation(dv)
+        ws.row_dimensions[header_row].height = 60
+        ws.freeze_panes = ws.cell(row=notes_row + 1, column=3)
+    guide = wb.create_sheet(labels.sheets["guide"].get(lang))
+    m = campaign.model
+    put(guide["A1"], f"{m.title.get(lang)} — {m.document.kind} {m.document.number or '…'}").font = bold
+    put(guide["A2"], labels.template.guide.get(lang))
+    guide["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    guide.column_dimensions["A"].width = 100
+    lists.sheet_state = "hidden"
+    when = m.document.date if isinstance(m.document.date, dt.date) else dt.date(int(str(m.document.date)[:4]), 1, 1)
+    return workbook_bytes(wb, when)

@@ -1,0 +1,113 @@
+"""`thidua init NEW_ID --from CAMPAIGN`: start next year's campaign from this year's file.
+
+The new file is the old one's text — comments, rules, notes and layout kept — with the id
+replaced and every field that belongs to one document cleared for the author to fill: the
+document's number, date, signer and source file, the campaign period and the deadlines.
+Each cleared value becomes `null` with a `# TODO(init)` comment; `thidua validate` then
+points at exactly those lines until they are filled, and `thidua lint` checks every kept
+quote against the new plan.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from engine.authoring.lint import read_campaign
+from engine.common.errors import Problem, UsageError
+from engine.model.catalogue import campaigns_dir
+
+TODO = "# TODO(init): "
+CLEARED: tuple[tuple[tuple[str | int, ...], str], ...] = (
+    (("document", "number"), "số, ký hiệu của kế hoạch mới (null nếu chưa có số)"),
+    (("document", "date"), "ngày ban hành YYYY-MM-DD (hoặc YYYY-MM)"),
+    (("document", "signer"), "người ký"),
+    (("document", "source"), "tên tệp văn bản trong ../shared/plans/"),
+    (("period", "start"), "ngày bắt đầu thi đua"),
+    (("period", "end"), "ngày kết thúc thi đua; kiểm tra end_inclusive"),
+    (("nomination", "deadline"), "thời hạn gửi hồ sơ: {date: YYYY-MM-DD}, {yearly: MM-DD} hoặc {event: …}"),
+)
+
+
+@dataclass
+class InitResult:
+    path: Path
+    todo: list[tuple[int, str]]  # line, what to fill
+    year_lines: list[int]  # lines that still mention the old campaign's year
+
+
+def init_campaign(new_id: str, source: str, output: Path | None = None) -> InitResult:
+    """Write `campaigns/<new_id>.yaml` (or `output`) from `source`; never over an existing file."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", new_id):
+        raise UsageError(Problem(new_id, "a campaign id is lowercase snake_case", hint="e.g. ninh_thuan_2026"))
+    doc, model = read_campaign(source)
+    path = output or campaigns_dir() / f"{new_id}.yaml"
+    if path.exists():
+        raise UsageError(Problem(str(path), "already exists", hint="choose another id or -o FILE"))
+    text = doc.text
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    paths = list(CLEARED)
+    paths += [
+        (("awards", i, "deadline"), "thời hạn riêng của hình thức") for i, a in enumerate(model.awards) if a.deadline
+    ]
+    edits: list[tuple[int, int, str]] = []  # start, end, replacement
+    top = _item(node, ("id",))
+    if top is not None:
+        edits.append((top[1].start_mark.index, top[1].end_mark.index, new_id))
+    for path_, _ in paths:
+        item = _item(node, path_)
+        if item is not None and not (isinstance(item[1], yaml.ScalarNode) and item[1].tag.endswith("null")):
+            colon = text.index(":", item[0].end_mark.index)
+            edits.append((colon + 1, _end(item[1]), " null"))
+    out = text
+    for start, end, new in sorted(edits, reverse=True):
+        out = out[:start] + new + out[end:]
+    lines = out.split("\n")
+    todo: list[tuple[int, str]] = []
+    cleared = yaml.compose(out, Loader=yaml.SafeLoader)
+    for path_, what in paths:
+        item = _item(cleared, path_)
+        if item is None:
+            continue
+        n, col = item[1].start_mark.line, item[1].start_mark.column
+        if TODO not in lines[n]:  # the old line's comment described the old plan: replace it
+            lines[n] = lines[n][: col + len("null")] + "  " + TODO + what
+        todo.append((n + 1, what))
+    header = (
+        f"# Copied from {model.id} by `thidua init`: fill the lines marked TODO(init), then run `thidua lint {new_id}`."
+    )
+    start = 1 if lines and lines[0].startswith("# yaml-language-server") else 0
+    lines.insert(start, header)
+    todo = [(line + 1, what) for line, what in todo]
+    year = str(model.period.end.year)
+    year_lines = [i for i, line in enumerate(lines, 1) if year in line and not line.lstrip().startswith("#")]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return InitResult(path, sorted(todo), year_lines)
+
+
+def _item(node: yaml.Node | None, path: tuple[str | int, ...]) -> tuple[yaml.Node, yaml.Node] | None:
+    """The (key, value) nodes at `path` in a composed YAML tree."""
+    key: yaml.Node | None = None
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            pair = next(((k, v) for k, v in node.value if k.value == part), None)
+            if pair is None:
+                return None
+            key, node = pair
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            key, node = node.value[part], node.value[part]
+        else:
+            return None
+    return (key, node) if key is not None and node is not None else None
+
+
+def _end(node: yaml.Node) -> int:
+    """Where a value's own text ends (a block collection's end mark lies at the next key)."""
+    if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
+        return _end(node.value[-1][1])
+    if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
+        return _end(node.value[-1])
+    return int(node.end_mark.index)

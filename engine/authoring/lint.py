@@ -1,0 +1,580 @@
+"""Lint a campaign against the plan it encodes: the checks a schema cannot make.
+
+`thidua lint CAMPAIGN [--source PLAN.txt]` (and `thidua validate`, after loading) reads the
+campaign, validates its structure, then looks at its content: every rule cites a clause and
+quotes the plan, and each quote is found in the plan's text; ids are unique; no rule can
+never apply; dates agree with each other; quotas name real groups; a rule that departs from
+the literal text says why in a note. Each finding is a `Problem` with a code (`CODES`), a
+severity, `file:line:column` and a one-line hint. `lint_catalogue` finds the catalogue's
+facts that no shipped campaign reads.
+
+Lint works on the schema-valid model, not the compiled campaign, so it still reports (with
+its code) what compiling would refuse — a duplicate id, a quota for a missing group.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.authoring.quotes import PlanText, fold, plans_dir
+from engine.common.errors import CampaignInvalid, Problem, UsageError
+from engine.lang.rules import Compare, Const, Node, RuleError, parse_rule, parse_value
+from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
+from engine.model.schema import PERSON_KINDS, UNIT_KINDS, CampaignModel, Cited, readable_path, validate_model
+from engine.model.source import Document, PathT, load_yaml_text, read_text
+
+# code: (severity, title, what to do) — the README's table is checked against this one.
+CODES: dict[str, tuple[str, str]] = {
+    "TD101": ("error", "a rule, group, period, nomination, award or reward lacks its clause or quote"),
+    "TD102": ("error", "a quote is not found in the plan's text (NFC, whitespace folded)"),
+    "TD201": ("error", "two rules (or two awards) share an id"),
+    "TD202": ("error", "a group can have no candidates, so its rules can never apply"),
+    "TD203": ("error", "a rule is limited to a kind its group does not have"),
+    "TD204": ("error", "a rule reads a fact that no candidate of its group has"),
+    "TD205": ("warning", "a group competes in no award's quotas"),
+    "TD301": ("error", "the nomination deadline falls before the campaign period ends"),
+    "TD302": ("error", "the campaign period ends before it starts, or before the plan is issued"),
+    "TD303": ("warning", "a yearly deadline in a one-off period, or a fixed date in a yearly one"),
+    "TD304": ("warning", "the nomination deadline is more than a year after the period ends"),
+    "TD401": ("error", "a quota names a group that does not exist, or a heads' group"),
+    "TD501": ("warning", "a fact of the catalogue is read by no shipped campaign"),
+    "TD601": ("error", "an optional criterion without a note saying why (the plan lists it)"),
+    "TD602": ("warning", "a rule's number or date does not appear in its quote, and no note says why"),
+    "TD603": ("warning", "a rule's bound is strict where the quote's is inclusive (or the reverse), no note"),
+}
+
+
+@dataclass
+class LintResult:
+    """Every finding for one file, and what the quotes were checked against."""
+
+    file: str
+    findings: list[Problem] = field(default_factory=list)
+    plan: Path | None = None  # the plan the quotes were checked against
+    plan_note: str = ""  # said on stdout: where the plan came from, or why quotes were not checked
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.findings if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.findings if p.severity != "error"]
+
+
+def lint_many(names: list[str], source: Path | None = None) -> list[LintResult]:
+    """Lint campaigns by id or path; `facts` lints the catalogue; no names: every campaign and the catalogue."""
+    from engine.model.campaign import available_campaigns
+
+    if source is not None and len(names) != 1:
+        raise UsageError("--source goes with exactly one campaign")
+    results = []
+    for name in names or [*available_campaigns(), "facts"]:
+        results.append(lint_catalogue() if name == "facts" else lint_campaign(name, source))
+    return results
+
+
+def lint_text(results: list[LintResult]) -> str:
+    """Each file: where its quotes were checked, its findings one a line; then a count."""
+    lines = []
+    for r in results:
+        lines.append(f"{r.file}: {r.plan_note}")
+        lines += [format_finding(p) for p in r.findings]
+    errors = sum(len(r.errors) for r in results)
+    warnings = sum(len(r.warnings) for r in results)
+    lines.append(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    return "\n".join(lines) + "\n"
+
+
+def lint_json(results: list[LintResult]) -> str:
+    import json
+
+    data = [
+        {
+            "file": r.file,
+            "plan": str(r.plan) if r.plan else None,
+            "note": r.plan_note,
+            "findings": [finding_dict(p) for p in r.findings],
+        }
+        for r in results
+    ]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def format_finding(p: Problem) -> str:
+    """`file:line:column: TD102 error: where: message — hint`, one line."""
+    loc = p.file
+    if p.line is not None:
+        loc += f":{p.line}" + (f":{p.column}" if p.column is not None else "")
+    text = f"{loc}: {p.code} {p.severity}: " + (f"{p.where}: " if p.where else "") + p.message
+    if p.hint:
+        text += f" — {p.hint}"
+    return " ".join(text.split())
+
+
+def finding_dict(p: Problem) -> dict[str, Any]:
+    return {
+        "code": p.code,
+        "severity": p.severity,
+        "file": p.file,
+        "line": p.line,
+        "column": p.column,
+        "where": p.where,
+        "message": p.message,
+        "hint": p.hint,
+    }
+
+
+def read_campaign(name: str | Path) -> tuple[Document, CampaignModel]:
+    """Read and schema-validate a campaign file (not compiled); CampaignInvalid on failure."""
+    from engine.model.campaign import resolve_campaign_path
+
+    path = resolve_campaign_path(str(name))
+    display = _display(path) if path.parent.resolve() == campaigns_dir().resolve() else str(name)
+    try:
+        doc = load_yaml_text(read_text(path, display), display)
+    except UsageError as e:
+        if not path.is_file():
+            raise
+        raise CampaignInvalid(e.problems) from None
+    if not isinstance(doc.data, dict):
+        raise CampaignInvalid(Problem(display, "a campaign file must be a mapping of keys", 1, 1))
+    return doc, validate_model(CampaignModel, doc)
+
+
+def lint_campaign(name: str | Path, source: Path | None = None) -> LintResult:
+    """Lint one campaign; quotes are checked against `source`, else `../shared/plans/<document.source>`."""
+    doc, model = read_campaign(name)
+    result = LintResult(doc.file)
+    plan = None
+    if source is not None:
+        if not source.is_file():
+            raise UsageError(Problem(str(source), "plan text not found", hint="check the --source path"))
+        plan = source
+        result.plan_note = f"quotes checked against {source}"
+    else:
+        default = plans_dir() / model.document.source
+        if default.is_file():
+            plan = default
+            result.plan_note = f"quotes checked against {_relative(default)} (document.source)"
+        else:
+            result.plan_note = f"quotes not checked: {_relative(default)} not found (give --source PLAN.txt)"
+    result.plan = plan
+    text = PlanText.read(plan) if plan is not None else None
+    Linter(doc, model, load_catalogue(), text, result.findings).run()
+    return result
+
+
+def lint_catalogue(campaign_names: list[str] | None = None) -> LintResult:
+    """TD501: facts the catalogue declares that no shipped campaign's rules or ranking read."""
+    from engine.model.campaign import available_campaigns
+
+    catalogue = load_catalogue()
+    path = campaigns_dir() / "facts.yaml"
+    doc = load_yaml_text(read_text(path), _display(path))
+    result = LintResult(doc.file)
+    used: set[str] = set()
+    read = []
+    for name in campaign_names if campaign_names is not None else available_campaigns():
+        try:
+            _, model = read_campaign(name)
+        except CampaignInvalid:
+            continue  # `thidua validate` reports it; its facts cannot be counted
+        read.append(model.id)
+        used |= facts_read(model, catalogue)
+    result.plan_note = "facts read by: " + (", ".join(read) or "no valid campaign")
+    for key in catalogue.facts:
+        if key not in used:
+            result.findings.append(
+                _finding(
+                    doc,
+                    ("facts", key),
+                    "TD501",
+                    f"fact '{key}' is read by no campaign ({', '.join(read) or 'none valid'})",
+                    "keep it if a campaign being encoded needs it; the contract never removes a key",
+                )
+            )
+    return result
+
+
+def facts_read(model: CampaignModel, catalogue: Catalogue) -> set[str]:
+    """Every fact key a campaign's rules, waivers and ranking keys read (unparsable ones skipped)."""
+    out: set[str] = set()
+    for spec in (*model.criteria, *model.disqualifiers):
+        for text in (spec.rule, spec.waiver.when if spec.waiver else None):
+            if text is not None:
+                with contextlib.suppress(RuleError):
+                    out |= set(parse_rule(text, catalogue).facts())
+    for ranking in model.ranking.values():
+        for key in ranking.keys:
+            with contextlib.suppress(RuleError):
+                out |= set(parse_value(key.by, catalogue).facts())
+    return out
+
+
+def _finding(doc: Document, path: PathT, code: str, message: str, hint: str = "") -> Problem:
+    line, col = doc.locate(path)
+    severity = CODES[code][0]
+    return Problem(doc.file, message, line, col, readable_path(doc.data, path), hint, severity, code)
+
+
+class Linter:
+    """The checks, one method per family of codes; findings in file order within each family."""
+
+    def __init__(
+        self, doc: Document, model: CampaignModel, catalogue: Catalogue, plan: PlanText | None, out: list[Problem]
+    ):
+        self.doc = doc
+        self.model = model
+        self.cat = catalogue
+        self.plan = plan
+        self.out = out
+
+    def add(self, path: PathT, code: str, message: str, hint: str = "") -> None:
+        self.out.append(_finding(self.doc, path, code, message, hint))
+
+    def run(self) -> None:
+        self.citations()
+        self.ids()
+        self.applicability()
+        self.dates()
+        self.quotas()
+        self.interpretation()
+        self.out.sort(key=lambda p: (p.line or 0, p.column or 0, p.code))
+
+    # TD101, TD102
+    def cited(self) -> Iterator[tuple[PathT, Cited]]:
+        m = self.model
+        for gid, group in m.groups.items():
+            yield ("groups", gid), group
+        for section in ("criteria", "disqualifiers"):
+            for i, spec in enumerate(getattr(m, section)):
+                yield (section, i), spec
+        yield ("period",), m.period
+        yield ("nomination",), m.nomination
+        for i, award in enumerate(m.awards):
+            yield ("awards", i), award
+        if m.reward is not None:
+            yield ("reward",), m.reward
+
+    def citations(self) -> None:
+        for path, item in self.cited():
+            quotes = [("quote", item.quote)]
+            if not item.clause.strip():
+                self.add((*path, "clause"), "TD101", "the clause is empty", "write the plan's clause, e.g. II.2.a")
+            if path == ("nomination",) and self.model.nomination.documents_quote is not None:
+                quotes.append(("documents_quote", self.model.nomination.documents_quote))
+            for key, quote in quotes:
+                if not quote.strip():
+                    self.add((*path, key), "TD101", "the quote is empty", "copy the plan's sentence")
+                elif self.plan is not None and not self.plan.contains(quote):
+                    self.quote_not_found((*path, key), quote)
+
+    def quote_not_found(self, path: PathT, quote: str) -> None:
+        assert self.plan is not None
+        name = self.plan.path.name
+        near = self.plan.closest(quote)
+        if near is None:
+            self.add(path, "TD102", f"quote not found in {name}", "copy the sentence from the plan")
+            return
+        shown = near.text if len(near.text) <= 100 else near.text[:99] + "…"
+        hint = f"closest passage, {name} line {near.line}: “{shown}”"
+        if near.quote_has or near.plan_has:
+            hint += f" (quote: “{near.quote_has}”, plan: “{near.plan_has}”)"
+        self.add(path, "TD102", f"quote not found in {name}", hint)
+
+    # TD201
+    def ids(self) -> None:
+        seen: dict[str, str] = {}
+        for section in ("criteria", "disqualifiers"):
+            for i, spec in enumerate(getattr(self.model, section)):
+                if spec.id in seen:
+                    self.add(
+                        (section, i, "id"),
+                        "TD201",
+                        f"rule id '{spec.id}' is used twice (also in {seen[spec.id]})",
+                        "give each rule its own id",
+                    )
+                else:
+                    seen[spec.id] = section
+        awards: set[str] = set()
+        for i, award in enumerate(self.model.awards):
+            if award.id in awards:
+                self.add(("awards", i, "id"), "TD201", f"award id '{award.id}' is used twice", "rename one")
+            awards.add(award.id)
+
+    # TD202–TD205
+    def applicability(self) -> None:
+        groups = self.model.groups
+        dead: set[str] = set()
+        taken: dict[str, str] = {}
+        for gid, group in groups.items():
+            allowed = UNIT_KINDS if group.candidates == "unit" else PERSON_KINDS
+            live = [k for k in group.kinds if k in allowed]
+            if not live:
+                self.add(
+                    ("groups", gid, "kinds"),
+                    "TD202",
+                    f"group '{gid}' can have no candidates: none of its kinds is a kind of {group.candidates}",
+                    "kinds of " + group.candidates + ": " + ", ".join(allowed),
+                )
+                dead.add(gid)
+                continue
+            if group.heads_only:
+                base = groups.get(group.extends or "")
+                if base is not None and not set(group.kinds) & set(base.kinds):
+                    self.add(
+                        ("groups", gid, "kinds"),
+                        "TD202",
+                        f"group '{gid}' can have no candidates: a head competes in '{group.extends}', "
+                        "which has none of these kinds",
+                        f"use kinds of '{group.extends}': {', '.join(base.kinds)}",
+                    )
+                    dead.add(gid)
+                continue
+            mine = [k for k in live if taken.get(k, gid) == gid]
+            if not mine:
+                self.add(
+                    ("groups", gid, "kinds"),
+                    "TD202",
+                    f"group '{gid}' can have no candidates: each of its kinds belongs to an earlier group "
+                    f"('{taken[live[0]]}')",
+                    "a kind belongs to one group; remove them there or here",
+                )
+                dead.add(gid)
+            for k in live:
+                taken.setdefault(k, gid)
+        for section in ("criteria", "disqualifiers"):
+            for i, spec in enumerate(getattr(self.model, section)):
+                rule_group = groups.get(spec.group)
+                if rule_group is None or spec.group in dead:
+                    continue
+                for j, kind in enumerate(spec.kinds or ()):
+                    if kind not in rule_group.kinds:
+                        self.add(
+                            (section, i, "kinds", j),
+                            "TD203",
+                            f"'{kind}' is not a kind of group '{spec.group}': the rule never applies to it",
+                            "group kinds: " + ", ".join(rule_group.kinds),
+                        )
+                self.facts_of_group(section, i, spec.rule, spec.waiver.when if spec.waiver else None)
+        quota_groups = {g for a in self.model.awards for g in a.quotas}
+        for gid, group in groups.items():
+            if not group.heads_only and gid not in quota_groups and gid not in dead:
+                self.add(
+                    ("groups", gid),
+                    "TD205",
+                    f"group '{gid}' is in no award's quotas: its eligible candidates are never proposed",
+                    "add it to an award's quotas (null for no fixed number)",
+                )
+
+    def facts_of_group(self, section: str, i: int, rule: str, waiver: str | None) -> None:
+        spec = getattr(self.model, section)[i]
+        group = self.model.groups[spec.group]
+        who = "units" if group.candidates == "unit" or spec.scope == "unit" else "people"
+        for key, text in (("rule", rule), ("waiver", waiver)):
+            if text is None:
+                continue
+            try:
+                node = parse_rule(text, self.cat)
+            except RuleError:
+                continue  # a parse or type error: `thidua validate` reports it
+            for fact in node.facts():
+                fdef = self.cat.facts.get(fact)
+                if fdef is not None and who not in fdef.for_:
+                    hint = (
+                        "add 'scope: unit' to read the facts of the person's unit"
+                        if who == "people" and "units" in fdef.for_
+                        else f"'{fact}' is recorded for {' and '.join(fdef.for_)}"
+                    )
+                    path: PathT = (section, i, "rule") if key == "rule" else (section, i, "waiver", "when")
+                    self.add(path, "TD204", f"no candidate of group '{spec.group}' has '{fact}' ({who})", hint)
+
+    # TD301–TD304
+    def dates(self) -> None:
+        m = self.model
+        period = m.period
+        first_day = _earliest(m.document.date)
+        if period.start is not None and period.start > period.end:
+            self.add(("period", "start"), "TD302", "the period starts after it ends", "swap or fix the dates")
+        if first_day is not None and period.end < first_day:
+            self.add(
+                ("period", "end"),
+                "TD302",
+                f"the period ends ({period.end:%d/%m/%Y}) before the plan is issued ({m.document.date_text})",
+                "check the year",
+            )
+        deadlines: list[tuple[PathT, Any]] = [(("nomination", "deadline"), m.nomination.deadline)]
+        deadlines += [(("awards", i, "deadline"), a.deadline) for i, a in enumerate(m.awards) if a.deadline]
+        for path, d in deadlines:
+            if d.date is not None:
+                # an exclusive end ("trước ngày 20/12") makes the day before it the last day
+                if (period.end - d.date).days > (0 if period.end_inclusive else 1):
+                    self.add(
+                        (*path, "date"),
+                        "TD301",
+                        f"the deadline {d.date:%d/%m/%Y} is before the period ends ({period.end:%d/%m/%Y})",
+                        "check the year and the month",
+                    )
+                elif (d.date - period.end).days > 366:
+                    self.add(
+                        (*path, "date"),
+                        "TD304",
+                        f"the deadline {d.date:%d/%m/%Y} is over a year after the period ends ({period.end:%d/%m/%Y})",
+                        "check the year",
+                    )
+                if period.yearly:
+                    self.add(
+                        (*path, "date"),
+                        "TD303",
+                        "a fixed deadline date in a yearly campaign",
+                        'write `yearly: "MM-DD"` for a deadline repeated each year',
+                    )
+            elif d.yearly is not None and not period.yearly:
+                self.add(
+                    (*path, "yearly"),
+                    "TD303",
+                    "a yearly deadline in a campaign that is not yearly",
+                    "set period.yearly: true, or give the deadline's date",
+                )
+
+    # TD401
+    def quotas(self) -> None:
+        groups = self.model.groups
+        for i, award in enumerate(self.model.awards):
+            for gid in award.quotas:
+                if gid not in groups:
+                    self.add(
+                        ("awards", i, "quotas", gid),
+                        "TD401",
+                        f"quota for '{gid}', which is not a group",
+                        "groups: " + ", ".join(groups),
+                    )
+                elif groups[gid].heads_only:
+                    self.add(
+                        ("awards", i, "quotas", gid),
+                        "TD401",
+                        f"quota for the heads' group '{gid}'; heads compete in '{groups[gid].extends}'",
+                        f"remove it; count heads in '{groups[gid].extends}'",
+                    )
+
+    # TD601–TD603
+    def interpretation(self) -> None:
+        for section in ("criteria", "disqualifiers"):
+            for i, spec in enumerate(getattr(self.model, section)):
+                if spec.note and spec.note.strip():
+                    continue
+                if section == "criteria" and not getattr(spec, "required", True):
+                    self.add(
+                        (section, i, "required"),
+                        "TD601",
+                        "optional criterion without a note",
+                        "every criterion the plan lists is required (DOMAIN.md); say in `note:` where the plan "
+                        "makes this one optional",
+                    )
+                try:
+                    node = parse_rule(spec.rule, self.cat)
+                except RuleError:
+                    continue
+                self.literal_numbers((section, i, "rule"), node, spec.quote)
+                self.bounds((section, i, "rule"), node, spec.quote)
+
+    def literal_numbers(self, path: PathT, node: Node, quote: str) -> None:
+        numbers = _numbers(quote)
+        for const in _walk(node):
+            if not isinstance(const, Const):
+                continue
+            v = const.value
+            if isinstance(v, dt.date):
+                if not {v.day, v.month, v.year} <= numbers:
+                    self.add(
+                        path,
+                        "TD602",
+                        f"the date {v:%d/%m/%Y} is not in the quote",
+                        "quote the sentence that gives it, or add a note saying where it comes from",
+                    )
+            elif _is_number(v) and v not in (0, 1) and not _written(v, numbers):
+                self.add(
+                    path,
+                    "TD602",
+                    f"the number {v:g} is not in the quote",
+                    "quote the sentence that gives it, or add a note saying why the rule uses it",
+                )
+
+    def bounds(self, path: PathT, node: Node, quote: str) -> None:
+        text = fold(quote).casefold()
+        for cmp in _walk(node):
+            if not isinstance(cmp, Compare) or cmp.op not in (">", ">=", "<", "<="):
+                continue
+            n = next((c.value for c in _walk(cmp.right) if isinstance(c, Const) and _is_number(c.value)), None)
+            if n is None:
+                continue
+            shown = [f"{n:g}", f"{n * 100:g}"] if 0 < n < 1 else [f"{n:g}"]
+            for num in shown:
+                strict = re.search(rf"\b(trên|hơn|vượt|quá|dưới)\s+{re.escape(num)}\b", text)
+                inclusive = re.search(rf"\b(ít nhất|tối thiểu|từ)\s+{re.escape(num)}\b", text)
+                word = None
+                if strict is not None:
+                    below = strict.group(1) == "dưới"
+                    if cmp.op in ((">", "<=") if below else (">=", "<")):
+                        word = strict.group(0)
+                if inclusive is not None and cmp.op in (">", "<="):
+                    word = inclusive.group(0)
+                if word:
+                    self.add(
+                        path,
+                        "TD603",
+                        f"the quote says “{word}” but the rule uses '{cmp.op}'",
+                        "fix the operator, or add a note saying why the bound differs",
+                    )
+                    return
+
+
+def _walk(node: Node) -> Iterator[Node]:
+    yield node
+    for child in node.children():
+        yield from _walk(child)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _written(v: float, numbers: set[float]) -> bool:
+    """A rule's number as the quote writes it: as is, or a fraction as a percentage (0.10 → 10%)."""
+    return v in numbers or (0 < v < 1 and round(v * 100, 6) in numbers)
+
+
+def _numbers(text: str) -> set[float]:
+    """The numbers written in a quote (decimal comma or point)."""
+    return {float(m.replace(",", ".")) for m in re.findall(r"\d+(?:[.,]\d+)?", fold(text))}
+
+
+def _earliest(date: str | dt.date) -> dt.date | None:
+    if isinstance(date, dt.date):
+        return date
+    parts = [int(x) for x in date.split("-")]
+    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, 1)
+
+
+def _display(path: Path) -> str:
+    """A campaign as `validate` names it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _relative(path: Path) -> str:
+    """A plan as the user would type it from here (`../shared/plans/x.txt`)."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)

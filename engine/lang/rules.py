@@ -1,0 +1,665 @@
+"""The rule language: parse, type-check and compile rule expressions. Never `eval`.
+
+A rule is a short expression (`par_rating >= good`, `late_dossiers == 0`,
+`staff_violating_discipline > 0.10 * staff_total`, `at(disbursement_pct, '2024-09-30') >= 80`).
+Python's own parser reads it (`ast.parse(mode="eval")`); only the handful of node kinds
+listed in `_Converter` are accepted and turned into the typed IR below; anything else
+(attribute access, calls outside the whitelist, lambdas, comprehensions, subscripts,
+`**`) is refused with its column. Each IR node is compiled once into a closure.
+
+Evaluation is three-valued (Kleene) with a fourth marker for *not applicable*:
+values are Python values, `UNKNOWN` (the fact is missing) or `NA` (the fact does not
+apply). `false and unknown` is false; `true or unknown` is true; `n/a` operands of
+and/or are left out; comparisons and arithmetic on `n/a` are `n/a`, on unknown unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import operator
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.common.errors import did_you_mean
+from engine.model.catalogue import Catalogue, Scale
+
+
+class _Marker:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def __reduce__(self) -> str:
+        return self.name
+
+
+UNKNOWN: Any = _Marker("UNKNOWN")
+NA: Any = _Marker("NA")
+
+Env = Mapping[str, Any]
+Fn = Callable[[Env], Any]
+
+MAX_RULE_LENGTH = 2000
+MAX_NUMBER = 1e12
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class RuleError(Exception):
+    """A problem in one rule, with the column (0-based) inside the rule text."""
+
+    def __init__(self, message: str, col: int = 0, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.col = col
+        self.hint = hint
+
+
+# ---------------------------------------------------------------- types
+
+
+@dataclass(frozen=True)
+class Type:
+    kind: str  # bool | number | rating | enum | date | series | records | word
+    scale: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.kind}({self.scale})" if self.scale else self.kind
+
+
+BOOL = Type("bool")
+NUMBER = Type("number")
+DATE = Type("date")
+SERIES = Type("series")
+RECORDS = Type("records")
+
+_FACT_TYPES = {
+    "bool": BOOL,
+    "int": NUMBER,
+    "number": NUMBER,
+    "percent": NUMBER,
+    "date": DATE,
+    "series": SERIES,
+    "records": RECORDS,
+}
+
+
+# ---------------------------------------------------------------- IR
+
+
+@dataclass
+class Node:
+    type: Type
+    col: int
+    fn: Fn = field(repr=False, compare=False, default=lambda env: UNKNOWN)
+
+    def children(self) -> list[Node]:
+        return []
+
+    def facts(self) -> list[str]:
+        out: list[str] = []
+        for child in self.children():
+            for key in child.facts():
+                if key not in out:
+                    out.append(key)
+        return out
+
+
+@dataclass
+class Fact(Node):
+    key: str = ""
+
+    def facts(self) -> list[str]:
+        return [self.key]
+
+
+@dataclass
+class Const(Node):
+    value: Any = None
+
+
+@dataclass
+class Compare(Node):
+    op: str = "=="
+    left: Node = None  # type: ignore[assignment]
+    right: Node = None  # type: ignore[assignment]
+
+    def children(self) -> list[Node]:
+        return [self.left, self.right]
+
+
+@dataclass
+class Logic(Node):
+    op: str = "and"  # and | or
+    items: list[Node] = field(default_factory=list)
+
+    def children(self) -> list[Node]:
+        return list(self.items)
+
+
+@dataclass
+class Not(Node):
+    item: Node = None  # type: ignore[assignment]
+
+    def children(self) -> list[Node]:
+        return [self.item]
+
+
+@dataclass
+class Arith(Node):
+    op: str = "+"
+    left: Node = None  # type: ignore[assignment]
+    right: Node = None  # type: ignore[assignment]
+
+    def children(self) -> list[Node]:
+        return [self.left, self.right]
+
+
+@dataclass
+class Neg(Node):
+    item: Node = None  # type: ignore[assignment]
+
+    def children(self) -> list[Node]:
+        return [self.item]
+
+
+@dataclass
+class Call(Node):
+    name: str = ""
+    args: list[Node] = field(default_factory=list)
+
+    def children(self) -> list[Node]:
+        return list(self.args)
+
+
+# ---------------------------------------------------------------- parsing
+
+
+FUNCTIONS = {
+    "at": "at(series, 'YYYY-MM-DD'): the value of a dated series on that date",
+    "latest": "latest(series): the most recent value of a dated series",
+    "all_improved": "all_improved(index_components): every assigned component scored above last year",
+}
+_CMP = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+}
+_ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+_REFUSED = {
+    ast.Attribute: "attribute access (x.y)",
+    ast.Subscript: "indexing (x[…])",
+    ast.Lambda: "lambda",
+    ast.ListComp: "comprehensions",
+    ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions",
+    ast.IfExp: "if-else expressions",
+    ast.NamedExpr: "assignment (:=)",
+    ast.Starred: "starred arguments",
+    ast.List: "lists",
+    ast.Tuple: "tuples",
+    ast.Dict: "dictionaries",
+    ast.Set: "sets",
+    ast.JoinedStr: "f-strings",
+    ast.Await: "await",
+    ast.Yield: "yield",
+}
+
+
+def parse_rule(text: str, catalogue: Catalogue, *, scope_units: bool | None = None) -> Node:
+    """Parse and type-check `text`; the result has type bool. Raises `RuleError`.
+
+    `scope_units`: True when the rule reads a unit's facts, False for a person's, None
+    when either may be read (the catalogue's `for` is then not checked).
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise RuleError("the rule is empty", 0, "write an expression such as 'late_dossiers == 0'")
+    if len(text) > MAX_RULE_LENGTH:
+        raise RuleError(f"the rule is longer than {MAX_RULE_LENGTH} characters")
+    source = " ".join(text.split("\n"))
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as e:
+        col = max((e.offset or 1) - 1, 0)
+        bare_date = re.search(r"(?<!['\"\d])\d{4}-\d{2}-\d{2}(?!['\"\d])", source)
+        if bare_date:
+            raise RuleError(
+                "a date must be written in quotes",
+                bare_date.start(),
+                f"write '{bare_date.group()}'",
+            ) from None
+        raise RuleError(f"cannot read the rule: {e.msg}", col, _syntax_hint(source)) from None
+    except (ValueError, RecursionError, MemoryError):
+        raise RuleError("cannot read the rule") from None
+    lead = len(source) - len(source.lstrip())
+    conv = _Converter(catalogue, scope_units, lead)
+    node = conv.convert(tree.body)
+    conv._unknown_word(node)
+    if node.type != BOOL:
+        raise RuleError(
+            f"the rule gives a {node.type}, not true/false",
+            node.col,
+            "compare it, e.g. 'x >= 1' or 'x == good'",
+        )
+    return node
+
+
+def parse_value(text: str, catalogue: Catalogue, *, scope_units: bool | None = None) -> Node:
+    """Parse an expression that yields a number or a rating (ranking keys)."""
+    try:
+        tree = ast.parse(" ".join(str(text).split("\n")).strip(), mode="eval")
+    except SyntaxError as e:
+        raise RuleError(f"cannot read the expression: {e.msg}", max((e.offset or 1) - 1, 0)) from None
+    node = _Converter(catalogue, scope_units, 0).convert(tree.body)
+    if node.type == SERIES:
+        node = _latest(node)
+    if node.type.kind not in ("number", "rating", "bool"):
+        raise RuleError(f"a ranking key must give a number or a rating, not {node.type}", node.col)
+    return node
+
+
+def _syntax_hint(source: str) -> str:
+    if "=" in source and "==" not in source and not re.search(r"[<>!]=", source):
+        return "use '==' to compare"
+    if re.search(r"\b(AND|OR|NOT|&&|\|\|)\b", source) or "&&" in source or "||" in source:
+        return "write 'and', 'or', 'not' in lower case"
+    if re.search(r"\d{4}-\d{2}-\d{2}", source) and "'" not in source:
+        return "write dates in quotes: '2024-09-30'"
+    return "check brackets and operators; see docs/campaign-format.md"
+
+
+class _Converter:
+    def __init__(self, catalogue: Catalogue, scope_units: bool | None, lead: int):
+        self.cat = catalogue
+        self.scope_units = scope_units
+        self.lead = lead
+
+    def col(self, node: ast.AST) -> int:
+        return getattr(node, "col_offset", 0) + self.lead
+
+    def convert(self, node: ast.AST) -> Node:
+        for kind, what in _REFUSED.items():
+            if isinstance(node, kind):
+                raise RuleError(f"{what} is not part of the rule language", self.col(node))
+        method = getattr(self, f"_{type(node).__name__}", None)
+        if method is None:
+            raise RuleError(f"'{type(node).__name__}' is not part of the rule language", self.col(node))
+        return method(node)
+
+    # leaves
+    def _Name(self, node: ast.Name) -> Node:
+        name = node.id
+        col = self.col(node)
+        if name.startswith("_"):
+            raise RuleError(f"names starting with '_' are not allowed: '{name}'", col)
+        if name in ("true", "True"):
+            return _const(True, BOOL, col)
+        if name in ("false", "False"):
+            return _const(False, BOOL, col)
+        fact = self.cat.facts.get(name)
+        if fact is None:
+            return Const(type=Type("word"), col=col, value=name)  # resolved by the comparison
+        if self.scope_units is not None:
+            who = "units" if self.scope_units else "people"
+            if who not in fact.for_:
+                hint = (
+                    "add 'scope: unit' to read the facts of the person's unit"
+                    if who == "people" and "units" in fact.for_
+                    else f"this fact is recorded for {' and '.join(fact.for_)}"
+                )
+                raise RuleError(f"'{name}' is not a fact of {who}", col, hint)
+        ftype = Type(fact.type, fact.scale) if fact.type in ("rating", "enum") else _FACT_TYPES[fact.type]
+        out = Fact(type=ftype, col=col, key=name)
+        out.fn = _fact_fn(name)
+        return out
+
+    def _Constant(self, node: ast.Constant) -> Node:
+        v = node.value
+        col = self.col(node)
+        if isinstance(v, bool):
+            return _const(v, BOOL, col)
+        if isinstance(v, int | float):
+            if abs(v) > MAX_NUMBER or v != v:
+                raise RuleError(f"the number {v} is out of range", col)
+            return _const(v, NUMBER, col)
+        if isinstance(v, str):
+            if DATE_RE.match(v):
+                try:
+                    return _const(dt.date.fromisoformat(v), DATE, col)
+                except ValueError:
+                    raise RuleError(f"'{v}' is not a real date", col) from None
+            return Const(type=Type("word"), col=col, value=v)
+        raise RuleError(f"the value {v!r} is not part of the rule language", col)
+
+    # operators
+    def _BoolOp(self, node: ast.BoolOp) -> Node:
+        op = "and" if isinstance(node.op, ast.And) else "or"
+        items = [self._bool(v) for v in node.values]
+        out = Logic(type=BOOL, col=self.col(node), op=op, items=items)
+        out.fn = _logic_fn(op, [i.fn for i in items])
+        return out
+
+    def _UnaryOp(self, node: ast.UnaryOp) -> Node:
+        if isinstance(node.op, ast.Not):
+            item = self._bool(node.operand)
+            out: Node = Not(type=BOOL, col=self.col(node), item=item)
+            out.fn = _not_fn(item.fn)
+            return out
+        if isinstance(node.op, ast.USub | ast.UAdd):
+            item = self._number(node.operand)
+            if isinstance(node.op, ast.UAdd):
+                return item
+            if isinstance(item, Const):
+                return _const(-item.value, NUMBER, self.col(node))
+            out = Neg(type=NUMBER, col=self.col(node), item=item)
+            out.fn = _arith_fn(lambda a, b: -a, item.fn, item.fn)
+            return out
+        raise RuleError("this operator is not part of the rule language", self.col(node))
+
+    def _BinOp(self, node: ast.BinOp) -> Node:
+        op = _ARITH.get(type(node.op))
+        if op is None:
+            raise RuleError("only + - * / are allowed in arithmetic", self.col(node), "no '**', '%', '//'")
+        left = self._number(node.left)
+        right = self._number(node.right)
+        out = Arith(type=NUMBER, col=self.col(node), op=op, left=left, right=right)
+        out.fn = _arith_fn(_ARITH_OPS[op], left.fn, right.fn)
+        return out
+
+    def _Compare(self, node: ast.Compare) -> Node:
+        operands = [node.left, *node.comparators]
+        pairs: list[Node] = []
+        for i, op in enumerate(node.ops):
+            sym = _CMP.get(type(op))
+            if sym is None:
+                raise RuleError("only == != < <= > >= are allowed", self.col(node), "'in' and 'is' are not")
+            pairs.append(self._compare(sym, operands[i], operands[i + 1], self.col(node)))
+        if len(pairs) == 1:
+            return pairs[0]
+        out = Logic(type=BOOL, col=self.col(node), op="and", items=pairs)
+        out.fn = _logic_fn("and", [p.fn for p in pairs])
+        return out
+
+    def _Call(self, node: ast.Call) -> Node:
+        col = self.col(node)
+        if not isinstance(node.func, ast.Name):
+            raise RuleError("only the functions " + ", ".join(FUNCTIONS) + " may be called", col)
+        name = node.func.id
+        if name not in FUNCTIONS:
+            raise RuleError(
+                f"unknown function '{name}'",
+                col,
+                did_you_mean(name, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS),
+            )
+        if node.keywords:
+            raise RuleError(f"{name}() takes no named arguments", col)
+        args = [self.convert(a) for a in node.args]
+        if name == "at":
+            if len(args) != 2 or args[0].type != SERIES or args[1].type != DATE:
+                raise RuleError("write at(<dated fact>, 'YYYY-MM-DD')", col, FUNCTIONS["at"])
+            series, day = args
+            assert isinstance(day, Const)
+            out = Call(type=NUMBER, col=col, name=name, args=args)
+            out.fn = _at_fn(series.fn, day.value)
+            return out
+        if name == "latest":
+            if len(args) != 1 or args[0].type != SERIES:
+                raise RuleError("write latest(<dated fact>)", col, FUNCTIONS["latest"])
+            return _latest(args[0], col)
+        if len(args) != 1 or args[0].type != RECORDS:
+            raise RuleError("write all_improved(index_components)", col, FUNCTIONS["all_improved"])
+        out = Call(type=BOOL, col=col, name=name, args=args)
+        out.fn = _all_improved_fn(args[0].fn)
+        return out
+
+    # helpers
+    def _bool(self, node: ast.AST) -> Node:
+        item = self.convert(node)
+        if item.type != BOOL:
+            self._unknown_word(item)
+            raise RuleError(
+                f"expected true/false here, got {item.type}",
+                item.col,
+                "compare it, e.g. 'x >= 1'",
+            )
+        return item
+
+    def _number(self, node: ast.AST) -> Node:
+        item = self.convert(node)
+        if item.type == SERIES:
+            return _latest(item, item.col)
+        if item.type != NUMBER:
+            self._unknown_word(item)
+            raise RuleError(f"expected a number here, got {item.type}", item.col)
+        return item
+
+    def _unknown_word(self, item: Node) -> None:
+        if isinstance(item, Const) and item.type.kind == "word":
+            word = str(item.value)
+            raise RuleError(
+                f"unknown fact '{word}'",
+                item.col,
+                did_you_mean(word, self.cat.facts) or "see campaigns/facts.yaml for the fact keys",
+            )
+
+    def _compare(self, op: str, left_ast: ast.AST, right_ast: ast.AST, col: int) -> Node:
+        left = self.convert(left_ast)
+        right = self.convert(right_ast)
+        left = _latest(left, left.col) if left.type == SERIES else left
+        right = _latest(right, right.col) if right.type == SERIES else right
+        # a bare word takes its meaning from the other side (a rating or enum value)
+        if left.type.kind == "word" and right.type.kind == "word":
+            self._unknown_word(left)
+        if right.type.kind == "word":
+            right = self._resolve_word(right, left)
+        if left.type.kind == "word":
+            left = self._resolve_word(left, right)
+        lt, rt = left.type, right.type
+        if lt != rt:
+            raise RuleError(
+                f"cannot compare {_type_name(lt)} with {_type_name(rt)}",
+                col,
+                "compare a fact with a value of its own type",
+            )
+        if lt.kind == "enum" and op not in ("==", "!="):
+            raise RuleError(f"{lt.scale} values have no order; use == or !=", col)
+        if lt.kind in ("bool", "records") and op not in ("==", "!="):
+            raise RuleError(f"{lt.kind} values have no order; use == or !=", col)
+        out = Compare(type=BOOL, col=col, op=op, left=left, right=right)
+        if lt.kind == "rating":
+            scale = self.cat.scales[lt.scale or ""]
+            ranks = {v: scale.rank(v) for v in scale.names}
+            out.fn = _compare_fn(op, _map_fn(left.fn, ranks), _map_fn(right.fn, ranks))
+        else:
+            out.fn = _compare_fn(op, left.fn, right.fn)
+        return out
+
+    def _resolve_word(self, word: Node, other: Node) -> Node:
+        assert isinstance(word, Const)
+        value = str(word.value)
+        if other.type.kind in ("rating", "enum"):
+            scale: Scale = self.cat.scales[other.type.scale or ""]
+            if value not in scale.names:
+                raise RuleError(
+                    f"'{value}' is not a value of {other.type.scale}",
+                    word.col,
+                    did_you_mean(value, scale.names) or "values: " + ", ".join(scale.names),
+                )
+            return _const(value, other.type, word.col)
+        self._unknown_word(word)
+        raise AssertionError("unreachable")
+
+
+def _type_name(t: Type) -> str:
+    if t.kind in ("rating", "enum"):
+        return f"a {t.scale} value"
+    return {"number": "a number", "bool": "true/false", "date": "a date"}.get(t.kind, t.kind)
+
+
+# ---------------------------------------------------------------- compiled closures
+
+
+def _const(value: Any, typ: Type, col: int) -> Const:
+    out = Const(type=typ, col=col, value=value)
+
+    def fn(env: Env) -> Any:
+        return value
+
+    out.fn = fn
+    return out
+
+
+def _fact_fn(key: str) -> Fn:
+    def fn(env: Env) -> Any:
+        return env.get(key, UNKNOWN)
+
+    return fn
+
+
+def _map_fn(inner: Fn, table: dict[str, int]) -> Fn:
+    def fn(env: Env) -> Any:
+        v = inner(env)
+        return v if v is UNKNOWN or v is NA else table[v]
+
+    return fn
+
+
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+_ARITH_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+}
+
+
+def _compare_fn(op: str, left: Fn, right: Fn) -> Fn:
+    cmp = _OPS[op]
+
+    def fn(env: Env) -> Any:
+        a = left(env)
+        b = right(env)
+        if a is NA or b is NA:
+            return NA
+        if a is UNKNOWN or b is UNKNOWN:
+            return UNKNOWN
+        return cmp(a, b)
+
+    return fn
+
+
+def _arith_fn(op: Callable[[Any, Any], Any], left: Fn, right: Fn) -> Fn:
+    def fn(env: Env) -> Any:
+        a = left(env)
+        b = right(env)
+        if a is NA or b is NA:
+            return NA
+        if a is UNKNOWN or b is UNKNOWN:
+            return UNKNOWN
+        try:
+            return op(a, b)
+        except ZeroDivisionError:
+            return NA  # a share of nothing does not apply
+
+    return fn
+
+
+def _logic_fn(kind: str, items: list[Fn]) -> Fn:
+    decisive = kind == "or"  # `or` is decided by a true item, `and` by a false one
+
+    def fn(env: Env) -> Any:
+        unknown = False
+        applicable = False
+        for item in items:
+            v = item(env)
+            if v is NA:
+                continue
+            if v is UNKNOWN:
+                unknown = True
+                continue
+            applicable = True
+            if v is decisive:
+                return decisive
+        if unknown:
+            return UNKNOWN
+        return (not decisive) if applicable else NA
+
+    return fn
+
+
+def _not_fn(item: Fn) -> Fn:
+    def fn(env: Env) -> Any:
+        v = item(env)
+        return v if v is UNKNOWN or v is NA else not v
+
+    return fn
+
+
+def series_latest(v: Any) -> Any:
+    """The most recent value of a dated series; a plain value is itself."""
+    if type(v) is dict:
+        return v[max(v)] if v else UNKNOWN
+    return v
+
+
+def all_improved(records: Any) -> Any:
+    """Every assigned index component scored above last year (three-valued; none assigned is n/a)."""
+    if records is UNKNOWN or records is NA:
+        return records
+    if not records:
+        return NA  # no component assigned to this unit
+    unknown = False
+    for r in records:
+        score, prev = r.get("score"), r.get("prev_score")
+        if score is None or prev is None or score is NA or prev is NA:
+            unknown = True
+        elif not score > prev:
+            return False
+    return UNKNOWN if unknown else True
+
+
+def _latest(series: Node, col: int | None = None) -> Node:
+    out = Call(type=NUMBER, col=series.col if col is None else col, name="latest", args=[series])
+    inner = series.fn
+
+    def fn(env: Env) -> Any:
+        return series_latest(inner(env))
+
+    out.fn = fn
+    return out
+
+
+def _at_fn(inner: Fn, day: dt.date) -> Fn:
+    def fn(env: Env) -> Any:
+        v = inner(env)
+        if isinstance(v, dict):
+            return v.get(day, UNKNOWN)
+        if v is NA:
+            return NA
+        return UNKNOWN  # a plain number carries no date: it cannot say what held on `day`
+
+    return fn
+
+
+def _all_improved_fn(inner: Fn) -> Fn:
+    def fn(env: Env) -> Any:
+        return all_improved(inner(env))
+
+    return fn

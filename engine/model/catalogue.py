@@ -1,0 +1,117 @@
+"""The fact catalogue: the shared vocabulary of facts every campaign reads.
+
+`campaigns/facts.yaml` lists each fact key with its type, its range, who has it (units,
+people) and its Vietnamese and English labels. Rules are type-checked against it when a
+campaign loads, and facts files are validated against it when they are read.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from engine.model.source import load_file
+
+FactType = Literal["bool", "int", "number", "percent", "rating", "enum", "date", "series", "records"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Label(Strict):
+    vi: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+
+class ScaleValue(Strict):
+    value: str
+    label: Label
+    aliases: tuple[str, ...] = ()
+
+
+class Scale(Strict):
+    """An ordinal scale (best first) or an unordered enum."""
+
+    ordered: bool = True
+    values: tuple[ScaleValue, ...]
+
+    def rank(self, value: str) -> int:
+        """Higher is better: the last value of the list has rank 0."""
+        names = [v.value for v in self.values]
+        return len(names) - 1 - names.index(value)
+
+    @property
+    def names(self) -> list[str]:
+        return [v.value for v in self.values]
+
+    def label(self, value: str, lang: str) -> str:
+        for v in self.values:
+            if v.value == value:
+                return v.label.get(lang)
+        return value
+
+
+class FactDef(Strict):
+    type: FactType
+    label: Label
+    for_: tuple[Literal["units", "people"], ...] = Field(alias="for")
+    scale: str | None = None
+    min: float | None = None
+    max: float | None = None
+    source: str = "CONTRACT.md"
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _scale_for_ratings(self) -> FactDef:
+        if self.type in ("rating", "enum") and not self.scale:
+            raise ValueError(f"a fact of type {self.type} needs 'scale'")
+        return self
+
+
+class Catalogue(Strict):
+    schema_version: Literal[1]
+    scales: dict[str, Scale]
+    facts: dict[str, FactDef]
+
+    @model_validator(mode="after")
+    def _scales_exist(self) -> Catalogue:
+        for key, fact in self.facts.items():
+            if fact.scale and fact.scale not in self.scales:
+                raise ValueError(f"fact {key}: unknown scale {fact.scale}")
+        return self
+
+    def scale_of(self, key: str) -> Scale | None:
+        fact = self.facts.get(key)
+        return self.scales[fact.scale] if fact and fact.scale else None
+
+    def label(self, key: str, lang: str) -> str:
+        fact = self.facts.get(key)
+        return fact.label.get(lang) if fact else key
+
+
+def campaigns_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "campaigns"
+
+
+@cache
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    """Load and validate the shared catalogue (once per process)."""
+    from engine.model.schema import validate_model  # local: schema imports this module
+
+    path = path or campaigns_dir() / "facts.yaml"
+    doc = load_file(path, _display(path))
+    return validate_model(Catalogue, doc)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

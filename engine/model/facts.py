@@ -1,0 +1,562 @@
+"""Load and validate a facts file into `Candidate`s (units and people).
+
+The file's structure is checked by a strict Pydantic model; each fact value is then
+checked against the catalogue's type and range (and turned into its evaluation form:
+`n/a` → NA, a rating alias → its key, an ISO date → a date). References between
+candidates (`parent`, `unit`) must resolve, parents may not form a cycle, and ids are
+unique after Unicode NFC normalisation. Every problem names the file, the line, the
+candidate and the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from engine.common.errors import Problem, UsageError, did_you_mean
+from engine.lang.rules import NA, UNKNOWN
+from engine.model.catalogue import Catalogue, FactDef, load_catalogue
+from engine.model.schema import PERSON_KINDS, UNIT_KINDS, DocumentName, Kind, pydantic_problems
+from engine.model.source import Document, PathT, load_file
+
+NA_WORDS = {"n/a", "na", "không áp dụng", "kad"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SubmissionIn(_Strict):
+    sent_on: dt.date | None = None
+    via: Literal["postmark", "tdo", "hand", "email"] | None = None
+    received_on: dt.date | None = None
+    documents: tuple[DocumentName, ...] = ()
+    copies: int | None = None
+
+
+class CandidateIn(_Strict):
+    id: str | int
+    name: str
+    kind: Kind
+    parent: str | int | None = None
+    unit: str | int | None = None
+    head: bool = False
+    facts: dict[str, Any] = {}
+    submission: SubmissionIn | None = None
+
+
+class FactsFileIn(_Strict):
+    campaign: str | None = None
+    as_of: dt.date | None = None
+    deadline: dt.date | None = None
+    round: int | None = Field(default=None, ge=1900, le=2200, description="the year judged, for yearly campaigns")
+    units: tuple[CandidateIn, ...] = ()
+    people: tuple[CandidateIn, ...] = ()
+
+    @field_validator("units", "people", mode="before")
+    @classmethod
+    def _empty(cls, v: Any) -> Any:
+        return () if v is None else v  # `people:` with nothing under it is an empty list
+
+
+@dataclass
+class Submission:
+    sent_on: dt.date | None
+    via: str | None
+    received_on: dt.date | None
+    documents: tuple[str, ...]
+    copies: int | None
+
+
+@dataclass
+class Candidate:
+    id: str
+    name: str
+    group: str  # unit | person
+    kind: str
+    facts: dict[str, Any]
+    parent: str | None = None
+    unit: str | None = None
+    head: bool = False
+    submission: Submission | None = None
+    path: PathT = ()
+
+
+@dataclass
+class FactsFile:
+    file: str
+    sha256: str
+    campaign: str | None
+    as_of: dt.date | None
+    deadline: dt.date | None
+    candidates: list[Candidate]
+    by_id: dict[str, Candidate] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    round: int | None = None
+
+    def unit_of(self, person: Candidate) -> Candidate | None:
+        return self.by_id.get(person.unit) if person.unit else None
+
+
+def load_facts(path: Path, catalogue: Catalogue | None = None) -> FactsFile:
+    """Read a facts file of any supported type: YAML/JSON here, CSV/XLSX through engine.readers.tables."""
+    import hashlib
+
+    display = str(path)
+    suffix = path.suffix.lower()
+    catalogue = catalogue or load_catalogue()
+    if suffix in (".csv", ".xlsx"):
+        from engine.readers.tables import load_table
+
+        return load_table(path, catalogue)
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise UsageError(
+            Problem(display, f"unsupported facts file type '{suffix}'", hint="use .yaml, .yml, .json, .csv or .xlsx")
+        )
+    doc = load_file(path, display)
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    return facts_from_document(doc, sha, catalogue)
+
+
+def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsFile:
+    if not isinstance(doc.data, dict):
+        raise UsageError(Problem(doc.file, "a facts file must be a mapping with 'units' and/or 'people'", 1, 1))
+    try:
+        raw = FactsFileIn.model_validate(doc.data)
+    except ValidationError as e:
+        raise UsageError(pydantic_problems(e, doc, FactsFileIn)) from None
+    problems: list[Problem] = []
+    candidates: list[Candidate] = []
+    by_id: dict[str, Candidate] = {}
+    for section, group, kinds in (
+        ("units", "unit", UNIT_KINDS),
+        ("people", "person", PERSON_KINDS),
+    ):
+        for i, item in enumerate(getattr(raw, section)):
+            p: PathT = (section, i)
+            cid = _nfc(str(item.id))
+            where = f"{section}[{cid}]"
+            if not cid.strip():
+                problems.append(doc.problem((*p, "id"), "empty id", where=where))
+                continue
+            if item.kind not in kinds:
+                problems.append(
+                    doc.problem(
+                        (*p, "kind"),
+                        f"'{item.kind}' is not a kind of {group}",
+                        "kinds: " + ", ".join(kinds),
+                        where=where,
+                    )
+                )
+            if cid in by_id:
+                problems.append(
+                    doc.problem(
+                        (*p, "id"),
+                        f"duplicate id '{cid}'",
+                        "ids are unique across units and people",
+                        where=where,
+                    )
+                )
+                continue
+            facts = {}
+            fast = _fast_facts(item.facts, group, catalogue)  # None: some value needs the careful path
+            for key, value in item.facts.items() if fast is None else ():
+                key = _nfc(str(key))
+                fp: PathT = (*p, "facts", key)
+                fwhere = f"{where}.facts.{key}"
+                fdef = catalogue.facts.get(key)
+                if fdef is None:
+                    problems.append(
+                        doc.problem(
+                            fp,
+                            f"unknown fact '{key}'",
+                            did_you_mean(key, catalogue.facts) or "see campaigns/facts.yaml",
+                            where=fwhere,
+                        )
+                    )
+                    continue
+                if ("units" if group == "unit" else "people") not in fdef.for_:
+                    problems.append(
+                        doc.problem(
+                            fp,
+                            f"'{key}' is not a fact of {section}",
+                            f"it is recorded for {' and '.join(fdef.for_)}",
+                            where=fwhere,
+                        )
+                    )
+                    continue
+                try:
+                    parsed = _fast_parser(fdef, catalogue)(value)
+                    if parsed is _SLOW:
+                        parsed = parse_fact(value, fdef, catalogue)
+                except ValueError as e:
+                    msg, _, hint = str(e).partition(" — ")
+                    problems.append(doc.problem(fp, msg, hint, where=fwhere))
+                    continue
+                if parsed is not UNKNOWN:
+                    facts[key] = parsed
+            if fast is not None:
+                facts = fast
+            sub = None
+            if item.submission is not None:
+                s = item.submission
+                sub = Submission(s.sent_on, s.via, s.received_on, tuple(s.documents), s.copies)
+            cand = Candidate(
+                id=cid,
+                name=_nfc(item.name),
+                group=group,
+                kind=item.kind,
+                facts=facts,
+                parent=_nfc(str(item.parent)) if item.parent is not None else None,
+                unit=_nfc(str(item.unit)) if item.unit is not None else None,
+                head=item.head,
+                submission=sub,
+                path=p,
+            )
+            _sanity(cand, doc, problems)
+            by_id[cid] = cand
+            candidates.append(cand)
+    _references(candidates, by_id, doc, problems)
+    if problems:
+        raise UsageError(problems)
+    warnings: list[Problem] = []
+    for cand in candidates:
+        _contradictions(cand, doc, warnings)
+    _derive_subordinates(candidates, warnings, doc.file)
+    return FactsFile(doc.file, sha, raw.campaign, raw.as_of, raw.deadline, candidates, by_id, warnings, raw.round)
+
+
+def _contradictions(c: Candidate, doc: Document, warnings: list[Problem]) -> None:
+    """Facts that do not contradict a rule's type but contradict each other: warned, not refused."""
+    pct = c.facts.get("disbursement_pct")
+    latest = pct[max(pct)] if isinstance(pct, dict) and pct else pct
+    if isinstance(latest, int | float) and latest < 100 and c.facts.get("disbursement_shortfall_reason") is NA:
+        where = f"units[{c.id}].facts.disbursement_shortfall_reason"
+        warnings.append(
+            Problem(
+                doc.file,
+                f"disbursement is {latest:g}% but the shortfall reason is n/a",
+                *doc.locate((*c.path, "facts", "disbursement_shortfall_reason"), precise=False),
+                where=where,
+                hint="give the reason (objective / subjective); n/a is left out of a rule, so a "
+                "subjective-reason exclusion would then read the percentage alone",
+                severity="warning",
+            )
+        )
+
+
+def _nfc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+_SLOW: Any = object()  # "not the common case: let parse_fact decide (and explain)"
+_GROUP_TABLES: dict[tuple[int, str], tuple[Catalogue, dict[str, Any]]] = {}
+
+
+def _fast_facts(raw: dict[str, Any], group: str, catalogue: Catalogue) -> dict[str, Any] | None:
+    """A candidate's facts when every key is a known fact of its group and every value canonical."""
+    entry = _GROUP_TABLES.get((id(catalogue), group))
+    if entry is None or entry[0] is not catalogue:
+        who = "units" if group == "unit" else "people"
+        table = {k: _fast_parser(f, catalogue) for k, f in catalogue.facts.items() if who in f.for_}
+        entry = _GROUP_TABLES[(id(catalogue), group)] = (catalogue, table)
+    table = entry[1]
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        fn = table.get(key)
+        if fn is None:
+            return None
+        v = fn(value)
+        if v is _SLOW:
+            return None
+        out[key] = v
+    return out
+
+
+_FAST: dict[int, tuple[FactDef, Any]] = {}
+
+
+def _fast_parser(fdef: FactDef, catalogue: Catalogue) -> Any:
+    """A check for the common, already-canonical value of a fact (bulk files); `_SLOW` otherwise.
+
+    It accepts only what `parse_fact` would return unchanged — a bool, an in-range number,
+    a rating's own key — and defers everything else (n/a, aliases, errors) to `parse_fact`.
+    """
+    entry = _FAST.get(id(fdef))
+    if entry is not None and entry[0] is fdef:
+        return entry[1]
+    t = fdef.type
+    lo = fdef.min if fdef.min is not None else (0 if t == "percent" else None)
+    hi = fdef.max if fdef.max is not None else (100 if t == "percent" else None)
+    lo_ = float("-inf") if lo is None else lo
+    hi_ = float("inf") if hi is None else hi
+
+    def slow(v: Any) -> Any:
+        return _SLOW
+
+    fn: Any = slow
+    if t == "bool":
+
+        def fn(v: Any) -> Any:
+            return v if v is True or v is False else _SLOW
+
+    elif t in ("int", "number", "percent"):
+        ints_only = t == "int"
+
+        def fn(v: Any) -> Any:
+            k = type(v)
+            if (k is int or (k is float and not ints_only)) and lo_ <= v <= hi_ and v - v == 0:
+                return v
+            return _SLOW
+
+    elif t in ("rating", "enum"):
+        names = frozenset(catalogue.scales[fdef.scale or ""].names)
+
+        def fn(v: Any) -> Any:
+            return v if type(v) is str and v in names else _SLOW
+
+    _FAST[id(fdef)] = (fdef, fn)
+    return fn
+
+
+def is_na(value: Any) -> bool:
+    return isinstance(value, str) and _nfc(value).strip().lower() in NA_WORDS
+
+
+def parse_fact(value: Any, fdef: FactDef, catalogue: Catalogue) -> Any:
+    """A facts-file value in its evaluation form; raises ValueError('message — hint')."""
+    if value is None:
+        return UNKNOWN
+    if is_na(value):
+        return NA
+    t = fdef.type
+    if t == "bool":
+        if isinstance(value, bool):
+            return value
+        raise ValueError(f"{value!r} is not true/false — write true, false or n/a")
+    if t in ("int", "number", "percent"):
+        return _number(value, fdef)
+    if t in ("rating", "enum"):
+        scale = catalogue.scales[fdef.scale or ""]
+        text = _nfc(str(value)).strip()
+        for v in scale.values:
+            names = [v.value, v.label.vi, v.label.en, *v.aliases]
+            if any(text.casefold() == n.casefold() for n in names):
+                return v.value
+        options = [n for v in scale.values for n in (v.value, v.label.vi)]
+        hint = did_you_mean(text, options) or "values: " + ", ".join(scale.names)
+        raise ValueError(f"{value!r} is not a {fdef.scale} value — {hint}")
+    if t == "date":
+        return _date(value)
+    if t == "series":
+        if isinstance(value, dict):
+            out = {}
+            for day, v in value.items():
+                d = _date(day)
+                out[d] = NA if is_na(v) else (UNKNOWN if v is None else _number(v, fdef))
+            return {d: v for d, v in sorted(out.items()) if v is not UNKNOWN}
+        return _number(value, fdef)
+    if t == "records":
+        if not isinstance(value, list):
+            raise ValueError("expected a list of {index, component, score, prev_score} — see CONTRACT.md")
+        records = []
+        for r in value:
+            if not isinstance(r, dict) or set(r) - {"index", "component", "score", "prev_score"}:
+                raise ValueError("each item needs index, component, score, prev_score — no other keys")
+            rec = dict(r)
+            for k in ("score", "prev_score"):
+                if is_na(rec.get(k)):
+                    rec[k] = NA  # as everywhere else: n/a is the marker, never the string
+                elif rec.get(k) is not None:
+                    rec[k] = _number(rec[k], None)
+            records.append(rec)
+        return records
+    raise ValueError(f"unsupported type {t}")  # pragma: no cover - catalogue is validated
+
+
+def _number(value: Any, fdef: FactDef | None) -> float | int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{value!r} is not a number — write digits, e.g. 100 or 82.5")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"{value!r} is not a number")
+    if fdef is None:
+        return value
+    if fdef.type == "int" and isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"{value!r} must be a whole number")
+        value = int(value)
+    lo = fdef.min if fdef.min is not None else (0 if fdef.type in ("percent", "series") else None)
+    hi = fdef.max if fdef.max is not None else (100 if fdef.type == "percent" else None)
+    if lo is not None and value < lo:
+        raise ValueError(f"{value} is below {lo:g} — a {_what(fdef)} cannot be below {lo:g}")
+    if hi is not None and value > hi:
+        raise ValueError(f"{value} is above {hi:g} — a {_what(fdef)} cannot be above {hi:g}")
+    return value
+
+
+def _what(fdef: FactDef) -> str:
+    return {"percent": "percentage", "series": "percentage", "int": "count"}.get(fdef.type, "value")
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date — write YYYY-MM-DD, e.g. 2024-09-30") from None
+
+
+def _sanity(c: Candidate, doc: Document, problems: list[Problem]) -> None:
+    where = f"{'units' if c.group == 'unit' else 'people'}[{c.id}]"
+    f = c.facts
+    for part, whole in (
+        ("staff_violating_discipline", "staff_total"),
+        ("subordinate_units_violating", "subordinate_units_total"),
+    ):
+        a, b = f.get(part), f.get(whole)
+        if isinstance(a, int | float) and isinstance(b, int | float) and a > b:
+            problems.append(
+                doc.problem(
+                    (*c.path, "facts", part),
+                    f"{part} ({a}) is more than {whole} ({b})",
+                    "the violators are part of the total",
+                    where=f"{where}.facts.{part}",
+                )
+            )
+    if c.group == "unit" and (c.head or c.unit):
+        key = "head" if c.head else "unit"
+        problems.append(
+            doc.problem(
+                (*c.path, key),
+                f"'{key}' is for people",
+                "a unit's place in the hierarchy is 'parent'",
+                where=where,
+            )
+        )
+    if c.group == "person" and c.parent:
+        problems.append(
+            doc.problem(
+                (*c.path, "parent"),
+                "'parent' is for units",
+                "a person's unit is 'unit'",
+                where=where,
+            )
+        )
+    if c.head and not c.unit:
+        problems.append(
+            doc.problem(
+                (*c.path, "head"),
+                "a head of unit needs 'unit'",
+                "name the unit this person heads",
+                where=where,
+            )
+        )
+
+
+def _references(cands: list[Candidate], by_id: dict[str, Candidate], doc: Document, problems: list[Problem]) -> None:
+    heads: dict[str, str] = {}
+    for c in cands:
+        where = f"{'units' if c.group == 'unit' else 'people'}[{c.id}]"
+        for key in ("parent", "unit"):
+            ref = getattr(c, key)
+            if ref is None:
+                continue
+            target = by_id.get(ref)
+            if target is None:
+                problems.append(
+                    doc.problem(
+                        (*c.path, key),
+                        f"{key} '{ref}' is not in the file",
+                        did_you_mean(ref, [k for k, v in by_id.items() if v.group == "unit"])
+                        or "add that unit to 'units'",
+                        where=where,
+                    )
+                )
+            elif target.group != "unit":
+                problems.append(doc.problem((*c.path, key), f"{key} '{ref}' is a person, not a unit", where=where))
+        if c.head and c.unit:
+            if c.unit in heads:
+                problems.append(
+                    doc.problem(
+                        (*c.path, "head"),
+                        f"unit '{c.unit}' already has a head: '{heads[c.unit]}'",
+                        "a unit has one head",
+                        where=where,
+                    )
+                )
+            heads[c.unit] = c.id
+    for c in cands:  # parent cycles
+        seen = {c.id}
+        node = c
+        while node.parent and node.parent in by_id:
+            if node.parent in seen:
+                problems.append(
+                    doc.problem(
+                        (*c.path, "parent"),
+                        f"parent cycle through '{node.parent}'",
+                        "a unit cannot be its own ancestor",
+                        where=f"units[{c.id}]",
+                    )
+                )
+                break
+            seen.add(node.parent)
+            node = by_id[node.parent]
+
+
+def _derive_subordinates(cands: list[Candidate], warnings: list[Problem], file: str) -> None:
+    """Fill a parent's subordinate counts from its subordinate units present in the file.
+
+    The stated counts (`subordinate_units_total`, `subordinate_units_violating`) win when given:
+    a facts file often holds only the subordinate units that were nominated, and counting those
+    alone would undercount. The units in the file decide only when no counts are stated; where
+    they contradict stated counts (more units, or more in breach, than declared) a warning says so.
+    A subordinate unit is in breach when its own `discipline_violation` is true; when that is
+    unknown for any of them, the derived count is unknown.
+    """
+    children: dict[str, list[Candidate]] = {}
+    for c in cands:
+        if c.group == "unit" and c.parent:
+            children.setdefault(c.parent, []).append(c)
+    for c in cands:
+        kids = children.get(c.id)
+        if not kids:
+            continue
+        values = [k.facts.get("discipline_violation", UNKNOWN) for k in kids]
+        in_breach = sum(1 for v in values if v is True)
+        stated_total = c.facts.get("subordinate_units_total")
+        stated_bad = c.facts.get("subordinate_units_violating")
+        where = f"units[{c.id}]"
+        if isinstance(stated_total, int) and len(kids) > stated_total:
+            warnings.append(
+                Problem(
+                    file,
+                    f"{len(kids)} subordinate units in the file, but subordinate_units_total says {stated_total}",
+                    where=where,
+                    severity="warning",
+                    hint="the stated count is used; correct it if it is wrong",
+                )
+            )
+        if isinstance(stated_bad, int) and in_breach > stated_bad:
+            warnings.append(
+                Problem(
+                    file,
+                    f"{in_breach} subordinate units in the file breached discipline, but "
+                    f"subordinate_units_violating says {stated_bad}",
+                    where=where,
+                    severity="warning",
+                    hint="the stated count is used; correct it if it is wrong",
+                )
+            )
+        if "subordinate_units_total" not in c.facts:
+            c.facts["subordinate_units_total"] = len(kids)
+        if "subordinate_units_violating" not in c.facts:
+            unknown = any(v is UNKNOWN for v in values)
+            c.facts["subordinate_units_violating"] = UNKNOWN if unknown else in_breach

@@ -1,0 +1,304 @@
+"""The strict schema of a campaign file (Pydantic v2), and the error mapping for all schemas.
+
+One model holds the structure and the defaults; unknown keys are errors (a typo must never
+become a silently ignored rule). `validate_model` maps each Pydantic error back through the
+YAML node tree to `file:line:column`, names list items by their `id`, and adds a hint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, TypeVar, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from engine.common.errors import CampaignInvalid, Problem, did_you_mean
+from engine.model.catalogue import Label
+from engine.model.source import Document, PathT, dotted
+
+UnitKind = Literal[
+    "department",  # Sở, ban, ngành
+    "vertical_agency",  # Công an, BHXH, Kho bạc, Thuế, Thống kê tỉnh
+    "district",  # UBND cấp huyện
+    "commune",  # UBND cấp xã, phường
+    "division",  # phòng, ban tham mưu
+    "public_service_unit",  # đơn vị sự nghiệp, đơn vị trực thuộc
+    "party_front_body",  # cơ quan Đảng, Mặt trận, đoàn thể
+    "central_agency",  # cơ quan Trung ương đóng trên địa bàn
+    "hamlet",  # ấp
+    "sector",  # ngành, đoàn thể cấp xã
+]
+PersonKind = Literal["civil_servant", "commune_non_professional", "journalist"]
+Kind = UnitKind | PersonKind
+DocumentName = Literal["proposal", "council_minutes", "achievement_report"]
+UNIT_KINDS: tuple[str, ...] = get_args(UnitKind)
+PERSON_KINDS: tuple[str, ...] = get_args(PersonKind)
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="snake_case identifier")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Cited(Strict):
+    """Anything taken from the plan carries its clause and the plan's own sentence."""
+
+    clause: str = Field(description="the plan's clause, e.g. II.2.a")
+    quote: str = Field(min_length=1, description="the plan's sentence, exactly as written")
+    note: str | None = Field(default=None, description="interpretation: what the text says, what the rule does, why")
+
+
+class Document_(Strict):
+    kind: str = Field(default="Kế hoạch", description="loại văn bản")
+    number: str | None = Field(description="số/ký hiệu; null when the draft leaves it blank")
+    issuer: str = Field(description="cơ quan ban hành")
+    level: Literal["province", "city", "district", "commune", "department"]
+    place: str
+    date: str | dt.date = Field(description="YYYY-MM-DD, or YYYY-MM / YYYY when the day is blank")
+    signer: str | None = None
+    signer_title: str | None = None
+    source: str = Field(description="file name of the plan in shared/plans/")
+
+    @field_validator("date")
+    @classmethod
+    def _partial_date(cls, v: str | dt.date) -> str | dt.date:
+        if isinstance(v, str) and not re.fullmatch(r"\d{4}(-\d{2})?", v):
+            raise ValueError("write YYYY-MM-DD, or YYYY-MM when the day is blank, or YYYY")
+        return v
+
+    @property
+    def date_text(self) -> str:
+        d = self.date
+        if isinstance(d, dt.date):
+            return d.strftime("%d/%m/%Y")
+        parts = d.split("-")
+        return "/".join(reversed(parts))
+
+
+class Group(Cited):
+    label: Label
+    candidates: Literal["unit", "person"]
+    kinds: tuple[Kind, ...] = Field(min_length=1)
+    heads_only: bool = False
+    extends: str | None = Field(default=None, description="a heads-only group also meets this group's criteria")
+
+
+class Waiver(Strict):
+    when: str = Field(description="a rule: when it holds, a failing rule is waived")
+    reason: Label
+
+
+class Rule(Cited):
+    id: Id
+    group: str
+    label: Label
+    rule: str = Field(description="an expression of the rule language")
+    scope: Literal["self", "unit"] = "self"
+    kinds: tuple[Kind, ...] | None = Field(default=None, description="only candidates of these kinds (e.g. localities)")
+    waiver: Waiver | None = None
+
+
+class Criterion(Rule):
+    required: bool = True
+
+
+class Disqualifier(Rule):
+    pass
+
+
+class Period(Cited):
+    start: dt.date | None = None
+    end: dt.date
+    end_inclusive: bool
+    yearly: bool = False
+
+
+class Deadline(Strict):
+    date: dt.date | None = None
+    yearly: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
+    event: Label | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Deadline:
+        given = [k for k in ("date", "yearly", "event") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of date, yearly, event")
+        if self.yearly:
+            month, day = (int(x) for x in self.yearly.split("-"))
+            dt.date(2000, month, day)  # raises on 02-30
+        return self
+
+
+class Nomination(Cited):
+    deadline: Deadline
+    inclusive: bool = True
+    date_counts: Literal["sent_on", "received_on"] = "sent_on"
+    documents: tuple[DocumentName, ...] = ()
+    copies: int | None = Field(default=None, ge=1)
+    documents_clause: str | None = None
+    documents_quote: str | None = None
+
+
+class Award(Cited):
+    id: Id
+    form: Label
+    authority: Label
+    level: Literal["province", "department", "district", "commune"]
+    quotas: dict[str, int | None]
+    from_: str | None = Field(default=None, alias="from")
+    deadline: Deadline | None = None
+
+
+class RankKey(Strict):
+    by: str
+    order: Literal["desc", "asc"] = "desc"
+    label: Label
+
+
+class Ranking(Strict):
+    note: str
+    keys: tuple[RankKey, ...] = Field(min_length=1)
+
+
+class Reward(Cited):
+    decree: Literal["91/2017/NĐ-CP", "98/2023/NĐ-CP"]
+
+
+class CampaignModel(Strict):
+    """A campaign file (kế hoạch phát động phong trào thi đua), schema_version 1."""
+
+    schema_version: Literal[1]
+    id: Id
+    title: Label
+    document: Document_
+    groups: dict[Id, Group]
+    criteria: tuple[Criterion, ...] = ()
+    disqualifiers: tuple[Disqualifier, ...] = ()
+    period: Period
+    nomination: Nomination
+    awards: tuple[Award, ...] = ()
+    ranking: dict[str, Ranking] = {}
+    reward: Reward | None = None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_model(model: type[M], doc: Document) -> M:
+    """Validate `doc.data` against `model`; raise `CampaignInvalid` with every problem located."""
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as e:
+        raise CampaignInvalid(pydantic_problems(e, doc, model)) from None
+
+
+def pydantic_problems(error: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:
+    problems = []
+    fields = _all_field_names(model)
+    seen: set[tuple[PathT, str]] = set()
+    for err in error.errors():
+        path = data_path(doc.data, err["loc"])
+        kind = err["type"]
+        msg = err["msg"]
+        hint = ""
+        if kind == "extra_forbidden":
+            key = str(path[-1]) if path else ""
+            msg = f"unknown key '{key}'"
+            hint = did_you_mean(key, fields) or (
+                'a comma inside {…} splits the text: put the text in quotes, e.g. {vi: "a, b"}'
+                if (" " in key or not key.isascii())
+                else "remove it, or check the indentation"
+            )
+        elif kind == "missing":
+            key = str(err["loc"][-1])
+            msg = f"missing key '{key}'"
+            hint = "add it"
+        elif kind.startswith("literal_error"):
+            got = err.get("input")
+            expected = err.get("ctx", {}).get("expected", "")
+            msg = f"'{got}' is not allowed; expected {expected}"
+            options = re.findall(r"'([^']+)'", str(expected))
+            hint = did_you_mean(str(got), options)
+        elif kind.startswith(("date_", "datetime_")):
+            msg = f"'{err.get('input')}' is not a date"
+            hint = "write YYYY-MM-DD, e.g. 2021-01-20"
+        elif kind in ("bool_parsing", "bool_type"):
+            msg = f"'{err.get('input')}' is not true/false"
+            hint = "write true or false"
+        elif kind in ("int_parsing", "int_type", "int_from_float"):
+            msg = f"'{err.get('input')}' is not a whole number"
+        elif kind == "string_pattern_mismatch":
+            msg = f"'{err.get('input')}' must be lowercase snake_case (a-z, 0-9, _)"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        if (path, msg) in seen:  # unions report the same place several times
+            continue
+        seen.add((path, msg))
+        problems.append(doc.problem(path, msg, hint, where=readable_path(doc.data, path)))
+    return problems
+
+
+def data_path(data: Any, loc: tuple[Any, ...]) -> PathT:
+    """Keep only the parts of a Pydantic location that exist in the data (drop union tags)."""
+    out: list[Any] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and part == "from_" and "from" in node:
+            out.append("from")
+            node = node["from"]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+        elif (
+            isinstance(node, dict)
+            and isinstance(part, str)
+            and not part.startswith(("function-", "union", "tagged", "str", "int", "date", "float", "bool", "list"))
+        ):
+            out.append(part)  # a missing or unknown key: point at its mapping, name the key
+            node = None
+    return tuple(out)
+
+
+def readable_path(data: Any, path: PathT) -> str:
+    """`criteria[par_rating_good].rule` rather than `criteria[3].rule`."""
+    out = ""
+    node = data
+    for part in path:
+        if isinstance(part, int) and isinstance(node, list):
+            item = node[part] if part < len(node) else None
+            name = item.get("id") if isinstance(item, dict) else None
+            out += f"[{name}]" if isinstance(name, str) else f"[{part}]"
+            node = item
+        else:
+            out += ("." if out else "") + str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+def _all_field_names(model: type[BaseModel], seen: set[type] | None = None) -> set[str]:
+    seen = seen or set()
+    if model in seen:
+        return set()
+    seen.add(model)
+    names: set[str] = set()
+    for name, info in model.model_fields.items():
+        names.add(info.alias or name)
+        for sub in _submodels(info.annotation):
+            names |= _all_field_names(sub, seen)
+    return names
+
+
+def _submodels(annotation: Any) -> list[type[BaseModel]]:
+    out = []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        out.append(annotation)
+    for arg in getattr(annotation, "__args__", ()) or ():
+        out.extend(_submodels(arg))
+    return out
+
+
+__all__ = ["CampaignModel", "dotted", "validate_model"]

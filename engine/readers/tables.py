@@ -1,0 +1,763 @@
+"""Facts from tables: a CSV file or an XLSX workbook, one row per candidate.
+
+A table is read into the same plain structure a YAML facts file has (`units`, `people`, each
+with `facts` and `submission`) and handed to `engine.model.facts.facts_from_document`, so there is
+one validation path. What is particular to tables happens here, before that:
+
+- headers are a column key (`par_rating`), its Vietnamese or English label from the catalogue,
+  or both (`Xếp loại … [par_rating]`); a dated value is `key@YYYY-MM-DD` (or `@dd/mm/yyyy`);
+- cells are read the way a Vietnamese user meant them: `82,5` and `1.490.000`, `100%`,
+  `'100` written as text, a cell formatted as a percentage, có/không/x, dd/mm/yyyy — and a
+  cell that could mean two things (`1.490` in a percentage column) is refused, never guessed;
+- every problem names the cell: `facts.xlsx: Đơn vị!D7: par_rating: …` (XLSX) or
+  `facts.csv:7: column D (par_rating): …` (CSV).
+
+Rows whose first cell starts with `#` are notes; above the header they may carry the file's
+`campaign`, `as_of` and `deadline` (`# as_of: 2021-01-25`, or `# as_of` with the value in the
+next cell). Sheets named like the template's helper sheets (lists, guide) or hidden are skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.common.errors import Problem, UsageError, did_you_mean
+from engine.common.vocabulary import Labels, load_labels, norm
+from engine.lang.rules import UNKNOWN
+from engine.model.catalogue import Catalogue, FactDef
+from engine.model.facts import FactsFile, facts_from_document, is_na, parse_fact
+from engine.model.schema import PERSON_KINDS, UNIT_KINDS
+from engine.model.source import Document, PathT, decode, read_input
+
+FIXED = ("id", "name", "group", "kind", "parent", "unit", "head")
+SUBMISSION = ("sent_on", "via", "received_on", "documents", "copies")
+MAX_HEADER_SCAN = 30
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Where a value stood: sheet (None for CSV), 1-based row and column, and its column's key."""
+
+    sheet: str | None
+    row: int
+    col: int
+    column: str = ""
+
+    @property
+    def ref(self) -> str:
+        return f"{col_letter(self.col)}{self.row}"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # a fixed column, 'submission.x', or a fact key
+    kind: str  # fixed | submission | fact
+    day: dt.date | None = None  # for a dated column `key@date`
+
+    @property
+    def name(self) -> str:
+        return f"{self.key}@{self.day.isoformat()}" if self.day else self.key
+
+
+@dataclass
+class RawCell:
+    value: Any
+    number_format: str = "General"
+
+
+@dataclass
+class Sheet:
+    name: str | None  # None for CSV
+    rows: list[tuple[int, list[RawCell]]]  # (1-based row number, cells)
+
+
+@dataclass
+class TableDocument(Document):
+    """A table read as a facts document: paths lead back to cells, not to lines."""
+
+    cells: dict[PathT, Cell] = field(default_factory=dict)
+
+    def problem(self, path: PathT, message: str, hint: str = "", where: str = "") -> Problem:
+        p = tuple(path)
+        while p and p not in self.cells:
+            p = p[:-1]
+        cell = self.cells.get(p)
+        if cell is None:
+            return Problem(self.file, message, where=where, hint=hint)
+        return cell_problem(self.file, cell, message, hint)
+
+
+def cell_problem(file: str, cell: Cell, message: str, hint: str = "") -> Problem:
+    if cell.sheet is None:
+        what = f"column {col_letter(cell.col)}" + (f" ({cell.column})" if cell.column else "")
+        return Problem(file, message, line=cell.row, where=what, hint=hint)
+    where = f"{cell.sheet}!{cell.ref}" + (f": {cell.column}" if cell.column else "")
+    return Problem(file, message, where=where, hint=hint)
+
+
+def col_letter(n: int) -> str:
+    out = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+# ---------------------------------------------------------------- reading the file
+
+
+def load_table(path: Path, catalogue: Catalogue, display: str | None = None) -> FactsFile:
+    """Read a .csv or .xlsx facts file into a `FactsFile` (raises `UsageError` listing every problem)."""
+    name = display or str(path)
+    raw = read_input(path, name)
+    sha = hashlib.sha256(raw).hexdigest()
+    sheets = [_csv_sheet(raw, name)] if path.suffix.lower() == ".csv" else _xlsx_sheets(raw, name)
+    doc = TableReader(name, catalogue, load_labels()).read(sheets)
+    return facts_from_document(doc, sha, catalogue)
+
+
+def _csv_sheet(raw: bytes, name: str) -> Sheet:
+    text = decode(raw, name)
+    if not text.strip():
+        raise UsageError(Problem(name, "the file is empty", hint="start from `thidua template CAMPAIGN -o facts.csv`"))
+    sample = text[:4096]
+    first = sample.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)  # Excel in a Vietnamese locale writes ';'
+    rows: list[tuple[int, list[RawCell]]] = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    line = 1
+    try:
+        for record in reader:
+            rows.append((line, [RawCell(v) for v in record]))
+            line = reader.line_num + 1
+    except csv.Error as e:
+        raise UsageError(Problem(name, f"not valid CSV: {e}", line=line)) from None
+    return Sheet(None, rows)
+
+
+def _xlsx_sheets(raw: bytes, name: str) -> list[Sheet]:
+
+    labels = load_labels()
+    skip = {norm(w) for k in ("lists", "guide") for w in (labels.sheets[k].vi, labels.sheets[k].en)}
+    problems: list[Problem] = []
+    try:  # read-only workbooks parse lazily: a damaged part only shows while iterating
+        sheets = _read_sheets(raw, name, skip, problems)
+    except UsageError:
+        raise
+    except Exception as e:
+        raise UsageError(
+            Problem(name, f"not a readable .xlsx workbook ({type(e).__name__})", hint="save it from Excel as .xlsx")
+        ) from None
+    if problems:
+        raise UsageError(problems)
+    if not sheets:
+        raise UsageError(Problem(name, "no sheet of candidates in the workbook"))
+    return sheets
+
+
+def _read_sheets(raw: bytes, name: str, skip: set[str], problems: list[Problem]) -> list[Sheet]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    cached: Any = None  # the same workbook with the values Excel computed, opened only if a formula appears
+    sheets: list[Sheet] = []
+    try:
+        for ws in wb.worksheets:
+            if norm(ws.title) in skip or ws.title.startswith("_") or getattr(ws, "sheet_state", "visible") != "visible":
+                continue
+            ws.reset_dimensions()  # a stale <dimension> tag would hide rows in read-only mode
+            grid = list(ws.iter_rows())
+            has_formula = any(getattr(c, "data_type", None) == "f" for row in grid for c in row)
+            computed: Any = iter(())
+            if has_formula:
+                if cached is None:
+                    cached = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+                cws = cached[ws.title]
+                cws.reset_dimensions()
+                computed = cws.iter_rows(values_only=True)
+            rows: list[tuple[int, list[RawCell]]] = []
+            for r, row in enumerate(grid, 1):
+                values = next(computed, ()) if has_formula else ()
+                cells: list[RawCell] = []
+                for c in row:
+                    value = getattr(c, "value", None)
+                    if getattr(c, "data_type", None) == "f":
+                        # a formula: use the value Excel computed when it saved the file
+                        k = len(cells)
+                        value = values[k] if k < len(values) else None
+                        if value is None:
+                            problems.append(
+                                cell_problem(
+                                    name,
+                                    Cell(ws.title, r, k + 1),
+                                    "a formula with no computed value",
+                                    "open and save the file in Excel, or type the value",
+                                )
+                            )
+                    cells.append(RawCell(value, getattr(c, "number_format", "General") or "General"))
+                rows.append((r, cells))
+            sheets.append(Sheet(ws.title, rows))
+    finally:
+        wb.close()
+        if cached is not None:
+            cached.close()
+    return sheets
+
+
+# ---------------------------------------------------------------- rows into a facts document
+
+
+class TableReader:
+    """Turns sheets of rows into a `TableDocument` in the facts-file structure."""
+
+    def __init__(self, file: str, catalogue: Catalogue, labels: Labels):
+        self.file = file
+        self.cat = catalogue
+        self.labels = labels
+        self.problems: list[Problem] = []
+        self.headers = self._header_words()
+
+    def _header_words(self) -> dict[str, str]:
+        words: dict[str, str] = {}
+        for key, label in self.labels.columns.items():
+            for w in (key, label.vi, label.en):
+                words.setdefault(norm(w), key)
+        for key in SUBMISSION:
+            words.setdefault(norm(key), f"submission.{key}")
+        for key, fdef in self.cat.facts.items():
+            for w in (key, fdef.label.vi, fdef.label.en):
+                words.setdefault(norm(w), key)
+        return words
+
+    def read(self, sheets: list[Sheet]) -> TableDocument:
+        data: dict[str, Any] = {}
+        cells: dict[PathT, Cell] = {}
+        units: list[dict[str, Any]] = []
+        people: list[dict[str, Any]] = []
+        for sheet in sheets:
+            self._sheet(sheet, data, units, people, cells)
+        if self.problems:
+            raise UsageError(self.problems)
+        if units:
+            data["units"] = units
+        if people:
+            data["people"] = people
+        return TableDocument(self.file, data, {(): (1, 1)}, "", "table", cells)
+
+    def _sheet(
+        self,
+        sheet: Sheet,
+        data: dict[str, Any],
+        units: list[dict[str, Any]],
+        people: list[dict[str, Any]],
+        cells: dict[PathT, Cell],
+    ) -> None:
+        header_at = None
+        for i, (rownum, row) in enumerate(sheet.rows[:MAX_HEADER_SCAN]):
+            first = _first_text(row)
+            if first is None:
+                continue
+            if first.startswith("#"):
+                self._meta(sheet, rownum, row, data)
+                continue
+            header_at = i
+            break
+        if header_at is None:
+            if any(_first_text(r) is not None for _, r in sheet.rows):
+                self.problems.append(
+                    Problem(
+                        self.file, "no header row found", where=sheet.name or "", hint="the first row names the columns"
+                    )
+                )
+            return
+        hrow, header = sheet.rows[header_at]
+        columns = self._columns(sheet, hrow, header)
+        if columns is None:
+            return
+        sheet_group = self._sheet_group(sheet.name)
+        for rownum, row in sheet.rows[header_at + 1 :]:
+            if _is_note(_first_text(row)):
+                continue
+            self._row(sheet, rownum, row, columns, sheet_group, units, people, cells)
+
+    def _meta(self, sheet: Sheet, rownum: int, row: list[RawCell], data: dict[str, Any]) -> None:
+        texts = [c for c in row if not _blank(c.value)]
+        head = str(texts[0].value).lstrip("#").strip()
+        if ":" in head:
+            key, _, value_text = head.partition(":")
+            value: Any = value_text.strip() or None
+        else:
+            key, value = head, (texts[1].value if len(texts) > 1 else None)
+        names = {norm(w): k for k, lab in self.labels.meta.items() for w in (k, lab.vi, lab.en)}
+        meta = names.get(norm(key))
+        if meta is None or _blank(value):
+            return  # a comment
+        cell = Cell(sheet.name, rownum, 1, meta)
+        if meta == "campaign":
+            data["campaign"] = str(value).strip()
+            return
+        if meta == "round":  # the year judged, for campaigns judged every year
+            try:
+                data["round"] = _whole(parse_number(str(value), "int") if isinstance(value, str) else value)
+            except ValueError as e:
+                self.problems.append(cell_problem(self.file, cell, str(e)))
+            return
+        try:
+            data[meta] = _date(value)
+        except ValueError as e:
+            msg, _, hint = str(e).partition(" — ")
+            self.problems.append(cell_problem(self.file, cell, msg, hint))
+
+    def _columns(self, sheet: Sheet, rownum: int, header: list[RawCell]) -> dict[int, Column] | None:
+        columns: dict[int, Column] = {}
+        seen: dict[str, int] = {}
+        for i, c in enumerate(header, 1):
+            if _blank(c.value):
+                continue
+            text = str(c.value)
+            cell = Cell(sheet.name, rownum, i, text)
+            try:
+                col = self._column(text)
+            except ValueError as e:
+                msg, _, hint = str(e).partition(" — ")
+                self.problems.append(cell_problem(self.file, cell, msg, hint))
+                continue
+            if col.name in seen:
+                self.problems.append(
+                    cell_problem(
+                        self.file,
+                        cell,
+                        f"column '{col.name}' appears twice",
+                        f"also in column {col_letter(seen[col.name])}",
+                    )
+                )
+                continue
+            seen[col.name] = i
+            columns[i] = col
+        if "id" not in seen:
+            self.problems.append(
+                cell_problem(
+                    self.file,
+                    Cell(sheet.name, rownum, 1),
+                    "the header row has no 'id' column",
+                    f"name one column 'id' or '{self.labels.columns['id'].vi}'",
+                )
+            )
+            return None
+        return columns
+
+    def _column(self, text: str) -> Column:
+        raw = " ".join(text.split())
+        day = None
+        bracket = re.fullmatch(r"(.*?)\s*\[\s*([^\]]+?)\s*\]", raw)
+        if bracket:  # "Vietnamese label [key]": the key decides
+            raw = bracket.group(2)
+        elif re.fullmatch(r".*\(\s*[a-z][a-z0-9_.]*(@[\d/-]+)?\s*\)", raw):
+            raw = raw[raw.rindex("(") + 1 : -1].strip()
+        if "@" in raw:
+            base, _, when = raw.rpartition("@")
+            raw = base.strip()
+            try:
+                day = _date(when.strip())
+            except ValueError:
+                raise ValueError(f"'{when.strip()}' is not a date — write {raw}@YYYY-MM-DD") from None
+        key = self.headers.get(norm(raw))
+        if key is None:
+            options = sorted({*self.cat.facts, *FIXED, *(f"submission.{k}" for k in SUBMISSION)})
+            hint = did_you_mean(raw, options) or did_you_mean(
+                raw, [f.label.vi for f in self.cat.facts.values()] + [c.vi for c in self.labels.columns.values()]
+            )
+            raise ValueError(f"unknown column '{raw}' — {hint or 'see campaigns/facts.yaml for the fact keys'}")
+        kind = "fixed" if key in FIXED else ("submission" if key.startswith("submission.") else "fact")
+        if day is not None and (kind != "fact" or self.cat.facts[key].type != "series"):
+            raise ValueError(f"'{key}' is not a dated fact — only a dated series (e.g. disbursement_pct) takes @date")
+        return Column(key, kind, day)
+
+    def _sheet_group(self, name: str | None) -> str | None:
+        if name is None:
+            return None
+        for group, sheet in (("unit", "units"), ("person", "people")):
+            lab = self.labels.sheets[sheet]
+            if norm(name) in (norm(lab.vi), norm(lab.en), sheet):
+                return group
+        return None
+
+    def _row(
+        self,
+        sheet: Sheet,
+        rownum: int,
+        row: list[RawCell],
+        columns: dict[int, Column],
+        sheet_group: str | None,
+        units: list[dict[str, Any]],
+        people: list[dict[str, Any]],
+        cells: dict[PathT, Cell],
+    ) -> None:
+        item: dict[str, Any] = {}
+        facts: dict[str, Any] = {}
+        series: dict[str, dict[dt.date, Any]] = {}
+        submission: dict[str, Any] = {}
+        where: dict[str, Cell] = {}
+        group = sheet_group
+        for i, raw in enumerate(row, 1):
+            col = columns.get(i)
+            if col is None:
+                if not _blank(raw.value):
+                    self.problems.append(
+                        cell_problem(
+                            self.file,
+                            Cell(sheet.name, rownum, i),
+                            "a value in a column without a header",
+                            "name the column",
+                        )
+                    )
+                continue
+            if isinstance(raw.value, str) and raw.value.strip().upper() in EXCEL_ERRORS:
+                self.problems.append(
+                    cell_problem(
+                        self.file,
+                        Cell(sheet.name, rownum, i, col.key),
+                        f"the cell holds the Excel error {raw.value.strip()}",
+                        "fix the formula, or type the value",
+                    )
+                )
+                continue
+            if _blank(raw.value):
+                continue
+            cell = Cell(sheet.name, rownum, i, col.name)
+            try:
+                value = self._value(col, raw)
+            except ValueError as e:
+                msg, _, hint = str(e).partition(" — ")
+                self.problems.append(cell_problem(self.file, cell, msg, hint))
+                continue
+            if value is None:
+                continue
+            if col.key == "group":
+                group = value
+                where["group"] = cell
+            elif col.kind == "fixed":
+                item[col.key] = value
+                where[col.key] = cell
+            elif col.kind == "submission":
+                submission[col.key.split(".", 1)[1]] = value
+                where[col.key] = cell
+            elif col.day is not None:
+                series.setdefault(col.key, {})[col.day] = value
+                where.setdefault(f"facts.{col.key}", cell)
+            else:
+                facts[col.key] = value
+                where[f"facts.{col.key}"] = cell
+        if not item and not facts and not submission and not series:
+            return
+        for key, values in series.items():
+            if key in facts:
+                self.problems.append(
+                    cell_problem(
+                        self.file,
+                        where[f"facts.{key}"],
+                        f"'{key}' has both a plain value and dated values",
+                        "fill either the plain column or the dated ones",
+                    )
+                )
+                continue
+            facts[key] = dict(sorted(values.items()))
+        if group is None:
+            kind = item.get("kind")
+            group = "unit" if kind in UNIT_KINDS else "person" if kind in PERSON_KINDS else None
+        if group is None:
+            self.problems.append(
+                cell_problem(
+                    self.file,
+                    where.get("kind") or Cell(sheet.name, rownum, 1),
+                    "cannot tell whether this row is a unit or a person",
+                    "fill 'group' (unit/person) or a valid 'kind'",
+                )
+            )
+            return
+        section = units if group == "unit" else people
+        path: PathT = ("units" if group == "unit" else "people", len(section))
+        cells[path] = Cell(sheet.name, rownum, 1, "")
+        if facts:
+            item["facts"] = facts
+        if submission:
+            item["submission"] = submission
+        for key, cell in where.items():
+            cells[(*path, *key.split("."))] = cell
+        section.append(item)
+
+    # ---------------------------------------------------------------- one cell
+
+    def _value(self, col: Column, raw: RawCell) -> Any:
+        v = raw.value
+        if isinstance(v, str):
+            v = v.strip()
+        if col.kind == "fixed":
+            return self._fixed(col.key, v)
+        if col.kind == "submission":
+            return self._submission(col.key.split(".", 1)[1], v)
+        fdef = self.cat.facts[col.key]
+        value = self._fact(fdef, v, raw.number_format)
+        if value is not None:
+            # the catalogue's own check, here so the message names this very cell
+            parsed = parse_fact(value, fdef, self.cat)
+            if parsed is UNKNOWN:
+                return None
+        return value
+
+    def _fixed(self, key: str, v: Any) -> Any:
+        if key == "head":
+            return self._bool(v)
+        if key == "group":
+            text = norm(v)
+            for group, words in self.labels.words.group.items():
+                if text == group or text in {norm(w) for w in words}:
+                    return group
+            raise ValueError(f"'{v}' is not a group — write unit (tập thể) or person (cá nhân)")
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        if isinstance(v, dt.datetime | dt.date | bool):
+            raise ValueError(f"{v!r} is not a {key}")
+        return str(v)
+
+    def _submission(self, key: str, v: Any) -> Any:
+        if key in ("sent_on", "received_on"):
+            return _date(v)
+        if key == "copies":
+            return _whole(parse_number(v, "int") if isinstance(v, str) else v)
+        if key == "via":
+            text = norm(v)
+            for via, words in self.labels.words.via.items():
+                if text == via or text in {norm(w) for w in words}:
+                    return via
+            raise ValueError(f"'{v}' is not a way of sending — write postmark (bưu điện), tdo, hand or email")
+        docs = []
+        for part in re.split(r"[;,\n]", str(v)):
+            text = norm(part)
+            if not text:
+                continue
+            for doc, words in self.labels.words.documents.items():
+                if text == doc or text in {norm(w) for w in words}:
+                    docs.append(doc)
+                    break
+            else:
+                raise ValueError(
+                    f"'{part.strip()}' is not a document name — "
+                    "write proposal, council_minutes, achievement_report, separated by ';'"
+                )
+        return docs
+
+    def _bool(self, v: Any) -> bool | str:
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, int | float) and v in (0, 1):
+            return bool(v)
+        if isinstance(v, str) and is_na(v):
+            return "n/a"
+        text = norm(v)
+        if text in {norm(w) for w in self.labels.words.true}:
+            return True
+        if text in {norm(w) for w in self.labels.words.false}:
+            return False
+        raise ValueError(f"{_show(v)} is not yes/no — write Có or Không (x for yes), or 'không áp dụng'")
+
+    def _fact(self, fdef: FactDef, v: Any, number_format: str) -> Any:
+        if isinstance(v, str) and is_na(v):
+            return "n/a"
+        t = fdef.type
+        if t == "bool":
+            return self._bool(v)
+        if t in ("int", "number", "percent", "series"):
+            if isinstance(v, bool):
+                raise ValueError(f"{_show(v)} is not a number — write digits, e.g. 100 or 82,5")
+            if isinstance(v, dt.datetime | dt.date):
+                raise ValueError(
+                    f"{_show(v)} is a date, not a number — the spreadsheet turned the entry into a date; "
+                    "format the cell as Text or Number and type it again"
+                )
+            if isinstance(v, int | float):
+                if "%" in number_format:
+                    if t not in ("percent", "series"):
+                        raise ValueError(f"{_show(v)} is formatted as a percentage — {fdef.type} facts are not")
+                    return _tidy(round(v * 100, 9))
+                return v
+            return parse_number(str(v), t)
+        if t == "date":
+            return _date(v)
+        if t in ("rating", "enum"):
+            if not isinstance(v, str):
+                raise ValueError(f"{_show(v)} is not a {fdef.scale} value — pick one from the list")
+            return v
+        if t == "records":
+            return parse_records(str(v))
+        return v  # pragma: no cover - the catalogue's types are all handled above
+
+
+# ---------------------------------------------------------------- values written as text
+
+
+def parse_number(text: str, kind: str) -> int | float:
+    """A number as a Vietnamese user writes it: `82,5`, `1.490.000`, `100%`, `'100`.
+
+    Refuses (with the two readings) a value that is only a number under one convention and a
+    different number under the other: `1.490` in a percentage column.
+    """
+    s = text.replace("\u00a0", " ").replace("\u202f", " ").strip()
+    shown = s
+    if s.startswith("'"):
+        s = s[1:].strip()
+    percent = s.endswith("%")
+    if percent:
+        s = s[:-1].strip()
+        if kind not in ("percent", "series"):
+            raise ValueError(f"'{shown}' is a percentage — this fact is a {_kind_word(kind)}, write digits only")
+    sign = -1 if s.startswith("-") else 1
+    s = s.lstrip("+-").strip()
+    if re.fullmatch(r"\d{1,3}( \d{3})+([.,]\d+)?", s):
+        s = s.replace(" ", "")
+    if not re.fullmatch(r"\d[\d.,]*", s) or s.endswith((".", ",")):
+        raise ValueError(f"'{shown}' is not a number — write digits, e.g. 100 or 82,5")
+    dots, commas = s.count("."), s.count(",")
+    if dots and commas:
+        dec = "." if s.rfind(".") > s.rfind(",") else ","
+        thou = "," if dec == "." else "."
+        whole, _, frac = s.rpartition(dec)
+        if dec in whole or not _grouped(whole, thou):
+            raise ValueError(f"'{shown}' is not a number — mixed separators; write e.g. 1.490.000 or 82,5")
+        return _signed(sign, float(whole.replace(thou, "") + "." + frac))
+    sep = "." if dots else "," if commas else ""
+    if not sep:
+        return sign * int(s)
+    count = dots or commas
+    if count > 1:  # only thousands separators can repeat
+        if not _grouped(s, sep):
+            raise ValueError(f"'{shown}' is not a number — a separator every three digits, e.g. 1.490.000")
+        return sign * int(s.replace(sep, ""))
+    whole, _, frac = s.partition(sep)
+    if sep == ",":  # the Vietnamese decimal comma
+        return _signed(sign, float(f"{whole}.{frac}"))
+    thousands = len(frac) == 3 and _grouped(s, ".")
+    if thousands and kind == "int":
+        return sign * int(whole + frac)  # a count has no decimals: 1.490 is one thousand four hundred ninety
+    if thousands:
+        raise ValueError(
+            f"'{shown}' is ambiguous: {int(whole + frac)} with '.' between thousands, "
+            f"or {_tidy(float(s))} with a decimal point — write {int(whole + frac)} or {whole},{frac}"
+        )
+    return _signed(sign, float(s))
+
+
+def _grouped(text: str, sep: str) -> bool:
+    return re.fullmatch(r"[1-9]\d{0,2}(" + re.escape(sep) + r"\d{3})+", text) is not None
+
+
+def _signed(sign: int, value: float) -> int | float:
+    return _tidy(sign * value)
+
+
+def _tidy(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _whole(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int | float) or not float(v).is_integer():
+        raise ValueError(f"{_show(v)} is not a whole number")
+    return int(v)
+
+
+def _kind_word(kind: str) -> str:
+    return {"int": "count", "number": "number"}.get(kind, kind)
+
+
+def parse_records(text: str) -> list[dict[str, Any]]:
+    """Index components in a cell: one per line, `index; component; last year's score; this year's`."""
+    records = []
+    for line in text.replace("\r", "\n").split("\n"):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(";")]
+        if len(parts) != 4:
+            raise ValueError(
+                f"'{line.strip()}' is not 'index; component; last year's score; this year's score' — "
+                "one component per line, four parts separated by ';'"
+            )
+        index, component, prev, score = parts
+        records.append(
+            {
+                "index": index,
+                "component": component,
+                "prev_score": _score(prev),
+                "score": _score(score),
+            }
+        )
+    return records
+
+
+def _score(text: str) -> Any:
+    if not text:
+        return None
+    if is_na(text):
+        return "n/a"
+    return parse_number(text, "number")
+
+
+def _date(v: Any) -> dt.date:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        raise ValueError(f"{_show(v)} is a number, not a date — format the cell as a date, or write dd/mm/yyyy")
+    text = str(v).strip().lstrip("'")
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    try:
+        if m:  # Vietnamese order: day first
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date — write dd/mm/yyyy, e.g. 30/09/2024") from None
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return repr(v) if isinstance(v, str) else str(v)
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+EXCEL_ERRORS = {
+    "#N/A",
+    "#REF!",
+    "#VALUE!",
+    "#DIV/0!",
+    "#NUM!",
+    "#NAME?",
+    "#NULL!",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+}
+
+
+def _is_note(first: str | None) -> bool:
+    """A row that is a note: blank, or starting with '#' — but an Excel error value (#N/A) is data gone wrong."""
+    return first is None or (first.startswith("#") and first.upper() not in EXCEL_ERRORS)
+
+
+def _first_text(row: list[RawCell]) -> str | None:
+    for c in row:
+        if not _blank(c.value):
+            return str(c.value).strip()
+    return None

@@ -1,0 +1,279 @@
+"""Render an `Allocation`: the contract's JSON, and the list an officer attaches to a Tờ trình."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked
+from engine.explain.reasons import fmt_value, json_value
+from engine.model.campaign import Campaign
+from engine.render.text import header, to_json
+
+__all__ = ["allocation_dict", "award_table", "to_json"]
+
+T = {
+    "vi": {
+        "title": "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
+        "no": "STT",
+        "name": "Tên tập thể/cá nhân",
+        "unit": "Đơn vị",
+        "form": "Hình thức khen thưởng",
+        "amount": "Số tiền (đồng)",
+        "rank": "Hạng",
+        "quota": "Chỉ tiêu",
+        "no_quota": "không ấn định: số lượng do cấp có thẩm quyền quyết định",
+        "tie": "Bằng điểm tại ngưỡng chỉ tiêu — đề nghị Hội đồng xem xét, quyết định",
+        "slots": "số suất còn lại",
+        "reserve": "Dự phòng",
+        "short": "thấp hơn người cuối cùng được chọn ({last}) ở tiêu chí xếp hạng",
+        "provisional": "tạm thời: vòng trước còn trường hợp bằng điểm chưa quyết định",
+        "total": "Tổng kinh phí khen thưởng",
+        "budget_na": "Chưa tính được kinh phí",
+        "base": "Mức lương cơ sở",
+        "unconfirmed": "hệ số chưa đối chiếu với văn bản gốc của nghị định",
+        "none": "(không có)",
+        "from": "chọn từ",
+        "pool": "số ứng viên đủ điều kiện",
+        "deadline": "hạn",
+        "unfilled": "số suất chưa có ứng viên đủ điều kiện",
+    },
+    "en": {
+        "title": "PROPOSED AWARD LIST",
+        "no": "No.",
+        "name": "Collective / individual",
+        "unit": "Unit",
+        "form": "Award",
+        "amount": "Amount (VND)",
+        "rank": "Rank",
+        "quota": "Quota",
+        "no_quota": "none set: the number is the granting authority's decision",
+        "tie": "Tied at the quota line — for the council to decide",
+        "slots": "slots left",
+        "reserve": "Reserve",
+        "short": "below the last selected ({last}) on ranking key",
+        "provisional": "provisional: the earlier stage has an undecided tie",
+        "total": "Total reward budget",
+        "budget_na": "Budget not computed",
+        "base": "Base salary",
+        "unconfirmed": "coefficients not yet checked against the decree's text",
+        "none": "(none)",
+        "from": "chosen from",
+        "pool": "eligible candidates",
+        "deadline": "deadline",
+        "unfilled": "places no eligible candidate fills",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """Why a reserve candidate is below the last one selected: the first ranking key that differs."""
+
+    label: str
+    mine: str
+    theirs: str
+    last_selected: str
+
+
+def key_texts(campaign: Campaign, group: str, r: Ranked, lang: str) -> list[tuple[str, str, str]]:
+    """(label, order, value in words) for each of the group's ranking keys."""
+    cat = campaign.catalogue
+    keys = campaign.ranking.get(group, [])
+    return [
+        (k.spec.label.get(lang), k.spec.order, fmt_value(v, k.spec.by if k.spec.by in cat.facts else None, cat, lang))
+        for k, v in zip(keys, r.keys, strict=True)
+    ]
+
+
+def shortfall_text(campaign: Campaign, group: str, r: Ranked, lang: str) -> Shortfall | None:
+    if r.short_of is None:
+        return None
+    cat = campaign.catalogue
+    k = campaign.ranking[group][r.short_of["key"]]
+    fact = k.spec.by if k.spec.by in cat.facts else None
+    return Shortfall(
+        k.spec.label.get(lang),
+        fmt_value(r.short_of["value"], fact, cat, lang),
+        fmt_value(r.short_of["selected_value"], fact, cat, lang),
+        r.short_of["last_selected"],
+    )
+
+
+def _keys(alloc: Allocation, g: GroupAllocation, r: Ranked, lang: str) -> dict[str, Any]:
+    keys = alloc.evaluation.campaign.ranking.get(g.group, [])
+    return {k.spec.by: json_value(v) for k, v in zip(keys, r.keys, strict=True)}
+
+
+def allocation_dict(alloc: Allocation, lang: str = "vi") -> dict[str, Any]:
+    ev = alloc.evaluation
+    m = ev.campaign.model
+    awards = {a.id: a for a in m.awards}
+    out_awards = []
+    for g in alloc.groups:
+        a = awards[g.award_id]
+        entry: dict[str, Any] = {
+            "award": g.award_id,
+            "form": a.form.get(lang),
+            "authority": a.authority.get(lang),
+            "group": g.group,
+            "quota": g.quota,
+            "from": a.from_,
+            "pool": g.pool,
+            "selected": [{"id": r.id, "rank": r.rank, "keys": _keys(alloc, g, r, lang)} for r in g.selected],
+            "reserve": [
+                {"id": r.id, "rank": r.rank, "keys": _keys(alloc, g, r, lang), "short_of": _short(alloc, g, r)}
+                for r in g.reserve
+            ],
+            "tie_at_cutoff": [r.id for r in g.tie],
+            "slots_left": g.slots_left,
+            "unfilled": g.unfilled,
+            "deadline": _stage_deadline(a, alloc),
+            "provisional": g.provisional,
+            "amount_each": g.amount,
+        }
+        if g.quota is None:
+            entry["note"] = T[lang]["no_quota"]
+        out_awards.append(entry)
+    return {
+        **header(ev),
+        "lang": lang,
+        "decision_date": alloc.decision_date.isoformat(),
+        "awards": out_awards,
+        "budget": budget_dict(alloc),
+    }
+
+
+def _stage_deadline(award: Any, alloc: Allocation) -> str | None:
+    """A stage's own deadline (e.g. Mỹ Thạnh: to the district by 10/12 of the round)."""
+    from engine.evaluate.core import resolve_deadline
+
+    if award.deadline is None:
+        return None
+    day = resolve_deadline(award.deadline, alloc.evaluation.round_year, None)
+    return day.isoformat() if day else None
+
+
+def _short(alloc: Allocation, g: GroupAllocation, r: Ranked) -> dict[str, Any] | None:
+    if r.short_of is None:
+        return None
+    keys = alloc.evaluation.campaign.ranking.get(g.group, [])
+    s = r.short_of
+    return {
+        "key": keys[s["key"]].spec.by,
+        "value": json_value(s["value"]),
+        "last_selected": s["last_selected"],
+        "last_selected_value": json_value(s["selected_value"]),
+        "by": s["by"],
+    }
+
+
+def budget_dict(alloc: Allocation) -> dict[str, Any]:
+    if alloc.budget_error:
+        return {"error": alloc.budget_error}
+    lines = []
+    for g in alloc.groups:
+        lines.append(
+            {
+                "award": g.award_id,
+                "group": g.group,
+                "count": len(g.selected),
+                "amount_each": g.amount,
+                "subtotal": (g.amount or 0) * len(g.selected),
+            }
+        )
+    p = next(iter(alloc.prices.values()), None)
+    return {
+        "decree": p.decree if p else None,
+        "base_salary": p.base_salary if p else None,
+        "base_salary_source": p.base_salary_source if p else None,
+        "confirmed": all(x.confirmed for x in alloc.prices.values()),
+        "lines": lines,
+        "total": alloc.total,
+        "rounding": "each amount rounded up to the next 10,000 đồng",
+    }
+
+
+def money(n: int | None, none: str = "—") -> str:
+    """An amount in đồng the Vietnamese way: 1.490.000."""
+    return none if n is None else f"{n:,}".replace(",", ".")
+
+
+def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -> str:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    t = T[lang]
+    ev = alloc.evaluation
+    m = ev.campaign.model
+    awards = {a.id: a for a in m.awards}
+    by_id = ev.facts.by_id
+    buf = io.StringIO()
+    con = Console(file=buf, width=width or 140, color_system=None, soft_wrap=False)
+    con.print(f"{t['title']} — {m.title.get(lang)}")
+    for g in alloc.groups:
+        a = awards[g.award_id]
+        group = m.groups[g.group].label.get(lang)
+        quota = str(g.quota) if g.quota is not None else t["no_quota"]
+        title = f"{a.form.get(lang)} — {a.authority.get(lang)} — {group} ({t['quota']}: {quota}; {t['pool']}: {g.pool})"
+        if a.from_:
+            title += f" — {t['from']} {a.from_}"
+        if g.provisional:
+            title += f" — {t['provisional']}"
+        stage_deadline = _stage_deadline(a, alloc)
+        if stage_deadline:
+            title += f" — {t['deadline']} {'/'.join(reversed(stage_deadline.split('-')))}"
+        tab = Table(title=title, box=box.SIMPLE, title_justify="left")
+        for col in ("no", "name", "unit", "form", "amount", "rank"):
+            tab.add_column(t[col], overflow="fold", justify="right" if col in ("amount", "rank") else "left")
+        for i, r in enumerate(g.selected, 1):
+            c = r.result.candidate
+            unit = (
+                by_id[c.unit].name
+                if c.unit and c.unit in by_id
+                else (by_id[c.parent].name if c.parent and c.parent in by_id else "")
+            )
+            tab.add_row(str(i), c.name, unit, a.form.get(lang), money(g.amount), str(r.rank))
+        if not g.selected:
+            tab.add_row("", t["none"], "", "", "", "")
+        con.print(tab)
+        if g.unfilled:
+            con.print(f"  {t['unfilled']}: {g.unfilled}")
+        if g.tie:
+            names = ", ".join(f"{r.result.candidate.name} ({r.id})" for r in g.tie)
+            con.print(f"  {t['tie']} ({t['slots']}: {g.slots_left}): {names}")
+        if g.reserve:
+            con.print(f"  {t['reserve']}:")
+            for r in g.reserve:
+                line = f"    {r.rank}. {r.result.candidate.name} ({r.id})"
+                sf = shortfall_text(ev.campaign, g.group, r, lang)
+                if sf is not None:
+                    short = t["short"].format(last=sf.last_selected)
+                    line += f" — {short} '{sf.label}': {sf.mine} < {sf.theirs}"
+                con.print(line)
+    others = [r for r in ev.results if r.verdict != "eligible"]
+    if others:
+        con.print("")
+        note = (
+            f"{len(others)} ứng viên không đủ điều kiện nên không được xếp hạng; xem lý do: "
+            f"thidua explain {ev.campaign.id} <tệp dữ liệu> <mã>"
+            if lang == "vi"
+            else f"{len(others)} candidates are not eligible and were not ranked; for why: "
+            f"thidua explain {ev.campaign.id} <facts file> <id>"
+        )
+        con.print(note)
+        con.print("  " + ", ".join(f"{r.id} ({r.verdict})" for r in others))
+    con.print("")
+    if alloc.budget_error:
+        con.print(f"{t['budget_na']}: {alloc.budget_error}")
+    else:
+        b = budget_dict(alloc)
+        con.print(
+            f"{t['total']}: {money(b['total'])} đồng ({t['base']} {money(b['base_salary'])} — "
+            f"{b['base_salary_source']}; {b['decree']}; {alloc.decision_date.strftime('%d/%m/%Y')})"
+        )
+        if not b["confirmed"]:
+            con.print(f"  ({t['unconfirmed']})")
+    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))

@@ -1,0 +1,646 @@
+"""The printable report: an `Evaluation` and its `Allocation` as HTML, Markdown or XLSX.
+
+Stage `render` of the pipeline for people who print. `build_context` turns the results into
+one typed object, `ReportContext` — the template context contract: every field is documented
+(the `doc` of each dataclass field; docs/report-context.md is generated from them), the
+templates in templates/ read nothing else, and tests/test_report.py fails when a template uses
+an undocumented field or a documented one disappears. Templates hold no words: headings come
+from templates/labels.yaml, fact labels from the catalogue, rule labels and clauses from the
+campaign. Output is deterministic — the dates printed come from the facts file, never the clock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine import __version__
+from engine.common.errors import Problem, UsageError
+from engine.common.vocabulary import TEMPLATES, load_labels
+from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked, allocate
+from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
+from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value
+from engine.render.award import key_texts, shortfall_text
+from engine.render.award import money as _money
+from engine.render.text import md_escape, short_reason
+
+EXCLUDED = ("disqualified", "ineligible", "not_considered", "out_of_scope")
+FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".xlsx": "xlsx"}
+
+
+def doc(text: str) -> dict[str, str]:
+    """A context field's documentation (the documentation is the contract)."""
+    return {"doc": text}
+
+
+# ---------------------------------------------------------------- the context contract
+
+
+@dataclass(frozen=True)
+class CampaignInfo:
+    """The plan the report checks against."""
+
+    id: str = field(metadata=doc("campaign id, e.g. ninh_thuan_2020"))
+    title: str = field(metadata=doc("the campaign's title in the report's language"))
+    issuer: str = field(metadata=doc("the body that issued the plan (cơ quan ban hành), as written"))
+    document: str = field(metadata=doc("kind and number of the plan, e.g. 'Kế hoạch 288/KH-UBND'"))
+    date: str = field(metadata=doc("the plan's date, dd/mm/yyyy (or mm/yyyy, yyyy when the day is blank)"))
+    place: str = field(metadata=doc("the place named in the plan's place-date line (địa danh)"))
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    verdict: str = field(metadata=doc("verdict key (CONTRACT.md): eligible, incomplete, …"))
+    label: str = field(metadata=doc("the verdict's label in the report's language"))
+    count: int = field(metadata=doc("how many candidates got it"))
+
+
+@dataclass(frozen=True)
+class AwardRow:
+    """One candidate in an award list, a tie or a reserve."""
+
+    no: int = field(metadata=doc("1-based position in its list"))
+    id: str = field(metadata=doc("candidate id"))
+    name: str = field(metadata=doc("candidate name (escaped by the HTML template, never trusted)"))
+    unit: str = field(metadata=doc("the person's unit, or the unit's parent; '' when none"))
+    rank: int = field(metadata=doc("rank in the group's ranking; equal keys share a rank"))
+    amount: str = field(metadata=doc("reward amount for one award, formatted (1.490.000); '' when not computed"))
+    amount_dong: int | None = field(metadata=doc("the same amount as a number of đồng (XLSX); None when not computed"))
+    keys: str = field(metadata=doc("the ranking values this candidate has, 'label: value; …'"))
+    short_of: str = field(
+        metadata=doc("for a reserve: the ranking key where it fell short of the last selected; else ''")
+    )
+
+
+@dataclass(frozen=True)
+class AwardBlock:
+    """One award for one group: the list within the quota, the tie at the cut-off, the reserve."""
+
+    award: str = field(metadata=doc("award id"))
+    form: str = field(metadata=doc("the award's form, e.g. Bằng khen"))
+    authority: str = field(metadata=doc("who grants it"))
+    group: str = field(metadata=doc("the group's label, e.g. Tập thể"))
+    quota: str = field(metadata=doc("the quota as printed: a number, or the words for 'none set'"))
+    pool: int = field(metadata=doc("candidates competing for it (eligible, or the earlier stage's selection)"))
+    chosen_from: str = field(metadata=doc("for a later stage: the earlier award's form; else ''"))
+    provisional: bool = field(metadata=doc("the earlier stage left a tie undecided: this list is not final"))
+    ranking: str = field(metadata=doc("the ranking keys, in order, joined by ' → '; '' when none is declared"))
+    selected: list[AwardRow] = field(metadata=doc("proposed for the award, in rank order"))
+    ties: list[AwardRow] = field(metadata=doc("tied across the quota line: for the council to decide"))
+    slots_left: int = field(metadata=doc("slots the tie competes for"))
+    reserve: list[AwardRow] = field(metadata=doc("eligible but below the quota line, in rank order"))
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    form: str = field(metadata=doc("award form"))
+    group: str = field(metadata=doc("group label"))
+    count: int = field(metadata=doc("awards proposed"))
+    amount: str = field(metadata=doc("amount for one award, formatted"))
+    subtotal: str = field(metadata=doc("count × amount, formatted"))
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The reward money the proposed list needs (engine.evaluate.allocate, campaigns/rewards.yaml)."""
+
+    available: bool = field(metadata=doc("False when the amount cannot be computed; `error` says why"))
+    error: str = field(metadata=doc("why the budget is unavailable; '' otherwise"))
+    lines: list[BudgetLine] = field(metadata=doc("one line per award and group"))
+    total: str = field(metadata=doc("the total, formatted in đồng"))
+    base_salary: str = field(metadata=doc("the statutory base salary used, formatted"))
+    base_salary_source: str = field(metadata=doc("the decree that set that base salary"))
+    decree: str = field(metadata=doc("the reward decree named by the plan"))
+    decision_date: str = field(metadata=doc("the date the amounts are computed for, dd/mm/yyyy"))
+    confirmed: bool = field(metadata=doc("whether the coefficients were checked against the decree's text"))
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    """One rule's outcome for one candidate, with its clause and quote."""
+
+    id: str = field(metadata=doc("rule id"))
+    kind: str = field(metadata=doc("'criterion' or 'disqualifier'"))
+    label: str = field(metadata=doc("the rule's label in the report's language"))
+    clause: str = field(metadata=doc("the plan's clause, e.g. II.2.a"))
+    quote: str = field(metadata=doc("the plan's sentence, as written"))
+    outcome: str = field(metadata=doc("outcome key: pass, fail, unknown, waived, not_applicable, triggered, clear"))
+    outcome_label: str = field(metadata=doc("the outcome in words"))
+    reason: str = field(metadata=doc("why, and for a failure what would have to hold"))
+    values: str = field(metadata=doc("the facts the rule read, 'label = value; …'"))
+    note: str = field(metadata=doc("the encoding's interpretation note; '' when none"))
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """A candidate that will not be proposed, and why."""
+
+    no: int = field(metadata=doc("1-based position"))
+    id: str = field(metadata=doc("candidate id"))
+    name: str = field(metadata=doc("candidate name"))
+    group: str = field(metadata=doc("the group it competes in, or its kind when out of scope"))
+    verdict: str = field(metadata=doc("verdict key"))
+    verdict_label: str = field(metadata=doc("the verdict in words"))
+    reasons: list[RuleLine] = field(metadata=doc("the rules (or the nomination clause) that exclude it"))
+
+
+@dataclass(frozen=True)
+class Incomplete:
+    """A candidate nothing rules out yet, with the facts still missing."""
+
+    no: int = field(metadata=doc("1-based position"))
+    id: str = field(metadata=doc("candidate id"))
+    name: str = field(metadata=doc("candidate name"))
+    group: str = field(metadata=doc("group label"))
+    missing: list[str] = field(metadata=doc("the missing facts, by their catalogue labels"))
+    other: str = field(metadata=doc("anything else undecided (the nomination file's date); '' when none"))
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One criterion in the chart; geometry is worked out here so the SVG template only draws."""
+
+    label: str = field(metadata=doc("the criterion's label"))
+    clause: str = field(metadata=doc("its clause"))
+    met: int = field(metadata=doc("candidates that met it"))
+    assessed: int = field(metadata=doc("candidates it applied to"))
+    y: int = field(metadata=doc("top of this bar's row, in SVG units"))
+    width: float = field(metadata=doc("bar length in SVG units (met / the largest count assessed)"))
+    full: float = field(metadata=doc("length of the 'assessed' track in SVG units"))
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int = field(metadata=doc("SVG viewBox width"))
+    height: int = field(metadata=doc("SVG viewBox height"))
+    left: int = field(metadata=doc("x where the bars start"))
+    bars: list[Bar] = field(metadata=doc("one per criterion, in the plan's order"))
+
+
+@dataclass(frozen=True)
+class CandidateDetail:
+    """Everything about one candidate, for the appendix and the verdict sheet."""
+
+    no: int = field(metadata=doc("1-based position in the facts file's order"))
+    id: str = field(metadata=doc("candidate id"))
+    name: str = field(metadata=doc("candidate name"))
+    group: str = field(metadata=doc("group label, or '—' when out of scope"))
+    kind: str = field(metadata=doc("kind key"))
+    unit: str = field(metadata=doc("the person's unit or the unit's parent, by name; '' when none"))
+    verdict: str = field(metadata=doc("verdict key"))
+    verdict_label: str = field(metadata=doc("the verdict in words"))
+    summary: str = field(metadata=doc("the one thing to read first about the verdict"))
+    submission: str = field(metadata=doc("the nomination check in words; '' when not checked"))
+    rules: list[RuleLine] = field(metadata=doc("every rule for this candidate"))
+
+
+@dataclass(frozen=True)
+class Audit:
+    """What the report was made from, so anyone can re-create it exactly (issue: audit trail)."""
+
+    version: str = field(metadata=doc("the thidua version that made the report"))
+    campaign: str = field(metadata=doc("campaign id"))
+    campaign_file: str = field(metadata=doc("the campaign file's name (its SHA-256 identifies the content)"))
+    campaign_sha256: str = field(metadata=doc("SHA-256 of the campaign file"))
+    facts_file: str = field(metadata=doc("the facts file's name (its SHA-256 identifies the content)"))
+    facts_sha256: str = field(metadata=doc("SHA-256 of the facts file"))
+    as_of: str = field(metadata=doc("evaluation date, YYYY-MM-DD"))
+    decision_date: str = field(metadata=doc("date used for the reward money, YYYY-MM-DD"))
+    backend: str = field(metadata=doc("the evaluation backend: native or durable"))
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """The object every report template receives as its only variable, `r`."""
+
+    lang: str = field(metadata=doc("'vi' or 'en'"))
+    labels: dict[str, str] = field(metadata=doc("the report's fixed words (templates/labels.yaml, section report)"))
+    campaign: CampaignInfo = field(metadata=doc("the plan"))
+    issuer: str = field(metadata=doc("the issuing body printed at the head, upper-case"))
+    place: str = field(metadata=doc("the place for the place-date line"))
+    as_of: str = field(metadata=doc("evaluation date, dd/mm/yyyy (from the facts file or --as-of)"))
+    deadline: str = field(metadata=doc("the nomination deadline, dd/mm/yyyy, or the event it is tied to; '' when none"))
+    summary: list[SummaryRow] = field(
+        metadata=doc("count per verdict, in the contract's order (only verdicts that occur)")
+    )
+    total: int = field(metadata=doc("number of candidates"))
+    awards: list[AwardBlock] = field(metadata=doc("the award lists, one per award and group"))
+    budget: Budget = field(metadata=doc("the reward money"))
+    excluded: list[Excluded] = field(metadata=doc("candidates excluded, and why"))
+    incomplete: list[Incomplete] = field(metadata=doc("candidates with facts missing"))
+    chart: Chart = field(metadata=doc("how many candidates met each criterion"))
+    candidates: list[CandidateDetail] = field(metadata=doc("every candidate in full (the appendix)"))
+    audit: Audit = field(
+        metadata=doc("what the report was made from: version, files and their SHA-256, dates, backend")
+    )
+
+
+CONTEXT_TYPES: tuple[type, ...] = (
+    ReportContext,
+    Audit,
+    CampaignInfo,
+    SummaryRow,
+    AwardBlock,
+    AwardRow,
+    Budget,
+    BudgetLine,
+    Excluded,
+    Incomplete,
+    RuleLine,
+    Chart,
+    Bar,
+    CandidateDetail,
+)
+
+
+def context_doc() -> str:
+    """docs/report-context.md: the contract, generated from the field docs."""
+    lines = [
+        "# The report's template context",
+        "",
+        "Generated from `engine/render/report.py` by `python tests/golden/regenerate.py`; do not edit.",
+        "Each template in `templates/` receives one variable, `r`, a `ReportContext`.",
+        "A test fails when a template uses a field not listed here, or a field listed here disappears.",
+        "",
+    ]
+    for t in CONTEXT_TYPES:
+        lines += [f"## {t.__name__}", ""]
+        if t.__doc__ and not t.__doc__.startswith(t.__name__ + "("):
+            lines += [" ".join(t.__doc__.split()), ""]
+        lines += ["| field | type | meaning |", "|---|---|---|"]
+        for f in dataclasses.fields(t):
+            lines.append(f"| `{f.name}` | `{f.type}` | {f.metadata['doc']} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- building it
+
+
+def money(n: int | None) -> str:
+    return _money(n, none="")
+
+
+def _date(d: dt.date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else ""
+
+
+def build_context(ev: Evaluation, alloc: Allocation, lang: str = "vi") -> ReportContext:
+    labels = load_labels().lang(lang)
+    ex = Explainer(ev.campaign, lang)
+    m = ev.campaign.model
+    d = m.document
+    info = CampaignInfo(
+        id=m.id,
+        title=m.title.get(lang),
+        issuer=d.issuer,
+        document=f"{d.kind} {d.number or '…'}",
+        date=d.date_text,
+        place=d.place,
+    )
+    counts = {v: 0 for v in VERDICT_LABELS["en"]}
+    for res in ev.results:
+        counts[res.verdict] += 1
+    summary = [SummaryRow(v, VERDICT_LABELS[lang][v], n) for v, n in counts.items() if n]
+    deadline = ""
+    dl = m.nomination.deadline
+    if dl.date or dl.yearly or ev.deadline:
+        from engine.evaluate.core import campaign_deadline
+
+        deadline = _date(campaign_deadline(ev.campaign, ev.round_year, ev.deadline))
+    elif dl.event is not None:
+        deadline = dl.event.get(lang)
+    return ReportContext(
+        lang=lang,
+        labels=labels,
+        campaign=info,
+        issuer=d.issuer.upper(),
+        place=d.place,
+        as_of=_date(ev.as_of),
+        deadline=deadline,
+        summary=summary,
+        total=len(ev.results),
+        awards=[_award_block(alloc, g, ex) for g in alloc.groups],
+        budget=_budget(alloc, lang, labels),
+        excluded=_excluded(ev, ex),
+        incomplete=_incomplete(ev, ex),
+        chart=_chart(ev, lang),
+        candidates=[_detail(i, res, ev, ex) for i, res in enumerate(ev.results, 1)],
+        audit=Audit(
+            version=__version__,
+            campaign=ev.campaign.id,
+            campaign_file=Path(ev.campaign.file).name,
+            campaign_sha256=ev.campaign.sha256,
+            facts_file=Path(ev.facts.file).name,
+            facts_sha256=ev.facts.sha256,
+            as_of=ev.as_of.isoformat(),
+            decision_date=alloc.decision_date.isoformat(),
+            backend=ev.backend,
+        ),
+    )
+
+
+def _place_of(res: CandidateResult, ev: Evaluation) -> str:
+    c = res.candidate
+    ref = c.unit or c.parent
+    found = ev.facts.by_id.get(ref) if ref else None
+    return found.name if found else ""
+
+
+def _group_label(ev: Evaluation, res: CandidateResult, lang: str) -> str:
+    return ev.campaign.model.groups[res.group].label.get(lang) if res.group else "—"
+
+
+def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer) -> AwardBlock:
+    ev = alloc.evaluation
+    lang = ex.lang
+    m = ev.campaign.model
+    awards = {a.id: a for a in m.awards}
+    a = awards[g.award_id]
+    keys = ev.campaign.ranking.get(g.group, [])
+    labels = load_labels().lang(lang)
+
+    def row(i: int, r: Ranked) -> AwardRow:
+        shown = "; ".join(f"{label}: {text}" for label, _, text in key_texts(ev.campaign, g.group, r, lang))
+        sf = shortfall_text(ev.campaign, g.group, r, lang)
+        short = f"{sf.label}: {sf.mine} < {sf.theirs} ({sf.last_selected})" if sf else ""
+        return AwardRow(
+            no=i,
+            id=r.id,
+            name=r.result.candidate.name,
+            unit=_place_of(r.result, ev),
+            rank=r.rank,
+            amount=money(g.amount) if not alloc.budget_error else "",
+            amount_dong=g.amount if not alloc.budget_error else None,
+            keys=shown,
+            short_of=short,
+        )
+
+    return AwardBlock(
+        award=a.id,
+        form=a.form.get(lang),
+        authority=a.authority.get(lang),
+        group=m.groups[g.group].label.get(lang),
+        quota=str(g.quota) if g.quota is not None else labels["no_quota"],
+        pool=g.pool,
+        chosen_from=awards[a.from_].form.get(lang) if a.from_ and a.from_ in awards else "",
+        provisional=g.provisional,
+        ranking=" → ".join(k.spec.label.get(lang) for k in keys),
+        selected=[row(i, r) for i, r in enumerate(g.selected, 1)],
+        ties=[row(i, r) for i, r in enumerate(g.tie, 1)],
+        slots_left=g.slots_left,
+        reserve=[row(i, r) for i, r in enumerate(g.reserve, 1)],
+    )
+
+
+def _budget(alloc: Allocation, lang: str, labels: dict[str, str]) -> Budget:
+    m = alloc.evaluation.campaign.model
+    forms = {a.id: a.form.get(lang) for a in m.awards}
+    if alloc.budget_error:
+        return Budget(False, alloc.budget_error, [], "", "", "", m.reward.decree if m.reward else "", "", False)
+    lines = [
+        BudgetLine(
+            form=forms[g.award_id],
+            group=m.groups[g.group].label.get(lang),
+            count=len(g.selected),
+            amount=money(g.amount),
+            subtotal=money((g.amount or 0) * len(g.selected)),
+        )
+        for g in alloc.groups
+    ]
+    p = next(iter(alloc.prices.values()), None)
+    return Budget(
+        available=True,
+        error="",
+        lines=lines,
+        total=money(alloc.total),
+        base_salary=money(p.base_salary) if p else "",
+        base_salary_source=p.base_salary_source if p else "",
+        decree=p.decree if p else "",
+        decision_date=_date(alloc.decision_date),
+        confirmed=all(x.confirmed for x in alloc.prices.values()),
+    )
+
+
+def _rule_line(rr: RuleResult, ex: Explainer) -> RuleLine:
+    spec = rr.rule.spec
+    outcome_words = {**ex.t, "unknown": ex.t["unknown"]}
+    values = "; ".join(
+        f"{ex.cat.label(k, ex.lang)} = {fmt_value(v, k, ex.cat, ex.lang)}" for k, v in ex.values_read(rr).items()
+    )
+    return RuleLine(
+        id=rr.id,
+        kind=rr.rule.kind,
+        label=spec.label.get(ex.lang),
+        clause=spec.clause,
+        quote=spec.quote,
+        outcome=rr.outcome,
+        outcome_label=outcome_words.get(rr.outcome, rr.outcome),
+        reason=ex.reason(rr),
+        values=values,
+        note=" ".join((spec.note or "").split()),
+    )
+
+
+def _excluded(ev: Evaluation, ex: Explainer) -> list[Excluded]:
+    out: list[Excluded] = []
+    m = ev.campaign.model
+    lang = ex.lang
+    for res in ev.results:
+        if res.verdict not in EXCLUDED:
+            continue
+        reasons: list[RuleLine] = []
+        if res.verdict == "disqualified":
+            reasons = [_rule_line(r, ex) for r in res.disqualifiers if r.outcome == "triggered"]
+        elif res.verdict == "ineligible":
+            reasons = [_rule_line(r, ex) for r in res.criteria if r.outcome == "fail" and r.rule.required]
+        elif res.verdict == "not_considered" and res.submission is not None:
+            nom = m.nomination
+            quote = nom.quote
+            clause = nom.clause
+            if res.submission.outcome == "missing_documents":
+                clause = nom.documents_clause or clause
+                quote = nom.documents_quote or quote
+            reasons = [
+                RuleLine(
+                    "nomination",
+                    "nomination",
+                    load_labels().lang(lang)["submission"],
+                    clause,
+                    quote,
+                    res.submission.outcome,
+                    SUBMISSION_LABELS[lang][res.submission.outcome],
+                    ex.submission_reason(res.submission),
+                    "",
+                    "",
+                )
+            ]
+        else:  # out of scope: quote who the plan's groups are
+            for g in m.groups.values():
+                if g.candidates == res.candidate.group and not g.heads_only:
+                    reasons.append(
+                        RuleLine(
+                            "scope",
+                            "scope",
+                            g.label.get(lang),
+                            g.clause,
+                            g.quote,
+                            "out_of_scope",
+                            VERDICT_LABELS[lang]["out_of_scope"],
+                            short_reason(res, ex),
+                            "",
+                            "",
+                        )
+                    )
+        out.append(
+            Excluded(
+                no=len(out) + 1,
+                id=res.id,
+                name=res.candidate.name,
+                group=_group_label(ev, res, lang) if res.group else res.candidate.kind,
+                verdict=res.verdict,
+                verdict_label=VERDICT_LABELS[lang][res.verdict],
+                reasons=reasons,
+            )
+        )
+    return out
+
+
+def _incomplete(ev: Evaluation, ex: Explainer) -> list[Incomplete]:
+    out: list[Incomplete] = []
+    for res in ev.results:
+        if res.verdict != "incomplete":
+            continue
+        missing: list[str] = []
+        for r in [*res.criteria, *res.disqualifiers]:
+            if r.outcome == "unknown" and (r.rule.kind == "disqualifier" or r.rule.required):
+                keys = ex.missing_facts(r) or r.rule.facts
+                for k in keys:
+                    label = ex.cat.label(k, ex.lang)
+                    if r.rule.spec.scope == "unit" and not r.env:
+                        label = f"{label} ({ex.t['no_unit']})"
+                    if label not in missing:
+                        missing.append(label)
+        other = ""
+        if res.submission is not None and res.submission.outcome == "undecided":
+            other = ex.submission_reason(res.submission)
+        out.append(
+            Incomplete(
+                no=len(out) + 1,
+                id=res.id,
+                name=res.candidate.name,
+                group=_group_label(ev, res, ex.lang),
+                missing=missing,
+                other=other,
+            )
+        )
+    return out
+
+
+CHART_WIDTH, CHART_LEFT, ROW = 640, 8, 30
+
+
+def _chart(ev: Evaluation, lang: str) -> Chart:
+    stats: dict[str, list[Any]] = {}
+    for res in ev.results:
+        if res.group is None:
+            continue
+        for r in res.criteria:
+            entry = stats.setdefault(r.id, [r.rule.spec, 0, 0])
+            if r.outcome != "not_applicable":
+                entry[2] += 1
+                if r.outcome == "pass":
+                    entry[1] += 1
+    order = [c.id for c in ev.campaign.model.criteria if c.id in stats]
+    most = max((stats[i][2] for i in order), default=0) or 1
+    span = CHART_WIDTH - CHART_LEFT - 80
+    bars = []
+    for n, rid in enumerate(order):
+        spec, met, assessed = stats[rid]
+        bars.append(
+            Bar(
+                label=spec.label.get(lang),
+                clause=spec.clause,
+                met=met,
+                assessed=assessed,
+                y=n * ROW,
+                width=round(span * met / most, 1),
+                full=round(span * assessed / most, 1),
+            )
+        )
+    return Chart(CHART_WIDTH, max(len(bars), 1) * ROW + 4, CHART_LEFT, bars)
+
+
+def _detail(i: int, res: CandidateResult, ev: Evaluation, ex: Explainer) -> CandidateDetail:
+    sub = ""
+    if res.submission is not None and res.submission.outcome != "not_checked":
+        sub = f"{SUBMISSION_LABELS[ex.lang][res.submission.outcome]}: {ex.submission_reason(res.submission)}"
+    return CandidateDetail(
+        no=i,
+        id=res.id,
+        name=res.candidate.name,
+        group=_group_label(ev, res, ex.lang),
+        kind=res.candidate.kind,
+        unit=_place_of(res, ev),
+        verdict=res.verdict,
+        verdict_label=VERDICT_LABELS[ex.lang][res.verdict],
+        summary=short_reason(res, ex),
+        submission=sub,
+        rules=[_rule_line(r, ex) for r in [*res.criteria, *res.disqualifiers]],
+    )
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def environment(kind: str) -> Any:
+    """The Jinja2 environment for 'html' (autoescaped) or 'markdown'; undefined fields fail loudly."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=kind == "html",
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    return env
+
+
+TEMPLATE_FILES = {"html": "report.html.j2", "markdown": "report.md.j2"}
+
+
+def render_text(ctx: ReportContext, kind: str) -> str:
+    text = environment(kind).get_template(TEMPLATE_FILES[kind]).render(r=ctx)
+    return "\n".join(line.rstrip() for line in text.split("\n")).rstrip("\n") + "\n"
+
+
+def report_format(path: Path) -> str:
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise UsageError(
+            Problem(str(path), f"cannot write a report as '{path.suffix}'", hint="use .html, .md or .xlsx")
+        )
+    return kind
+
+
+def make_report(
+    ev: Evaluation,
+    path: Path,
+    lang: str = "vi",
+    decision_date: dt.date | None = None,
+    alloc: Allocation | None = None,
+) -> bytes:
+    """The report for `path`'s type (.html, .md, .xlsx), as bytes (from `alloc` when the caller made it)."""
+    kind = report_format(path)
+    ctx = build_context(ev, alloc or allocate(ev, decision_date), lang)
+    if kind == "xlsx":
+        from engine.render.report_xlsx import report_workbook
+
+        return report_workbook(ctx, ev.as_of)
+    return render_text(ctx, kind).encode("utf-8")

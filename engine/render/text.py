@@ -1,0 +1,374 @@
+"""Render an `Evaluation` as JSON (the contract), a terminal table, Markdown or CSV.
+
+Output is deterministic: candidates in file order, keys in a fixed order, no timestamps.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from engine import __version__
+from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
+from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, json_value
+from engine.render.output import looks_like_formula
+
+
+def header(ev: Evaluation) -> dict[str, Any]:
+    return {
+        "campaign": ev.campaign.id,
+        "as_of": ev.as_of.isoformat(),
+        "deadline": ev.deadline.isoformat() if ev.deadline else None,
+        **({"round": ev.round} if ev.round is not None else {}),
+        "thidua_version": __version__,
+        "backend": ev.backend,
+        "campaign_sha256": ev.campaign.sha256,
+        "facts_sha256": ev.facts.sha256,
+    }
+
+
+def rule_dict(rr: RuleResult, ex: Explainer) -> dict[str, Any]:
+    spec = rr.rule.spec
+    out: dict[str, Any] = {
+        "id": rr.id,
+        "outcome": rr.outcome,
+        "clause": spec.clause,
+        "reason": ex.reason(rr),
+        "label": spec.label.get(ex.lang),
+        "group": spec.group,
+    }
+    if rr.rule.kind == "criterion":
+        out["required"] = rr.rule.required
+    out["rule"] = spec.rule
+    out["values"] = {k: json_value(v) for k, v in ex.values_read(rr).items()}
+    out["quote"] = spec.quote
+    if spec.note:
+        out["note"] = spec.note
+    return out
+
+
+def candidate_dict(res: CandidateResult, ex: Explainer) -> dict[str, Any]:
+    c = res.candidate
+    out: dict[str, Any] = {
+        "id": c.id,
+        "name": c.name,
+        "group": c.group,
+        "kind": c.kind,
+        "verdict": res.verdict,
+        "competes_in": res.group,
+    }
+    if c.parent:
+        out["parent"] = c.parent
+    if c.unit:
+        out["unit"] = c.unit
+    if c.head:
+        out["head"] = True
+    out["criteria"] = [rule_dict(r, ex) for r in res.criteria]
+    out["disqualifiers"] = [rule_dict(r, ex) for r in res.disqualifiers]
+    if res.submission is not None:
+        sub = res.submission
+        out["submission"] = {
+            "outcome": sub.outcome,
+            "reason": ex.submission_reason(sub),
+            "deadline": sub.deadline.isoformat() if sub.deadline else None,
+            "date": sub.date.isoformat() if sub.date else None,
+        }
+        if sub.missing:
+            out["submission"]["missing_documents"] = list(sub.missing)
+    return out
+
+
+def evaluation_dict(ev: Evaluation, lang: str = "vi") -> dict[str, Any]:
+    ex = Explainer(ev.campaign, lang)
+    summary = {v: 0 for v in VERDICT_LABELS["en"]}
+    for r in ev.results:
+        summary[r.verdict] += 1
+    return {
+        **header(ev),
+        "lang": lang,
+        "summary": summary,
+        "candidates": [candidate_dict(r, ex) for r in ev.results],
+    }
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def short_reason(res: CandidateResult, ex: Explainer) -> str:
+    """The one thing an officer needs to read first about this verdict."""
+    lang = ex.lang
+    if res.verdict == "out_of_scope":
+        return (
+            ("loại '" if lang == "vi" else "kind '")
+            + res.candidate.kind
+            + ("' không thuộc đối tượng thi đua" if lang == "vi" else "' does not compete in this campaign")
+        )
+    if res.verdict == "not_considered" and res.submission:
+        return ex.submission_reason(res.submission)
+    if res.verdict == "disqualified":
+        return "; ".join(
+            f"{r.id} ({r.rule.spec.clause}): {ex.reason(r)}" for r in res.disqualifiers if r.outcome == "triggered"
+        )
+    if res.verdict == "ineligible":
+        return "; ".join(
+            f"{r.id} ({r.rule.spec.clause}): {ex.reason(r)}"
+            for r in res.criteria
+            if r.outcome == "fail" and r.rule.required
+        )
+    if res.verdict == "incomplete":
+        missing: list[str] = []
+        for r in [*res.criteria, *res.disqualifiers]:
+            if r.outcome == "unknown" and (r.rule.kind == "disqualifier" or r.rule.required):
+                for k in ex.missing_facts(r) or r.rule.facts or [r.id]:
+                    if k not in missing:
+                        missing.append(k)
+        parts = []
+        if missing:
+            parts.append(("thiếu: " if lang == "vi" else "missing: ") + ", ".join(missing))
+        if res.submission and res.submission.outcome == "undecided":
+            parts.append(ex.submission_reason(res.submission))
+        return "; ".join(parts)
+    waived = [r.id for r in res.criteria if r.outcome == "waived"]
+    if waived:
+        return ("miễn: " if lang == "vi" else "waived: ") + ", ".join(waived)
+    return ""
+
+
+def table(ev: Evaluation, lang: str = "vi", width: int | None = None, color: bool = False) -> str:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    ex = Explainer(ev.campaign, lang)
+    vi = lang == "vi"
+    m = ev.campaign.model
+    title = f"{m.title.get(lang)} — {m.document.kind} {m.document.number or '…'}"
+    tab = Table(title=title, box=box.SIMPLE_HEAVY, show_lines=False, expand=False)
+    for col in (
+        ("STT", "No."),
+        ("Mã", "ID"),
+        ("Tên", "Name"),
+        ("Nhóm", "Group"),
+        ("Kết luận", "Verdict"),
+        ("Hồ sơ", "File"),
+        ("Lý do", "Why"),
+    ):
+        tab.add_column(col[0] if vi else col[1], overflow="fold")
+    styles = {
+        "eligible": "green",
+        "incomplete": "yellow",
+        "ineligible": "red",
+        "disqualified": "red",
+        "not_considered": "magenta",
+        "out_of_scope": "dim",
+    }
+    for i, r in enumerate(ev.results, 1):
+        group = m.groups[r.group].label.get(lang) if r.group else "—"
+        sub = SUBMISSION_LABELS[lang][r.submission.outcome] if r.submission else ""
+        tab.add_row(
+            str(i),
+            r.id,
+            r.candidate.name,
+            group,
+            VERDICT_LABELS[lang][r.verdict],
+            sub,
+            short_reason(r, ex),
+            style=styles[r.verdict] if color else None,
+        )
+    counts: dict[str, int] = {}
+    for r in ev.results:
+        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    summary = ", ".join(f"{VERDICT_LABELS[lang][v]}: {n}" for v, n in counts.items())
+    buf = io.StringIO()
+    console = Console(
+        file=buf,
+        width=width or (None if color else 160),
+        force_terminal=color,
+        color_system="standard" if color else None,
+        legacy_windows=False,
+        soft_wrap=False,
+    )
+    console.print(tab)
+    console.print(("Ngày đánh giá" if vi else "As of") + f": {ev.as_of.strftime('%d/%m/%Y')}. {summary}.")
+    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+
+
+def markdown(ev: Evaluation, lang: str = "vi") -> str:
+    ex = Explainer(ev.campaign, lang)
+    vi = lang == "vi"
+    m = ev.campaign.model
+    lines = [
+        f"# {m.title.get(lang)}",
+        "",
+        f"{m.document.kind} {m.document.number or '…'} — {m.document.issuer}, {m.document.date_text}",
+        "",
+        ("Ngày đánh giá" if vi else "As of") + f": {ev.as_of.strftime('%d/%m/%Y')}",
+        "",
+        "| STT | "
+        + (" | ".join(["Mã", "Tên", "Kết luận", "Lý do"] if vi else ["ID", "Name", "Verdict", "Why"]))
+        + " |",
+        "|---|---|---|---|---|",
+    ]
+    for i, r in enumerate(ev.results, 1):
+        cells = [
+            str(i),
+            r.id,
+            r.candidate.name,
+            VERDICT_LABELS[lang][r.verdict],
+            short_reason(r, ex),
+        ]
+        lines.append("| " + " | ".join(md_escape(c) for c in cells) + " |")
+    h = header(ev)
+    lines += [
+        "",
+        f"<sub>thidua {h['thidua_version']} · {h['campaign']} sha256 `{h['campaign_sha256']}` · "
+        f"facts sha256 `{h['facts_sha256']}` · as_of {h['as_of']} · backend {h['backend']}</sub>",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def md_escape(text: Any) -> str:
+    """Text safe in a Markdown table cell: no pipes, no line breaks, no raw HTML."""
+    s = str(text).replace("\\", "\\\\").replace("|", "\\|")
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for ch in "*_`[]":
+        s = s.replace(ch, "\\" + ch)
+    return " ".join(s.split())
+
+
+def safe_cell(text: Any) -> Any:
+    """Keep spreadsheet programs from reading a name as a formula."""
+    if looks_like_formula(text):
+        return "'" + text
+    return text
+
+
+def csv_text(ev: Evaluation, lang: str = "vi") -> str:
+    ex = Explainer(ev.campaign, lang)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["id", "name", "group", "kind", "verdict", "submission", "reason"])
+    for r in ev.results:
+        w.writerow(
+            [
+                safe_cell(x)
+                for x in (
+                    r.id,
+                    r.candidate.name,
+                    r.candidate.group,
+                    r.candidate.kind,
+                    r.verdict,
+                    r.submission.outcome if r.submission else "",
+                    short_reason(r, ex),
+                )
+            ]
+        )
+    return buf.getvalue()
+
+
+def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: Any = None) -> str:
+    """Every rule for one candidate: outcome, values read, clause and quote, what would change."""
+    ex = Explainer(ev.campaign, lang)
+    vi = lang == "vi"
+    m = ev.campaign.model
+    c = res.candidate
+    mark = {
+        "pass": "✓",
+        "clear": "✓",
+        "fail": "✗",
+        "triggered": "✗",
+        "unknown": "?",
+        "waived": "~",
+        "not_applicable": "–",
+    }
+    out = [
+        f"{c.name} ({c.id}) — {m.id}",
+        ("Kết luận" if vi else "Verdict") + f": {VERDICT_LABELS[lang][res.verdict]} [{res.verdict}]",
+    ]
+    if res.group:
+        groups = ", ".join(m.groups[g].label.get(lang) for g in res.groups)
+        out.append(("Nhóm xét" if vi else "Groups") + f": {groups}")
+    if c.head and c.unit:
+        out.append(("Người đứng đầu đơn vị" if vi else "Head of unit") + f": {c.unit}")
+    if res.submission:
+        sub = res.submission
+        out.append(
+            ("Hồ sơ" if vi else "Nomination file") + f": {SUBMISSION_LABELS[lang][sub.outcome]} — "
+            f"{ex.submission_reason(sub)} ({m.nomination.clause})"
+        )
+    for title, items in (
+        (("Tiêu chí" if vi else "Criteria"), res.criteria),
+        (("Trường hợp không xét khen thưởng" if vi else "Disqualifiers"), res.disqualifiers),
+    ):
+        if not items:
+            continue
+        out += ["", f"{title}:"]
+        for rr in items:
+            spec = rr.rule.spec
+            opt = (
+                ""
+                if rr.rule.kind == "disqualifier" or rr.rule.required
+                else (" (không bắt buộc)" if vi else " (optional)")
+            )
+            out.append(f"  {mark.get(rr.outcome, ' ')} {rr.outcome:<14} {spec.id} — {spec.label.get(lang)}{opt}")
+            out.append(f"      {spec.clause}: “{spec.quote}”")
+            out.append(f"      rule: {spec.rule}" + (f"   [scope: unit {c.unit}]" if spec.scope == "unit" else ""))
+            values = ex.values_read(rr)
+            if values:
+                shown = "; ".join(f"{k} = {json.dumps(json_value(v), ensure_ascii=False)}" for k, v in values.items())
+                out.append(("      đã đọc: " if vi else "      read: ") + shown)
+            out.append(f"      → {ex.reason(rr)}")
+            if spec.note:
+                out.append(("      ghi chú: " if vi else "      note: ") + " ".join(spec.note.split()))
+    if alloc is not None:
+        out += allocation_lines(ev, res, alloc, lang)
+    return "\n".join(out) + "\n"
+
+
+def allocation_lines(ev: Evaluation, res: CandidateResult, alloc: Any, lang: str) -> list[str]:
+    """Where the candidate stands in each award's ranking, and why."""
+    vi = lang == "vi"
+    out = ["", "Xếp hạng và khen thưởng:" if vi else "Ranking and awards:"]
+    places = alloc.find(res.id)
+    if not places:
+        if res.verdict == "eligible":
+            out.append(
+                "  " + ("không có chỉ tiêu khen thưởng cho nhóm này" if vi else "no award has a quota for this group")
+            )
+        else:
+            out.append(
+                "  "
+                + (
+                    "không tham gia xếp hạng: chỉ ứng viên đủ điều kiện được xét chọn"
+                    if vi
+                    else "not ranked: only eligible candidates compete"
+                )
+            )
+        return out
+    status = {
+        "vi": {"selected": "được đề nghị", "reserve": "dự phòng", "tie": "bằng điểm tại ngưỡng — Hội đồng quyết định"},
+        "en": {"selected": "selected", "reserve": "reserve", "tie": "tied at the quota line — for the council"},
+    }[lang]
+    from engine.render.award import key_texts, shortfall_text
+
+    for g, r in places:
+        award = next(a for a in ev.campaign.model.awards if a.id == g.award_id)
+        quota = str(g.quota) if g.quota is not None else ("không ấn định" if vi else "none")
+        out.append(
+            f"  {award.form.get(lang)} ({award.authority.get(lang)}): {status[r.status]}; "
+            + (f"hạng {r.rank}/{g.pool}, chỉ tiêu {quota}" if vi else f"rank {r.rank} of {g.pool}, quota {quota}")
+        )
+        for label, order, text in key_texts(ev.campaign, g.group, r, lang):
+            out.append(f"      {label} ({order}): {text}")
+        sf = shortfall_text(ev.campaign, g.group, r, lang)
+        if sf is not None:
+            out.append(
+                ("      thấp hơn người cuối cùng được chọn " if vi else "      below the last selected ")
+                + f"({sf.last_selected}) — {sf.label}: {sf.mine} < {sf.theirs}"
+            )
+        if r.status == "tie":
+            out.append(("      số suất còn lại: " if vi else "      slots left: ") + str(g.slots_left))
+    return out

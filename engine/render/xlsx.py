@@ -1,0 +1,56 @@
+"""Writing workbooks safely and reproducibly (openpyxl).
+
+Two things openpyxl does not do on its own: a text beginning with `=`, `+`, `-` or `@` must stay
+text (never become a formula when a name is written into a cell), and the same workbook must
+give the same bytes every time (no creation time in the properties or in the zip entries).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.workbook.workbook import Workbook
+
+from engine.render.output import looks_like_formula
+
+EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def put(cell: Cell, value: Any) -> Cell:
+    """Set a cell's value; a text stays text even when it looks like a formula."""
+    cell.value = value
+    if looks_like_formula(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def workbook_bytes(wb: Workbook, when: dt.date) -> bytes:
+    """The workbook as .xlsx bytes, identical run to run: times are `when` or the zip epoch."""
+    stamp = dt.datetime(when.year, when.month, when.day)
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    wb.properties.creator = "thidua"
+    wb.properties.lastModifiedBy = "thidua"
+    raw = io.BytesIO()
+    wb.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.isoformat().encode() + rb"Z\g<2>",
+                    data,
+                )
+            dst.writestr(fixed, data)
+    return out.getvalue()
