@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from engine.lang.rules import NA, UNKNOWN
+from engine.lang import NA, UNKNOWN
 
 U = UNKNOWN
 UNIT_KINDS = {"department", "division", "district", "commune"}

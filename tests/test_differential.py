@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from engine.authoring.cases import Case, load_cases
 from engine.common.errors import UserError
 from engine.evaluate.core import Evaluation, evaluate
-from engine.lang.rules import Const, Node, parse_rule
+from engine.lang import Const, Node, parse_rule
 from engine.model.campaign import Campaign, CompiledRule, available_campaigns, load_campaign
 from engine.model.catalogue import Catalogue, FactDef, load_catalogue
 from engine.model.facts import facts_from_document

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from engine.common.errors import UsageError
-from engine.lang.rules import NA, UNKNOWN
+from engine.lang import NA, UNKNOWN
 from engine.model.catalogue import load_catalogue
 from engine.model.facts import facts_from_document
 from engine.model.source import load_yaml_text

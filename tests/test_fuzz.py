@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
-from engine.lang.rules import RuleError, parse_rule
+from engine.lang import RuleError, parse_rule
 from engine.model.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from engine.lang.rules import NA, UNKNOWN, RuleError, parse_rule
+from engine.lang import NA, UNKNOWN, RuleError, parse_rule
 from engine.model.catalogue import load_catalogue
 
 CAT = load_catalogue()

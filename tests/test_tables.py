@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from engine.common.errors import UsageError
-from engine.lang.rules import NA
+from engine.lang import NA
 from engine.model.campaign import load_campaign
 from engine.model.catalogue import load_catalogue
 from engine.pipeline import read_facts

@@ -21,7 +21,7 @@ import yaml
 
 from engine.common.errors import Problem, UsageError
 from engine.common.vocabulary import Labels, load_labels
-from engine.lang.rules import Call, Const, Fact, Node
+from engine.lang import Call, Const, Fact, Node
 from engine.model.campaign import Campaign, CompiledRule
 
 FIXED_FOR = {"unit": ("id", "name", "kind", "parent"), "person": ("id", "name", "kind", "unit", "head")}

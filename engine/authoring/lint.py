@@ -25,7 +25,7 @@ from typing import Any
 
 from engine.authoring.quotes import PlanText, fold, plans_dir
 from engine.common.errors import CampaignInvalid, Problem, UsageError
-from engine.lang.rules import Compare, Const, Node, RuleError, parse_rule, parse_value
+from engine.lang import Compare, Const, Node, RuleError, parse_rule, parse_value
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS, CampaignModel, Cited, readable_path, validate_model
 from engine.model.source import Document, PathT, load_yaml_text, read_text

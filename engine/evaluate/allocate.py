@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from engine.common.errors import Problem, UsageError
 from engine.evaluate.core import CandidateResult, Evaluation
-from engine.lang.rules import NA, UNKNOWN
+from engine.lang import NA, UNKNOWN
 from engine.model.campaign import Campaign, CompiledRankKey
 from engine.model.catalogue import campaigns_dir
 

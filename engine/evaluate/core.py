@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.common.speed import gc_paused
-from engine.lang.rules import NA, UNKNOWN
+from engine.lang import NA, UNKNOWN
 from engine.model.campaign import Campaign, CompiledRule
 from engine.model.facts import Candidate, FactsFile, Submission
 from engine.model.schema import Deadline, Nomination

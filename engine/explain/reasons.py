@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from engine.evaluate.core import RuleResult, SubmissionResult
-from engine.lang.rules import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not
+from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not
 from engine.model.campaign import Campaign
 from engine.model.catalogue import Catalogue
 

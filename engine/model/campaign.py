@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from engine.common.errors import CampaignInvalid, Problem, UsageError, did_you_mean
-from engine.lang.rules import Node, RuleError, parse_rule, parse_value
+from engine.lang import Node, RuleError, parse_rule, parse_value
+from engine.lang.values import RuleKind
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
 from engine.model.schema import (
     CampaignModel,
@@ -31,7 +33,7 @@ class CompiledRule:
     """A criterion or disqualifier with its compiled expression."""
 
     spec: Criterion | Disqualifier
-    kind: str  # criterion | disqualifier
+    kind: RuleKind
     node: Node
     waiver: Node | None
     facts: list[str]
@@ -47,8 +49,12 @@ class CompiledRule:
 
 @dataclass
 class CompiledRankKey:
+    """A ranking key with its compiled expression: evaluated by the backends like a rule."""
+
     spec: RankKey
     node: Node
+    waiver: None = None
+    kind: Literal["value"] = "value"
 
 
 @dataclass
@@ -88,6 +94,9 @@ class Campaign:
 
     def all_rules(self) -> list[CompiledRule]:
         return [r for rules in self.rules.values() for r in rules]
+
+    def all_keys(self) -> list[CompiledRankKey]:
+        return [k for keys in self.ranking.values() for k in keys]
 
 
 def resolve_campaign_path(name: str) -> Path:
@@ -165,7 +174,8 @@ def _compile(model: CampaignModel, doc: Document, sha: str, catalogue: Catalogue
 
     rules: dict[str, list[CompiledRule]] = {gid: [] for gid in groups}
     seen_ids: dict[str, PathT] = {}
-    for section, kind in (("criteria", "criterion"), ("disqualifiers", "disqualifier")):
+    sections: tuple[tuple[str, RuleKind], ...] = (("criteria", "criterion"), ("disqualifiers", "disqualifier"))
+    for section, kind in sections:
         for i, spec in enumerate(getattr(model, section)):
             p: PathT = (section, i)
             if spec.id in seen_ids:

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.common.errors import Problem, UsageError, did_you_mean
-from engine.lang.rules import NA, UNKNOWN
+from engine.lang import NA, UNKNOWN
 from engine.model.catalogue import Catalogue, FactDef, load_catalogue
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS, DocumentName, Kind, pydantic_problems
 from engine.model.source import Document, PathT, load_file

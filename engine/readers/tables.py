@@ -30,7 +30,7 @@ from typing import Any
 
 from engine.common.errors import Problem, UsageError, did_you_mean
 from engine.common.vocabulary import Labels, load_labels, norm
-from engine.lang.rules import UNKNOWN
+from engine.lang import UNKNOWN
 from engine.model.catalogue import Catalogue, FactDef
 from engine.model.facts import FactsFile, facts_from_document, is_na, parse_fact
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS

@@ -1,8 +1,11 @@
-"""Backends compute rule values; the rest of the engine never knows which one ran.
+"""Backends compute rule traces; the rest of the engine never knows which one ran.
 
-A backend takes the campaign and, per candidate, the list of (rule, facts it reads), and
-returns per candidate the list of (value, waiver value) in the same order — values being
-True, False, UNKNOWN or NA. Verdicts, reasons and output are shared code.
+A backend takes the campaign and, per candidate, the list of (item, facts it reads) — an item
+being a criterion, a disqualifier or a ranking key (`engine.evaluate.trace.Evaluable`) — and
+returns per candidate the list of `RuleTrace`s in the same order: the value of every node of
+the item's expression, and the waiver's trace when it was looked at. Traces are the same
+format for every backend and must equal the reference interpreter's
+(`engine.evaluate.trace.reference`); verdicts, reasons, ranks and output are shared code.
 """
 
 from __future__ import annotations
@@ -10,16 +13,17 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from engine.common.errors import Problem, UsageError
-from engine.model.campaign import Campaign, CompiledRule
+from engine.evaluate.trace import Evaluable, RuleTrace
+from engine.model.campaign import Campaign
 
-Work = list[list[tuple[CompiledRule, dict[str, Any]]]]
-Values = list[list[tuple[Any, Any]]]
+Work = list[list[tuple[Evaluable, dict[str, Any]]]]
+Traces = list[list[RuleTrace]]
 
 
 class Backend(Protocol):
     name: str
 
-    def run(self, campaign: Campaign, work: Work) -> Values: ...
+    def run(self, campaign: Campaign, work: Work) -> Traces: ...
 
 
 BACKENDS = ("native", "durable")

@@ -54,7 +54,7 @@ from typing import Any
 
 from engine.common.errors import Problem, UsageError
 from engine.evaluate.backends import Values, Work
-from engine.lang.rules import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not
+from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not
 from engine.model.campaign import Campaign, CompiledRule
 from engine.model.catalogue import Catalogue
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from engine.common.speed import gc_paused
 from engine.evaluate.backends import Values, Work
-from engine.lang.rules import (
+from engine.lang import (
     NA,
     UNKNOWN,
     Arith,

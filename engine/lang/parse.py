@@ -1,54 +1,78 @@
-"""The rule language: parse, type-check and compile rule expressions. Never `eval`.
+"""Parse and type-check rule expressions into the IR (`engine.lang.ir`). Never `eval`.
 
 A rule is a short expression (`par_rating >= good`, `late_dossiers == 0`,
 `staff_violating_discipline > 0.10 * staff_total`, `at(disbursement_pct, '2024-09-30') >= 80`).
-Python's own parser reads it (`ast.parse(mode="eval")`); only the handful of node kinds
-listed in `_Converter` are accepted and turned into the typed IR below; anything else
-(attribute access, calls outside the whitelist, lambdas, comprehensions, subscripts,
-`**`) is refused with its column. Each IR node is compiled once into a closure.
-
-Evaluation is three-valued (Kleene) with a fourth marker for *not applicable*:
-values are Python values, `UNKNOWN` (the fact is missing) or `NA` (the fact does not
-apply). `false and unknown` is false; `true or unknown` is true; `n/a` operands of
-and/or are left out; comparisons and arithmetic on `n/a` are `n/a`, on unknown unknown.
+Python's own parser reads it (`ast.parse(mode="eval")`); only the node kinds listed in
+`_Converter` are accepted and turned into the typed IR; anything else (attribute access,
+calls outside the builtin registry, lambdas, comprehensions, subscripts, `**`) is refused with
+its column. The meaning of the IR is `engine.lang.interpret`.
 """
 
 from __future__ import annotations
 
 import ast
 import datetime as dt
-import operator
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from engine.common.errors import did_you_mean
-from engine.model.catalogue import Catalogue, Scale
-
-
-class _Marker:
-    __slots__ = ("name",)
-
-    def __init__(self, name: str):
-        self.name = name
-
-    def __repr__(self) -> str:
-        return self.name
-
-    def __reduce__(self) -> str:
-        return self.name
-
-
-UNKNOWN: Any = _Marker("UNKNOWN")
-NA: Any = _Marker("NA")
-
-Env = Mapping[str, Any]
-Fn = Callable[[Env], Any]
+from engine.lang.builtins import BUILTINS, ArgumentError
+from engine.lang.ir import (
+    BOOL,
+    DATE,
+    NUMBER,
+    RECORDS,
+    SERIES,
+    WORD,
+    Arith,
+    Call,
+    Compare,
+    Const,
+    Fact,
+    Logic,
+    Neg,
+    Node,
+    Not,
+    Type,
+    number,
+)
 
 MAX_RULE_LENGTH = 2000
 MAX_NUMBER = 1e12
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class Scale(Protocol):
+    """What the parser needs of a rating or enum scale."""
+
+    @property
+    def names(self) -> list[str]: ...
+
+    def rank(self, value: str) -> int: ...
+
+
+class FactDef(Protocol):
+    """What the parser needs of a fact's catalogue entry."""
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def scale(self) -> str | None: ...
+
+    @property
+    def for_(self) -> Sequence[str]: ...
+
+
+class Catalogue(Protocol):
+    """What the parser needs of the fact catalogue (`engine.model.catalogue.Catalogue` is one)."""
+
+    @property
+    def facts(self) -> Mapping[str, FactDef]: ...
+
+    @property
+    def scales(self) -> Mapping[str, Scale]: ...
 
 
 class RuleError(Exception):
@@ -61,24 +85,6 @@ class RuleError(Exception):
         self.hint = hint
 
 
-# ---------------------------------------------------------------- types
-
-
-@dataclass(frozen=True)
-class Type:
-    kind: str  # bool | number | rating | enum | date | series | records | word
-    scale: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.kind}({self.scale})" if self.scale else self.kind
-
-
-BOOL = Type("bool")
-NUMBER = Type("number")
-DATE = Type("date")
-SERIES = Type("series")
-RECORDS = Type("records")
-
 _FACT_TYPES = {
     "bool": BOOL,
     "int": NUMBER,
@@ -90,102 +96,9 @@ _FACT_TYPES = {
 }
 
 
-# ---------------------------------------------------------------- IR
-
-
-@dataclass
-class Node:
-    type: Type
-    col: int
-    fn: Fn = field(repr=False, compare=False, default=lambda env: UNKNOWN)
-
-    def children(self) -> list[Node]:
-        return []
-
-    def facts(self) -> list[str]:
-        out: list[str] = []
-        for child in self.children():
-            for key in child.facts():
-                if key not in out:
-                    out.append(key)
-        return out
-
-
-@dataclass
-class Fact(Node):
-    key: str = ""
-
-    def facts(self) -> list[str]:
-        return [self.key]
-
-
-@dataclass
-class Const(Node):
-    value: Any = None
-
-
-@dataclass
-class Compare(Node):
-    op: str = "=="
-    left: Node = None  # type: ignore[assignment]
-    right: Node = None  # type: ignore[assignment]
-
-    def children(self) -> list[Node]:
-        return [self.left, self.right]
-
-
-@dataclass
-class Logic(Node):
-    op: str = "and"  # and | or
-    items: list[Node] = field(default_factory=list)
-
-    def children(self) -> list[Node]:
-        return list(self.items)
-
-
-@dataclass
-class Not(Node):
-    item: Node = None  # type: ignore[assignment]
-
-    def children(self) -> list[Node]:
-        return [self.item]
-
-
-@dataclass
-class Arith(Node):
-    op: str = "+"
-    left: Node = None  # type: ignore[assignment]
-    right: Node = None  # type: ignore[assignment]
-
-    def children(self) -> list[Node]:
-        return [self.left, self.right]
-
-
-@dataclass
-class Neg(Node):
-    item: Node = None  # type: ignore[assignment]
-
-    def children(self) -> list[Node]:
-        return [self.item]
-
-
-@dataclass
-class Call(Node):
-    name: str = ""
-    args: list[Node] = field(default_factory=list)
-
-    def children(self) -> list[Node]:
-        return list(self.args)
-
-
 # ---------------------------------------------------------------- parsing
 
 
-FUNCTIONS = {
-    "at": "at(series, 'YYYY-MM-DD'): the value of a dated series on that date",
-    "latest": "latest(series): the most recent value of a dated series",
-    "all_improved": "all_improved(index_components): every assigned component scored above last year",
-}
 _CMP = {
     ast.Eq: "==",
     ast.NotEq: "!=",
@@ -251,7 +164,7 @@ def parse_rule(text: str, catalogue: Catalogue, *, scope_units: bool | None = No
             node.col,
             "compare it, e.g. 'x >= 1' or 'x == good'",
         )
-    return node
+    return number(node)
 
 
 def parse_value(text: str, catalogue: Catalogue, *, scope_units: bool | None = None) -> Node:
@@ -265,7 +178,7 @@ def parse_value(text: str, catalogue: Catalogue, *, scope_units: bool | None = N
         node = _latest(node)
     if node.type.kind not in ("number", "rating", "bool"):
         raise RuleError(f"a ranking key must give a number or a rating, not {node.type}", node.col)
-    return node
+    return number(node)
 
 
 def _syntax_hint(source: str) -> str:
@@ -308,7 +221,7 @@ class _Converter:
             return _const(False, BOOL, col)
         fact = self.cat.facts.get(name)
         if fact is None:
-            return Const(type=Type("word"), col=col, value=name)  # resolved by the comparison
+            return Const(type=WORD, col=col, value=name)  # resolved by the comparison
         if self.scope_units is not None:
             who = "units" if self.scope_units else "people"
             if who not in fact.for_:
@@ -319,9 +232,7 @@ class _Converter:
                 )
                 raise RuleError(f"'{name}' is not a fact of {who}", col, hint)
         ftype = Type(fact.type, fact.scale) if fact.type in ("rating", "enum") else _FACT_TYPES[fact.type]
-        out = Fact(type=ftype, col=col, key=name)
-        out.fn = _fact_fn(name)
-        return out
+        return Fact(type=ftype, col=col, key=name)
 
     def _Constant(self, node: ast.Constant) -> Node:
         v = node.value
@@ -338,32 +249,26 @@ class _Converter:
                     return _const(dt.date.fromisoformat(v), DATE, col)
                 except ValueError:
                     raise RuleError(f"'{v}' is not a real date", col) from None
-            return Const(type=Type("word"), col=col, value=v)
+            return Const(type=WORD, col=col, value=v)
         raise RuleError(f"the value {v!r} is not part of the rule language", col)
 
     # operators
     def _BoolOp(self, node: ast.BoolOp) -> Node:
         op = "and" if isinstance(node.op, ast.And) else "or"
         items = [self._bool(v) for v in node.values]
-        out = Logic(type=BOOL, col=self.col(node), op=op, items=items)
-        out.fn = _logic_fn(op, [i.fn for i in items])
-        return out
+        return Logic(type=BOOL, col=self.col(node), op=op, items=items)
 
     def _UnaryOp(self, node: ast.UnaryOp) -> Node:
         if isinstance(node.op, ast.Not):
             item = self._bool(node.operand)
-            out: Node = Not(type=BOOL, col=self.col(node), item=item)
-            out.fn = _not_fn(item.fn)
-            return out
+            return Not(type=BOOL, col=self.col(node), item=item)
         if isinstance(node.op, ast.USub | ast.UAdd):
             item = self._number(node.operand)
             if isinstance(node.op, ast.UAdd):
                 return item
             if isinstance(item, Const):
                 return _const(-item.value, NUMBER, self.col(node))
-            out = Neg(type=NUMBER, col=self.col(node), item=item)
-            out.fn = _arith_fn(lambda a, b: -a, item.fn, item.fn)
-            return out
+            return Neg(type=NUMBER, col=self.col(node), item=item)
         raise RuleError("this operator is not part of the rule language", self.col(node))
 
     def _BinOp(self, node: ast.BinOp) -> Node:
@@ -372,9 +277,7 @@ class _Converter:
             raise RuleError("only + - * / are allowed in arithmetic", self.col(node), "no '**', '%', '//'")
         left = self._number(node.left)
         right = self._number(node.right)
-        out = Arith(type=NUMBER, col=self.col(node), op=op, left=left, right=right)
-        out.fn = _arith_fn(_ARITH_OPS[op], left.fn, right.fn)
-        return out
+        return Arith(type=NUMBER, col=self.col(node), op=op, left=left, right=right)
 
     def _Compare(self, node: ast.Compare) -> Node:
         operands = [node.left, *node.comparators]
@@ -386,41 +289,28 @@ class _Converter:
             pairs.append(self._compare(sym, operands[i], operands[i + 1], self.col(node)))
         if len(pairs) == 1:
             return pairs[0]
-        out = Logic(type=BOOL, col=self.col(node), op="and", items=pairs)
-        out.fn = _logic_fn("and", [p.fn for p in pairs])
-        return out
+        return Logic(type=BOOL, col=self.col(node), op="and", items=pairs)
 
     def _Call(self, node: ast.Call) -> Node:
         col = self.col(node)
         if not isinstance(node.func, ast.Name):
-            raise RuleError("only the functions " + ", ".join(FUNCTIONS) + " may be called", col)
+            raise RuleError("only the functions " + ", ".join(BUILTINS) + " may be called", col)
         name = node.func.id
-        if name not in FUNCTIONS:
+        builtin = BUILTINS.get(name)
+        if builtin is None:
             raise RuleError(
                 f"unknown function '{name}'",
                 col,
-                did_you_mean(name, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS),
+                did_you_mean(name, BUILTINS) or "functions: " + ", ".join(BUILTINS),
             )
         if node.keywords:
             raise RuleError(f"{name}() takes no named arguments", col)
         args = [self.convert(a) for a in node.args]
-        if name == "at":
-            if len(args) != 2 or args[0].type != SERIES or args[1].type != DATE:
-                raise RuleError("write at(<dated fact>, 'YYYY-MM-DD')", col, FUNCTIONS["at"])
-            series, day = args
-            assert isinstance(day, Const)
-            out = Call(type=NUMBER, col=col, name=name, args=args)
-            out.fn = _at_fn(series.fn, day.value)
-            return out
-        if name == "latest":
-            if len(args) != 1 or args[0].type != SERIES:
-                raise RuleError("write latest(<dated fact>)", col, FUNCTIONS["latest"])
-            return _latest(args[0], col)
-        if len(args) != 1 or args[0].type != RECORDS:
-            raise RuleError("write all_improved(index_components)", col, FUNCTIONS["all_improved"])
-        out = Call(type=BOOL, col=col, name=name, args=args)
-        out.fn = _all_improved_fn(args[0].fn)
-        return out
+        try:
+            result = builtin.check(args)
+        except ArgumentError as e:
+            raise RuleError(str(e), col, f"{builtin.signature}: {builtin.doc['en']}") from None
+        return Call(type=result, col=col, name=name, args=args)
 
     # helpers
     def _bool(self, node: ast.AST) -> Node:
@@ -475,14 +365,11 @@ class _Converter:
             raise RuleError(f"{lt.scale} values have no order; use == or !=", col)
         if lt.kind in ("bool", "records") and op not in ("==", "!="):
             raise RuleError(f"{lt.kind} values have no order; use == or !=", col)
-        out = Compare(type=BOOL, col=col, op=op, left=left, right=right)
+        ranks = None
         if lt.kind == "rating":
             scale = self.cat.scales[lt.scale or ""]
             ranks = {v: scale.rank(v) for v in scale.names}
-            out.fn = _compare_fn(op, _map_fn(left.fn, ranks), _map_fn(right.fn, ranks))
-        else:
-            out.fn = _compare_fn(op, left.fn, right.fn)
-        return out
+        return Compare(type=BOOL, col=col, op=op, left=left, right=right, ranks=ranks)
 
     def _resolve_word(self, word: Node, other: Node) -> Node:
         assert isinstance(word, Const)
@@ -506,160 +393,12 @@ def _type_name(t: Type) -> str:
     return {"number": "a number", "bool": "true/false", "date": "a date"}.get(t.kind, t.kind)
 
 
-# ---------------------------------------------------------------- compiled closures
 
 
-def _const(value: Any, typ: Type, col: int) -> Const:
-    out = Const(type=typ, col=col, value=value)
-
-    def fn(env: Env) -> Any:
-        return value
-
-    out.fn = fn
-    return out
-
-
-def _fact_fn(key: str) -> Fn:
-    def fn(env: Env) -> Any:
-        return env.get(key, UNKNOWN)
-
-    return fn
-
-
-def _map_fn(inner: Fn, table: dict[str, int]) -> Fn:
-    def fn(env: Env) -> Any:
-        v = inner(env)
-        return v if v is UNKNOWN or v is NA else table[v]
-
-    return fn
-
-
-_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-_ARITH_OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-}
-
-
-def _compare_fn(op: str, left: Fn, right: Fn) -> Fn:
-    cmp = _OPS[op]
-
-    def fn(env: Env) -> Any:
-        a = left(env)
-        b = right(env)
-        if a is NA or b is NA:
-            return NA
-        if a is UNKNOWN or b is UNKNOWN:
-            return UNKNOWN
-        return cmp(a, b)
-
-    return fn
-
-
-def _arith_fn(op: Callable[[Any, Any], Any], left: Fn, right: Fn) -> Fn:
-    def fn(env: Env) -> Any:
-        a = left(env)
-        b = right(env)
-        if a is NA or b is NA:
-            return NA
-        if a is UNKNOWN or b is UNKNOWN:
-            return UNKNOWN
-        try:
-            return op(a, b)
-        except ZeroDivisionError:
-            return NA  # a share of nothing does not apply
-
-    return fn
-
-
-def _logic_fn(kind: str, items: list[Fn]) -> Fn:
-    decisive = kind == "or"  # `or` is decided by a true item, `and` by a false one
-
-    def fn(env: Env) -> Any:
-        unknown = False
-        applicable = False
-        for item in items:
-            v = item(env)
-            if v is NA:
-                continue
-            if v is UNKNOWN:
-                unknown = True
-                continue
-            applicable = True
-            if v is decisive:
-                return decisive
-        if unknown:
-            return UNKNOWN
-        return (not decisive) if applicable else NA
-
-    return fn
-
-
-def _not_fn(item: Fn) -> Fn:
-    def fn(env: Env) -> Any:
-        v = item(env)
-        return v if v is UNKNOWN or v is NA else not v
-
-    return fn
-
-
-def series_latest(v: Any) -> Any:
-    """The most recent value of a dated series; a plain value is itself."""
-    if type(v) is dict:
-        return v[max(v)] if v else UNKNOWN
-    return v
-
-
-def all_improved(records: Any) -> Any:
-    """Every assigned index component scored above last year (three-valued; none assigned is n/a)."""
-    if records is UNKNOWN or records is NA:
-        return records
-    if not records:
-        return NA  # no component assigned to this unit
-    unknown = False
-    for r in records:
-        score, prev = r.get("score"), r.get("prev_score")
-        if score is None or prev is None or score is NA or prev is NA:
-            unknown = True
-        elif not score > prev:
-            return False
-    return UNKNOWN if unknown else True
+def _const(value: object, typ: Type, col: int) -> Const:
+    return Const(type=typ, col=col, value=value)
 
 
 def _latest(series: Node, col: int | None = None) -> Node:
-    out = Call(type=NUMBER, col=series.col if col is None else col, name="latest", args=[series])
-    inner = series.fn
-
-    def fn(env: Env) -> Any:
-        return series_latest(inner(env))
-
-    out.fn = fn
-    return out
-
-
-def _at_fn(inner: Fn, day: dt.date) -> Fn:
-    def fn(env: Env) -> Any:
-        v = inner(env)
-        if isinstance(v, dict):
-            return v.get(day, UNKNOWN)
-        if v is NA:
-            return NA
-        return UNKNOWN  # a plain number carries no date: it cannot say what held on `day`
-
-    return fn
-
-
-def _all_improved_fn(inner: Fn) -> Fn:
-    def fn(env: Env) -> Any:
-        return all_improved(inner(env))
-
-    return fn
+    """A series read as a number: its latest value (`latest(series)`, made explicit in the IR)."""
+    return Call(type=NUMBER, col=series.col if col is None else col, name="latest", args=[series])

@@ -1,0 +1,214 @@
+"""The functions of the rule language, each declared once.
+
+A `Builtin` is everything the project knows about one function: its name and signature,
+how the type checker checks a call (`check`), its three-valued meaning (`impl`: the one
+implementation every evaluator calls — the reference interpreter, the generated native
+code and the durable backend's derived fields), how an explanation phrases it (`phrase`,
+`requirement`), the facts-file columns a call implies (`columns`, for `thidua template`)
+and its line in the documentation (`doc`; `docs/campaign-format.md` is generated from it,
+see `python -m engine.lang.builtins --check`).
+
+Adding a function: declare it here and test it in `tests/test_builtins.py`. Nothing else
+names functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from engine.lang.ir import BOOL, DATE, NUMBER, RECORDS, SERIES, Call, Const, Fact, Node, Type
+from engine.lang.values import NA, UNKNOWN, Value
+
+Lang = str  # "vi" | "en"
+Phrases = dict[str, dict[str, str]]
+
+
+class ArgumentError(Exception):
+    """The arguments of a call do not fit the function's signature (the parser adds the column)."""
+
+
+@dataclass(frozen=True)
+class Builtin:
+    name: str
+    signature: str  # as the documentation shows it
+    params: tuple[Type, ...]  # argument types; a DATE parameter must be a quoted date constant
+    result: Type
+    impl: Callable[..., Value]  # three-valued meaning: argument values → value
+    doc: dict[Lang, str]  # one line per language
+    example: str
+    phrase: dict[Lang, str]  # the call in words: {0}, {1}… are the arguments in words
+    requirement: Callable[[Sequence[Value], Lang], str] | None = None  # what would have to hold
+
+    def check(self, args: list[Node]) -> Type:
+        if len(args) != len(self.params) or any(a.type != p for a, p in zip(args, self.params, strict=False)):
+            raise ArgumentError(f"write {self.example}")
+        for a, p in zip(args, self.params, strict=True):
+            if p == DATE and not isinstance(a, Const):
+                raise ArgumentError(f"the date in {self.name}() must be written as 'YYYY-MM-DD'")
+        return self.result
+
+    def columns(self, call: Call) -> list[str]:
+        """The facts-file columns a call reads: a dated column `key@YYYY-MM-DD` for `at`."""
+        if self.name == "at" and isinstance(call.args[0], Fact) and isinstance(call.args[1], Const):
+            return [f"{call.args[0].key}@{call.args[1].value.isoformat()}"]
+        return []
+
+
+# ---------------------------------------------------------------- meanings
+
+
+def latest(v: Value) -> Value:
+    """The most recent value of a dated series; a plain value is itself; an empty series is unknown."""
+    if type(v) is dict:
+        return v[max(v)] if v else UNKNOWN
+    return v
+
+
+def at(v: Value, day: dt.date) -> Value:
+    """The value of a dated series on `day`; a plain number carries no date, so it says nothing of `day`."""
+    if type(v) is dict:
+        return v.get(day, UNKNOWN)  # type: ignore[no-any-return]
+    if v is NA:
+        return NA
+    return UNKNOWN
+
+
+def all_improved(records: Value) -> Value:
+    """Every assigned index component scored above last year; none assigned is n/a; a missing score unknown."""
+    if records is UNKNOWN or records is NA:
+        return records
+    if not isinstance(records, list) or not records:
+        return NA  # no component assigned to this unit
+    unknown = False
+    for r in records:
+        score, prev = r.get("score"), r.get("prev_score")
+        if not _number(score) or not _number(prev):
+            unknown = True
+        elif not score > prev:
+            return False
+    return UNKNOWN if unknown else True
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def _improved_requirement(args: Sequence[Value], lang: Lang) -> str:
+    records = args[0]
+    words = _IMPROVED[lang]
+    bad = []
+    for r in records if isinstance(records, list) else []:
+        s, p = r.get("score"), r.get("prev_score")
+        name = f"{r.get('index', '')} {r.get('component', '')}".strip()
+        if not _number(s) or not _number(p):
+            bad.append(f"{name}: {words['unknown']}")
+        elif not s > p:
+            bad.append(f"{name} {_fmt(p)} → {_fmt(s)}")
+    return f"{words['must']}; " + ", ".join(bad)
+
+
+def _fmt(v: float | int) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return f"{v:.4f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v)
+
+
+_IMPROVED = {
+    "vi": {
+        "must": "mọi chỉ số thành phần được giao phải tăng điểm so với năm trước",
+        "unknown": "chưa có dữ liệu",
+    },
+    "en": {
+        "must": "every assigned index component must score above last year",
+        "unknown": "unknown",
+    },
+}
+
+# ---------------------------------------------------------------- the registry
+
+BUILTINS: dict[str, Builtin] = {
+    b.name: b
+    for b in (
+        Builtin(
+            name="at",
+            signature="at(series, 'YYYY-MM-DD') → number",
+            params=(SERIES, DATE),
+            result=NUMBER,
+            impl=at,
+            doc={
+                "vi": "giá trị của một chuỗi số liệu theo ngày tại đúng ngày đó (chưa có nếu không ghi)",
+                "en": "the value of a dated series on that date (unknown if not given)",
+            },
+            example="at(disbursement_pct, '2024-09-30') >= 80",
+            phrase={"vi": "{0} (ngày {1})", "en": "{0} (on {1})"},
+        ),
+        Builtin(
+            name="latest",
+            signature="latest(series) → number",
+            params=(SERIES,),
+            result=NUMBER,
+            impl=latest,
+            doc={
+                "vi": "giá trị mới nhất của một chuỗi số liệu theo ngày (một số không ghi ngày là chính nó); "
+                "một chuỗi so sánh trực tiếp được hiểu là latest(…)",
+                "en": "the most recent value of a dated series (a plain number is itself); "
+                "a series compared directly means latest(…)",
+            },
+            example="latest(disbursement_pct) >= 100",
+            phrase={"vi": "{0}", "en": "{0}"},
+        ),
+        Builtin(
+            name="all_improved",
+            signature="all_improved(index_components) → bool",
+            params=(RECORDS,),
+            result=BOOL,
+            impl=all_improved,
+            doc={
+                "vi": "mọi chỉ số thành phần được giao đều tăng điểm so với năm trước "
+                "(không áp dụng nếu không được giao chỉ số nào)",
+                "en": "every assigned index component scored above last year (n/a if none assigned)",
+            },
+            example="all_improved(index_components)",
+            phrase={"vi": _IMPROVED["vi"]["must"], "en": _IMPROVED["en"]["must"]},
+            requirement=_improved_requirement,
+        ),
+    )
+}
+
+
+def doc_table(lang: Lang = "en") -> str:
+    """The documentation's table of functions, generated from the registry."""
+    rows = ["| function | means |", "|---|---|"]
+    rows += [f"| `{b.example}` | `{b.signature}`: {b.doc[lang]} |" for b in BUILTINS.values()]
+    return "\n".join(rows)
+
+
+DOC_BEGIN = "<!-- functions: generated from engine/lang/builtins.py; do not edit -->"
+DOC_END = "<!-- /functions -->"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m engine.lang.builtins [--check]`: write (or check) the table in docs/campaign-format.md."""
+    import sys
+    from pathlib import Path
+
+    args = sys.argv[1:] if argv is None else argv
+    path = Path(__file__).resolve().parents[2] / "docs" / "campaign-format.md"
+    text = path.read_text(encoding="utf-8")
+    head, _, rest = text.partition(DOC_BEGIN)
+    _, _, tail = rest.partition(DOC_END)
+    new = f"{head}{DOC_BEGIN}\n{doc_table()}\n{DOC_END}{tail}"
+    if "--check" in args:
+        if new != text:
+            print(f"{path}: the functions table is stale; run python -m engine.lang.builtins", file=sys.stderr)
+            return 1
+        return 0
+    path.write_text(new, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
