@@ -99,7 +99,7 @@ def _run(
         backend=backend.value,
         round_year=round_year,
     )
-    _warn(ev.facts.warnings)
+    _warn(ev.warnings)
     return ev
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from engine.common.errors import UsageError
+from engine.evaluate.derive import derive
 from engine.lang import NA, UNKNOWN
 from engine.model.catalogue import load_catalogue
 from engine.model.facts import facts_from_document
@@ -64,8 +65,11 @@ def test_subordinate_counts_derived_from_file() -> None:
         "  - {id: a, name: A, kind: division, parent: so, facts: {discipline_violation: true}}\n"
         "  - {id: b, name: B, kind: division, parent: so, facts: {discipline_violation: false}}\n"
     )
-    so = f.by_id["so"].facts
-    assert so["subordinate_units_total"] == 2 and so["subordinate_units_violating"] == 1
+    assert "subordinate_units_total" not in f.by_id["so"].facts  # the loader only loads
+    made, warnings = derive(load_catalogue(), f)
+    so = made["so"]
+    assert so["subordinate_units_total"].value == 2 and so["subordinate_units_violating"].value == 1
+    assert so["subordinate_units_violating"].parts == (("a", True), ("b", False)) and not warnings
 
 
 def test_all_problems_counted_in_one_line() -> None:
@@ -80,11 +84,14 @@ def test_file_contradicting_stated_counts_warns() -> None:
         "  - {id: a, name: A, kind: division, parent: so, facts: {discipline_violation: true}}\n"
         "  - {id: b, name: B, kind: division, parent: so, facts: {discipline_violation: false}}\n"
     )
-    so = f.by_id["so"].facts
-    assert so["subordinate_units_total"] == 1 and so["subordinate_units_violating"] == 0
-    messages = " | ".join(str(w) for w in f.warnings)
+    made, warnings = derive(load_catalogue(), f)
+    assert "so" not in made  # the stated counts win
+    messages = " | ".join(str(w) for w in warnings)
     assert "2 subordinate units in the file, but subordinate_units_total says 1" in messages
-    assert "1 subordinate units in the file breached discipline, but subordinate_units_violating says 0" in messages
+    assert (
+        "1 subordinate units in the file have discipline_violation = true, but subordinate_units_violating says 0"
+        in messages
+    )
 
 
 def test_shortfall_reason_na_below_100pct_warns() -> None:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
-from engine.lang import RuleError, parse_rule
+from engine.lang import RuleError, interpret, parse_rule
 from engine.model.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +99,7 @@ def test_rule_parser_never_crashes(text: str) -> None:
         except RuleError as e:
             assert e.message and e.col >= 0
         else:
-            node.fn({})  # an empty environment is all-unknown: must evaluate
+            interpret.value(node, {})  # an empty environment is all-unknown: must evaluate
 
 
 def _mutate(text: str, data: st.DataObject) -> str:

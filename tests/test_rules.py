@@ -4,14 +4,14 @@ from typing import Any
 
 import pytest
 
-from engine.lang import NA, UNKNOWN, RuleError, parse_rule
+from engine.lang import NA, UNKNOWN, RuleError, parse_rule, value
 from engine.model.catalogue import load_catalogue
 
 CAT = load_catalogue()
 
 
 def ev(rule: str, env: dict[str, Any]) -> Any:
-    return parse_rule(rule, CAT).fn(env)
+    return value(parse_rule(rule, CAT), env)
 
 
 @pytest.mark.parametrize(

@@ -227,7 +227,7 @@ def rank(campaign: Campaign, gid: str, pool: list[CandidateResult]) -> list[Rank
     keys = campaign.ranking.get(gid, [])
     ranked = []
     for res in pool:
-        raw = tuple(k.node.fn(res.candidate.facts) for k in keys)
+        raw = tuple(tr.value for tr in res.keys)  # evaluated with the rules (engine.evaluate.core)
         ranked.append(Ranked(res, raw, tuple(_sortable(campaign, k, v) for k, v in zip(keys, raw, strict=True))))
     # ids only order the display *inside* a tie group; they never decide who is selected
     ranked.sort(key=lambda r: r.id)

@@ -1,51 +1,87 @@
 """Evaluate every candidate of a facts file against a compiled campaign.
 
 Per candidate: the groups it competes in (none → `out_of_scope`), the nomination check
-(`Submission`), each rule's outcome, and the verdict — the first that applies of
-out_of_scope, not_considered, disqualified, ineligible, incomplete, eligible (CONTRACT.md).
+(`Submission`), each rule's trace and outcome, its ranking keys, and the verdict — the first
+that applies of out_of_scope, not_considered, disqualified, ineligible, incomplete, eligible
+(CONTRACT.md).
 
-Rule outcomes come from a backend (`engine.evaluate.backends`): the native one by default.
-Human-readable reasons are built later, only for what is shown (`engine.explain.reasons`).
+Traces come from a backend (`engine.evaluate.backends`): the native one by default. Everything
+after this module — reasons, ranks, reports, `verify` — reads the traces; nothing evaluates a
+rule again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
+from engine.common.errors import Problem
 from engine.common.speed import gc_paused
-from engine.lang import NA, UNKNOWN
-from engine.model.campaign import Campaign, CompiledRule
+from engine.evaluate.backends import Work
+from engine.evaluate.derive import Derivations, Derived, derive
+from engine.evaluate.trace import Evaluable, RuleTrace
+from engine.lang import NA, UNKNOWN, Fact, Value
+from engine.lang.values import VERDICTS, Outcome, RuleKind, SubmissionOutcome, Verdict
+from engine.model.campaign import Campaign, CompiledRankKey, CompiledRule
 from engine.model.facts import Candidate, FactsFile, Submission
 from engine.model.schema import Deadline, Nomination
 
-VERDICTS = (
-    "out_of_scope",
-    "not_considered",
-    "disqualified",
-    "ineligible",
-    "incomplete",
-    "eligible",
-)
+Source = Literal["candidate", "unit"]  # whose facts a rule reads: the candidate's, or its unit's (scope: unit)
+Skip = Literal["", "kind"]  # why a rule does not apply: "" it applies; "kind" its kinds filter excludes
+
+
+@dataclass(frozen=True)
+class Read:
+    """One fact a rule read: its value and where it came from."""
+
+    key: str
+    value: Value
+    source: Source
+    derived: Derived | None = None  # computed (engine.evaluate.derive), not read
 
 
 @dataclass
 class RuleResult:
     rule: CompiledRule
-    outcome: str  # criterion: pass fail unknown waived not_applicable; disqualifier: triggered clear unknown waived
-    value: Any  # the raw three-valued result of the expression
-    env: dict[str, Any]  # the facts it read (the candidate's, or its unit's for scope: unit)
-    skipped: str = ""  # why the rule does not apply (kinds filter, missing unit)
+    outcome: Outcome
+    trace: RuleTrace  # the value of every node of the rule (and of its waiver when looked at)
+    env: Mapping[str, Any]  # the facts it read (the candidate's, or its unit's for scope: unit)
+    skipped: Skip = ""
+    source: Source = "candidate"
+    derived: Mapping[str, Derived] = field(default_factory=dict)
+    has_unit: bool = True  # for scope: unit, whether the person's unit is in the file
 
     @property
     def id(self) -> str:
         return self.rule.id
 
+    @property
+    def value(self) -> Value:
+        return self.trace.value
+
+    def reads(self) -> list[Read]:
+        """Every fact the rule (and its waiver, when looked at) read, once each, in reading order."""
+        out: dict[str, Read] = {}
+        trees = [(self.rule.node, self.trace.nodes)]
+        if self.rule.waiver is not None and self.trace.waiver is not None:
+            trees.append((self.rule.waiver, self.trace.waiver))
+        for root, values in trees:
+            for node in root.walk():
+                if isinstance(node, Fact) and node.key not in out:
+                    value = values[node.idx] if not self.skipped else self.env.get(node.key, UNKNOWN)
+                    out[node.key] = Read(node.key, value, self.source, self.derived.get(node.key))
+        if self.rule.waiver is not None and self.trace.waiver is None:
+            for key in self.rule.waiver.facts():  # the waiver was not needed: what it would read
+                if key not in out:
+                    out[key] = Read(key, self.env.get(key, UNKNOWN), self.source, self.derived.get(key))
+        return list(out.values())
+
 
 @dataclass
 class SubmissionResult:
-    outcome: str  # on_time late missing_documents not_checked undecided
+    outcome: SubmissionOutcome
     deadline: dt.date | None
     date: dt.date | None
     missing: tuple[str, ...] = ()
@@ -58,10 +94,11 @@ class CandidateResult:
     candidate: Candidate
     group: str | None  # the group it competes in (quota), None when out of scope
     groups: list[str]
-    verdict: str
+    verdict: Verdict
     criteria: list[RuleResult] = field(default_factory=list)
     disqualifiers: list[RuleResult] = field(default_factory=list)
     submission: SubmissionResult | None = None
+    keys: list[RuleTrace] = field(default_factory=list)  # ranking keys of its group, in declared order
 
     @property
     def id(self) -> str:
@@ -77,6 +114,7 @@ class Evaluation:
     backend: str
     results: list[CandidateResult]
     round: int | None = None  # the round (year) judged, for campaigns judged every year
+    warnings: list[Problem] = field(default_factory=list)  # the facts file's and the evaluation's
 
     @property
     def round_year(self) -> int:
@@ -107,69 +145,109 @@ def evaluate(
     round_year = round_year or facts.round or as_of.year
     engine = get_backend(backend)
     with gc_paused():  # our own bulk, acyclic allocations (engine.common.speed)
-        plan = _plan(campaign, facts)
-    values = engine.run(campaign, [[(r, env) for r, env, s in todo if not s] for _, _, todo in plan])
+        derived, derive_warnings = derive(campaign.catalogue, facts)
+        plan = _plan(campaign, facts, derived)
+    work: Work = [[(step.item, step.env) for step in steps if not step.skipped] for _, _, steps in plan]
+    traces = engine.run(campaign, work)
     with gc_paused():
-        results = _results(campaign, plan, values, round_year, deadline)
+        results = _results(campaign, plan, traces, round_year, deadline)
     yearly = campaign.model.period.yearly or campaign.model.nomination.deadline.yearly is not None
-    return Evaluation(campaign, facts, as_of, deadline, backend, results, round_year if yearly else None)
+    return Evaluation(
+        campaign,
+        facts,
+        as_of,
+        deadline,
+        backend,
+        results,
+        round_year if yearly else None,
+        [*facts.warnings, *derive_warnings],
+    )
 
 
-_Plan = list[tuple[Candidate, list[str], list[tuple[CompiledRule, dict[str, Any], str]]]]
+@dataclass
+class _Step:
+    item: CompiledRule | CompiledRankKey
+    env: Mapping[str, Any]
+    skipped: Skip = ""
+    source: Source = "candidate"
+    derived: Mapping[str, Derived] = field(default_factory=dict)
+    has_unit: bool = True
 
 
-def _plan(campaign: Campaign, facts: FactsFile) -> _Plan:
-    """Per candidate: its groups, and each rule with the facts it reads (or why it is skipped)."""
+_Plan = list[tuple[Candidate, list[str], list[_Step]]]
+_NOTHING: dict[str, Derived] = {}
+
+
+def _plan(campaign: Campaign, facts: FactsFile, derived: Derivations) -> _Plan:
+    """Per candidate: its groups, and each rule and ranking key with the facts it reads (or why it is skipped)."""
     plan: _Plan = []
     for cand in facts.candidates:
         groups = campaign.rule_groups(cand.group, cand.kind, cand.head)
-        todo = []
+        own = _env(cand, derived)
+        steps = []
         for gid in groups:
             for rule in campaign.rules[gid]:
-                env, skipped = _env_for(rule, cand, facts)
-                todo.append((rule, env, skipped))
-        plan.append((cand, groups, todo))
+                steps.append(_step(rule, cand, facts, own, derived))
+        if groups:
+            for key in campaign.ranking.get(groups[0], []):
+                steps.append(_Step(key, own[0], "", "candidate", own[1]))
+        plan.append((cand, groups, steps))
     return plan
 
 
+def _env(cand: Candidate, derived: Derivations) -> tuple[Mapping[str, Any], Mapping[str, Derived]]:
+    """A candidate's facts with its derived facts filled in (`engine.evaluate.derive`)."""
+    mine = derived.get(cand.id)
+    if not mine:
+        return cand.facts, _NOTHING
+    return {**cand.facts, **{k: d.value for k, d in mine.items()}}, mine
+
+
+def _step(
+    rule: CompiledRule,
+    cand: Candidate,
+    facts: FactsFile,
+    own: tuple[Mapping[str, Any], Mapping[str, Derived]],
+    derived: Derivations,
+) -> _Step:
+    if rule.spec.kinds and cand.kind not in rule.spec.kinds:
+        return _Step(rule, own[0], "kind", "candidate", own[1])
+    if rule.spec.scope == "unit":
+        unit = facts.unit_of(cand)
+        if unit is None:
+            return _Step(rule, {}, "", "unit", _NOTHING, has_unit=False)  # the unit's facts are unknown
+        env, made = _env(unit, derived)
+        return _Step(rule, env, "", "unit", made)
+    return _Step(rule, own[0], "", "candidate", own[1])
+
+
 def _results(
-    campaign: Campaign, plan: _Plan, values: Any, round_year: int, deadline: dt.date | None
+    campaign: Campaign, plan: _Plan, traces: list[list[RuleTrace]], round_year: int, deadline: dt.date | None
 ) -> list[CandidateResult]:
     results = []
-    for (cand, groups, todo), vals in zip(plan, values, strict=True):
-        it = iter(vals)
+    for (cand, groups, steps), got in zip(plan, traces, strict=True):
+        it = iter(got)
         res = CandidateResult(cand, groups[0] if groups else None, groups, "eligible")
-        for rule, env, skipped in todo:
-            if skipped:
-                rr = RuleResult(
-                    rule,
-                    "not_applicable" if rule.kind == "criterion" else "clear",
-                    NA,
-                    env,
-                    skipped,
-                )
+        for step in steps:
+            item = step.item
+            if isinstance(item, CompiledRankKey):
+                res.keys.append(next(it))
+                continue
+            if step.skipped:
+                tr = RuleTrace((NA,) * item.node.size())
+                outcome: Outcome = "not_applicable" if item.kind == "criterion" else "clear"
             else:
-                value, waived = next(it)
-                rr = RuleResult(rule, outcome_of(rule.kind, value, waived, rule.waiver is not None), value, env)
-            (res.criteria if rule.kind == "criterion" else res.disqualifiers).append(rr)
+                tr = next(it)
+                outcome = outcome_of(item.kind, tr.value, tr.waived, item.waiver is not None)
+            rr = RuleResult(item, outcome, tr, step.env, step.skipped, step.source, step.derived, step.has_unit)
+            (res.criteria if item.kind == "criterion" else res.disqualifiers).append(rr)
         res.submission = check_submission(campaign, cand, round_year, deadline)
         res.verdict = verdict_of(res)
         results.append(res)
     return results
 
 
-def _env_for(rule: CompiledRule, cand: Candidate, facts: FactsFile) -> tuple[dict[str, Any], str]:
-    if rule.spec.kinds and cand.kind not in rule.spec.kinds:
-        return cand.facts, "kind"
-    if rule.spec.scope == "unit":
-        unit = facts.unit_of(cand)
-        if unit is None:
-            return {}, ""  # no unit in the file: the unit's facts are unknown
-        return unit.facts, ""
-    return cand.facts, ""
-
-
-def outcome_of(kind: str, value: Any, waived: Any, has_waiver: bool = False) -> str:
+def outcome_of(kind: RuleKind, value: Value, waived: Value, has_waiver: bool = False) -> Outcome:
     """Map an expression's three-valued result (and its waiver's) to a rule outcome.
 
     A rule that would fail (criterion) or trigger (disqualifier) is `waived` when its waiver
@@ -195,7 +273,7 @@ def outcome_of(kind: str, value: Any, waived: Any, has_waiver: bool = False) -> 
     return "unknown"
 
 
-def verdict_of(res: CandidateResult) -> str:
+def verdict_of(res: CandidateResult) -> Verdict:
     if res.group is None:
         return "out_of_scope"
     sub = res.submission
@@ -256,4 +334,4 @@ def judge_submission(nom: Nomination, deadline: dt.date | None, sub: Submission)
     return SubmissionResult("on_time" if on_time else "late", deadline, day)
 
 
-__all__ = ["UNKNOWN", "VERDICTS", "Evaluation", "evaluate"]
+__all__ = ["UNKNOWN", "VERDICTS", "Evaluable", "Evaluation", "evaluate"]

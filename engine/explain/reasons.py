@@ -12,7 +12,8 @@ import math
 from typing import Any
 
 from engine.evaluate.core import RuleResult, SubmissionResult
-from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not
+from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not, Trace
+from engine.lang.builtins import BUILTINS
 from engine.model.campaign import Campaign
 from engine.model.catalogue import Catalogue
 
@@ -225,7 +226,7 @@ class Explainer:
 
     # -- what the rule read
     def values_read(self, rr: RuleResult) -> dict[str, Any]:
-        return {k: rr.env.get(k, UNKNOWN) for k in rr.rule.facts}
+        return {r.key: r.value for r in rr.reads()}
 
     # -- one line per rule
     def reason(self, rr: RuleResult) -> str:
@@ -233,7 +234,7 @@ class Explainer:
         if rr.skipped == "kind":
             kinds = ", ".join(rr.rule.spec.kinds or ())
             return f"{t['not_applicable']}: {t['kind_only']} {kinds}"
-        if rr.rule.spec.scope == "unit" and not rr.env:
+        if not rr.has_unit:
             return f"{t['unknown']}: {t['no_unit']}"
         if rr.outcome == "waived" and rr.rule.spec.waiver is not None:
             return f"{t['waived']}: {rr.rule.spec.waiver.reason.get(self.lang)}"
@@ -246,54 +247,63 @@ class Explainer:
             head = t[rr.outcome] if rr.outcome != "not_applicable" else t["not_applicable"]
             return f"{head}: {facts}" if facts else head
         # fail, triggered or unknown: say what would have to hold
-        reqs = self.requirements(rr.rule.node, rr.env, want)
+        reqs = self.requirements(rr.rule.node, rr.trace.nodes, want)
         text = "; ".join(reqs) if reqs else self.render(rr.rule.node)
         if rr.outcome != "unknown":
             return f"{t.get(rr.outcome, rr.outcome)}: {text}"
         waiver = rr.rule.waiver
         if waiver is not None and rr.value is (not want):  # decided, but the waiver itself is unknown
-            missing = [self.cat.label(k, self.lang) for k in waiver.facts() if rr.env.get(k, UNKNOWN) is UNKNOWN]
+            read = self.values_read(rr)
+            missing = [self.cat.label(k, self.lang) for k in waiver.facts() if read.get(k, UNKNOWN) is UNKNOWN]
             text += f"; {t['waiver_unknown']} ({t['missing']}: {', '.join(missing) or self.render(waiver)})"
         return f"{t['undecided']}: {text}"
 
     def missing_facts(self, rr: RuleResult) -> list[str]:
         return [k for k, v in self.values_read(rr).items() if v is UNKNOWN]
 
-    # -- the requirement walk
-    def requirements(self, node: Node, env: dict[str, Any], want: bool) -> list[str]:
-        value = node.fn(env)
+    # -- the requirement walk, over the rule's trace
+    def requirements(self, node: Node, trace: Trace, want: bool) -> list[str]:
+        value = trace[node.idx]
         if value is want or value is NA:
             return []
         if isinstance(node, Logic):
-            parts = [r for item in node.items for r in self.requirements(item, env, want)]
+            parts = [r for item in node.items for r in self.requirements(item, trace, want)]
             conjunctive = (node.op == "and") == want
             if conjunctive or len(parts) <= 1:
                 return parts
             return [f"{self.t['one_of']}: " + f" {self.t['or']} ".join(f"({p})" for p in parts)]
         if isinstance(node, Not):
-            return self.requirements(node.item, env, not want)
+            return self.requirements(node.item, trace, not want)
         if isinstance(node, Compare):
-            return [self._compare(node, env, want)]
+            return [self._compare(node, trace, want)]
+        if isinstance(node, Call):
+            builtin, args = BUILTINS[node.name], [trace[a.idx] for a in node.args]
+            if builtin.requirement is not None and not any(a is UNKNOWN for a in args):
+                return [builtin.requirement(args, self.lang)]
+        if value is UNKNOWN:
+            return [f"{self.t['missing']}: {self._missing(node, trace)}"]
         if isinstance(node, Fact):  # a bare boolean fact
             label = self.cat.label(node.key, self.lang)
-            if value is UNKNOWN:
-                return [f"{self.t['missing']}: {label}"]
             need = self.t["yes"] if want else self.t["no"]
             return [
                 f"{label} {self.t['must']} {need}; {self.t['now']} {fmt_value(value, node.key, self.cat, self.lang)}"
             ]
-        if isinstance(node, Call) and node.name == "all_improved":
-            return [self._improved(node, env)]
         return [self.render(node)]
 
-    def _compare(self, node: Compare, env: dict[str, Any], want: bool) -> str:
+    def _missing(self, node: Node, trace: Trace) -> str:
+        """The labels of the facts under `node` whose value is unknown (else the expression in words)."""
+        keys = []
+        for n in node.walk():
+            if isinstance(n, Fact) and trace[n.idx] is UNKNOWN and n.key not in keys:
+                keys.append(n.key)
+        return ", ".join(self.cat.label(k, self.lang) for k in keys) or self.render(node)
+
+    def _compare(self, node: Compare, trace: Trace, want: bool) -> str:
         op = node.op if want else _NEGATE[node.op]
         left, right = node.left, node.right
-        lv, rv = left.fn(env), right.fn(env)
+        lv, rv = trace[left.idx], trace[right.idx]
         if lv is UNKNOWN or rv is UNKNOWN:
-            missing = [k for k in node.facts() if env.get(k, UNKNOWN) is UNKNOWN]
-            labels = ", ".join(self.cat.label(k, self.lang) for k in missing) or self.render(node)
-            return f"{self.t['missing']}: {labels}"
+            return f"{self.t['missing']}: {self._missing(node, trace)}"
         lt = self.render(left)
         if left.type.kind == "rating":
             scale = self.cat.scales[left.type.scale or ""]
@@ -320,19 +330,6 @@ class Explainer:
             text += f" ({self.render(right)} = {fmt_value(rv, None, self.cat, self.lang)})"
         return op, text
 
-    def _improved(self, node: Call, env: dict[str, Any]) -> str:
-        records = node.args[0].fn(env)
-        if records is UNKNOWN:
-            return f"{self.t['missing']}: {self.cat.label('index_components', self.lang)}"
-        bad = []
-        for r in records or []:
-            s, p = r.get("score"), r.get("prev_score")
-            if s is None or p is None:
-                bad.append(f"{r.get('index', '')} {r.get('component', '')}: {self.t['unknown']}")
-            elif not s > p:
-                bad.append(f"{r.get('index', '')} {r.get('component', '')} {fmt_number(p)} → {fmt_number(s)}")
-        return f"{self.t['improved']}; " + ", ".join(bad)
-
     # -- an expression in words
     def render(self, node: Node) -> str:
         if isinstance(node, Fact):
@@ -344,13 +341,8 @@ class Explainer:
         if isinstance(node, Neg):
             return f"-{self.render(node.item)}"
         if isinstance(node, Call):
-            if node.name == "at":
-                day = node.args[1]
-                assert isinstance(day, Const)
-                return f"{self.render(node.args[0])} ({self.t['on']} {day.value.strftime('%d/%m/%Y')})"
-            if node.name == "latest":
-                return self.render(node.args[0])
-            return self.t["improved"]
+            phrase = BUILTINS[node.name].phrase[self.lang]
+            return phrase.format(*(self.render(a) for a in node.args))
         if isinstance(node, Compare):
             return f"{self.render(node.left)} {node.op} {self.render(node.right)}"
         if isinstance(node, Logic):

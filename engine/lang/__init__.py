@@ -1,6 +1,7 @@
 """The rule language: values (`values`), the IR (`ir`), the builtin functions (`builtins`),
 the parser and type checker (`parse`) and the reference interpreter with its trace (`interpret`)."""
 
+from engine.lang import interpret
 from engine.lang.interpret import Trace, trace, value
 from engine.lang.ir import Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not, Type
 from engine.lang.parse import RuleError, parse_rule, parse_value
@@ -23,6 +24,7 @@ __all__ = [
     "Trace",
     "Type",
     "Value",
+    "interpret",
     "parse_rule",
     "parse_value",
     "trace",

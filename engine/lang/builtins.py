@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from engine.lang.ir import BOOL, DATE, NUMBER, RECORDS, SERIES, Call, Const, Fact, Node, Type
 from engine.lang.values import NA, UNKNOWN, Value
@@ -85,15 +84,11 @@ def all_improved(records: Value) -> Value:
     unknown = False
     for r in records:
         score, prev = r.get("score"), r.get("prev_score")
-        if not _number(score) or not _number(prev):
+        if not isinstance(score, int | float) or not isinstance(prev, int | float) or score is NA:
             unknown = True
         elif not score > prev:
             return False
     return UNKNOWN if unknown else True
-
-
-def _number(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool)
 
 
 def _improved_requirement(args: Sequence[Value], lang: Lang) -> str:
@@ -103,7 +98,7 @@ def _improved_requirement(args: Sequence[Value], lang: Lang) -> str:
     for r in records if isinstance(records, list) else []:
         s, p = r.get("score"), r.get("prev_score")
         name = f"{r.get('index', '')} {r.get('component', '')}".strip()
-        if not _number(s) or not _number(p):
+        if not isinstance(s, int | float) or not isinstance(p, int | float):
             bad.append(f"{name}: {words['unknown']}")
         elif not s > p:
             bad.append(f"{name} {_fmt(p)} → {_fmt(s)}")

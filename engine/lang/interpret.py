@@ -65,10 +65,7 @@ def _compute(node: Node, env: Env, out: list[Value]) -> Value:
     if isinstance(node, Fact):
         return env.get(node.key, UNKNOWN)  # type: ignore[no-any-return]
     if isinstance(node, Call):
-        args = [_eval(a, env, out) for a in node.args]
-        if node.name == "at":  # the date argument is the constant itself
-            args[1] = node.args[1].value  # type: ignore[attr-defined]
-        return BUILTINS[node.name].impl(*args)
+        return BUILTINS[node.name].impl(*[_eval(a, env, out) for a in node.args])
     if isinstance(node, Not):
         a = _eval(node.item, env, out)
         return a if a is UNKNOWN or a is NA else not a

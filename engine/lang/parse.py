@@ -14,7 +14,7 @@ import ast
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Literal, Protocol
 
 from engine.common.errors import did_you_mean
 from engine.lang.builtins import BUILTINS, ArgumentError
@@ -26,8 +26,10 @@ from engine.lang.ir import (
     SERIES,
     WORD,
     Arith,
+    ArithOp,
     Call,
     Compare,
+    CompareOp,
     Const,
     Fact,
     Logic,
@@ -35,6 +37,7 @@ from engine.lang.ir import (
     Node,
     Not,
     Type,
+    TypeKind,
     number,
 )
 
@@ -85,7 +88,8 @@ class RuleError(Exception):
         self.hint = hint
 
 
-_FACT_TYPES = {
+_SCALED: dict[str, TypeKind] = {"rating": "rating", "enum": "enum"}
+_FACT_TYPES: dict[str, Type] = {
     "bool": BOOL,
     "int": NUMBER,
     "number": NUMBER,
@@ -99,7 +103,7 @@ _FACT_TYPES = {
 # ---------------------------------------------------------------- parsing
 
 
-_CMP = {
+_CMP: dict[type[ast.cmpop], CompareOp] = {
     ast.Eq: "==",
     ast.NotEq: "!=",
     ast.Lt: "<",
@@ -107,7 +111,7 @@ _CMP = {
     ast.Gt: ">",
     ast.GtE: ">=",
 }
-_ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+_ARITH: dict[type[ast.operator], ArithOp] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _REFUSED = {
     ast.Attribute: "attribute access (x.y)",
     ast.Subscript: "indexing (x[…])",
@@ -231,7 +235,7 @@ class _Converter:
                     else f"this fact is recorded for {' and '.join(fact.for_)}"
                 )
                 raise RuleError(f"'{name}' is not a fact of {who}", col, hint)
-        ftype = Type(fact.type, fact.scale) if fact.type in ("rating", "enum") else _FACT_TYPES[fact.type]
+        ftype = _FACT_TYPES[fact.type] if fact.type in _FACT_TYPES else Type(_SCALED[fact.type], fact.scale)
         return Fact(type=ftype, col=col, key=name)
 
     def _Constant(self, node: ast.Constant) -> Node:
@@ -254,7 +258,7 @@ class _Converter:
 
     # operators
     def _BoolOp(self, node: ast.BoolOp) -> Node:
-        op = "and" if isinstance(node.op, ast.And) else "or"
+        op: Literal["and", "or"] = "and" if isinstance(node.op, ast.And) else "or"
         items = [self._bool(v) for v in node.values]
         return Logic(type=BOOL, col=self.col(node), op=op, items=items)
 
@@ -342,7 +346,7 @@ class _Converter:
                 did_you_mean(word, self.cat.facts) or "see campaigns/facts.yaml for the fact keys",
             )
 
-    def _compare(self, op: str, left_ast: ast.AST, right_ast: ast.AST, col: int) -> Node:
+    def _compare(self, op: CompareOp, left_ast: ast.AST, right_ast: ast.AST, col: int) -> Node:
         left = self.convert(left_ast)
         right = self.convert(right_ast)
         left = _latest(left, left.col) if left.type == SERIES else left
@@ -391,8 +395,6 @@ def _type_name(t: Type) -> str:
     if t.kind in ("rating", "enum"):
         return f"a {t.scale} value"
     return {"number": "a number", "bool": "true/false", "date": "a date"}.get(t.kind, t.kind)
-
-
 
 
 def _const(value: object, typ: Type, col: int) -> Const:

@@ -58,6 +58,17 @@ class Scale(Strict):
         return value
 
 
+class Derivation(Strict):
+    """How a fact is computed when the candidate does not state it (`engine.evaluate.derive`).
+
+    `count: subordinates` counts the units of the facts file whose `parent` is the candidate;
+    with `where: <bool fact>`, only those for which that fact is true.
+    """
+
+    count: Literal["subordinates"]
+    where: str | None = None
+
+
 class FactDef(Strict):
     type: FactType
     label: Label
@@ -67,6 +78,7 @@ class FactDef(Strict):
     max: float | None = None
     source: str = "CONTRACT.md"
     description: str = ""
+    derived: Derivation | None = None
 
     @model_validator(mode="after")
     def _scale_for_ratings(self) -> FactDef:
@@ -85,6 +97,9 @@ class Catalogue(Strict):
         for key, fact in self.facts.items():
             if fact.scale and fact.scale not in self.scales:
                 raise ValueError(f"fact {key}: unknown scale {fact.scale}")
+            where = fact.derived.where if fact.derived else None
+            if where is not None and (where not in self.facts or self.facts[where].type != "bool"):
+                raise ValueError(f"fact {key}: derived 'where' must name a bool fact, not {where!r}")
         return self
 
     def scale_of(self, key: str) -> Scale | None:

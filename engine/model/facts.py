@@ -227,7 +227,6 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsF
     warnings: list[Problem] = []
     for cand in candidates:
         _contradictions(cand, doc, warnings)
-    _derive_subordinates(candidates, warnings, doc.file)
     return FactsFile(doc.file, sha, raw.campaign, raw.as_of, raw.deadline, candidates, by_id, warnings, raw.round)
 
 
@@ -509,54 +508,3 @@ def _references(cands: list[Candidate], by_id: dict[str, Candidate], doc: Docume
                 break
             seen.add(node.parent)
             node = by_id[node.parent]
-
-
-def _derive_subordinates(cands: list[Candidate], warnings: list[Problem], file: str) -> None:
-    """Fill a parent's subordinate counts from its subordinate units present in the file.
-
-    The stated counts (`subordinate_units_total`, `subordinate_units_violating`) win when given:
-    a facts file often holds only the subordinate units that were nominated, and counting those
-    alone would undercount. The units in the file decide only when no counts are stated; where
-    they contradict stated counts (more units, or more in breach, than declared) a warning says so.
-    A subordinate unit is in breach when its own `discipline_violation` is true; when that is
-    unknown for any of them, the derived count is unknown.
-    """
-    children: dict[str, list[Candidate]] = {}
-    for c in cands:
-        if c.group == "unit" and c.parent:
-            children.setdefault(c.parent, []).append(c)
-    for c in cands:
-        kids = children.get(c.id)
-        if not kids:
-            continue
-        values = [k.facts.get("discipline_violation", UNKNOWN) for k in kids]
-        in_breach = sum(1 for v in values if v is True)
-        stated_total = c.facts.get("subordinate_units_total")
-        stated_bad = c.facts.get("subordinate_units_violating")
-        where = f"units[{c.id}]"
-        if isinstance(stated_total, int) and len(kids) > stated_total:
-            warnings.append(
-                Problem(
-                    file,
-                    f"{len(kids)} subordinate units in the file, but subordinate_units_total says {stated_total}",
-                    where=where,
-                    severity="warning",
-                    hint="the stated count is used; correct it if it is wrong",
-                )
-            )
-        if isinstance(stated_bad, int) and in_breach > stated_bad:
-            warnings.append(
-                Problem(
-                    file,
-                    f"{in_breach} subordinate units in the file breached discipline, but "
-                    f"subordinate_units_violating says {stated_bad}",
-                    where=where,
-                    severity="warning",
-                    hint="the stated count is used; correct it if it is wrong",
-                )
-            )
-        if "subordinate_units_total" not in c.facts:
-            c.facts["subordinate_units_total"] = len(kids)
-        if "subordinate_units_violating" not in c.facts:
-            unknown = any(v is UNKNOWN for v in values)
-            c.facts["subordinate_units_violating"] = UNKNOWN if unknown else in_breach

@@ -10,13 +10,14 @@ format for every backend and must equal the reference interpreter's
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from engine.common.errors import Problem, UsageError
 from engine.evaluate.trace import Evaluable, RuleTrace
 from engine.model.campaign import Campaign
 
-Work = list[list[tuple[Evaluable, dict[str, Any]]]]
+Work = list[list[tuple[Evaluable, Mapping[str, Any]]]]
 Traces = list[list[RuleTrace]]
 
 

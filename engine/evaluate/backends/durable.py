@@ -53,7 +53,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.common.errors import Problem, UsageError
-from engine.evaluate.backends import Values, Work
+from engine.evaluate.backends import Traces, Work
+from engine.evaluate.trace import RuleTrace, reference
 from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not
 from engine.model.campaign import Campaign, CompiledRule
 from engine.model.catalogue import Catalogue
@@ -68,6 +69,9 @@ _OPS = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$
 _NEGATE = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 _FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _ARITH = {"+": "$add", "-": "$sub", "*": "$mul", "/": "$div"}
+
+
+Values = list[list[tuple[Any, Any]]]
 
 
 class DurableError(RuntimeError):
@@ -314,7 +318,8 @@ class _Builder:
         raise DurableError(f"cannot translate {type(node).__name__}")
 
     def _compare(self, node: Compare) -> dict[str, Cond]:
-        left, right, op = self.operand(node.left), self.operand(node.right), node.op
+        left, right = self.operand(node.left), self.operand(node.right)
+        op: str = node.op
         if left[0] != "field" and right[0] == "field":
             left, right, op = right, left, _FLIP[op]
         if left[0] != "field":  # the engine takes arithmetic on the right only: compute the left here
@@ -515,7 +520,26 @@ def _register(compiled: _Compiled) -> _Sink:
 class DurableBackend:
     name = "durable"
 
-    def run(self, campaign: Campaign, work: Work) -> Values:
+    def run(self, campaign: Campaign, work: Work) -> Traces:
+        """INTERIM (being replaced by traces decided in Rete): Rete decides each rule's value and its
+        waiver's; the node-by-node trace is the reference's, and must agree with Rete's values."""
+        rules = [[(i, env) for i, env in items if i.kind != "value"] for items in work]
+        values = iter(self._values(campaign, rules))  # type: ignore[arg-type]
+        out: Traces = []
+        for items in work:
+            got = iter(next(values))
+            row = []
+            for item, env in items:
+                tr = reference(item, env)
+                if item.kind != "value":
+                    value, waived = next(got)
+                    if value is not tr.value or (tr.waiver is not None and waived is not tr.waived):
+                        raise DurableError(f"durable-rules and the reference disagree on rule {item.spec.id}")  # type: ignore[attr-defined]
+                row.append(RuleTrace(tr.nodes, tr.waiver))
+            out.append(row)
+        return out
+
+    def _values(self, campaign: Campaign, work: list[list[tuple[CompiledRule, Any]]]) -> Values:
         from durable.engine import MessageNotHandledException, MessageObservedException
 
         compiled = compile_campaign(campaign)
