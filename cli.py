@@ -347,7 +347,7 @@ def report(
     """A printable report (HTML for A4, Markdown, XLSX): award list, exclusions, missing facts, appendix."""
     with _guard():
         from engine.render.output import write_atomic
-        from engine.render.report import make_report, report_format
+        from engine.render.report_file import make_report, report_format
 
         report_format(output)
         ev = _run(campaign, facts, as_of, deadline, backend, round_year)

@@ -9,7 +9,7 @@ units, 70% people; values spread over pass, fail, unknown, n/a and the boundarie
 (size, backend) runs in its own process, so its peak memory (ru_maxrss) is its own.
 
 Figures, per size and backend:
-- load: reading + validating the JSON facts file (`engine.model.facts.load_facts`), against a bare
+- load: reading + validating the JSON facts file (`engine.readers.load_facts`), against a bare
   `json.loads` of the same bytes;
 - decide: verdict + every rule's outcome for every candidate. Native: the compact path
   (`engine.evaluate.backends.native.decide`); durable: `engine.evaluate.core.evaluate(backend="durable")`.
@@ -72,7 +72,7 @@ def child(path: Path, backend: str) -> dict[str, Any]:
     from engine.evaluate.backends.native import decide
     from engine.evaluate.core import evaluate
     from engine.model.campaign import load_campaign
-    from engine.model.facts import load_facts
+    from engine.readers import load_facts
 
     campaign = load_campaign("ninh_thuan_2020")
     base_mb = _rss_mb()

@@ -1,16 +1,18 @@
 """thidua: a declarative rules engine for Vietnamese administrative-reform emulation campaigns.
 
-The pipeline, one module per stage (read top to bottom in `engine.pipeline`):
+The whole pipeline reads top to bottom in `engine.pipeline`. The rooms, lowest first; a room
+imports only the rooms below it (tests/test_architecture.py holds it so):
 
-    source     read YAML/JSON with line numbers, refuse duplicate keys and alias bombs
-    catalogue  the shared fact catalogue (campaigns/facts.yaml): keys, types, labels
-    schema     the strict Pydantic model of a campaign file
-    rules      the rule language: parse, type-check, compile (never eval)
-    campaign   load → validate → compile a campaign into a `Campaign`
-    facts      load and validate a facts file into `Candidate`s
-    evaluate   three-valued evaluation → `Evaluation` (verdict per candidate)
-    explain    human-readable reasons and "what would have to change"
-    render     table / JSON / Markdown output
+    common     user errors with locations, bulk-work helpers
+    lang       the rule language: values, IR, builtin functions, parser, reference interpreter
+    model      campaign and facts files: source (YAML/JSON with positions), schema, catalogue,
+               campaign (load, check, compile), facts, the vocabulary of words
+    readers    facts files of every type (YAML, JSON, CSV, XLSX) into one `FactsFile`
+    evaluate   traces and verdicts (`core`), derived facts, backends (native, durable), allocation
+    explain    reasons and "what would have to change", read from traces
+    render     JSON, table, Markdown, CSV, the report (HTML, Markdown, XLSX), safe output files
+    authoring  lint, quotes, JSON Schema, diff, init, regression cases, templates, docs
+    pipeline, verify   entry points over everything
 """
 
 __version__ = "0.1.0"

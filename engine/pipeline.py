@@ -11,7 +11,8 @@ from pathlib import Path
 from engine.common.errors import Problem, UsageError
 from engine.evaluate.core import Evaluation, evaluate
 from engine.model.campaign import Campaign, load_campaign
-from engine.model.facts import FactsFile, load_facts
+from engine.model.facts import FactsFile
+from engine.readers import load_facts
 
 
 def read_facts(path: Path, campaign: Campaign) -> FactsFile:

@@ -88,7 +88,7 @@ def test_example_files_identical_json() -> None:
         campaign = _campaign(path.stem) if path.stem in CAMPAIGNS else None
         if campaign is None:
             continue
-        from engine.model.facts import load_facts
+        from engine.readers import load_facts
 
         facts = load_facts(path, campaign.catalogue)
         out = []

@@ -16,9 +16,11 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from cli import app
-from engine.common.vocabulary import TEMPLATES, load_labels
+from engine.evaluate.allocate import allocate
+from engine.model.vocabulary import TEMPLATES, load_labels
 from engine.pipeline import run
 from engine.render import report as rep
+from engine.render.report_file import make_report
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -137,7 +139,7 @@ def test_a_removed_field_fails_the_render() -> None:
 
 def _ctx() -> rep.ReportContext:
     ev = run("ninh_thuan_2020", ROOT / "examples" / "ninh_thuan_2020.yaml")
-    return rep.build_context(ev, rep.allocate(ev), "vi")
+    return rep.build_context(ev, allocate(ev), "vi")
 
 
 # ---------------------------------------------------------------- content and safety
@@ -197,7 +199,7 @@ def test_names_cannot_become_formulas_or_markup(tmp_path: Path) -> None:
     facts = _evil_facts(tmp_path)
     ev = run("ninh_thuan_2020", facts)
     xlsx = tmp_path / "r.xlsx"
-    xlsx.write_bytes(rep.make_report(ev, xlsx))
+    xlsx.write_bytes(make_report(ev, xlsx))
     wb = load_workbook(xlsx)
     for ws in wb.worksheets:
         for row in ws.iter_rows():
@@ -205,10 +207,10 @@ def test_names_cannot_become_formulas_or_markup(tmp_path: Path) -> None:
                 assert c.data_type != "f", f"{ws.title}!{c.coordinate} is a formula: {c.value}"
     names = {c.value for c in wb["Kết quả xét"]["C"]}
     assert set(EVIL) <= names  # kept as text, exactly
-    html = rep.make_report(ev, Path("r.html")).decode()
+    html = make_report(ev, Path("r.html")).decode()
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>bold</b>" not in html
-    md = rep.make_report(ev, Path("r.md")).decode()
+    md = make_report(ev, Path("r.md")).decode()
     assert "<script>" not in md and "<b>" not in md
     result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts), "--format", "csv"])
     for line in result.stdout.splitlines()[1:]:

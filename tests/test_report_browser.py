@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from engine.pipeline import run
-from engine.render.report import make_report
+from engine.render.report_file import make_report
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "ninh_thuan_2020.yaml"

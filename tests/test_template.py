@@ -26,7 +26,7 @@ from engine.explain.reasons import Explainer
 from engine.model.campaign import available_campaigns, load_campaign
 from engine.model.catalogue import load_catalogue
 from engine.pipeline import read_facts, run
-from engine.render.report import make_report
+from engine.render.report_file import make_report
 from engine.render.text import candidate_dict
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,8 +24,8 @@ from engine.evaluate.allocate import Allocation
 from engine.evaluate.core import CandidateResult, RuleResult, evaluate
 from engine.explain.reasons import DOC_LABELS, VERDICT_LABELS
 from engine.model.campaign import Campaign
-from engine.model.facts import load_facts
 from engine.model.schema import Award, CampaignModel, Criterion, Deadline, Disqualifier, Period
+from engine.readers import load_facts
 
 KIND_LABELS = {
     "department": ("Sở, ban, ngành", "departments"),

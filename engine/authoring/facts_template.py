@@ -20,9 +20,10 @@ from pathlib import Path
 import yaml
 
 from engine.common.errors import Problem, UsageError
-from engine.common.vocabulary import Labels, load_labels
-from engine.lang import Call, Const, Fact, Node
+from engine.lang import Call, Fact, Node
+from engine.lang.builtins import BUILTINS
 from engine.model.campaign import Campaign, CompiledRule
+from engine.model.vocabulary import Labels, load_labels
 
 FIXED_FOR = {"unit": ("id", "name", "kind", "parent"), "person": ("id", "name", "kind", "unit", "head")}
 DATA_ROWS = 500  # rows that carry the drop-down lists
@@ -84,15 +85,15 @@ def _rule_keys(rule: CompiledRule) -> list[str]:
 
 
 def _keys(node: Node) -> list[str]:
+    """The columns an expression reads: its facts, and the columns its calls imply (a dated `at`)."""
     out: list[str] = []
 
     def walk(n: Node) -> None:
-        if isinstance(n, Call) and n.name == "at" and isinstance(n.args[0], Fact) and isinstance(n.args[1], Const):
-            day = n.args[1].value
-            key = f"{n.args[0].key}@{day.isoformat()}"
-            if key not in out:
-                out.append(key)
-            return
+        if isinstance(n, Call):
+            implied = BUILTINS[n.name].columns(n)
+            if implied:
+                out.extend(c for c in implied if c not in out)
+                return
         if isinstance(n, Fact):
             if n.key not in out:
                 out.append(n.key)

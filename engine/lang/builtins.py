@@ -6,7 +6,7 @@ implementation every evaluator calls — the reference interpreter, the generate
 code and the durable backend's derived fields), how an explanation phrases it (`phrase`,
 `requirement`), the facts-file columns a call implies (`columns`, for `thidua template`)
 and its line in the documentation (`doc`; `docs/campaign-format.md` is generated from it,
-see `python -m engine.lang.builtins --check`).
+see `python -m engine.authoring.docs --check`).
 
 Adding a function: declare it here and test it in `tests/test_builtins.py`. Nothing else
 names functions.
@@ -179,31 +179,3 @@ def doc_table(lang: Lang = "en") -> str:
     rows = ["| function | means |", "|---|---|"]
     rows += [f"| `{b.example}` | `{b.signature}`: {b.doc[lang]} |" for b in BUILTINS.values()]
     return "\n".join(rows)
-
-
-DOC_BEGIN = "<!-- functions: generated from engine/lang/builtins.py; do not edit -->"
-DOC_END = "<!-- /functions -->"
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m engine.lang.builtins [--check]`: write (or check) the table in docs/campaign-format.md."""
-    import sys
-    from pathlib import Path
-
-    args = sys.argv[1:] if argv is None else argv
-    path = Path(__file__).resolve().parents[2] / "docs" / "campaign-format.md"
-    text = path.read_text(encoding="utf-8")
-    head, _, rest = text.partition(DOC_BEGIN)
-    _, _, tail = rest.partition(DOC_END)
-    new = f"{head}{DOC_BEGIN}\n{doc_table()}\n{DOC_END}{tail}"
-    if "--check" in args:
-        if new != text:
-            print(f"{path}: the functions table is stale; run python -m engine.lang.builtins", file=sys.stderr)
-            return 1
-        return 0
-    path.write_text(new, encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -13,21 +13,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from engine.model.schema import Label, validate_model
 from engine.model.source import load_file
+
+__all__ = ["Catalogue", "FactDef", "Label", "Scale", "load_catalogue"]
 
 FactType = Literal["bool", "int", "number", "percent", "rating", "enum", "date", "series", "records"]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Label(Strict):
-    vi: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.vi
 
 
 class ScaleValue(Strict):
@@ -118,8 +113,6 @@ def campaigns_dir() -> Path:
 @cache
 def load_catalogue(path: Path | None = None) -> Catalogue:
     """Load and validate the shared catalogue (once per process)."""
-    from engine.model.schema import validate_model  # local: schema imports this module
-
     path = path or campaigns_dir() / "facts.yaml"
     doc = load_file(path, _display(path))
     return validate_model(Catalogue, doc)

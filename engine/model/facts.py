@@ -13,16 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.common.errors import Problem, UsageError, did_you_mean
 from engine.lang import NA, UNKNOWN
-from engine.model.catalogue import Catalogue, FactDef, load_catalogue
+from engine.model.catalogue import Catalogue, FactDef
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS, DocumentName, Kind, pydantic_problems
-from engine.model.source import Document, PathT, load_file
+from engine.model.source import Document, PathT
 
 NA_WORDS = {"n/a", "na", "không áp dụng", "kad"}
 
@@ -101,26 +100,6 @@ class FactsFile:
 
     def unit_of(self, person: Candidate) -> Candidate | None:
         return self.by_id.get(person.unit) if person.unit else None
-
-
-def load_facts(path: Path, catalogue: Catalogue | None = None) -> FactsFile:
-    """Read a facts file of any supported type: YAML/JSON here, CSV/XLSX through engine.readers.tables."""
-    import hashlib
-
-    display = str(path)
-    suffix = path.suffix.lower()
-    catalogue = catalogue or load_catalogue()
-    if suffix in (".csv", ".xlsx"):
-        from engine.readers.tables import load_table
-
-        return load_table(path, catalogue)
-    if suffix not in (".yaml", ".yml", ".json"):
-        raise UsageError(
-            Problem(display, f"unsupported facts file type '{suffix}'", hint="use .yaml, .yml, .json, .csv or .xlsx")
-        )
-    doc = load_file(path, display)
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    return facts_from_document(doc, sha, catalogue)
 
 
 def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsFile:

@@ -14,7 +14,6 @@ from typing import Annotated, Any, Literal, TypeVar, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from engine.common.errors import CampaignInvalid, Problem, did_you_mean
-from engine.model.catalogue import Label
 from engine.model.source import Document, PathT, dotted
 
 UnitKind = Literal[
@@ -39,6 +38,15 @@ Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="snake_case 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Label(BaseModel):  # a text in Vietnamese and English (no docstring: it would enter the JSON Schema)
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    vi: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
 
 
 class Cited(Strict):

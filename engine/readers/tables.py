@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from engine.common.errors import Problem, UsageError, did_you_mean
-from engine.common.vocabulary import Labels, load_labels, norm
 from engine.lang import UNKNOWN
 from engine.model.catalogue import Catalogue, FactDef
 from engine.model.facts import FactsFile, facts_from_document, is_na, parse_fact
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS
 from engine.model.source import Document, PathT, decode, read_input
+from engine.model.vocabulary import Labels, load_labels, norm
 
 FIXED = ("id", "name", "group", "kind", "parent", "unit", "head")
 SUBMISSION = ("sent_on", "via", "received_on", "documents", "copies")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from typing import Any
 
 from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked
-from engine.explain.reasons import fmt_value, json_value
-from engine.model.campaign import Campaign
+from engine.explain.ranking import shortfall_text
+from engine.explain.reasons import json_value
 from engine.render.text import header, to_json
 
 __all__ = ["allocation_dict", "award_table", "to_json"]
@@ -65,40 +64,6 @@ T = {
         "unfilled": "places no eligible candidate fills",
     },
 }
-
-
-@dataclass(frozen=True)
-class Shortfall:
-    """Why a reserve candidate is below the last one selected: the first ranking key that differs."""
-
-    label: str
-    mine: str
-    theirs: str
-    last_selected: str
-
-
-def key_texts(campaign: Campaign, group: str, r: Ranked, lang: str) -> list[tuple[str, str, str]]:
-    """(label, order, value in words) for each of the group's ranking keys."""
-    cat = campaign.catalogue
-    keys = campaign.ranking.get(group, [])
-    return [
-        (k.spec.label.get(lang), k.spec.order, fmt_value(v, k.spec.by if k.spec.by in cat.facts else None, cat, lang))
-        for k, v in zip(keys, r.keys, strict=True)
-    ]
-
-
-def shortfall_text(campaign: Campaign, group: str, r: Ranked, lang: str) -> Shortfall | None:
-    if r.short_of is None:
-        return None
-    cat = campaign.catalogue
-    k = campaign.ranking[group][r.short_of["key"]]
-    fact = k.spec.by if k.spec.by in cat.facts else None
-    return Shortfall(
-        k.spec.label.get(lang),
-        fmt_value(r.short_of["value"], fact, cat, lang),
-        fmt_value(r.short_of["selected_value"], fact, cat, lang),
-        r.short_of["last_selected"],
-    )
 
 
 def _keys(alloc: Allocation, g: GroupAllocation, r: Ranked, lang: str) -> dict[str, Any]:

@@ -18,17 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from engine import __version__
-from engine.common.errors import Problem, UsageError
-from engine.common.vocabulary import TEMPLATES, load_labels
-from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked, allocate
+from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
+from engine.explain.ranking import key_texts, shortfall_text
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value
-from engine.render.award import key_texts, shortfall_text
+from engine.model.vocabulary import TEMPLATES, load_labels
 from engine.render.award import money as _money
 from engine.render.text import md_escape, short_reason
 
 EXCLUDED = ("disqualified", "ineligible", "not_considered", "out_of_scope")
-FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".xlsx": "xlsx"}
 
 
 def doc(text: str) -> dict[str, str]:
@@ -618,29 +616,3 @@ TEMPLATE_FILES = {"html": "report.html.j2", "markdown": "report.md.j2"}
 def render_text(ctx: ReportContext, kind: str) -> str:
     text = environment(kind).get_template(TEMPLATE_FILES[kind]).render(r=ctx)
     return "\n".join(line.rstrip() for line in text.split("\n")).rstrip("\n") + "\n"
-
-
-def report_format(path: Path) -> str:
-    kind = FORMATS.get(path.suffix.lower())
-    if kind is None:
-        raise UsageError(
-            Problem(str(path), f"cannot write a report as '{path.suffix}'", hint="use .html, .md or .xlsx")
-        )
-    return kind
-
-
-def make_report(
-    ev: Evaluation,
-    path: Path,
-    lang: str = "vi",
-    decision_date: dt.date | None = None,
-    alloc: Allocation | None = None,
-) -> bytes:
-    """The report for `path`'s type (.html, .md, .xlsx), as bytes (from `alloc` when the caller made it)."""
-    kind = report_format(path)
-    ctx = build_context(ev, alloc or allocate(ev, decision_date), lang)
-    if kind == "xlsx":
-        from engine.render.report_xlsx import report_workbook
-
-        return report_workbook(ctx, ev.as_of)
-    return render_text(ctx, kind).encode("utf-8")

@@ -352,7 +352,7 @@ def allocation_lines(ev: Evaluation, res: CandidateResult, alloc: Any, lang: str
         "vi": {"selected": "được đề nghị", "reserve": "dự phòng", "tie": "bằng điểm tại ngưỡng — Hội đồng quyết định"},
         "en": {"selected": "selected", "reserve": "reserve", "tie": "tied at the quota line — for the council"},
     }[lang]
-    from engine.render.award import key_texts, shortfall_text
+    from engine.explain.ranking import key_texts, shortfall_text
 
     for g, r in places:
         award = next(a for a in ev.campaign.model.awards if a.id == g.award_id)

@@ -34,7 +34,7 @@ def golden_campaigns() -> list[str]:
 
 def render(cid: str, suffix: str) -> bytes:
     from engine.pipeline import run
-    from engine.render.report import make_report
+    from engine.render.report_file import make_report
 
     ev = run(cid, ROOT / "examples" / f"{cid}.yaml")
     return make_report(ev, Path(f"report{suffix}"), "vi")
