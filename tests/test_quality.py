@@ -21,5 +21,5 @@ def test_ruff_lint_and_format() -> None:
 
 
 def test_mypy() -> None:
-    result = _run(sys.executable, "-m", "mypy", "engine", "cli.py")
+    result = _run(sys.executable, "-m", "mypy", "--strict", "engine", "cli.py")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -108,6 +108,10 @@ _RATING_OPS = {
         "!=": "other than {v}",
     },
 }
+_COMPUTED = {  # words of the provenance of a derived fact
+    "vi": "(tính từ {n} đơn vị trực thuộc có trong tệp: {parts})",
+    "en": "(computed from the {n} subordinate units in the file: {parts})",
+}
 _NEGATE = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
 VERDICT_LABELS = {
@@ -257,6 +261,20 @@ class Explainer:
             missing = [self.cat.label(k, self.lang) for k in waiver.facts() if read.get(k, UNKNOWN) is UNKNOWN]
             text += f"; {t['waiver_unknown']} ({t['missing']}: {', '.join(missing) or self.render(waiver)})"
         return f"{t['undecided']}: {text}"
+
+    def computed(self, rr: RuleResult) -> list[str]:
+        """How each derived fact the rule read was computed: its parts (engine.evaluate.derive)."""
+        out = []
+        for r in rr.reads():
+            d = r.derived
+            if d is None:
+                continue
+            parts = ", ".join(
+                uid if d.where is None else f"{uid}: {fmt_value(v, d.where, self.cat, self.lang)}" for uid, v in d.parts
+            )
+            how = _COMPUTED[self.lang].format(n=len(d.parts), parts=parts)
+            out.append(f"{self.cat.label(r.key, self.lang)} = {fmt_value(r.value, r.key, self.cat, self.lang)} {how}")
+        return out
 
     def missing_facts(self, rr: RuleResult) -> list[str]:
         return [k for k, v in self.values_read(rr).items() if v is UNKNOWN]

@@ -84,7 +84,7 @@ def all_improved(records: Value) -> Value:
     unknown = False
     for r in records:
         score, prev = r.get("score"), r.get("prev_score")
-        if not isinstance(score, int | float) or not isinstance(prev, int | float) or score is NA:
+        if not isinstance(score, int | float) or not isinstance(prev, int | float):
             unknown = True
         elif not score > prev:
             return False

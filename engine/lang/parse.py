@@ -211,7 +211,8 @@ class _Converter:
         method = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
             raise RuleError(f"'{type(node).__name__}' is not part of the rule language", self.col(node))
-        return method(node)
+        out: Node = method(node)
+        return out
 
     # leaves
     def _Name(self, node: ast.Name) -> Node:

@@ -374,7 +374,8 @@ def _number(value: Any, fdef: FactDef | None) -> float | int:
         raise ValueError(f"{value} is below {lo:g} — a {_what(fdef)} cannot be below {lo:g}")
     if hi is not None and value > hi:
         raise ValueError(f"{value} is above {hi:g} — a {_what(fdef)} cannot be above {hi:g}")
-    return value
+    number: float | int = value
+    return number
 
 
 def _what(fdef: FactDef) -> str:

@@ -43,6 +43,9 @@ def rule_dict(rr: RuleResult, ex: Explainer) -> dict[str, Any]:
         out["required"] = rr.rule.required
     out["rule"] = spec.rule
     out["values"] = {k: json_value(v) for k, v in ex.values_read(rr).items()}
+    computed = {r.key: [uid for uid, _ in r.derived.parts] for r in rr.reads() if r.derived is not None}
+    if computed:  # derived facts: the subordinate units each was computed from
+        out["computed_from"] = computed
     out["quote"] = spec.quote
     if spec.note:
         out["note"] = spec.note
@@ -320,6 +323,8 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
             if values:
                 shown = "; ".join(f"{k} = {json.dumps(json_value(v), ensure_ascii=False)}" for k, v in values.items())
                 out.append(("      đã đọc: " if vi else "      read: ") + shown)
+            for line in ex.computed(rr):
+                out.append(f"      = {line}")
             out.append(f"      → {ex.reason(rr)}")
             if spec.note:
                 out.append(("      ghi chú: " if vi else "      note: ") + " ".join(spec.note.split()))

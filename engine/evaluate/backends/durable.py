@@ -211,7 +211,7 @@ class _Builder:
     catalogue: Catalogue
     fields: dict[str, Getter] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)  # the fields the current rule's conditions read
-    counter: itertools.count = field(default_factory=itertools.count)
+    counter: itertools.count[int] = field(default_factory=itertools.count)
 
     # operands -------------------------------------------------------
     def operand(self, node: Node) -> Operand:

@@ -1,0 +1,156 @@
+"""One semantics (issue 11): every output reads the evaluation's traces, and the traces are the reference's.
+
+- every rule result's trace equals the reference interpreter's for the facts it read;
+- explain, the report and award work on every input evaluate accepts (generated facts included);
+- derived facts are computed by the evaluator and shown as computed;
+- the functions table of the docs is generated from the builtin registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from test_differential import CAMPAIGNS, _campaign, _facts_file
+
+from engine.authoring import docs
+from engine.evaluate.allocate import allocate
+from engine.evaluate.core import Evaluation, evaluate
+from engine.evaluate.trace import reference
+from engine.explain.reasons import Explainer
+from engine.lang import NA, UNKNOWN, RuleError, parse_rule
+from engine.lang.builtins import BUILTINS
+from engine.model.catalogue import load_catalogue
+from engine.model.facts import facts_from_document
+from engine.model.source import Document, load_yaml_text
+from engine.pipeline import run
+from engine.render.report import build_context, render_text
+from engine.render.text import csv_text, evaluation_dict, explain_text, markdown, table
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def _consistent(ev: Evaluation) -> None:
+    """Every trace is the reference's; every output that reads traces renders."""
+    for res in ev.results:
+        for rr in res.criteria + res.disqualifiers:
+            if not rr.skipped:
+                assert repr(rr.trace) == repr(reference(rr.rule, rr.env)), rr.id
+        explain_text(ev, res, "vi")
+        explain_text(ev, res, "en")
+    alloc = allocate(ev)
+    evaluation_dict(ev)
+    table(ev)
+    markdown(ev)
+    csv_text(ev)
+    render_text(build_context(ev, alloc, "vi"), "html")
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_examples_traces_and_outputs(example: Path) -> None:
+    _consistent(run(example.stem, example))
+
+
+@pytest.mark.parametrize("cid", CAMPAIGNS)
+def test_generated_facts_explain_and_report(cid: str) -> None:
+    campaign = _campaign(cid)
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(_facts_file(campaign))
+    def check(data: dict[str, Any]) -> None:
+        facts = facts_from_document(Document("generated.yaml", data), "generated", campaign.catalogue)
+        _consistent(evaluate(campaign, facts, as_of=dt.date(2100, 1, 1), deadline=dt.date(2024, 9, 30)))
+
+    check()
+
+
+def _facts(text: str, campaign: str = "ninh_thuan_2025") -> Evaluation:
+    cat = load_catalogue()
+    facts = facts_from_document(load_yaml_text(text, "f.yaml"), "sha", cat)
+    from engine.model.campaign import load_campaign
+
+    return evaluate(load_campaign(campaign), facts, as_of=dt.date(2026, 1, 20))
+
+
+def test_na_previous_score_inside_index_components_explains() -> None:
+    """It crashed explain and report ('internal error: TypeError') while evaluate was right."""
+    ev = _facts(
+        "units:\n  - id: s\n    name: S\n    kind: department\n    facts:\n"
+        "      index_components: [{index: PAR INDEX, component: C1, score: 8.1, prev_score: n/a}]\n"
+    )
+    res = ev.results[0]
+    rr = next(r for r in res.criteria if "index_components" in r.rule.facts)
+    assert rr.outcome == "unknown"
+    reason = Explainer(ev.campaign, "vi").reason(rr)
+    assert "PAR INDEX C1: chưa có dữ liệu" in reason
+    _consistent(ev)
+
+
+def test_derived_counts_are_shown_as_computed() -> None:
+    ev = _facts(
+        "units:\n  - {id: so, name: Sở A, kind: department}\n"
+        "  - {id: a, name: A, kind: public_service_unit, parent: so, facts: {discipline_violation: true}}\n"
+        "  - {id: b, name: B, kind: public_service_unit, parent: so, facts: {discipline_violation: false}}\n"
+        "  - {id: c, name: C, kind: public_service_unit, parent: so, facts: {discipline_violation: false}}\n"
+    )
+    so = ev.get("so")
+    assert so is not None
+    rr = next(d for d in so.disqualifiers if d.id == "subordinate_units_over_10pct")
+    assert rr.outcome == "triggered"
+    (read,) = [r for r in rr.reads() if r.key == "subordinate_units_violating"]
+    assert read.value == 1 and read.derived is not None and [u for u, _ in read.derived.parts] == ["a", "b", "c"]
+    assert "subordinate_units_violating" not in so.candidate.facts  # computed by the evaluator, not the loader
+    text = explain_text(ev, so, "vi")
+    assert "tính từ 3 đơn vị trực thuộc có trong tệp: a: Có, b: Không, c: Không" in text
+    rule_json = next(d for d in evaluation_dict(ev)["candidates"][0]["disqualifiers"] if d["id"] == rr.id)
+    assert rule_json["computed_from"] == {
+        "subordinate_units_total": ["a", "b", "c"],
+        "subordinate_units_violating": ["a", "b", "c"],
+    }
+
+
+def test_a_stated_count_wins_and_is_not_computed() -> None:
+    ev = _facts(
+        "units:\n  - {id: so, name: Sở A, kind: department, facts: {subordinate_units_total: 20, subordinate_units_violating: 1}}\n"
+        "  - {id: a, name: A, kind: public_service_unit, parent: so, facts: {discipline_violation: true}}\n"
+    )
+    so = ev.get("so")
+    assert so is not None
+    rr = next(d for d in so.disqualifiers if d.id == "subordinate_units_over_10pct")
+    assert rr.outcome == "clear" and all(r.derived is None for r in rr.reads())
+
+
+def test_every_builtin_is_declared_once_and_documented() -> None:
+    cat = load_catalogue()
+    assert docs.main(["--check"]) == 0, "docs/campaign-format.md: run python -m engine.authoring.docs"
+    for name, b in BUILTINS.items():
+        assert b.name == name and b.doc["vi"] and b.doc["en"] and b.phrase["vi"] and b.phrase["en"]
+        parse_rule(b.example if b.result.kind == "bool" or ">" in b.example else f"{b.example} > 0", cat)
+    with pytest.raises(RuleError) as e:
+        parse_rule("lastest(disbursement_pct) > 1", cat)
+    assert "did you mean 'latest'" in e.value.hint or "latest" in e.value.hint
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "want"),
+    [
+        ("latest", [{dt.date(2024, 9, 30): 80, dt.date(2024, 12, 31): 100}], 100),
+        ("latest", [{}], UNKNOWN),
+        ("latest", [NA], NA),
+        ("at", [{dt.date(2024, 9, 30): 80}, dt.date(2024, 9, 30)], 80),
+        ("at", [{dt.date(2024, 9, 30): 80}, dt.date(2024, 12, 31)], UNKNOWN),
+        ("at", [95, dt.date(2024, 9, 30)], UNKNOWN),
+        ("at", [NA, dt.date(2024, 9, 30)], NA),
+        ("all_improved", [[]], NA),
+        ("all_improved", [[{"score": 9, "prev_score": 8}]], True),
+        ("all_improved", [[{"score": 8, "prev_score": 8}, {"score": None, "prev_score": 1}]], False),
+        ("all_improved", [[{"score": 9, "prev_score": NA}]], UNKNOWN),
+        ("all_improved", [UNKNOWN], UNKNOWN),
+    ],
+)
+def test_builtin_meanings(name: str, args: list[Any], want: Any) -> None:
+    assert BUILTINS[name].impl(*args) is want or BUILTINS[name].impl(*args) == want
