@@ -1,77 +1,101 @@
 """The durable-rules backend: the campaign's rules run on a Rete engine (durable-rules' C core).
 
 It is the second, independent implementation of the rule language: it shares the parsed IR
-(`engine.lang.rules`) with the native backend but none of its compiled closures. Every rule (and
-waiver) becomes four durable-rules rules — *true*, *false*, *unknown*, *not applicable* —
-whose conditions partition every possible candidate, so exactly one fires per rule and
-candidate, and a run checks that it did. Kleene logic is spelled out as presence tests:
+(`engine.lang.ir`) with the reference interpreter but decides every *boolean* node of an
+expression — each comparison, each `and`/`or`/`not`, each boolean fact and boolean call — in
+the Rete engine. Every boolean node of every rule, waiver and ranking key gets a *slot*: four
+durable-rules rules — *true*, *false*, *unknown*, *not applicable* — whose conditions
+partition every possible candidate, so exactly one fires per slot and candidate, and a run
+checks that it did. Kleene logic is spelled out as presence tests:
 
     leaf           true / false                     unknown                 n/a
     x op y         all present ∧ divisors ≠ 0 ∧ cmp  none n/a ∧ one missing   one n/a ∨ a divisor = 0
     a and b        F = F(a) ∨ F(b);  U = ¬F(a) ∧ ¬F(b) ∧ (U(a) ∨ U(b));  T = (T|N)(a) ∧ (T|N)(b) ∧ (T(a) ∨ T(b))
+
+An `and`/`or`/`not` node's slot expands its whole subtree, so Rete decides it from the facts,
+not from its children's outcomes. The C core refuses a ruleset whose condition has too many
+nested expressions ("error code: 113", ERR_EXPRESSION_LIMIT_EXCEEDED); an `and`/`or`/`not`
+whose outcome conditions would weigh more than MAX_WEIGHT (`_weight`) gets no slot and is
+combined from its children's outcomes with the interpreter's Kleene `combine` — its children,
+down to the comparisons, are still Rete's.
+
+The trace (`engine.evaluate.trace.RuleTrace`) is filled node by node: a boolean node's value
+is its slot's outcome (True / False / UNKNOWN / NA); every non-boolean node — constants,
+facts that are numbers, words, dates, series or records, arithmetic, `at`/`latest` — is read
+in Python from the facts with the interpreter's semantics (`engine.lang.interpret`, which calls
+the builtins' one implementation, `engine.lang.builtins.BUILTINS[name].impl`), in its own
+type: a rating is its word, a date a `datetime.date`. The same reading gives the derived fields
+Rete compares (a call, arithmetic on the left of a comparison), encoded as Rete needs them.
+The waiver's trace is present exactly when `needs_waiver(kind, value)`. A ranking key that
+gives a number or a rating has no boolean node: its trace is read in Python.
 
 The traps of durable-rules 2.0.28 (issue 5) and what this module does about them:
 
 - `post()` events are consumed by the first rule that matches → facts are asserted
   (`assert_fact`), one per candidate (per distinct fact set, for `scope: unit`), and
   retracted once its actions ran, so the session never grows;
-- a fact that no rule matches raises `MessageNotHandledException` → the four outcomes are
-  exhaustive; if it is raised anyway, it is reported as a bug, not ignored;
+- a fact that no rule matches raises `MessageNotHandledException` → the four outcomes of a
+  slot are exhaustive, and a fact is asserted only when one of its items has a slot; if it is
+  raised anyway, it is reported as a bug, not ignored;
 - ruleset names are process-global and cannot be registered twice → a ruleset is named by
   the hash of its definition and registered once per process, then reused;
 - identical facts raise `MessageObservedException` → every fact carries a fresh `id`;
 - exceptions inside actions are swallowed → actions only record, and a run checks that
-  exactly one outcome per rule arrived, raising otherwise;
+  every slot of every item asserted got exactly one distinct outcome (and no other slot
+  fired), raising otherwise;
+- an `$or` becomes one Rete branch per disjunct, so an outcome may fire more than once →
+  outcomes are counted distinct;
+- one condition past the C core's expression limit refuses the whole ruleset (error code 113)
+  → MAX_WEIGHT, above;
 - comparisons take arithmetic only on the right-hand side → arithmetic on the left is
-  computed before asserting (a derived field, exactly as the rule language defines it);
-  divisions on the right are guarded: a zero divisor is *not applicable*;
-- integer division in the C core (7 / 2 = 3) → every number is asserted as a float;
+  computed before asserting (a derived field, by the interpreter's arithmetic); divisions on
+  the right are guarded: a zero divisor is *not applicable*;
+- integer division in the C core (7 / 2 = 3) → every number is asserted as a float (ratings
+  as their rank, dates as their ordinal; the trace keeps the original values);
 - no notion of a missing value, and a field-versus-field comparison fires when the right
   field is missing → every comparison is guarded by presence tests, and n/a is a marker
   field (`<key>__na`);
 - a rule whose only condition is an absence test hangs → every condition starts with the
-  positive test of the rule's flag (`rule__<k> == 1`);
+  positive test of the item's flag (`rule__<k> == 1`);
 - the background dispatcher runs actions later on another thread → this module's host has
   no dispatcher: actions run synchronously inside `assert_fact`.
-
-Dated series (`at`, `latest`), `all_improved` and left-hand arithmetic are read from the
-facts in Python (this module's own reading, not the native closures) into derived fields;
-the engine decides every comparison and every `and`/`or`/`not`.
 
 durable-rules is imported only when this backend is chosen (`engine.evaluate.backends.get_backend`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import itertools
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from engine.common.errors import Problem, UsageError
 from engine.evaluate.backends import Traces, Work
-from engine.evaluate.trace import RuleTrace, reference
-from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not
-from engine.model.campaign import Campaign, CompiledRule
+from engine.evaluate.trace import Evaluable, RuleTrace, needs_waiver
+from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not, Trace, Value, trace
+from engine.lang.interpret import combine
+from engine.lang.ir import BOOL
+from engine.model.campaign import Campaign
 from engine.model.catalogue import Catalogue
 
 Cond = Any  # a durable-rules condition (JSON-like dict), or True (always) / False (never)
 Operand = tuple[Any, ...]  # ("field", name) | ("const", value) | ("arith", op, left, right)
-Getter = Callable[[dict[str, Any]], Any]
+Getter = Callable[[Mapping[str, Any]], Any]
+Four = dict[str, Cond]  # outcome (T/F/U/N) → its condition
 
 OUTCOMES = ("T", "F", "U", "N")
-_VALUE = {"T": True, "F": False, "U": UNKNOWN, "N": NA}
+_VALUE: dict[str, Value] = {"T": True, "F": False, "U": UNKNOWN, "N": NA}
 _OPS = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 _NEGATE = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 _FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
-_ARITH = {"+": "$add", "-": "$sub", "*": "$mul", "/": "$div"}
-
-
-Values = list[list[tuple[Any, Any]]]
+_ARITH = {"+": "$add", "-": "$sub", "*": "$mul", "/": "$div"}  # Rete-side arithmetic (right-hand side)
+# the weight of one outcome's condition (`_weight`) past which an and/or/not is combined in
+# Python: measured on durable-rules 2.0.28, conditions of weight 54 register and of 57 can fail
+MAX_WEIGHT = 54
 
 
 class DurableError(RuntimeError):
@@ -127,11 +151,11 @@ def _missing(f: str) -> Cond:
     return _and(_absent(f), _not_na(f))
 
 
-# ------------------------------------------------ reading facts (independent of engine.lang.rules closures)
+# ------------------------------------------------ reading facts (the interpreter's semantics)
 
 
 def _encode(value: Any, kind: str, ranks: dict[str, int] | None) -> Any:
-    """A fact value as the engine sees it: numbers as floats, ratings as ranks, dates as ordinals."""
+    """A value as the engine sees it: numbers as floats, ratings as ranks, dates as ordinals."""
     if value is UNKNOWN or value is NA or value is None:
         return UNKNOWN if value is None else value
     if kind == "rating" and ranks is not None:
@@ -143,56 +167,24 @@ def _encode(value: Any, kind: str, ranks: dict[str, int] | None) -> Any:
     return value  # bool, enum (str)
 
 
-def _latest(v: Any) -> Any:
-    if isinstance(v, dict):
-        return v[max(v)] if v else UNKNOWN
-    return v
-
-
-def _at(v: Any, day: dt.date) -> Any:
-    if isinstance(v, dict):
-        return v.get(day, UNKNOWN)
-    return NA if v is NA else UNKNOWN  # a plain number says nothing about a given date
-
-
-def _all_improved(records: Any) -> Any:
-    if records is UNKNOWN or records is NA:
-        return records
-    if not records:
-        return NA
-    result: Any = True
-    for r in records:
-        score, prev = r.get("score"), r.get("prev_score")
-        if score is None or prev is None or score is NA or prev is NA:
-            result = UNKNOWN
-        elif score <= prev:
-            return False
-    return result
-
-
-def _arith(op: str, a: Any, b: Any) -> Any:
-    if a is NA or b is NA:
-        return NA
-    if a is UNKNOWN or b is UNKNOWN:
-        return UNKNOWN
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    return NA if b == 0 else a / b
+def _value(node: Node, env: Mapping[str, Any]) -> Value:
+    """A non-boolean node's (or a call's) value, read from the facts as the interpreter reads it."""
+    if isinstance(node, Fact):
+        return env.get(node.key, UNKNOWN)  # type: ignore[no-any-return]
+    return trace(node, env)[0]
 
 
 # ---------------------------------------------------------------- compiling a campaign
 
 
-# how one rule (or waiver) is decided: by one engine slot, or by one slot per atom
-# (comparison, boolean fact) combined here with Kleene logic when the whole expression
-# would be too large for the engine (durable-rules expands every condition into its
-# disjunctive normal form and refuses a ruleset past a size: "error code: 113")
-Plan = tuple[int, Node | None, dict[int, int]]  # (whole slot or -1, node, id(atom) → slot)
-MAX_BRANCHES = 48  # disjuncts of one outcome's condition before a rule is split into atoms
+@dataclass
+class _Plan:
+    """How one expression's trace is filled: which nodes Rete decides, which Python reads."""
+
+    size: int
+    slots: dict[int, int]  # node idx → the slot that decides it
+    combined: list[tuple[int, str, tuple[int, ...]]]  # (idx, and/or/not, children idx), children first
+    read: list[tuple[Node, int]]  # the non-boolean subtrees read in Python: (root, its size)
 
 
 @dataclass
@@ -200,18 +192,27 @@ class _Compiled:
     """A campaign as a durable-rules ruleset plus how to turn an env into its fact."""
 
     definition: dict[str, Any]  # durable rule name → condition (without actions)
-    getters: dict[int, list[tuple[str, Getter]]]  # rule index → the fields its fact needs
-    index: dict[int, int]  # id(CompiledRule) → rule index
-    plans: dict[tuple[int, int], Plan]  # (rule index, 0 rule / 1 waiver) → how it is decided
+    getters: dict[int, list[tuple[str, Getter]]]  # item index → the fields its fact needs
+    index: dict[int, int]  # id(item) → item index
+    plans: dict[tuple[int, int], _Plan]  # (item index, 0 expression / 1 waiver) → how it is filled
+    slots: dict[int, list[int]]  # item index → every slot of its expression and waiver
     name: str = ""
+
+    def size(self) -> tuple[int, int, int, int]:
+        """(slots, durable-rules rules, Rete branches, heaviest condition): the ruleset's size."""
+        conds = [d["all"][0]["m"] for d in self.definition.values()]
+        slots = sum(len(s) for s in self.slots.values())
+        return slots, len(conds), sum(map(_branches, conds)), max(map(_weight, conds), default=0)
 
 
 @dataclass
 class _Builder:
     catalogue: Catalogue
     fields: dict[str, Getter] = field(default_factory=dict)
-    used: set[str] = field(default_factory=set)  # the fields the current rule's conditions read
+    used: set[str] = field(default_factory=set)  # the fields the current item's conditions read
     counter: itertools.count[int] = field(default_factory=itertools.count)
+    fours: dict[int, Four] = field(default_factory=dict)  # id(node) → its four conditions
+    derived: dict[int, str] = field(default_factory=dict)  # id(node) → its derived field
 
     # operands -------------------------------------------------------
     def operand(self, node: Node) -> Operand:
@@ -220,7 +221,7 @@ class _Builder:
         if isinstance(node, Fact):
             if node.type.kind in ("series", "records"):
                 raise DurableError(f"'{node.key}' is not a plain value")
-            self.fields.setdefault(node.key, self._fact_getter(node))
+            self.fields.setdefault(node.key, self._getter(node))
             self.used.add(node.key)
             return ("field", node.key)
         if isinstance(node, Arith):
@@ -228,7 +229,7 @@ class _Builder:
         if isinstance(node, Neg):
             return ("arith", "-", ("const", 0.0), self.operand(node.item))
         if isinstance(node, Call):
-            return ("field", self._derived(self._call_getter(node)))
+            return ("field", self._derived(node))
         raise DurableError(f"cannot place {type(node).__name__} in a comparison")
 
     def _const(self, node: Const) -> Any:
@@ -247,55 +248,38 @@ class _Builder:
         scale = self.catalogue.scales[node.type.scale or ""]
         return {v: scale.rank(v) for v in scale.names}
 
-    def _fact_getter(self, node: Fact) -> Getter:
-        key, kind, ranks = node.key, node.type.kind, self._ranks(node)
-        return lambda env: _encode(env.get(key, UNKNOWN), kind, ranks)
+    def _getter(self, node: Node) -> Getter:
+        """The node's value from the facts, encoded for Rete."""
+        kind, ranks = node.type.kind, self._ranks(node)
+        return lambda env: _encode(_value(node, env), kind, ranks)
 
-    def _raw(self, node: Node) -> Getter:
-        """The unencoded value of a series/records/number node, read from the env."""
-        if isinstance(node, Fact):
-            key = node.key
-            return lambda env: env.get(key, UNKNOWN)
-        if isinstance(node, Call):
-            return self._call_getter(node)
-        raise DurableError(f"cannot read {type(node).__name__}")
-
-    def _call_getter(self, node: Call) -> Getter:
-        inner = self._raw(node.args[0])
-        if node.name == "latest":
-            return lambda env: _encode(_latest(inner(env)), "number", None)
-        if node.name == "at":
-            day = node.args[1]
-            assert isinstance(day, Const)
-            d = day.value
-            return lambda env: _encode(_at(inner(env), d), "number", None)
-        if node.name == "all_improved":
-            return lambda env: _all_improved(inner(env))
-        raise DurableError(f"unknown function {node.name}")
-
-    def _derived(self, getter: Getter) -> str:
-        name = f"derived__{next(self.counter)}"
-        self.fields[name] = getter
+    def _derived(self, node: Node) -> str:
+        """A field holding a value Rete cannot compute itself (a call, arithmetic on the left)."""
+        name = self.derived.get(id(node))
+        if name is None:
+            name = self.derived[id(node)] = f"derived__{next(self.counter)}"
+            self.fields[name] = self._getter(node)
         self.used.add(name)
         return name
 
-    def _operand_getter(self, op: Operand) -> Getter:
-        if op[0] == "const":
-            v = op[1]
-            return lambda env: v
-        if op[0] == "field":
-            g = self.fields[op[1]]
-            return g
-        sym, left, right = op[1], self._operand_getter(op[2]), self._operand_getter(op[3])
-        return lambda env: _arith(sym, left(env), right(env))
-
     # boolean nodes → four conditions ---------------------------------
-    def four(self, node: Node) -> dict[str, Cond]:
+    def four(self, node: Node) -> Four:
+        got = self.fours.get(id(node))
+        if got is None:
+            got = self.fours[id(node)] = self._four(node)
+        else:  # the fields are read again by this item
+            for child in node.walk():
+                if isinstance(child, Fact) and child.type.kind not in ("series", "records"):
+                    self.used.add(child.key)
+                if id(child) in self.derived:
+                    self.used.add(self.derived[id(child)])
+        return got
+
+    def _four(self, node: Node) -> Four:
         if isinstance(node, Const):
             return {"T": node.value is True, "F": node.value is False, "U": False, "N": False}
         if isinstance(node, Fact | Call):  # a boolean fact, or all_improved(...)
-            op = self.operand(node)
-            f = op[1]
+            f = self.operand(node)[1]
             return {"T": {f: True}, "F": {f: False}, "U": _missing(f), "N": _na(f)}
         if isinstance(node, Not):
             inner = self.four(node.item)
@@ -303,7 +287,7 @@ class _Builder:
         if isinstance(node, Logic):
             parts = [self.four(i) for i in node.items]
             win, lose = ("T", "F") if node.op == "or" else ("F", "T")
-            out = {
+            return {
                 win: _or(*(p[win] for p in parts)),
                 "U": _and(
                     *(_or(p[lose], p["U"], p["N"]) for p in parts),
@@ -312,18 +296,18 @@ class _Builder:
                 lose: _and(*(_or(p[lose], p["N"]) for p in parts), _or(*(p[lose] for p in parts))),
                 "N": _and(*(p["N"] for p in parts)),
             }
-            return out
         if isinstance(node, Compare):
             return self._compare(node)
         raise DurableError(f"cannot translate {type(node).__name__}")
 
-    def _compare(self, node: Compare) -> dict[str, Cond]:
-        left, right = self.operand(node.left), self.operand(node.right)
+    def _compare(self, node: Compare) -> Four:
+        lnode, rnode = node.left, node.right
+        left, right = self.operand(lnode), self.operand(rnode)
         op: str = node.op
         if left[0] != "field" and right[0] == "field":
-            left, right, op = right, left, _FLIP[op]
+            left, right, lnode, op = right, left, rnode, _FLIP[op]
         if left[0] != "field":  # the engine takes arithmetic on the right only: compute the left here
-            left = ("field", self._derived(self._operand_getter(left)))
+            left = ("field", self._derived(lnode))
         leaves = _leaves(left) + [f for f in _leaves(right) if f not in _leaves(left)]
         divisions = _divisions(right)
         any_na = _or(*(_na(f) for f in leaves))
@@ -336,6 +320,28 @@ class _Builder:
             "U": _and(*(_not_na(f) for f in leaves), _or(*(_absent(f) for f in leaves)), *div_ok),
             "N": _or(any_na, *div_zero),
         }
+
+    # an expression → its plan ------------------------------------------
+    def plan(self, root: Node, decide: Callable[[Four], int]) -> _Plan:
+        slots: dict[int, int] = {}
+        combined: list[tuple[int, str, tuple[int, ...]]] = []
+        read: list[tuple[Node, int]] = []
+        inside = -1  # the last idx of the non-boolean subtree being read, if any
+        for node in root.walk():
+            if node.idx <= inside:
+                continue
+            if node.type != BOOL or isinstance(node, Const):
+                read.append((node, node.size()))
+                inside = node.idx + read[-1][1] - 1
+                continue
+            four = self.four(node)
+            if isinstance(node, Logic | Not) and max(_weight(_and(_FLAG, c)) for c in four.values()) > MAX_WEIGHT:
+                op = node.op if isinstance(node, Logic) else "not"
+                combined.append((node.idx, op, tuple(c.idx for c in node.children())))
+            else:
+                slots[node.idx] = decide(four)
+        combined.reverse()  # children (larger idx) before their parents
+        return _Plan(root.size(), slots, combined, read)
 
 
 def _leaves(op: Operand) -> list[str]:
@@ -391,41 +397,54 @@ def compile_campaign(campaign: Campaign) -> _Compiled:
     definition: dict[str, Any] = {}
     getters: dict[int, list[tuple[str, Getter]]] = {}
     index: dict[int, int] = {}
-    plans: dict[tuple[int, int], Plan] = {}
-    slots = itertools.count()
-
-    def decide(flag: Cond, four: dict[str, Any]) -> int:
-        slot = next(slots)
-        for outcome, cond in four.items():
-            if cond is not False:  # a condition that can never hold: another outcome covers it
-                definition[f"s{slot}_{outcome}"] = {"all": [{"m": _and(flag, cond)}]}
-        return slot
-
-    for k, rule in enumerate(campaign.all_rules()):
-        index[id(rule)] = k
+    plans: dict[tuple[int, int], _Plan] = {}
+    item_slots: dict[int, list[int]] = {}
+    counter = itertools.count()
+    items: list[Evaluable] = [*campaign.all_rules(), *campaign.all_keys()]
+    for k, item in enumerate(items):
+        index[id(item)] = k
         flag = {f"rule__{k}": 1}
         builder.used = set()
-        for w, node in enumerate((rule.node, rule.waiver)):
+        mine: list[int] = []
+
+        def decide(four: Four, flag: Cond = flag, mine: list[int] = mine) -> int:
+            slot = next(counter)
+            mine.append(slot)
+            for outcome, cond in four.items():
+                if cond is not False:  # a condition that can never hold: another outcome covers it
+                    definition[f"s{slot}_{outcome}"] = {"all": [{"m": _and(flag, cond)}]}
+            return slot
+
+        for w, node in enumerate((item.node, item.waiver)):
             if node is None:
                 continue
             try:
-                four = builder.four(node)
-                if max(_branches(c) for c in four.values()) <= MAX_BRANCHES:
-                    plans[(k, w)] = (decide(flag, four), node, {})
-                else:
-                    plans[(k, w)] = (-1, node, {id(a): decide(flag, builder.four(a)) for a in _atoms(node)})
-            except DurableError as e:  # a rule the Rete translation cannot express: the user's, not a bug
+                plans[(k, w)] = builder.plan(node, decide)
+            except DurableError as e:  # an expression the Rete translation cannot express: the user's, not a bug
+                what = getattr(getattr(item, "spec", None), "id", None) or str(k)
                 raise UsageError(
                     Problem(
                         campaign.file,
-                        f"rule '{rule.id}' cannot run on the durable backend: {e}",
+                        f"rule '{what}' cannot run on the durable backend: {e}",
                         hint="use --backend native (the default)",
                     )
                 ) from None
+        item_slots[k] = mine
         getters[k] = [(f, builder.fields[f]) for f in sorted(builder.used)]
     text = json.dumps(definition, sort_keys=True, ensure_ascii=False)
     name = "thidua_" + hashlib.sha256(text.encode()).hexdigest()[:24]
-    return _Compiled(definition, getters, index, plans, name)
+    return _Compiled(definition, getters, index, plans, item_slots, name)
+
+
+_FLAG = {"rule__0": 1}  # an item's flag, as every registered condition starts with one
+
+
+def _weight(cond: Cond, top: bool = True) -> int:
+    """How heavily a condition counts against the C core's expression limit: one per test, two
+    per nested `$and`/`$or` (its begin and end); an upper bound, as flat tests weigh less there."""
+    if isinstance(cond, dict) and len(cond) == 1 and next(iter(cond)) in ("$and", "$or"):
+        return sum(_weight(c, False) for c in next(iter(cond.values()))) + (0 if top else 2)
+    return 1
 
 
 def _branches(cond: Cond) -> int:
@@ -439,30 +458,6 @@ def _branches(cond: Cond) -> int:
                 n *= _branches(c)
             return n
     return 1
-
-
-def _atoms(node: Node) -> list[Node]:
-    if isinstance(node, Logic):
-        return [a for item in node.items for a in _atoms(item)]
-    if isinstance(node, Not):
-        return _atoms(node.item)
-    return [node]
-
-
-def _combine(node: Node, value: Callable[[Node], Any]) -> Any:
-    """Kleene logic over the engine's atom outcomes (for rules split into atoms)."""
-    if isinstance(node, Not):
-        v = _combine(node.item, value)
-        return v if v is UNKNOWN or v is NA else not v
-    if not isinstance(node, Logic):
-        return value(node)
-    win = node.op == "or"  # `or` is decided by a true item, `and` by a false one
-    values = [_combine(i, value) for i in node.items]
-    if win in values:
-        return win
-    if UNKNOWN in values:
-        return UNKNOWN
-    return (not win) if any(v is not NA for v in values) else NA
 
 
 # ---------------------------------------------------------------- the engine
@@ -521,32 +516,13 @@ class DurableBackend:
     name = "durable"
 
     def run(self, campaign: Campaign, work: Work) -> Traces:
-        """INTERIM (being replaced by traces decided in Rete): Rete decides each rule's value and its
-        waiver's; the node-by-node trace is the reference's, and must agree with Rete's values."""
-        rules = [[(i, env) for i, env in items if i.kind != "value"] for items in work]
-        values = iter(self._values(campaign, rules))  # type: ignore[arg-type]
-        out: Traces = []
-        for items in work:
-            got = iter(next(values))
-            row = []
-            for item, env in items:
-                tr = reference(item, env)
-                if item.kind != "value":
-                    value, waived = next(got)
-                    if value is not tr.value or (tr.waiver is not None and waived is not tr.waived):
-                        raise DurableError(f"durable-rules and the reference disagree on rule {item.spec.id}")  # type: ignore[attr-defined]
-                row.append(RuleTrace(tr.nodes, tr.waiver))
-            out.append(row)
-        return out
-
-    def _values(self, campaign: Campaign, work: list[list[tuple[CompiledRule, Any]]]) -> Values:
         from durable.engine import MessageNotHandledException, MessageObservedException
 
         compiled = compile_campaign(campaign)
         with _lock:
             sink = _register(compiled)
             host = _get_host()
-            out: Values = []
+            out: Traces = []
             try:
                 # durable-rules leaves reference cycles behind every action (closures, callbacks),
                 # ~12 kB a candidate: unlike our own bulk work, this runs with the collector on
@@ -560,14 +536,18 @@ class DurableBackend:
                 sink.fired.clear()
         return out
 
-    def _candidate(self, compiled: _Compiled, sink: _Sink, host: Any, items: list[tuple[CompiledRule, Any]]) -> Any:
-        facts: dict[int, dict[str, Any]] = {}
-        where: dict[tuple[int, int], list[int]] = {}
-        for pos, (rule, env) in enumerate(items):
-            found = compiled.index.get(id(rule))
-            if found is None:
-                raise DurableError(f"rule '{rule.id}' is not part of the compiled campaign")
-            k = found
+    def _candidate(
+        self, compiled: _Compiled, sink: _Sink, host: Any, items: list[tuple[Evaluable, Mapping[str, Any]]]
+    ) -> list[RuleTrace]:
+        facts: dict[int, dict[str, Any]] = {}  # id(env) → the fact asserted for it
+        ks: list[int] = []
+        for item, env in items:
+            k = compiled.index.get(id(item))
+            if k is None:
+                raise DurableError(f"item {item.node} is not part of the compiled campaign")
+            ks.append(k)
+            if not compiled.slots[k]:
+                continue  # nothing for Rete to decide (a number or rating ranking key, a constant)
             fact = facts.get(id(env))
             if fact is None:
                 fact = facts[id(env)] = {"id": next(_ids)}
@@ -580,49 +560,57 @@ class DurableBackend:
                     fact[name + "__na"] = 1
                 elif v is not UNKNOWN:
                     fact[name] = v
-            where.setdefault((fact["id"], k), []).append(pos)
-        row: list[Any] = [None] * len(items)
+        got: dict[int, str] = {}  # slot → its one outcome, for every fact of the candidate
         for fact in facts.values():
-            sink.fired.clear()
-            host.assert_fact(compiled.name, fact)
-            host.retract_fact(compiled.name, fact)
-            if sink.errors:
-                err = sink.errors[0]
-                sink.errors.clear()
-                raise DurableError(f"durable-rules action failed: {type(err).__name__}: {err}")
-            # an `$or` is split into one Rete branch per disjunct, so one outcome may fire more
-            # than once for a fact; what must hold is that exactly one *distinct* outcome fired
-            got: dict[int, list[str]] = {}
-            for fid, slot, outcome in sink.fired:
-                if fid != fact["id"]:
-                    raise DurableError(f"durable-rules: an action fired for fact {fid} while {fact['id']} was asserted")
-                seen = got.setdefault(slot, [])
-                if outcome not in seen:
-                    seen.append(outcome)
-            for (fid, k), positions in where.items():
-                if fid != fact["id"]:
-                    continue
-                value = _decided(compiled.plans[(k, 0)], got)
-                waived = UNKNOWN
-                rule = items[positions[0]][0]
-                if (k, 1) in compiled.plans:
-                    w_value = _decided(compiled.plans[(k, 1)], got)
-                    if value is not (rule.kind == "criterion"):
-                        waived = w_value
-                for pos in positions:
-                    row[pos] = (value, waived)
+            got.update(self._assert(compiled, sink, host, fact))
+        row = []
+        for (item, env), k in zip(items, ks, strict=True):
+            nodes = _fill(compiled.plans[(k, 0)], env, got)
+            waiver = None
+            if (k, 1) in compiled.plans and needs_waiver(item.kind, nodes[0]):
+                waiver = _fill(compiled.plans[(k, 1)], env, got)
+            row.append(RuleTrace(nodes, waiver))
         return row
 
+    def _assert(self, compiled: _Compiled, sink: _Sink, host: Any, fact: dict[str, Any]) -> dict[int, str]:
+        """Assert one fact and retract it; every slot of its items must give exactly one outcome."""
+        sink.fired.clear()
+        host.assert_fact(compiled.name, fact)
+        host.retract_fact(compiled.name, fact)
+        if sink.errors:
+            err = sink.errors[0]
+            sink.errors.clear()
+            raise DurableError(f"durable-rules action failed: {type(err).__name__}: {err}")
+        seen: dict[int, set[str]] = {}
+        for fid, slot, outcome in sink.fired:
+            if fid != fact["id"]:
+                raise DurableError(f"durable-rules: an action fired for fact {fid} while {fact['id']} was asserted")
+            seen.setdefault(slot, set()).add(outcome)
+        expected = {s for key in fact if key.startswith("rule__") for s in compiled.slots[int(key[6:])]}
+        if set(seen) - expected:
+            raise DurableError(f"durable-rules: slots {sorted(set(seen) - expected)} fired for items not asserted")
+        got: dict[int, str] = {}
+        for slot in expected:
+            outcomes = seen.get(slot)
+            if not outcomes or len(outcomes) != 1:
+                raise DurableError(
+                    f"durable-rules: slot {slot} gave {sorted(outcomes or []) or 'no outcome'}; expected exactly one"
+                )
+            (got[slot],) = outcomes
+        return got
 
-def _decided(plan: Plan, got: dict[int, list[str]]) -> Any:
-    whole, node, atoms = plan
-    if whole >= 0:
-        return _one(got.get(whole), whole)
-    assert node is not None
-    return _combine(node, lambda atom: _one(got.get(atoms[id(atom)]), atoms[id(atom)]))
 
-
-def _one(outcomes: list[str] | None, slot: int) -> Any:
-    if not outcomes or len(outcomes) != 1:
-        raise DurableError(f"durable-rules: slot {slot} gave {outcomes or 'no outcome'}; expected exactly one")
-    return _VALUE[outcomes[0]]
+def _fill(plan: _Plan, env: Mapping[str, Any], got: dict[int, str]) -> Trace:
+    """An expression's trace: Rete's outcomes for boolean nodes, the facts' values for the rest."""
+    nodes: list[Value] = [UNKNOWN] * plan.size
+    for root, size in plan.read:
+        nodes[root.idx : root.idx + size] = trace(root, env)
+    for idx, slot in plan.slots.items():
+        nodes[idx] = _VALUE[got[slot]]
+    for idx, op, children in plan.combined:
+        if op == "not":
+            v = nodes[children[0]]
+            nodes[idx] = v if v is UNKNOWN or v is NA else not v
+        else:
+            nodes[idx] = combine(op, [nodes[c] for c in children])
+    return tuple(nodes)
