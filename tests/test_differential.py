@@ -1,11 +1,16 @@
 """The two backends must agree: native (compiled Python) and durable (durable-rules' Rete engine).
 
-1. Every regression case of every campaign gives identical JSON on both (apart from `backend`).
+1. Every regression case of every campaign gives identical JSON on both (apart from `backend`),
+   and every durable trace — every rule, waiver and ranking key of every candidate — equals the
+   reference interpreter's, node by node (values of the same type: a rating is its word, a date
+   a date); the same for every example file.
 2. Hypothesis generates facts files for every campaign — random values, missing keys, n/a,
    null, the boundary values the rules name (10% of staff, 80% on 30/09, rank 5) — and both
-   backends must give the same value, outcome and verdict for every rule of every candidate.
+   backends must give the same value, outcome and verdict for every rule of every candidate,
+   and the durable traces must equal the reference's.
 3. Hand-written expressions exercise what no campaign uses yet (arithmetic on the left,
    division by a fact that may be zero, negation, dates, enums, constants in `and`/`or`).
+4. `thidua explain` prints the same text on both backends (explanations are built from traces).
 
 Campaigns that do not validate yet are skipped with the reason. Example counts are bounded
 so the whole module runs in well under a minute.
@@ -15,9 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -32,6 +39,10 @@ from engine.model.catalogue import Catalogue, FactDef, load_catalogue
 from engine.model.facts import facts_from_document
 from engine.model.source import Document
 from engine.render.text import evaluation_dict
+
+if TYPE_CHECKING:
+    from engine.evaluate.backends import Traces, Work
+    from engine.model.facts import FactsFile
 
 CASES = Path(__file__).parent / "cases"
 CAMPAIGNS = available_campaigns()
@@ -71,11 +82,28 @@ def test_regression_cases_identical_json(path: Path) -> None:
         assert native == durable, f"{case.test_id}: the backends disagree"
 
 
-def _case_json(case: Case, campaign: Campaign, backend: str) -> str:
+@pytest.mark.parametrize("path", _case_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_regression_cases_durable_traces_equal_the_reference(path: Path) -> None:
+    try:
+        cases = load_cases(path)
+    except UserError as e:
+        pytest.skip(f"case file does not load: {e}")
+    for case in cases:
+        campaign = _campaign(case.campaign)
+        facts = _case_facts(case, campaign)
+        as_of = case.as_of or dt.date(2100, 1, 1)
+        _check_durable_traces(campaign, facts, case.test_id, as_of=as_of, deadline=case.deadline)
+
+
+def _case_facts(case: Case, campaign: Campaign) -> FactsFile:
     prefix = ("cases", case.index, "facts")
     marks = {k[len(prefix) :]: v for k, v in case.doc.marks.items() if k[: len(prefix)] == prefix}
     doc = Document(f"{case.file}[{case.name}]", case.spec.facts, marks, case.doc.text)
-    facts = facts_from_document(doc, "case", campaign.catalogue)
+    return facts_from_document(doc, "case", campaign.catalogue)
+
+
+def _case_json(case: Case, campaign: Campaign, backend: str) -> str:
+    facts = _case_facts(case, campaign)
     ev = evaluate(campaign, facts, as_of=case.as_of or dt.date(2100, 1, 1), deadline=case.deadline, backend=backend)
     data = evaluation_dict(ev, "en")
     data.pop("backend", None)
@@ -97,6 +125,65 @@ def test_example_files_identical_json() -> None:
             data.pop("backend", None)
             out.append(json.dumps(data, ensure_ascii=False, sort_keys=True, default=str))
         assert out[0] == out[1], path
+
+
+class _Recording:
+    """The durable backend, keeping every (work, traces) it was given and returned."""
+
+    name = "durable"
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[Work, Traces]] = []
+
+    def run(self, campaign: Campaign, work: Work) -> Traces:
+        from engine.evaluate.backends.durable import DurableBackend
+
+        traces = DurableBackend().run(campaign, work)
+        self.runs.append((work, traces))
+        return traces
+
+
+def _kinds(tr: Any) -> Any:
+    """The type of every value of a trace, numbers as one type (`1.0 == 1` is the same value)."""
+
+    def kind(v: Any) -> str:
+        return "number" if isinstance(v, int | float) and not isinstance(v, bool) else type(v).__name__
+
+    return tuple(map(kind, tr.nodes)), None if tr.waiver is None else tuple(map(kind, tr.waiver))
+
+
+def _check_durable_traces(campaign: Campaign, facts: FactsFile, where: str, **kw: Any) -> Counter[str]:
+    """Evaluate on the durable backend; every trace it returned must equal the reference's."""
+    from engine.evaluate.trace import reference
+
+    recording = _Recording()
+    with mock.patch("engine.evaluate.backends.get_backend", lambda name: recording):
+        evaluate(campaign, facts, backend="durable", **kw)
+    seen: Counter[str] = Counter()
+    for work, traces in recording.runs:
+        for items, row in zip(work, traces, strict=True):
+            for (item, env), got in zip(items, row, strict=True):
+                want = reference(item, env)
+                name = getattr(item, "id", None) or item.spec.by  # type: ignore[attr-defined]
+                assert got == want, f"{where}: {name}: durable {got} != reference {want}"
+                assert _kinds(got) == _kinds(want), f"{where}: {name}: durable {got!r} != reference {want!r}"
+                seen[item.kind] += 1
+                seen["waiver"] += want.waiver is not None
+    return seen
+
+
+def test_example_files_durable_traces_equal_the_reference() -> None:
+    from engine.readers import load_facts
+
+    examples = Path(__file__).parent.parent / "examples"
+    total: Counter[str] = Counter()
+    for path in sorted(examples.glob("*.yaml")):
+        if path.stem not in CAMPAIGNS:
+            continue
+        campaign = _campaign(path.stem)
+        total += _check_durable_traces(campaign, load_facts(path, campaign.catalogue), path.name)
+    # every kind of item was compared: criteria, disqualifiers, ranking keys, waivers
+    assert all(total[k] for k in ("criterion", "disqualifier", "value", "waiver")), total
 
 
 # ---------------------------------------------------------------- 2. generated facts, every campaign
@@ -261,6 +348,7 @@ def test_generated_facts_agree(cid: str) -> None:
         native = evaluate(campaign, facts, as_of=as_of, backend="native")
         durable = evaluate(campaign, facts, as_of=as_of, backend="durable")
         assert _decisions(native) == _decisions(durable)
+        _check_durable_traces(campaign, facts, f"generated facts for {cid}", as_of=as_of, deadline=dt.date(2024, 9, 30))
 
     check()
 
@@ -287,6 +375,9 @@ EXPRESSIONS = [
     "all_improved(index_components) or initiatives_registered >= 1",
     "staff_total / 0 > 1 or late_dossiers == 0",
     "not (late_dossiers == 0 and backlog_dossiers == 0)",
+    # too heavy for one Rete condition (error code 113): the and/or are combined from Rete's items
+    "late_dossiers > 1 and backlog_dossiers > 1 and staff_total > staff_violating_discipline"
+    " and not (ddci_rank < 3 or par_tasks_done_well or ddci_score >= ddci_score_prev)",
 ]
 
 
@@ -332,6 +423,25 @@ def test_expressions_agree(data: st.DataObject) -> None:
     assert [[tuple(map(repr, v)) for v in row] for row in native] == [
         [tuple(map(repr, v)) for v in row] for row in durable
     ]
+
+
+def test_heavy_expressions_are_split_and_still_traced_by_rete() -> None:
+    """An and/or too heavy for one Rete condition is combined from its items' Rete outcomes."""
+    from engine.evaluate.backends import durable
+    from engine.evaluate.trace import reference
+
+    cat = load_catalogue()
+    campaign, rules = _expression_campaign(cat)
+    compiled = durable.compile_campaign(campaign)
+    heavy = compiled.index[id(rules[-1])]
+    plan = compiled.plans[(heavy, 0)]
+    assert plan.combined and plan.slots, "the last expression should be split"
+    assert all(durable._weight(d["all"][0]["m"]) <= durable.MAX_WEIGHT for d in compiled.definition.values())
+    env = {"late_dossiers": 2, "backlog_dossiers": 3, "staff_total": 10, "staff_violating_discipline": 1}
+    for extra in ({}, {"ddci_rank": 5, "par_tasks_done_well": False}, {"ddci_rank": 1}):
+        e = {**env, **extra}
+        (row,) = durable.DurableBackend().run(campaign, [[(r, e) for r in rules]])  # type: ignore[arg-type]
+        assert row == [reference(r, e) for r in rules]
 
 
 def test_durable_ruleset_is_registered_once_and_reused() -> None:
@@ -386,3 +496,41 @@ def test_native_traces_equal_the_reference(cid: str) -> None:
                 assert repr(got) == repr(want), getattr(item.spec, "id", item.spec)
 
     check()
+
+
+def _explain_candidates(path: Path, campaign: Campaign, most: int = 5) -> list[str]:
+    """Up to `most` candidates of an example, spread over the file, one of each verdict first."""
+    from engine.readers import load_facts
+
+    ev = evaluate(campaign, load_facts(path, campaign.catalogue))
+    by_verdict: dict[str, str] = {}
+    for r in ev.results:
+        by_verdict.setdefault(r.verdict, r.id)
+    ids = list(by_verdict.values())
+    step = max(1, len(ev.results) // most)
+    ids += [r.id for r in ev.results[::step] if r.id not in ids]
+    return ids[:most]
+
+
+EXAMPLE_FILES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=[p.stem for p in EXAMPLE_FILES])
+def test_explain_text_is_identical_on_both_backends(example: Path) -> None:
+    """`thidua explain CAMPAIGN FACTS ID --backend durable` prints byte for byte what native prints."""
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    campaign = _campaign(example.stem)
+    ids = _explain_candidates(example, campaign)
+    assert len(ids) >= min(3, len(_explain_candidates(example, campaign, 100)))
+    for cid in ids:
+        for lang in ("vi", "en"):
+            out = []
+            for backend in ("native", "durable"):
+                args = ["explain", example.stem, str(example), cid, "--lang", lang, "--backend", backend]
+                result = CliRunner().invoke(app, args)
+                assert result.exit_code == 0, result.output
+                out.append(result.stdout_bytes)
+            assert out[0] == out[1], f"{example.name} {cid} ({lang}): explain differs between the backends"
