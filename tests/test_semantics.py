@@ -154,3 +154,11 @@ def test_every_builtin_is_declared_once_and_documented() -> None:
 )
 def test_builtin_meanings(name: str, args: list[Any], want: Any) -> None:
     assert BUILTINS[name].impl(*args) is want or BUILTINS[name].impl(*args) == want
+
+
+def test_the_pipeline_takes_bytes_as_it_takes_a_path() -> None:
+    """Entry points over data: a server hands bytes and a name, the CLI a path; same evaluation."""
+    example = ROOT / "examples" / "uong_bi_2024.yaml"
+    by_path = evaluation_dict(run("uong_bi_2024", example))
+    by_data = evaluation_dict(run("uong_bi_2024", (str(example), example.read_bytes())))
+    assert by_path == by_data
