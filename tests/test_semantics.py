@@ -162,3 +162,14 @@ def test_the_pipeline_takes_bytes_as_it_takes_a_path() -> None:
     by_path = evaluation_dict(run("uong_bi_2024", example))
     by_data = evaluation_dict(run("uong_bi_2024", (str(example), example.read_bytes())))
     assert by_path == by_data
+
+
+def test_the_dated_value_used_is_named() -> None:
+    ev = run("uong_bi_2024", ROOT / "examples" / "uong_bi_2024.yaml")
+    res = ev.get("ban-qlda-dau-tu-xay-dung")
+    assert res is not None
+    rr = next(c for c in res.criteria if c.id == "disbursement_80pct_by_30_09")
+    assert Explainer(ev.campaign, "vi").dated(rr) == [
+        "Tỷ lệ giải ngân vốn đầu tư công được giao (%): dùng số liệu ngày 30/09/2024 = 78.4"
+    ]
+    assert "dùng số liệu ngày 30/09/2024 = 78.4" in explain_text(ev, res, "vi")
