@@ -1,8 +1,9 @@
 """The `thidua` command line: parse options, call the engine, print the result.
 
-No rule logic lives here. Every user error is caught once (`_guard`), printed as one line
-on stderr, and turned into the contract's exit code: 0 done, 1 problems found, 2 unusable
-input or usage.
+No rule logic lives here. Every user error is caught once (`_guard`), printed on stderr —
+one line per problem, at most 50 and a count — and turned into the contract's exit code:
+0 done, 1 problems found, 2 unusable input or usage. Anything else is a bug: one line naming
+a log file with the traceback (engine.common.crash), exit 3.
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from engine.common.errors import EXIT_PROBLEMS, EXIT_USAGE, CampaignInvalid, Problem, UserError
+from engine.common.errors import (
+    EXIT_INTERNAL,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    CampaignInvalid,
+    Problem,
+    UserError,
+    problem_lines,
+)
 
 if TYPE_CHECKING:
     from engine.evaluate.allocate import Allocation
@@ -54,20 +63,40 @@ def _guard(campaign_exit: int = EXIT_USAGE) -> Iterator[None]:
     try:
         yield
     except CampaignInvalid as e:
-        _fail(str(e), campaign_exit)
+        _fail(problem_lines(e.problems), campaign_exit)
     except UserError as e:
-        _fail(str(e), e.exit_code)
+        _fail(problem_lines(e.problems), e.exit_code)
     except KeyboardInterrupt:
-        _fail("thidua: interrupted", EXIT_USAGE)
-    except typer.Exit:
+        _fail(["thidua: interrupted"], EXIT_USAGE)
+    except (typer.Exit, SystemExit):
         raise
-    except Exception as e:  # a bug: still one line, never a traceback
-        _fail(f"thidua: internal error: {type(e).__name__}: {e} (please report this)", EXIT_USAGE)
+    except BrokenPipeError:
+        _broken_pipe()
+    except Exception as e:  # a bug: still one line, never a traceback; the traceback goes to a log
+        _internal(e)
 
 
-def _fail(message: str, code: int) -> None:
-    print(" ".join(message.split("\n")), file=sys.stderr)
+def _fail(lines: list[str], code: int) -> None:
+    for line in lines:
+        print(" ".join(line.split("\n")), file=sys.stderr)
     raise typer.Exit(code)
+
+
+def _internal(e: BaseException) -> None:
+    """Exit 3 with one line naming the log that holds the traceback."""
+    from engine.common.crash import internal_error_line
+
+    _fail([internal_error_line(e)], EXIT_INTERNAL)
+
+
+def _broken_pipe() -> None:
+    """The reader of our output went away (`| head`): nothing more to say, to anyone."""
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError, ValueError):  # no real stdout (a test runner's buffer)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    raise typer.Exit(EXIT_PROBLEMS)
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -164,32 +193,24 @@ def list_campaigns() -> None:
 def validate(
     campaigns: Annotated[list[str], typer.Argument(help="campaign ids or YAML files")],
 ) -> None:
-    """Load, schema-check and type-check campaigns; errors carry file:line:column."""
-    from engine.model.campaign import load_campaign
-
+    """Load, schema-check and type-check campaigns, then lint them; errors carry file:line:column."""
     failed = False
     for name in campaigns:
         try:
             with _guard(EXIT_PROBLEMS):
-                try:
-                    c = load_campaign(name)
-                except CampaignInvalid as e:
-                    for p in e.problems:
-                        print(str(p), file=sys.stderr)
-                    raise typer.Exit(EXIT_PROBLEMS) from None
-                for w in c.warnings:
-                    print(str(w), file=sys.stderr)
-                from engine.authoring.lint import format_finding, lint_campaign
+                from engine.authoring.lint import lint_campaign
 
-                lint = lint_campaign(name)  # lint errors fail validation; warnings are shown
+                # one reader: the load's findings (TD-coded) and lint's, each once, in file order
+                lint = lint_campaign(name)
                 for p in lint.findings:
-                    print(format_finding(p), file=sys.stderr)
-                if lint.errors:
+                    print(str(p), file=sys.stderr)
+                c = lint.campaign
+                if lint.errors or c is None:
                     raise typer.Exit(EXIT_PROBLEMS)
                 n = len(c.all_rules())
                 print(f"{c.file}: ok ({n} rules, {len(c.model.groups)} groups; {lint.plan_note})")
         except typer.Exit as e:
-            if e.exit_code == EXIT_USAGE:
+            if e.exit_code != EXIT_PROBLEMS:
                 raise
             failed = True
     if failed:
@@ -450,7 +471,8 @@ def init(
 
 
 def main() -> None:
-    """The `thidua` console script: the Typer app, with usage errors on one line (exit 2)."""
+    """The `thidua` console script: the Typer app, with usage errors on one line (exit 2) and
+    bugs outside a command's guard on one line naming their log (exit 3)."""
     command = typer.main.get_command(app)
     try:
         code = command.main(prog_name="thidua", standalone_mode=False)
@@ -461,8 +483,13 @@ def main() -> None:
         # Click (vendored by Typer) usage errors: a box of several lines by default
         if type(e).__name__ == "NoArgsIsHelpError":  # bare `thidua`: the help is already printed
             sys.exit(0)
+        if isinstance(e, BrokenPipeError):
+            sys.exit(EXIT_PROBLEMS)
         if not hasattr(e, "format_message"):
-            raise
+            from engine.common.crash import internal_error_line
+
+            print(internal_error_line(e), file=sys.stderr)
+            sys.exit(EXIT_INTERNAL)
         ctx = getattr(e, "ctx", None)
         where = ctx.command_path if ctx is not None else "thidua"
         message = " ".join(str(e.format_message()).split())

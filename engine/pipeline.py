@@ -1,6 +1,15 @@
-"""The whole pipeline in one place: load → validate → compile → evaluate → render.
+"""The whole pipeline in one place; everything the CLI does is callable from here.
 
-Everything the CLI does is callable from here.
+    campaign YAML ─ engine.model.campaign.load_campaign ─► Campaign (IR per rule, checked once)
+    facts file(s) ─ engine.readers.load_facts / read_facts ─► FactsFile (paths or bytes)
+    evaluate      ─ engine.evaluate.core.evaluate ─► Evaluation: per candidate per rule a trace
+                    (engine.evaluate.derive computes derived facts; a backend computes traces)
+    allocate      ─ engine.evaluate.allocate.allocate ─► Allocation (ranking keys read from traces)
+    explain       ─ engine.explain: reasons and "what would have to change", from traces
+    render        ─ engine.render: JSON, table, Markdown, CSV, report (HTML, Markdown, XLSX)
+
+Entry points take a path or data (a `Campaign`, bytes with a name) and keep no state of their own
+between calls, so a server can call them; the caches below them are keyed by content.
 """
 
 from __future__ import annotations
@@ -13,15 +22,19 @@ from engine.evaluate.core import Evaluation, evaluate
 from engine.model.campaign import Campaign, load_campaign
 from engine.model.facts import FactsFile
 from engine.readers import load_facts
+from engine.readers import read_facts as read_facts_data
 
 
-def read_facts(path: Path, campaign: Campaign) -> FactsFile:
-    """Load a facts file of any supported type and check it belongs to `campaign`."""
-    facts = load_facts(path, campaign.catalogue)
+def read_facts(source: Path | tuple[str, bytes], campaign: Campaign) -> FactsFile:
+    """Load a facts file of any supported type — a path, or (name, bytes) — and check it belongs to `campaign`."""
+    if isinstance(source, Path):
+        facts = load_facts(source, campaign.catalogue)
+    else:
+        facts = read_facts_data(*source, campaign.catalogue)
     if facts.campaign is not None and facts.campaign != campaign.id:
         raise UsageError(
             Problem(
-                str(path),
+                facts.file,
                 f"this facts file is for campaign '{facts.campaign}', not '{campaign.id}'",
                 hint="pick the matching campaign, or fix 'campaign:'",
             )
@@ -30,8 +43,8 @@ def read_facts(path: Path, campaign: Campaign) -> FactsFile:
 
 
 def run(
-    campaign_name: str,
-    facts_path: Path,
+    campaign_name: str | Path | Campaign,
+    facts_path: Path | tuple[str, bytes],
     *,
     as_of: dt.date | None = None,
     deadline: dt.date | None = None,
@@ -40,7 +53,7 @@ def run(
 ) -> Evaluation:
     from engine.common.speed import gc_paused
 
-    campaign = load_campaign(campaign_name)
+    campaign = campaign_name if isinstance(campaign_name, Campaign) else load_campaign(campaign_name)
     with gc_paused():  # bulk, acyclic allocations: see engine.common.speed
         facts = read_facts(facts_path, campaign)
     # evaluate pauses the collector around its own bulk work; a backend that makes cycles runs with it on

@@ -84,10 +84,15 @@ TOKENS = [
 
 
 def _one_line_user_error(result) -> None:  # type: ignore[no-untyped-def]
+    """Exit 2 with one line per problem (at most 50 and a count), each naming a file; no bug."""
     assert "Traceback" not in result.output
     assert "internal error" not in result.output, result.output
+    assert result.exit_code != 3, result.output
     if result.exit_code == 2:
-        assert len(result.stderr.strip().split("\n")) == 1, result.stderr
+        lines = result.stderr.strip().split("\n")
+        assert 1 <= len(lines) <= 51, result.stderr
+        assert all(": " in line for line in lines[:50]), result.stderr
+        assert len(lines) <= 50 or lines[50].startswith("… và "), result.stderr
 
 
 @FUZZ

@@ -39,7 +39,8 @@ GALLERY_FILES = sorted(GALLERY.glob("TD*.yaml"))
 
 def test_gallery_has_one_file_per_campaign_code() -> None:
     covered = {p.name[:5] for p in GALLERY_FILES}
-    assert covered == set(CODES) - {"TD501"}  # TD501 is the catalogue's: test_unused_catalogue_fact
+    # TD501 is the catalogue's (test_unused_catalogue_fact); TD213 needs a file in campaigns/ (test_checks.py)
+    assert covered == set(CODES) - {"TD501", "TD213"}
 
 
 @needs_plans

@@ -1,4 +1,4 @@
-"""engine.lang.rules: parsing, type checking and three-valued evaluation."""
+"""engine.lang.parse and engine.lang.interpret: parsing, type checking and three-valued evaluation."""
 
 from typing import Any
 

@@ -154,3 +154,22 @@ def test_every_builtin_is_declared_once_and_documented() -> None:
 )
 def test_builtin_meanings(name: str, args: list[Any], want: Any) -> None:
     assert BUILTINS[name].impl(*args) is want or BUILTINS[name].impl(*args) == want
+
+
+def test_the_pipeline_takes_bytes_as_it_takes_a_path() -> None:
+    """Entry points over data: a server hands bytes and a name, the CLI a path; same evaluation."""
+    example = ROOT / "examples" / "uong_bi_2024.yaml"
+    by_path = evaluation_dict(run("uong_bi_2024", example))
+    by_data = evaluation_dict(run("uong_bi_2024", (str(example), example.read_bytes())))
+    assert by_path == by_data
+
+
+def test_the_dated_value_used_is_named() -> None:
+    ev = run("uong_bi_2024", ROOT / "examples" / "uong_bi_2024.yaml")
+    res = ev.get("ban-qlda-dau-tu-xay-dung")
+    assert res is not None
+    rr = next(c for c in res.criteria if c.id == "disbursement_80pct_by_30_09")
+    assert Explainer(ev.campaign, "vi").dated(rr) == [
+        "Tỷ lệ giải ngân vốn đầu tư công được giao (%): dùng số liệu ngày 30/09/2024 = 78.4"
+    ]
+    assert "dùng số liệu ngày 30/09/2024 = 78.4" in explain_text(ev, res, "vi")

@@ -578,10 +578,10 @@ def compare(
     old: str, new: str, facts: Path | None = None, as_of: dt.date | None = None, lang: str = "vi"
 ) -> CampaignDiff:
     """`thidua diff`: the structural diff of two campaign files, and the impact on `facts` if given."""
-    from engine.authoring.lint import read_campaign
-    from engine.model.campaign import load_campaign
+    from engine.model.campaign import read_campaign
 
-    d = diff_models(read_campaign(old)[1], read_campaign(new)[1], lang)
+    before, after = read_campaign(old), read_campaign(new)
+    d = diff_models(before.require_model()[1], after.require_model()[1], lang)
     if facts is not None:
-        run_impact(d, load_campaign(old), load_campaign(new), facts, as_of)
+        run_impact(d, before.require_campaign(), after.require_campaign(), facts, as_of)
     return d

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from engine.authoring.lint import read_campaign
 from engine.common.errors import Problem, UsageError
+from engine.model.campaign import read_campaign
 from engine.model.catalogue import campaigns_dir
 
 TODO = "# TODO(init): "
@@ -43,7 +43,7 @@ def init_campaign(new_id: str, source: str, output: Path | None = None) -> InitR
     """Write `campaigns/<new_id>.yaml` (or `output`) from `source`; never over an existing file."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", new_id):
         raise UsageError(Problem(new_id, "a campaign id is lowercase snake_case", hint="e.g. ninh_thuan_2026"))
-    doc, model = read_campaign(source)
+    doc, model = read_campaign(source).require_model()
     path = output or campaigns_dir() / f"{new_id}.yaml"
     if path.exists():
         raise UsageError(Problem(str(path), "already exists", hint="choose another id or -o FILE"))

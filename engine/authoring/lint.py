@@ -8,8 +8,9 @@ the literal text says why in a note. Each finding is a `Problem` with a code (`C
 severity, `file:line:column` and a one-line hint. `lint_catalogue` finds the catalogue's
 facts that no shipped campaign reads.
 
-Lint works on the schema-valid model, not the compiled campaign, so it still reports (with
-its code) what compiling would refuse — a duplicate id, a quota for a missing group.
+The structural checks — ids, groups, quotas, stages (engine.model.checks) — and the rules'
+own errors (TD701) are the campaign reader's: lint takes its findings as they are and adds
+its own, so `lint` and `validate` print the same line for the same problem.
 """
 
 from __future__ import annotations
@@ -24,31 +25,31 @@ from pathlib import Path
 from typing import Any
 
 from engine.authoring.quotes import PlanText, fold, plans_dir
-from engine.common.errors import CampaignInvalid, Problem, UsageError
+from engine.common.errors import Problem, UsageError
 from engine.lang import Compare, Const, Node, RuleError, parse_rule, parse_value
+from engine.model.campaign import Campaign, read_campaign
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
-from engine.model.schema import PERSON_KINDS, UNIT_KINDS, CampaignModel, Cited, readable_path, validate_model
+from engine.model.checks import codes as check_codes
+from engine.model.schema import CampaignModel, Cited, readable_path
 from engine.model.source import Document, PathT, load_yaml_text, read_text
 
-# code: (severity, title, what to do) — the README's table is checked against this one.
-CODES: dict[str, tuple[str, str]] = {
+# code: (severity, title) — lint's own checks; the README's table is checked against `CODES`.
+LINT_CODES: dict[str, tuple[str, str]] = {
     "TD101": ("error", "a rule, group, period, nomination, award or reward lacks its clause or quote"),
     "TD102": ("error", "a quote is not found in the plan's text (NFC, whitespace folded)"),
-    "TD201": ("error", "two rules (or two awards) share an id"),
-    "TD202": ("error", "a group can have no candidates, so its rules can never apply"),
-    "TD203": ("error", "a rule is limited to a kind its group does not have"),
-    "TD204": ("error", "a rule reads a fact that no candidate of its group has"),
+    "TD202": ("error", "a heads' group has no kind of the group it extends, so its rules can never apply"),
     "TD205": ("warning", "a group competes in no award's quotas"),
     "TD301": ("error", "the nomination deadline falls before the campaign period ends"),
     "TD302": ("error", "the campaign period ends before it starts, or before the plan is issued"),
     "TD303": ("warning", "a yearly deadline in a one-off period, or a fixed date in a yearly one"),
     "TD304": ("warning", "the nomination deadline is more than a year after the period ends"),
-    "TD401": ("error", "a quota names a group that does not exist, or a heads' group"),
     "TD501": ("warning", "a fact of the catalogue is read by no shipped campaign"),
     "TD601": ("error", "an optional criterion without a note saying why (the plan lists it)"),
     "TD602": ("warning", "a rule's number or date does not appear in its quote, and no note says why"),
     "TD603": ("warning", "a rule's bound is strict where the quote's is inclusive (or the reverse), no note"),
 }
+# every code a finding can carry: the campaign reader's (structural, TD701) and lint's own
+CODES: dict[str, tuple[str, str]] = dict(sorted({**check_codes(), **LINT_CODES}.items()))
 
 
 @dataclass
@@ -59,6 +60,7 @@ class LintResult:
     findings: list[Problem] = field(default_factory=list)
     plan: Path | None = None  # the plan the quotes were checked against
     plan_note: str = ""  # said on stdout: where the plan came from, or why quotes were not checked
+    campaign: Campaign | None = None  # the compiled campaign, when it has no error
 
     @property
     def errors(self) -> list[Problem]:
@@ -109,14 +111,8 @@ def lint_json(results: list[LintResult]) -> str:
 
 
 def format_finding(p: Problem) -> str:
-    """`file:line:column: TD102 error: where: message — hint`, one line."""
-    loc = p.file
-    if p.line is not None:
-        loc += f":{p.line}" + (f":{p.column}" if p.column is not None else "")
-    text = f"{loc}: {p.code} {p.severity}: " + (f"{p.where}: " if p.where else "") + p.message
-    if p.hint:
-        text += f" — {p.hint}"
-    return " ".join(text.split())
+    """`file:line:column: TD102 error: where: message — hint`, one line (the `Problem`'s own)."""
+    return str(p)
 
 
 def finding_dict(p: Problem) -> dict[str, Any]:
@@ -132,27 +128,14 @@ def finding_dict(p: Problem) -> dict[str, Any]:
     }
 
 
-def read_campaign(name: str | Path) -> tuple[Document, CampaignModel]:
-    """Read and schema-validate a campaign file (not compiled); CampaignInvalid on failure."""
-    from engine.model.campaign import resolve_campaign_path
-
-    path = resolve_campaign_path(str(name))
-    display = _display(path) if path.parent.resolve() == campaigns_dir().resolve() else str(name)
-    try:
-        doc = load_yaml_text(read_text(path, display), display)
-    except UsageError as e:
-        if not path.is_file():
-            raise
-        raise CampaignInvalid(e.problems) from None
-    if not isinstance(doc.data, dict):
-        raise CampaignInvalid(Problem(display, "a campaign file must be a mapping of keys", 1, 1))
-    return doc, validate_model(CampaignModel, doc)
-
-
 def lint_campaign(name: str | Path, source: Path | None = None) -> LintResult:
     """Lint one campaign; quotes are checked against `source`, else `../shared/plans/<document.source>`."""
-    doc, model = read_campaign(name)
-    result = LintResult(doc.file)
+    read = read_campaign(name)
+    result = LintResult(read.file, list(read.problems), campaign=read.campaign)
+    if read.doc is None or read.model is None:
+        result.plan_note = "not linted further: the file does not load"
+        return result
+    doc, model = read.doc, read.model
     plan = None
     if source is not None:
         if not source.is_file():
@@ -169,6 +152,7 @@ def lint_campaign(name: str | Path, source: Path | None = None) -> LintResult:
     result.plan = plan
     text = PlanText.read(plan) if plan is not None else None
     Linter(doc, model, load_catalogue(), text, result.findings).run()
+    result.findings.sort(key=lambda p: (p.line or 0, p.column or 0, p.code))
     return result
 
 
@@ -183,9 +167,8 @@ def lint_catalogue(campaign_names: list[str] | None = None) -> LintResult:
     used: set[str] = set()
     read = []
     for name in campaign_names if campaign_names is not None else available_campaigns():
-        try:
-            _, model = read_campaign(name)
-        except CampaignInvalid:
+        model = read_campaign(name).model
+        if model is None:
             continue  # `thidua validate` reports it; its facts cannot be counted
         read.append(model.id)
         used |= facts_read(model, catalogue)
@@ -221,7 +204,7 @@ def facts_read(model: CampaignModel, catalogue: Catalogue) -> set[str]:
 
 def _finding(doc: Document, path: PathT, code: str, message: str, hint: str = "") -> Problem:
     line, col = doc.locate(path)
-    severity = CODES[code][0]
+    severity = LINT_CODES[code][0]
     return Problem(doc.file, message, line, col, readable_path(doc.data, path), hint, severity, code)
 
 
@@ -242,12 +225,9 @@ class Linter:
 
     def run(self) -> None:
         self.citations()
-        self.ids()
         self.applicability()
         self.dates()
-        self.quotas()
         self.interpretation()
-        self.out.sort(key=lambda p: (p.line or 0, p.column or 0, p.code))
 
     # TD101, TD102
     def cited(self) -> Iterator[tuple[PathT, Cited]]:
@@ -290,112 +270,34 @@ class Linter:
             hint += f" (quote: “{near.quote_has}”, plan: “{near.plan_has}”)"
         self.add(path, "TD102", f"quote not found in {name}", hint)
 
-    # TD201
-    def ids(self) -> None:
-        seen: dict[str, str] = {}
-        for section in ("criteria", "disqualifiers"):
-            for i, spec in enumerate(getattr(self.model, section)):
-                if spec.id in seen:
-                    self.add(
-                        (section, i, "id"),
-                        "TD201",
-                        f"rule id '{spec.id}' is used twice (also in {seen[spec.id]})",
-                        "give each rule its own id",
-                    )
-                else:
-                    seen[spec.id] = section
-        awards: set[str] = set()
-        for i, award in enumerate(self.model.awards):
-            if award.id in awards:
-                self.add(("awards", i, "id"), "TD201", f"award id '{award.id}' is used twice", "rename one")
-            awards.add(award.id)
-
-    # TD202–TD205
+    # TD202, TD205 (TD203, TD204, TD208, TD209: the campaign reader's)
     def applicability(self) -> None:
         groups = self.model.groups
-        dead: set[str] = set()
-        taken: dict[str, str] = {}
         for gid, group in groups.items():
-            allowed = UNIT_KINDS if group.candidates == "unit" else PERSON_KINDS
-            live = [k for k in group.kinds if k in allowed]
-            if not live:
+            base = groups.get(group.extends or "")
+            # a heads' group of units, or one extending no group, is the reader's (TD210, TD211)
+            if (
+                group.heads_only
+                and group.candidates == "person"
+                and base is not None
+                and not set(group.kinds) & set(base.kinds)
+            ):
                 self.add(
                     ("groups", gid, "kinds"),
                     "TD202",
-                    f"group '{gid}' can have no candidates: none of its kinds is a kind of {group.candidates}",
-                    "kinds of " + group.candidates + ": " + ", ".join(allowed),
+                    f"group '{gid}' can have no candidates: a head competes in '{group.extends}', "
+                    "which has none of these kinds",
+                    f"use kinds of '{group.extends}': {', '.join(base.kinds)}",
                 )
-                dead.add(gid)
-                continue
-            if group.heads_only:
-                base = groups.get(group.extends or "")
-                if base is not None and not set(group.kinds) & set(base.kinds):
-                    self.add(
-                        ("groups", gid, "kinds"),
-                        "TD202",
-                        f"group '{gid}' can have no candidates: a head competes in '{group.extends}', "
-                        "which has none of these kinds",
-                        f"use kinds of '{group.extends}': {', '.join(base.kinds)}",
-                    )
-                    dead.add(gid)
-                continue
-            mine = [k for k in live if taken.get(k, gid) == gid]
-            if not mine:
-                self.add(
-                    ("groups", gid, "kinds"),
-                    "TD202",
-                    f"group '{gid}' can have no candidates: each of its kinds belongs to an earlier group "
-                    f"('{taken[live[0]]}')",
-                    "a kind belongs to one group; remove them there or here",
-                )
-                dead.add(gid)
-            for k in live:
-                taken.setdefault(k, gid)
-        for section in ("criteria", "disqualifiers"):
-            for i, spec in enumerate(getattr(self.model, section)):
-                rule_group = groups.get(spec.group)
-                if rule_group is None or spec.group in dead:
-                    continue
-                for j, kind in enumerate(spec.kinds or ()):
-                    if kind not in rule_group.kinds:
-                        self.add(
-                            (section, i, "kinds", j),
-                            "TD203",
-                            f"'{kind}' is not a kind of group '{spec.group}': the rule never applies to it",
-                            "group kinds: " + ", ".join(rule_group.kinds),
-                        )
-                self.facts_of_group(section, i, spec.rule, spec.waiver.when if spec.waiver else None)
         quota_groups = {g for a in self.model.awards for g in a.quotas}
         for gid, group in groups.items():
-            if not group.heads_only and gid not in quota_groups and gid not in dead:
+            if not group.heads_only and gid not in quota_groups:
                 self.add(
                     ("groups", gid),
                     "TD205",
                     f"group '{gid}' is in no award's quotas: its eligible candidates are never proposed",
                     "add it to an award's quotas (null for no fixed number)",
                 )
-
-    def facts_of_group(self, section: str, i: int, rule: str, waiver: str | None) -> None:
-        spec = getattr(self.model, section)[i]
-        group = self.model.groups[spec.group]
-        who = "units" if group.candidates == "unit" or spec.scope == "unit" else "people"
-        for key, text in (("rule", rule), ("waiver", waiver)):
-            if text is None:
-                continue
-            try:
-                node = parse_rule(text, self.cat)
-            except RuleError:
-                continue  # a parse or type error: `thidua validate` reports it
-            for fact in node.facts():
-                fdef = self.cat.facts.get(fact)
-                if fdef is not None and who not in fdef.for_:
-                    hint = (
-                        "add 'scope: unit' to read the facts of the person's unit"
-                        if who == "people" and "units" in fdef.for_
-                        else f"'{fact}' is recorded for {' and '.join(fdef.for_)}"
-                    )
-                    path: PathT = (section, i, "rule") if key == "rule" else (section, i, "waiver", "when")
-                    self.add(path, "TD204", f"no candidate of group '{spec.group}' has '{fact}' ({who})", hint)
 
     # TD301–TD304
     def dates(self) -> None:
@@ -444,26 +346,6 @@ class Linter:
                     "a yearly deadline in a campaign that is not yearly",
                     "set period.yearly: true, or give the deadline's date",
                 )
-
-    # TD401
-    def quotas(self) -> None:
-        groups = self.model.groups
-        for i, award in enumerate(self.model.awards):
-            for gid in award.quotas:
-                if gid not in groups:
-                    self.add(
-                        ("awards", i, "quotas", gid),
-                        "TD401",
-                        f"quota for '{gid}', which is not a group",
-                        "groups: " + ", ".join(groups),
-                    )
-                elif groups[gid].heads_only:
-                    self.add(
-                        ("awards", i, "quotas", gid),
-                        "TD401",
-                        f"quota for the heads' group '{gid}'; heads compete in '{groups[gid].extends}'",
-                        f"remove it; count heads in '{groups[gid].extends}'",
-                    )
 
     # TD601–TD603
     def interpretation(self) -> None:

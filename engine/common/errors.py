@@ -13,11 +13,16 @@ from dataclasses import dataclass
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the check found problems (validation errors, failed regression case)
 EXIT_USAGE = 2  # unusable input or usage
+EXIT_INTERNAL = 3  # a bug: one line naming the log file with the traceback (engine.common.crash)
+MAX_LINES = 50  # problems listed one a line; beyond, one line says how many more
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem found in a file: `file:line:column: where: message — hint`."""
+    """One problem found in a file: `file:line:column: where: message — hint`.
+
+    A coded problem (a campaign check, TD…) reads `file:line:column: TD201 error: where: message
+    — hint`; `thidua validate` and `thidua lint` print that same line."""
 
     file: str
     message: str
@@ -35,7 +40,9 @@ class Problem:
             if self.column is not None:
                 loc += f":{self.column}"
         text = f"{loc}: "
-        if self.severity == "warning":
+        if self.code:
+            text += f"{self.code} {self.severity}: "
+        elif self.severity == "warning":
             text += "warning: "
         if self.where:
             text += f"{self.where}: "
@@ -67,6 +74,29 @@ class UserError(Exception):
         if more > 0:
             first += f" (and {more} more problem{'s' if more > 1 else ''})"
         return first
+
+
+def problem_lines(problems: Iterable[Problem], cap: int = MAX_LINES) -> list[str]:
+    """Every problem, one line each, by file (in order of appearance) then line and column;
+    beyond `cap` lines, one more line says how many are left out."""
+    items: list[Problem] = []
+    seen: set[tuple[str, int | None, int | None, str]] = set()
+    for p in problems:
+        # one place, one line: a value that fits no branch of a union (a kind of units or of
+        # people) gets one error per branch from the schema; the first says what to write
+        key = (p.file, p.line, p.column, p.where)
+        if p.line is None or key not in seen:
+            items.append(p)
+        seen.add(key)
+    order: dict[str, int] = {}
+    for p in items:
+        order.setdefault(p.file, len(order))
+    items.sort(key=lambda p: (order[p.file], p.line or 0, p.column or 0))
+    lines = [str(p) for p in items[:cap]]
+    more = len(items) - cap
+    if more > 0:
+        lines.append(f"… và {more} lỗi khác (… and {more} more problem{'s' if more > 1 else ''})")
+    return lines or ["thidua: error"]
 
 
 class UsageError(UserError):

@@ -108,6 +108,10 @@ _RATING_OPS = {
         "!=": "other than {v}",
     },
 }
+_DATED = {  # words naming the dated value of a series a rule used
+    "vi": "{what}: dùng số liệu ngày {day} = {v}",
+    "en": "{what}: used the value of {day} = {v}",
+}
 _COMPUTED = {  # words of the provenance of a derived fact
     "vi": "(tính từ {n} đơn vị trực thuộc có trong tệp: {parts})",
     "en": "(computed from the {n} subordinate units in the file: {parts})",
@@ -274,6 +278,21 @@ class Explainer:
             )
             how = _COMPUTED[self.lang].format(n=len(d.parts), parts=parts)
             out.append(f"{self.cat.label(r.key, self.lang)} = {fmt_value(r.value, r.key, self.cat, self.lang)} {how}")
+        return out
+
+    def dated(self, rr: RuleResult) -> list[str]:
+        """Which dated value of each series the rule used (`latest`, `at`), from the trace."""
+        out: list[str] = []
+        for node in rr.rule.node.walk():
+            if not isinstance(node, Call) or rr.skipped:
+                continue
+            pick = BUILTINS[node.name].dated
+            day = pick([rr.trace.nodes[a.idx] for a in node.args]) if pick is not None else None
+            if day is not None:
+                value = fmt_value(rr.trace.nodes[node.idx], None, self.cat, self.lang)
+                line = _DATED[self.lang].format(what=self.render(node.args[0]), day=day.strftime("%d/%m/%Y"), v=value)
+                if line not in out:
+                    out.append(line)
         return out
 
     def missing_facts(self, rr: RuleResult) -> list[str]:

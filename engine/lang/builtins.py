@@ -40,6 +40,7 @@ class Builtin:
     example: str
     phrase: dict[Lang, str]  # the call in words: {0}, {1}… are the arguments in words
     requirement: Callable[[Sequence[Value], Lang], str] | None = None  # what would have to hold
+    dated: Callable[[Sequence[Value]], dt.date | None] | None = None  # which dated value of a series it used
 
     def check(self, args: list[Node]) -> Type:
         if len(args) != len(self.params) or any(a.type != p for a, p in zip(args, self.params, strict=False)):
@@ -73,6 +74,16 @@ def at(v: Value, day: dt.date) -> Value:
     if v is NA:
         return NA
     return UNKNOWN
+
+
+def latest_date(args: Sequence[Value]) -> dt.date | None:
+    series = args[0]
+    return max(series) if type(series) is dict and series else None
+
+
+def at_date(args: Sequence[Value]) -> dt.date | None:
+    series, day = args
+    return day if type(series) is dict and isinstance(day, dt.date) and day in series else None
 
 
 def all_improved(records: Value) -> Value:
@@ -139,6 +150,7 @@ BUILTINS: dict[str, Builtin] = {
             },
             example="at(disbursement_pct, '2024-09-30') >= 80",
             phrase={"vi": "{0} (ngày {1})", "en": "{0} (on {1})"},
+            dated=at_date,
         ),
         Builtin(
             name="latest",
@@ -154,6 +166,7 @@ BUILTINS: dict[str, Builtin] = {
             },
             example="latest(disbursement_pct) >= 100",
             phrase={"vi": "{0}", "en": "{0}"},
+            dated=latest_date,
         ),
         Builtin(
             name="all_improved",

@@ -1,9 +1,10 @@
 """Load → validate → compile a campaign file into a `Campaign`.
 
-`load_campaign` reads the YAML (engine.model.source), validates it against the strict schema
-(engine.model.schema), checks the references between its parts (groups, awards, stages), and
-compiles every rule (engine.lang.rules). All problems found are reported together, each with
-`file:line:column`, the rule's id and a hint.
+`read_campaign` is the one reader of a campaign file: it reads the YAML (engine.model.source),
+validates it against the strict schema (engine.model.schema), runs the structural checks
+(engine.model.checks, each with its TD code) and compiles every rule (engine.lang). All
+problems found are reported together, each with `file:line:column`, the rule's id and a hint;
+`load_campaign` returns the compiled campaign or raises `CampaignInvalid` with every error.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from engine.model.schema import (
     CampaignModel,
     Criterion,
     Disqualifier,
-    Group,
     RankKey,
     pydantic_problems,
 )
@@ -126,10 +126,44 @@ def available_campaigns() -> list[str]:
     return sorted(p.stem for p in campaigns_dir().glob("*.yaml") if p.stem not in DATA_FILES)
 
 
-def load_campaign(name: str | Path) -> Campaign:
-    """Load, validate and compile a campaign; raise `CampaignInvalid` listing every problem."""
+@dataclass
+class CampaignRead:
+    """One campaign file read: its document and model (None when it does not parse or fit the
+    schema), every problem found — YAML, schema, structural checks (TD codes), rules (TD701) —
+    and the compiled campaign when no problem is an error."""
+
+    path: Path
+    file: str
+    doc: Document | None
+    model: CampaignModel | None
+    problems: list[Problem]
+    campaign: Campaign | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def require_model(self) -> tuple[Document, CampaignModel]:
+        """The document and schema-valid model, or `CampaignInvalid` when there is none."""
+        if self.doc is None or self.model is None:
+            raise CampaignInvalid(self.problems)
+        return self.doc, self.model
+
+    def require_campaign(self) -> Campaign:
+        """The compiled campaign, or `CampaignInvalid` listing every error."""
+        if self.campaign is None:
+            raise CampaignInvalid(self.errors)
+        return self.campaign
+
+
+def read_campaign(name: str | Path) -> CampaignRead:
+    """The one campaign reader: source → schema → structural checks → compile.
+
+    A missing file is a `UsageError`; every other problem is in the result, so `lint` and
+    `validate` report them all, and `load_campaign` refuses a campaign with any error."""
     path = resolve_campaign_path(str(name))
-    display = _display(path) if path.parent.resolve() == campaigns_dir().resolve() else str(name)
+    shipped = path.parent.resolve() == campaigns_dir().resolve()
+    display = _display(path) if shipped else str(name)
     from engine.model.source import load_yaml_text
 
     try:
@@ -137,78 +171,54 @@ def load_campaign(name: str | Path) -> Campaign:
     except UsageError as e:  # a campaign that exists but does not decode or parse fails validation
         if not path.is_file():
             raise
-        raise CampaignInvalid(e.problems) from None
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        return CampaignRead(path, display, None, None, e.problems)
     if not isinstance(doc.data, dict):
-        raise CampaignInvalid(Problem(display, "a campaign file must be a mapping of keys", 1, 1))
-    catalogue = load_catalogue()
+        problem = Problem(display, "a campaign file must be a mapping of keys", 1, 1)
+        return CampaignRead(path, display, doc, None, [problem])
     from pydantic import ValidationError
 
     try:
         model = CampaignModel.model_validate(doc.data)
     except ValidationError as e:
-        raise CampaignInvalid(pydantic_problems(e, doc, CampaignModel)) from None
-    return _compile(model, doc, sha, catalogue, path)
+        return CampaignRead(path, display, doc, None, pydantic_problems(e, doc, CampaignModel))
+    from engine.model.checks import Subject, run_checks
+
+    found = run_checks(Subject(model, doc, path.stem, shipped))
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    catalogue = load_catalogue()
+    rules, ranking, rule_problems = _compile(model, doc, catalogue)
+    problems = sorted(found + rule_problems, key=lambda p: (p.line or 0, p.column or 0, p.code))
+    read = CampaignRead(path, display, doc, model, problems)
+    if not read.errors:
+        warnings = [p for p in problems if p.severity != "error"]
+        read.campaign = Campaign(model, doc.file, sha, catalogue, rules, ranking, warnings)
+    return read
 
 
-def _compile(model: CampaignModel, doc: Document, sha: str, catalogue: Catalogue, path: Path) -> Campaign:
+def load_campaign(name: str | Path) -> Campaign:
+    """Load, validate and compile a campaign; raise `CampaignInvalid` listing every error."""
+    return read_campaign(name).require_campaign()
+
+
+def _compile(
+    model: CampaignModel, doc: Document, catalogue: Catalogue
+) -> tuple[dict[str, list[CompiledRule]], dict[str, list[CompiledRankKey]], list[Problem]]:
+    """Compile every rule and ranking key; the structural checks (engine.model.checks) have
+    reported what does not fit, and a rule that cannot be placed is skipped here."""
     problems: list[Problem] = []
-    warnings: list[Problem] = []
-
-    def at(p: PathT, message: str, hint: str = "") -> Problem:
-        from engine.model.schema import readable_path
-
-        return doc.problem(p, message, hint, where=readable_path(doc.data, p))
-
-    if path.stem != model.id and path.parent.resolve() == campaigns_dir().resolve():
-        problems.append(
-            at(
-                ("id",),
-                f"id '{model.id}' differs from the file name '{path.stem}'",
-                f"rename the file to {model.id}.yaml or change the id",
-            )
-        )
     groups = model.groups
-    for gid, group in groups.items():
-        _check_group(gid, group, groups, problems, at)
 
     rules: dict[str, list[CompiledRule]] = {gid: [] for gid in groups}
-    seen_ids: dict[str, PathT] = {}
     sections: tuple[tuple[str, RuleKind], ...] = (("criteria", "criterion"), ("disqualifiers", "disqualifier"))
     for section, kind in sections:
         for i, spec in enumerate(getattr(model, section)):
             p: PathT = (section, i)
-            if spec.id in seen_ids:
-                problems.append(at((*p, "id"), f"duplicate rule id '{spec.id}'", "ids must be unique"))
-            seen_ids[spec.id] = p
             found = groups.get(spec.group)
-            if found is None:
-                problems.append(
-                    at(
-                        (*p, "group"),
-                        f"unknown group '{spec.group}'",
-                        did_you_mean(spec.group, groups) or "groups: " + ", ".join(groups),
-                    )
-                )
+            if found is None:  # TD206
                 continue
             group = found
-            if spec.scope == "unit" and group.candidates != "person":
-                problems.append(
-                    at(
-                        (*p, "scope"),
-                        "'scope: unit' is for people's rules",
-                        "a unit's rules read its own facts",
-                    )
-                )
+            if spec.scope == "unit" and group.candidates != "person":  # TD207
                 continue
-            if spec.kinds and not set(spec.kinds) & set(group.kinds):
-                problems.append(
-                    at(
-                        (*p, "kinds"),
-                        "none of these kinds is in the group",
-                        "the rule could never apply",
-                    )
-                )
             units = group.candidates == "unit" or spec.scope == "unit"
             node = _parse(spec.rule, doc, (*p, "rule"), catalogue, units, problems)
             waiver = None
@@ -221,8 +231,7 @@ def _compile(model: CampaignModel, doc: Document, sha: str, catalogue: Catalogue
 
     ranking: dict[str, list[CompiledRankKey]] = {}
     for gid, rk in model.ranking.items():
-        if gid not in groups:
-            problems.append(at(("ranking", gid), f"unknown group '{gid}'", did_you_mean(gid, groups)))
+        if gid not in groups:  # TD402
             continue
         keys = []
         for i, key in enumerate(rk.keys):
@@ -233,140 +242,7 @@ def _compile(model: CampaignModel, doc: Document, sha: str, catalogue: Catalogue
             except RuleError as e:
                 problems.append(_rule_problem(doc, kp, e))
         ranking[gid] = keys
-
-    award_ids = {a.id for a in model.awards}
-    if len(award_ids) != len(model.awards):
-        problems.append(at(("awards",), "two awards share an id", "ids must be unique"))
-    for i, award in enumerate(model.awards):
-        for gid in award.quotas:
-            if gid not in groups:
-                problems.append(
-                    at(
-                        ("awards", i, "quotas", gid),
-                        f"quota for unknown group '{gid}'",
-                        did_you_mean(gid, groups) or "groups: " + ", ".join(groups),
-                    )
-                )
-            elif groups[gid].heads_only:
-                problems.append(
-                    at(
-                        ("awards", i, "quotas", gid),
-                        f"'{gid}' is a heads' group; heads compete in '{groups[gid].extends}'",
-                    )
-                )
-        if award.from_ is not None and award.from_ not in award_ids:
-            problems.append(
-                at(
-                    ("awards", i, "from"),
-                    f"unknown award '{award.from_}'",
-                    did_you_mean(award.from_, award_ids),
-                )
-            )
-    _check_stages(model, problems, warnings, at)
-    if problems:
-        raise CampaignInvalid(problems)
-    return Campaign(model, doc.file, sha, catalogue, rules, ranking, warnings)
-
-
-def _check_stages(model: CampaignModel, problems: list[Problem], warnings: list[Problem], at) -> None:  # type: ignore[no-untyped-def]
-    """A later stage chooses among an earlier one's selection: it may not ask for more."""
-    awards = {a.id: (i, a) for i, a in enumerate(model.awards)}
-    for i, award in enumerate(model.awards):
-        for gid, quota in award.quotas.items():
-            if quota is not None and gid in model.groups and gid not in model.ranking:
-                warnings.append(
-                    at(
-                        ("awards", i, "quotas", gid),
-                        f"quota {quota} for '{gid}' but no ranking declared for it",
-                        "declare `ranking:` for the group, or every over-quota list is a tie",
-                    )
-                )
-        if award.from_ is None or award.from_ not in awards:
-            continue
-        j, earlier = awards[award.from_]
-        if j >= i:
-            problems.append(
-                at(
-                    ("awards", i, "from"),
-                    f"stage '{award.id}' must come after '{earlier.id}'",
-                    "list the earlier stage first",
-                )
-            )
-        seen = {award.id}
-        node = earlier
-        while node.from_ is not None and node.from_ in awards:  # stage cycles
-            if node.from_ in seen:
-                problems.append(at(("awards", i, "from"), "stages form a cycle"))
-                break
-            seen.add(node.from_)
-            node = awards[node.from_][1]
-        for gid, quota in award.quotas.items():
-            if gid not in earlier.quotas:
-                problems.append(
-                    at(
-                        ("awards", i, "quotas", gid),
-                        f"stage '{award.id}' asks for '{gid}' but '{earlier.id}' selects none",
-                        f"'{earlier.id}' has quotas for: {', '.join(earlier.quotas)}",
-                    )
-                )
-                continue
-            before = earlier.quotas[gid]
-            if quota is None and before is not None:
-                problems.append(
-                    at(
-                        ("awards", i, "quotas", gid),
-                        f"no limit here, but '{earlier.id}' selects at most {before}",
-                        f"a later stage chooses among at most {before}",
-                    )
-                )
-            elif quota is not None and before is not None and quota > before:
-                problems.append(
-                    at(
-                        ("awards", i, "quotas", gid),
-                        f"stage '{award.id}' asks for {quota} '{gid}' but '{earlier.id}' gives at most {before}",
-                        f"lower it to {before} or fewer",
-                    )
-                )
-
-
-def _check_group(gid, group: Group, groups, problems, at) -> None:  # type: ignore[no-untyped-def]
-    from engine.model.schema import PERSON_KINDS, UNIT_KINDS
-
-    allowed = UNIT_KINDS if group.candidates == "unit" else PERSON_KINDS
-    for j, kind in enumerate(group.kinds):
-        if kind not in allowed:
-            problems.append(
-                at(
-                    ("groups", gid, "kinds", j),
-                    f"'{kind}' is not a kind of {group.candidates}",
-                    "kinds: " + ", ".join(allowed),
-                )
-            )
-    if group.heads_only:
-        if group.candidates != "person":
-            problems.append(at(("groups", gid, "heads_only"), "only people can be heads of units"))
-        if not group.extends or group.extends not in groups or groups[group.extends].heads_only:
-            problems.append(
-                at(
-                    ("groups", gid, "extends"),
-                    "a heads' group must extend a group of people (e.g. extends: individual)",
-                    did_you_mean(str(group.extends), groups),
-                )
-            )
-    elif group.extends:
-        problems.append(at(("groups", gid, "extends"), "'extends' is only for heads' groups (heads_only: true)"))
-    else:
-        for other_id, other in groups.items():
-            if other_id < gid and not other.heads_only and other.candidates == group.candidates:
-                shared = set(other.kinds) & set(group.kinds)
-                if shared:
-                    problems.append(
-                        at(
-                            ("groups", gid, "kinds"),
-                            f"kind {sorted(shared)[0]} is in groups '{other_id}' and '{gid}'",
-                            "a kind belongs to one group",
-                        )
-                    )
+    return rules, ranking, problems
 
 
 def _parse(
@@ -397,7 +273,9 @@ def _rule_problem(doc: Document, p: PathT, e: RuleError) -> Problem:
             if start < len(row) and row[start] in "'\"":
                 start += 1
             col = start + 1 + e.col
-    return Problem(doc.file, e.message, line, col, readable_path(doc.data, p), e.hint)
+    # the type checker's "not a fact of people/units" is lint's old TD204; any other rule error is TD701
+    code = "TD204" if " is not a fact of " in e.message else "TD701"
+    return Problem(doc.file, e.message, line, col, readable_path(doc.data, p), e.hint, "error", code)
 
 
 def _display(path: Path) -> str:

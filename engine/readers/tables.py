@@ -116,9 +116,13 @@ def col_letter(n: int) -> str:
 def load_table(path: Path, catalogue: Catalogue, display: str | None = None) -> FactsFile:
     """Read a .csv or .xlsx facts file into a `FactsFile` (raises `UsageError` listing every problem)."""
     name = display or str(path)
-    raw = read_input(path, name)
+    return read_table(read_input(path, name), name, catalogue, csv=path.suffix.lower() == ".csv")
+
+
+def read_table(raw: bytes, name: str, catalogue: Catalogue, *, csv: bool) -> FactsFile:
+    """A .csv (`csv=True`) or .xlsx facts file's bytes into a `FactsFile`."""
     sha = hashlib.sha256(raw).hexdigest()
-    sheets = [_csv_sheet(raw, name)] if path.suffix.lower() == ".csv" else _xlsx_sheets(raw, name)
+    sheets = [_csv_sheet(raw, name)] if csv else _xlsx_sheets(raw, name)
     doc = TableReader(name, catalogue, load_labels()).read(sheets)
     return facts_from_document(doc, sha, catalogue)
 

@@ -323,7 +323,7 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
             if values:
                 shown = "; ".join(f"{k} = {json.dumps(json_value(v), ensure_ascii=False)}" for k, v in values.items())
                 out.append(("      đã đọc: " if vi else "      read: ") + shown)
-            for line in ex.computed(rr):
+            for line in [*ex.dated(rr), *ex.computed(rr)]:
                 out.append(f"      = {line}")
             out.append(f"      → {ex.reason(rr)}")
             if spec.note:

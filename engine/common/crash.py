@@ -1,0 +1,64 @@
+"""A bug is not a usage error: an unexpected exception gets exit code 3 and a log file.
+
+The CLI prints one line on stderr naming the log; the log holds what a developer needs to
+reproduce the failure — thidua's and Python's versions, the platform, the command line and
+the full traceback. Logs go to `$THIDUA_LOG_DIR` when set, else `<tempdir>/thidua`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+
+def log_dir() -> Path:
+    """Where crash logs go: `$THIDUA_LOG_DIR`, else a `thidua` folder in the system's temp dir."""
+    configured = os.environ.get("THIDUA_LOG_DIR")
+    return Path(configured) if configured else Path(tempfile.gettempdir()) / "thidua"
+
+
+def write_log(exc: BaseException, argv: list[str] | None = None, now: dt.datetime | None = None) -> Path:
+    """Write the crash log and return its path; OSError when it cannot be written."""
+    from engine import __version__
+
+    folder = log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    text = "\n".join(
+        [
+            f"thidua {__version__}",
+            f"python {sys.version.split()[0]} ({platform.python_implementation()})",
+            f"platform {platform.platform()}",
+            "argv " + " ".join(argv if argv is not None else sys.argv),
+            "",
+            "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+        ]
+    )
+    for n in range(100):  # two crashes in the same second keep both logs
+        path = folder / (f"thidua-error-{stamp}.log" if n == 0 else f"thidua-error-{stamp}-{n}.log")
+        try:
+            with path.open("x", encoding="utf-8") as f:
+                f.write(text)
+            return path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{folder}: too many logs for {stamp}")
+
+
+def internal_error_line(exc: BaseException, argv: list[str] | None = None) -> str:
+    """The one stderr line for a bug, after writing its log."""
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    head = f"thidua: lỗi nội bộ (internal error): {what}"
+    try:
+        path = write_log(exc, argv)
+    except OSError as e:
+        return (
+            f"{head} — không ghi được nhật ký lỗi vào {log_dir()} ({type(e).__name__}: {e}); "
+            "hãy báo lỗi này cho nhóm phát triển (could not write the error log; please report this)"
+        )
+    return f"{head} — chi tiết đã ghi vào {path}; hãy gửi tệp này cho nhóm phát triển"

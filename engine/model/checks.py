@@ -1,0 +1,335 @@
+"""The structural checks of a campaign: each written once, with its TD code.
+
+A check reads the schema-valid model and says where a part refers to a part that is not
+there, or contradicts another: a rule for a missing group, a duplicate id, a stage asking for
+more than the stage it chooses from. `run_checks` runs every registered check; the campaign
+reader (`engine.model.campaign.read_campaign`) calls it once, errors stop the load, and
+`thidua lint` and `thidua validate` print these very findings — nobody checks twice.
+
+Each check is a function registered with `@check(code, severity, title)`; it yields
+`(path, message, hint)` and the runner turns each into a `Problem` carrying the code, the
+severity and `file:line:column`. `CODES` lists every code the reader can give, including
+TD204 and TD701 (a rule's expression, from the compiler), which are not checks of this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from engine.common.errors import Problem, did_you_mean
+from engine.model.schema import PERSON_KINDS, UNIT_KINDS, Award, CampaignModel, Rule, readable_path
+from engine.model.source import Document, PathT
+
+Finding = tuple[PathT, str, str]  # where, message, hint
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a check reads: the model, its document (for positions) and the file's name."""
+
+    model: CampaignModel
+    doc: Document
+    file_stem: str
+    shipped: bool  # the file is in campaigns/: its name must be its id
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    severity: str  # error | warning
+    title: str
+    run: Callable[[Subject], Iterator[Finding]]
+
+
+CHECKS: list[Check] = []
+
+# code: (severity, title) — codes the reader gives that no function here makes.
+OTHER_CODES: dict[str, tuple[str, str]] = {
+    "TD204": ("error", "a rule reads a fact that no candidate of its group has (the compiler's type check)"),
+    "TD701": ("error", "a rule or ranking key cannot be read, or does not type-check against the fact catalogue"),
+}
+
+
+def check(code: str, severity: str, title: str) -> Callable[[Callable[[Subject], Iterator[Finding]]], Check]:
+    def register(fn: Callable[[Subject], Iterator[Finding]]) -> Check:
+        c = Check(code, severity, title, fn)
+        CHECKS.append(c)
+        return c
+
+    return register
+
+
+def codes() -> dict[str, tuple[str, str]]:
+    """Every code the campaign reader can give: (severity, title)."""
+    out = {c.code: (c.severity, c.title) for c in CHECKS}
+    return dict(sorted({**out, **OTHER_CODES}.items()))
+
+
+def run_checks(subject: Subject) -> list[Problem]:
+    """Every structural finding, in file order."""
+    out: list[Problem] = []
+    for c in CHECKS:
+        for path, message, hint in c.run(subject):
+            out.append(coded(subject.doc, path, c.code, c.severity, message, hint))
+    return sorted(out, key=lambda p: (p.line or 0, p.column or 0, p.code))
+
+
+def coded(doc: Document, path: PathT, code: str, severity: str, message: str, hint: str = "") -> Problem:
+    line, col = doc.locate(path)
+    return Problem(doc.file, message, line, col, readable_path(doc.data, path), hint, severity, code)
+
+
+# ── TD2xx: ids, groups and the rules in them ──────────────────────────────────────────────
+
+
+@check("TD201", "error", "two rules (or two awards) share an id")
+def duplicate_ids(s: Subject) -> Iterator[Finding]:
+    seen: dict[str, str] = {}
+    for section in ("criteria", "disqualifiers"):
+        for i, spec in enumerate(getattr(s.model, section)):
+            if spec.id in seen:
+                yield (
+                    (section, i, "id"),
+                    f"duplicate rule id '{spec.id}' (also in {seen[spec.id]})",
+                    "give each rule its own id",
+                )
+            else:
+                seen[spec.id] = section
+    awards: set[str] = set()
+    for i, award in enumerate(s.model.awards):
+        if award.id in awards:
+            yield ("awards", i, "id"), f"duplicate award id '{award.id}'", "give each award its own id"
+        awards.add(award.id)
+
+
+@check("TD203", "error", "a rule is limited to a kind its group does not have")
+def rule_kinds(s: Subject) -> Iterator[Finding]:
+    for section, i, spec in _rules(s.model):
+        group = s.model.groups.get(spec.group)
+        if group is None:
+            continue
+        for j, kind in enumerate(spec.kinds or ()):
+            if kind not in group.kinds:
+                yield (
+                    (section, i, "kinds", j),
+                    f"'{kind}' is not a kind of group '{spec.group}': the rule never applies to it",
+                    "group kinds: " + ", ".join(group.kinds),
+                )
+
+
+@check("TD206", "error", "a rule names a group that does not exist")
+def rule_group(s: Subject) -> Iterator[Finding]:
+    groups = s.model.groups
+    for section, i, spec in _rules(s.model):
+        if spec.group not in groups:
+            yield (
+                (section, i, "group"),
+                f"unknown group '{spec.group}'",
+                did_you_mean(spec.group, groups) or "groups: " + ", ".join(groups),
+            )
+
+
+@check("TD207", "error", "`scope: unit` on a rule of a group of units (it is for people's rules)")
+def unit_scope(s: Subject) -> Iterator[Finding]:
+    for section, i, spec in _rules(s.model):
+        group = s.model.groups.get(spec.group)
+        if group is not None and spec.scope == "unit" and group.candidates != "person":
+            yield (section, i, "scope"), "'scope: unit' is for people's rules", "a unit's rules read its own facts"
+
+
+@check("TD208", "error", "a group lists a kind that is not a kind of its candidates (units or people)")
+def group_kinds(s: Subject) -> Iterator[Finding]:
+    for gid, group in s.model.groups.items():
+        allowed = UNIT_KINDS if group.candidates == "unit" else PERSON_KINDS
+        for j, kind in enumerate(group.kinds):
+            if kind not in allowed:
+                yield (
+                    ("groups", gid, "kinds", j),
+                    f"'{kind}' is not a kind of {group.candidates}",
+                    "kinds: " + ", ".join(allowed),
+                )
+
+
+@check("TD209", "error", "a kind is in two groups (a candidate competes in one group)")
+def kind_in_two_groups(s: Subject) -> Iterator[Finding]:
+    taken: dict[tuple[str, str], str] = {}  # (candidates, kind) → the first group that has it
+    for gid, group in s.model.groups.items():
+        if group.heads_only:
+            continue
+        for j, kind in enumerate(group.kinds):
+            other = taken.setdefault((group.candidates, kind), gid)
+            if other != gid:
+                yield (
+                    ("groups", gid, "kinds", j),
+                    f"kind {kind} is in groups '{other}' and '{gid}'",
+                    "a kind belongs to one group",
+                )
+
+
+@check("TD210", "error", "`heads_only` on a group of units (only people are heads of units)")
+def heads_of_units(s: Subject) -> Iterator[Finding]:
+    for gid, group in s.model.groups.items():
+        if group.heads_only and group.candidates != "person":
+            yield ("groups", gid, "heads_only"), "only people can be heads of units", "set candidates: person"
+
+
+@check("TD211", "error", "a heads' group does not extend a group of people")
+def heads_extend(s: Subject) -> Iterator[Finding]:
+    groups = s.model.groups
+    for gid, group in groups.items():
+        if not group.heads_only:
+            continue
+        base = groups.get(group.extends or "")
+        if base is None or base.heads_only or base.candidates != "person":
+            yield (
+                ("groups", gid, "extends"),
+                "a heads' group must extend a group of people (e.g. extends: individual)",
+                did_you_mean(str(group.extends), groups),
+            )
+
+
+@check("TD212", "error", "`extends` on a group that is not a heads' group")
+def extends_only_heads(s: Subject) -> Iterator[Finding]:
+    for gid, group in s.model.groups.items():
+        if not group.heads_only and group.extends:
+            yield (
+                ("groups", gid, "extends"),
+                "'extends' is only for heads' groups (heads_only: true)",
+                "remove it, or add heads_only: true",
+            )
+
+
+@check("TD213", "error", "a shipped campaign's id differs from its file name")
+def id_is_file_name(s: Subject) -> Iterator[Finding]:
+    if s.shipped and s.file_stem != s.model.id:
+        yield (
+            ("id",),
+            f"id '{s.model.id}' differs from the file name '{s.file_stem}'",
+            f"rename the file to {s.model.id}.yaml or change the id",
+        )
+
+
+# ── TD4xx: quotas, ranking and award stages ───────────────────────────────────────────────
+
+
+@check("TD401", "error", "a quota names a group that does not exist, or a heads' group")
+def quota_groups(s: Subject) -> Iterator[Finding]:
+    groups = s.model.groups
+    for i, award in enumerate(s.model.awards):
+        for gid in award.quotas:
+            path: PathT = ("awards", i, "quotas", gid)
+            if gid not in groups:
+                yield (
+                    path,
+                    f"quota for unknown group '{gid}'",
+                    did_you_mean(gid, groups) or "groups: " + ", ".join(groups),
+                )
+            elif groups[gid].heads_only:
+                base = groups[gid].extends
+                yield (
+                    path,
+                    f"'{gid}' is a heads' group; heads compete in '{base}'",
+                    f"remove it; count heads in '{base}'",
+                )
+
+
+@check("TD402", "error", "a ranking for a group that does not exist")
+def ranking_groups(s: Subject) -> Iterator[Finding]:
+    groups = s.model.groups
+    for gid in s.model.ranking:
+        if gid not in groups:
+            yield (
+                ("ranking", gid),
+                f"unknown group '{gid}'",
+                did_you_mean(gid, groups) or "groups: " + ", ".join(groups),
+            )
+
+
+@check("TD403", "error", "an award stage chooses `from` an award that does not exist")
+def stage_source(s: Subject) -> Iterator[Finding]:
+    ids = [a.id for a in s.model.awards]
+    for i, award in enumerate(s.model.awards):
+        if award.from_ is not None and award.from_ not in ids:
+            yield (
+                ("awards", i, "from"),
+                f"unknown award '{award.from_}'",
+                did_you_mean(award.from_, ids) or "awards: " + ", ".join(ids),
+            )
+
+
+@check("TD404", "error", "an award stage is listed before the stage it chooses from (so stages never form a cycle)")
+def stage_order(s: Subject) -> Iterator[Finding]:
+    for i, award, j, earlier in _stages(s.model):
+        if j >= i:
+            yield (
+                ("awards", i, "from"),
+                f"stage '{award.id}' must come after '{earlier.id}'",
+                "list the earlier stage first",
+            )
+
+
+@check("TD405", "error", "an award stage asks for a group its earlier stage selects none of")
+def stage_group(s: Subject) -> Iterator[Finding]:
+    for i, award, _, earlier in _stages(s.model):
+        for gid in award.quotas:
+            if gid not in earlier.quotas:
+                yield (
+                    ("awards", i, "quotas", gid),
+                    f"stage '{award.id}' asks for '{gid}' but '{earlier.id}' selects none",
+                    f"'{earlier.id}' has quotas for: {', '.join(earlier.quotas)}",
+                )
+
+
+@check("TD406", "error", "an award stage has no limit where its earlier stage has one")
+def stage_unlimited(s: Subject) -> Iterator[Finding]:
+    for i, award, _, earlier in _stages(s.model):
+        for gid, quota in award.quotas.items():
+            before = earlier.quotas.get(gid)
+            if gid in earlier.quotas and quota is None and before is not None:
+                yield (
+                    ("awards", i, "quotas", gid),
+                    f"no limit here, but '{earlier.id}' selects at most {before}",
+                    f"a later stage chooses among at most {before}",
+                )
+
+
+@check("TD407", "error", "an award stage asks for more than its earlier stage selects")
+def stage_quota(s: Subject) -> Iterator[Finding]:
+    for i, award, _, earlier in _stages(s.model):
+        for gid, quota in award.quotas.items():
+            before = earlier.quotas.get(gid)
+            if quota is not None and before is not None and quota > before:
+                yield (
+                    ("awards", i, "quotas", gid),
+                    f"stage '{award.id}' asks for {quota} '{gid}' but '{earlier.id}' gives at most {before}",
+                    f"lower it to {before} or fewer",
+                )
+
+
+@check("TD408", "warning", "a quota for a group that declares no ranking (every over-quota list is a tie)")
+def quota_without_ranking(s: Subject) -> Iterator[Finding]:
+    for i, award in enumerate(s.model.awards):
+        for gid, quota in award.quotas.items():
+            group = s.model.groups.get(gid)
+            if quota is not None and group is not None and not group.heads_only and gid not in s.model.ranking:
+                yield (
+                    ("awards", i, "quotas", gid),
+                    f"quota {quota} for '{gid}' but no ranking declared for it",
+                    "declare `ranking:` for the group, or every over-quota list is a tie",
+                )
+
+
+def _rules(model: CampaignModel) -> Iterator[tuple[str, int, Rule]]:
+    for section in ("criteria", "disqualifiers"):
+        for i, spec in enumerate(getattr(model, section)):
+            yield section, i, spec
+
+
+def _stages(model: CampaignModel) -> Iterator[tuple[int, Award, int, Award]]:
+    """Each stage with a known earlier stage: (index, award, earlier's index, earlier)."""
+    index = {a.id: (j, a) for j, a in enumerate(model.awards)}
+    for i, award in enumerate(model.awards):
+        if award.from_ is not None and award.from_ in index:
+            j, earlier = index[award.from_]
+            yield i, award, j, earlier

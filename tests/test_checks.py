@@ -1,0 +1,57 @@
+"""One reader, checks made once: `validate` and `lint` print the same line for the same problem."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import engine.model.campaign as campaign_module
+from cli import app
+from engine.model.campaign import read_campaign
+from engine.model.checks import CHECKS, codes
+
+TESTS = Path(__file__).parent
+BROKEN = sorted((TESTS / "gallery" / "campaigns").glob("*.yaml")) + sorted((TESTS / "lint_gallery").glob("TD*.yaml"))
+FINDING = re.compile(r".+?:\d+(:\d+)?: ")
+runner = CliRunner()
+
+
+def _problem_lines(text: str, file: Path) -> list[str]:
+    return [line for line in text.split("\n") if line.startswith(f"{file}:") and FINDING.match(line)]
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.stem)
+def test_validate_and_lint_print_the_same_lines(path: Path) -> None:
+    validate = runner.invoke(app, ["validate", str(path)])
+    lint = runner.invoke(app, ["lint", str(path)])
+    from_validate = _problem_lines(validate.stderr, path)
+    assert from_validate, validate.output
+    assert from_validate == _problem_lines(lint.stdout, path)
+    read = read_campaign(path)
+    coded = [str(p) for p in read.problems if p.code]
+    assert [line for line in from_validate if line in coded] == coded  # the reader's, each once
+
+
+def test_every_check_has_its_own_code() -> None:
+    assert len({c.code for c in CHECKS}) == len(CHECKS)
+    assert set(codes()) >= {c.code for c in CHECKS} | {"TD204", "TD701"}
+
+
+def test_shipped_campaign_id_must_be_its_file_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(campaign_module, "campaigns_dir", lambda: tmp_path)
+    shutil.copy(TESTS / "lint_gallery" / "base.yaml", tmp_path / "other_name.yaml")
+    (problem,) = read_campaign("other_name").errors
+    assert problem.code == "TD213" and problem.line == 4
+    assert "id 'lint_base' differs from the file name 'other_name'" in problem.message
+
+
+def test_a_structural_error_stops_evaluate_with_its_code() -> None:
+    path = TESTS / "lint_gallery" / "TD206_rule_for_unknown_group.yaml"
+    facts = TESTS / "gallery" / "facts" / "bad_rating.yaml"
+    result = runner.invoke(app, ["evaluate", str(path), str(facts)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:34:5: TD206 error: ")
