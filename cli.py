@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from engine.common.errors import EXIT_PROBLEMS, EXIT_USAGE, CampaignInvalid, Problem, UserError
+from engine.common.vocabulary import words
 
 if TYPE_CHECKING:
     from engine.evaluate.allocate import Allocation
     from engine.evaluate.core import Evaluation
 
 app = typer.Typer(
-    help="thidua — kiểm tra hồ sơ thi đua cải cách hành chính theo đúng kế hoạch "
-    "(rules engine for Vietnamese PAR emulation campaigns).",
+    help=f"{words('vi')['cli.help']} ({words('en')['cli.help']}).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -157,7 +157,7 @@ def list_campaigns() -> None:
                 print(f"{cid:<18} (invalid: {len(e.problems)} problem(s) — run `thidua validate {cid}`)")
                 continue
             year = str(d.date)[:4]
-            print(f"{cid:<18} {d.kind} {d.number or '(chưa có số)'} — {d.issuer} — {year}")
+            print(f"{cid:<18} {d.kind} {d.number or words('vi')['cli.no_number']} — {d.issuer} — {year}")
 
 
 @app.command()
