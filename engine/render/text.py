@@ -275,6 +275,7 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
     out = [
         f"{c.name} ({c.id}) — {m.id}",
         v["text.verdict"] + f": {VERDICT_LABELS[lang][res.verdict]} [{res.verdict}]",
+        v["text.kind"] + f": {v.section('kind').get(c.kind, c.kind)} [{c.kind}]",
     ]
     if res.group:
         groups = ", ".join(m.groups[g].label.get(lang) for g in res.groups)
