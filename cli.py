@@ -312,7 +312,7 @@ def verify(
             print(note)
         for diff in result.differences:
             print(f"  - {diff}")
-        print("matches: the result is reproduced exactly" if result.matches else "DOES NOT MATCH")
+        print(words("en")["verify.matches" if result.matches else "verify.does_not_match"])
         if not result.matches:
             raise typer.Exit(EXIT_PROBLEMS)
 

@@ -31,6 +31,7 @@ RENDERING = sorted(
         *(ROOT / "engine" / "explain").rglob("*.py"),
         *(ROOT / "engine" / "authoring").glob("diff*.py"),
         ROOT / "engine" / "authoring" / "jsonschema.py",
+        ROOT / "engine" / "verify.py",
         ROOT / "cli.py",
     ]
 )

@@ -68,6 +68,7 @@ class Labels(_Strict):
     text: dict[str, Label]
     cli: dict[str, Label]
     json_schema: dict[str, Label]
+    verify: dict[str, Label]
 
     def phrase_sections(self) -> dict[str, dict[str, Label]]:
         """Every section of plain `key: {vi, en}` entries, by name."""
