@@ -27,14 +27,14 @@ from engine.common.errors import (
     UserError,
     problem_lines,
 )
+from engine.model.vocabulary import words
 
 if TYPE_CHECKING:
     from engine.evaluate.allocate import Allocation
     from engine.evaluate.core import Evaluation
 
 app = typer.Typer(
-    help="thidua — kiểm tra hồ sơ thi đua cải cách hành chính theo đúng kế hoạch "
-    "(rules engine for Vietnamese PAR emulation campaigns).",
+    help=f"{words('vi')['cli.help']} ({words('en')['cli.help']}).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -186,7 +186,7 @@ def list_campaigns() -> None:
                 print(f"{cid:<18} (invalid: {len(e.problems)} problem(s) — run `thidua validate {cid}`)")
                 continue
             year = str(d.date)[:4]
-            print(f"{cid:<18} {d.kind} {d.number or '(chưa có số)'} — {d.issuer} — {year}")
+            print(f"{cid:<18} {d.kind} {d.number or words('vi')['cli.no_number']} — {d.issuer} — {year}")
 
 
 @app.command()
@@ -333,7 +333,7 @@ def verify(
             print(note)
         for diff in result.differences:
             print(f"  - {diff}")
-        print("matches: the result is reproduced exactly" if result.matches else "DOES NOT MATCH")
+        print(words("en")["verify.matches" if result.matches else "verify.does_not_match"])
         if not result.matches:
             raise typer.Exit(EXIT_PROBLEMS)
 

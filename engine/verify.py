@@ -17,6 +17,10 @@ from typing import Any
 
 from engine import __version__
 from engine.common.errors import Problem, UsageError
+from engine.model.vocabulary import words
+
+# verify has no --lang yet: its lines are English, from the vocabulary (section verify)
+LANG = "en"
 
 
 @dataclass
@@ -34,21 +38,21 @@ def verify(report: Path, campaign_name: str, facts_path: Path) -> Verification:
     from engine.render import text as render
 
     saved = _load_report(report)
+    v = words(LANG)
     out = Verification(matches=True)
     if saved.get("thidua_version") != __version__:
-        out.notes.append(f"the report was made by thidua {saved.get('thidua_version')}, this is {__version__}")
+        out.notes.append(v["verify.version"].format(saved=saved.get("thidua_version"), now=__version__))
     campaign_sha = hashlib.sha256(resolve_campaign_path(campaign_name).read_bytes()).hexdigest()
     facts_sha = hashlib.sha256(_read(facts_path)).hexdigest()
+    inputs_changed = False
     if saved.get("campaign_sha256") != campaign_sha:
-        out.notes.append(
-            f"the campaign file is not the one the report was made from (sha256 {campaign_sha[:12]}…, "
-            f"report says {str(saved.get('campaign_sha256'))[:12]}…)"
-        )
+        inputs_changed = True
+        saved_sha = str(saved.get("campaign_sha256"))[:12]
+        out.notes.append(v["verify.campaign_changed"].format(now=campaign_sha[:12], saved=saved_sha))
     if saved.get("facts_sha256") != facts_sha:
-        out.notes.append(
-            f"the facts file is not the one the report was made from (sha256 {facts_sha[:12]}…, "
-            f"report says {str(saved.get('facts_sha256'))[:12]}…)"
-        )
+        inputs_changed = True
+        saved_sha = str(saved.get("facts_sha256"))[:12]
+        out.notes.append(v["verify.facts_changed"].format(now=facts_sha[:12], saved=saved_sha))
     as_of = _day(saved.get("as_of"), report, "as_of")
     deadline = _day(saved.get("deadline"), report, "deadline")
     backend = saved.get("backend") or "native"
@@ -62,8 +66,8 @@ def verify(report: Path, campaign_name: str, facts_path: Path) -> Verification:
         fresh = render.evaluation_dict(ev, _lang(saved))
         out.differences = _diff_candidates(saved, fresh)
     if not out.differences and render.to_json(fresh) != render.to_json(saved):
-        out.differences.append("the result differs in its details (reasons, labels or header)")
-    out.matches = not out.differences and not any("not the one" in n for n in out.notes)
+        out.differences.append(v["verify.details_differ"])
+    out.matches = not out.differences and not inputs_changed
     return out
 
 
@@ -108,20 +112,22 @@ def _lang(saved: dict[str, Any]) -> str:
 def _diff_candidates(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
     old = {c["id"]: c for c in saved.get("candidates", []) if isinstance(c, dict) and "id" in c}
     new = {c["id"]: c for c in fresh["candidates"]}
+    v = words(LANG)
     out = []
     for cid in sorted(set(old) | set(new)):
         if cid not in new:
-            out.append(f"{cid}: in the report, no longer in the facts")
+            out.append(v["verify.gone"].format(id=cid))
         elif cid not in old:
-            out.append(f"{cid}: in the facts, not in the report")
+            out.append(v["verify.new"].format(id=cid))
         elif old[cid].get("verdict") != new[cid]["verdict"]:
-            out.append(f"{cid}: verdict was {old[cid].get('verdict')}, now {new[cid]['verdict']}")
+            out.append(v["verify.verdict"].format(id=cid, was=old[cid].get("verdict"), now=new[cid]["verdict"]))
         else:
             for section in ("criteria", "disqualifiers"):
                 before = {r.get("id"): r.get("outcome") for r in old[cid].get(section, [])}
                 for r in new[cid][section]:
                     if before.get(r["id"]) != r["outcome"]:
-                        out.append(f"{cid}: {r['id']} was {before.get(r['id'])}, now {r['outcome']}")
+                        was = before.get(r["id"])
+                        out.append(v["verify.rule"].format(id=cid, rule=r["id"], was=was, now=r["outcome"]))
     return out
 
 
@@ -130,6 +136,7 @@ def _diff_awards(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
         return {(str(a.get("award")), str(a.get("group"))): a for a in data.get("awards", []) if isinstance(a, dict)}
 
     old, new = index(saved), index(fresh)
+    v = words(LANG)
     out = []
     for key in sorted(set(old) | set(new), key=str):
         a, b = old.get(key, {}), new.get(key, {})
@@ -137,9 +144,13 @@ def _diff_awards(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
             ids_a = [x.get("id") for x in a.get(part, [])]
             ids_b = [x.get("id") for x in b.get(part, [])]
             if ids_a != ids_b:
-                out.append(f"{key[0]}/{key[1]} {part}: was {ids_a}, now {ids_b}")
+                out.append(v["verify.award_part"].format(award=key[0], group=key[1], part=part, was=ids_a, now=ids_b))
         if a.get("tie_at_cutoff") != b.get("tie_at_cutoff"):
-            out.append(f"{key[0]}/{key[1]} tie_at_cutoff: was {a.get('tie_at_cutoff')}, now {b.get('tie_at_cutoff')}")
+            was, now = a.get("tie_at_cutoff"), b.get("tie_at_cutoff")
+            out.append(
+                v["verify.award_part"].format(award=key[0], group=key[1], part="tie_at_cutoff", was=was, now=now)
+            )
     if saved.get("budget") != fresh.get("budget"):
-        out.append(f"budget: was {saved.get('budget', {}).get('total')}, now {fresh['budget'].get('total')}")
+        was, now = saved.get("budget", {}).get("total"), fresh["budget"].get("total")
+        out.append(v["verify.budget"].format(was=was, now=now))
     return out

@@ -66,7 +66,7 @@ def test_structural_changes_grouped_and_labelled(tmp_path: Path) -> None:
         "Hình thức và số lượng khen thưởng",
         "Mức thưởng (căn cứ pháp lý)",
     ]
-    assert "      thêm loại đối tượng: cơ quan ngành dọc" in out
+    assert "      thêm loại đối tượng: Cơ quan ngành dọc" in out
     assert "  + unit_propaganda_plan — Có kế hoạch tuyên truyền" in out
     assert "      II.2.a · collective · quy tắc: propaganda_plan" in out
     assert (

@@ -276,3 +276,20 @@ def test_formula_cells_take_the_values_excel_computed(tmp_path: Path) -> None:
 def test_empty_csv_is_an_error_not_zero_candidates(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="the file is empty"):
         load_table(csv_file(tmp_path / "f.csv", ""), CAT)
+
+
+def test_kind_may_be_written_by_its_vietnamese_name(tmp_path: Path) -> None:
+    f = csv_file(
+        tmp_path / "f.csv",
+        'id,name,kind\nu1,Sở A,"sở, ban, ngành"\nu2,Trung tâm B,ĐƠN VỊ SỰ NGHIỆP\n'
+        'u3,Phòng C,"Phòng, ban tham mưu; phòng chức năng sở"\np1,Nguyễn Văn An,"Cán bộ, công chức, viên chức"\n'
+        "p2,Lê Thị Bình,journalist\n",
+    )
+    kinds = [(c.id, c.kind, c.group) for c in load_table(f, CAT).candidates]
+    assert kinds == [
+        ("u1", "department", "unit"),
+        ("u2", "public_service_unit", "unit"),
+        ("u3", "division", "unit"),
+        ("p1", "civil_servant", "person"),
+        ("p2", "journalist", "person"),
+    ]

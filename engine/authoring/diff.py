@@ -25,96 +25,13 @@ from engine.evaluate.core import CandidateResult, RuleResult, evaluate
 from engine.explain.reasons import DOC_LABELS, VERDICT_LABELS
 from engine.model.campaign import Campaign
 from engine.model.schema import Award, CampaignModel, Criterion, Deadline, Disqualifier, Period
+from engine.model.vocabulary import words
 from engine.readers import load_facts
-
-KIND_LABELS = {
-    "department": ("Sở, ban, ngành", "departments"),
-    "vertical_agency": ("cơ quan ngành dọc", "vertical agencies"),
-    "district": ("UBND cấp huyện", "district UBNDs"),
-    "commune": ("UBND cấp xã", "commune UBNDs"),
-    "division": ("phòng, ban tham mưu", "divisions"),
-    "public_service_unit": ("đơn vị sự nghiệp", "public service units"),
-    "party_front_body": ("cơ quan Đảng, Mặt trận, đoàn thể", "party and front bodies"),
-    "central_agency": ("cơ quan Trung ương trên địa bàn", "central agencies"),
-    "hamlet": ("ấp", "hamlets"),
-    "sector": ("ngành, đoàn thể cấp xã", "commune sectors"),
-    "civil_servant": ("cán bộ, công chức, viên chức", "civil servants"),
-    "commune_non_professional": ("người hoạt động không chuyên trách cấp xã", "commune non-professional staff"),
-    "journalist": ("phóng viên, biên tập viên, hội viên", "journalists"),
-}
-
-WORDS = {  # vi, en
-    "document": ("Văn bản", "Document"),
-    "groups": ("Đối tượng", "Who competes"),
-    "criteria": ("Tiêu chí", "Criteria"),
-    "disqualifiers": ("Không xét khen thưởng", "Disqualifiers"),
-    "period": ("Thời gian tổ chức thi đua", "Campaign period"),
-    "nomination": ("Hồ sơ và thời hạn đề nghị", "Nomination file and deadline"),
-    "awards": ("Hình thức và số lượng khen thưởng", "Awards and quotas"),
-    "ranking": ("Thứ tự xét chọn", "Ranking"),
-    "reward": ("Mức thưởng (căn cứ pháp lý)", "Reward (legal basis)"),
-    "number": ("số", "number"),
-    "issuer": ("cơ quan ban hành", "issuer"),
-    "date": ("ngày", "date"),
-    "signer": ("người ký", "signer"),
-    "signer_title": ("chức vụ", "signer's title"),
-    "level": ("cấp", "level"),
-    "source": ("tệp văn bản", "source file"),
-    "kinds": ("loại đối tượng", "kinds"),
-    "kinds_added": ("thêm", "added"),
-    "kinds_removed": ("bỏ", "removed"),
-    "heads_only": ("chỉ người đứng đầu", "heads only"),
-    "extends": ("kèm tiêu chí nhóm", "also meets"),
-    "rule": ("quy tắc", "rule"),
-    "required": ("bắt buộc", "required"),
-    "quote": ("trích dẫn", "quote"),
-    "clause": ("mục", "clause"),
-    "label": ("tên", "label"),
-    "group": ("nhóm", "group"),
-    "scope": ("đọc số liệu của", "reads the facts of"),
-    "waiver": ("miễn trừ khi", "waived when"),
-    "start": ("từ", "from"),
-    "end": ("đến", "until"),
-    "yearly": ("hằng năm", "yearly"),
-    "deadline": ("thời hạn", "deadline"),
-    "date_counts": ("ngày được tính", "date that counts"),
-    "documents": ("thành phần hồ sơ", "documents"),
-    "copies": ("số bộ", "copies"),
-    "form": ("hình thức", "form"),
-    "authority": ("thẩm quyền", "authority"),
-    "quota": ("số lượng", "quota"),
-    "from": ("chọn từ", "chosen from"),
-    "keys": ("xếp theo", "ranked by"),
-    "decree": ("nghị định", "decree"),
-    "yes": ("có", "yes"),
-    "no": ("không", "no"),
-    "none": ("—", "—"),
-    "no_quota": ("không ấn định", "none set"),
-    "added": ("thêm", "added"),
-    "removed": ("bỏ", "removed"),
-    "renamed": ("đổi mã từ", "renamed from"),
-    "year_only": ("Chỉ đổi năm", "Only the year changed"),
-    "no_change": ("Không thay đổi.", "No changes."),
-    "unit": ("đơn vị", "the unit"),
-    "self": ("bản thân", "self"),
-    "sent_on": ("ngày gửi (dấu bưu điện, hệ thống TDO)", "date sent (postmark, TDO)"),
-    "received_on": ("ngày nhận", "date received"),
-    "inclusive": ("tính cả ngày cuối", "last day included"),
-    "impact": ("Ảnh hưởng", "Impact"),
-    "verdicts": ("Thay đổi kết luận", "Verdicts that change"),
-    "selection": ("Thay đổi danh sách đề nghị khen thưởng", "Award selection that changes"),
-    "because": ("vì", "because"),
-    "unchanged": ("không đổi", "unchanged"),
-    "not_proposed": ("không được đề nghị", "not proposed"),
-    "selected": ("được đề nghị", "proposed"),
-    "reserve": ("dự phòng", "reserve"),
-    "tie": ("bằng điểm tại ngưỡng", "tied at the cut-off"),
-}
 
 
 def w(key: str, lang: str) -> str:
-    vi, en = WORDS[key]
-    return en if lang == "en" else vi
+    """A word of the diff, from the vocabulary (templates/vocabulary.yaml, section diff)."""
+    return words(lang)["diff." + key]
 
 
 @dataclass
@@ -217,7 +134,8 @@ def _document(old: CampaignModel, new: CampaignModel, lang: str) -> list[Change]
 
 
 def _kinds(kinds: Sequence[str], lang: str) -> str:
-    return ", ".join(KIND_LABELS[k][1 if lang == "en" else 0] if k in KIND_LABELS else k for k in kinds)
+    names = words(lang).section("kind")
+    return "; ".join(names.get(k, k) for k in kinds)  # "; ": a kind's own name may hold commas
 
 
 def _groups(old: CampaignModel, new: CampaignModel, lang: str) -> list[Change]:
@@ -375,10 +293,7 @@ def quote_change(old: str, new: str, context: int = 4) -> str:
 
 def _period(p: Period, lang: str) -> list[tuple[str, str]]:
     end = p.end.strftime("%d/%m/%Y")
-    if lang == "en":
-        until = f"to the end of {end}" if p.end_inclusive else f"before {end}"
-    else:
-        until = f"đến hết ngày {end}" if p.end_inclusive else f"trước ngày {end}"
+    until = w("until_inclusive" if p.end_inclusive else "until_before", lang).format(end=end)
     out = [
         ("start", p.start.strftime("%d/%m/%Y") if p.start else w("none", lang)),
         ("end", until),
@@ -473,7 +388,14 @@ def _reward(old: CampaignModel, new: CampaignModel) -> list[Change]:
     b = new.reward.decree if new.reward else "—"
     if a == b:
         return []
-    return [Change("changed", "", "", [(w("decree", "vi"), f"Nghị định {a}", f"Nghị định {b}")])]
+    return [
+        Change(
+            "changed",
+            "",
+            "",
+            [(w("decree", "vi"), w("decree_name", "vi").format(decree=a), w("decree_name", "vi").format(decree=b))],
+        )
+    ]
 
 
 # ---------------------------------------------------------------- impact
@@ -508,7 +430,7 @@ def impact(d: CampaignDiff, old: Campaign, new: Campaign, facts_path: Path, as_o
         elif a is not None and b is not None and a[1] != b[1]:
             row.notes.append(f"{w('quota', lang)} {_quota(a[1], lang)} → {_quota(b[1], lang)}")
         else:
-            row.notes.append("xếp hạng so với các ứng viên khác" if lang == "vi" else "ranked against the others")
+            row.notes.append(w("ranked_against", lang))
         selection.append(row)
     present = {k for c in facts.candidates for k in c.facts}
     needed: list[str] = []
@@ -550,10 +472,7 @@ def _why(ro: CandidateResult, rn: CandidateResult, d: CampaignDiff, row: ImpactR
         group = rn.group or ro.group or ""
         label = m.groups[group].label.get(lang) if group in m.groups else group
         kind = _kinds([rn.candidate.kind], lang)
-        if lang == "en":
-            row.notes.append(f"{kind}: {'now in' if rn.group else 'no longer in'} {label}")
-        else:
-            row.notes.append(f"{kind}: {'nay thuộc' if rn.group else 'không còn thuộc'} nhóm {label}")
+        row.notes.append(w("now_in" if rn.group else "no_longer_in", lang).format(kind=kind, group=label))
         return
     old = {r.id: r for r in (*ro.criteria, *ro.disqualifiers)}
     new = {r.id: r for r in (*rn.criteria, *rn.disqualifiers)}

@@ -11,9 +11,10 @@ import json
 import textwrap
 from typing import Any
 
-from engine.authoring.diff import WORDS, CampaignDiff, Change, ImpactRow, w
+from engine.authoring.diff import CampaignDiff, Change, ImpactRow, w
 from engine.explain.reasons import VERDICT_LABELS, T
 from engine.model.schema import CampaignModel
+from engine.model.vocabulary import words
 
 WIDTH = 100
 MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -26,11 +27,10 @@ def _plan(m: CampaignModel) -> str:
 
 def diff_text(d: CampaignDiff) -> str:
     lang = d.lang
-    vi = lang != "en"
     out = [
-        (f"So sánh kế hoạch {d.old.id} → {d.new.id}" if vi else f"Changes from {d.old.id} to {d.new.id}"),
-        f"  {'cũ' if vi else 'old'}: {_plan(d.old)}",
-        f"  {'mới' if vi else 'new'}: {_plan(d.new)}",
+        w("title", lang).format(old=d.old.id, new=d.new.id),
+        f"  {w('old', lang)}: {_plan(d.old)}",
+        f"  {w('new', lang)}: {_plan(d.new)}",
     ]
     counts = []
     for s in d.sections:
@@ -40,7 +40,7 @@ def diff_text(d: CampaignDiff) -> str:
             counts.append(f"{w(s.key, lang)} {' '.join(parts)}")
     out += textwrap.wrap("; ".join(counts) or w("no_change", lang), WIDTH, initial_indent="  ", subsequent_indent="  ")
     if any(f[0] == w("quote", lang) for s in d.sections for c in s.changes for f in c.fields):
-        out.append("  " + ("trích dẫn: [-bỏ-] {+thêm+}" if vi else "quotes: [-removed-] {+added+}"))
+        out.append("  " + w("quotes_legend", lang))
     for s in d.sections:
         if not s.changes:
             continue
@@ -75,7 +75,7 @@ def _change(c: Change, lang: str) -> list[str]:
 
 
 def _word(key: str, lang: str) -> str:
-    return w(key, lang) if key in WORDS else key
+    return words(lang).section("diff").get(key, key)
 
 
 def _details(details: list[tuple[str, str]], lang: str) -> list[str]:
@@ -96,24 +96,23 @@ def _details(details: list[tuple[str, str]], lang: str) -> list[str]:
 
 def _outcome(o: str | None, lang: str) -> str:
     if o is None:
-        return "không có" if lang != "en" else "absent"
+        return w("absent", lang)
     if o == "optional":
-        return "không còn bắt buộc" if lang != "en" else "no longer required"
+        return w("no_longer_required", lang)
     return T[lang].get(o, o).lower() if o != "unknown" else T[lang]["unknown"]
 
 
 def _rules(row: ImpactRow, lang: str) -> str:
     """The rules that made the difference, gathered by how their outcome changed."""
-    vi = lang != "en"
     by: dict[tuple[str | None, str | None], list[str]] = {}
     for rid, a, b in row.rules:
         by.setdefault((a, b), []).append(rid)
     parts = []
     for (a, b), ids in by.items():
         if a is None:
-            head = f"{'quy định mới' if vi else 'new rule'}, {_outcome(b, lang)}"
+            head = f"{w('new_rule', lang)}, {_outcome(b, lang)}"
         elif b is None:
-            head = f"{'quy định đã bỏ' if vi else 'rule removed'} ({_outcome(a, lang)})"
+            head = f"{w('rule_removed', lang)} ({_outcome(a, lang)})"
         else:
             head = f"{_outcome(a, lang)} → {_outcome(b, lang)}"
         parts.append(f"{head}: {', '.join(ids)}")
@@ -123,27 +122,12 @@ def _rules(row: ImpactRow, lang: str) -> str:
 def _impact(d: CampaignDiff, lang: str) -> list[str]:
     im = d.impact
     assert im is not None
-    vi = lang != "en"
-    out = [
-        "",
-        (
-            f"{w('impact', lang)}: {im.facts} ({im.total} {'đối tượng' if vi else 'candidates'}, "
-            f"{'ngày xét' if vi else 'as of'} {im.as_of:%d/%m/%Y})"
-        ),
-    ]
-    note = (
-        "Cùng số liệu, xét theo cả hai kế hoạch. Chỉ so sánh tiêu chí và trường hợp không xét khen thưởng; "
-        "hồ sơ và thời hạn xem ở mục trên."
-        if vi
-        else "The same facts under both plans: criteria and disqualifiers only; the nomination file is compared above."
-    )
+    head = w("impact_head", lang).format(n=im.total, as_of=f"{im.as_of:%d/%m/%Y}")
+    out = ["", f"{w('impact', lang)}: {im.facts} ({head})"]
+    note = w("impact_note", lang)
     out += textwrap.wrap(note, WIDTH, initial_indent="  ", subsequent_indent="  ")
     if im.missing_facts:
-        head = (
-            "  Tệp số liệu chưa có các chỉ tiêu mà quy định mới cần: "
-            if vi
-            else "  The facts file lacks facts that the new rules read: "
-        )
+        head = "  " + w("facts_lacking", lang)
         out += textwrap.wrap(
             head + "; ".join(f"{label} ({key})" for key, label in im.missing_facts),
             WIDTH,

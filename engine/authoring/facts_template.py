@@ -23,7 +23,7 @@ from engine.common.errors import Problem, UsageError
 from engine.lang import Call, Fact, Node
 from engine.lang.builtins import BUILTINS
 from engine.model.campaign import Campaign, CompiledRule
-from engine.model.vocabulary import Labels, load_labels
+from engine.model.vocabulary import Labels, load_labels, words
 
 FIXED_FOR = {"unit": ("id", "name", "kind", "parent"), "person": ("id", "name", "kind", "unit", "head")}
 DATA_ROWS = 500  # rows that carry the drop-down lists
@@ -144,7 +144,7 @@ def template_columns(campaign: Campaign, group: str, lang: str = "vi") -> list[T
     nom = m.nomination
     cite = [(nom.clause, nom.quote)]
     doc_cite = [(nom.documents_clause or nom.clause, nom.documents_quote or nom.quote)]
-    vias = [words[0] if lang == "vi" else via for via, words in labels.words.via.items()]
+    vias = [said[0] if lang == "vi" else via for via, said in labels.words.via.items()]
     sub = [
         TemplateColumn("submission.sent_on", labels.columns["submission.sent_on"].get(lang), "date", [], cite),
         TemplateColumn("submission.via", labels.columns["submission.via"].get(lang), "via", vias, cite),
@@ -237,7 +237,9 @@ def yaml_template(campaign: Campaign, lang: str = "vi") -> str:
         lines.append(f"{section}:")
         lines.append(f"  - id: {'don-vi-1' if group == 'unit' else 'ca-nhan-1'}")
         lines.append('    name: ""')
-        lines.append(f"    kind: {kind}  # {' | '.join(next(c for c in cols if c.key == 'kind').options)}")
+        names = words(lang).section("kind")
+        kinds = next(c for c in cols if c.key == "kind").options
+        lines.append(f"    kind: {kind}  # {' | '.join(f'{k} ({names.get(k, k)})' for k in kinds)}")
         facts: dict[str, list[TemplateColumn]] = {}
         for c in cols:
             if c.key in FIXED_FOR[group] or c.key.startswith("submission."):

@@ -16,140 +16,11 @@ from typing import Any
 from engine.model.catalogue import Catalogue, FactDef, load_catalogue
 from engine.model.facts import FactsFileIn
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS, CampaignModel
+from engine.model.vocabulary import words
 
 SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/{name}.schema.json"
 KINDS = ("campaign", "facts")
-
-# Vietnamese labels per model and property: the words of the plans (CONTRACT.md, DOMAIN.md).
-_VI: dict[str, dict[str, str]] = {
-    "CampaignModel": {
-        "": "Kế hoạch phát động phong trào thi đua",
-        "schema_version": "Phiên bản định dạng (1)",
-        "id": "Mã phong trào (trùng tên tệp)",
-        "title": "Tên phong trào thi đua",
-        "document": "Văn bản kế hoạch",
-        "groups": "Đối tượng thi đua",
-        "criteria": "Tiêu chí khen thưởng",
-        "disqualifiers": "Không xét khen thưởng",
-        "period": "Thời gian tổ chức thi đua",
-        "nomination": "Hồ sơ và thời hạn đề nghị khen thưởng",
-        "awards": "Hình thức và số lượng khen thưởng",
-        "ranking": "Thứ tự xét chọn khi vượt số lượng",
-        "reward": "Mức tiền thưởng",
-    },
-    "Document_": {
-        "": "Văn bản kế hoạch",
-        "kind": "Loại văn bản",
-        "number": "Số, ký hiệu",
-        "issuer": "Cơ quan ban hành",
-        "level": "Cấp ban hành",
-        "place": "Địa danh",
-        "date": "Ngày ban hành",
-        "signer": "Người ký",
-        "signer_title": "Chức vụ người ký",
-        "source": "Tệp văn bản gốc",
-    },
-    "Group": {
-        "": "Đối tượng thi đua",
-        "label": "Tên nhóm đối tượng",
-        "candidates": "Tập thể (unit) hay cá nhân (person)",
-        "kinds": "Loại đối tượng",
-        "heads_only": "Chỉ người đứng đầu",
-        "extends": "Nhóm mà người đứng đầu cũng phải đạt tiêu chí",
-    },
-    "Criterion": {
-        "": "Tiêu chí",
-        "id": "Mã tiêu chí",
-        "group": "Nhóm đối tượng",
-        "label": "Tên tiêu chí",
-        "rule": "Quy tắc",
-        "required": "Bắt buộc",
-        "scope": "Đọc số liệu của: bản thân (self) hay đơn vị (unit)",
-        "kinds": "Chỉ áp dụng cho loại đối tượng",
-        "waiver": "Miễn trừ",
-    },
-    "Disqualifier": {
-        "": "Trường hợp không xét khen thưởng",
-        "id": "Mã",
-        "group": "Nhóm đối tượng",
-        "label": "Tên",
-        "rule": "Quy tắc: khi nào bị loại",
-        "scope": "Đọc số liệu của: bản thân (self) hay đơn vị (unit)",
-        "kinds": "Chỉ áp dụng cho loại đối tượng",
-        "waiver": "Miễn trừ",
-    },
-    "Waiver": {"": "Miễn trừ", "when": "Điều kiện miễn trừ", "reason": "Lý do"},
-    "Period": {
-        "": "Thời gian tổ chức thi đua",
-        "start": "Từ ngày",
-        "end": "Đến ngày",
-        "end_inclusive": "Tính cả ngày kết thúc (“đến hết ngày”)",
-        "yearly": "Xét hằng năm",
-    },
-    "Nomination": {
-        "": "Hồ sơ và thời hạn đề nghị khen thưởng",
-        "deadline": "Thời hạn gửi hồ sơ",
-        "inclusive": "Tính cả ngày cuối (“chậm nhất là ngày”)",
-        "date_counts": "Ngày được tính: ngày gửi (dấu bưu điện, hệ thống TDO) hay ngày nhận",
-        "documents": "Thành phần hồ sơ",
-        "copies": "Số bộ hồ sơ",
-        "documents_clause": "Mục quy định thành phần hồ sơ",
-        "documents_quote": "Trích dẫn thành phần hồ sơ",
-    },
-    "Deadline": {
-        "": "Thời hạn",
-        "date": "Ngày cố định",
-        "yearly": "Ngày hằng năm (MM-DD)",
-        "event": "Sự kiện (kế hoạch không ghi ngày)",
-    },
-    "Award": {
-        "": "Hình thức khen thưởng",
-        "id": "Mã hình thức",
-        "form": "Hình thức (Bằng khen, Giấy khen)",
-        "authority": "Cấp khen thưởng",
-        "level": "Cấp (để tính mức thưởng)",
-        "quotas": "Số lượng theo nhóm (null: không cố định)",
-        "from": "Chọn từ danh sách của hình thức",
-        "deadline": "Thời hạn riêng",
-    },
-    "Ranking": {"": "Thứ tự xét chọn", "note": "Ghi chú", "keys": "Các tiêu chí xếp hạng"},
-    "RankKey": {"": "Tiêu chí xếp hạng", "by": "Biểu thức", "order": "Thứ tự", "label": "Tên"},
-    "Reward": {"": "Mức tiền thưởng", "decree": "Nghị định"},
-    "Label": {"": "Tên, tiếng Việt và tiếng Anh", "vi": "Tiếng Việt", "en": "Tiếng Anh"},
-    "FactsFileIn": {
-        "": "Tệp số liệu thành tích đề nghị khen thưởng",
-        "campaign": "Mã phong trào thi đua",
-        "as_of": "Ngày đánh giá",
-        "deadline": "Thời hạn gửi hồ sơ (khi kế hoạch không ghi ngày)",
-        "units": "Tập thể",
-        "people": "Cá nhân",
-    },
-    "CandidateIn": {
-        "": "Đối tượng đề nghị",
-        "id": "Mã (duy nhất)",
-        "name": "Tên",
-        "kind": "Loại đối tượng",
-        "parent": "Cơ quan chủ quản (mã)",
-        "unit": "Đơn vị công tác (mã)",
-        "head": "Người đứng đầu đơn vị",
-        "facts": "Số liệu thành tích",
-        "submission": "Hồ sơ đề nghị",
-    },
-    "SubmissionIn": {
-        "": "Hồ sơ đề nghị khen thưởng",
-        "sent_on": "Ngày gửi (dấu bưu điện, hệ thống TDO)",
-        "via": "Cách gửi",
-        "received_on": "Ngày nhận",
-        "documents": "Thành phần hồ sơ",
-        "copies": "Số bộ",
-    },
-}
-_CITED = {
-    "clause": "Mục, điểm của kế hoạch",
-    "quote": "Trích nguyên văn kế hoạch",
-    "note": "Ghi chú diễn giải",
-}
 
 
 def schema(kind: str, catalogue: Catalogue | None = None) -> dict[str, Any]:
@@ -177,11 +48,11 @@ def _label(s: dict[str, Any], root: str) -> dict[str, Any]:
 
 
 def _describe(s: dict[str, Any], model: str) -> None:
-    labels = _VI.get(model, {})
-    if "" in labels:
-        s["description"] = _join(labels[""], s.get("description"))
+    labels = words("vi").section("json_schema")  # the words of the plans (CONTRACT.md, DOMAIN.md)
+    if model in labels:
+        s["description"] = _join(labels[model], s.get("description"))
     for prop, sub in s.get("properties", {}).items():
-        vi = labels.get(prop) or _CITED.get(prop)
+        vi = labels.get(f"{model}.{prop}") or labels.get(f"cited.{prop}")
         if vi:
             sub["description"] = _join(vi, sub.get("description"))
             sub.pop("title", None)
@@ -196,16 +67,17 @@ def _facts_schema(catalogue: Catalogue) -> dict[str, Any]:
     s["$id"] = "facts.schema.json"
     defs = s["$defs"]
     base = defs.pop("CandidateIn")
+    vi, en = words("vi"), words("en")
     for name, group, kinds, who in (
-        ("UnitIn", "units", UNIT_KINDS, "Tập thể"),
-        ("PersonIn", "people", PERSON_KINDS, "Cá nhân"),
+        ("UnitIn", "units", UNIT_KINDS, "unit"),
+        ("PersonIn", "people", PERSON_KINDS, "person"),
     ):
         d = json.loads(json.dumps(base))
         d["title"] = name
-        d["description"] = f"{who} — {'a unit (collective)' if group == 'units' else 'a person (individual)'}"
-        d["properties"]["kind"] = {"description": "Loại đối tượng", "enum": list(kinds), "type": "string"}
+        d["description"] = f"{vi['json_schema.' + who]} — {en['json_schema.' + who]}"
+        d["properties"]["kind"] = {"description": vi["json_schema.kind"], "enum": list(kinds), "type": "string"}
         d["properties"]["facts"] = {
-            "description": "Số liệu thành tích — fact keys of the catalogue (campaigns/facts.yaml)",
+            "description": f"{vi['json_schema.facts']} — {en['json_schema.facts']}",
             "type": "object",
             "additionalProperties": False,
             "properties": {
@@ -221,13 +93,17 @@ def _facts_schema(catalogue: Catalogue) -> dict[str, Any]:
     return s
 
 
-_NA = {"const": "n/a", "description": "không áp dụng (not applicable)"}
+def _na() -> dict[str, str]:
+    return {"const": "n/a", "description": f"{words('vi')['json_schema.na']} ({words('en')['json_schema.na']})"}
+
+
 _DATE = {"type": "string", "format": "date"}
 
 
 def _fact_schema(key: str, fdef: FactDef, catalogue: Catalogue) -> dict[str, Any]:
     """One fact key: its type and range, `n/a`, `null` (unknown), and its labels as the description."""
     t = fdef.type
+    _NA = _na()
     lo = fdef.min if fdef.min is not None else (0 if t in ("percent", "series") else None)
     hi = fdef.max if fdef.max is not None else (100 if t in ("percent", "series") else None)
     number: dict[str, Any] = {"type": "integer" if t == "int" else "number"}

@@ -16,156 +16,17 @@ from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, N
 from engine.lang.builtins import BUILTINS
 from engine.model.campaign import Campaign
 from engine.model.catalogue import Catalogue
+from engine.model.vocabulary import ByLang, words
 
-T = {
-    "vi": {
-        "unknown": "chưa có dữ liệu",
-        "undecided": "Chưa xác định",
-        "waiver_unknown": "chưa rõ có được miễn không",
-        "na": "không áp dụng",
-        "yes": "Có",
-        "no": "Không",
-        "must": "phải",
-        "now": "hiện là",
-        "one_of": "một trong các điều kiện sau",
-        "or": "hoặc",
-        "missing": "thiếu dữ liệu",
-        "pass": "Đạt",
-        "fail": "Không đạt",
-        "waived": "Được miễn",
-        "not_applicable": "Không áp dụng",
-        "triggered": "Bị loại",
-        "clear": "Không vi phạm",
-        "kind_only": "chỉ áp dụng cho",
-        "no_unit": "không có đơn vị của người này trong tệp",
-        "improved": "mọi chỉ số thành phần được giao phải tăng điểm so với năm trước",
-        "not_improved": "không tăng điểm",
-        "no_components": "không được giao chỉ số thành phần nào",
-        "on": "ngày",
-        "all_ok": "đáp ứng",
-    },
-    "en": {
-        "unknown": "unknown",
-        "undecided": "Undecided",
-        "waiver_unknown": "whether the waiver applies is unknown",
-        "na": "not applicable",
-        "yes": "Yes",
-        "no": "No",
-        "must": "must be",
-        "now": "it is",
-        "one_of": "one of the following",
-        "or": "or",
-        "missing": "missing",
-        "pass": "Pass",
-        "fail": "Fail",
-        "waived": "Waived",
-        "not_applicable": "Not applicable",
-        "triggered": "Triggered",
-        "clear": "Clear",
-        "kind_only": "applies only to",
-        "no_unit": "this person's unit is not in the file",
-        "improved": "every assigned index component must score above last year",
-        "not_improved": "did not improve",
-        "no_components": "no index component assigned",
-        "on": "on",
-        "all_ok": "met",
-    },
-}
-
-_OPS = {
-    "vi": {
-        "==": "bằng",
-        "!=": "khác",
-        "<": "nhỏ hơn",
-        "<=": "không quá",
-        ">": "lớn hơn",
-        ">=": "ít nhất",
-    },
-    "en": {
-        "==": "equal to",
-        "!=": "other than",
-        "<": "less than",
-        "<=": "at most",
-        ">": "more than",
-        ">=": "at least",
-    },
-}
-_RATING_OPS = {
-    "vi": {
-        ">=": "từ {v} trở lên",
-        "<=": "từ {v} trở xuống",
-        ">": "trên {v}",
-        "<": "dưới {v}",
-        "==": "{v}",
-        "!=": "khác {v}",
-    },
-    "en": {
-        ">=": "{v} or better",
-        "<=": "{v} or worse",
-        ">": "better than {v}",
-        "<": "worse than {v}",
-        "==": "{v}",
-        "!=": "other than {v}",
-    },
-}
-_DATED = {  # words naming the dated value of a series a rule used
-    "vi": "{what}: dùng số liệu ngày {day} = {v}",
-    "en": "{what}: used the value of {day} = {v}",
-}
-_COMPUTED = {  # words of the provenance of a derived fact
-    "vi": "(tính từ {n} đơn vị trực thuộc có trong tệp: {parts})",
-    "en": "(computed from the {n} subordinate units in the file: {parts})",
-}
+# The words, from the vocabulary (templates/vocabulary.yaml); read as `T[lang][key]`.
+T = ByLang("explain", "outcome")
+_OPS = ByLang("compare")
+_RATING_OPS = ByLang("compare_rating")
 _NEGATE = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
-VERDICT_LABELS = {
-    "vi": {
-        "out_of_scope": "Không thuộc đối tượng",
-        "not_considered": "Không xem xét",
-        "disqualified": "Không xét khen thưởng",
-        "ineligible": "Không đủ tiêu chí",
-        "incomplete": "Thiếu dữ liệu",
-        "eligible": "Đủ điều kiện",
-    },
-    "en": {
-        "out_of_scope": "Out of scope",
-        "not_considered": "Not considered",
-        "disqualified": "Disqualified",
-        "ineligible": "Ineligible",
-        "incomplete": "Incomplete",
-        "eligible": "Eligible",
-    },
-}
-
-SUBMISSION_LABELS = {
-    "vi": {
-        "on_time": "Đúng hạn",
-        "late": "Quá hạn",
-        "missing_documents": "Thiếu hồ sơ",
-        "not_checked": "Chưa kiểm tra hồ sơ",
-        "undecided": "Chưa xác định được",
-    },
-    "en": {
-        "on_time": "On time",
-        "late": "Late",
-        "missing_documents": "Missing documents",
-        "not_checked": "Not checked",
-        "undecided": "Undecided",
-    },
-}
-
-DOC_LABELS = {
-    "vi": {
-        "proposal": "văn bản đề nghị (tờ trình)",
-        "council_minutes": "biên bản họp Hội đồng TĐKT",
-        "achievement_report": "báo cáo thành tích",
-    },
-    "en": {
-        "proposal": "proposal letter",
-        "council_minutes": "council minutes",
-        "achievement_report": "achievement report",
-    },
-}
+VERDICT_LABELS = ByLang("verdict")
+SUBMISSION_LABELS = ByLang("submission")
+DOC_LABELS = ByLang("document")
 
 
 def fmt_number(v: float | int) -> str:
@@ -276,7 +137,7 @@ class Explainer:
             parts = ", ".join(
                 uid if d.where is None else f"{uid}: {fmt_value(v, d.where, self.cat, self.lang)}" for uid, v in d.parts
             )
-            how = _COMPUTED[self.lang].format(n=len(d.parts), parts=parts)
+            how = words(self.lang)["explain.computed"].format(n=len(d.parts), parts=parts)
             out.append(f"{self.cat.label(r.key, self.lang)} = {fmt_value(r.value, r.key, self.cat, self.lang)} {how}")
         return out
 
@@ -290,7 +151,9 @@ class Explainer:
             day = pick([rr.trace.nodes[a.idx] for a in node.args]) if pick is not None else None
             if day is not None:
                 value = fmt_value(rr.trace.nodes[node.idx], None, self.cat, self.lang)
-                line = _DATED[self.lang].format(what=self.render(node.args[0]), day=day.strftime("%d/%m/%Y"), v=value)
+                line = words(self.lang)["explain.dated"].format(
+                    what=self.render(node.args[0]), day=day.strftime("%d/%m/%Y"), v=value
+                )
                 if line not in out:
                     out.append(line)
         return out
@@ -389,40 +252,26 @@ class Explainer:
         return "?"
 
     def submission_reason(self, sub: SubmissionResult) -> str:
-        vi = self.lang == "vi"
+        v = words(self.lang)
 
         def d(x: dt.date | None) -> str:
             return x.strftime("%d/%m/%Y") if x else "?"
 
         if sub.outcome == "not_checked":
-            return (
-                "Không có thông tin hồ sơ đề nghị: chỉ xét theo tiêu chí"
-                if vi
-                else "No nomination file given: judged on the rules alone"
-            )
+            return v["nomination.not_checked"]
         if sub.outcome == "missing_documents":
             docs = ", ".join(DOC_LABELS[self.lang][x] for x in sub.missing)
             parts = []
             if docs:
-                parts.append(("Thiếu: " if vi else "Missing: ") + docs)
+                parts.append(v["nomination.missing"] + docs)
             if sub.copies_short:
-                parts.append(f"thiếu {sub.copies_short} bộ hồ sơ" if vi else f"{sub.copies_short} copy short")
+                parts.append(v["nomination.copies_short"].format(n=sub.copies_short))
             return "; ".join(parts)
         if sub.outcome == "undecided":
             if sub.why == "no_date":
-                return (
-                    "Hồ sơ không ghi ngày gửi (dấu bưu điện / hệ thống TDO)"
-                    if vi
-                    else "The nomination file has no sent date (postmark / TDO)"
-                )
-            return (
-                "Kế hoạch không ấn định hạn nộp; chưa cung cấp hạn (--deadline)"
-                if vi
-                else "The plan sets no date; no deadline was given (--deadline)"
-            )
-        verb = "gửi ngày" if vi else "sent on"
-        lim = "hạn chậm nhất" if vi else "deadline"
-        return f"{verb} {d(sub.date)}, {lim} {d(sub.deadline)}"
+                return v["nomination.no_date"]
+            return v["nomination.no_deadline"]
+        return v["nomination.sent"].format(sent=d(sub.date), deadline=d(sub.deadline))
 
 
 def _key(node: Node) -> str | None:

@@ -1,15 +1,22 @@
-"""The fixed words of spreadsheets and reports (templates/labels.yaml), in Vietnamese and English.
+"""The vocabulary (templates/vocabulary.yaml): every fixed word a user reads, in Vietnamese and English.
 
-Fact labels come from the catalogue and rule labels from the campaign; what remains — column
-headers, sheet names, report headings, the yes/no words a cell may hold — lives in one data
-file, so neither the code that reads spreadsheets nor a Jinja2 template hard-codes a word.
+Fact labels come from the catalogue and rule labels from the campaign; everything else —
+verdicts, outcomes, kinds, documents, explanation phrases, column headers, sheet names,
+report headings, award-list and diff words, CLI lines, the yes/no words a cell may hold —
+lives in one data file, loaded once, so no module and no Jinja2 template hard-codes a word.
+
+One access path: `words(lang)["section.key"]` gives one word (a missing key is a `KeyError`
+naming it), `words(lang).section(name)` a read-only mapping of a whole section. Phrases with
+`{placeholders}` are formatted by the caller (`words(lang)["text.rank_quota"].format(...)`).
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -46,6 +53,32 @@ class Labels(_Strict):
     values: dict[str, Label]
     template: TemplateWords
     report: dict[str, Label]
+    verdict: dict[str, Label]
+    outcome: dict[str, Label]
+    submission: dict[str, Label]
+    document: dict[str, Label]
+    explain: dict[str, Label]
+    compare: dict[str, Label]
+    compare_rating: dict[str, Label]
+    award: dict[str, Label]
+    diff: dict[str, Label]
+    kind: dict[str, Label]
+    kind_full: dict[str, Label]
+    nomination: dict[str, Label]
+    text: dict[str, Label]
+    cli: dict[str, Label]
+    json_schema: dict[str, Label]
+    verify: dict[str, Label]
+
+    def phrase_sections(self) -> dict[str, dict[str, Label]]:
+        """Every section of plain `key: {vi, en}` entries, by name."""
+        return {
+            name: value
+            for name in type(self).model_fields
+            if isinstance(value := getattr(self, name), dict)
+            and value
+            and all(isinstance(x, Label) for x in value.values())
+        }
 
     def lang(self, lang: str) -> dict[str, str]:
         """The report's words in one language, for templates (`labels.sec_awards`)."""
@@ -57,9 +90,67 @@ def load_labels() -> Labels:
     from engine.model.schema import validate_model
     from engine.model.source import load_file
 
-    return validate_model(Labels, load_file(TEMPLATES / "labels.yaml", "templates/labels.yaml"))
+    return validate_model(Labels, load_file(TEMPLATES / "vocabulary.yaml", "templates/vocabulary.yaml"))
 
 
 def norm(text: Any) -> str:
     """A word as compared: NFC, case-folded, single spaces."""
     return " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
+
+
+class Vocabulary:
+    """The vocabulary in one language: `v["verdict.eligible"]`, `v.section("verdict")`."""
+
+    def __init__(self, lang: str, labels: Labels):
+        self.lang = lang
+        self._sections: dict[str, Mapping[str, str]] = {
+            name: MappingProxyType({k: v.get(lang) for k, v in entries.items()})
+            for name, entries in labels.phrase_sections().items()
+        }
+
+    def __getitem__(self, key: str) -> str:
+        name, _, entry = key.partition(".")
+        try:
+            return self._sections[name][entry]
+        except KeyError:
+            raise KeyError(f"templates/vocabulary.yaml has no word {key!r} ({self.lang})") from None
+
+    def section(self, name: str) -> Mapping[str, str]:
+        try:
+            return self._sections[name]
+        except KeyError:
+            raise KeyError(f"templates/vocabulary.yaml has no section {name!r}") from None
+
+    def sections(self) -> Iterator[str]:
+        return iter(self._sections)
+
+
+@cache
+def words(lang: str) -> Vocabulary:
+    """The vocabulary in `lang` (`vi`, or `en`; anything else reads as Vietnamese), loaded once."""
+    return Vocabulary(lang, load_labels())
+
+
+class ByLang(Mapping[str, Mapping[str, str]]):
+    """`table[lang][key]` over one or more vocabulary sections, for code written against per-language dicts."""
+
+    def __init__(self, *names: str):
+        self._names = names
+
+    def __getitem__(self, lang: str) -> Mapping[str, str]:
+        return _merged(lang, self._names)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("vi", "en"))
+
+    def __len__(self) -> int:
+        return 2
+
+
+@cache
+def _merged(lang: str, names: tuple[str, ...]) -> Mapping[str, str]:
+    v = words(lang)
+    out: dict[str, str] = {}
+    for name in names:
+        out.update(v.section(name))
+    return MappingProxyType(out)

@@ -25,6 +25,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -529,6 +530,8 @@ class TableReader:
             v = int(v)
         if isinstance(v, dt.datetime | dt.date | bool):
             raise ValueError(f"{v!r} is not a {key}")
+        if key == "kind":
+            return _kind_names().get(norm(v), str(v))
         return str(v)
 
     def _submission(self, key: str, v: Any) -> Any:
@@ -674,6 +677,18 @@ def _whole(v: Any) -> int:
     if isinstance(v, bool) or not isinstance(v, int | float) or not float(v).is_integer():
         raise ValueError(f"{_show(v)} is not a whole number")
     return int(v)
+
+
+@cache
+def _kind_names() -> dict[str, str]:
+    """A kind's names as a cell may hold them (vi or en, short or full; NFC, any case) → its key."""
+    labels = load_labels()
+    return {
+        norm(lab.get(lang)): kind
+        for sec in (labels.kind, labels.kind_full)
+        for kind, lab in sec.items()
+        for lang in ("vi", "en")
+    }
 
 
 def _kind_word(kind: str) -> str:

@@ -8,62 +8,10 @@ from typing import Any
 from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked
 from engine.explain.ranking import shortfall_text
 from engine.explain.reasons import json_value
+from engine.model.vocabulary import words
 from engine.render.text import header, to_json
 
 __all__ = ["allocation_dict", "award_table", "to_json"]
-
-T = {
-    "vi": {
-        "title": "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
-        "no": "STT",
-        "name": "Tên tập thể/cá nhân",
-        "unit": "Đơn vị",
-        "form": "Hình thức khen thưởng",
-        "amount": "Số tiền (đồng)",
-        "rank": "Hạng",
-        "quota": "Chỉ tiêu",
-        "no_quota": "không ấn định: số lượng do cấp có thẩm quyền quyết định",
-        "tie": "Bằng điểm tại ngưỡng chỉ tiêu — đề nghị Hội đồng xem xét, quyết định",
-        "slots": "số suất còn lại",
-        "reserve": "Dự phòng",
-        "short": "thấp hơn người cuối cùng được chọn ({last}) ở tiêu chí xếp hạng",
-        "provisional": "tạm thời: vòng trước còn trường hợp bằng điểm chưa quyết định",
-        "total": "Tổng kinh phí khen thưởng",
-        "budget_na": "Chưa tính được kinh phí",
-        "base": "Mức lương cơ sở",
-        "unconfirmed": "hệ số chưa đối chiếu với văn bản gốc của nghị định",
-        "none": "(không có)",
-        "from": "chọn từ",
-        "pool": "số ứng viên đủ điều kiện",
-        "deadline": "hạn",
-        "unfilled": "số suất chưa có ứng viên đủ điều kiện",
-    },
-    "en": {
-        "title": "PROPOSED AWARD LIST",
-        "no": "No.",
-        "name": "Collective / individual",
-        "unit": "Unit",
-        "form": "Award",
-        "amount": "Amount (VND)",
-        "rank": "Rank",
-        "quota": "Quota",
-        "no_quota": "none set: the number is the granting authority's decision",
-        "tie": "Tied at the quota line — for the council to decide",
-        "slots": "slots left",
-        "reserve": "Reserve",
-        "short": "below the last selected ({last}) on ranking key",
-        "provisional": "provisional: the earlier stage has an undecided tie",
-        "total": "Total reward budget",
-        "budget_na": "Budget not computed",
-        "base": "Base salary",
-        "unconfirmed": "coefficients not yet checked against the decree's text",
-        "none": "(none)",
-        "from": "chosen from",
-        "pool": "eligible candidates",
-        "deadline": "deadline",
-        "unfilled": "places no eligible candidate fills",
-    },
-}
 
 
 def _keys(alloc: Allocation, g: GroupAllocation, r: Ranked, lang: str) -> dict[str, Any]:
@@ -99,7 +47,7 @@ def allocation_dict(alloc: Allocation, lang: str = "vi") -> dict[str, Any]:
             "amount_each": g.amount,
         }
         if g.quota is None:
-            entry["note"] = T[lang]["no_quota"]
+            entry["note"] = words(lang)["award.no_quota"]
         out_awards.append(entry)
     return {
         **header(ev),
@@ -170,7 +118,7 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
     from rich.console import Console
     from rich.table import Table
 
-    t = T[lang]
+    t = words(lang).section("award")
     ev = alloc.evaluation
     m = ev.campaign.model
     awards = {a.id: a for a in m.awards}
@@ -221,13 +169,7 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
     others = [r for r in ev.results if r.verdict != "eligible"]
     if others:
         con.print("")
-        note = (
-            f"{len(others)} ứng viên không đủ điều kiện nên không được xếp hạng; xem lý do: "
-            f"thidua explain {ev.campaign.id} <tệp dữ liệu> <mã>"
-            if lang == "vi"
-            else f"{len(others)} candidates are not eligible and were not ranked; for why: "
-            f"thidua explain {ev.campaign.id} <facts file> <id>"
-        )
+        note = t["not_ranked"].format(n=len(others), campaign=ev.campaign.id)
         con.print(note)
         con.print("  " + ", ".join(f"{r.id} ({r.verdict})" for r in others))
     con.print("")
@@ -236,7 +178,7 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
     else:
         b = budget_dict(alloc)
         con.print(
-            f"{t['total']}: {money(b['total'])} đồng ({t['base']} {money(b['base_salary'])} — "
+            f"{t['total']}: {money(b['total'])} {t['currency']} ({t['base']} {money(b['base_salary'])} — "
             f"{b['base_salary_source']}; {b['decree']}; {alloc.decision_date.strftime('%d/%m/%Y')})"
         )
         if not b["confirmed"]:

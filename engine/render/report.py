@@ -5,7 +5,7 @@ one typed object, `ReportContext` — the template context contract: every field
 (the `doc` of each dataclass field; docs/report-context.md is generated from them), the
 templates in templates/ read nothing else, and tests/test_report.py fails when a template uses
 an undocumented field or a documented one disappears. Templates hold no words: headings come
-from templates/labels.yaml, fact labels from the catalogue, rule labels and clauses from the
+from templates/vocabulary.yaml, fact labels from the catalogue, rule labels and clauses from the
 campaign. Output is deterministic — the dates printed come from the facts file, never the clock.
 """
 
@@ -22,7 +22,7 @@ from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
 from engine.explain.ranking import key_texts, shortfall_text
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value
-from engine.model.vocabulary import TEMPLATES, load_labels
+from engine.model.vocabulary import TEMPLATES, load_labels, words
 from engine.render.award import money as _money
 from engine.render.text import md_escape, short_reason
 
@@ -139,7 +139,7 @@ class Excluded:
     no: int = field(metadata=doc("1-based position"))
     id: str = field(metadata=doc("candidate id"))
     name: str = field(metadata=doc("candidate name"))
-    group: str = field(metadata=doc("the group it competes in, or its kind when out of scope"))
+    group: str = field(metadata=doc("the group it competes in, or its kind in words when out of scope"))
     verdict: str = field(metadata=doc("verdict key"))
     verdict_label: str = field(metadata=doc("the verdict in words"))
     reasons: list[RuleLine] = field(metadata=doc("the rules (or the nomination clause) that exclude it"))
@@ -187,6 +187,7 @@ class CandidateDetail:
     name: str = field(metadata=doc("candidate name"))
     group: str = field(metadata=doc("group label, or '—' when out of scope"))
     kind: str = field(metadata=doc("kind key"))
+    kind_label: str = field(metadata=doc("the kind in words (templates/vocabulary.yaml, section kind)"))
     unit: str = field(metadata=doc("the person's unit or the unit's parent, by name; '' when none"))
     verdict: str = field(metadata=doc("verdict key"))
     verdict_label: str = field(metadata=doc("the verdict in words"))
@@ -215,7 +216,7 @@ class ReportContext:
     """The object every report template receives as its only variable, `r`."""
 
     lang: str = field(metadata=doc("'vi' or 'en'"))
-    labels: dict[str, str] = field(metadata=doc("the report's fixed words (templates/labels.yaml, section report)"))
+    labels: dict[str, str] = field(metadata=doc("the report's fixed words (templates/vocabulary.yaml, section report)"))
     campaign: CampaignInfo = field(metadata=doc("the plan"))
     issuer: str = field(metadata=doc("the issuing body printed at the head, upper-case"))
     place: str = field(metadata=doc("the place for the place-date line"))
@@ -346,6 +347,11 @@ def _place_of(res: CandidateResult, ev: Evaluation) -> str:
     ref = c.unit or c.parent
     found = ev.facts.by_id.get(ref) if ref else None
     return found.name if found else ""
+
+
+def _kind_label(res: CandidateResult, lang: str) -> str:
+    kind = res.candidate.kind
+    return words(lang).section("kind").get(kind, kind)
 
 
 def _group_label(ev: Evaluation, res: CandidateResult, lang: str) -> str:
@@ -498,7 +504,7 @@ def _excluded(ev: Evaluation, ex: Explainer) -> list[Excluded]:
                 no=len(out) + 1,
                 id=res.id,
                 name=res.candidate.name,
-                group=_group_label(ev, res, lang) if res.group else res.candidate.kind,
+                group=_group_label(ev, res, lang) if res.group else _kind_label(res, lang),
                 verdict=res.verdict,
                 verdict_label=VERDICT_LABELS[lang][res.verdict],
                 reasons=reasons,
@@ -582,6 +588,7 @@ def _detail(i: int, res: CandidateResult, ev: Evaluation, ex: Explainer) -> Cand
         name=res.candidate.name,
         group=_group_label(ev, res, ex.lang),
         kind=res.candidate.kind,
+        kind_label=_kind_label(res, ex.lang),
         unit=_place_of(res, ev),
         verdict=res.verdict,
         verdict_label=VERDICT_LABELS[ex.lang][res.verdict],

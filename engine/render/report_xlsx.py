@@ -82,7 +82,7 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
     for c in ctx.candidates:
         outcomes = {x.id: x.outcome_label for x in c.rules}
         verdicts.append(
-            [c.no, c.id, c.name, c.group, c.kind, c.verdict_label, c.summary]
+            [c.no, c.id, c.name, c.group, c.kind_label, c.verdict_label, c.summary]
             + [outcomes.get(rid, "") for rid in rule_cols]
         )
     sheet(

@@ -13,6 +13,7 @@ from typing import Any
 from engine import __version__
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, json_value
+from engine.model.vocabulary import words
 from engine.render.output import looks_like_formula
 
 
@@ -104,11 +105,8 @@ def short_reason(res: CandidateResult, ex: Explainer) -> str:
     """The one thing an officer needs to read first about this verdict."""
     lang = ex.lang
     if res.verdict == "out_of_scope":
-        return (
-            ("loại '" if lang == "vi" else "kind '")
-            + res.candidate.kind
-            + ("' không thuộc đối tượng thi đua" if lang == "vi" else "' does not compete in this campaign")
-        )
+        kind = res.candidate.kind
+        return words(lang)["text.out_of_scope"].format(kind=words(lang).section("kind").get(kind, kind))
     if res.verdict == "not_considered" and res.submission:
         return ex.submission_reason(res.submission)
     if res.verdict == "disqualified":
@@ -130,13 +128,13 @@ def short_reason(res: CandidateResult, ex: Explainer) -> str:
                         missing.append(k)
         parts = []
         if missing:
-            parts.append(("thiếu: " if lang == "vi" else "missing: ") + ", ".join(missing))
+            parts.append(words(lang)["text.missing"] + ", ".join(missing))
         if res.submission and res.submission.outcome == "undecided":
             parts.append(ex.submission_reason(res.submission))
         return "; ".join(parts)
     waived = [r.id for r in res.criteria if r.outcome == "waived"]
     if waived:
-        return ("miễn: " if lang == "vi" else "waived: ") + ", ".join(waived)
+        return words(lang)["text.waived"] + ", ".join(waived)
     return ""
 
 
@@ -146,20 +144,12 @@ def table(ev: Evaluation, lang: str = "vi", width: int | None = None, color: boo
     from rich.table import Table
 
     ex = Explainer(ev.campaign, lang)
-    vi = lang == "vi"
+    v = words(lang)
     m = ev.campaign.model
     title = f"{m.title.get(lang)} — {m.document.kind} {m.document.number or '…'}"
     tab = Table(title=title, box=box.SIMPLE_HEAVY, show_lines=False, expand=False)
-    for col in (
-        ("STT", "No."),
-        ("Mã", "ID"),
-        ("Tên", "Name"),
-        ("Nhóm", "Group"),
-        ("Kết luận", "Verdict"),
-        ("Hồ sơ", "File"),
-        ("Lý do", "Why"),
-    ):
-        tab.add_column(col[0] if vi else col[1], overflow="fold")
+    for col in ("no", "id", "name", "group", "verdict", "file", "reason"):
+        tab.add_column(v[f"text.col_{col}"], overflow="fold")
     styles = {
         "eligible": "green",
         "incomplete": "yellow",
@@ -195,24 +185,22 @@ def table(ev: Evaluation, lang: str = "vi", width: int | None = None, color: boo
         soft_wrap=False,
     )
     console.print(tab)
-    console.print(("Ngày đánh giá" if vi else "As of") + f": {ev.as_of.strftime('%d/%m/%Y')}. {summary}.")
+    console.print(v["text.as_of"] + f": {ev.as_of.strftime('%d/%m/%Y')}. {summary}.")
     return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
 
 
 def markdown(ev: Evaluation, lang: str = "vi") -> str:
     ex = Explainer(ev.campaign, lang)
-    vi = lang == "vi"
+    v = words(lang)
     m = ev.campaign.model
     lines = [
         f"# {m.title.get(lang)}",
         "",
         f"{m.document.kind} {m.document.number or '…'} — {m.document.issuer}, {m.document.date_text}",
         "",
-        ("Ngày đánh giá" if vi else "As of") + f": {ev.as_of.strftime('%d/%m/%Y')}",
+        v["text.as_of"] + f": {ev.as_of.strftime('%d/%m/%Y')}",
         "",
-        "| STT | "
-        + (" | ".join(["Mã", "Tên", "Kết luận", "Lý do"] if vi else ["ID", "Name", "Verdict", "Why"]))
-        + " |",
+        "| " + " | ".join(v[f"text.col_{col}"] for col in ("no", "id", "name", "verdict", "reason")) + " |",
         "|---|---|---|---|---|",
     ]
     for i, r in enumerate(ev.results, 1):
@@ -275,7 +263,7 @@ def csv_text(ev: Evaluation, lang: str = "vi") -> str:
 def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: Any = None) -> str:
     """Every rule for one candidate: outcome, values read, clause and quote, what would change."""
     ex = Explainer(ev.campaign, lang)
-    vi = lang == "vi"
+    v = words(lang)
     m = ev.campaign.model
     c = res.candidate
     mark = {
@@ -289,45 +277,42 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
     }
     out = [
         f"{c.name} ({c.id}) — {m.id}",
-        ("Kết luận" if vi else "Verdict") + f": {VERDICT_LABELS[lang][res.verdict]} [{res.verdict}]",
+        v["text.verdict"] + f": {VERDICT_LABELS[lang][res.verdict]} [{res.verdict}]",
+        v["text.kind"] + f": {v.section('kind').get(c.kind, c.kind)} [{c.kind}]",
     ]
     if res.group:
         groups = ", ".join(m.groups[g].label.get(lang) for g in res.groups)
-        out.append(("Nhóm xét" if vi else "Groups") + f": {groups}")
+        out.append(v["text.groups"] + f": {groups}")
     if c.head and c.unit:
-        out.append(("Người đứng đầu đơn vị" if vi else "Head of unit") + f": {c.unit}")
+        out.append(v["text.head_of"] + f": {c.unit}")
     if res.submission:
         sub = res.submission
         out.append(
-            ("Hồ sơ" if vi else "Nomination file") + f": {SUBMISSION_LABELS[lang][sub.outcome]} — "
+            v["text.nomination"] + f": {SUBMISSION_LABELS[lang][sub.outcome]} — "
             f"{ex.submission_reason(sub)} ({m.nomination.clause})"
         )
     for title, items in (
-        (("Tiêu chí" if vi else "Criteria"), res.criteria),
-        (("Trường hợp không xét khen thưởng" if vi else "Disqualifiers"), res.disqualifiers),
+        (v["text.criteria"], res.criteria),
+        (v["text.disqualifiers"], res.disqualifiers),
     ):
         if not items:
             continue
         out += ["", f"{title}:"]
         for rr in items:
             spec = rr.rule.spec
-            opt = (
-                ""
-                if rr.rule.kind == "disqualifier" or rr.rule.required
-                else (" (không bắt buộc)" if vi else " (optional)")
-            )
+            opt = "" if rr.rule.kind == "disqualifier" or rr.rule.required else v["text.optional"]
             out.append(f"  {mark.get(rr.outcome, ' ')} {rr.outcome:<14} {spec.id} — {spec.label.get(lang)}{opt}")
             out.append(f"      {spec.clause}: “{spec.quote}”")
             out.append(f"      rule: {spec.rule}" + (f"   [scope: unit {c.unit}]" if spec.scope == "unit" else ""))
             values = ex.values_read(rr)
             if values:
                 shown = "; ".join(f"{k} = {json.dumps(json_value(v), ensure_ascii=False)}" for k, v in values.items())
-                out.append(("      đã đọc: " if vi else "      read: ") + shown)
+                out.append("      " + v["text.read"] + shown)
             for line in [*ex.dated(rr), *ex.computed(rr)]:
                 out.append(f"      = {line}")
             out.append(f"      → {ex.reason(rr)}")
             if spec.note:
-                out.append(("      ghi chú: " if vi else "      note: ") + " ".join(spec.note.split()))
+                out.append("      " + v["text.note"] + " ".join(spec.note.split()))
     if alloc is not None:
         out += allocation_lines(ev, res, alloc, lang)
     return "\n".join(out) + "\n"
@@ -335,45 +320,29 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
 
 def allocation_lines(ev: Evaluation, res: CandidateResult, alloc: Any, lang: str) -> list[str]:
     """Where the candidate stands in each award's ranking, and why."""
-    vi = lang == "vi"
-    out = ["", "Xếp hạng và khen thưởng:" if vi else "Ranking and awards:"]
+    v = words(lang)
+    out = ["", v["text.ranking"]]
     places = alloc.find(res.id)
     if not places:
         if res.verdict == "eligible":
-            out.append(
-                "  " + ("không có chỉ tiêu khen thưởng cho nhóm này" if vi else "no award has a quota for this group")
-            )
+            out.append("  " + v["text.no_award"])
         else:
-            out.append(
-                "  "
-                + (
-                    "không tham gia xếp hạng: chỉ ứng viên đủ điều kiện được xét chọn"
-                    if vi
-                    else "not ranked: only eligible candidates compete"
-                )
-            )
+            out.append("  " + v["text.not_ranked"])
         return out
-    status = {
-        "vi": {"selected": "được đề nghị", "reserve": "dự phòng", "tie": "bằng điểm tại ngưỡng — Hội đồng quyết định"},
-        "en": {"selected": "selected", "reserve": "reserve", "tie": "tied at the quota line — for the council"},
-    }[lang]
     from engine.explain.ranking import key_texts, shortfall_text
 
     for g, r in places:
         award = next(a for a in ev.campaign.model.awards if a.id == g.award_id)
-        quota = str(g.quota) if g.quota is not None else ("không ấn định" if vi else "none")
+        quota = str(g.quota) if g.quota is not None else v["text.no_quota"]
         out.append(
-            f"  {award.form.get(lang)} ({award.authority.get(lang)}): {status[r.status]}; "
-            + (f"hạng {r.rank}/{g.pool}, chỉ tiêu {quota}" if vi else f"rank {r.rank} of {g.pool}, quota {quota}")
+            f"  {award.form.get(lang)} ({award.authority.get(lang)}): {v['text.' + r.status]}; "
+            + v["text.rank_quota"].format(rank=r.rank, pool=g.pool, quota=quota)
         )
         for label, order, text in key_texts(ev.campaign, g.group, r, lang):
             out.append(f"      {label} ({order}): {text}")
         sf = shortfall_text(ev.campaign, g.group, r, lang)
         if sf is not None:
-            out.append(
-                ("      thấp hơn người cuối cùng được chọn " if vi else "      below the last selected ")
-                + f"({sf.last_selected}) — {sf.label}: {sf.mine} < {sf.theirs}"
-            )
+            out.append("      " + v["text.below_last"] + f"({sf.last_selected}) — {sf.label}: {sf.mine} < {sf.theirs}")
         if r.status == "tie":
-            out.append(("      số suất còn lại: " if vi else "      slots left: ") + str(g.slots_left))
+            out.append("      " + v["text.slots_left"] + str(g.slots_left))
     return out
