@@ -1,24 +1,27 @@
-"""Benchmark: native and durable backends against a hand-written yardstick; writes bench/RESULTS.md.
+"""Benchmark: the path users run (`evaluate`, and the whole `thidua evaluate` command) against a
+hand-written yardstick, on the native and durable backends; writes bench/RESULTS.md.
 
-    python bench/run.py                      # 1k, 10k, 100k (both backends) and 1M (native)
+    python bench/run.py                      # 1k, 10k, 100k (native); durable at 1k and 10k
     python bench/run.py --sizes 1000,10000   # quicker
-    python bench/run.py --durable-max 10000  # durable only up to 10k
+    python bench/run.py --sizes 1000,10000,100000,1000000   # 1M only when asked for (minutes, ~4 GB)
+    python bench/run.py --durable-max 100000 # durable at 100k too (slow: ~25 s a run)
 
 Campaign: ninh_thuan_2020 (13 rules). Facts: synthetic JSON files from bench/synth.py (30%
 units, 70% people; values spread over pass, fail, unknown, n/a and the boundaries). Every
-(size, backend) runs in its own process, so its peak memory (ru_maxrss) is its own.
+(size, backend) runs in its own process, so its peak memory is its own.
 
 Figures, per size and backend:
 - load: reading + validating the JSON facts file (`engine.readers.load_facts`), against a bare
   `json.loads` of the same bytes;
-- decide: verdict + every rule's outcome for every candidate. Native: the compact path
-  (`engine.evaluate.backends.native.decide`); durable: `engine.evaluate.core.evaluate(backend="durable")`.
-  Native's full `evaluate` (per-rule result objects, what `thidua evaluate` builds before
-  rendering) is reported beside it;
+- evaluate: `engine.evaluate.core.evaluate(campaign, facts, backend=...)`, what `thidua
+  evaluate/explain/award/report` run (via `engine.pipeline.run`): per candidate and rule a
+  `RuleResult` with its full trace;
 - the yardstick: the same campaign as a hand-written Python function (bench/yardstick.py),
-  checked to agree with the engine before it is timed;
-- peak memory of the process (load + evaluate), and its ratio to the file size.
-Plus the CLI's start-up on a one-candidate file against `python -c "import yaml, pydantic, typer"`.
+  checked to give the same verdicts and rule outcomes as `evaluate` before anything is timed;
+- the command: `thidua evaluate CAMPAIGN FILE -f json -o OUT` as a subprocess (wall time, peak
+  RSS of the child), against a floor: `json.load` of the input + `json.dump` of the output;
+- a cProfile of `evaluate` at the profile size (native), its top functions by own time.
+Plus the CLI's start-up on a one-candidate file against `python -c "import yaml, pydantic, typer, jinja2"`.
 """
 
 from __future__ import annotations
@@ -64,12 +67,17 @@ def _best(fn: Any, repeat: int) -> float:
     return statistics.median(times)
 
 
-def child(path: Path, backend: str) -> dict[str, Any]:
+def _outcomes(ev: Any) -> tuple[list[str], list[tuple[str, ...]]]:
+    verdicts = [r.verdict for r in ev.results]
+    outcomes = [tuple(x.outcome for x in (*r.criteria, *r.disqualifiers)) for r in ev.results]
+    return verdicts, outcomes
+
+
+def child(path: Path, backend: str, profile: bool) -> dict[str, Any]:
     """One measurement in a fresh process: load, evaluate, yardstick; then json.loads as the baseline."""
     import yardstick
 
     from engine.common.speed import gc_paused
-    from engine.evaluate.backends.native import decide
     from engine.evaluate.core import evaluate
     from engine.model.campaign import load_campaign
     from engine.readers import load_facts
@@ -78,32 +86,93 @@ def child(path: Path, backend: str) -> dict[str, Any]:
     base_mb = _rss_mb()
     size = path.stat().st_size
     n = int(path.stem.split("_")[-1])
-    repeat = 5 if n <= 100_000 else 1
-    out: dict[str, Any] = {"backend": backend, "n": n, "file_mb": size / 2**20}
+    repeat = 1 if backend == "durable" or n > 100_000 else (3 if n >= 100_000 else 5)
+    out: dict[str, Any] = {"backend": backend, "n": n, "file_mb": size / 2**20, "repeat": repeat}
     with gc_paused():  # as engine.pipeline.run does
         t = time.perf_counter()
         facts = load_facts(path, campaign.catalogue)
         out["load_s"] = time.perf_counter() - t
-        compact = decide(campaign, facts)
-        out["decisions"] = sum(len(o) for o in compact.outcomes)
-        verdicts, outcomes = yardstick.judge_all(facts.candidates)
-        if (verdicts, outcomes) != (compact.verdicts, compact.outcomes):
-            raise SystemExit("the yardstick and the engine disagree: fix one before timing")
+    t = time.perf_counter()
+    ev = evaluate(campaign, facts, backend=backend)
+    first = time.perf_counter() - t
+    verdicts, outcomes = _outcomes(ev)
+    out["decisions"] = sum(len(o) for o in outcomes)
+    if yardstick.judge_all(facts.candidates) != (verdicts, outcomes):
+        raise SystemExit(f"the yardstick and evaluate(backend={backend!r}) disagree: fix one before timing")
+    del ev
+    with gc_paused():
         out["yardstick_s"] = _best(lambda: yardstick.judge_all(facts.candidates), repeat)
-        if backend == "native":
-            out["decide_s"] = _best(lambda: decide(campaign, facts), repeat)
-            out["evaluate_full_s"] = _best(lambda: evaluate(campaign, facts), 1)
-        else:
-            t = time.perf_counter()
-            ev = evaluate(campaign, facts, backend="durable")
-            out["decide_s"] = time.perf_counter() - t
-            if [r.verdict for r in ev.results] != compact.verdicts:
-                raise SystemExit("durable and native disagree")
+    out["evaluate_s"] = first if repeat == 1 else _best(lambda: evaluate(campaign, facts, backend=backend), repeat)
     out["peak_mb"] = _rss_mb()
     out["base_mb"] = base_mb
     raw = path.read_bytes()
     out["json_loads_s"] = _best(lambda: json.loads(raw), 1 if n > 100_000 else 3)
+    if profile:
+        out["profile"] = _profile(lambda: evaluate(campaign, facts, backend=backend))
     return out
+
+
+def _profile(fn: Any, top: int = 12) -> dict[str, Any]:
+    """cProfile of one call: the `top` functions by own time (tottime), with their share of the total."""
+    import cProfile
+    import pstats
+
+    prof = cProfile.Profile()
+    prof.enable()
+    fn()
+    prof.disable()
+    st = pstats.Stats(prof)
+    rows = []
+    for (file, line, name), (_cc, calls, tt, ct, _callers) in st.stats.items():  # type: ignore[attr-defined]
+        short = file.replace(str(ROOT) + os.sep, "").replace(os.path.dirname(os.__file__) + os.sep, "stdlib/")
+        where = f"{short}:{line}" if line else short
+        rows.append({"fn": name, "where": where, "calls": calls, "tottime": tt, "cumtime": ct})
+    rows.sort(key=lambda r: -r["tottime"])
+    return {"total_s": st.total_tt, "rows": rows[:top]}  # type: ignore[attr-defined]
+
+
+def _cli() -> list[str]:
+    thidua = Path(sys.executable).parent / "thidua"
+    return [str(thidua)] if thidua.exists() else [sys.executable, str(ROOT / "cli.py")]
+
+
+def command(path: Path, backend: str, tmp: Path, env: dict[str, str], repeat: int) -> dict[str, Any]:
+    """`thidua evaluate ... -f json -o OUT` as a subprocess: median wall time, peak RSS of the child;
+    and the floor: json.load of the input + json.dump of the output (same size), in this process."""
+    out_path = tmp / f"out_{path.stem}_{backend}.json"
+    cmd = [*_cli(), "evaluate", "ninh_thuan_2020", str(path), "-f", "json", "-o", str(out_path)]
+    cmd += ["--backend", backend]
+    timer = Path("/usr/bin/time")
+    walls, peaks = [], []
+    for _ in range(repeat):
+        full = [str(timer), "-f", "RSS_KB=%M", *cmd] if timer.exists() else cmd
+        t = time.perf_counter()
+        done = subprocess.run(full, check=False, capture_output=True, text=True, cwd=ROOT, env=env)
+        walls.append(time.perf_counter() - t)
+        if done.returncode != 0:
+            sys.exit(f"bench: {' '.join(cmd)} failed:\n{done.stderr.strip()}")
+        rss = [ln for ln in done.stderr.splitlines() if ln.startswith("RSS_KB=")]
+        if rss:
+            peaks.append(int(rss[-1].split("=")[1]) / 1024)
+    if not peaks:  # no /usr/bin/time: the largest child so far (an upper bound for this one)
+        peaks.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    result = json.loads(out_path.read_text(encoding="utf-8"))
+    floor_out = tmp / "floor.json"
+
+    def floor() -> None:
+        with path.open(encoding="utf-8") as f:
+            json.load(f)
+        with floor_out.open("w", encoding="utf-8") as f:
+            json.dump(result, f, ensure_ascii=False, indent=2)
+
+    floor_s = _best(floor, repeat)
+    return {
+        "cmd_s": statistics.median(walls),
+        "cmd_mb": max(peaks),
+        "cmd_repeat": repeat,
+        "floor_s": floor_s,
+        "out_mb": out_path.stat().st_size / 2**20,
+    }
 
 
 def startup(tmp: Path) -> dict[str, float]:
@@ -112,8 +181,6 @@ def startup(tmp: Path) -> dict[str, float]:
     one = tmp / "one.json"
     data = synth.facts_data(1)
     one.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    thidua = Path(sys.executable).parent / "thidua"
-    cli = [str(thidua)] if thidua.exists() else [sys.executable, str(ROOT / "cli.py")]
 
     def run(cmd: list[str]) -> float:
         t = time.perf_counter()
@@ -121,8 +188,8 @@ def startup(tmp: Path) -> dict[str, float]:
         return time.perf_counter() - t
 
     cmds = {
-        "cli": [*cli, "evaluate", "ninh_thuan_2020", str(one), "--format", "json"],
-        "imports": [sys.executable, "-c", "import yaml, pydantic, typer"],
+        "cli": [*_cli(), "evaluate", "ninh_thuan_2020", str(one), "--format", "json"],
+        "imports": [sys.executable, "-c", "import yaml, pydantic, typer, jinja2"],
     }
     for cmd in cmds.values():
         run(cmd)  # warm the file cache
@@ -156,92 +223,121 @@ def _fmt(x: float) -> str:
     return f"{x:.2f}" if x >= 0.1 else f"{x:.3f}"
 
 
-def report(rows: list[dict[str, Any]], start: dict[str, float]) -> str:
+def report(rows: list[dict[str, Any]], start: dict[str, float], durable_max: int) -> str:
+    by_n: dict[int, dict[str, dict[str, Any]]] = {}
+    for r in rows:
+        by_n.setdefault(r["n"], {})[r["backend"]] = r
     lines = [
         "# Benchmark results",
         "",
         f"Run {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {machine()}.",
         "Campaign ninh_thuan_2020 (13 rules); synthetic JSON facts from bench/synth.py; `python bench/run.py`.",
-        "Times are medians of 5 runs (1 run at 1M and for durable); each (size, backend) is its own process.",
+        "Times are medians: load, evaluate and the yardstick of 5 runs up to 10k, 3 at 100k, 1 at 1M and for",
+        "durable (the `repeat` column); the command of 3 runs up to 10k, 1 beyond. Each (size, backend) is its",
+        f"own process. Durable runs only up to {durable_max:,} candidates by default: it is slow",
+        "(`--durable-max` to change).",
         "",
-        "| candidates | backend | load + validate s | ÷ json.loads | decide s | candidates/s | rule decisions/s "
-        "| ÷ yardstick (time) | full `evaluate` s | peak MB | ÷ file size |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "`evaluate` is `engine.evaluate.core.evaluate` — the path `thidua evaluate/explain/award/report` run —",
+        "building per candidate and rule a `RuleResult` with its full trace. The yardstick is the same campaign",
+        "hand-written in Python (bench/yardstick.py); before anything is timed, its verdicts and every rule's",
+        "outcome are checked equal to `evaluate`'s (the run aborts otherwise). The command is",
+        "`thidua evaluate ninh_thuan_2020 FILE -f json -o OUT --backend B` as a subprocess; its floor is",
+        "`json.load` of the input + `json.dump` of its output (same size) in one process.",
+        "",
+        "| candidates | backend | repeat | load + validate s | ÷ json.loads | evaluate s | candidates/s "
+        "| ÷ yardstick | native ÷ durable | command s | ÷ floor | command peak MB | evaluate peak MB |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    by_n: dict[int, dict[str, dict[str, Any]]] = {}
-    for r in rows:
-        by_n.setdefault(r["n"], {})[r["backend"]] = r
     for n in sorted(by_n):
         for backend in ("native", "durable"):
             r = by_n[n].get(backend)
             if r is None:
                 continue
-            full = _fmt(r["evaluate_full_s"]) if "evaluate_full_s" in r else "—"
+            other = by_n[n].get("durable")
+            speedup = f"{other['evaluate_s'] / r['evaluate_s']:,.0f}× faster" if backend == "native" and other else "—"
             lines.append(
-                f"| {n:,} | {backend} | {_fmt(r['load_s'])} | {r['load_s'] / r['json_loads_s']:.1f}× "
-                f"| {_fmt(r['decide_s'])} | {n / r['decide_s']:,.0f} | {r['decisions'] / r['decide_s']:,.0f} "
-                f"| {r['decide_s'] / r['yardstick_s']:.2f}× | {full} | {r['peak_mb']:,.0f} "
-                f"| {r['peak_mb'] / r['file_mb']:.1f}× |"
+                f"| {n:,} | {backend} | {r['repeat']} | {_fmt(r['load_s'])} | {r['load_s'] / r['json_loads_s']:.1f}× "
+                f"| {_fmt(r['evaluate_s'])} | {n / r['evaluate_s']:,.0f} | {r['evaluate_s'] / r['yardstick_s']:.1f}× "
+                f"| {speedup} | {_fmt(r['cmd_s'])} | {r['cmd_s'] / r['floor_s']:.1f}× | {r['cmd_mb']:,.0f} "
+                f"| {r['peak_mb']:,.0f} |"
             )
-    lines += ["", "Yardstick (hand-written Python, bench/yardstick.py), same candidates:", ""]
+    lines += ["", "Yardstick and floor, same candidates:", ""]
     lines += [
-        "| candidates | yardstick s | candidates/s | file MB | process baseline MB |",
-        "|---:|---:|---:|---:|---:|",
+        "| candidates | yardstick s | candidates/s | facts file MB | output MB | floor s (json.load + json.dump) |",
+        "|---:|---:|---:|---:|---:|---:|",
     ]
     for n in sorted(by_n):
         r = by_n[n].get("native") or next(iter(by_n[n].values()))
         lines.append(
             f"| {n:,} | {_fmt(r['yardstick_s'])} | {n / r['yardstick_s']:,.0f} | {r['file_mb']:.1f} "
-            f"| {r['base_mb']:.0f} |"
+            f"| {r['out_mb']:.1f} | {_fmt(r['floor_s'])} |"
         )
-    lines += ["", "## Targets (issue 5)", ""]
+    lines += ["", "## Targets", ""]
     lines += ["| target | measured | met |", "|---|---|---|"]
-    hundred = by_n.get(100_000, {})
-    if "native" in hundred and "durable" in hundred:
-        x = hundred["durable"]["decide_s"] / hundred["native"]["decide_s"]
-        lines.append(f"| native ≥ 100× durable throughput, 100k | {x:,.0f}× | {'yes' if x >= 100 else 'no'} |")
-    if "native" in hundred:
-        nat = hundred["native"]
-        x = nat["decide_s"] / nat["yardstick_s"]
-        lines.append(f"| native ≤ 1.5× the yardstick's time, 100k | {x:.2f}× | {'yes' if x <= 1.5 else 'no'} |")
-        x = nat["evaluate_full_s"] / nat["yardstick_s"]
+    for n in sorted(by_n, reverse=True):
+        if "native" in by_n[n] and "durable" in by_n[n]:
+            x = by_n[n]["durable"]["evaluate_s"] / by_n[n]["native"]["evaluate_s"]
+            lines.append(
+                f"| native ≥ 100× durable (`evaluate` time), {n:,} (largest size run on both) | {x:,.0f}× "
+                f"| {'yes' if x >= 100 else 'no'} |"
+            )
+            break
+    big = max((n for n in by_n if "native" in by_n[n]), default=None)
+    if big is not None:
+        nat = by_n[big]["native"]
+        x = nat["evaluate_s"] / nat["yardstick_s"]
         lines.append(
-            f"| (the same for the full `evaluate`, per-rule result objects) | {x:.2f}× "
-            f"| {'yes' if x <= 1.5 else 'no'} |"
+            f"| `evaluate` (native) ≤ 1.5× the yardstick's time, {big:,} | {x:.1f}× "
+            f"({_fmt(nat['evaluate_s'])} s vs {_fmt(nat['yardstick_s'])} s) | {'yes' if x <= 1.5 else 'no'} |"
         )
-        x = nat["load_s"] / nat["json_loads_s"]
-        lines.append(f"| load + validate 100k ≤ 4× json.loads | {x:.1f}× | {'yes' if x <= 4 else 'no'} |")
-    million = by_n.get(1_000_000, {}).get("native")
-    if million:
-        x = million["peak_mb"] / million["file_mb"]
-        lines.append(f"| peak memory for 1M from JSON ≤ 3× file size | {x:.1f}× | {'yes' if x <= 3 else 'no'} |")
     if start:
         x = start["cli"] / start["imports"]
         lines.append(
-            f"| `thidua evaluate` on one candidate ≤ 2× `import yaml, pydantic, typer` "
-            f"| {start['cli'] * 1000:.0f} ms vs {start['imports'] * 1000:.0f} ms = {x:.2f}× "
-            f"| {'yes' if x <= 2 else 'no'} |"
+            f'| start-up: `thidua evaluate` on one candidate ÷ `python -c "import yaml, pydantic, typer, jinja2"` '
+            f"| {start['cli'] * 1000:.0f} ms vs {start['imports'] * 1000:.0f} ms = {x:.2f}× | (no bound set) |"
         )
+    prof = next((r["profile"] for r in rows if "profile" in r), None)
+    if prof:
+        pn = next(r["n"] for r in rows if "profile" in r)
+        lines += [
+            "",
+            "## Where the time goes",
+            "",
+            f"`cProfile` of one `evaluate(campaign, facts)` at {pn:,} candidates, native (written by bench/run.py).",
+            f"Total under the profiler {prof['total_s']:.2f} s (the profiler slows many small calls down, so",
+            "shares matter more than seconds). Top functions by own time (tottime):",
+            "",
+            "| function | where | calls | own s | share | cumulative s |",
+            "|---|---|---:|---:|---:|---:|",
+        ]
+        for row in prof["rows"]:
+            lines.append(
+                f"| `{row['fn']}` | {row['where']} | {row['calls']:,} | {row['tottime']:.2f} "
+                f"| {100 * row['tottime'] / prof['total_s']:.0f}% | {row['cumtime']:.2f} |"
+            )
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sizes", default="1000,10000,100000,1000000", help="candidate counts, comma-separated")
-    ap.add_argument("--durable-max", type=int, default=100_000, help="largest size run on durable-rules")
+    ap.add_argument("--sizes", default="1000,10000,100000", help="candidate counts, comma-separated (1M: add 1000000)")
+    ap.add_argument("--durable-max", type=int, default=10_000, help="largest size run on durable-rules")
+    ap.add_argument(
+        "--profile-size", type=int, default=100_000, help="size whose native evaluate is profiled (0: none)"
+    )
     ap.add_argument("--data", type=Path, default=None, help="where to keep the generated files (default: a temp dir)")
     ap.add_argument("--out", type=Path, default=BENCH / "RESULTS.md", help="where to write the results table")
-    ap.add_argument("--child", nargs=2, metavar=("FILE", "BACKEND"), help=argparse.SUPPRESS)
+    ap.add_argument("--child", nargs=3, metavar=("FILE", "BACKEND", "PROFILE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(child(Path(args.child[0]), args.child[1])))
+        print(json.dumps(child(Path(args.child[0]), args.child[1], args.child[2] == "1")))
         return
     tmp = args.data or Path(tempfile.mkdtemp(prefix="thidua-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
     try:
         run_all(args, tmp)
     finally:
-        if args.data is None:  # generated files reach ~360 MB: keep them only where asked to
+        if args.data is None:  # generated files reach ~360 MB at 1M: keep them only where asked to
             shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -261,8 +357,9 @@ def run_all(args: argparse.Namespace, tmp: Path) -> None:
             if backend == "durable" and n > args.durable_max:
                 continue
             print(f"{n:,} candidates, {backend} …", file=sys.stderr)
+            profile = "1" if backend == "native" and n == args.profile_size else "0"
             done = subprocess.run(
-                [sys.executable, __file__, "--child", str(path), backend],
+                [sys.executable, __file__, "--child", str(path), backend, profile],
                 check=False,
                 capture_output=True,
                 text=True,
@@ -271,9 +368,12 @@ def run_all(args: argparse.Namespace, tmp: Path) -> None:
             )
             if done.returncode != 0:  # say why (e.g. the yardstick and the engine disagree)
                 sys.exit(f"bench: {n:,} candidates on {backend} failed:\n{done.stderr.strip()}")
-            rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            row = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"{n:,} candidates, {backend}: the command …", file=sys.stderr)
+            row.update(command(path, backend, tmp, env, 3 if n <= 10_000 else 1))
+            rows.append(row)
     start = startup(tmp)
-    text = report(rows, start)
+    text = report(rows, start, args.durable_max)
     args.out.write_text(text, encoding="utf-8")
     print(text)
 

@@ -1,6 +1,6 @@
 """The yardstick: ninh_thuan_2020 written by hand in plain Python, as a programmer would.
 
-Same input (the loaded `Candidate`s), same output as `engine.evaluate.backends.native.decide`: the
+Same input (the loaded `Candidate`s), same output as `engine.evaluate.core.evaluate` gives: the
 verdict and every rule's outcome code, in the campaign's rule order. The bench checks that
 they agree before timing anything, so the comparison is for the same work.
 """
