@@ -42,7 +42,7 @@ class Read:
     derived: Derived | None = None  # computed (engine.evaluate.derive), not read
 
 
-@dataclass
+@dataclass(slots=True)
 class RuleResult:
     rule: CompiledRule
     outcome: Outcome
@@ -147,7 +147,7 @@ def evaluate(
     with gc_paused():  # our own bulk, acyclic allocations (engine.common.speed)
         derived, derive_warnings = derive(campaign.catalogue, facts)
         plan = _plan(campaign, facts, derived)
-    work: Work = [[(step.item, step.env) for step in steps if not step.skipped] for _, _, steps in plan]
+        work: Work = [[(step.item, step.env) for step in steps if not step.skipped] for _, _, steps in plan]
     traces = engine.run(campaign, work)
     with gc_paused():
         results = _results(campaign, plan, traces, round_year, deadline)
@@ -164,7 +164,7 @@ def evaluate(
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Step:
     item: CompiledRule | CompiledRankKey
     env: Mapping[str, Any]
@@ -225,6 +225,7 @@ def _results(
     campaign: Campaign, plan: _Plan, traces: list[list[RuleTrace]], round_year: int, deadline: dt.date | None
 ) -> list[CandidateResult]:
     results = []
+    skipped: dict[int, RuleTrace] = {}  # one all-n/a trace per rule, shared by the candidates it skips
     for (cand, groups, steps), got in zip(plan, traces, strict=True):
         it = iter(got)
         res = CandidateResult(cand, groups[0] if groups else None, groups, "eligible")
@@ -234,7 +235,7 @@ def _results(
                 res.keys.append(next(it))
                 continue
             if step.skipped:
-                tr = RuleTrace((NA,) * item.node.size())
+                tr = skipped.get(id(item)) or skipped.setdefault(id(item), RuleTrace((NA,) * item.node.size()))
                 outcome: Outcome = "not_applicable" if item.kind == "criterion" else "clear"
             else:
                 tr = next(it)
