@@ -101,7 +101,7 @@ class Explainer:
     def reason(self, rr: RuleResult) -> str:
         t = self.t
         if rr.skipped == "kind":
-            kinds = ", ".join(rr.rule.spec.kinds or ())
+            kinds = "; ".join(words(self.lang)[f"kind.{k}"] for k in rr.rule.spec.kinds or ())
             return f"{t['not_applicable']}: {t['kind_only']} {kinds}"
         if not rr.has_unit:
             return f"{t['unknown']}: {t['no_unit']}"
@@ -243,13 +243,14 @@ class Explainer:
         if isinstance(node, Call):
             phrase = BUILTINS[node.name].phrase[self.lang]
             return phrase.format(*(self.render(a) for a in node.args))
+        w = words(self.lang)
         if isinstance(node, Compare):
-            return f"{self.render(node.left)} {node.op} {self.render(node.right)}"
+            return f"{self.render(node.left)} {w['compare.' + node.op]} {self.render(node.right)}"
         if isinstance(node, Logic):
-            return f" {node.op} ".join(self.render(i) for i in node.items)
+            return f" {w['explain.' + node.op]} ".join(self.render(i) for i in node.items)
         if isinstance(node, Not):
-            return f"not {self.render(node.item)}"
-        return "?"
+            return f"{w['explain.not']} {self.render(node.item)}"
+        raise TypeError(f"cannot phrase {type(node).__name__}")  # pragma: no cover - the parser refuses
 
     def submission_reason(self, sub: SubmissionResult) -> str:
         v = words(self.lang)
