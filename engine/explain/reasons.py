@@ -14,7 +14,7 @@ from typing import Any
 from engine.evaluate.core import RuleResult, SubmissionResult
 from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not, Trace
 from engine.lang.builtins import BUILTINS
-from engine.model.campaign import Campaign
+from engine.model.campaign import Campaign, Scope
 from engine.model.catalogue import Catalogue
 
 T = {
@@ -387,6 +387,33 @@ class Explainer:
         if isinstance(node, Not):
             return f"not {self.render(node.item)}"
         return "?"
+
+    def scope_reason(self, scope: Scope, kind: str) -> str:
+        """Why a candidate is out of scope, in words, citing the limit's clause (II.1, đối tượng)."""
+        vi = self.lang == "vi"
+        if scope.reason == "kind":
+            return (
+                f"loại '{kind}' không thuộc đối tượng thi đua"
+                if vi
+                else f"kind '{kind}' does not compete in this campaign"
+            )
+        d = scope.detail
+        vi_text, en_text = {
+            "no_unit": ("không ghi đơn vị công tác (unit)", "no workplace (unit) is given"),
+            "unit_not_in_file": (f"đơn vị công tác '{d}' không có trong tệp", f"workplace '{d}' is not in the file"),
+            "workplace": (f"đơn vị công tác {d} không thuộc đối tượng", f"workplace {d} is not a covered body"),
+            "no_parent": ("không ghi đơn vị cấp trên (parent)", "no parent unit is given"),
+            "parent_not_in_file": (f"đơn vị cấp trên '{d}' không có trong tệp", f"parent '{d}' is not in the file"),
+            "parent": (f"đơn vị cấp trên {d} không thuộc đối tượng", f"parent {d} is not a covered body"),
+        }.get(scope.reason, ("", ""))
+        person = scope.reason in ("no_unit", "unit_not_in_file", "workplace")
+        issuer = "issuer (trực thuộc cơ quan ban hành)" if vi else "issuer (directly under the plan's issuer)"
+        allowed = ", ".join(issuer if k == "issuer" else k for k in scope.allowed)
+        if vi:
+            need = f"{'đơn vị công tác' if person else 'đơn vị cấp trên'} phải là: {allowed}"
+        else:
+            need = f"{'the workplace' if person else 'the parent'} must be: {allowed}"
+        return f"{vi_text if vi else en_text}; {need} ({scope.clause})"
 
     def submission_reason(self, sub: SubmissionResult) -> str:
         vi = self.lang == "vi"

@@ -68,6 +68,15 @@ def candidate_dict(res: CandidateResult, ex: Explainer) -> dict[str, Any]:
         out["unit"] = c.unit
     if c.head:
         out["head"] = True
+    if res.verdict == "out_of_scope" and res.scope is not None:
+        sc = res.scope
+        out["scope"] = {"reason": sc.reason, "clause": sc.clause or None, "text": ex.scope_reason(sc, c.kind)}
+        if sc.quote:
+            out["scope"]["quote"] = sc.quote
+        if sc.detail:
+            out["scope"]["found"] = sc.detail
+        if sc.allowed:
+            out["scope"]["allowed"] = list(sc.allowed)
     out["criteria"] = [rule_dict(r, ex) for r in res.criteria]
     out["disqualifiers"] = [rule_dict(r, ex) for r in res.disqualifiers]
     if res.submission is not None:
@@ -104,6 +113,8 @@ def short_reason(res: CandidateResult, ex: Explainer) -> str:
     """The one thing an officer needs to read first about this verdict."""
     lang = ex.lang
     if res.verdict == "out_of_scope":
+        if res.scope is not None:
+            return ex.scope_reason(res.scope, res.candidate.kind)
         return (
             ("loại '" if lang == "vi" else "kind '")
             + res.candidate.kind
@@ -296,6 +307,13 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
         out.append(("Nhóm xét" if vi else "Groups") + f": {groups}")
     if c.head and c.unit:
         out.append(("Người đứng đầu đơn vị" if vi else "Head of unit") + f": {c.unit}")
+    if res.verdict == "out_of_scope" and res.scope is not None:
+        sc = res.scope
+        out.append(("Đối tượng" if vi else "Scope") + f" [{sc.reason}]: {ex.scope_reason(sc, c.kind)}")
+        if sc.quote:
+            out.append(f"      {sc.clause}: “{sc.quote}”")
+        if sc.note:
+            out.append(("      ghi chú: " if vi else "      note: ") + " ".join(sc.note.split()))
     if res.submission:
         sub = res.submission
         out.append(
