@@ -30,7 +30,7 @@ from engine.lang import Compare, Const, Node, RuleError, parse_rule, parse_value
 from engine.model.campaign import Campaign, read_campaign
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
 from engine.model.checks import codes as check_codes
-from engine.model.schema import CampaignModel, Cited, readable_path
+from engine.model.schema import CampaignModel, Cited, Group, readable_path
 from engine.model.source import Document, PathT, load_yaml_text, read_text
 
 # code: (severity, title) — lint's own checks; the README's table is checked against `CODES`.
@@ -251,11 +251,16 @@ class Linter:
                 self.add((*path, "clause"), "TD101", "the clause is empty", "write the plan's clause, e.g. II.2.a")
             if path == ("nomination",) and self.model.nomination.documents_quote is not None:
                 quotes.append(("documents_quote", self.model.nomination.documents_quote))
+            if isinstance(item, Group):  # scope limits may quote their own sentence
+                for section in ("workplaces", "parents"):
+                    for j, limit in enumerate(getattr(item, section)):
+                        if limit.quote is not None:
+                            quotes.append((f"{section}.{j}.quote", limit.quote))
             for key, quote in quotes:
                 if not quote.strip():
                     self.add((*path, key), "TD101", "the quote is empty", "copy the plan's sentence")
                 elif self.plan is not None and not self.plan.contains(quote):
-                    self.quote_not_found((*path, key), quote)
+                    self.quote_not_found((*path, *(int(k) if k.isdigit() else k for k in key.split("."))), quote)
 
     def quote_not_found(self, path: PathT, quote: str) -> None:
         assert self.plan is not None

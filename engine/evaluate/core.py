@@ -24,7 +24,7 @@ from engine.evaluate.derive import Derivations, Derived, derive
 from engine.evaluate.trace import Evaluable, RuleTrace
 from engine.lang import NA, UNKNOWN, Fact, Value
 from engine.lang.values import VERDICTS, Outcome, RuleKind, SubmissionOutcome, Verdict
-from engine.model.campaign import Campaign, CompiledRankKey, CompiledRule
+from engine.model.campaign import Campaign, CompiledRankKey, CompiledRule, Scope
 from engine.model.facts import Candidate, FactsFile, Submission
 from engine.model.schema import Deadline, Nomination
 
@@ -99,6 +99,12 @@ class CandidateResult:
     disqualifiers: list[RuleResult] = field(default_factory=list)
     submission: SubmissionResult | None = None
     keys: list[RuleTrace] = field(default_factory=list)  # ranking keys of its group, in declared order
+    scope: Scope | None = None  # why it is (out of) scope: Campaign.scope_of
+
+    @property
+    def scope_reason(self) -> str:
+        """The machine code of why it is out of scope ("" when in scope)."""
+        return self.scope.reason if self.scope is not None else ""
 
     @property
     def id(self) -> str:
@@ -174,7 +180,7 @@ class _Step:
     has_unit: bool = True
 
 
-_Plan = list[tuple[Candidate, list[str], list[_Step]]]
+_Plan = list[tuple[Candidate, Scope, list[_Step]]]
 _NOTHING: dict[str, Derived] = {}
 
 
@@ -182,7 +188,8 @@ def _plan(campaign: Campaign, facts: FactsFile, derived: Derivations) -> _Plan:
     """Per candidate: its groups, and each rule and ranking key with the facts it reads (or why it is skipped)."""
     plan: _Plan = []
     for cand in facts.candidates:
-        groups = campaign.rule_groups(cand.group, cand.kind, cand.head)
+        scope = campaign.scope_of(cand, facts)
+        groups = scope.groups
         own = _env(cand, derived)
         steps = []
         for gid in groups:
@@ -191,7 +198,7 @@ def _plan(campaign: Campaign, facts: FactsFile, derived: Derivations) -> _Plan:
         if groups:
             for key in campaign.ranking.get(groups[0], []):
                 steps.append(_Step(key, own[0], "", "candidate", own[1]))
-        plan.append((cand, groups, steps))
+        plan.append((cand, scope, steps))
     return plan
 
 
@@ -226,9 +233,9 @@ def _results(
 ) -> list[CandidateResult]:
     results = []
     skipped: dict[int, RuleTrace] = {}  # one all-n/a trace per rule, shared by the candidates it skips
-    for (cand, groups, steps), got in zip(plan, traces, strict=True):
+    for (cand, scope, steps), got in zip(plan, traces, strict=True):
         it = iter(got)
-        res = CandidateResult(cand, groups[0] if groups else None, groups, "eligible")
+        res = CandidateResult(cand, scope.group, scope.groups, "eligible", scope=scope)
         for step in steps:
             item = step.item
             if isinstance(item, CompiledRankKey):

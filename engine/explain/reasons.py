@@ -14,7 +14,7 @@ from typing import Any
 from engine.evaluate.core import RuleResult, SubmissionResult
 from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not, Trace
 from engine.lang.builtins import BUILTINS
-from engine.model.campaign import Campaign
+from engine.model.campaign import Campaign, Scope
 from engine.model.catalogue import Catalogue
 from engine.model.vocabulary import ByLang, words
 
@@ -251,6 +251,18 @@ class Explainer:
         if isinstance(node, Not):
             return f"{w['explain.not']} {self.render(node.item)}"
         raise TypeError(f"cannot phrase {type(node).__name__}")  # pragma: no cover - the parser refuses
+
+    def scope_reason(self, scope: Scope, kind: str) -> str:
+        """Why a candidate is out of scope, in words, citing the limit's clause (II.1, đối tượng)."""
+        w = words(self.lang)
+        kinds = w.section("kind")
+        if scope.reason == "kind":
+            return w["text.out_of_scope"].format(kind=kinds.get(kind, kind))
+        text = w[f"scope.{scope.reason}"].format(d=scope.detail)
+        person = scope.reason in ("no_unit", "unit_not_in_file", "workplace")
+        allowed = "; ".join(w["scope.issuer"] if k == "issuer" else kinds.get(k, k) for k in scope.allowed)
+        need = w["scope.need_workplace" if person else "scope.need_parent"].format(allowed=allowed)
+        return f"{text}; {need} ({scope.clause})"
 
     def submission_reason(self, sub: SubmissionResult) -> str:
         v = words(self.lang)

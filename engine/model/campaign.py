@@ -18,7 +18,9 @@ from engine.common.errors import CampaignInvalid, Problem, UsageError, did_you_m
 from engine.lang import Node, RuleError, parse_rule, parse_value
 from engine.lang.values import RuleKind
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
+from engine.model.facts import Candidate, FactsFile
 from engine.model.schema import (
+    ISSUER,
     CampaignModel,
     Criterion,
     Disqualifier,
@@ -57,6 +59,32 @@ class CompiledRankKey:
     kind: Literal["value"] = "value"
 
 
+ScopeReason = Literal[
+    "", "kind", "no_unit", "unit_not_in_file", "workplace", "no_parent", "parent_not_in_file", "parent"
+]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The outcome of `Campaign.scope_of`: the groups a candidate competes in, or why none.
+
+    `reason` is a machine code ("" when in scope): `kind` its own kind is not a subject;
+    `no_unit` / `unit_not_in_file` / `workplace` a person's unit is missing or of a kind the
+    plan does not cover; `no_parent` / `parent_not_in_file` / `parent` the same for a unit's
+    parent. `clause` and `quote` cite the limit (empty for `kind`); `detail` names what was
+    found (the unit or parent, with its kind); `allowed` the kinds the plan accepts there.
+    """
+
+    group: str | None
+    groups: list[str]
+    reason: ScopeReason = ""
+    clause: str = ""
+    quote: str = ""
+    detail: str = ""
+    allowed: tuple[str, ...] = ()
+    note: str | None = None
+
+
 @dataclass
 class Campaign:
     """A validated, compiled campaign, ready to evaluate facts against."""
@@ -80,8 +108,55 @@ class Campaign:
                 return gid
         return None
 
+    def scope_of(self, cand: Candidate, facts: FactsFile) -> Scope:
+        """Whether a candidate is a subject of the plan (II.1, đối tượng), decided here only.
+
+        Its own kind picks the group; then the group's `workplaces` (a person's unit) or `parents`
+        (a unit's parent) must hold. Scope must be shown by the file: a person with no unit, or a
+        unit whose parent is not in the file (unless `issuer` is listed), is out of scope.
+        """
+        base = self.base_group(cand.group, cand.kind)
+        if base is None:
+            group_kinds = [k for g in self.model.groups.values() if g.candidates == cand.group for k in g.kinds]
+            return Scope(None, [], "kind", detail=cand.kind, allowed=tuple(dict.fromkeys(group_kinds)))
+        group = self.model.groups[base]
+        limits = group.workplaces if cand.group == "person" else group.parents
+        for limit in limits:
+            if limit.applies_to is not None and cand.kind not in limit.applies_to:
+                continue
+            clause, quote = limit.clause or group.clause, limit.quote or group.quote
+            ref = cand.unit if cand.group == "person" else cand.parent
+            where = facts.by_id.get(ref) if ref else None
+            reason: ScopeReason
+            if cand.group == "person":
+                if ref is None:
+                    reason = "no_unit"
+                elif where is None:
+                    reason = "unit_not_in_file"
+                elif where.kind not in limit.kinds:
+                    reason = "workplace"
+                else:
+                    continue
+            else:
+                if ref is None:
+                    if ISSUER in limit.kinds:
+                        continue
+                    reason = "no_parent"
+                elif where is None:
+                    reason = "parent_not_in_file"
+                elif where.kind not in limit.kinds:
+                    reason = "parent"
+                else:
+                    continue
+            detail = f"{ref} ({where.kind})" if where is not None else (ref or "")
+            return Scope(None, [], reason, clause, quote, detail, limit.kinds, limit.note)
+        return Scope(base, self.rule_groups(cand.group, cand.kind, cand.head))
+
     def rule_groups(self, candidates: str, kind: str, head: bool) -> list[str]:
-        """Every group whose criteria apply: the base group, plus a heads' group for a head."""
+        """Every group whose criteria apply: the base group, plus a heads' group for a head.
+
+        By kind only: `scope_of` is the whole decision (it also checks workplaces and parents).
+        """
         base = self.base_group(candidates, kind)
         if base is None:
             return []

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from engine.common.errors import Problem, did_you_mean
-from engine.model.schema import PERSON_KINDS, UNIT_KINDS, Award, CampaignModel, Rule, readable_path
+from engine.model.schema import ISSUER, PERSON_KINDS, UNIT_KINDS, Award, CampaignModel, Rule, readable_path
 from engine.model.source import Document, PathT
 
 Finding = tuple[PathT, str, str]  # where, message, hint
@@ -198,6 +198,37 @@ def extends_only_heads(s: Subject) -> Iterator[Finding]:
                 "'extends' is only for heads' groups (heads_only: true)",
                 "remove it, or add heads_only: true",
             )
+
+
+@check("TD214", "error", "a group's `workplaces` or `parents` limit does not fit the group")
+def scope_limits(s: Subject) -> Iterator[Finding]:
+    for gid, group in s.model.groups.items():
+        for section, limits in (("workplaces", group.workplaces), ("parents", group.parents)):
+            want = "person" if section == "workplaces" else "unit"
+            if limits and (group.candidates != want or group.heads_only):
+                yield (
+                    ("groups", gid, section),
+                    f"'{section}' is for groups of {'people' if want == 'person' else 'units'}"
+                    + (" (not heads' groups)" if group.heads_only else ""),
+                    "heads are scoped by the group they extend"
+                    if group.heads_only
+                    else f"move it to the group of {'people' if want == 'person' else 'units'}, or remove it",
+                )
+                continue
+            for j, limit in enumerate(limits):
+                for k, kind in enumerate(limit.applies_to or ()):
+                    if kind not in group.kinds:
+                        yield (
+                            ("groups", gid, section, j, "applies_to", k),
+                            f"'{kind}' is not a kind of group '{gid}'",
+                            "kinds: " + ", ".join(group.kinds),
+                        )
+                if section == "workplaces" and ISSUER in limit.kinds:
+                    yield (
+                        ("groups", gid, section, j, "kinds"),
+                        "'issuer' is for parents: a person's workplace is a unit in the file",
+                        "name the kinds of unit the person must work in",
+                    )
 
 
 @check("TD213", "error", "a shipped campaign's id differs from its file name")

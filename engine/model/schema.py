@@ -84,12 +84,35 @@ class Document_(Strict):
         return "/".join(reversed(parts))
 
 
+ISSUER = "issuer"  # in `parents:`: no parent in the file, i.e. directly under the plan's issuer
+
+
+class ScopeLimit(Strict):
+    """Where a group's candidates must sit: a person's `unit`, or a unit's `parent` (II.1, đối tượng)."""
+
+    applies_to: tuple[Kind, ...] | None = Field(
+        default=None, description="the group's kinds this limit is for; default: all of them"
+    )
+    kinds: tuple[UnitKind | Literal["issuer"], ...] = Field(
+        min_length=1,
+        description="workplaces: the kinds the person's unit must be; parents: the kinds the unit's parent "
+        "must be, `issuer` meaning no parent in the file (directly under the plan's issuer)",
+    )
+    clause: str | None = Field(default=None, description="the plan's clause; default: the group's")
+    quote: str | None = Field(default=None, min_length=1, description="the plan's sentence; default: the group's")
+    note: str | None = Field(default=None, description="interpretation: what the text says, what the rule does, why")
+
+
 class Group(Cited):
     label: Label
     candidates: Literal["unit", "person"]
     kinds: tuple[Kind, ...] = Field(min_length=1)
     heads_only: bool = False
     extends: str | None = Field(default=None, description="a heads-only group also meets this group's criteria")
+    workplaces: tuple[ScopeLimit, ...] = Field(
+        default=(), description="people: the kinds of unit they must work in (their `unit`)"
+    )
+    parents: tuple[ScopeLimit, ...] = Field(default=(), description="units: the kinds their `parent` must be")
 
 
 class Waiver(Strict):

@@ -69,6 +69,7 @@ class Labels(_Strict):
     cli: dict[str, Label]
     json_schema: dict[str, Label]
     verify: dict[str, Label]
+    scope: dict[str, Label]
 
     def phrase_sections(self) -> dict[str, dict[str, Label]]:
         """Every section of plain `key: {vi, en}` entries, by name."""

@@ -482,7 +482,23 @@ def _excluded(ev: Evaluation, ex: Explainer) -> list[Excluded]:
                     "",
                 )
             ]
-        else:  # out of scope: quote who the plan's groups are
+        elif res.scope is not None and res.scope.quote:  # out of scope by a workplace or parent limit: quote it
+            g = m.groups[ev.campaign.base_group(res.candidate.group, res.candidate.kind) or ""]
+            reasons.append(
+                RuleLine(
+                    "scope",
+                    "scope",
+                    g.label.get(lang),
+                    res.scope.clause,
+                    res.scope.quote,
+                    "out_of_scope",
+                    VERDICT_LABELS[lang]["out_of_scope"],
+                    short_reason(res, ex),
+                    "",
+                    "",
+                )
+            )
+        else:  # out of scope by kind: quote who the plan's groups are
             for g in m.groups.values():
                 if g.candidates == res.candidate.group and not g.heads_only:
                     reasons.append(

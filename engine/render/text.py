@@ -69,6 +69,15 @@ def candidate_dict(res: CandidateResult, ex: Explainer) -> dict[str, Any]:
         out["unit"] = c.unit
     if c.head:
         out["head"] = True
+    if res.verdict == "out_of_scope" and res.scope is not None:
+        sc = res.scope
+        out["scope"] = {"reason": sc.reason, "clause": sc.clause or None, "text": ex.scope_reason(sc, c.kind)}
+        if sc.quote:
+            out["scope"]["quote"] = sc.quote
+        if sc.detail:
+            out["scope"]["found"] = sc.detail
+        if sc.allowed:
+            out["scope"]["allowed"] = list(sc.allowed)
     out["criteria"] = [rule_dict(r, ex) for r in res.criteria]
     out["disqualifiers"] = [rule_dict(r, ex) for r in res.disqualifiers]
     if res.submission is not None:
@@ -105,6 +114,8 @@ def short_reason(res: CandidateResult, ex: Explainer) -> str:
     """The one thing an officer needs to read first about this verdict."""
     lang = ex.lang
     if res.verdict == "out_of_scope":
+        if res.scope is not None:
+            return ex.scope_reason(res.scope, res.candidate.kind)
         kind = res.candidate.kind
         return words(lang)["text.out_of_scope"].format(kind=words(lang).section("kind").get(kind, kind))
     if res.verdict == "not_considered" and res.submission:
@@ -285,6 +296,13 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
         out.append(v["text.groups"] + f": {groups}")
     if c.head and c.unit:
         out.append(v["text.head_of"] + f": {c.unit}")
+    if res.verdict == "out_of_scope" and res.scope is not None:
+        sc = res.scope
+        out.append(f"{v['text.scope']} [{sc.reason}]: {ex.scope_reason(sc, c.kind)}")
+        if sc.quote:
+            out.append(f"      {sc.clause}: “{sc.quote}”")
+        if sc.note:
+            out.append(f"      {v['text.note']}" + " ".join(sc.note.split()))
     if res.submission:
         sub = res.submission
         out.append(
