@@ -80,11 +80,22 @@ def _submission(sub: Any) -> str:
     return "on_time" if sub.sent_on <= DEADLINE else "late"
 
 
-def judge(cand: Any) -> tuple[str, tuple[str, ...]]:
+# II.1: where people must work, and whose divisions compete (the campaign's `workplaces`, `parents`)
+WORKPLACES = {
+    "civil_servant": {"department", "division", "public_service_unit", "district", "commune"},
+    "commune_non_professional": {"commune"},
+}
+PARENTS = {"division": {"department", "district"}}
+
+
+def judge(cand: Any, kinds: dict[str, str] | None = None) -> tuple[str, tuple[str, ...]]:
     f = cand.facts
     get = f.get
+    kinds = kinds or {}
     if cand.group == "unit":
         if cand.kind not in UNIT_KINDS:
+            return "out_of_scope", ()
+        if cand.kind in PARENTS and kinds.get(cand.parent or "") not in PARENTS[cand.kind]:
             return "out_of_scope", ()
         crit = (
             _crit(_at_least(get("task_completion", U), TASK, 3)),
@@ -102,6 +113,8 @@ def judge(cand: Any) -> tuple[str, tuple[str, ...]]:
         )
     else:
         if cand.kind not in PERSON_KINDS:
+            return "out_of_scope", ()
+        if cand.kind in WORKPLACES and kinds.get(cand.unit or "") not in WORKPLACES[cand.kind]:
             return "out_of_scope", ()
         crit = (
             _crit(_at_least(get("task_completion", U), TASK, 3)),
@@ -131,8 +144,9 @@ def _at_least_n(v: Any, n: int) -> Any:
 
 def judge_all(candidates: list[Any]) -> tuple[list[str], list[tuple[str, ...]]]:
     verdicts, outcomes = [], []
+    kinds = {c.id: c.kind for c in candidates if c.group == "unit"}
     for c in candidates:
-        v, o = judge(c)
+        v, o = judge(c, kinds)
         verdicts.append(v)
         outcomes.append(o)
     return verdicts, outcomes
