@@ -73,22 +73,16 @@ def _compute(node: Node, env: Env, out: list[Value]) -> Value:
         a = _eval(node.item, env, out)
         return a if a is UNKNOWN or a is NA else -a  # type: ignore[operator]
     if isinstance(node, Arith):
-        a = _eval(node.left, env, out)
-        b = _eval(node.right, env, out)
-        if a is NA or b is NA:
-            return NA
-        if a is UNKNOWN or b is UNKNOWN:
-            return UNKNOWN
+        a, b = _eval(node.left, env, out), _eval(node.right, env, out)
+        if (marker := strict(a, b)) is not None:
+            return marker
         if node.op == "/" and b == 0:
             return NA
         return ARITH[node.op](a, b)  # type: ignore[no-any-return]
     if isinstance(node, Compare):
-        a = _eval(node.left, env, out)
-        b = _eval(node.right, env, out)
-        if a is NA or b is NA:
-            return NA
-        if a is UNKNOWN or b is UNKNOWN:
-            return UNKNOWN
+        a, b = _eval(node.left, env, out), _eval(node.right, env, out)
+        if (marker := strict(a, b)) is not None:
+            return marker
         if node.ranks is not None:
             a, b = node.ranks[a], node.ranks[b]  # type: ignore[index]
         return COMPARE[node.op](a, b)
@@ -96,6 +90,15 @@ def _compute(node: Node, env: Env, out: list[Value]) -> Value:
         items = [_eval(item, env, out) for item in node.items]
         return combine(node.op, items)
     raise TypeError(f"cannot evaluate {type(node).__name__}")  # pragma: no cover - the parser refuses
+
+
+def strict(a: Value, b: Value) -> Value | None:
+    """The marker an operation on `a` and `b` gives (n/a before unknown), or None when both are values."""
+    if a is NA or b is NA:
+        return NA
+    if a is UNKNOWN or b is UNKNOWN:
+        return UNKNOWN
+    return None
 
 
 def combine(op: str, items: list[Value]) -> Value:
