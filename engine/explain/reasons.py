@@ -258,7 +258,10 @@ class Explainer:
         kinds = w.section("kind")
         if scope.reason == "kind":
             return w["text.out_of_scope"].format(kind=kinds.get(kind, kind))
-        text = w[f"scope.{scope.reason}"].format(d=scope.detail)
+        found = (
+            f"{scope.detail} ({kinds.get(scope.found_kind, scope.found_kind)})" if scope.found_kind else scope.detail
+        )
+        text = w[f"scope.{scope.reason}"].format(d=found)
         person = scope.reason in ("no_unit", "unit_not_in_file", "workplace")
         allowed = "; ".join(w["scope.issuer"] if k == "issuer" else kinds.get(k, k) for k in scope.allowed)
         need = w["scope.need_workplace" if person else "scope.need_parent"].format(allowed=allowed)

@@ -81,6 +81,7 @@ class Scope:
     clause: str = ""
     quote: str = ""
     detail: str = ""
+    found_kind: str = ""  # the kind of the unit or parent found, when it is in the file
     allowed: tuple[str, ...] = ()
     note: str | None = None
 
@@ -148,8 +149,10 @@ class Campaign:
                     reason = "parent"
                 else:
                     continue
-            detail = f"{ref} ({where.kind})" if where is not None else (ref or "")
-            return Scope(None, [], reason, clause, quote, detail, limit.kinds, limit.note)
+            kind = where.kind if where is not None else ""
+            return Scope(
+                None, [], reason, clause, quote, detail=ref or "", found_kind=kind, allowed=limit.kinds, note=limit.note
+            )
         return Scope(base, self.rule_groups(cand.group, cand.kind, cand.head))
 
     def rule_groups(self, candidates: str, kind: str, head: bool) -> list[str]:

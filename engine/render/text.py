@@ -75,7 +75,7 @@ def candidate_dict(res: CandidateResult, ex: Explainer) -> dict[str, Any]:
         if sc.quote:
             out["scope"]["quote"] = sc.quote
         if sc.detail:
-            out["scope"]["found"] = sc.detail
+            out["scope"]["found"] = f"{sc.detail} ({sc.found_kind})" if sc.found_kind else sc.detail
         if sc.allowed:
             out["scope"]["allowed"] = list(sc.allowed)
     out["criteria"] = [rule_dict(r, ex) for r in res.criteria]
