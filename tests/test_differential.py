@@ -104,7 +104,14 @@ def _case_facts(case: Case, campaign: Campaign) -> FactsFile:
 
 def _case_json(case: Case, campaign: Campaign, backend: str) -> str:
     facts = _case_facts(case, campaign)
-    ev = evaluate(campaign, facts, as_of=case.as_of or dt.date(2100, 1, 1), deadline=case.deadline, backend=backend)
+    ev = evaluate(
+        campaign,
+        facts,
+        as_of=case.as_of or dt.date(2100, 1, 1),
+        deadline=case.deadline,
+        backend=backend,
+        round_year=case.round,
+    )
     data = evaluation_dict(ev, "en")
     data.pop("backend", None)
     return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
