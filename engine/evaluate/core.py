@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from engine.common.errors import Problem
+from engine.common.errors import Problem, UsageError
 from engine.common.speed import gc_paused
 from engine.evaluate.backends import Work
 from engine.evaluate.derive import Derivations, Derived, derive
@@ -148,6 +148,7 @@ def evaluate(
     as_of = as_of or facts.as_of or dt.date.today()
     deadline = deadline or facts.deadline
     # a yearly campaign judges one round (cycle) at a time: the year given, else the evaluation year
+    round_arg = round_year
     round_year = round_year or facts.round or as_of.year
     engine = get_backend(backend)
     with gc_paused():  # our own bulk, acyclic allocations (engine.common.speed)
@@ -158,6 +159,8 @@ def evaluate(
     with gc_paused():
         results = _results(campaign, plan, traces, round_year, deadline)
     yearly = campaign.model.period.yearly or campaign.model.nomination.deadline.yearly is not None
+    stated = round_arg if round_arg is not None else facts.round
+    round_warnings = check_round(campaign, facts, as_of, round_year, stated) if yearly else []
     return Evaluation(
         campaign,
         facts,
@@ -166,8 +169,43 @@ def evaluate(
         backend,
         results,
         round_year if yearly else None,
-        [*facts.warnings, *derive_warnings],
+        [*facts.warnings, *derive_warnings, *round_warnings],
     )
+
+
+def check_round(
+    campaign: Campaign, facts: FactsFile, as_of: dt.date, round_year: int, stated: int | None
+) -> list[Problem]:
+    """The round of a campaign judged every year: inside the plan's period, and said when it was guessed.
+
+    A round stated outside the plan's period is refused. A round not stated is the year of the
+    evaluation date, and a warning says so — more pointedly when that guess is unsafe: outside
+    the period, or before that round's deadline while the file holds nomination files (reviewing
+    the 2019 round in January 2020 would judge a file sent in December 2019 against 25/11/2020).
+    """
+    period = campaign.model.period
+    first = period.start.year if period.start else None
+    outside = (first is not None and round_year < first) or round_year > period.end.year
+    span = f"{period.start.strftime('%d/%m/%Y') if period.start else '…'}–{period.end.strftime('%d/%m/%Y')}"
+    hint = "state it: --round YEAR, or 'round:' in the facts file"
+    if stated is not None:
+        if outside:
+            raise UsageError(
+                Problem("--round", f"the round {round_year} is outside the plan's period {span}", hint=hint)
+            )
+        return []
+    if outside:
+        why = f"outside the plan's period {span}"
+    else:
+        deadline = campaign_deadline(campaign, round_year, None)
+        early = deadline is not None and as_of < deadline and any(c.submission for c in facts.candidates)
+        why = (
+            f"before its deadline {deadline.strftime('%d/%m/%Y')}: this may be the {round_year - 1} round"
+            if early and deadline is not None
+            else "the year of the evaluation date"
+        )
+    message = f"no round given: judging the {round_year} round ({why})"
+    return [Problem(facts.file, message, severity="warning", hint=hint)]
 
 
 @dataclass(slots=True)

@@ -126,6 +126,8 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
     buf = io.StringIO()
     con = Console(file=buf, width=width or 140, color_system=None, soft_wrap=False)
     con.print(f"{t['title']} — {m.title.get(lang)}")
+    if ev.round is not None:
+        con.print(f"{words(lang)['meta.round']}: {ev.round}")
     for g in alloc.groups:
         a = awards[g.award_id]
         group = m.groups[g.group].label.get(lang)

@@ -222,6 +222,7 @@ class ReportContext:
     place: str = field(metadata=doc("the place for the place-date line"))
     as_of: str = field(metadata=doc("evaluation date, dd/mm/yyyy (from the facts file or --as-of)"))
     deadline: str = field(metadata=doc("the nomination deadline, dd/mm/yyyy, or the event it is tied to; '' when none"))
+    round: str = field(metadata=doc("the round (year) judged, for a campaign judged every year; '' otherwise"))
     summary: list[SummaryRow] = field(
         metadata=doc("count per verdict, in the contract's order (only verdicts that occur)")
     )
@@ -320,6 +321,7 @@ def build_context(ev: Evaluation, alloc: Allocation, lang: str = "vi") -> Report
         place=d.place,
         as_of=_date(ev.as_of),
         deadline=deadline,
+        round=str(ev.round) if ev.round is not None else "",
         summary=summary,
         total=len(ev.results),
         awards=[_award_block(alloc, g, ex) for g in alloc.groups],

@@ -196,8 +196,17 @@ def table(ev: Evaluation, lang: str = "vi", width: int | None = None, color: boo
         soft_wrap=False,
     )
     console.print(tab)
-    console.print(v["text.as_of"] + f": {ev.as_of.strftime('%d/%m/%Y')}. {summary}.")
+    console.print(f"{dates_line(ev, lang)}. {summary}.")
     return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+
+
+def dates_line(ev: Evaluation, lang: str) -> str:
+    """The evaluation date, and for a campaign judged every year the round judged."""
+    v = words(lang)
+    line = v["text.as_of"] + f": {ev.as_of.strftime('%d/%m/%Y')}"
+    if ev.round is not None:
+        line += f"; {v['meta.round']}: {ev.round}"
+    return line
 
 
 def markdown(ev: Evaluation, lang: str = "vi") -> str:
@@ -209,7 +218,7 @@ def markdown(ev: Evaluation, lang: str = "vi") -> str:
         "",
         f"{m.document.kind} {m.document.number or '…'} — {m.document.issuer}, {m.document.date_text}",
         "",
-        v["text.as_of"] + f": {ev.as_of.strftime('%d/%m/%Y')}",
+        dates_line(ev, lang),
         "",
         "| " + " | ".join(v[f"text.col_{col}"] for col in ("no", "id", "name", "verdict", "reason")) + " |",
         "|---|---|---|---|---|",
