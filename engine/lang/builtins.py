@@ -192,10 +192,10 @@ BUILTINS: dict[str, Builtin] = {
             result=NUMBER,
             impl=latest,
             doc={
-                "vi": "giá trị mới nhất của một chuỗi số liệu theo ngày (một số không ghi ngày là chính nó); "
-                "một chuỗi so sánh trực tiếp được hiểu là latest(…)",
-                "en": "the most recent value of a dated series (a plain number is itself); "
-                "a series compared directly means latest(…)",
+                "vi": "giá trị mới nhất của một chuỗi số liệu theo ngày (một số không ghi ngày là chính nó; "
+                "với số liệu lũy kế là giá trị lớn nhất); một chuỗi so sánh trực tiếp được hiểu là latest(…)",
+                "en": "the most recent value of a dated series (a plain number is itself; for a cumulative "
+                "fact the highest value); a series compared directly means latest(…)",
             },
             example="latest(disbursement_pct) >= 100",
             phrase={"vi": "{0}", "en": "{0}"},
