@@ -142,7 +142,12 @@ def test_every_builtin_is_declared_once_and_documented() -> None:
         ("latest", [{}], UNKNOWN),
         ("latest", [NA], NA),
         ("at", [{dt.date(2024, 9, 30): 80}, dt.date(2024, 9, 30)], 80),
-        ("at", [{dt.date(2024, 9, 30): 80}, dt.date(2024, 12, 31)], UNKNOWN),
+        ("at", [{dt.date(2024, 9, 30): 80}, dt.date(2024, 12, 31)], 80),  # as of 31/12: latest on or before
+        ("at", [{dt.date(2024, 10, 10): 85}, dt.date(2024, 9, 30)], UNKNOWN),  # a later value cannot count
+        ("at", [{dt.date(2024, 9, 15): 82}, dt.date(2024, 9, 30)], 82),
+        ("at", [{dt.date(2024, 9, 15): 82, dt.date(2024, 9, 30): 78}, dt.date(2024, 9, 30)], 78),  # not cumulative
+        ("at", [{dt.date(2024, 9, 15): 82, dt.date(2024, 10, 1): 90}, dt.date(2024, 9, 30)], 82),
+        ("at", [{}, dt.date(2024, 9, 30)], UNKNOWN),
         ("at", [95, dt.date(2024, 9, 30)], UNKNOWN),
         ("at", [NA, dt.date(2024, 9, 30)], NA),
         ("all_improved", [[]], NA),
@@ -154,6 +159,61 @@ def test_every_builtin_is_declared_once_and_documented() -> None:
 )
 def test_builtin_meanings(name: str, args: list[Any], want: Any) -> None:
     assert BUILTINS[name].impl(*args) is want or BUILTINS[name].impl(*args) == want
+
+
+S = {dt.date(2024, 9, 15): 82, dt.date(2024, 9, 30): 78, dt.date(2024, 12, 31): 100}
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "want", "day"),
+    [
+        # cumulative (disbursement): the highest value dated on or before the day, and its date
+        ("at", [S, dt.date(2024, 9, 30)], 82, dt.date(2024, 9, 15)),
+        ("at", [S, dt.date(2024, 9, 20)], 82, dt.date(2024, 9, 15)),
+        ("at", [S, dt.date(2024, 9, 1)], UNKNOWN, None),
+        ("at", [S, dt.date(2024, 12, 31)], 100, dt.date(2024, 12, 31)),
+        ("at", [{dt.date(2024, 9, 15): 82, dt.date(2024, 9, 30): 82}, dt.date(2024, 9, 30)], 82, dt.date(2024, 9, 30)),
+        ("at", [95, dt.date(2024, 9, 30)], UNKNOWN, None),
+        ("at", [NA, dt.date(2024, 9, 30)], NA, None),
+        ("latest", [{dt.date(2024, 9, 15): 82, dt.date(2024, 9, 30): 78}], 82, dt.date(2024, 9, 15)),
+        ("latest", [{dt.date(2024, 9, 15): 82, dt.date(2024, 9, 30): NA}], NA, dt.date(2024, 9, 30)),
+    ],
+)
+def test_cumulative_builtin_meanings(name: str, args: list[Any], want: Any, day: dt.date | None) -> None:
+    b = BUILTINS[name]
+    got = b.impl(*args, cumulative=True)
+    assert got is want or got == want
+    assert b.dated is not None and b.dated(args, cumulative=True) == day
+
+
+def test_the_parser_marks_calls_on_cumulative_facts() -> None:
+    cat = load_catalogue()
+    assert cat.facts["disbursement_pct"].cumulative
+    for text in ("at(disbursement_pct, '2024-09-30') >= 80", "disbursement_pct >= 100"):
+        node = parse_rule(text, cat)
+        calls = [n for n in node.walk() if getattr(n, "name", "") in ("at", "latest")]
+        assert calls and all(getattr(c, "cumulative", False) for c in calls)
+
+
+def test_values_dated_after_the_period_are_dropped_with_a_warning() -> None:
+    campaign = _campaign("uong_bi_2024")
+    text = (
+        "units:\n  - {id: u1, name: U, kind: commune, facts: {disbursement_pct: {2024-09-30: 95, 2025-01-15: 100}}}\n"
+    )
+    facts = facts_from_document(load_yaml_text(text, "f.yaml"), "sha", campaign.catalogue)
+    ev = evaluate(campaign, facts, as_of=dt.date(2025, 2, 1))
+    res = ev.get("u1")
+    assert res is not None
+    by_id = {c.id: c.outcome for c in res.criteria}
+    assert by_id["disbursement_80pct_by_30_09"] == "pass"
+    assert by_id["disbursement_100pct_by_31_12"] == "fail"  # 100 on 15/01/2025 is not counted
+    late = [w for w in ev.warnings if "2025-01-15" in w.message]
+    assert len(late) == 1 and late[0].severity == "warning"
+    assert "disbursement_pct" in late[0].message and late[0].where == "units[u1]"
+    rr = next(c for c in res.criteria if c.id == "disbursement_100pct_by_31_12")
+    assert Explainer(ev.campaign, "vi").dated(rr) == [
+        "Tỷ lệ giải ngân vốn đầu tư công được giao (%): dùng số liệu ngày 30/09/2024 = 95"
+    ]
 
 
 def test_the_pipeline_takes_bytes_as_it_takes_a_path() -> None:

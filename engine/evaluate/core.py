@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from engine.common.errors import Problem, UsageError
@@ -151,6 +151,7 @@ def evaluate(
     round_arg = round_year
     round_year = round_year or facts.round or as_of.year
     engine = get_backend(backend)
+    facts, period_warnings = _within_period(campaign, facts)
     with gc_paused():  # our own bulk, acyclic allocations (engine.common.speed)
         derived, derive_warnings = derive(campaign.catalogue, facts)
         plan = _plan(campaign, facts, derived)
@@ -169,7 +170,7 @@ def evaluate(
         backend,
         results,
         round_year if yearly else None,
-        [*facts.warnings, *derive_warnings, *round_warnings],
+        [*facts.warnings, *period_warnings, *derive_warnings, *round_warnings],
     )
 
 
@@ -206,6 +207,45 @@ def check_round(
         )
     message = f"no round given: judging the {round_year} round ({why})"
     return [Problem(facts.file, message, severity="warning", hint=hint)]
+
+
+def _within_period(campaign: Campaign, facts: FactsFile) -> tuple[FactsFile, list[Problem]]:
+    """The facts without the series entries dated after the campaign period, and a warning for each.
+
+    A value dated after the period ("đến hết ngày 31/12/2024", "đến trước ngày 20/12/2020")
+    never counts, whatever a rule asks: it is dropped here, when the facts are evaluated, so
+    `at`, `latest` and the explanations only ever see dated values inside the period."""
+    period = campaign.model.period
+    end, inclusive = period.end, period.end_inclusive
+    warnings: list[Problem] = []
+    candidates = []
+    for cand in facts.candidates:
+        kept: dict[str, Any] | None = None  # copied only when something is dropped (bulk files: most are not)
+        for key, v in cand.facts.items():
+            if type(v) is not dict:
+                continue
+            late = sorted(d for d in v if isinstance(d, dt.date) and (d > end if inclusive else d >= end))
+            if not late:
+                continue
+            kept = dict(cand.facts) if kept is None else kept
+            kept[key] = {d: x for d, x in v.items() if d not in late}
+            for d in late:
+                warnings.append(
+                    Problem(
+                        facts.file,
+                        f"{key} has a value dated {d.isoformat()}, after the campaign period "
+                        f"({'ends' if inclusive else 'ends before'} {end.isoformat()}): it is not counted",
+                        where=f"{'units' if cand.group == 'unit' else 'people'}[{cand.id}]",
+                        severity="warning",
+                        hint="a value measured after the period says nothing of the campaign; remove it",
+                    )
+                )
+        candidates.append(replace(cand, facts=kept) if kept is not None else cand)
+    if not warnings:
+        return facts, []
+    new = {id(old): c for old, c in zip(facts.candidates, candidates, strict=True)}
+    by_id = {k: new.get(id(c), c) for k, c in facts.by_id.items()}
+    return replace(facts, candidates=candidates, by_id=by_id), warnings
 
 
 @dataclass(slots=True)

@@ -148,7 +148,7 @@ class Explainer:
             if not isinstance(node, Call) or rr.skipped:
                 continue
             pick = BUILTINS[node.name].dated
-            day = pick([rr.trace.nodes[a.idx] for a in node.args]) if pick is not None else None
+            day = pick([rr.trace.nodes[a.idx] for a in node.args], **node.options) if pick is not None else None
             if day is not None:
                 value = fmt_value(rr.trace.nodes[node.idx], None, self.cat, self.lang)
                 line = words(self.lang)["explain.dated"].format(

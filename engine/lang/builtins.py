@@ -40,7 +40,7 @@ class Builtin:
     example: str
     phrase: dict[Lang, str]  # the call in words: {0}, {1}… are the arguments in words
     requirement: Callable[[Sequence[Value], Lang], str] | None = None  # what would have to hold
-    dated: Callable[[Sequence[Value]], dt.date | None] | None = None  # which dated value of a series it used
+    dated: Callable[..., dt.date | None] | None = None  # which dated value of a series it used (args, **options)
 
     def check(self, args: list[Node]) -> Type:
         if len(args) != len(self.params) or any(a.type != p for a, p in zip(args, self.params, strict=False)):
@@ -60,30 +60,57 @@ class Builtin:
 # ---------------------------------------------------------------- meanings
 
 
-def latest(v: Value) -> Value:
-    """The most recent value of a dated series; a plain value is itself; an empty series is unknown."""
+def latest(v: Value, *, cumulative: bool = False) -> Value:
+    """The most recent value of a dated series; a plain value is itself; an empty series is unknown.
+
+    For a cumulative fact (`cumulative: true` in the catalogue) the most recent reading is the
+    highest value recorded, as for `at` (a share disbursed earlier is still disbursed)."""
     if type(v) is dict:
-        return v[max(v)] if v else UNKNOWN
+        if not v:
+            return UNKNOWN
+        return v[_pick(v, list(v), cumulative)]  # type: ignore[no-any-return]
     return v
 
 
-def at(v: Value, day: dt.date) -> Value:
-    """The value of a dated series on `day`; a plain number carries no date, so it says nothing of `day`."""
+def at(v: Value, day: dt.date, *, cumulative: bool = False) -> Value:
+    """The value of a dated series as of `day`: the latest entry dated on or before `day`.
+
+    For a cumulative fact (disbursement: the disbursed share only grows within the year) it is
+    the highest value dated on or before `day` — 82 on 15/09 is still disbursed on 30/09 even if
+    a later entry reads 78. A value dated after `day` never counts; none on or before is unknown.
+    A plain number carries no date, so it says nothing of `day` (unknown)."""
     if type(v) is dict:
-        return v.get(day, UNKNOWN)  # type: ignore[no-any-return]
+        days = [d for d in v if d <= day]
+        return v[_pick(v, days, cumulative)] if days else UNKNOWN
     if v is NA:
         return NA
     return UNKNOWN
 
 
-def latest_date(args: Sequence[Value]) -> dt.date | None:
+def _pick(series: dict[dt.date, Value], days: list[dt.date], cumulative: bool) -> dt.date:
+    """The date whose value a reading uses: the latest of `days`, or for a cumulative fact the
+    latest of those holding the highest value (a marker such as n/a is never the highest)."""
+    last = max(days)
+    if not cumulative:
+        return last
+    numbers = [d for d in days if isinstance(series[d], int | float) and not isinstance(series[d], bool)]
+    if not numbers or len(numbers) < len(days):
+        return last  # a missing or non-number entry: no maximum to take, the latest entry decides
+    top = max(series[d] for d in numbers)  # type: ignore[type-var]
+    return max(d for d in numbers if series[d] == top)
+
+
+def latest_date(args: Sequence[Value], *, cumulative: bool = False) -> dt.date | None:
     series = args[0]
-    return max(series) if type(series) is dict and series else None
+    return _pick(series, list(series), cumulative) if type(series) is dict and series else None
 
 
-def at_date(args: Sequence[Value]) -> dt.date | None:
+def at_date(args: Sequence[Value], *, cumulative: bool = False) -> dt.date | None:
     series, day = args
-    return day if type(series) is dict and isinstance(day, dt.date) and day in series else None
+    if type(series) is not dict or not isinstance(day, dt.date):
+        return None
+    days = [d for d in series if d <= day]
+    return _pick(series, days, cumulative) if days else None
 
 
 def all_improved(records: Value) -> Value:
@@ -145,8 +172,14 @@ BUILTINS: dict[str, Builtin] = {
             result=NUMBER,
             impl=at,
             doc={
-                "vi": "giá trị của một chuỗi số liệu theo ngày tại đúng ngày đó (chưa có nếu không ghi)",
-                "en": "the value of a dated series on that date (unknown if not given)",
+                "vi": "giá trị của một chuỗi số liệu theo ngày tính đến ngày đó: số liệu ghi ngày gần nhất "
+                "trước hoặc đúng ngày đó (chưa có nếu không có; một số không ghi ngày là chưa có); với số liệu "
+                "lũy kế (`cumulative: true`, như tỷ lệ giải ngân) là giá trị lớn nhất ghi đến ngày đó, vì đã "
+                "đạt thì không mất",
+                "en": "the value of a dated series as of that date: the latest entry dated on or before it "
+                "(unknown if none; a plain undated number is unknown); for a cumulative fact "
+                "(`cumulative: true`, such as disbursement) the highest value dated on or before it, "
+                "since what was reached stays reached",
             },
             example="at(disbursement_pct, '2024-09-30') >= 80",
             phrase={"vi": "{0} (ngày {1})", "en": "{0} (on {1})"},
@@ -159,10 +192,10 @@ BUILTINS: dict[str, Builtin] = {
             result=NUMBER,
             impl=latest,
             doc={
-                "vi": "giá trị mới nhất của một chuỗi số liệu theo ngày (một số không ghi ngày là chính nó); "
-                "một chuỗi so sánh trực tiếp được hiểu là latest(…)",
-                "en": "the most recent value of a dated series (a plain number is itself); "
-                "a series compared directly means latest(…)",
+                "vi": "giá trị mới nhất của một chuỗi số liệu theo ngày (một số không ghi ngày là chính nó; "
+                "với số liệu lũy kế là giá trị lớn nhất); một chuỗi so sánh trực tiếp được hiểu là latest(…)",
+                "en": "the most recent value of a dated series (a plain number is itself; for a cumulative "
+                "fact the highest value); a series compared directly means latest(…)",
             },
             example="latest(disbursement_pct) >= 100",
             phrase={"vi": "{0}", "en": "{0}"},

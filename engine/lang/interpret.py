@@ -65,7 +65,7 @@ def _compute(node: Node, env: Env, out: list[Value]) -> Value:
     if isinstance(node, Fact):
         return env.get(node.key, UNKNOWN)  # type: ignore[no-any-return]
     if isinstance(node, Call):
-        return BUILTINS[node.name].impl(*[_eval(a, env, out) for a in node.args])
+        return BUILTINS[node.name].impl(*[_eval(a, env, out) for a in node.args], **node.options)
     if isinstance(node, Not):
         a = _eval(node.item, env, out)
         return a if a is UNKNOWN or a is NA else not a

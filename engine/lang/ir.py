@@ -119,10 +119,19 @@ class Neg(Node):
 
 @dataclass(eq=False)
 class Call(Node):
-    """A call of a builtin (`engine.lang.builtins.BUILTINS[name]`)."""
+    """A call of a builtin (`engine.lang.builtins.BUILTINS[name]`).
+
+    `cumulative`: the series argument is a fact the catalogue marks `cumulative: true`; the
+    builtin's one meaning then reads it as a cumulative series (`options` is what every
+    evaluator passes to `impl` and `dated` as keywords)."""
 
     name: str = ""
     args: list[Node] = field(default_factory=list)
+    cumulative: bool = False
+
+    @property
+    def options(self) -> dict[str, bool]:
+        return {"cumulative": True} if self.cumulative else {}
 
     def children(self) -> list[Node]:
         return list(self.args)

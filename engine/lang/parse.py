@@ -67,6 +67,9 @@ class FactDef(Protocol):
     @property
     def for_(self) -> Sequence[str]: ...
 
+    @property
+    def cumulative(self) -> bool: ...
+
 
 class Catalogue(Protocol):
     """What the parser needs of the fact catalogue (`engine.model.catalogue.Catalogue` is one)."""
@@ -179,7 +182,7 @@ def parse_value(text: str, catalogue: Catalogue, *, scope_units: bool | None = N
         raise RuleError(f"cannot read the expression: {e.msg}", max((e.offset or 1) - 1, 0)) from None
     node = _Converter(catalogue, scope_units, 0).convert(tree.body)
     if node.type == SERIES:
-        node = _latest(node)
+        node = _latest(node, None, catalogue)
     if node.type.kind not in ("number", "rating", "bool"):
         raise RuleError(f"a ranking key must give a number or a rating, not {node.type}", node.col)
     return number(node)
@@ -315,7 +318,7 @@ class _Converter:
             result = builtin.check(args)
         except ArgumentError as e:
             raise RuleError(str(e), col, f"{builtin.signature}: {builtin.doc['en']}") from None
-        return Call(type=result, col=col, name=name, args=args)
+        return Call(type=result, col=col, name=name, args=args, cumulative=_cumulative(args, self.cat))
 
     # helpers
     def _bool(self, node: ast.AST) -> Node:
@@ -332,7 +335,7 @@ class _Converter:
     def _number(self, node: ast.AST) -> Node:
         item = self.convert(node)
         if item.type == SERIES:
-            return _latest(item, item.col)
+            return _latest(item, item.col, self.cat)
         if item.type != NUMBER:
             self._unknown_word(item)
             raise RuleError(f"expected a number here, got {item.type}", item.col)
@@ -350,8 +353,8 @@ class _Converter:
     def _compare(self, op: CompareOp, left_ast: ast.AST, right_ast: ast.AST, col: int) -> Node:
         left = self.convert(left_ast)
         right = self.convert(right_ast)
-        left = _latest(left, left.col) if left.type == SERIES else left
-        right = _latest(right, right.col) if right.type == SERIES else right
+        left = _latest(left, left.col, self.cat) if left.type == SERIES else left
+        right = _latest(right, right.col, self.cat) if right.type == SERIES else right
         # a bare word takes its meaning from the other side (a rating or enum value)
         if left.type.kind == "word" and right.type.kind == "word":
             self._unknown_word(left)
@@ -402,6 +405,15 @@ def _const(value: object, typ: Type, col: int) -> Const:
     return Const(type=typ, col=col, value=value)
 
 
-def _latest(series: Node, col: int | None = None) -> Node:
+def _latest(series: Node, col: int | None, catalogue: Catalogue) -> Node:
     """A series read as a number: its latest value (`latest(series)`, made explicit in the IR)."""
-    return Call(type=NUMBER, col=series.col if col is None else col, name="latest", args=[series])
+    col = series.col if col is None else col
+    return Call(type=NUMBER, col=col, name="latest", args=[series], cumulative=_cumulative([series], catalogue))
+
+
+def _cumulative(args: list[Node], catalogue: Catalogue) -> bool:
+    """Whether a call's series argument is a fact the catalogue marks cumulative (see `Call`)."""
+    if not args or args[0].type != SERIES or not isinstance(args[0], Fact):
+        return False
+    fact = catalogue.facts.get(args[0].key)
+    return fact is not None and fact.cumulative

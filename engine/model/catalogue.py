@@ -74,11 +74,16 @@ class FactDef(Strict):
     source: str = "CONTRACT.md"
     description: str = ""
     derived: Derivation | None = None
+    # the value only grows within the period (disbursement): a dated reading as of a day is the
+    # highest value recorded on or before it (`at`, `latest` in engine.lang.builtins)
+    cumulative: bool = False
 
     @model_validator(mode="after")
     def _scale_for_ratings(self) -> FactDef:
         if self.type in ("rating", "enum") and not self.scale:
             raise ValueError(f"a fact of type {self.type} needs 'scale'")
+        if self.cumulative and self.type != "series":
+            raise ValueError("only a fact of type series can be cumulative")
         return self
 
 

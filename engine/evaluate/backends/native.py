@@ -71,6 +71,7 @@ class _Gen:
             args = [self.emit(a, env, out, pad, names)[0] for a in node.args]
             x = self.var()
             fn = self.const(BUILTINS[node.name].impl)
+            args += [f"{k}={v!r}" for k, v in node.options.items()]
             out.append(f"{pad}{x} = {fn}({', '.join(args)})")
             return x, True
         if isinstance(node, Neg):
