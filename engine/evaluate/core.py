@@ -244,7 +244,9 @@ def _refuse_na(step: _Step, cand: Candidate, whose: Candidate, file: str, warnin
     spec = rule.spec
     if not isinstance(spec, Criterion) or spec.na_allowed:
         return step
-    refused = tuple(k for k in rule.node.facts() if step.env.get(k) is NA)
+    refused = tuple(k for k in rule.facts if step.env.get(k) is NA)  # the rule's and its waiver's
+    if refused and rule.waiver is not None:
+        refused = tuple(k for k in refused if k in rule.node.facts())  # a waiver's n/a is the waiver's
     if not refused:
         return step
     step.env = {**step.env, **dict.fromkeys(refused, UNKNOWN)}
