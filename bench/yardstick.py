@@ -91,6 +91,11 @@ PARENTS = {"division": {"department", "district"}}
 def judge(cand: Any, kinds: dict[str, str] | None = None) -> tuple[str, tuple[str, ...]]:
     f = cand.facts
     get = f.get
+
+    def read(key: str) -> Any:  # a criterion that does not allow n/a reads a written n/a as unknown
+        v = get(key, U)
+        return U if v is NA else v
+
     kinds = kinds or {}
     if cand.group == "unit":
         if cand.kind not in UNIT_KINDS:
@@ -98,12 +103,12 @@ def judge(cand: Any, kinds: dict[str, str] | None = None) -> tuple[str, tuple[st
         if cand.kind in PARENTS and kinds.get(cand.parent or "") not in PARENTS[cand.kind]:
             return "out_of_scope", ()
         crit = (
-            _crit(_at_least(get("task_completion", U), TASK, 3)),
-            _crit(get("par_tasks_done_well", U)),
-            _crit(_at_least(get("par_rating", U), PAR, 3)),
-            _crit(_at_least_n(get("initiatives_recognized", U), 1)),
+            _crit(_at_least(read("task_completion"), TASK, 3)),
+            _crit(read("par_tasks_done_well")),
+            _crit(_at_least(read("par_rating"), PAR, 3)),
+            _crit(_at_least_n(read("initiatives_recognized"), 1)),
             _crit(_improved(get("index_components", U))),
-            _crit(_not(get("discipline_violation", U))),
+            _crit(_not(read("discipline_violation"))),
         )
         disq = (
             _disq(_share_over(get("staff_violating_discipline", U), get("staff_total", U))),
@@ -117,11 +122,11 @@ def judge(cand: Any, kinds: dict[str, str] | None = None) -> tuple[str, tuple[st
         if cand.kind in WORKPLACES and kinds.get(cand.unit or "") not in WORKPLACES[cand.kind]:
             return "out_of_scope", ()
         crit = (
-            _crit(_at_least(get("task_completion", U), TASK, 3)),
-            _crit(get("par_tasks_done_well", U)),
-            _crit(get("directives_on_time", U)),
-            _crit(_at_least_n(get("initiatives_recognized", U), 1)),
-            _crit(_not(get("discipline_violation", U))),
+            _crit(_at_least(read("task_completion"), TASK, 3)),
+            _crit(read("par_tasks_done_well")),
+            _crit(read("directives_on_time")),
+            _crit(_at_least_n(read("initiatives_recognized"), 1)),
+            _crit(_not(read("discipline_violation"))),
         )
         disq = ()
     sub = _submission(cand.submission)

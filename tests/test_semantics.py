@@ -233,3 +233,28 @@ def test_the_dated_value_used_is_named() -> None:
         "Tỷ lệ giải ngân vốn đầu tư công được giao (%): dùng số liệu ngày 30/09/2024 = 78.4"
     ]
     assert "dùng số liệu ngày 30/09/2024 = 78.4" in explain_text(ev, res, "vi")
+
+
+def test_a_refused_na_is_unknown_for_that_rule_only_and_warned() -> None:
+    """Issue 12.2: n/a where the criterion does not allow it reads as unknown, with one warning line;
+    an allowed n/a of the same candidate stays not_applicable, and a disqualifier's n/a stays clear."""
+    ev = _facts(
+        "units:\n  - id: s\n    name: S\n    kind: department\n    facts:\n"
+        "      par_rating: n/a\n      key_projects_on_track: n/a\n      staff_total: 0\n"
+        "      staff_violating_discipline: 0\n"
+    )
+    res = ev.results[0]
+    by = {r.id: r for r in res.criteria + res.disqualifiers}
+    assert by["unit_par_rating_good"].outcome == "unknown"
+    assert by["unit_par_rating_good"].refused == ("par_rating",)
+    assert by["unit_par_rating_good"].reads()[0].value is UNKNOWN  # the trace shows what the rule read
+    assert by["unit_key_projects_on_track"].outcome == "not_applicable"
+    assert by["staff_discipline_over_10pct"].outcome == "clear"  # a share of nothing, not a written n/a
+    lines = [str(w) for w in ev.warnings if "n/a" in w.message]
+    assert lines == [
+        "f.yaml: warning: units[s]: par_rating is 'n/a', but criterion unit_par_rating_good applies to every "
+        "unit of its group (II.2.a) — it counts as unknown"
+    ]
+    reason = Explainer(ev.campaign, "en").reason(by["unit_par_rating_good"])
+    assert "written n/a, but this criterion applies to everyone: counted as unknown" in reason
+    _consistent(ev)

@@ -26,7 +26,7 @@ from engine.lang import NA, UNKNOWN, Fact, Value
 from engine.lang.values import VERDICTS, Outcome, RuleKind, SubmissionOutcome, Verdict
 from engine.model.campaign import Campaign, CompiledRankKey, CompiledRule, Scope
 from engine.model.facts import Candidate, FactsFile, Submission
-from engine.model.schema import Deadline, Nomination
+from engine.model.schema import Criterion, Deadline, Nomination
 
 Source = Literal["candidate", "unit"]  # whose facts a rule reads: the candidate's, or its unit's (scope: unit)
 Skip = Literal["", "kind"]  # why a rule does not apply: "" it applies; "kind" its kinds filter excludes
@@ -52,6 +52,7 @@ class RuleResult:
     source: Source = "candidate"
     derived: Mapping[str, Derived] = field(default_factory=dict)
     has_unit: bool = True  # for scope: unit, whether the person's unit is in the file
+    refused: tuple[str, ...] = ()  # facts written n/a that the rule reads as unknown (its `na` is not allowed)
 
     @property
     def id(self) -> str:
@@ -154,7 +155,8 @@ def evaluate(
     facts, period_warnings = _within_period(campaign, facts)
     with gc_paused():  # our own bulk, acyclic allocations (engine.common.speed)
         derived, derive_warnings = derive(campaign.catalogue, facts)
-        plan = _plan(campaign, facts, derived)
+        na_warnings: list[Problem] = []
+        plan = _plan(campaign, facts, derived, na_warnings)
         work: Work = [[(step.item, step.env) for step in steps if not step.skipped] for _, _, steps in plan]
     traces = engine.run(campaign, work)
     with gc_paused():
@@ -170,7 +172,7 @@ def evaluate(
         backend,
         results,
         round_year if yearly else None,
-        [*facts.warnings, *period_warnings, *derive_warnings, *round_warnings],
+        [*facts.warnings, *period_warnings, *derive_warnings, *na_warnings, *round_warnings],
     )
 
 
@@ -256,13 +258,14 @@ class _Step:
     source: Source = "candidate"
     derived: Mapping[str, Derived] = field(default_factory=dict)
     has_unit: bool = True
+    refused: tuple[str, ...] = ()
 
 
 _Plan = list[tuple[Candidate, Scope, list[_Step]]]
 _NOTHING: dict[str, Derived] = {}
 
 
-def _plan(campaign: Campaign, facts: FactsFile, derived: Derivations) -> _Plan:
+def _plan(campaign: Campaign, facts: FactsFile, derived: Derivations, warnings: list[Problem]) -> _Plan:
     """Per candidate: its groups, and each rule and ranking key with the facts it reads (or why it is skipped)."""
     plan: _Plan = []
     for cand in facts.candidates:
@@ -272,7 +275,7 @@ def _plan(campaign: Campaign, facts: FactsFile, derived: Derivations) -> _Plan:
         steps = []
         for gid in groups:
             for rule in campaign.rules[gid]:
-                steps.append(_step(rule, cand, facts, own, derived))
+                steps.append(_step(rule, cand, facts, own, derived, warnings))
         if groups:
             for key in campaign.ranking.get(groups[0], []):
                 steps.append(_Step(key, own[0], "", "candidate", own[1]))
@@ -294,6 +297,7 @@ def _step(
     facts: FactsFile,
     own: tuple[Mapping[str, Any], Mapping[str, Derived]],
     derived: Derivations,
+    warnings: list[Problem],
 ) -> _Step:
     if rule.spec.kinds and cand.kind not in rule.spec.kinds:
         return _Step(rule, own[0], "kind", "candidate", own[1])
@@ -302,8 +306,42 @@ def _step(
         if unit is None:
             return _Step(rule, {}, "", "unit", _NOTHING, has_unit=False)  # the unit's facts are unknown
         env, made = _env(unit, derived)
-        return _Step(rule, env, "", "unit", made)
-    return _Step(rule, own[0], "", "candidate", own[1])
+        return _refuse_na(_Step(rule, env, "", "unit", made), cand, unit, facts.file, warnings)
+    return _refuse_na(_Step(rule, own[0], "", "candidate", own[1]), cand, cand, facts.file, warnings)
+
+
+def _refuse_na(step: _Step, cand: Candidate, whose: Candidate, file: str, warnings: list[Problem]) -> _Step:
+    """A criterion whose `na` is not allowed reads every fact written n/a as unknown, with a warning.
+
+    Only this rule's env changes: another rule may read the same n/a and allow it. n/a computed by
+    the rule itself (a share of nothing, no component assigned) is not a fact and is untouched;
+    a disqualifier's n/a stays clear (docs/campaign-format.md, "Not applicable").
+    """
+    rule = step.item
+    assert isinstance(rule, CompiledRule)
+    spec = rule.spec
+    if not isinstance(spec, Criterion) or spec.na_allowed:
+        return step
+    refused = tuple(k for k in rule.facts if step.env.get(k) is NA)  # the rule's and its waiver's
+    if refused and rule.waiver is not None:
+        refused = tuple(k for k in refused if k in rule.node.facts())  # a waiver's n/a is the waiver's
+    if not refused:
+        return step
+    step.env = {**step.env, **dict.fromkeys(refused, UNKNOWN)}
+    step.refused = refused
+    who = "unit" if cand.group == "unit" else "person"
+    for key in refused:
+        what = f"{key} is 'n/a'" + (f" (read for people[{cand.id}])" if whose is not cand else "")
+        warnings.append(
+            Problem(
+                file,
+                f"{what}, but criterion {rule.id} applies to every {who} of its group ({spec.clause})",
+                where=f"{'units' if whose.group == 'unit' else 'people'}[{whose.id}]",
+                severity="warning",
+                hint="it counts as unknown",
+            )
+        )
+    return step
 
 
 def _results(
@@ -325,7 +363,9 @@ def _results(
             else:
                 tr = next(it)
                 outcome = outcome_of(item.kind, tr.value, tr.waived, item.waiver is not None)
-            rr = RuleResult(item, outcome, tr, step.env, step.skipped, step.source, step.derived, step.has_unit)
+            rr = RuleResult(
+                item, outcome, tr, step.env, step.skipped, step.source, step.derived, step.has_unit, step.refused
+            )
             (res.criteria if item.kind == "criterion" else res.disqualifiers).append(rr)
         res.submission = check_submission(campaign, cand, round_year, deadline)
         res.verdict = verdict_of(res)

@@ -125,6 +125,8 @@ class Explainer:
             read = self.values_read(rr)
             missing = [self.cat.label(k, self.lang) for k in waiver.facts() if read.get(k, UNKNOWN) is UNKNOWN]
             text += f"; {t['waiver_unknown']} ({t['missing']}: {', '.join(missing) or self.render(waiver)})"
+        if rr.refused:
+            text += "; " + t["na_refused"].format(facts=", ".join(self.cat.label(k, self.lang) for k in rr.refused))
         return f"{t['undecided']}: {text}"
 
     def computed(self, rr: RuleResult) -> list[str]:

@@ -130,8 +130,23 @@ class Rule(Cited):
     waiver: Waiver | None = None
 
 
+class NotApplicable(Strict):
+    """Whether `n/a` is an admissible answer to a criterion, and the plan's words that say so."""
+
+    allowed: bool = Field(description="true: a fact written n/a may make the criterion not_applicable")
+    because: str = Field(min_length=1, description="the plan's words (with the clause) or the decision")
+
+
 class Criterion(Rule):
     required: bool = True
+    na: NotApplicable | None = Field(
+        default=None,
+        description="whether n/a is admissible; default not allowed: a fact written n/a counts as unknown",
+    )
+
+    @property
+    def na_allowed(self) -> bool:
+        return self.na is not None and self.na.allowed
 
 
 class Disqualifier(Rule):
