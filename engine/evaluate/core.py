@@ -444,8 +444,13 @@ def check_submission(
 
 
 def judge_submission(nom: Nomination, deadline: dt.date | None, sub: Submission) -> SubmissionResult:
-    """The nomination file against the plan: documents, copies, then the date that counts."""
-    missing = tuple(d for d in nom.documents if d not in sub.documents)
+    """The nomination file against the plan: documents, copies, then the date that counts.
+
+    Documents not recorded (`documents` absent) are unknown, not missing: a file that is late is
+    still late, one on time is `undecided` (why `no_documents`) until its documents are known.
+    """
+    recorded = sub.documents is not None
+    missing = tuple(d for d in nom.documents if d not in (sub.documents or ())) if recorded else ()
     short = 0
     if nom.copies is not None and sub.copies is not None and sub.copies < nom.copies:
         short = nom.copies - sub.copies
@@ -457,6 +462,8 @@ def judge_submission(nom: Nomination, deadline: dt.date | None, sub: Submission)
     if day is None:
         return SubmissionResult("undecided", deadline, None, why="no_date")
     on_time = day <= deadline if nom.inclusive else day < deadline
+    if on_time and not recorded and nom.documents:
+        return SubmissionResult("undecided", deadline, day, why="no_documents")
     return SubmissionResult("on_time" if on_time else "late", deadline, day)
 
 

@@ -288,6 +288,8 @@ class Explainer:
         if sub.outcome == "undecided":
             if sub.why == "no_date":
                 return v["nomination.no_date"]
+            if sub.why == "no_documents":
+                return v["nomination.no_documents"].format(sent=d(sub.date), deadline=d(sub.deadline))
             return v["nomination.no_deadline"]
         return v["nomination.sent"].format(sent=d(sub.date), deadline=d(sub.deadline))
 

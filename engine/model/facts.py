@@ -34,7 +34,7 @@ class SubmissionIn(_Strict):
     sent_on: dt.date | None = None
     via: Literal["postmark", "tdo", "hand", "email"] | None = None
     received_on: dt.date | None = None
-    documents: tuple[DocumentName, ...] = ()
+    documents: tuple[DocumentName, ...] | None = None  # not recorded: unknown, not missing
     copies: int | None = None
 
 
@@ -68,7 +68,7 @@ class Submission:
     sent_on: dt.date | None
     via: str | None
     received_on: dt.date | None
-    documents: tuple[str, ...]
+    documents: tuple[str, ...] | None  # None: the file's documents were not recorded (unknown)
     copies: int | None
 
 
@@ -184,7 +184,8 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsF
             sub = None
             if item.submission is not None:
                 s = item.submission
-                sub = Submission(s.sent_on, s.via, s.received_on, tuple(s.documents), s.copies)
+                docs = tuple(s.documents) if s.documents is not None else None
+                sub = Submission(s.sent_on, s.via, s.received_on, docs, s.copies)
             cand = Candidate(
                 id=cid,
                 name=_nfc(item.name),
