@@ -53,3 +53,8 @@ def test_a_guessed_round_outside_the_period_is_flagged(tmp_path: Path) -> None:
 def test_json_states_the_round(tmp_path: Path) -> None:
     code, out, _ = _run(tmp_path, "2020-01-06", "round: 2019\n", "-f", "json")
     assert code == 0 and json.loads(out)["round"] == 2019
+
+
+def test_a_round_beyond_the_calendar_is_a_usage_error_not_a_crash(tmp_path: Path) -> None:
+    code, out, err = _run(tmp_path, "2020-01-06", "", "--round", "99999")
+    assert code == 2 and out == "" and "outside the plan's period" in err and "internal" not in err

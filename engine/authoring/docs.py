@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from engine.lang.builtins import doc_table
+from engine.render.output import write_atomic
 
 DOC_BEGIN = "<!-- functions: generated from engine/lang/builtins.py; do not edit -->"
 DOC_END = "<!-- /functions -->"
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{CAMPAIGN_FORMAT}: the functions table is stale; {hint}", file=sys.stderr)
             return 1
         return 0
-    CAMPAIGN_FORMAT.write_text(new, encoding="utf-8")
+    write_atomic(CAMPAIGN_FORMAT, new)
     return 0
 
 

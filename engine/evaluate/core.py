@@ -152,6 +152,10 @@ def evaluate(
     round_arg = round_year
     round_year = round_year or facts.round or as_of.year
     engine = get_backend(backend)
+    yearly = campaign.model.period.yearly or campaign.model.nomination.deadline.yearly is not None
+    stated = round_arg if round_arg is not None else facts.round
+    # before anything reads the round: a round outside the period is refused, not turned into a date
+    round_warnings = check_round(campaign, facts, as_of, round_year, stated) if yearly else []
     facts, period_warnings = _within_period(campaign, facts)
     with gc_paused():  # our own bulk, acyclic allocations (engine.common.speed)
         derived, derive_warnings = derive(campaign.catalogue, facts)
@@ -161,9 +165,6 @@ def evaluate(
     traces = engine.run(campaign, work)
     with gc_paused():
         results = _results(campaign, plan, traces, round_year, deadline)
-    yearly = campaign.model.period.yearly or campaign.model.nomination.deadline.yearly is not None
-    stated = round_arg if round_arg is not None else facts.round
-    round_warnings = check_round(campaign, facts, as_of, round_year, stated) if yearly else []
     return Evaluation(
         campaign,
         facts,
@@ -358,7 +359,9 @@ def _results(
                 res.keys.append(next(it))
                 continue
             if step.skipped:
-                tr = skipped.get(id(item)) or skipped.setdefault(id(item), RuleTrace((NA,) * item.node.size()))
+                tr = skipped.get(id(item))
+                if tr is None:
+                    tr = skipped[id(item)] = RuleTrace((NA,) * item.node.size())
                 outcome: Outcome = "not_applicable" if item.kind == "criterion" else "clear"
             else:
                 tr = next(it)
@@ -450,7 +453,7 @@ def judge_submission(nom: Nomination, deadline: dt.date | None, sub: Submission)
     still late, one on time is `undecided` (why `no_documents`) until its documents are known.
     """
     recorded = sub.documents is not None
-    missing = tuple(d for d in nom.documents if d not in (sub.documents or ())) if recorded else ()
+    missing = tuple(d for d in nom.documents if d not in sub.documents) if sub.documents is not None else ()
     short = 0
     if nom.copies is not None and sub.copies is not None and sub.copies < nom.copies:
         short = nom.copies - sub.copies

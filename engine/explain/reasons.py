@@ -181,7 +181,7 @@ class Explainer:
         if isinstance(node, Call):
             builtin, args = BUILTINS[node.name], [trace[a.idx] for a in node.args]
             if builtin.requirement is not None and not any(a is UNKNOWN for a in args):
-                return [builtin.requirement(args, self.lang)]
+                return [builtin.requirement(args, self.lang, lambda v: fmt_value(v, None, self.cat, self.lang))]
         if value is UNKNOWN:
             return [f"{self.t['missing']}: {self._missing(node, trace)}"]
         if isinstance(node, Fact):  # a bare boolean fact

@@ -8,8 +8,8 @@ code and the durable backend's derived fields), how an explanation phrases it (`
 and its line in the documentation (`doc`; `docs/campaign-format.md` is generated from it,
 see `python -m engine.authoring.docs --check`).
 
-Adding a function: declare it here and test it in `tests/test_builtins.py`. Nothing else
-names functions.
+Adding a function: declare it here and test its meaning in `tests/test_semantics.py`
+(`test_builtin_meanings`). Nothing else names functions.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from engine.lang.ir import BOOL, DATE, NUMBER, RECORDS, SERIES, Call, Const, Fac
 from engine.lang.values import NA, UNKNOWN, Value
 
 Lang = str  # "vi" | "en"
-Phrases = dict[str, dict[str, str]]
 
 
 class ArgumentError(Exception):
@@ -39,8 +38,10 @@ class Builtin:
     doc: dict[Lang, str]  # one line per language
     example: str
     phrase: dict[Lang, str]  # the call in words: {0}, {1}… are the arguments in words
-    requirement: Callable[[Sequence[Value], Lang], str] | None = None  # what would have to hold
+    # what would have to hold, in words: (argument values, language, the explainer's value formatter)
+    requirement: Callable[[Sequence[Value], Lang, Callable[[Value], str]], str] | None = None
     dated: Callable[..., dt.date | None] | None = None  # which dated value of a series it used (args, **options)
+    implies: Callable[[Call], list[str]] | None = None  # facts-file columns a call implies beyond its facts
 
     def check(self, args: list[Node]) -> Type:
         if len(args) != len(self.params) or any(a.type != p for a, p in zip(args, self.params, strict=False)):
@@ -51,10 +52,8 @@ class Builtin:
         return self.result
 
     def columns(self, call: Call) -> list[str]:
-        """The facts-file columns a call reads: a dated column `key@YYYY-MM-DD` for `at`."""
-        if self.name == "at" and isinstance(call.args[0], Fact) and isinstance(call.args[1], Const):
-            return [f"{call.args[0].key}@{call.args[1].value.isoformat()}"]
-        return []
+        """The facts-file columns a call reads in place of its facts' own (`thidua template`)."""
+        return self.implies(call) if self.implies is not None else []
 
 
 # ---------------------------------------------------------------- meanings
@@ -66,9 +65,8 @@ def latest(v: Value, *, cumulative: bool = False) -> Value:
     For a cumulative fact (`cumulative: true` in the catalogue) the most recent reading is the
     highest value recorded, as for `at` (a share disbursed earlier is still disbursed)."""
     if type(v) is dict:
-        if not v:
-            return UNKNOWN
-        return v[_pick(v, list(v), cumulative)]  # type: ignore[no-any-return]
+        day = _reading(v, None, cumulative)
+        return v[day] if day is not None else UNKNOWN
     return v
 
 
@@ -80,37 +78,40 @@ def at(v: Value, day: dt.date, *, cumulative: bool = False) -> Value:
     a later entry reads 78. A value dated after `day` never counts; none on or before is unknown.
     A plain number carries no date, so it says nothing of `day` (unknown)."""
     if type(v) is dict:
-        days = [d for d in v if d <= day]
-        return v[_pick(v, days, cumulative)] if days else UNKNOWN
-    if v is NA:
-        return NA
-    return UNKNOWN
+        used = _reading(v, day, cumulative)
+        return v[used] if used is not None else UNKNOWN
+    return NA if v is NA else UNKNOWN
 
 
-def _pick(series: dict[dt.date, Value], days: list[dt.date], cumulative: bool) -> dt.date:
-    """The date whose value a reading uses: the latest of `days`, or for a cumulative fact the
-    latest of those holding the highest value (a marker such as n/a is never the highest)."""
+def _reading(series: Value, day: dt.date | None, cumulative: bool) -> dt.date | None:
+    """The date of the entry a reading uses — the latest dated on or before `day` (any, for None),
+    or for a cumulative fact the latest of those holding the highest value — None when there is none."""
+    if type(series) is not dict:
+        return None
+    days = [d for d in series if day is None or d <= day]
+    if not days:
+        return None
     last = max(days)
-    if not cumulative:
-        return last
     numbers = [d for d in days if isinstance(series[d], int | float) and not isinstance(series[d], bool)]
-    if not numbers or len(numbers) < len(days):
-        return last  # a missing or non-number entry: no maximum to take, the latest entry decides
-    top = max(series[d] for d in numbers)  # type: ignore[type-var]
+    if not cumulative or len(numbers) < len(days):
+        return last  # not cumulative, or a non-number entry (n/a): no maximum to take, the latest decides
+    top = max(series[d] for d in numbers)
     return max(d for d in numbers if series[d] == top)
 
 
 def latest_date(args: Sequence[Value], *, cumulative: bool = False) -> dt.date | None:
-    series = args[0]
-    return _pick(series, list(series), cumulative) if type(series) is dict and series else None
+    return _reading(args[0], None, cumulative)
 
 
 def at_date(args: Sequence[Value], *, cumulative: bool = False) -> dt.date | None:
-    series, day = args
-    if type(series) is not dict or not isinstance(day, dt.date):
-        return None
-    days = [d for d in series if d <= day]
-    return _pick(series, days, cumulative) if days else None
+    day = args[1]
+    return _reading(args[0], day, cumulative) if isinstance(day, dt.date) else None
+
+
+def _dated_column(call: Call) -> list[str]:
+    """`at(fact, 'YYYY-MM-DD')` reads the column `fact@YYYY-MM-DD`."""
+    series, day = call.args
+    return [f"{series.key}@{day.value.isoformat()}"] if isinstance(series, Fact) and isinstance(day, Const) else []
 
 
 def all_improved(records: Value) -> Value:
@@ -129,35 +130,23 @@ def all_improved(records: Value) -> Value:
     return UNKNOWN if unknown else True
 
 
-def _improved_requirement(args: Sequence[Value], lang: Lang) -> str:
+def _improved_requirement(args: Sequence[Value], lang: Lang, fmt: Callable[[Value], str]) -> str:
+    """Which assigned components did not score above last year (`fmt` writes values as explanations do)."""
     records = args[0]
-    words = _IMPROVED[lang]
     bad = []
     for r in records if isinstance(records, list) else []:
         s, p = r.get("score"), r.get("prev_score")
         name = f"{r.get('index', '')} {r.get('component', '')}".strip()
         if not isinstance(s, int | float) or not isinstance(p, int | float):
-            bad.append(f"{name}: {words['unknown']}")
+            bad.append(f"{name}: {fmt(UNKNOWN)}")
         elif not s > p:
-            bad.append(f"{name} {_fmt(p)} → {_fmt(s)}")
-    return f"{words['must']}; " + ", ".join(bad)
+            bad.append(f"{name} {fmt(p)} → {fmt(s)}")
+    return f"{_IMPROVED[lang]}; " + ", ".join(bad)
 
 
-def _fmt(v: float | int) -> str:
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return f"{v:.4f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v)
-
-
-_IMPROVED = {
-    "vi": {
-        "must": "mọi chỉ số thành phần được giao phải tăng điểm so với năm trước",
-        "unknown": "chưa có dữ liệu",
-    },
-    "en": {
-        "must": "every assigned index component must score above last year",
-        "unknown": "unknown",
-    },
+_IMPROVED = {  # the requirement in words; a registry entry carries its own phrasing
+    "vi": "mọi chỉ số thành phần được giao phải tăng điểm so với năm trước",
+    "en": "every assigned index component must score above last year",
 }
 
 # ---------------------------------------------------------------- the registry
@@ -184,6 +173,7 @@ BUILTINS: dict[str, Builtin] = {
             example="at(disbursement_pct, '2024-09-30') >= 80",
             phrase={"vi": "{0} (ngày {1})", "en": "{0} (on {1})"},
             dated=at_date,
+            implies=_dated_column,
         ),
         Builtin(
             name="latest",
@@ -213,7 +203,7 @@ BUILTINS: dict[str, Builtin] = {
                 "en": "every assigned index component scored above last year (n/a if none assigned)",
             },
             example="all_improved(index_components)",
-            phrase={"vi": _IMPROVED["vi"]["must"], "en": _IMPROVED["en"]["must"]},
+            phrase=_IMPROVED,
             requirement=_improved_requirement,
         ),
     )

@@ -67,8 +67,7 @@ def _compute(node: Node, env: Env, out: list[Value]) -> Value:
     if isinstance(node, Call):
         return BUILTINS[node.name].impl(*[_eval(a, env, out) for a in node.args], **node.options)
     if isinstance(node, Not):
-        a = _eval(node.item, env, out)
-        return a if a is UNKNOWN or a is NA else not a
+        return negate(_eval(node.item, env, out))
     if isinstance(node, Neg):
         a = _eval(node.item, env, out)
         return a if a is UNKNOWN or a is NA else -a  # type: ignore[operator]
@@ -90,6 +89,11 @@ def _compute(node: Node, env: Env, out: list[Value]) -> Value:
         items = [_eval(item, env, out) for item in node.items]
         return combine(node.op, items)
     raise TypeError(f"cannot evaluate {type(node).__name__}")  # pragma: no cover - the parser refuses
+
+
+def negate(v: Value) -> Value:
+    """Kleene `not`: unknown and n/a stay what they are."""
+    return v if v is UNKNOWN or v is NA else not v
 
 
 def strict(a: Value, b: Value) -> Value | None:

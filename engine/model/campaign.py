@@ -121,48 +121,35 @@ class Campaign:
             group_kinds = [k for g in self.model.groups.values() if g.candidates == cand.group for k in g.kinds]
             return Scope(None, [], "kind", detail=cand.kind, allowed=tuple(dict.fromkeys(group_kinds)))
         group = self.model.groups[base]
-        limits = group.workplaces if cand.group == "person" else group.parents
+        person = cand.group == "person"
+        limits = group.workplaces if person else group.parents
+        codes: tuple[ScopeReason, ScopeReason, ScopeReason] = (
+            ("no_unit", "unit_not_in_file", "workplace") if person else ("no_parent", "parent_not_in_file", "parent")
+        )
         for limit in limits:
             if limit.applies_to is not None and cand.kind not in limit.applies_to:
                 continue
             clause, quote = limit.clause or group.clause, limit.quote or group.quote
-            ref = cand.unit if cand.group == "person" else cand.parent
+            ref = cand.unit if person else cand.parent
             where = facts.by_id.get(ref) if ref else None
-            reason: ScopeReason
-            if cand.group == "person":
-                if ref is None:
-                    reason = "no_unit"
-                elif where is None:
-                    reason = "unit_not_in_file"
-                elif where.kind not in limit.kinds:
-                    reason = "workplace"
-                else:
-                    continue
+            if ref is None:
+                if not person and ISSUER in limit.kinds:
+                    continue  # directly under the plan's issuer
+                reason = codes[0]
+            elif where is None:
+                reason = codes[1]
+            elif where.kind not in limit.kinds:
+                reason = codes[2]
             else:
-                if ref is None:
-                    if ISSUER in limit.kinds:
-                        continue
-                    reason = "no_parent"
-                elif where is None:
-                    reason = "parent_not_in_file"
-                elif where.kind not in limit.kinds:
-                    reason = "parent"
-                else:
-                    continue
+                continue
             kind = where.kind if where is not None else ""
             return Scope(
                 None, [], reason, clause, quote, detail=ref or "", found_kind=kind, allowed=limit.kinds, note=limit.note
             )
-        return Scope(base, self.rule_groups(cand.group, cand.kind, cand.head))
+        return Scope(base, self._with_heads(base, cand.kind, cand.head))
 
-    def rule_groups(self, candidates: str, kind: str, head: bool) -> list[str]:
-        """Every group whose criteria apply: the base group, plus a heads' group for a head.
-
-        By kind only: `scope_of` is the whole decision (it also checks workplaces and parents).
-        """
-        base = self.base_group(candidates, kind)
-        if base is None:
-            return []
+    def _with_heads(self, base: str, kind: str, head: bool) -> list[str]:
+        """The groups whose criteria apply: the base group, plus a heads' group for a head."""
         out = [base]
         if head:
             for gid, group in self.model.groups.items():

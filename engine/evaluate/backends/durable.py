@@ -77,7 +77,7 @@ from engine.common.errors import Problem, UsageError
 from engine.evaluate.backends import Traces, Work
 from engine.evaluate.trace import Evaluable, RuleTrace, needs_waiver
 from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not, Trace, Value, trace
-from engine.lang.interpret import combine
+from engine.lang.interpret import combine, negate
 from engine.lang.ir import BOOL
 from engine.model.campaign import Campaign
 from engine.model.catalogue import Catalogue
@@ -609,8 +609,7 @@ def _fill(plan: _Plan, env: Mapping[str, Any], got: dict[int, str]) -> Trace:
         nodes[idx] = _VALUE[got[slot]]
     for idx, op, children in plan.combined:
         if op == "not":
-            v = nodes[children[0]]
-            nodes[idx] = v if v is UNKNOWN or v is NA else not v
+            nodes[idx] = negate(nodes[children[0]])
         else:
             nodes[idx] = combine(op, [nodes[c] for c in children])
     return tuple(nodes)
