@@ -70,13 +70,16 @@ def _case_files() -> list[Path]:
     return sorted(CASES.glob("*/*.yaml")) if CASES.exists() else []
 
 
-@pytest.mark.parametrize("path", _case_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_regression_cases_identical_json(path: Path) -> None:
+def _cases(path: Path) -> list[Case]:
     try:
-        cases = load_cases(path)
+        return load_cases(path)
     except UserError as e:
         pytest.skip(f"case file does not load: {e}")
-    for case in cases:
+
+
+@pytest.mark.parametrize("path", _case_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_regression_cases_identical_json(path: Path) -> None:
+    for case in _cases(path):
         campaign = _campaign(case.campaign)
         native, durable = (_case_json(case, campaign, b) for b in ("native", "durable"))
         assert native == durable, f"{case.test_id}: the backends disagree"
@@ -84,15 +87,11 @@ def test_regression_cases_identical_json(path: Path) -> None:
 
 @pytest.mark.parametrize("path", _case_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_regression_cases_durable_traces_equal_the_reference(path: Path) -> None:
-    try:
-        cases = load_cases(path)
-    except UserError as e:
-        pytest.skip(f"case file does not load: {e}")
-    for case in cases:
+    for case in _cases(path):
         campaign = _campaign(case.campaign)
         facts = _case_facts(case, campaign)
         as_of = case.as_of or dt.date(2100, 1, 1)
-        _check_durable_traces(campaign, facts, case.test_id, as_of=as_of, deadline=case.deadline)
+        _check_durable_traces(campaign, facts, case.test_id, as_of=as_of, deadline=case.deadline, round_year=case.round)
 
 
 def _case_facts(case: Case, campaign: Campaign) -> FactsFile:
