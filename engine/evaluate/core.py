@@ -13,15 +13,17 @@ rule again.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from engine.common.errors import Problem, UsageError
 from engine.common.speed import gc_paused
-from engine.evaluate.backends import Work
+from engine.evaluate.backends import Traces, Work
 from engine.evaluate.derive import Derivations, Derived, derive
-from engine.evaluate.trace import Evaluable, RuleTrace
+from engine.evaluate.trace import Evaluable, RuleTrace, merge
 from engine.lang import NA, UNKNOWN, Fact, Value
 from engine.lang.values import VERDICTS, Outcome, RuleKind, SubmissionOutcome, Verdict
 from engine.model.campaign import Campaign, CompiledRankKey, CompiledRule, Scope
@@ -161,8 +163,8 @@ def evaluate(
         derived, derive_warnings = derive(campaign.catalogue, facts)
         na_warnings: list[Problem] = []
         plan = _plan(campaign, facts, derived, na_warnings)
-        work: Work = [[(step.item, step.env) for step in steps if not step.skipped] for _, _, steps in plan]
-    traces = engine.run(campaign, work)
+        work, spans = _work(plan)
+    traces = _merged(engine.run(campaign, work), spans)
     with gc_paused():
         results = _results(campaign, plan, traces, round_year, deadline)
     return Evaluation(
@@ -343,6 +345,61 @@ def _refuse_na(step: _Step, cand: Candidate, whose: Candidate, file: str, warnin
             )
         )
     return step
+
+
+MAX_CASES = 256  # the most values a rule is decided for when facts are known only as ranges
+
+
+def _work(plan: _Plan) -> tuple[Work, list[list[int]]]:
+    """What the backend evaluates: each step once — or once per possible value of the counts it
+    reads that are known only as a range — and, per candidate, how many cases each step has."""
+    work: Work = []
+    spans: list[list[int]] = []
+    for _, _, steps in plan:
+        items: list[tuple[Evaluable, Mapping[str, Any]]] = []
+        span: list[int] = []
+        for step in steps:
+            if step.skipped:
+                continue
+            envs = cases(step.item, step.env, step.derived)
+            items += [(step.item, env) for env in envs]
+            span.append(len(envs))
+        work.append(items)
+        spans.append(span)
+    return work, spans
+
+
+def cases(item: Evaluable, env: Mapping[str, Any], derived: Mapping[str, Derived]) -> list[Mapping[str, Any]]:
+    """The facts `item` is decided on: `env` — or, when it reads counts known only as a range, `env`
+    once per combination of the values they can take (at most MAX_CASES; beyond that they stay
+    unknown). The item's trace is then what holds in all of them (`engine.evaluate.trace.merge`)."""
+    if not derived:
+        return [env]
+    read = {*item.node.facts(), *(item.waiver.facts() if item.waiver is not None else ())}
+    ranged = [
+        (k, range(d.bounds[0], d.bounds[1] + 1))
+        for k, d in derived.items()
+        if d.bounds is not None and k in read and env.get(k) is UNKNOWN
+    ]
+    if not ranged or math.prod(len(r) for _, r in ranged) > MAX_CASES:
+        return [env]
+    keys = [k for k, _ in ranged]
+    return [{**env, **dict(zip(keys, values, strict=True))} for values in itertools.product(*(r for _, r in ranged))]
+
+
+def _merged(traces: Traces, spans: list[list[int]]) -> Traces:
+    """One trace per step: the cases of a ranged step merged into what holds in all of them."""
+    out: Traces = []
+    for got, span in zip(traces, spans, strict=True):
+        if len(got) == len(span):
+            out.append(got)
+            continue
+        mine, at = [], 0
+        for n in span:
+            mine.append(merge(got[at : at + n]))
+            at += n
+        out.append(mine)
+    return out
 
 
 def _results(

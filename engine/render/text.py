@@ -47,6 +47,9 @@ def rule_dict(rr: RuleResult, ex: Explainer) -> dict[str, Any]:
     computed = {r.key: [uid for uid, _ in r.derived.parts] for r in rr.reads() if r.derived is not None}
     if computed:  # derived facts: the subordinate units each was computed from
         out["computed_from"] = computed
+    ranges = ex.ranges(rr)
+    if ranges:  # … and, when some of those units are unknown, the least and most the count can be
+        out["computed_range"] = {k: list(b) for k, b in ranges.items()}
     out["quote"] = spec.quote
     if spec.note:
         out["note"] = spec.note
