@@ -41,6 +41,51 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from engine import __version__
+
+        print(f"thidua {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    campaigns: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--campaigns",
+            envvar="THIDUA_CAMPAIGNS",
+            help="a folder of your own campaigns, searched before the shipped ones (repeatable; env THIDUA_CAMPAIGNS)",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
+    ] = False,
+) -> None:
+    """Options for every command."""
+    import os
+
+    from engine.common.paths import CAMPAIGNS_ENV
+
+    for folder in campaigns or []:
+        if not folder.is_dir():
+            _fail(
+                [
+                    str(
+                        Problem(
+                            "--campaigns",
+                            f"'{folder}' is not a folder",
+                            hint="give the folder holding your campaign files",
+                        )
+                    )
+                ],
+                EXIT_USAGE,
+            )
+    if campaigns:
+        os.environ[CAMPAIGNS_ENV] = os.pathsep.join(str(f) for f in campaigns)
+
+
 class Format(StrEnum):
     table = "table"
     json = "json"
@@ -102,10 +147,12 @@ def _broken_pipe() -> None:
 def _date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
+    from engine.lang.values import parse_day
+
     try:
-        return dt.date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
-        raise UserError(f"{option}: '{value}' is not a date — write YYYY-MM-DD") from None
+        raise UserError(f"{option}: '{value}' is not a date — write dd/mm/yyyy or YYYY-MM-DD") from None
 
 
 def _warn(problems: list[Problem]) -> None:
@@ -336,6 +383,18 @@ def verify(
         print(words("en")["verify.matches" if result.matches else "verify.does_not_match"])
         if not result.matches:
             raise typer.Exit(EXIT_PROBLEMS)
+
+
+@app.command()
+def example(
+    campaign: Annotated[str, typer.Argument(help="a shipped campaign id, e.g. ninh_thuan_2020")],
+    output: Output = None,
+) -> None:
+    """The bundled example facts file of a shipped campaign, to start from (stdout, or -o FILE)."""
+    with _guard():
+        from engine.pipeline import example_facts
+
+        _emit(example_facts(campaign), output)
 
 
 @app.command()

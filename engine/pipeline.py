@@ -58,3 +58,16 @@ def run(
         facts = read_facts(facts_path, campaign)
     # evaluate pauses the collector around its own bulk work; a backend that makes cycles runs with it on
     return evaluate(campaign, facts, as_of=as_of, deadline=deadline, backend=backend, round_year=round_year)
+
+
+def example_facts(campaign: str) -> str:
+    """The example facts file shipped for `campaign` (examples/<id>.yaml), as text."""
+    from engine.common.errors import did_you_mean
+    from engine.common.paths import shipped
+
+    folder = shipped("examples")
+    known = sorted(p.stem for p in folder.glob("*.yaml"))
+    if campaign not in known:
+        hint = did_you_mean(campaign, known) or "examples: " + ", ".join(known)
+        raise UsageError(Problem(campaign, "no example facts file for this campaign", hint=hint))
+    return (folder / f"{campaign}.yaml").read_text(encoding="utf-8")

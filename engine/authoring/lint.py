@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.authoring.quotes import PlanText, fold, plans_dir
+from engine.authoring.quotes import PlanText, fold
 from engine.common.errors import Problem, UsageError
+from engine.common.paths import plans_dir
 from engine.lang import Compare, Const, Node, RuleError, parse_rule, parse_value
 from engine.model.campaign import Campaign, read_campaign
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue

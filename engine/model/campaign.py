@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from engine.common.errors import CampaignInvalid, Problem, UsageError, did_you_mean
+from engine.common.paths import user_campaign_dirs
 from engine.lang import Node, RuleError, parse_rule, parse_value
 from engine.lang.values import RuleKind
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
@@ -171,9 +172,17 @@ def resolve_campaign_path(name: str) -> Path:
         if not path.exists():
             raise UsageError(Problem(name, "campaign file not found", hint="check the path"))
         return path
-    candidate = campaigns_dir() / f"{name}.yaml"
-    if name not in DATA_FILES and candidate.exists():
-        return candidate
+    found = [d / f"{name}.yaml" for d in campaign_dirs() if (d / f"{name}.yaml").is_file()]
+    if name not in DATA_FILES and len(found) == 1:
+        return found[0]
+    if name not in DATA_FILES and found:
+        raise UsageError(
+            Problem(
+                str(found[0]),
+                f"campaign '{name}' is also {found[1]}",
+                hint="give your own campaign another id (its file name), or pass its path",
+            )
+        )
     known = available_campaigns()
     raise UsageError(
         Problem(
@@ -187,8 +196,13 @@ def resolve_campaign_path(name: str) -> Path:
 DATA_FILES = ("facts", "rewards")  # shared data beside the campaigns, not campaigns
 
 
+def campaign_dirs() -> list[Path]:
+    """Where campaign ids are looked up: the user's folders (`--campaigns`), then the shipped ones."""
+    return [*user_campaign_dirs(), campaigns_dir()]
+
+
 def available_campaigns() -> list[str]:
-    return sorted(p.stem for p in campaigns_dir().glob("*.yaml") if p.stem not in DATA_FILES)
+    return sorted({p.stem for d in campaign_dirs() for p in d.glob("*.yaml") if p.stem not in DATA_FILES})
 
 
 @dataclass

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from engine.common.errors import Problem, UsageError, did_you_mean
 from engine.lang import NA, UNKNOWN
+from engine.lang.values import parse_day
 from engine.model.catalogue import Catalogue, FactDef
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS, DocumentName, Kind, pydantic_problems
 from engine.model.source import Document, PathT
@@ -389,9 +390,9 @@ def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value))
+        return parse_day(str(value))
     except ValueError:
-        raise ValueError(f"{value!r} is not a date — write YYYY-MM-DD, e.g. 2024-09-30") from None
+        raise ValueError(f"{value!r} is not a date — write YYYY-MM-DD or dd/mm/yyyy, e.g. 2024-09-30") from None
 
 
 def _sanity(c: Candidate, doc: Document, problems: list[Problem]) -> None:
