@@ -98,6 +98,24 @@ class Lang(StrEnum):
     en = "en"
 
 
+class InputFormat(StrEnum):
+    yaml = "yaml"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+FactsArgs = Annotated[
+    list[Path],
+    typer.Argument(
+        help="facts files (.yaml, .json, .csv, .xlsx) and folders of them, read as one population; - for stdin"
+    ),
+]
+InputFormatOpt = Annotated[
+    InputFormat | None, typer.Option("--input-format", help="the format of standard input (FACTS given as -)")
+]
+
+
 class BackendName(StrEnum):
     native = "native"
     durable = "durable"
@@ -162,7 +180,13 @@ def _warn(problems: list[Problem]) -> None:
 
 
 def _run(
-    campaign: str, facts: Path, as_of: str | None, deadline: str | None, backend: BackendName, round_year: int | None
+    campaign: str,
+    facts: list[Path],
+    as_of: str | None,
+    deadline: str | None,
+    backend: BackendName,
+    round_year: int | None,
+    input_format: InputFormat | None = None,
 ) -> Evaluation:
     """Load, validate and evaluate, with the common options; warnings go to stderr."""
     from engine.pipeline import run
@@ -174,6 +198,7 @@ def _run(
         deadline=_date(deadline, "--deadline"),
         backend=backend.value,
         round_year=round_year,
+        input_format=input_format.value if input_format is not None else None,
     )
     _warn(ev.warnings)
     return ev
@@ -267,7 +292,7 @@ def validate(
 @app.command()
 def evaluate(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
-    facts: Annotated[Path, typer.Argument(help="facts file (.yaml, .json)")],
+    facts: FactsArgs,
     format: FormatOpt = Format.table,
     output: Output = None,
     as_of: AsOf = None,
@@ -275,12 +300,13 @@ def evaluate(
     round_year: RoundOpt = None,
     lang: LangOpt = Lang.vi,
     backend: BackendOpt = BackendName.native,
+    input_format: InputFormatOpt = None,
 ) -> None:
     """A verdict for every candidate, with each criterion's outcome."""
     with _guard():
         from engine.render import text as render
 
-        ev = _run(campaign, facts, as_of, deadline, backend, round_year)
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format)
         if format is Format.json:
             text = render.to_json(render.evaluation_dict(ev, lang.value))
         elif format is Format.markdown:
@@ -290,13 +316,13 @@ def evaluate(
         else:
             color = output is None and sys.stdout.isatty()
             text = render.table(ev, lang.value, color=color)
-        _emit(text, output, (facts,))
+        _emit(text, output, tuple(facts))
 
 
 @app.command()
 def explain(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
-    facts: Annotated[Path, typer.Argument(help="facts file")],
+    facts: FactsArgs,
     candidate: Annotated[str, typer.Argument(help="the candidate's id")],
     format: Annotated[Format, typer.Option("--format", "-f", help="table (text) or json")] = Format.table,
     output: Output = None,
@@ -305,6 +331,7 @@ def explain(
     round_year: RoundOpt = None,
     lang: LangOpt = Lang.vi,
     backend: BackendOpt = BackendName.native,
+    input_format: InputFormatOpt = None,
 ) -> None:
     """One candidate: every rule, the values it read, its clause (quoted), what would have to change."""
     with _guard():
@@ -313,13 +340,13 @@ def explain(
         from engine.common.errors import Problem, did_you_mean
         from engine.render import text as render
 
-        ev = _run(campaign, facts, as_of, deadline, backend, round_year)
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format)
         cid = unicodedata.normalize("NFC", candidate)
         res = ev.get(cid)
         if res is None:
             raise UserError(
                 Problem(
-                    str(facts),
+                    "; ".join(map(str, facts)),
                     f"no candidate with id '{candidate}'",
                     hint=did_you_mean(cid, [r.id for r in ev.results]) or "see `thidua evaluate`",
                 )
@@ -336,13 +363,13 @@ def explain(
             from engine.evaluate.allocate import allocate
 
             text = render.explain_text(ev, res, lang.value, allocate(ev))
-        _emit(text, output, (facts,))
+        _emit(text, output, tuple(facts))
 
 
 @app.command()
 def award(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
-    facts: Annotated[Path, typer.Argument(help="facts file")],
+    facts: FactsArgs,
     format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
     output: Output = None,
     as_of: AsOf = None,
@@ -351,25 +378,26 @@ def award(
     decision_date: DecisionDate = None,
     lang: LangOpt = Lang.vi,
     backend: BackendOpt = BackendName.native,
+    input_format: InputFormatOpt = None,
 ) -> None:
     """The award list: quota per group, ranking, selected, reserve, ties at the cut-off, reward budget."""
     with _guard():
         from engine.render import award as render_award
 
-        ev = _run(campaign, facts, as_of, deadline, backend, round_year)
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format)
         alloc = _allocate(ev, decision_date)
         if format is Format.json:
             text = render_award.to_json(render_award.allocation_dict(alloc, lang.value))
         else:
             text = render_award.award_table(alloc, lang.value)
-        _emit(text, output, (facts,))
+        _emit(text, output, tuple(facts))
 
 
 @app.command()
 def verify(
     report: Annotated[Path, typer.Argument(help="a saved JSON result (evaluate or award --format json)")],
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
-    facts: Annotated[Path, typer.Argument(help="facts file")],
+    facts: FactsArgs,
 ) -> None:
     """Recompute a saved JSON result from its inputs; exit 1 if it no longer matches."""
     with _guard():
@@ -415,7 +443,7 @@ def template(
 @app.command()
 def report(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
-    facts: Annotated[Path, typer.Argument(help="facts file (.yaml, .json, .csv, .xlsx)")],
+    facts: FactsArgs,
     output: Annotated[Path, typer.Option("-o", "--output", help="the report to write: .html, .md or .xlsx")],
     as_of: AsOf = None,
     deadline: Deadline = None,
@@ -423,6 +451,7 @@ def report(
     decision_date: DecisionDate = None,
     lang: LangOpt = Lang.vi,
     backend: BackendOpt = BackendName.native,
+    input_format: InputFormatOpt = None,
 ) -> None:
     """A printable report (HTML for A4, Markdown, XLSX): award list, exclusions, missing facts, appendix."""
     with _guard():
@@ -430,9 +459,9 @@ def report(
         from engine.render.report_file import make_report, report_format
 
         report_format(output)
-        ev = _run(campaign, facts, as_of, deadline, backend, round_year)
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format)
         data = make_report(ev, output, lang.value, alloc=_allocate(ev, decision_date))
-        write_atomic(output, data, (facts,))
+        write_atomic(output, data, tuple(facts))
 
 
 class SchemaKind(StrEnum):

@@ -30,7 +30,7 @@ class Verification:
     differences: list[str] = field(default_factory=list)  # what came out differently
 
 
-def verify(report: Path, campaign_name: str, facts_path: Path) -> Verification:
+def verify(report: Path, campaign_name: str, facts_path: Path | list[Path]) -> Verification:
     from engine.evaluate.allocate import allocate
     from engine.model.campaign import resolve_campaign_path
     from engine.pipeline import run
@@ -43,7 +43,13 @@ def verify(report: Path, campaign_name: str, facts_path: Path) -> Verification:
     if saved.get("thidua_version") != __version__:
         out.notes.append(v["verify.version"].format(saved=saved.get("thidua_version"), now=__version__))
     campaign_sha = hashlib.sha256(resolve_campaign_path(campaign_name).read_bytes()).hexdigest()
-    facts_sha = hashlib.sha256(_read(facts_path)).hexdigest()
+    from engine.model.facts import inputs_sha
+    from engine.readers import STDIN, input_files
+
+    paths = input_files([facts_path] if isinstance(facts_path, Path) else facts_path)
+    if any(str(p) == STDIN for p in paths):
+        raise UsageError(Problem(STDIN, "verify reads files, not standard input", hint="save it to a file first"))
+    facts_sha = inputs_sha([(str(p), hashlib.sha256(_read(p)).hexdigest()) for p in paths])
     inputs_changed = False
     if saved.get("campaign_sha256") != campaign_sha:
         inputs_changed = True
@@ -57,7 +63,7 @@ def verify(report: Path, campaign_name: str, facts_path: Path) -> Verification:
     deadline = _day(saved.get("deadline"), report, "deadline")
     backend = saved.get("backend") or "native"
     round_year = saved.get("round") if isinstance(saved.get("round"), int) else None
-    ev = run(campaign_name, facts_path, as_of=as_of, deadline=deadline, backend=str(backend), round_year=round_year)
+    ev = run(campaign_name, paths, as_of=as_of, deadline=deadline, backend=str(backend), round_year=round_year)
     if "awards" in saved:
         decision = _day(saved.get("decision_date"), report, "decision_date")
         fresh = render_award.allocation_dict(allocate(ev, decision), _lang(saved))

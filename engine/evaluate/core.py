@@ -237,7 +237,7 @@ def _within_period(campaign: Campaign, facts: FactsFile) -> tuple[FactsFile, lis
             for d in late:
                 warnings.append(
                     Problem(
-                        facts.file,
+                        facts.file_of(cand),
                         f"{key} has a value dated {d.isoformat()}, after the campaign period "
                         f"({'ends' if inclusive else 'ends before'} {end.isoformat()}): it is not counted",
                         where=f"{'units' if cand.group == 'unit' else 'people'}[{cand.id}]",
@@ -309,8 +309,8 @@ def _step(
         if unit is None:
             return _Step(rule, {}, "", "unit", _NOTHING, has_unit=False)  # the unit's facts are unknown
         env, made = _env(unit, derived)
-        return _refuse_na(_Step(rule, env, "", "unit", made), cand, unit, facts.file, warnings)
-    return _refuse_na(_Step(rule, own[0], "", "candidate", own[1]), cand, cand, facts.file, warnings)
+        return _refuse_na(_Step(rule, env, "", "unit", made), cand, unit, facts.file_of(unit), warnings)
+    return _refuse_na(_Step(rule, own[0], "", "candidate", own[1]), cand, cand, facts.file_of(cand), warnings)
 
 
 def _refuse_na(step: _Step, cand: Candidate, whose: Candidate, file: str, warnings: list[Problem]) -> _Step:

@@ -64,7 +64,7 @@ def derive(catalogue: Catalogue, facts: FactsFile) -> tuple[Derivations, list[Pr
                 shown = made.bounds[0] if made.bounds is not None else made.value
                 if not (isinstance(stated, int) and isinstance(shown, int) and shown > stated):
                     continue  # the stated count stands
-                warnings.append(_contradiction(facts.file, c, key, shown, stated, how.where))
+                warnings.append(_contradiction(facts.file_of(c), c, key, shown, stated, how.where))
                 made = replace(_beyond(made, c, kids, totals.get(how.count)), stated=stated)
             out.setdefault(c.id, {})[key] = made
     return out, warnings

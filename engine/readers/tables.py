@@ -121,12 +121,12 @@ def load_table(path: Path, catalogue: Catalogue, display: str | None = None) -> 
     return read_table(read_input(path, name), name, catalogue, csv=path.suffix.lower() == ".csv")
 
 
-def read_table(raw: bytes, name: str, catalogue: Catalogue, *, csv: bool) -> FactsFile:
-    """A .csv (`csv=True`) or .xlsx facts file's bytes into a `FactsFile`."""
+def read_table(raw: bytes, name: str, catalogue: Catalogue, *, csv: bool, alone: bool = True) -> FactsFile:
+    """A .csv (`csv=True`) or .xlsx facts file's bytes into a `FactsFile` (`alone`: see facts_from_document)."""
     sha = hashlib.sha256(raw).hexdigest()
     sheets = [_csv_sheet(raw, name)] if csv else _xlsx_sheets(raw, name)
     doc = TableReader(name, catalogue, load_labels()).read(sheets)
-    return facts_from_document(doc, sha, catalogue)
+    return facts_from_document(doc, sha, catalogue, alone=alone)
 
 
 def _csv_sheet(raw: bytes, name: str) -> Sheet:

@@ -204,8 +204,12 @@ class Audit:
     campaign: str = field(metadata=doc("campaign id"))
     campaign_file: str = field(metadata=doc("the campaign file's name (its SHA-256 identifies the content)"))
     campaign_sha256: str = field(metadata=doc("SHA-256 of the campaign file"))
-    facts_file: str = field(metadata=doc("the facts file's name (its SHA-256 identifies the content)"))
-    facts_sha256: str = field(metadata=doc("SHA-256 of the facts file"))
+    facts_file: str = field(metadata=doc("the facts files' names, '; ' between (the SHA-256 identifies the content)"))
+    facts_sha256: str = field(
+        metadata=doc(
+            "SHA-256 of the facts file; of several, of their sha256sum listing (engine.model.facts.inputs_sha)"
+        )
+    )
     as_of: str = field(metadata=doc("evaluation date, YYYY-MM-DD"))
     decision_date: str = field(metadata=doc("date used for the reward money, YYYY-MM-DD"))
     backend: str = field(metadata=doc("the evaluation backend: native or durable"))
@@ -335,7 +339,7 @@ def build_context(ev: Evaluation, alloc: Allocation, lang: str = "vi") -> Report
             campaign=ev.campaign.id,
             campaign_file=Path(ev.campaign.file).name,
             campaign_sha256=ev.campaign.sha256,
-            facts_file=Path(ev.facts.file).name,
+            facts_file="; ".join(Path(name).name for name, _ in ev.facts.inputs) or Path(ev.facts.file).name,
             facts_sha256=ev.facts.sha256,
             as_of=ev.as_of.isoformat(),
             decision_date=alloc.decision_date.isoformat(),

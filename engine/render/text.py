@@ -27,6 +27,7 @@ def header(ev: Evaluation) -> dict[str, Any]:
         "backend": ev.backend,
         "campaign_sha256": ev.campaign.sha256,
         "facts_sha256": ev.facts.sha256,
+        **({"inputs": [{"file": n, "sha256": s} for n, s in ev.facts.inputs]} if len(ev.facts.inputs) > 1 else {}),
     }
 
 
