@@ -175,6 +175,7 @@ def _check_durable_traces(campaign: Campaign, facts: FactsFile, where: str, **kw
                 assert _kinds(got) == _kinds(want), f"{where}: {name}: durable {got!r} != reference {want!r}"
                 seen[item.kind] += 1
                 seen["waiver"] += want.waiver is not None
+                seen["award_condition"] += bool(getattr(item, "award", ""))
     return seen
 
 
@@ -188,8 +189,8 @@ def test_example_files_durable_traces_equal_the_reference() -> None:
             continue
         campaign = _campaign(path.stem)
         total += _check_durable_traces(campaign, load_facts(path, campaign.catalogue), path.name)
-    # every kind of item was compared: criteria, disqualifiers, ranking keys, waivers
-    assert all(total[k] for k in ("criterion", "disqualifier", "value", "waiver")), total
+    # every kind of item was compared: criteria, disqualifiers, ranking keys, waivers, award conditions
+    assert all(total[k] for k in ("criterion", "disqualifier", "value", "waiver", "award_condition")), total
 
 
 # ---------------------------------------------------------------- 2. generated facts, every campaign

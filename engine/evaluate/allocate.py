@@ -377,6 +377,12 @@ def _shortfall(r: Ranked, last: Ranked | None) -> dict[str, Any] | None:
 
 def _cost(alloc: Allocation) -> None:
     campaign = alloc.evaluation.campaign
+    instead = {a.id: a.instead_of for a in campaign.model.awards if a.instead_of}
+    for g in alloc.groups:
+        other = instead.get(g.award_id)
+        if other:  # one achievement, one award: who is proposed for both is paid for once, there
+            there = {r.id for o in alloc.groups if o.award_id == other and o.group == g.group for r in o.selected}
+            g.counted_elsewhere = [r.id for r in g.selected if r.id in there]
     reward = campaign.model.reward
     if reward is None:
         alloc.budget_error = "the plan names no reward decree"
@@ -391,12 +397,7 @@ def _cost(alloc: Allocation) -> None:
             alloc.budget_error = e.problems[0].message
             return
         alloc.prices[award.id] = p
-    instead = {a.id: a.instead_of for a in campaign.model.awards if a.instead_of}
     for g in alloc.groups:
         p = alloc.prices[g.award_id]
         unit = campaign.model.groups[g.group].candidates == "unit"
         g.amount = p.collective if unit else p.individual
-        other = instead.get(g.award_id)
-        if other:  # one achievement, one award: who is proposed for both is paid for once, there
-            there = {r.id for o in alloc.groups if o.award_id == other and o.group == g.group for r in o.selected}
-            g.counted_elsewhere = [r.id for r in g.selected if r.id in there]
