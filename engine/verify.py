@@ -139,7 +139,11 @@ def _diff_candidates(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
 
 def _diff_awards(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
     def index(data: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-        return {(str(a.get("award")), str(a.get("group"))): a for a in data.get("awards", []) if isinstance(a, dict)}
+        def key(a: dict[str, Any]) -> tuple[str, str]:  # a per-unit award has one row per unit (`under`)
+            group = str(a.get("group")) + (f"/{a['under']}" if a.get("under") else "")
+            return str(a.get("award")), group
+
+        return {key(a): a for a in data.get("awards", []) if isinstance(a, dict)}
 
     old, new = index(saved), index(fresh)
     v = words(LANG)

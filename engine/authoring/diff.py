@@ -330,13 +330,21 @@ def _nomination(old: CampaignModel, new: CampaignModel, lang: str) -> list[Chang
 
 
 def _award_fields(a: Award, m: CampaignModel, lang: str) -> list[tuple[str, str]]:
-    out = [("form", a.form.get(lang)), ("authority", a.authority.get(lang)), ("level", a.level)]
+    out = [("form", a.form.get(lang)), ("authority", a.authority.get(lang)), ("level", a.level or w("none", lang))]
     for gid, q in a.quotas.items():
         label = m.groups[gid].label.get(lang) if gid in m.groups else gid
         out.append((f"quota:{label}", str(q) if q is not None else w("no_quota", lang)))
     out.append(("from", a.from_ or w("none", lang)))
     if a.deadline is not None:
         out.append(("deadline", _deadline(a.deadline, True, lang)))
+    if a.conditions:
+        out.append(("award_conditions", "; ".join(f"{c.id}: {c.rule}" for c in a.conditions)))
+    if a.scope is not None:
+        out.append(("award_per", ", ".join(a.scope.per)))
+    if a.standard != "group":
+        out.append(("award_standard", a.standard))
+    if a.instead_of:
+        out.append(("award_instead_of", a.instead_of))
     return out
 
 

@@ -28,7 +28,7 @@ from engine.lang import NA, UNKNOWN, Fact, Value
 from engine.lang.values import VERDICTS, Outcome, RuleKind, SubmissionOutcome, Verdict
 from engine.model.campaign import Campaign, CompiledRankKey, CompiledRule, Scope
 from engine.model.facts import Candidate, FactsFile, Submission
-from engine.model.schema import Criterion, Deadline, Nomination
+from engine.model.schema import Condition, Deadline, Nomination
 
 Source = Literal["candidate", "unit"]  # whose facts a rule reads: the candidate's, or its unit's (scope: unit)
 Skip = Literal["", "kind"]  # why a rule does not apply: "" it applies; "kind" its kinds filter excludes
@@ -102,6 +102,7 @@ class CandidateResult:
     disqualifiers: list[RuleResult] = field(default_factory=list)
     submission: SubmissionResult | None = None
     keys: list[RuleTrace] = field(default_factory=list)  # ranking keys of its group, in declared order
+    conditions: list[RuleResult] = field(default_factory=list)  # the awards' own conditions for its group
     scope: Scope | None = None  # why it is (out of) scope: Campaign.scope_of
 
     @property
@@ -282,6 +283,8 @@ def _plan(campaign: Campaign, facts: FactsFile, derived: Derivations, warnings: 
         if groups:
             for key in campaign.ranking.get(groups[0], []):
                 steps.append(_Step(key, own[0], "", "candidate", own[1]))
+            for cond in campaign.conditions_for(groups[0]):  # the awards' own conditions, like any rule
+                steps.append(_step(cond, cand, facts, own, derived, warnings))
         plan.append((cand, scope, steps))
     return plan
 
@@ -323,7 +326,7 @@ def _refuse_na(step: _Step, cand: Candidate, whose: Candidate, file: str, warnin
     rule = step.item
     assert isinstance(rule, CompiledRule)
     spec = rule.spec
-    if not isinstance(spec, Criterion) or spec.na_allowed:
+    if not isinstance(spec, Condition) or spec.na_allowed:
         return step
     refused = tuple(k for k in rule.facts if step.env.get(k) is NA)  # the rule's and its waiver's
     if refused and rule.waiver is not None:
@@ -333,12 +336,13 @@ def _refuse_na(step: _Step, cand: Candidate, whose: Candidate, file: str, warnin
     step.env = {**step.env, **dict.fromkeys(refused, UNKNOWN)}
     step.refused = refused
     who = "unit" if cand.group == "unit" else "person"
+    what_rule = f"the condition {rule.id} of award {rule.award}" if rule.award else f"criterion {rule.id}"
     for key in refused:
         what = f"{key} is 'n/a'" + (f" (read for people[{cand.id}])" if whose is not cand else "")
         warnings.append(
             Problem(
                 file,
-                f"{what}, but criterion {rule.id} applies to every {who} of its group ({spec.clause})",
+                f"{what}, but {what_rule} applies to every {who} of its group ({spec.clause})",
                 where=f"{'units' if whose.group == 'unit' else 'people'}[{whose.id}]",
                 severity="warning",
                 hint="it counts as unknown",
@@ -426,7 +430,10 @@ def _results(
             rr = RuleResult(
                 item, outcome, tr, step.env, step.skipped, step.source, step.derived, step.has_unit, step.refused
             )
-            (res.criteria if item.kind == "criterion" else res.disqualifiers).append(rr)
+            if item.award:
+                res.conditions.append(rr)
+            else:
+                (res.criteria if item.kind == "criterion" else res.disqualifiers).append(rr)
         res.submission = check_submission(campaign, cand, round_year, deadline)
         res.verdict = verdict_of(res)
         results.append(res)

@@ -84,6 +84,8 @@ def candidate_dict(res: CandidateResult, ex: Explainer) -> dict[str, Any]:
             out["scope"]["allowed"] = list(sc.allowed)
     out["criteria"] = [rule_dict(r, ex) for r in res.criteria]
     out["disqualifiers"] = [rule_dict(r, ex) for r in res.disqualifiers]
+    if res.conditions:  # the awards' own conditions: who may be proposed for which award, not the verdict
+        out["award_conditions"] = [{"award": r.rule.award, **rule_dict(r, ex)} for r in res.conditions]
     if res.submission is not None:
         sub = res.submission
         out["submission"] = {
@@ -325,6 +327,7 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
     for title, items in (
         (v["text.criteria"], res.criteria),
         (v["text.disqualifiers"], res.disqualifiers),
+        (v["text.award_conditions"], res.conditions),
     ):
         if not items:
             continue
@@ -332,7 +335,8 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
         for rr in items:
             spec = rr.rule.spec
             opt = "" if rr.rule.kind == "disqualifier" or rr.rule.required else v["text.optional"]
-            out.append(f"  {mark.get(rr.outcome, ' ')} {rr.outcome:<14} {spec.id} — {spec.label.get(lang)}{opt}")
+            award = f" [{rr.rule.award}]" if rr.rule.award else ""
+            out.append(f"  {mark.get(rr.outcome, ' ')} {rr.outcome:<14} {spec.id} — {spec.label.get(lang)}{opt}{award}")
             out.append(f"      {spec.clause}: “{spec.quote}”")
             out.append(f"      rule: {spec.rule}" + (f"   [scope: unit {c.unit}]" if spec.scope == "unit" else ""))
             values = ex.values_read(rr)
@@ -351,9 +355,24 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
 
 def allocation_lines(ev: Evaluation, res: CandidateResult, alloc: Any, lang: str) -> list[str]:
     """Where the candidate stands in each award's ranking, and why."""
+    from engine.explain.ranking import outside_text, passed_text
+
     v = words(lang)
     out = ["", v["text.ranking"]]
+    awards = {a.id: a for a in ev.campaign.model.awards}
+    for o in alloc.outside:  # a per-unit award whose lists it is in none of
+        if o.id == res.id:
+            a = awards[o.award_id]
+            out.append(f"  {a.form.get(lang)} ({a.authority.get(lang)}): {outside_text(o.place, lang)}")
+            out.append(f"      {o.place.clause}: “{o.place.quote}”")
+    for g in alloc.groups:  # a list whose own conditions it does not meet
+        for p in g.passed_over:
+            if p.id == res.id:
+                a = awards[g.award_id]
+                out.append(f"  {a.form.get(lang)} ({a.authority.get(lang)}): {passed_text(p, lang)}")
     places = alloc.find(res.id)
+    if not places and len(out) > 2:
+        return out
     if not places:
         if res.verdict == "eligible":
             out.append("  " + v["text.no_award"])
@@ -363,10 +382,11 @@ def allocation_lines(ev: Evaluation, res: CandidateResult, alloc: Any, lang: str
     from engine.explain.ranking import key_texts, shortfall_text
 
     for g, r in places:
-        award = next(a for a in ev.campaign.model.awards if a.id == g.award_id)
+        award = awards[g.award_id]
         quota = str(g.quota) if g.quota is not None else v["text.no_quota"]
+        under = f" — {words(lang)['award.under']} {g.under}" if g.under else ""
         out.append(
-            f"  {award.form.get(lang)} ({award.authority.get(lang)}): {v['text.' + r.status]}; "
+            f"  {award.form.get(lang)} ({award.authority.get(lang)}){under}: {v['text.' + r.status]}; "
             + v["text.rank_quota"].format(rank=r.rank, pool=g.pool, quota=quota)
         )
         for label, order, text in key_texts(ev.campaign, g.group, r, lang):

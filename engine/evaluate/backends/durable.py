@@ -400,7 +400,7 @@ def compile_campaign(campaign: Campaign) -> _Compiled:
     plans: dict[tuple[int, int], _Plan] = {}
     item_slots: dict[int, list[int]] = {}
     counter = itertools.count()
-    items: list[Evaluable] = [*campaign.all_rules(), *campaign.all_keys()]
+    items: list[Evaluable] = [*campaign.items()]
     for k, item in enumerate(items):
         index[id(item)] = k
         flag = {f"rule__{k}": 1}
