@@ -32,6 +32,7 @@ from engine.model.vocabulary import words
 if TYPE_CHECKING:
     from engine.evaluate.allocate import Allocation
     from engine.evaluate.core import Evaluation
+    from engine.render.progress import Progress
 
 app = typer.Typer(
     help=f"{words('vi')['cli.help']} ({words('en')['cli.help']}).",
@@ -62,9 +63,13 @@ def _options(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
     ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress line on stderr for long runs")] = False,
 ) -> None:
     """Options for every command."""
     import os
+
+    global _QUIET
+    _QUIET = quiet
 
     from engine.common.paths import CAMPAIGNS_ENV
 
@@ -121,10 +126,20 @@ class BackendName(StrEnum):
     durable = "durable"
 
 
+_QUIET = False  # --quiet: no progress line
+
+
+class _State:
+    progress: Progress | None = None  # the running command's progress line (engine.render.progress)
+
+
 @contextmanager
 def _guard(campaign_exit: int = EXIT_USAGE) -> Iterator[None]:
+    from engine.render.progress import Progress
+
     try:
-        yield
+        with Progress(enabled=False if _QUIET else None) as _State.progress:
+            yield
     except CampaignInvalid as e:
         _fail(problem_lines(e.problems), campaign_exit)
     except UserError as e:
@@ -187,10 +202,14 @@ def _run(
     backend: BackendName,
     round_year: int | None,
     input_format: InputFormat | None = None,
+    lang: Lang = Lang.vi,
 ) -> Evaluation:
     """Load, validate and evaluate, with the common options; warnings go to stderr."""
     from engine.pipeline import run
 
+    progress = _State.progress
+    if progress is not None:
+        progress.lang = lang.value
     ev = run(
         campaign,
         facts,
@@ -199,8 +218,11 @@ def _run(
         backend=backend.value,
         round_year=round_year,
         input_format=input_format.value if input_format is not None else None,
+        stage=progress.stage if progress is not None else None,
     )
     _warn(ev.warnings)
+    if progress is not None:
+        progress.stage("render")
     return ev
 
 
@@ -306,7 +328,7 @@ def evaluate(
     with _guard():
         from engine.render import text as render
 
-        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format)
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
         if format is Format.json:
             text = render.to_json(render.evaluation_dict(ev, lang.value))
         elif format is Format.markdown:
@@ -340,7 +362,7 @@ def explain(
         from engine.common.errors import Problem, did_you_mean
         from engine.render import text as render
 
-        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format)
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
         cid = unicodedata.normalize("NFC", candidate)
         res = ev.get(cid)
         if res is None:
@@ -384,12 +406,40 @@ def award(
     with _guard():
         from engine.render import award as render_award
 
-        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format)
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
         alloc = _allocate(ev, decision_date)
         if format is Format.json:
             text = render_award.to_json(render_award.allocation_dict(alloc, lang.value))
         else:
             text = render_award.award_table(alloc, lang.value)
+        _emit(text, output, tuple(facts))
+
+
+@app.command()
+def near(
+    campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
+    facts: FactsArgs,
+    within: Annotated[int, typer.Option("--within", min=1, max=10, help="how many conditions short (default 1)")] = 1,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table (text) or json")] = Format.table,
+    output: Output = None,
+    as_of: AsOf = None,
+    deadline: Deadline = None,
+    round_year: RoundOpt = None,
+    lang: LangOpt = Lang.vi,
+    backend: BackendOpt = BackendName.native,
+    input_format: InputFormatOpt = None,
+) -> None:
+    """The candidates closest to an award: a condition short (what would have to change), the reserve by gap, ties."""
+    with _guard():
+        from engine.render.near import near_dict, near_text
+        from engine.render.text import to_json
+
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
+        alloc = _allocate(ev, None)
+        if format is Format.json:
+            text = to_json(near_dict(alloc, lang.value, within))
+        else:
+            text = near_text(alloc, lang.value, within)
         _emit(text, output, tuple(facts))
 
 
@@ -459,7 +509,7 @@ def report(
         from engine.render.report_file import make_report, report_format
 
         report_format(output)
-        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format)
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
         data = make_report(ev, output, lang.value, alloc=_allocate(ev, decision_date))
         write_atomic(output, data, tuple(facts))
 

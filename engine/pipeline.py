@@ -15,7 +15,7 @@ between calls, so a server can call them; the caches below them are keyed by con
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from engine.common.errors import Problem, UsageError
@@ -57,12 +57,19 @@ def run(
     backend: str = "native",
     round_year: int | None = None,
     input_format: str | None = None,
+    stage: Callable[..., None] | None = None,
 ) -> Evaluation:
+    """Load the campaign and the facts, and evaluate; `stage(name, **counts)` is told each stage
+    as it begins (load, evaluate) — the CLI's progress line (engine.render.progress)."""
     from engine.common.speed import gc_paused
 
     campaign = campaign_name if isinstance(campaign_name, Campaign) else load_campaign(campaign_name)
+    if stage is not None:
+        stage("load", files=1 if isinstance(facts_path, Path | tuple) else len(facts_path))
     with gc_paused():  # bulk, acyclic allocations: see engine.common.speed
         facts = read_facts(facts_path, campaign, input_format)
+    if stage is not None:
+        stage("evaluate", n=len(facts.candidates))
     # evaluate pauses the collector around its own bulk work; a backend that makes cycles runs with it on
     return evaluate(campaign, facts, as_of=as_of, deadline=deadline, backend=backend, round_year=round_year)
 

@@ -61,6 +61,8 @@ class Labels(_Strict):
     compare: dict[str, Label]
     compare_rating: dict[str, Label]
     award: dict[str, Label]
+    near: dict[str, Label]
+    progress: dict[str, Label]
     diff: dict[str, Label]
     kind: dict[str, Label]
     kind_full: dict[str, Label]
