@@ -376,8 +376,10 @@ def explain(
         if format is Format.json:
             from engine.explain.reasons import Explainer
 
+            mine = [*res.criteria, *res.disqualifiers, *res.conditions]
             data = {
                 **render.header(ev),
+                "rules": render.rules_table([rr.rule for rr in mine], lang.value),
                 "candidate": render.candidate_dict(res, Explainer(ev.campaign, lang.value)),
             }
             text = render.to_json(data)
