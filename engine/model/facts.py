@@ -21,7 +21,7 @@ from engine.common.errors import Problem, UsageError, did_you_mean
 from engine.lang import NA, UNKNOWN
 from engine.model.catalogue import Catalogue, FactDef
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS, DocumentName, Kind, pydantic_problems
-from engine.model.source import Document, PathT
+from engine.model.source import Document, PathT, number_readings
 
 NA_WORDS = {"n/a", "na", "không áp dụng", "kad"}
 
@@ -359,6 +359,13 @@ def parse_fact(value: Any, fdef: FactDef, catalogue: Catalogue) -> Any:
 
 
 def _number(value: Any, fdef: FactDef | None) -> float | int:
+    if isinstance(value, str) and (readings := number_readings(value)) is not None:
+        old, new = (repr(r) if isinstance(r, str) else f"{r:g}" for r in readings)
+        plain = new if new[:1] != "'" else old
+        raise ValueError(
+            f"{value!r} is not a plain decimal number (YAML 1.1 reads {old}, YAML 1.2 reads {new}) — "
+            f"write it in digits without a leading zero, 0x/0o/0b, '_' or ':', e.g. {plain}"
+        )
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{value!r} is not a number — write digits, e.g. 100 or 82.5")
     if value != value or value in (float("inf"), float("-inf")):

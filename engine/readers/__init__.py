@@ -13,7 +13,7 @@ from pathlib import Path, PurePath
 from engine.common.errors import Problem, UsageError
 from engine.model.catalogue import Catalogue, load_catalogue
 from engine.model.facts import FactsFile, facts_from_document
-from engine.model.source import MAX_BYTES, decode, load_json_text, load_yaml_text, read_input
+from engine.model.source import check_size, decode, load_json_text, load_yaml_text, read_input
 
 SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
 
@@ -37,8 +37,7 @@ def load_facts(path: Path, catalogue: Catalogue | None = None) -> FactsFile:
 def read_facts(name: str, data: bytes, catalogue: Catalogue | None = None) -> FactsFile:
     """A facts file's bytes into a `FactsFile`; `name` gives the format (its suffix) and names it in errors."""
     suffix = _suffix(name)
-    if len(data) > MAX_BYTES:
-        raise UsageError(Problem(name, f"file is {len(data):,} bytes, over the limit of {MAX_BYTES:,}"))
+    check_size(len(data), name)
     catalogue = catalogue or load_catalogue()
     if suffix in (".csv", ".xlsx"):
         from engine.readers.tables import read_table

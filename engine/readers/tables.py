@@ -648,6 +648,15 @@ def parse_number(text: str, kind: str) -> int | float:
             raise ValueError(f"'{shown}' is not a number — a separator every three digits, e.g. 1.490.000")
         return sign * int(s.replace(sep, ""))
     whole, _, frac = s.partition(sep)
+    if sep == "," and kind == "int" and len(frac) == 3 and _grouped(s, ","):
+        # a count has no decimals, so '2,000' is 2000 written the English way — or 2,000 = 2 the
+        # Vietnamese way: as ambiguous as '1.000' in a percentage column, and refused the same
+        decimal = _tidy(float(f"{whole}.{frac}"))
+        raise ValueError(
+            f"'{shown}' is ambiguous: {int(whole + frac)} with ',' between thousands, "
+            f"or {decimal} with a decimal comma — write {int(whole + frac)}"
+            + (f" or {decimal}" if isinstance(decimal, int) else "")
+        )
     if sep == ",":  # the Vietnamese decimal comma
         return _signed(sign, float(f"{whole}.{frac}"))
     thousands = len(frac) == 3 and _grouped(s, ".")
