@@ -25,6 +25,7 @@ ALIAS_FACTOR = 10
 # workbooks: the unpacked size of its parts (a zip bomb is small), the columns of a table, and one
 # text (Excel's own limit for a cell); a table's cells count against MAX_NODES
 MAX_UNPACKED = 4 * MAX_BYTES
+MAX_SHARED_STRINGS = 1_000_000
 MAX_COLUMNS = 1000
 MAX_TEXT = 32_767
 

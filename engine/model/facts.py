@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from engine.common.errors import Problem, UsageError, did_you_mean
+from engine.common.errors import MAX_LINES, Problem, UsageError, did_you_mean
 from engine.lang import NA, UNKNOWN
 from engine.model.catalogue import Catalogue, FactDef
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS, DocumentName, Kind, pydantic_problems
@@ -154,7 +154,9 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsF
                         doc.problem(
                             fp,
                             f"unknown fact '{key}'",
-                            did_you_mean(key, catalogue.facts) or "see campaigns/facts.yaml",
+                            # past the problems that are printed, no 'did you mean' for each
+                            (did_you_mean(key, catalogue.facts) if len(problems) < MAX_LINES else "")
+                            or "see campaigns/facts.yaml",
                             where=fwhere,
                         )
                     )
