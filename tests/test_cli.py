@@ -275,4 +275,6 @@ def test_json_writes_each_rule_once_and_a_candidate_a_line() -> None:
             assert rule["id"] in rules
     lines = out.splitlines()
     start = lines.index('  "candidates": [')
-    assert [json.loads(line.rstrip(","))["id"] for line in lines[start + 1 : -2]] == [c["id"] for c in data["candidates"]]
+    assert [json.loads(line.rstrip(","))["id"] for line in lines[start + 1 : -2]] == [
+        c["id"] for c in data["candidates"]
+    ]

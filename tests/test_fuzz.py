@@ -245,6 +245,11 @@ CELLS = st.sampled_from(
         "person",
         "commune",
         "??",
+        "2,000",  # a count written the English way: ambiguous (issue 13.1)
+        "040",
+        "0x1F",
+        "1_000",
+        "1:20",
     ]
 ) | st.text(max_size=12)
 
@@ -294,3 +299,130 @@ def test_mutated_xlsx_facts(tmp_path_factory: pytest.TempPathFactory, edits: lis
     result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path), "-f", "json"])
     assert result.exit_code in (0, 2)
     _one_line_user_error(result)
+
+
+# ---------------------------------------------------------------- issue 13: numbers, depth, aliases, paths
+
+NUMBER_FORMS = st.one_of(
+    st.integers(-5, 10**6).map(str),
+    st.builds(lambda z, n: "0" * z + str(n), st.integers(1, 3), st.integers(0, 999)),  # 040, 007
+    st.builds(
+        lambda p, n: f"{p}{n:x}" if p in ("0x", "0X") else f"{p}{n:o}" if p == "0o" else f"{p}{n:b}",
+        st.sampled_from(["0x", "0X", "0o", "0b"]),
+        st.integers(0, 4096),
+    ),
+    st.builds(lambda a, b: f"{a}:{b:02d}", st.integers(0, 99), st.integers(0, 59)),  # base 60
+    st.builds(lambda a, b: f"{a}_{b:03d}", st.integers(1, 99), st.integers(0, 999)),
+    st.builds(lambda m, e: f"{m}e{e}", st.integers(0, 99), st.integers(-3, 400)),
+    st.sampled_from([".5", "1.", "+12", "-0", ".inf", ".nan", "1e999", "0.0", "1_0.5", "12:30:00"]),
+)
+
+
+@FUZZ
+@given(NUMBER_FORMS, st.sampled_from(["staff_total", "late_dossiers", "disbursement_pct", "ddci_score"]))
+def test_numbers_are_never_silently_different(text: str, key: str) -> None:
+    """A numeric fact is read as its plain decimal reading or refused — never as YAML 1.1's octal,
+    hex, base 60 or underscored number (issue 13.1)."""
+    import math
+    import re
+
+    from engine.common.errors import UsageError
+    from engine.readers import read_facts
+
+    raw = f"units:\n  - {{id: u1, name: A, kind: department, facts: {{{key}: {text}}}}}\n".encode()
+    try:
+        facts = read_facts("f.yaml", raw, CAT)
+    except UsageError as e:
+        assert len(e.problems) == 1 and e.problems[0].line == 2
+        return
+    value = facts.candidates[0].facts[key]
+    assert re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?", text), text  # only plain decimals get through
+    assert math.isclose(float(value), float(text)), (text, value)
+
+
+def _nest(data: st.DataObject) -> str:
+    kind = data.draw(st.sampled_from(["not", "neg", "sum", "parens", "mixed"]))
+    n = data.draw(st.integers(0, 700))
+    if kind == "not":
+        return "not " * n + "discipline_violation"
+    if kind == "neg":
+        return "-" * n + "staff_total > 1"
+    if kind == "sum":
+        return " + ".join(["staff_total"] * (n + 1)) + " > 1"
+    if kind == "parens":
+        return "(" * n + "staff_total" + ")" * n + " > 1"
+    return "".join(data.draw(st.sampled_from(["not (", "-(", "1 + ("])) for _ in range(n)) + "1" + ")" * n
+
+
+LOOKALIKES = st.sampled_from(["#", "# note", "ｓ", "ℓ", "ﬁ", "Ａ", "\u00a0", "\u200b", "\u2212", "é", "ı"])
+
+
+@FUZZ
+@given(st.data())
+def test_deep_long_and_look_alike_rules_are_refused_not_crashed(data: st.DataObject) -> None:
+    """Deep or long rules and ranking keys, comments and look-alike letters: a `RuleError` with a
+    column, never a RecursionError (issue 13.7); what is accepted evaluates."""
+    from engine.lang.parse import parse_value
+
+    text = _nest(data)
+    if data.draw(st.booleans()):
+        at = data.draw(st.integers(0, len(text)))
+        text = text[:at] + data.draw(LOOKALIKES) + text[at:]
+    for parse in (parse_rule, parse_value):
+        try:
+            node = parse(text, CAT)
+        except RuleError as e:
+            assert e.message and e.col >= 0
+        else:
+            assert "#" not in text and text.isascii(), text
+            interpret.value(node, {})
+
+
+ALIAS_DOC = st.recursive(
+    st.sampled_from(["x", "1", "n/a"]),
+    lambda inner: st.lists(inner, min_size=1, max_size=12).map(lambda xs: "[" + ", ".join(xs) + "]"),
+    max_leaves=30,
+)
+
+
+@FUZZ
+@given(st.integers(1, 12), st.integers(1, 14), ALIAS_DOC, st.booleans())
+def test_alias_trees_are_bounded_before_expansion(fan: int, levels: int, leaf: str, cycle: bool) -> None:
+    """Anchors of aliases of anchors: the loader answers quickly — a value or a refusal (issue 13.8)."""
+    import time
+
+    from engine.common.errors import UsageError
+    from engine.model.source import load_yaml_text
+
+    text = f"a0: &a0 {leaf}\n" + "".join(
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * fan)}]\n" for i in range(1, levels + 1)
+    )
+    if cycle:
+        text += "z: &z [*z]\n"
+    started = time.perf_counter()
+    try:
+        load_yaml_text(text, "a.yaml")
+    except UsageError as e:
+        assert "alias bomb" in str(e) or "nested more than" in str(e), str(e)
+    assert time.perf_counter() - started < 5
+
+
+@FUZZ
+@given(
+    st.one_of(
+        st.sampled_from(["/etc/passwd", "/proc/self/environ", "../../etc/hostname", "..", ".", "C:\\x.txt", "a/b.txt"]),
+        st.text(alphabet="./\\:abc~", min_size=1, max_size=12),
+    )
+)
+def test_document_source_never_reads_outside_the_plans_folder(
+    tmp_path_factory: pytest.TempPathFactory, source: str
+) -> None:
+    """Whatever document.source says, validate reads nothing outside the plans folder (issue 13.2)."""
+    path = tmp_path_factory.mktemp("s") / "campaign.yaml"
+    path.write_text(CAMPAIGN.replace("source: ninh_thuan_2020.txt", f"source: {json.dumps(source)}"), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code in (0, 1, 2), result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output, result.output
+    assert "root:" not in result.output and "PATH=" not in result.output
+    if any(c in source for c in "/\\:") or source.strip() in ("", ".", ".."):
+        assert result.exit_code == 1 and "is not a bare file name" in result.stderr, result.output

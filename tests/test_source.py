@@ -29,9 +29,9 @@ def test_refusals(text: str, fragment: str) -> None:
 
 
 def test_alias_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    import engine.model.source as source
+    from engine.common import limits
 
-    monkeypatch.setattr(source, "MAX_NODES", 10_000)
+    monkeypatch.setattr(limits, "MAX_NODES", 10_000)
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
     for i, name in enumerate("bcdefg"):
         prev = "abcdefg"[i]

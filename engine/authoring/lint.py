@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.authoring.quotes import PlanText, fold
+from engine.authoring.quotes import PlanText, fold, plan_path
 from engine.common.errors import Problem, UsageError
-from engine.common.paths import plans_dir
 from engine.lang import Compare, Const, Node, RuleError, parse_rule, parse_value
 from engine.model.campaign import Campaign, read_campaign
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
@@ -139,19 +138,19 @@ def lint_campaign(name: str | Path, source: Path | None = None) -> LintResult:
     doc, model = read.doc, read.model
     plan = None
     if source is not None:
-        if not source.is_file():
+        if not source.exists():
             raise UsageError(Problem(str(source), "plan text not found", hint="check the --source path"))
         plan = source
         result.plan_note = f"quotes checked against {source}"
     else:
-        default = plans_dir() / model.document.source
-        if default.is_file():
+        default = plan_path(model.document.source)
+        if default.exists():
             plan = default
             result.plan_note = f"quotes checked against {_relative(default)} (document.source)"
         else:
             result.plan_note = f"quotes not checked: {_relative(default)} not found (give --source PLAN.txt)"
     result.plan = plan
-    text = PlanText.read(plan) if plan is not None else None
+    text = PlanText.read(plan, str(plan) if plan is source else _relative(plan)) if plan is not None else None
     Linter(doc, model, load_catalogue(), text, result.findings).run()
     result.findings.sort(key=lambda p: (p.line or 0, p.column or 0, p.code))
     return result

@@ -14,10 +14,34 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.common.errors import Problem, UsageError
+from engine.common.paths import plans_dir
+from engine.model.source import read_text
+
 
 def fold(text: str) -> str:
     """NFC, every run of whitespace (tabs, non-breaking spaces, newlines) one space."""
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def plan_path(source: str) -> Path:
+    """The plan a campaign's `document.source` names, in the plans folder and nowhere else.
+
+    The schema has already refused a name with a folder in it; a link that leads out of the
+    folder is refused here, so a campaign can never have another file read and quoted."""
+    folder = plans_dir()
+    path = folder / source
+    if path.is_symlink() or path.exists():
+        target = path.resolve()
+        if not target.is_relative_to(folder.resolve()):
+            raise UsageError(
+                Problem(
+                    str(path),
+                    "is a link to a file outside the plans folder",
+                    hint="copy the plan's text into the folder instead of linking to it",
+                )
+            )
+    return path
 
 
 @dataclass(frozen=True)
@@ -44,9 +68,9 @@ class PlanText:
         self._keys = [_key(w) for w in self.words]
 
     @classmethod
-    def read(cls, path: Path) -> PlanText:
-        raw = path.read_bytes().decode("utf-8-sig")
-        return cls(path, raw.replace("\r\n", "\n").replace("\r", "\n"))
+    def read(cls, path: Path, display: str | None = None) -> PlanText:
+        """Read with the limits of every input: a regular file, within the size limit, UTF-8."""
+        return cls(path, read_text(path, display))
 
     def contains(self, quote: str) -> bool:
         return fold(quote) in self.folded

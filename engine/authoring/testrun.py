@@ -52,10 +52,14 @@ class TestRun:
 def run_tests(paths: list[Path] | None = None) -> TestRun:
     """Run every case in `paths` (files or folders; default `tests/cases/`)."""
     started = time.perf_counter()
+    for given in paths or default_paths():
+        if not given.exists():
+            raise UsageError(Problem(str(given), "no such file or folder", hint="give case files or folders"))
+        if not discover([given]):  # a CI job pointed at the wrong folder must not pass with nothing run
+            raise UsageError(
+                Problem(str(given), "no case files (*.yaml) in this folder", hint="give case files or folders")
+            )
     files = discover(paths or default_paths())
-    for f in files:
-        if not f.exists():
-            raise UsageError(Problem(str(f), "no such file or folder", hint="give case files or folders"))
     reports: list[CaseReport] = []
     for f in files:
         try:

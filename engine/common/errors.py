@@ -10,6 +10,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from engine.common import limits
+
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the check found problems (validation errors, failed regression case)
 EXIT_USAGE = 2  # unusable input or usage
@@ -112,6 +114,8 @@ class CampaignInvalid(UserError):
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
-    """A 'did you mean' hint, or '' when nothing is close."""
+    """A 'did you mean' hint, or '' when nothing is close (or the word is too long to compare cheaply)."""
+    if len(word) > limits.MAX_SUGGEST_LENGTH:
+        return ""
     matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"did you mean '{matches[0]}'?" if matches else ""

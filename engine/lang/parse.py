@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import io
 import re
+import tokenize
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Literal, Protocol
 
+from engine.common import limits
 from engine.common.errors import did_you_mean
 from engine.lang.builtins import BUILTINS, ArgumentError
 from engine.lang.ir import (
@@ -41,8 +45,8 @@ from engine.lang.ir import (
     number,
 )
 
-MAX_RULE_LENGTH = 2000
-MAX_NUMBER = 1e12
+MAX_RULE_LENGTH = limits.MAX_RULE_LENGTH
+MAX_NUMBER = limits.MAX_NUMBER
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -144,9 +148,7 @@ def parse_rule(text: str, catalogue: Catalogue, *, scope_units: bool | None = No
     """
     if not isinstance(text, str) or not text.strip():
         raise RuleError("the rule is empty", 0, "write an expression such as 'late_dossiers == 0'")
-    if len(text) > MAX_RULE_LENGTH:
-        raise RuleError(f"the rule is longer than {MAX_RULE_LENGTH} characters")
-    source = " ".join(text.split("\n"))
+    source = _source(text, "rule")
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as e:
@@ -162,6 +164,7 @@ def parse_rule(text: str, catalogue: Catalogue, *, scope_units: bool | None = No
     except (ValueError, RecursionError, MemoryError):
         raise RuleError("cannot read the rule") from None
     lead = len(source) - len(source.lstrip())
+    _shallow(tree.body, lead, "rule")
     conv = _Converter(catalogue, scope_units, lead)
     node = conv.convert(tree.body)
     conv._unknown_word(node)
@@ -176,16 +179,69 @@ def parse_rule(text: str, catalogue: Catalogue, *, scope_units: bool | None = No
 
 def parse_value(text: str, catalogue: Catalogue, *, scope_units: bool | None = None) -> Node:
     """Parse an expression that yields a number or a rating (ranking keys)."""
+    source = _source(str(text), "expression").strip()
     try:
-        tree = ast.parse(" ".join(str(text).split("\n")).strip(), mode="eval")
+        tree = ast.parse(source, mode="eval")
     except SyntaxError as e:
         raise RuleError(f"cannot read the expression: {e.msg}", max((e.offset or 1) - 1, 0)) from None
+    except (ValueError, RecursionError, MemoryError):
+        raise RuleError("cannot read the expression") from None
+    _shallow(tree.body, 0, "expression")
     node = _Converter(catalogue, scope_units, 0).convert(tree.body)
     if node.type == SERIES:
         node = _latest(node, None, catalogue)
     if node.type.kind not in ("number", "rating", "bool"):
         raise RuleError(f"a ranking key must give a number or a rating, not {node.type}", node.col)
     return number(node)
+
+
+def _source(text: str, what: str) -> str:
+    """The text as one line, once it is known to hold only what the language is written with.
+
+    Python's reader would skip a `#` comment (the rest of the rule silently ignored) and fold
+    look-alike letters into ASCII (`ｓｔａｆｆ_total`, `ℓ` read as `l`); both are refused here."""
+    if len(text) > MAX_RULE_LENGTH:
+        raise RuleError(f"the {what} is longer than {MAX_RULE_LENGTH} characters", 0, _shorter(what))
+    source = " ".join(text.split("\n"))
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            col = tok.start[1]
+            if tok.type == tokenize.COMMENT:
+                raise RuleError(
+                    f"a '#' comment is not part of the {what} language", col, "write the explanation in 'note:'"
+                )
+            if tok.type != tokenize.STRING and not tok.string.isascii():
+                odd = next(c for c in tok.string if not c.isascii())
+                plain = unicodedata.normalize("NFKC", tok.string)
+                raise RuleError(
+                    f"'{tok.string}' has the non-ASCII character '{odd}' (U+{ord(odd):04X})",
+                    col + tok.string.index(odd),
+                    f"did you mean '{plain}'?" if plain.isascii() else "write names and operators in ASCII",
+                )
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass  # unbalanced brackets and the like: the parser says where
+    return source
+
+
+def _shorter(what: str) -> str:
+    return "split it into several criteria" if what == "rule" else "write it shorter"
+
+
+def _shallow(tree: ast.AST, lead: int, what: str) -> None:
+    """Refuse operators nested deeper than `limits.MAX_RULE_DEPTH` before anything recurses on
+    the tree (the converter, the interpreter, the code generator, the Rete network)."""
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.operator | ast.unaryop | ast.boolop | ast.cmpop | ast.expr_context):
+            continue
+        if depth > limits.MAX_RULE_DEPTH:
+            raise RuleError(
+                f"operators are nested more than {limits.MAX_RULE_DEPTH} deep",
+                getattr(node, "col_offset", 0) + lead,
+                _shorter(what),
+            )
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
 def _syntax_hint(source: str) -> str:

@@ -18,12 +18,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from engine.common.errors import Problem, UsageError, did_you_mean
+from engine.common.errors import MAX_LINES, Problem, UsageError, did_you_mean
 from engine.lang import NA, UNKNOWN
 from engine.lang.values import parse_day
 from engine.model.catalogue import Catalogue, FactDef
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS, DocumentName, Kind, pydantic_problems
-from engine.model.source import Document, PathT
+from engine.model.source import Document, PathT, number_readings
 
 NA_WORDS = {"n/a", "na", "không áp dụng", "kad"}
 
@@ -166,7 +166,9 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
                         doc.problem(
                             fp,
                             f"unknown fact '{key}'",
-                            did_you_mean(key, catalogue.facts) or "see campaigns/facts.yaml",
+                            # past the problems that are printed, no 'did you mean' for each
+                            (did_you_mean(key, catalogue.facts) if len(problems) < MAX_LINES else "")
+                            or "see campaigns/facts.yaml",
                             where=fwhere,
                         )
                     )
@@ -463,6 +465,13 @@ def parse_fact(value: Any, fdef: FactDef, catalogue: Catalogue) -> Any:
 
 
 def _number(value: Any, fdef: FactDef | None) -> float | int:
+    if isinstance(value, str) and (readings := number_readings(value)) is not None:
+        old, new = (repr(r) if isinstance(r, str) else f"{r:g}" for r in readings)
+        plain = new if new[:1] != "'" else old
+        raise ValueError(
+            f"{value!r} is not a plain decimal number (YAML 1.1 reads {old}, YAML 1.2 reads {new}) — "
+            f"write it in digits without a leading zero, 0x/0o/0b, '_' or ':', e.g. {plain}"
+        )
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{value!r} is not a number — write digits, e.g. 100 or 82.5")
     if value != value or value in (float("inf"), float("-inf")):

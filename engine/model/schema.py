@@ -69,6 +69,16 @@ class Document_(Strict):
     signer_title: str | None = None
     source: str = Field(description="file name of the plan in shared/plans/")
 
+    @field_validator("source")
+    @classmethod
+    def _bare_name(cls, v: str) -> str:
+        # the plan is read to check quotes and its passages are printed: a path would print any file
+        if not v.strip() or v in (".", "..") or any(c in v for c in "/\\\0:") or v != v.strip():
+            raise ValueError(
+                f"'{v}' is not a bare file name — name a file in the plans folder, e.g. ninh_thuan_2020.txt"
+            )
+        return v
+
     @field_validator("date")
     @classmethod
     def _partial_date(cls, v: str | dt.date) -> str | dt.date:

@@ -3,13 +3,19 @@
 Stage 0 of the pipeline. Every later stage reports problems by *path* (`('criteria', 3,
 'rule')`); `Document.locate` turns a path back into `line:column` so authors are pointed at
 the exact place. Reading also refuses what PyYAML would silently accept: duplicate keys,
-alias bombs, absurd nesting, tags that construct objects, and non-UTF-8 text.
+alias bombs (before they are expanded), absurd nesting, tags that construct objects, anything
+but a regular file, and non-UTF-8 text. Numbers are read by the YAML 1.2 core rules: `040`,
+`0x1F`, `0b11`, `1:20` and `1_0`, which YAML 1.1 readers turn into other numbers (`040` is 32),
+stay text, so a numeric fact refuses them (`number_readings` gives the hint).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
+import stat
 import unicodedata
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -18,18 +24,56 @@ from typing import Any
 
 import yaml
 
+from engine.common import limits
 from engine.common.errors import Problem, UsageError
 
 try:  # libyaml is ~4x faster; fall back to the pure-Python loader when absent
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on the build of PyYAML
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 PathT = tuple[Hashable, ...]
 
-MAX_BYTES = int(os.environ.get("THIDUA_MAX_BYTES", str(64 * 1024 * 1024)))
-MAX_NODES = int(os.environ.get("THIDUA_MAX_NODES", "5000000"))
-MAX_DEPTH = 64
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_CORE_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")  # YAML 1.2 core, less its 0o/0x forms
+_EXP = r"[eE][-+]?[0-9]+"
+_CORE_FLOAT = re.compile(
+    rf"^[-+]?(?:(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:{_EXP})?|[0-9]+{_EXP})$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
+)
+
+
+class _Loader(_BaseLoader):
+    """The safe loader with YAML 1.2 core numbers: only plain decimals are numbers."""
+
+    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's own class-level table, replaced
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_INT, _FLOAT)]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+
+_Loader.add_implicit_resolver(_INT, _CORE_INT, list("-+0123456789"))
+_Loader.add_implicit_resolver(_FLOAT, _CORE_FLOAT, list("-+0123456789."))
+
+
+def number_readings(text: str) -> tuple[Any, Any] | None:
+    """What YAML 1.1 and YAML 1.2 readers make of a text that is not a plain decimal number
+    (`'040'` → (32, 40); `'1:20'` → (80, '1:20')), or None when neither reads a number."""
+    t = text.strip()
+    old: Any = t
+    for tag, regexp in yaml.resolver.Resolver.yaml_implicit_resolvers.get(t[:1], []):
+        if tag in (_INT, _FLOAT) and regexp.match(t):
+            with contextlib.suppress(ValueError, yaml.YAMLError):
+                old = yaml.constructor.SafeConstructor().construct_object(yaml.ScalarNode(tag, t))
+            break
+    new: Any = t
+    body, sign = t.lstrip("+-"), -1 if t.startswith("-") else 1
+    for pattern, base in ((r"[0-9]+", 10), (r"0o[0-7]+", 8), (r"0x[0-9a-fA-F]+", 16)):
+        if re.fullmatch(pattern, body):
+            new = sign * int(body[2:] if base != 10 else body, base)
+            break
+    if isinstance(old, str) and isinstance(new, str):
+        return None
+    return old, new
 
 
 @dataclass
@@ -87,30 +131,48 @@ def read_text(path: Path, display: str | None = None) -> str:
 
 
 def read_input(path: Path, display: str | None = None) -> bytes:
-    """Read an input file's bytes (within the size limit) and remember it as an input."""
+    """Read an input file's bytes (within the size limit) and remember it as an input.
+
+    Only a regular file is read: a FIFO would block, a device (`/dev/zero`, also through a
+    symlink) never ends. The file is opened without blocking and checked on the open handle,
+    and no more than the limit is read even if it grows meanwhile."""
     name = display or str(path)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise UsageError(Problem(name, "file not found", hint="check the path")) from None
+    except IsADirectoryError:
+        raise UsageError(Problem(name, "is a folder, not a file")) from None
     except OSError as e:
         raise UsageError(Problem(name, f"cannot read: {e.strerror}")) from None
-    if path.is_dir():
-        raise UsageError(Problem(name, "is a folder, not a file"))
-    if size > MAX_BYTES:
+    with os.fdopen(fd, "rb") as f:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise UsageError(Problem(name, "is a folder, not a file"))
+        if not stat.S_ISREG(mode):
+            raise UsageError(
+                Problem(name, "is not a regular file (a device, a pipe or a socket)", hint="save the data to a file")
+            )
+        try:
+            raw = f.read(limits.MAX_BYTES + 1)
+        except OSError as e:
+            raise UsageError(Problem(name, f"cannot read: {e.strerror}")) from None
+        size = max(os.fstat(fd).st_size, len(raw))
+    check_size(size, name)
+    INPUTS_READ.add(path.resolve())
+    return raw
+
+
+def check_size(size: int, name: str) -> None:
+    """Refuse an input over `limits.MAX_BYTES` (a file, an upload, standard input)."""
+    if size > limits.MAX_BYTES:
         raise UsageError(
             Problem(
                 name,
-                f"file is {size:,} bytes, over the limit of {MAX_BYTES:,}",
+                f"file is {size:,} bytes, over the limit of {limits.MAX_BYTES:,}",
                 hint="split it, or raise the limit with THIDUA_MAX_BYTES=<bytes>",
             )
         )
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise UsageError(Problem(name, f"cannot read: {e.strerror}")) from None
-    INPUTS_READ.add(path.resolve())
-    return raw
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -211,6 +273,8 @@ def _compose(text: str, name: str) -> tuple[Any, dict[PathT, tuple[int, int]]]:
         raise UsageError(Problem(name, "nesting too deep")) from None
     if node is None:
         return None, {(): (1, 1)}
+    if "*" in text:  # an alias is written *name: without one there is nothing to expand
+        _refuse_alias_bomb(node, name)
     builder = _Builder(name)
     data = builder.build(node, (), 0)
     return data, builder.marks
@@ -226,6 +290,48 @@ def _yaml_hint(msg: str) -> str:
     if "could not find expected ':'" in msg:
         return "check the indentation and that each key ends with ':'"
     return "check the indentation and quoting around this line"
+
+
+def _refuse_alias_bomb(root: yaml.Node, name: str) -> None:
+    """Count the values the document would have once its aliases are expanded — from the node
+    graph, without expanding it — and refuse a file whose aliases multiply it."""
+    sizes: dict[int, int] = {}
+    first_alias: list[yaml.Node] = []
+
+    def size(node: yaml.Node, depth: int) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            if not first_alias:
+                first_alias.append(node)
+            return known
+        if depth > limits.MAX_DEPTH:  # also where an alias refers to its own ancestor
+            m = node.start_mark
+            raise UsageError(
+                Problem(name, f"nested more than {limits.MAX_DEPTH} levels deep", m.line + 1, m.column + 1)
+            )
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size(value, depth + 1) for _, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(child, depth + 1) for child in node.value)
+        sizes[id(node)] = total
+        return total
+
+    expanded, own = size(root, 0), len(sizes)
+    allowed = min(limits.MAX_NODES, own + max(limits.ALIAS_ALLOWANCE, limits.ALIAS_FACTOR * own))
+    if expanded <= allowed:
+        return
+    where = (first_alias or [root])[0].start_mark
+    if expanded > own:
+        message = f"aliases (*name) expand {own:,} values into {expanded:,} (an alias bomb)"
+        hint = (
+            f"write repeated blocks out; aliases may add at most {limits.ALIAS_FACTOR}× the file's own values, "
+            f"and a file holds at most {limits.MAX_NODES:,} (THIDUA_MAX_NODES)"
+        )
+    else:
+        message = f"more than {limits.MAX_NODES:,} values (a very large file)"
+        hint = "split it, or raise THIDUA_MAX_NODES"
+    raise UsageError(Problem(name, message, where.line + 1, where.column + 1, hint=hint))
 
 
 _SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -246,14 +352,10 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: PathT, depth: int) -> Any:
         self.count += 1
-        if self.count > MAX_NODES:
-            raise self._fail(
-                node,
-                f"more than {MAX_NODES:,} values (an alias bomb, or a very large file)",
-                "remove repeated aliases (*name), or raise THIDUA_MAX_NODES",
-            )
-        if depth > MAX_DEPTH:
-            raise self._fail(node, f"nested more than {MAX_DEPTH} levels deep")
+        if self.count > limits.MAX_NODES:  # `_refuse_alias_bomb` has counted them: a safety net
+            raise self._fail(node, f"more than {limits.MAX_NODES:,} values", "raise THIDUA_MAX_NODES")
+        if depth > limits.MAX_DEPTH:
+            raise self._fail(node, f"nested more than {limits.MAX_DEPTH} levels deep")
         if path not in self.marks:
             self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):

@@ -14,10 +14,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path, PurePath
 
+from engine.common import limits
 from engine.common.errors import Problem, UsageError
 from engine.model.catalogue import Catalogue, load_catalogue
 from engine.model.facts import FactsFile, combine, facts_from_document
-from engine.model.source import MAX_BYTES, decode, load_json_text, load_yaml_text, read_input
+from engine.model.source import check_size, decode, load_json_text, load_yaml_text, read_input
 
 SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
 
@@ -41,8 +42,7 @@ def load_facts(path: Path, catalogue: Catalogue | None = None, *, alone: bool = 
 def read_facts(name: str, data: bytes, catalogue: Catalogue | None = None, *, alone: bool = True) -> FactsFile:
     """A facts file's bytes into a `FactsFile`; `name` gives the format (its suffix) and names it in errors."""
     suffix = _suffix(name)
-    if len(data) > MAX_BYTES:
-        raise UsageError(Problem(name, f"file is {len(data):,} bytes, over the limit of {MAX_BYTES:,}"))
+    check_size(len(data), name)
     catalogue = catalogue or load_catalogue()
     if suffix in (".csv", ".xlsx"):
         from engine.readers.tables import read_table
@@ -107,5 +107,5 @@ def _one(path: Path, catalogue: Catalogue | None, input_format: str | None, alon
         raise UsageError(
             Problem(STDIN, "the format of standard input is not known", hint="give --input-format yaml|json|csv|xlsx")
         )
-    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    data = sys.stdin.buffer.read(limits.MAX_BYTES + 1)
     return read_facts(f"<stdin>.{input_format}", data, catalogue, alone=alone)

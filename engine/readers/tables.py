@@ -29,7 +29,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from engine.common.errors import Problem, UsageError, did_you_mean
+from engine.common import limits
+from engine.common.errors import MAX_LINES, Problem, UsageError, did_you_mean
 from engine.lang import UNKNOWN
 from engine.lang.values import parse_day
 from engine.model.catalogue import Catalogue, FactDef
@@ -139,8 +140,25 @@ def _csv_sheet(raw: bytes, name: str) -> Sheet:
     rows: list[tuple[int, list[RawCell]]] = []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     line = 1
+    budget = limits.MAX_NODES
     try:
         for record in reader:
+            while record and not record[-1].strip():
+                record.pop()  # trailing empty cells: a spreadsheet's export pads rows with them
+            if len(record) > limits.MAX_COLUMNS:
+                raise UsageError(
+                    Problem(
+                        name,
+                        f"{len(record):,} columns, over the limit of {limits.MAX_COLUMNS:,} for a facts table",
+                        line=line,
+                        hint="one column per fact; check the delimiter",
+                    )
+                )
+            budget -= len(record)
+            if budget < 0:
+                raise UsageError(
+                    Problem(name, f"more than {limits.MAX_NODES:,} cells", line=line, hint="raise THIDUA_MAX_NODES")
+                )
             rows.append((line, [RawCell(v) for v in record]))
             line = reader.line_num + 1
     except csv.Error as e:
@@ -171,50 +189,171 @@ def _xlsx_sheets(raw: bytes, name: str) -> list[Sheet]:
 def _read_sheets(raw: bytes, name: str, skip: set[str], problems: list[Problem]) -> list[Sheet]:
     from openpyxl import load_workbook
 
+    _check_parts(raw, name)
     wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     cached: Any = None  # the same workbook with the values Excel computed, opened only if a formula appears
     sheets: list[Sheet] = []
+    budget = [limits.MAX_NODES]  # cells with a value, over the whole workbook
     try:
+        _check_strings(wb, name)
         for ws in wb.worksheets:
             if norm(ws.title) in skip or ws.title.startswith("_") or getattr(ws, "sheet_state", "visible") != "visible":
                 continue
-            ws.reset_dimensions()  # a stale <dimension> tag would hide rows in read-only mode
-            grid = list(ws.iter_rows())
-            has_formula = any(getattr(c, "data_type", None) == "f" for row in grid for c in row)
-            computed: Any = iter(())
-            if has_formula:
+            grid = _cells(ws, name, budget)
+            formulas = [(r, c) for r, cells in grid for c, cell in cells.items() if cell.get("data_type") == "f"]
+            computed: dict[tuple[int, int], Any] = {}
+            if formulas:
                 if cached is None:
                     cached = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-                cws = cached[ws.title]
-                cws.reset_dimensions()
-                computed = cws.iter_rows(values_only=True)
+                values = dict(_cells(cached[ws.title], name, [limits.MAX_NODES]))
+                computed = {(r, c): values.get(r, {}).get(c, {}).get("value") for r, c in formulas}
             rows: list[tuple[int, list[RawCell]]] = []
-            for r, row in enumerate(grid, 1):
-                values = next(computed, ()) if has_formula else ()
-                cells: list[RawCell] = []
-                for c in row:
-                    value = getattr(c, "value", None)
-                    if getattr(c, "data_type", None) == "f":
+            for r, cells in grid:
+                row = [RawCell(None) for _ in range(max(cells))]
+                for c, cell in cells.items():
+                    value = cell["value"]
+                    if cell.get("data_type") == "f":
                         # a formula: use the value Excel computed when it saved the file
-                        k = len(cells)
-                        value = values[k] if k < len(values) else None
+                        value = computed.get((r, c))
                         if value is None:
                             problems.append(
                                 cell_problem(
                                     name,
-                                    Cell(ws.title, r, k + 1),
+                                    Cell(ws.title, r, c),
                                     "a formula with no computed value",
                                     "open and save the file in Excel, or type the value",
                                 )
                             )
-                    cells.append(RawCell(value, getattr(c, "number_format", "General") or "General"))
-                rows.append((r, cells))
+                    row[c - 1] = RawCell(value, _number_format(ws, cell))
+                rows.append((r, row))
             sheets.append(Sheet(ws.title, rows))
     finally:
         wb.close()
         if cached is not None:
             cached.close()
     return sheets
+
+
+def _check_parts(raw: bytes, name: str) -> None:
+    """Refuse a workbook whose parts unpack to more than `limits.MAX_UNPACKED` (a zip bomb is
+    small), or that declares more shared strings than a table needs — before openpyxl reads them."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        parts = z.infolist()
+        unpacked = sum(p.file_size for p in parts)
+        if unpacked > limits.MAX_UNPACKED:
+            raise UsageError(
+                Problem(
+                    name,
+                    f"the workbook unpacks to {unpacked:,} bytes, over the limit of {limits.MAX_UNPACKED:,}",
+                    hint="split it, or raise the limit with THIDUA_MAX_BYTES=<bytes> (a quarter of it)",
+                )
+            )
+        strings = next((p for p in parts if p.filename.lower().endswith("sharedstrings.xml")), None)
+        if strings is not None:  # count the <si> items without building them (the declared count may lie)
+            n, tail = 0, b""
+            with z.open(strings) as f:
+                while chunk := f.read(1 << 20):
+                    n += len(_SI.findall(tail + chunk))
+                    tail = chunk[-8:] if not chunk.endswith(b">") else b""
+                    if n > limits.MAX_SHARED_STRINGS:
+                        raise _too_many_strings(name)
+
+
+_SI = re.compile(rb"<(?:\w+:)?si[\s/>]")
+
+
+def _too_many_strings(name: str) -> UsageError:
+    return UsageError(
+        Problem(
+            name,
+            f"the workbook has more than {limits.MAX_SHARED_STRINGS:,} shared strings",
+            hint="a facts table needs far fewer; save only the sheets of candidates",
+        )
+    )
+
+
+def _check_strings(wb: Any, name: str) -> None:
+    # read-only worksheets share the one table openpyxl read (`wb.shared_strings` stays empty)
+    strings = next((getattr(ws, "_shared_strings", ()) for ws in wb.worksheets), ())
+    if len(strings) > limits.MAX_SHARED_STRINGS:  # the count was not declared, or was wrong
+        raise _too_many_strings(name)
+    longest = max((len(s) for s in strings if isinstance(s, str)), default=0)
+    if longest > limits.MAX_TEXT:
+        raise UsageError(
+            Problem(
+                name,
+                f"the workbook holds a text of {longest:,} characters, over the limit of {limits.MAX_TEXT:,}",
+                hint="no cell of a facts table holds more than Excel's own limit of one cell",
+            )
+        )
+
+
+def _cells(ws: Any, name: str, budget: list[int]) -> list[tuple[int, dict[int, dict[str, Any]]]]:
+    """A sheet's cells that hold something, row by row, as openpyxl's parser gives them.
+
+    Read through the parser rather than `iter_rows`, which pads every row to its last cell — a
+    styled cell in column XFD makes each row 16,384 cells. Empty cells are dropped; a value beyond
+    `limits.MAX_COLUMNS`, a text longer than `limits.MAX_TEXT` or more cells than `budget` holds
+    are refused, so the work is bounded by what the sheet holds."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    wb = ws.parent
+    out: list[tuple[int, dict[int, dict[str, Any]]]] = []
+    with ws._get_source() as src:
+        parser = WorkSheetParser(
+            src,
+            ws._shared_strings,
+            data_only=wb.data_only,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        for r, parsed in parser.parse():
+            cells = {}
+            for cell in parsed:
+                value = cell["value"]
+                if value is None or value == "":
+                    continue
+                c = cell["column"]
+                where = Cell(ws.title, r, c)
+                if c > limits.MAX_COLUMNS:
+                    raise UsageError(
+                        cell_problem(
+                            name,
+                            where,
+                            f"a value in column {col_letter(c)}, beyond the {limits.MAX_COLUMNS:,} columns "
+                            "a facts table may have",
+                            "delete the stray cells to the right of the table",
+                        )
+                    )
+                if isinstance(value, str) and len(value) > limits.MAX_TEXT:
+                    raise UsageError(
+                        cell_problem(name, where, f"a text of {len(value):,} characters, over {limits.MAX_TEXT:,}")
+                    )
+                budget[0] -= 1
+                if budget[0] < 0:
+                    raise UsageError(
+                        cell_problem(
+                            name,
+                            where,
+                            f"more than {limits.MAX_NODES:,} cells with a value",
+                            "split the workbook, or raise THIDUA_MAX_NODES",
+                        )
+                    )
+                cells[c] = cell
+            if cells:
+                out.append((r, cells))
+    return out
+
+
+def _number_format(ws: Any, cell: dict[str, Any]) -> str:
+    from openpyxl.cell.read_only import ReadOnlyCell
+
+    style = cell.get("style_id", 0)
+    fmt = ReadOnlyCell(ws, cell["row"], cell["column"], cell["value"], cell.get("data_type", "n"), style)
+    return str(fmt.number_format or "General")
 
 
 # ---------------------------------------------------------------- rows into a facts document
@@ -330,7 +469,7 @@ class TableReader:
             text = str(c.value)
             cell = Cell(sheet.name, rownum, i, text)
             try:
-                col = self._column(text)
+                col = self._column(text, suggest=len(self.problems) < MAX_LINES)
             except ValueError as e:
                 msg, _, hint = str(e).partition(" — ")
                 self.problems.append(cell_problem(self.file, cell, msg, hint))
@@ -359,7 +498,7 @@ class TableReader:
             return None
         return columns
 
-    def _column(self, text: str) -> Column:
+    def _column(self, text: str, suggest: bool = True) -> Column:
         raw = " ".join(text.split())
         day = None
         bracket = re.fullmatch(r"(.*?)\s*\[\s*([^\]]+?)\s*\]", raw)
@@ -375,6 +514,8 @@ class TableReader:
             except ValueError:
                 raise ValueError(f"'{when.strip()}' is not a date — write {raw}@YYYY-MM-DD") from None
         key = self.headers.get(norm(raw))
+        if key is None and not suggest:  # past the problems that are printed: no 'did you mean' for each
+            raise ValueError(f"unknown column '{raw}'")
         if key is None:
             options = sorted({*self.cat.facts, *FIXED, *(f"submission.{k}" for k in SUBMISSION)})
             hint = did_you_mean(raw, options) or did_you_mean(
@@ -649,6 +790,15 @@ def parse_number(text: str, kind: str) -> int | float:
             raise ValueError(f"'{shown}' is not a number — a separator every three digits, e.g. 1.490.000")
         return sign * int(s.replace(sep, ""))
     whole, _, frac = s.partition(sep)
+    if sep == "," and kind == "int" and len(frac) == 3 and _grouped(s, ","):
+        # a count has no decimals, so '2,000' is 2000 written the English way — or 2,000 = 2 the
+        # Vietnamese way: as ambiguous as '1.000' in a percentage column, and refused the same
+        decimal = _tidy(float(f"{whole}.{frac}"))
+        raise ValueError(
+            f"'{shown}' is ambiguous: {int(whole + frac)} with ',' between thousands, "
+            f"or {decimal} with a decimal comma — write {int(whole + frac)}"
+            + (f" or {decimal}" if isinstance(decimal, int) else "")
+        )
     if sep == ",":  # the Vietnamese decimal comma
         return _signed(sign, float(f"{whole}.{frac}"))
     thousands = len(frac) == 3 and _grouped(s, ".")
