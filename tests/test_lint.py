@@ -102,7 +102,7 @@ def test_json_output() -> None:
     (data,) = json.loads(result.stdout)
     (f,) = data["findings"]
     assert f["code"] == "TD401" and f["severity"] == "error"
-    assert (f["line"], f["column"]) == (62, 46)
+    assert (f["line"], f["column"]) == (64, 46)
     assert f["where"] == "awards[bang_khen].quotas.head" and f["hint"]
 
 

@@ -58,3 +58,80 @@ def test_json_states_the_round(tmp_path: Path) -> None:
 def test_a_round_beyond_the_calendar_is_a_usage_error_not_a_crash(tmp_path: Path) -> None:
     code, out, err = _run(tmp_path, "2020-01-06", "", "--round", "99999")
     assert code == 2 and out == "" and "outside the plan's period" in err and "internal" not in err
+
+
+def test_every_output_states_the_round(tmp_path: Path) -> None:
+    """Table, JSON, Markdown, explain, the award list and the report (HTML, Markdown, XLSX) say the round judged."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "f.yaml"
+    path.write_text(FACTS.format(as_of="2020-01-06", round="round: 2019\n"), encoding="utf-8")
+    runner = CliRunner()
+    base = ["my_thanh_2015", str(path)]
+    for args in (
+        ["evaluate", *base],
+        ["evaluate", *base, "-f", "markdown"],
+        ["explain", *base, "u1"],
+        ["award", *base],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert "Năm xét: 2019" in result.stdout, args
+    result = runner.invoke(app, ["award", *base, "-f", "json"])
+    assert json.loads(result.stdout)["round"] == 2019
+    for ext in ("md", "html"):
+        out = tmp_path / f"r.{ext}"
+        assert runner.invoke(app, ["report", *base, "-o", str(out)]).exit_code == 0
+        assert "Năm xét" in out.read_text(encoding="utf-8") and "2019" in out.read_text(encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    assert runner.invoke(app, ["report", *base, "-o", str(out)]).exit_code == 0
+    audit = load_workbook(out).worksheets[-1]
+    assert ["Năm xét", "2019"] in [[c.value for c in row] for row in audit.iter_rows()]
+
+
+ONE_OFF = """campaign: ninh_thuan_2020
+as_of: {as_of}
+{round}units:
+  - {{id: u1, name: UBND xã A, kind: commune, facts: {{}}}}
+"""
+
+
+def _one_off(tmp_path: Path, as_of: str, round_line: str = "", *args: str) -> tuple[int, str, str]:
+    path = tmp_path / "f.yaml"
+    path.write_text(ONE_OFF.format(as_of=as_of, round=round_line), encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", "ninh_thuan_2020", str(path), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_round_given_to_a_campaign_judged_once_is_a_usage_error(tmp_path: Path) -> None:
+    """issue 12.5: --round on a campaign that is not yearly was silently ignored; now exit 2, one line."""
+    code, out, err = _one_off(tmp_path, "2021-01-25", "", "--round", "2020")
+    assert code == 2 and out == ""
+    assert err.strip().count("\n") == 0 and "Traceback" not in err
+    assert (
+        "ninh_thuan_2020 is not judged every year (one period, before 20/12/2020): --round 2020 has no meaning" in err
+    )
+
+
+def test_round_in_the_facts_file_of_a_one_off_campaign_is_warned_about(tmp_path: Path) -> None:
+    code, _, err = _one_off(tmp_path, "2021-01-25", "round: 2020\n")
+    assert code == 0 and "round: 2020 is ignored: ninh_thuan_2020 is not judged every year" in err
+
+
+def test_evaluation_before_the_period_ends_is_flagged(tmp_path: Path) -> None:
+    """'đến trước ngày 20 tháng 12 năm 2020': 19/12 is inside the period (flagged), 20/12 is after it."""
+    code, out, err = _one_off(tmp_path, "2020-12-19")
+    assert code == 0 and out
+    assert "the evaluation date 19/12/2020 is before the campaign period ends (before 20/12/2020)" in err
+    code, _, err = _one_off(tmp_path, "2020-12-20")
+    assert code == 0 and "period ends" not in err
+
+
+def test_evaluation_on_the_last_day_of_an_inclusive_period_is_flagged(tmp_path: Path) -> None:
+    """'đến hết ngày 31/12/2025': 31/12 is still in the period; 01/01/2026 is after it."""
+    path = tmp_path / "f.yaml"
+    for as_of, flagged in (("2025-12-31", True), ("2026-01-01", False)):
+        path.write_text(f"as_of: {as_of}\nunits:\n  - {{id: u1, name: A, kind: commune}}\n", encoding="utf-8")
+        result = CliRunner().invoke(app, ["evaluate", "ninh_thuan_2025", str(path)])
+        assert result.exit_code == 0
+        assert ("before the campaign period ends (to the end of 31/12/2025)" in result.stderr) is flagged

@@ -24,7 +24,7 @@ from engine.evaluate.allocate import Allocation
 from engine.evaluate.core import CandidateResult, RuleResult, evaluate
 from engine.explain.reasons import DOC_LABELS, VERDICT_LABELS, Explainer
 from engine.model.campaign import Campaign
-from engine.model.schema import Award, CampaignModel, Criterion, Deadline, Disqualifier, Period
+from engine.model.schema import CHANNELS, Award, CampaignModel, Criterion, Deadline, Disqualifier, Nomination, Period
 from engine.model.vocabulary import words
 from engine.readers import load_facts
 
@@ -324,7 +324,13 @@ def _nomination(old: CampaignModel, new: CampaignModel, lang: str) -> list[Chang
             ("date_counts", w(n.date_counts, lang)),
             ("documents", docs),
             ("copies", str(n.copies) if n.copies else w("none", lang)),
+            ("channels", channels(n)),
+            ("late", w(f"late_{n.late.decision}", lang) if n.late else w("late_not_considered", lang)),
         ]
+
+    def channels(n: Nomination) -> str:
+        ways = n.channels.accepted if n.channels else CHANNELS
+        return ", ".join(words(lang)[f"channel.{c}"] for c in ways)
 
     return _fields(fields(old), fields(new), lang)
 

@@ -142,12 +142,14 @@ def template_columns(campaign: Campaign, group: str, lang: str = "vi") -> list[T
             options = [v.label.get(lang) for v in cat.scales[fdef.scale or ""].values] + [na]
         cols.append(TemplateColumn(key, label, fdef.type, options, list(cites)))
     nom = m.nomination
-    cite = [(nom.clause, nom.quote)]
-    doc_cite = [(nom.documents_clause or nom.clause, nom.documents_quote or nom.quote)]
+    # the same citations the outputs show for the file's outcomes (Nomination.cite)
+    cite = [nom.cite("on_time")]
+    doc_cite = [nom.cite("missing_documents")]
+    via_cite = [nom.cite("undecided", "channel")]
     vias = [said[0] if lang == "vi" else via for via, said in labels.words.via.items()]
     sub = [
         TemplateColumn("submission.sent_on", labels.columns["submission.sent_on"].get(lang), "date", [], cite),
-        TemplateColumn("submission.via", labels.columns["submission.via"].get(lang), "via", vias, cite),
+        TemplateColumn("submission.via", labels.columns["submission.via"].get(lang), "via", vias, via_cite),
     ]
     if nom.documents:
         sub.append(

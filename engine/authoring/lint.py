@@ -43,6 +43,8 @@ LINT_CODES: dict[str, tuple[str, str]] = {
     "TD302": ("error", "the campaign period ends before it starts, or before the plan is issued"),
     "TD303": ("warning", "a yearly deadline in a one-off period, or a fixed date in a yearly one"),
     "TD304": ("warning", "the nomination deadline is more than a year after the period ends"),
+    "TD305": ("warning", "the nomination does not record what a late file gets (`late:`)"),
+    "TD306": ("warning", "the nomination does not record which ways of sending a file count (`channels:`)"),
     "TD501": ("warning", "a fact of the catalogue is read by no shipped campaign"),
     "TD601": ("error", "an optional criterion without a note saying why (the plan lists it)"),
     "TD602": ("warning", "a rule's number or date does not appear in its quote, and no note says why"),
@@ -227,6 +229,7 @@ class Linter:
         self.citations()
         self.applicability()
         self.dates()
+        self.nomination_decisions()
         self.interpretation()
 
     # TD101, TD102
@@ -241,14 +244,22 @@ class Linter:
             yield ("awards", i), award
         if m.reward is not None:
             yield ("reward",), m.reward
+        for key, label in m.labels.items():
+            yield ("labels", key), label
 
     def citations(self) -> None:
         for path, item in self.cited():
             quotes = [("quote", item.quote)]
             if not item.clause.strip():
                 self.add((*path, "clause"), "TD101", "the clause is empty", "write the plan's clause, e.g. II.2.a")
-            if path == ("nomination",) and self.model.nomination.documents_quote is not None:
-                quotes.append(("documents_quote", self.model.nomination.documents_quote))
+            if path == ("nomination",):
+                nom = self.model.nomination
+                if nom.documents_quote is not None:
+                    quotes.append(("documents_quote", nom.documents_quote))
+                for part in ("channels", "late"):
+                    decided = getattr(nom, part)
+                    if decided is not None and decided.quote is not None:
+                        quotes.append((f"{part}.quote", decided.quote))
             if isinstance(item, Group):  # scope limits may quote their own sentence
                 for section in ("workplaces", "parents"):
                     for j, limit in enumerate(getattr(item, section)):
@@ -351,6 +362,24 @@ class Linter:
                     "a yearly deadline in a campaign that is not yearly",
                     "set period.yearly: true, or give the deadline's date",
                 )
+
+    # TD305, TD306: a nomination's two decisions, recorded rather than left to the defaults
+    def nomination_decisions(self) -> None:
+        nom = self.model.nomination
+        if nom.late is None:
+            self.add(
+                ("nomination",),
+                "TD305",
+                "no `late:`: a late file is not considered by default, whether or not the plan says so",
+                "add late: {decision: not_considered, clause, quote} citing the plan, or the decision in a note",
+            )
+        if nom.channels is None:
+            self.add(
+                ("nomination",),
+                "TD306",
+                "no `channels:`: every way of sending a file counts by default",
+                "add channels: {accepted: [...]} with the plan's sentence, or a note where it names none",
+            )
 
     # TD601–TD603
     def interpretation(self) -> None:

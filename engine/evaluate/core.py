@@ -89,7 +89,16 @@ class SubmissionResult:
     date: dt.date | None
     missing: tuple[str, ...] = ()
     copies_short: int = 0
-    why: str = ""  # machine-readable sub-reason for undecided
+    why: str = ""  # machine-readable sub-reason: undecided (no_deadline, no_date, no_documents, channel,
+    # no_channel) or late (late_considered: the plan does not exclude late files, `nomination.late`)
+    clause: str = ""  # the plan's clause and sentence behind the outcome (Nomination.cite): every output's
+    quote: str = ""
+    via: str | None = None  # the channel the file came by, as recorded
+
+    @property
+    def excludes(self) -> bool:
+        """Whether the file makes the candidate not_considered: documents missing, or late where late excludes."""
+        return self.outcome == "missing_documents" or (self.outcome == "late" and self.why != "late_considered")
 
 
 @dataclass
@@ -158,7 +167,10 @@ def evaluate(
     yearly = campaign.model.period.yearly or campaign.model.nomination.deadline.yearly is not None
     stated = round_arg if round_arg is not None else facts.round
     # before anything reads the round: a round outside the period is refused, not turned into a date
-    round_warnings = check_round(campaign, facts, as_of, round_year, stated) if yearly else []
+    if yearly:
+        round_warnings = check_round(campaign, facts, as_of, round_year, stated)
+    else:
+        round_warnings = check_one_off(campaign, facts, as_of, round_arg)
     facts, period_warnings = _within_period(campaign, facts)
     with gc_paused():  # our own bulk, acyclic allocations (engine.common.speed)
         derived, derive_warnings = derive(campaign.catalogue, facts)
@@ -213,6 +225,51 @@ def check_round(
         )
     message = f"no round given: judging the {round_year} round ({why})"
     return [Problem(facts.file, message, severity="warning", hint=hint)]
+
+
+def check_one_off(campaign: Campaign, facts: FactsFile, as_of: dt.date, round_arg: int | None) -> list[Problem]:
+    """A campaign judged once (not every year): no round to choose, and an evaluation date to flag.
+
+    `--round` is a usage error: the campaign has one period, so a round would be silently
+    ignored and the reader could believe another year was judged. A `round:` in the facts file
+    is only warned about (a file may serve several campaigns). An evaluation date before the
+    period ends is flagged, not refused: a unit may check itself early, and no plan forbids it
+    (none says results may only be reviewed after its period), but the year's figures are not
+    final, so the warning says so.
+    """
+    period = campaign.model.period
+    end = period.end.strftime("%d/%m/%Y")
+    span = f"{'to the end of' if period.end_inclusive else 'before'} {end}"
+    if round_arg is not None:
+        raise UsageError(
+            Problem(
+                "--round",
+                f"{campaign.id} is not judged every year (one period, {span}): --round {round_arg} has no meaning",
+                hint="leave out --round; it is for campaigns judged every year (Mỹ Thạnh)",
+            )
+        )
+    out = []
+    if facts.round is not None:
+        out.append(
+            Problem(
+                facts.file,
+                f"round: {facts.round} is ignored: {campaign.id} is not judged every year (one period, {span})",
+                severity="warning",
+                hint="remove 'round:' from the facts file",
+            )
+        )
+    running = as_of <= period.end if period.end_inclusive else as_of < period.end
+    if running:
+        out.append(
+            Problem(
+                facts.file,
+                f"the evaluation date {as_of.strftime('%d/%m/%Y')} is before the campaign period ends ({span}): "
+                "the results are provisional",
+                severity="warning",
+                hint="for the review, evaluate after the period (--as-of, or 'as_of:' in the facts file)",
+            )
+        )
+    return out
 
 
 def _within_period(campaign: Campaign, facts: FactsFile) -> tuple[FactsFile, list[Problem]]:
@@ -470,7 +527,7 @@ def verdict_of(res: CandidateResult) -> Verdict:
     if res.group is None:
         return "out_of_scope"
     sub = res.submission
-    if sub and sub.outcome in ("late", "missing_documents"):
+    if sub and sub.excludes:
         return "not_considered"
     if any(d.outcome == "triggered" for d in res.disqualifiers):
         return "disqualified"
@@ -511,11 +568,24 @@ def check_submission(
 
 
 def judge_submission(nom: Nomination, deadline: dt.date | None, sub: Submission) -> SubmissionResult:
-    """The nomination file against the plan: documents, copies, then the date that counts.
+    """The nomination file against the plan: documents, copies, the date that counts, the channel.
 
     Documents not recorded (`documents` absent) are unknown, not missing: a file that is late is
     still late, one on time is `undecided` (why `no_documents`) until its documents are known.
+    A file sent on time by a channel the plan does not name (`nomination.channels`), or whose
+    channel is not recorded, is `undecided` (why `channel` / `no_channel`) unless the campaign
+    decided such files count; a late file is late whatever its channel. A late file is
+    not_considered unless the campaign records that the plan does not exclude late files
+    (`nomination.late.decision: considered`, why `late_considered`). The clause and quote of
+    the outcome come from `Nomination.cite`, so every output cites the same sentence.
     """
+    result = _judge(nom, deadline, sub)
+    result.clause, result.quote = nom.cite(result.outcome, result.why)
+    result.via = sub.via
+    return result
+
+
+def _judge(nom: Nomination, deadline: dt.date | None, sub: Submission) -> SubmissionResult:
     recorded = sub.documents is not None
     missing = tuple(d for d in nom.documents if d not in sub.documents) if sub.documents is not None else ()
     short = 0
@@ -529,9 +599,14 @@ def judge_submission(nom: Nomination, deadline: dt.date | None, sub: Submission)
     if day is None:
         return SubmissionResult("undecided", deadline, None, why="no_date")
     on_time = day <= deadline if nom.inclusive else day < deadline
-    if on_time and not recorded and nom.documents:
+    if not on_time:
+        return SubmissionResult("late", deadline, day, why="" if nom.late_excludes else "late_considered")
+    channels = nom.channels
+    if channels is not None and channels.other == "undecided" and not channels.counts(sub.via):
+        return SubmissionResult("undecided", deadline, day, why="no_channel" if sub.via is None else "channel")
+    if not recorded and nom.documents:
         return SubmissionResult("undecided", deadline, day, why="no_documents")
-    return SubmissionResult("on_time" if on_time else "late", deadline, day)
+    return SubmissionResult("on_time", deadline, day)
 
 
 __all__ = ["UNKNOWN", "VERDICTS", "Evaluable", "Evaluation", "evaluate"]

@@ -317,8 +317,21 @@ class Explainer:
                 return v["nomination.no_date"]
             if sub.why == "no_documents":
                 return v["nomination.no_documents"].format(sent=d(sub.date), deadline=d(sub.deadline))
+            if sub.why in ("channel", "no_channel"):
+                channels = self.campaign.model.nomination.channels
+                accepted = f" {self.t['or']} ".join(self.channel(c) for c in (channels.accepted if channels else ()))
+                return v[f"nomination.{sub.why}"].format(
+                    sent=d(sub.date), deadline=d(sub.deadline), via=self.channel(sub.via or ""), accepted=accepted
+                )
             return v["nomination.no_deadline"]
+        if sub.outcome == "late":
+            key = "nomination.late_considered" if sub.why == "late_considered" else "nomination.late"
+            return v[key].format(sent=d(sub.date), deadline=d(sub.deadline))
         return v["nomination.sent"].format(sent=d(sub.date), deadline=d(sub.deadline))
+
+    def channel(self, via: str) -> str:
+        """A way of sending the file (submission.via), in words."""
+        return words(self.lang).section("channel").get(via, via)
 
 
 def _key(node: Node) -> str | None:

@@ -315,7 +315,8 @@ def read_campaign(name: str | Path) -> CampaignRead:
 
     found = run_checks(Subject(model, doc, path.stem, shipped))
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    catalogue = load_catalogue()
+    # the plan's own words for some facts (`labels:`): every output reads them through this catalogue
+    catalogue = load_catalogue().for_campaign({k: v.label for k, v in model.labels.items()})
     rules, conditions, ranking, rule_problems = _compile(model, doc, catalogue)
     problems = sorted(found + rule_problems, key=lambda p: (p.line or 0, p.column or 0, p.code))
     read = CampaignRead(path, display, doc, model, problems)

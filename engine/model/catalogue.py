@@ -7,6 +7,7 @@ campaign loads, and facts files are validated against it when they are read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -78,6 +79,9 @@ class FactDef(Strict):
     # the value only grows within the period (disbursement): a dated reading as of a day is the
     # highest value recorded on or before it (`at`, `latest` in engine.lang.builtins)
     cumulative: bool = False
+    # other names accepted as a table's column header: a campaign's own label (`labels:`) keeps
+    # the catalogue's here, so a sheet headed with either reads the same (Catalogue.for_campaign)
+    aliases: tuple[Label, ...] = ()
 
     @model_validator(mode="after")
     def _scale_for_ratings(self) -> FactDef:
@@ -108,8 +112,24 @@ class Catalogue(Strict):
         return self.scales[fact.scale] if fact and fact.scale else None
 
     def label(self, key: str, lang: str) -> str:
+        """The one label of a fact: the campaign's own words where it gives them (`for_campaign`)."""
         fact = self.facts.get(key)
         return fact.label.get(lang) if fact else key
+
+    def for_campaign(self, labels: Mapping[str, Label]) -> Catalogue:
+        """This catalogue with a campaign's own labels for some facts (its plan's terms, issue 12.8).
+
+        Everything that shows a fact — explanations, tables, reports, spreadsheet headers, the
+        blank template — reads `label` of the campaign's catalogue, so one override reaches them
+        all; the shared label stays an alias, so a sheet headed with it still reads."""
+        if not labels:
+            return self
+        facts = dict(self.facts)
+        for key, label in labels.items():
+            old = facts.get(key)
+            if old is not None and old.label != label:
+                facts[key] = old.model_copy(update={"label": label, "aliases": (*old.aliases, old.label)})
+        return self.model_copy(update={"facts": facts})
 
 
 def campaigns_dir() -> Path:

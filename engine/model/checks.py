@@ -241,6 +241,20 @@ def id_is_file_name(s: Subject) -> Iterator[Finding]:
         )
 
 
+@check("TD215", "error", "a campaign's `labels` names a fact the catalogue does not have")
+def label_keys(s: Subject) -> Iterator[Finding]:
+    from engine.model.catalogue import load_catalogue
+
+    facts = load_catalogue().facts
+    for key in s.model.labels:
+        if key not in facts:
+            yield (
+                ("labels", key),
+                f"'{key}' is not a fact of the catalogue",
+                did_you_mean(key, facts) or "label only facts of campaigns/facts.yaml",
+            )
+
+
 # ── TD4xx: quotas, ranking and award stages ───────────────────────────────────────────────
 
 

@@ -32,6 +32,8 @@ UnitKind = Literal[
 PersonKind = Literal["civil_servant", "commune_non_professional", "journalist"]
 Kind = UnitKind | PersonKind
 DocumentName = Literal["proposal", "council_minutes", "achievement_report"]
+Channel = Literal["postmark", "tdo", "hand", "email"]  # how a nomination file is sent (submission.via)
+CHANNELS: tuple[str, ...] = get_args(Channel)
 UNIT_KINDS: tuple[str, ...] = get_args(UnitKind)
 PERSON_KINDS: tuple[str, ...] = get_args(PersonKind)
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="snake_case identifier")]
@@ -199,6 +201,49 @@ class Deadline(Strict):
         return self
 
 
+class Decided(Strict):
+    """A point of the nomination file the plan states (clause and quote) or leaves to a recorded decision (note)."""
+
+    clause: str | None = Field(default=None, description="the plan's clause, where it says so")
+    quote: str | None = Field(default=None, min_length=1, description="the plan's sentence, exactly as written")
+    note: str | None = Field(default=None, description="interpretation: what the text says, what is decided, why")
+
+    @model_validator(mode="after")
+    def _cited_or_decided(self) -> Decided:
+        if (self.clause is None) != (self.quote is None):
+            raise ValueError("give clause and quote together")
+        if self.quote is None and not (self.note or "").strip():
+            raise ValueError("the plan says nothing here: record the decision in 'note'")
+        return self
+
+
+class Channels(Decided):
+    accepted: tuple[Channel, ...] = Field(
+        min_length=1, description="the ways of sending the file that count: postmark | tdo | hand | email"
+    )
+    other: Literal["undecided", "counted"] = Field(
+        default="undecided",
+        description="a file sent another way (or its way not recorded), sent on time: undecided, or counted",
+    )
+
+    def counts(self, via: str | None) -> bool:
+        """Whether a file sent this way (None: not recorded) is one of the ways the plan accepts."""
+        return via in self.accepted if via is not None else set(self.accepted) == set(CHANNELS)
+
+    @model_validator(mode="after")
+    def _others_decided(self) -> Channels:
+        if set(self.accepted) != set(CHANNELS) and not (self.note or "").strip():
+            raise ValueError("the plan names only some channels: record in 'note' what the others get")
+        return self
+
+
+class Late(Decided):
+    decision: Literal["not_considered", "considered"] = Field(
+        description="a file sent after the deadline: not_considered (the verdict), or considered (shown late, "
+        "judged on its rules)"
+    )
+
+
 class Nomination(Cited):
     deadline: Deadline
     inclusive: bool = True
@@ -207,6 +252,28 @@ class Nomination(Cited):
     copies: int | None = Field(default=None, ge=1)
     documents_clause: str | None = None
     documents_quote: str | None = None
+    channels: Channels | None = Field(
+        default=None, description="the ways of sending the file that count; default: every way, by its sent date"
+    )
+    late: Late | None = Field(default=None, description="what a late file gets; default: not considered")
+
+    @property
+    def late_excludes(self) -> bool:
+        """Whether a late file is not considered (the default, and the 2020 plan's sentence)."""
+        return self.late is None or self.late.decision == "not_considered"
+
+    def cite(self, outcome: str, why: str = "") -> tuple[str, str]:
+        """The clause and the plan's sentence behind a nomination outcome, for every output alike.
+
+        Missing documents cite the dossier (documents_clause/quote: the plan's whole list); a file
+        undecided by its channel cites the plan's channels sentence, where it has one; anything else
+        (late, on time, no deadline) the deadline's clause and quote.
+        """
+        if outcome == "missing_documents" and self.documents_quote is not None:
+            return self.documents_clause or self.clause, self.documents_quote
+        if why in ("channel", "no_channel") and self.channels is not None and self.channels.quote is not None:
+            return self.channels.clause or self.clause, self.channels.quote
+        return self.clause, self.quote
 
 
 class AwardScope(Strict):
@@ -264,6 +331,20 @@ class Reward(Cited):
     decree: Literal["91/2017/NĐ-CP", "98/2023/NĐ-CP"]
 
 
+class FactLabel(Cited):
+    """The plan's own words for a catalogue fact, where the shared label is not its term (issue 12.8)."""
+
+    vi: str = Field(min_length=1, description="the label in the plan's words")
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+    @property
+    def label(self) -> Label:
+        return Label(vi=self.vi, en=self.en)
+
+
 class CampaignModel(Strict):
     """A campaign file (kế hoạch phát động phong trào thi đua), schema_version 1."""
 
@@ -279,6 +360,10 @@ class CampaignModel(Strict):
     awards: tuple[Award, ...] = ()
     ranking: dict[str, Ranking] = {}
     reward: Reward | None = None
+    labels: dict[str, FactLabel] = Field(
+        default={},
+        description="fact key → the plan's own label for it, shown in place of the catalogue's everywhere",
+    )
 
     def rule_specs(self) -> Iterator[tuple[PathT, Rule]]:
         """Every rule of the file with its place: criteria, disqualifiers, then each award's conditions."""

@@ -67,6 +67,7 @@ class Labels(_Strict):
     kind: dict[str, Label]
     kind_full: dict[str, Label]
     nomination: dict[str, Label]
+    channel: dict[str, Label]
     text: dict[str, Label]
     cli: dict[str, Label]
     json_schema: dict[str, Label]

@@ -377,7 +377,7 @@ class TableReader:
         for key in SUBMISSION:
             words.setdefault(norm(key), f"submission.{key}")
         for key, fdef in self.cat.facts.items():
-            for w in (key, fdef.label.vi, fdef.label.en):
+            for w in (key, fdef.label.vi, fdef.label.en, *(x for a in fdef.aliases for x in (a.vi, a.en))):
                 words.setdefault(norm(w), key)
         return words
 

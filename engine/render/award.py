@@ -7,9 +7,9 @@ from typing import Any
 
 from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked
 from engine.explain.ranking import outside_text, passed_text, shortfall_text
-from engine.explain.reasons import json_value
+from engine.explain.reasons import Explainer, json_value
 from engine.model.vocabulary import words
-from engine.render.text import header, to_json
+from engine.render.text import header, late_note, to_json
 
 __all__ = ["allocation_dict", "award_table", "to_json"]
 
@@ -17,6 +17,12 @@ __all__ = ["allocation_dict", "award_table", "to_json"]
 def _keys(alloc: Allocation, g: GroupAllocation, r: Ranked, lang: str) -> dict[str, Any]:
     keys = alloc.evaluation.campaign.ranking.get(g.group, [])
     return {k.spec.by: json_value(v) for k, v in zip(keys, r.keys, strict=True)}
+
+
+def _late(r: Ranked) -> dict[str, Any]:
+    """A file that was late but is considered (the plan does not exclude late files): marked on the row."""
+    sub = r.result.submission
+    return {"submission": "late"} if sub is not None and sub.outcome == "late" else {}
 
 
 def allocation_dict(alloc: Allocation, lang: str = "vi") -> dict[str, Any]:
@@ -34,9 +40,17 @@ def allocation_dict(alloc: Allocation, lang: str = "vi") -> dict[str, Any]:
             "quota": g.quota,
             "from": a.from_,
             "pool": g.pool,
-            "selected": [{"id": r.id, "rank": r.rank, "keys": _keys(alloc, g, r, lang)} for r in g.selected],
+            "selected": [
+                {"id": r.id, "rank": r.rank, "keys": _keys(alloc, g, r, lang), **_late(r)} for r in g.selected
+            ],
             "reserve": [
-                {"id": r.id, "rank": r.rank, "keys": _keys(alloc, g, r, lang), "short_of": _short(alloc, g, r)}
+                {
+                    "id": r.id,
+                    "rank": r.rank,
+                    "keys": _keys(alloc, g, r, lang),
+                    "short_of": _short(alloc, g, r),
+                    **_late(r),
+                }
                 for r in g.reserve
             ],
             "tie_at_cutoff": [r.id for r in g.tie],
@@ -150,6 +164,12 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
 
     t = words(lang).section("award")
     ev = alloc.evaluation
+    ex = Explainer(ev.campaign, lang)
+
+    def flag(r: Ranked) -> str:  # a late file the plan does not exclude (nomination.late): said on the list
+        late = late_note(r.result, ex)
+        return f" — {late}" if late else ""
+
     m = ev.campaign.model
     awards = {a.id: a for a in m.awards}
     by_id = ev.facts.by_id
@@ -186,7 +206,7 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
                 if c.unit and c.unit in by_id
                 else (by_id[c.parent].name if c.parent and c.parent in by_id else "")
             )
-            tab.add_row(str(i), c.name, unit, a.form.get(lang), money(g.amount), str(r.rank))
+            tab.add_row(str(i), c.name + flag(r), unit, a.form.get(lang), money(g.amount), str(r.rank))
         if not g.selected:
             tab.add_row("", t["none"], "", "", "", "")
         con.print(tab)
@@ -200,12 +220,12 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
             for p in g.passed_over:
                 con.print(f"    {p.result.candidate.name} ({p.id}) — {passed_text(p, lang)}")
         if g.tie:
-            names = ", ".join(f"{r.result.candidate.name} ({r.id})" for r in g.tie)
+            names = ", ".join(f"{r.result.candidate.name} ({r.id}){flag(r)}" for r in g.tie)
             con.print(f"  {t['tie']} ({t['slots']}: {g.slots_left}): {names}")
         if g.reserve:
             con.print(f"  {t['reserve']}:")
             for r in g.reserve:
-                line = f"    {r.rank}. {r.result.candidate.name} ({r.id})"
+                line = f"    {r.rank}. {r.result.candidate.name} ({r.id}){flag(r)}"
                 sf = shortfall_text(ev.campaign, g.group, r, lang)
                 if sf is not None:
                     short = t["short"].format(last=sf.last_selected)

@@ -24,7 +24,7 @@ from engine.explain.ranking import key_texts, outside_text, passed_text, shortfa
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value
 from engine.model.vocabulary import TEMPLATES, load_labels, words
 from engine.render.award import money as _money
-from engine.render.text import md_escape, short_reason
+from engine.render.text import late_note, md_escape, short_reason
 
 EXCLUDED = ("disqualified", "ineligible", "not_considered", "out_of_scope")
 
@@ -70,6 +70,13 @@ class AwardRow:
     keys: str = field(metadata=doc("the ranking values this candidate has, 'label: value; …'"))
     short_of: str = field(
         metadata=doc("for a reserve: the ranking key where it fell short of the last selected; else ''")
+    )
+    late: str = field(
+        default="",
+        metadata=doc(
+            "its nomination file was late but the plan does not exclude late files (nomination.late): "
+            "the reason in words with the clause; else ''"
+        ),
     )
 
 
@@ -403,6 +410,7 @@ def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer) -> AwardB
             amount_dong=g.amount if not alloc.budget_error else None,
             keys=shown,
             short_of=short,
+            late=late_note(r.result, ex),
         )
 
     return AwardBlock(
@@ -500,19 +508,13 @@ def _excluded(ev: Evaluation, ex: Explainer) -> list[Excluded]:
         elif res.verdict == "ineligible":
             reasons = [_rule_line(r, ex) for r in res.criteria if r.outcome == "fail" and r.rule.required]
         elif res.verdict == "not_considered" and res.submission is not None:
-            nom = m.nomination
-            quote = nom.quote
-            clause = nom.clause
-            if res.submission.outcome == "missing_documents":
-                clause = nom.documents_clause or clause
-                quote = nom.documents_quote or quote
             reasons = [
                 RuleLine(
                     "nomination",
                     "nomination",
                     load_labels().lang(lang)["submission"],
-                    clause,
-                    quote,
+                    res.submission.clause,
+                    res.submission.quote,
                     res.submission.outcome,
                     SUBMISSION_LABELS[lang][res.submission.outcome],
                     ex.submission_reason(res.submission),
@@ -583,8 +585,8 @@ def _incomplete(ev: Evaluation, ex: Explainer) -> list[Incomplete]:
                     if label not in missing:
                         missing.append(label)
         other = ""
-        if res.submission is not None and res.submission.outcome == "undecided":
-            other = ex.submission_reason(res.submission)
+        if res.submission is not None and res.submission.outcome in ("undecided", "late"):
+            other = f"{ex.submission_reason(res.submission)} ({res.submission.clause})"
         out.append(
             Incomplete(
                 no=len(out) + 1,
@@ -635,7 +637,10 @@ def _chart(ev: Evaluation, lang: str) -> Chart:
 def _detail(i: int, res: CandidateResult, ev: Evaluation, ex: Explainer) -> CandidateDetail:
     sub = ""
     if res.submission is not None and res.submission.outcome != "not_checked":
-        sub = f"{SUBMISSION_LABELS[ex.lang][res.submission.outcome]}: {ex.submission_reason(res.submission)}"
+        sub = (
+            f"{SUBMISSION_LABELS[ex.lang][res.submission.outcome]}: {ex.submission_reason(res.submission)} "
+            f"({res.submission.clause})"
+        )
     return CandidateDetail(
         no=i,
         id=res.id,

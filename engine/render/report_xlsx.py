@@ -102,6 +102,7 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
             [L["audit_facts"], audit.facts_file],
             [L["audit_sha"], audit.facts_sha256],
             [L["audit_as_of"], audit.as_of],
+            *([[L["round"], ctx.round]] if ctx.round else []),  # the round judged (a campaign judged every year)
             [L["audit_decision_date"], audit.decision_date],
             [L["audit_backend"], audit.backend],
             [L["audit_note"], ""],

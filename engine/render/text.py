@@ -109,8 +109,16 @@ def candidate_dict(res: CandidateResult, ex: Explainer) -> dict[str, Any]:
             "deadline": sub.deadline.isoformat() if sub.deadline else None,
             "date": sub.date.isoformat() if sub.date else None,
         }
+        if sub.via is not None:
+            out["submission"]["via"] = sub.via
+        if sub.why:
+            out["submission"]["why"] = sub.why
         if sub.missing:
             out["submission"]["missing_documents"] = list(sub.missing)
+        if sub.copies_short:
+            out["submission"]["copies_short"] = sub.copies_short
+        out["submission"]["clause"] = sub.clause
+        out["submission"]["quote"] = sub.quote
     return out
 
 
@@ -157,8 +165,9 @@ def short_reason(res: CandidateResult, ex: Explainer) -> str:
             return ex.scope_reason(res.scope, res.candidate.kind)
         kind = res.candidate.kind
         return words(lang)["text.out_of_scope"].format(kind=words(lang).section("kind").get(kind, kind))
-    if res.verdict == "not_considered" and res.submission:
-        return ex.submission_reason(res.submission)
+    sub = res.submission
+    if res.verdict == "not_considered" and sub:
+        return f"{ex.submission_reason(sub)} ({sub.clause})"
     if res.verdict == "disqualified":
         return "; ".join(
             f"{r.id} ({r.rule.spec.clause}): {ex.reason(r)}" for r in res.disqualifiers if r.outcome == "triggered"
@@ -179,13 +188,24 @@ def short_reason(res: CandidateResult, ex: Explainer) -> str:
         parts = []
         if missing:
             parts.append(words(lang)["text.missing"] + ", ".join(missing))
-        if res.submission and res.submission.outcome == "undecided":
-            parts.append(ex.submission_reason(res.submission))
+        if sub and sub.outcome in ("undecided", "late"):
+            parts.append(f"{ex.submission_reason(sub)} ({sub.clause})")
         return "; ".join(parts)
+    parts = []
     waived = [r.id for r in res.criteria if r.outcome == "waived"]
     if waived:
-        return words(lang)["text.waived"] + ", ".join(waived)
-    return ""
+        parts.append(words(lang)["text.waived"] + ", ".join(waived))
+    if sub and sub.outcome == "late":  # late, but the plan does not exclude late files: say so
+        parts.append(f"{ex.submission_reason(sub)} ({sub.clause})")
+    return "; ".join(parts)
+
+
+def late_note(res: CandidateResult, ex: Explainer) -> str:
+    """For a candidate on an award list whose file was late (considered, `nomination.late`): say so."""
+    sub = res.submission
+    if sub is None or sub.outcome != "late":
+        return ""
+    return f"{SUBMISSION_LABELS[ex.lang]['late']}: {ex.submission_reason(sub)} ({sub.clause})"
 
 
 def table(ev: Evaluation, lang: str = "vi", width: int | None = None, color: bool = False) -> str:
@@ -336,6 +356,7 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
     }
     out = [
         f"{c.name} ({c.id}) — {m.id}",
+        dates_line(ev, lang),
         v["text.verdict"] + f": {VERDICT_LABELS[lang][res.verdict]} [{res.verdict}]",
         v["text.kind"] + f": {v.section('kind').get(c.kind, c.kind)} [{c.kind}]",
     ]
@@ -354,9 +375,11 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
     if res.submission:
         sub = res.submission
         out.append(
-            v["text.nomination"] + f": {SUBMISSION_LABELS[lang][sub.outcome]} — "
-            f"{ex.submission_reason(sub)} ({m.nomination.clause})"
+            v["text.nomination"] + f": {SUBMISSION_LABELS[lang][sub.outcome]} [{sub.outcome}] — "
+            f"{ex.submission_reason(sub)} ({sub.clause})"
         )
+        if sub.outcome not in ("on_time", "not_checked"):
+            out.append(f"      {sub.clause}: “{sub.quote}”")
     for title, items in (
         (v["text.criteria"], res.criteria),
         (v["text.disqualifiers"], res.disqualifiers),

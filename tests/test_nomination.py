@@ -1,0 +1,158 @@
+"""The nomination file in every output (issue 12.4): one clause and one quote per outcome, from one place.
+
+A missing document cites the plan's whole dossier list (`documents_quote`) with its clause; a file
+sent by a way the plan does not name cites the plan's channels sentence; a late file the plan does
+not exclude is shown late, in Vietnamese and English, in explain, the table, JSON, the report and
+the award list. The verdicts themselves are pinned by the regression cases (tests/cases/*/nomination.yaml).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+from typer.testing import CliRunner
+
+from cli import app
+from engine.model.campaign import load_campaign
+from engine.model.schema import Channels, Late
+from engine.model.vocabulary import words
+
+runner = CliRunner()
+
+# per campaign: an as_of, a deadline (for event deadlines) and a sent date on time
+ON_TIME = {
+    "ninh_thuan_2020": ("2021-01-25", None, "2021-01-10"),
+    "ninh_thuan_2025": ("2026-06-20", "2026-06-15", "2026-06-10"),
+    "uong_bi_2024": ("2025-01-06", "2024-12-20", "2024-12-10"),
+    "syt_2024": ("2025-01-20", "2025-01-15", "2025-01-10"),
+}
+KIND = {"ninh_thuan_2020": "commune", "ninh_thuan_2025": "commune", "uong_bi_2024": "commune", "syt_2024": "division"}
+
+
+def _facts(tmp_path: Path, cid: str, submission: str, as_of: str, deadline: str | None) -> Path:
+    path = tmp_path / f"{cid}.yaml"
+    head = f"as_of: {as_of}\n" + (f"deadline: {deadline}\n" if deadline else "")
+    path.write_text(
+        head + f"units:\n  - {{id: u1, name: Đơn vị A, kind: {KIND[cid]}, facts: {{}}, submission: {submission}}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("cid", sorted(ON_TIME))
+def test_missing_document_cites_the_whole_dossier_list_everywhere(tmp_path: Path, cid: str) -> None:
+    as_of, deadline, sent = ON_TIME[cid]
+    nom = load_campaign(cid).model.nomination
+    assert nom.documents_quote and nom.documents_clause
+    facts = _facts(
+        tmp_path, cid, f"{{sent_on: {sent}, via: tdo, documents: [proposal, achievement_report]}}", as_of, deadline
+    )
+    clause, quote = nom.documents_clause, nom.documents_quote
+    # JSON
+    out = json.loads(runner.invoke(app, ["evaluate", cid, str(facts), "-f", "json"]).stdout)
+    sub = out["candidates"][0]["submission"]
+    assert (sub["outcome"], sub["clause"], sub["quote"]) == ("missing_documents", clause, quote)
+    # explain: the clause beside the reason, the whole quote below it
+    text = runner.invoke(app, ["explain", cid, str(facts), "u1"]).stdout
+    assert f"({clause})" in text and f"{clause}: “{quote}”" in text
+    # the table: the clause beside the reason
+    table = runner.invoke(app, ["evaluate", cid, str(facts), "-f", "csv"]).stdout
+    assert f"({clause})" in table
+    # the report: the same clause and quote
+    report = tmp_path / "r.md"
+    assert runner.invoke(app, ["report", cid, str(facts), "-o", str(report)]).exit_code == 0
+    md = report.read_text(encoding="utf-8")
+    assert f"**{clause}**" in md and quote[:60] in md
+
+
+def test_dossier_lists_are_the_plans_whole_lists() -> None:
+    """Each quote names every document the campaign requires (2020 once quoted only the achievement report)."""
+    words_of = {
+        "proposal": ("Văn bản đề nghị", "Tờ trình"),
+        "council_minutes": ("Biên bản họp",),
+        "achievement_report": ("Báo cáo thành tích",),
+    }
+    for cid in ON_TIME:
+        nom = load_campaign(cid).model.nomination
+        for doc in nom.documents:
+            assert any(w in (nom.documents_quote or "") for w in words_of[doc]), (cid, doc)
+
+
+def test_a_way_the_plan_does_not_name_is_undecided_and_cites_the_channels_sentence(tmp_path: Path) -> None:
+    facts = _facts(
+        tmp_path,
+        "ninh_thuan_2020",
+        "{sent_on: 2021-01-20, via: hand, documents: [proposal, council_minutes, achievement_report]}",
+        "2021-01-25",
+        None,
+    )
+    out = json.loads(runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts), "-f", "json"]).stdout)
+    sub = out["candidates"][0]["submission"]
+    assert (sub["outcome"], sub["why"], sub["via"], sub["clause"]) == ("undecided", "channel", "hand", "III.3")
+    assert "(theo dấu bưu điện hoặc qua hệ thống TDO)" in sub["quote"]
+    assert "nộp trực tiếp" in sub["reason"] and "theo dấu bưu điện hoặc qua hệ thống TDO" in sub["reason"]
+    en = runner.invoke(app, ["explain", "ninh_thuan_2020", str(facts), "u1", "--lang", "en"]).stdout
+    assert "direct delivery" in en and "the plan counts only the date of postmark or the TDO system" in en
+    vi = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts)]).stdout
+    assert "Chưa xác định được" in vi
+
+
+def test_a_late_file_the_plan_does_not_exclude_is_shown_late_everywhere(tmp_path: Path) -> None:
+    facts = _facts(
+        tmp_path,
+        "ninh_thuan_2025",
+        "{sent_on: 2026-06-16, via: tdo, documents: [proposal, council_minutes, achievement_report], copies: 1}",
+        "2026-06-20",
+        "2026-06-15",
+    )
+    out = json.loads(runner.invoke(app, ["evaluate", "ninh_thuan_2025", str(facts), "-f", "json"]).stdout)
+    cand = out["candidates"][0]
+    assert cand["verdict"] != "not_considered"
+    assert (cand["submission"]["outcome"], cand["submission"]["why"]) == ("late", "late_considered")
+    for lang, phrase in (
+        ("vi", "kế hoạch không quy định không xét hồ sơ quá hạn"),
+        ("en", "the plan does not exclude late files"),
+    ):
+        table = runner.invoke(app, ["evaluate", "ninh_thuan_2025", str(facts), "--lang", lang]).stdout
+        assert phrase in " ".join(table.split()), lang
+        text = runner.invoke(app, ["explain", "ninh_thuan_2025", str(facts), "u1", "--lang", lang]).stdout
+        assert phrase in text and "[late]" in text
+
+
+def test_a_late_file_on_an_award_list_is_marked(tmp_path: Path) -> None:
+    out = json.loads(runner.invoke(app, ["award", "my_thanh_2015", "examples/my_thanh_2015.yaml", "-f", "json"]).stdout)
+    rows = [r for a in out["awards"] for r in [*a["selected"], *a["reserve"]]]
+    assert {r["id"] for r in rows if r.get("submission") == "late"} >= {"cong-an-xa"}
+    table = runner.invoke(app, ["award", "my_thanh_2015", "examples/my_thanh_2015.yaml"]).stdout
+    assert "Công an xã Mỹ Thạnh (cong-an-xa) — Quá hạn" in table
+
+
+def test_nomination_decisions_are_recorded_for_every_campaign() -> None:
+    """Late files and channels are decided per plan: cited where the plan says so, a note where it does not."""
+    decided = {cid: load_campaign(cid).model.nomination for cid in [*ON_TIME, "my_thanh_2015"]}
+    for cid, nom in decided.items():
+        assert nom.late is not None and nom.channels is not None, cid
+        assert nom.late.quote or nom.late.note, cid
+    assert decided["ninh_thuan_2020"].late is not None and decided["ninh_thuan_2020"].late.decision == "not_considered"
+    assert all(
+        n.late is not None and n.late.decision == "considered" for c, n in decided.items() if c != "ninh_thuan_2020"
+    )
+    channels = decided["ninh_thuan_2020"].channels
+    assert channels is not None and channels.accepted == ("postmark", "tdo")
+
+
+def test_an_undecided_point_needs_its_note() -> None:
+    with pytest.raises(ValidationError, match="record the decision in 'note'"):
+        Late(decision="considered")
+    with pytest.raises(ValidationError, match="record in 'note' what the others get"):
+        Channels(accepted=("postmark",), clause="III.3", quote="theo dấu bưu điện")
+    with pytest.raises(ValidationError, match="clause and quote together"):
+        Late(decision="not_considered", quote="Không xem xét")
+
+
+def test_every_channel_has_a_word() -> None:
+    for lang in ("vi", "en"):
+        assert set(words(lang).section("channel")) == {"postmark", "tdo", "hand", "email"}
