@@ -188,10 +188,16 @@ def _date(value: str | None, option: str) -> dt.date | None:
         raise UserError(f"{option}: '{value}' is not a date — write dd/mm/yyyy or YYYY-MM-DD") from None
 
 
-def _warn(problems: list[Problem]) -> None:
-    """Warnings go to stderr, one line each; they never change the exit code."""
-    for p in problems:
+MAX_WARNINGS = 50
+
+
+def _warn(problems: list[Problem], lang: str = "vi") -> None:
+    """Warnings go to stderr, one line each, at most MAX_WARNINGS and a count; they never change
+    the exit code."""
+    for p in problems[:MAX_WARNINGS]:
         print(str(p), file=sys.stderr)
+    if len(problems) > MAX_WARNINGS:
+        print(words(lang)["cli.more_warnings"].format(n=len(problems) - MAX_WARNINGS), file=sys.stderr)
 
 
 def _run(
@@ -220,7 +226,7 @@ def _run(
         input_format=input_format.value if input_format is not None else None,
         stage=progress.stage if progress is not None else None,
     )
-    _warn(ev.warnings)
+    _warn(ev.warnings, lang.value)
     if progress is not None:
         progress.stage("render")
     return ev

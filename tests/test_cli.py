@@ -278,3 +278,15 @@ def test_json_writes_each_rule_once_and_a_candidate_a_line() -> None:
     assert [json.loads(line.rstrip(","))["id"] for line in lines[start + 1 : -2]] == [
         c["id"] for c in data["candidates"]
     ]
+
+
+def test_warnings_are_capped_with_a_count(tmp_path: Path) -> None:
+    rows = "".join(
+        f"  - {{id: u{i}, name: U{i}, kind: commune, facts: {{par_tasks_done_well: n/a}}}}\n" for i in range(60)
+    )
+    f = tmp_path / "f.yaml"
+    f.write_text("units:\n" + rows, encoding="utf-8")
+    code, _, err = run("evaluate", "ninh_thuan_2020", str(f), "--as-of", "2021-01-25")
+    assert code == 0
+    lines = err.strip().splitlines()
+    assert len(lines) == 51 and lines[-1] == "… và 10 cảnh báo khác"

@@ -24,7 +24,7 @@ from engine.common.speed import gc_paused
 from engine.evaluate.backends import Traces, Work
 from engine.evaluate.derive import Derivations, Derived, derive
 from engine.evaluate.trace import Evaluable, RuleTrace, merge
-from engine.lang import NA, UNKNOWN, Fact, Value
+from engine.lang import NA, UNKNOWN, Value
 from engine.lang.values import VERDICTS, Outcome, RuleKind, SubmissionOutcome, Verdict
 from engine.model.campaign import Campaign, CompiledRankKey, CompiledRule, Scope
 from engine.model.facts import Candidate, FactsFile, Submission
@@ -55,6 +55,7 @@ class RuleResult:
     derived: Mapping[str, Derived] = field(default_factory=dict)
     has_unit: bool = True  # for scope: unit, whether the person's unit is in the file
     refused: tuple[str, ...] = ()  # facts written n/a that the rule reads as unknown (its `na` is not allowed)
+    cached: list[Read] | None = None  # reads(), made once: every output asks for it several times
 
     @property
     def id(self) -> str:
@@ -66,20 +67,24 @@ class RuleResult:
 
     def reads(self) -> list[Read]:
         """Every fact the rule (and its waiver, when looked at) read, once each, in reading order."""
+        if self.cached is not None:
+            return self.cached
         out: dict[str, Read] = {}
-        trees = [(self.rule.node, self.trace.nodes)]
-        if self.rule.waiver is not None and self.trace.waiver is not None:
-            trees.append((self.rule.waiver, self.trace.waiver))
-        for root, values in trees:
-            for node in root.walk():
-                if isinstance(node, Fact) and node.key not in out:
-                    value = values[node.idx] if not self.skipped else self.env.get(node.key, UNKNOWN)
-                    out[node.key] = Read(node.key, value, self.source, self.derived.get(node.key))
-        if self.rule.waiver is not None and self.trace.waiver is None:
-            for key in self.rule.waiver.facts():  # the waiver was not needed: what it would read
+        rule, derived = self.rule, self.derived
+        trees = [(rule.fact_nodes, self.trace.nodes)]
+        if rule.waiver is not None and self.trace.waiver is not None:
+            trees.append((rule.waiver_fact_nodes, self.trace.waiver))
+        for readings, values in trees:
+            for key, idx in readings:
                 if key not in out:
-                    out[key] = Read(key, self.env.get(key, UNKNOWN), self.source, self.derived.get(key))
-        return list(out.values())
+                    value = values[idx] if not self.skipped else self.env.get(key, UNKNOWN)
+                    out[key] = Read(key, value, self.source, derived.get(key) if derived else None)
+        if rule.waiver is not None and self.trace.waiver is None:
+            for key, _ in rule.waiver_fact_nodes:  # the waiver was not needed: what it would read
+                if key not in out:
+                    out[key] = Read(key, self.env.get(key, UNKNOWN), self.source, derived.get(key) if derived else None)
+        self.cached = list(out.values())
+        return self.cached
 
 
 @dataclass

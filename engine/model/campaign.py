@@ -16,7 +16,7 @@ from typing import Literal
 
 from engine.common.errors import CampaignInvalid, Problem, UsageError, did_you_mean
 from engine.common.paths import user_campaign_dirs
-from engine.lang import Node, RuleError, parse_rule, parse_value
+from engine.lang import Fact, Node, RuleError, parse_rule, parse_value
 from engine.lang.values import RuleKind
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
 from engine.model.facts import Candidate, FactsFile
@@ -43,6 +43,14 @@ class CompiledRule:
     waiver: Node | None
     facts: list[str]
     award: str = ""  # for an award's condition, the award's id
+    # (fact key, node index) of each fact's first reading, in the rule and in its waiver: what a
+    # result's `reads()` looks up, walked once here rather than once per candidate
+    fact_nodes: tuple[tuple[str, int], ...] = field(init=False, default=())
+    waiver_fact_nodes: tuple[tuple[str, int], ...] = field(init=False, default=())
+
+    def __post_init__(self) -> None:
+        self.fact_nodes = _first_readings(self.node)
+        self.waiver_fact_nodes = _first_readings(self.waiver) if self.waiver is not None else ()
 
     @property
     def id(self) -> str:
@@ -51,6 +59,14 @@ class CompiledRule:
     @property
     def required(self) -> bool:
         return isinstance(self.spec, AwardCondition) or (isinstance(self.spec, Criterion) and self.spec.required)
+
+
+def _first_readings(root: Node) -> tuple[tuple[str, int], ...]:
+    seen: dict[str, int] = {}
+    for node in root.walk():
+        if isinstance(node, Fact) and node.key not in seen:
+            seen[node.key] = node.idx
+    return tuple(seen.items())
 
 
 @dataclass
