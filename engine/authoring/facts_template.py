@@ -58,7 +58,7 @@ class TemplateColumn:
         return "\n".join(f"{c}: “{q}”" for c, q in dict.fromkeys(self.clauses))
 
 
-def used_facts(campaign: Campaign) -> dict[str, dict[str, list[tuple[str, str]]]]:
+def used_facts(campaign: Campaign, lang: str = "vi") -> dict[str, dict[str, list[tuple[str, str]]]]:
     """Per candidate group ('unit', 'person'): the column keys read, in the plan's order, with clauses."""
     out: dict[str, dict[str, list[tuple[str, str]]]] = {"unit": {}, "person": {}}
     m = campaign.model
@@ -73,7 +73,7 @@ def used_facts(campaign: Campaign) -> dict[str, dict[str, list[tuple[str, str]]]
         for rk in campaign.ranking.get(gid, []):
             ranking = m.ranking[gid]
             for key in _keys(rk.node):
-                out[group.candidates].setdefault(key, []).append((RANKING, ranking.note))
+                out[group.candidates].setdefault(key, []).append((RANKING, ranking.note.get(lang)))
     return out
 
 
@@ -129,7 +129,7 @@ def template_columns(campaign: Campaign, group: str, lang: str = "vi") -> list[T
             cols.append(TemplateColumn(key, label, "bool", yes_no, cite))
         else:
             cols.append(TemplateColumn(key, label, "text"))
-    for key, cites in used_facts(campaign)[group].items():
+    for key, cites in used_facts(campaign, lang)[group].items():
         base, _, day = key.partition("@")
         fdef = cat.facts[base]
         label = fdef.label.get(lang)

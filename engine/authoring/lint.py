@@ -384,7 +384,7 @@ class Linter:
     # TD601–TD603
     def interpretation(self) -> None:
         for path, spec in self.model.rule_specs():
-            if spec.note and spec.note.strip():
+            if spec.note and spec.note.vi.strip() and spec.note.en.strip():
                 continue
             if isinstance(spec, Criterion) and not spec.required:
                 self.add(

@@ -27,6 +27,7 @@ from engine.model.schema import (
     CampaignModel,
     Criterion,
     Disqualifier,
+    Label,
     RankKey,
     pydantic_problems,
 )
@@ -103,7 +104,7 @@ class Scope:
     detail: str = ""
     found_kind: str = ""  # the kind of the unit or parent found, when it is in the file
     allowed: tuple[str, ...] = ()
-    note: str | None = None
+    note: Label | None = None  # the scope limit's note (Label.get(lang))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from engine.common.errors import CampaignInvalid, Problem, did_you_mean
 from engine.model.source import Document, PathT, dotted
@@ -52,12 +52,23 @@ class Label(BaseModel):  # a text in Vietnamese and English (no docstring: it wo
         return self.en if lang == "en" else self.vi
 
 
+def _bilingual(value: Any) -> Any:
+    # a plain-string note (the form before issue 14.1) reads the same in both languages
+    return {"vi": value, "en": value} if isinstance(value, str) else value
+
+
+# An interpretation note: `{vi: …, en: …}`, or one plain string for both languages. Read it only
+# through `Label.get(lang)`, so every output picks the note in its own language.
+Note = Annotated[Label, BeforeValidator(_bilingual, json_schema_input_type=str | Label)]
+NOTE_HELP = "interpretation: what the text says, what the rule does, why — {vi: …, en: …} (or one text)"
+
+
 class Cited(Strict):
     """Anything taken from the plan carries its clause and the plan's own sentence."""
 
     clause: str = Field(description="the plan's clause, e.g. II.2.a")
     quote: str = Field(min_length=1, description="the plan's sentence, exactly as written")
-    note: str | None = Field(default=None, description="interpretation: what the text says, what the rule does, why")
+    note: Note | None = Field(default=None, description=NOTE_HELP)
 
 
 class Document_(Strict):
@@ -113,7 +124,7 @@ class ScopeLimit(Strict):
     )
     clause: str | None = Field(default=None, description="the plan's clause; default: the group's")
     quote: str | None = Field(default=None, min_length=1, description="the plan's sentence; default: the group's")
-    note: str | None = Field(default=None, description="interpretation: what the text says, what the rule does, why")
+    note: Note | None = Field(default=None, description=NOTE_HELP)
 
 
 class Group(Cited):
@@ -206,13 +217,13 @@ class Decided(Strict):
 
     clause: str | None = Field(default=None, description="the plan's clause, where it says so")
     quote: str | None = Field(default=None, min_length=1, description="the plan's sentence, exactly as written")
-    note: str | None = Field(default=None, description="interpretation: what the text says, what is decided, why")
+    note: Note | None = Field(default=None, description=NOTE_HELP)
 
     @model_validator(mode="after")
     def _cited_or_decided(self) -> Decided:
         if (self.clause is None) != (self.quote is None):
             raise ValueError("give clause and quote together")
-        if self.quote is None and not (self.note or "").strip():
+        if self.quote is None and not (self.note and self.note.vi.strip() and self.note.en.strip()):
             raise ValueError("the plan says nothing here: record the decision in 'note'")
         return self
 
@@ -232,7 +243,7 @@ class Channels(Decided):
 
     @model_validator(mode="after")
     def _others_decided(self) -> Channels:
-        if set(self.accepted) != set(CHANNELS) and not (self.note or "").strip():
+        if set(self.accepted) != set(CHANNELS) and not (self.note and self.note.vi.strip() and self.note.en.strip()):
             raise ValueError("the plan names only some channels: record in 'note' what the others get")
         return self
 
@@ -287,7 +298,7 @@ class AwardScope(Strict):
     )
     clause: str | None = Field(default=None, description="the plan's clause; default: the award's")
     quote: str | None = Field(default=None, min_length=1, description="the plan's sentence; default: the award's")
-    note: str | None = Field(default=None, description="interpretation: what the text says, what the rule does, why")
+    note: Note | None = Field(default=None, description=NOTE_HELP)
 
 
 class Award(Cited):
@@ -323,7 +334,7 @@ class RankKey(Strict):
 
 
 class Ranking(Strict):
-    note: str
+    note: Note
     keys: tuple[RankKey, ...] = Field(min_length=1)
 
 

@@ -491,7 +491,7 @@ def _rule_line(rr: RuleResult, ex: Explainer) -> RuleLine:
         outcome_label=outcome_words.get(rr.outcome, rr.outcome),
         reason=ex.reason(rr),
         values=values,
-        note=" ".join((spec.note or "").split()),
+        note=" ".join(spec.note.get(ex.lang).split()) if spec.note else "",
     )
 
 

@@ -64,7 +64,7 @@ def rule_spec(rule: CompiledRule, lang: str) -> dict[str, Any]:
     out["clause"] = spec.clause
     out["quote"] = spec.quote
     if spec.note:
-        out["note"] = spec.note
+        out["note"] = spec.note.get(lang)
     return out
 
 
@@ -371,7 +371,7 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
         if sc.quote:
             out.append(f"      {sc.clause}: “{sc.quote}”")
         if sc.note:
-            out.append(f"      {v['text.note']}" + " ".join(sc.note.split()))
+            out.append(f"      {v['text.note']}" + " ".join(sc.note.get(lang).split()))
     if res.submission:
         sub = res.submission
         out.append(
@@ -403,7 +403,7 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
                 out.append(f"      = {line}")
             out.append(f"      → {ex.reason(rr)}")
             if spec.note:
-                out.append("      " + v["text.note"] + " ".join(spec.note.split()))
+                out.append("      " + v["text.note"] + " ".join(spec.note.get(lang).split()))
     if alloc is not None:
         out += allocation_lines(ev, res, alloc, lang)
     return "\n".join(out) + "\n"
