@@ -1,8 +1,10 @@
 """Which language a rendered output speaks: counts English sentences in Vietnamese output and the reverse.
 
-An English *sentence* is a run of at least `RUN` consecutive words, every one of them a common
-English word (`ENGLISH`: function words and the words thidua's own English uses most), with
-at least two function words among them. Before counting, what is meant to stay as written is
+An English *sentence* is a run of at least `RUN` consecutive words written in plain ASCII letters,
+at least two of them English function words (`FUNCTION`: the, of, is, not, …) and at least half
+of them common English words (`ENGLISH`: those and the words thidua's English uses most).
+Vietnamese written without diacritics is rare and never has two English function words in four
+(`to`, `an`, `do` are the only look-alikes). Before counting, what is meant to stay as written is
 taken out and leaves a break in the run: quotations (“…”, "…", `…`: the plan's sentences, notes'
 quotes of it, fact keys), snake_case and dotted identifiers (rule ids, fact keys, outcome
 codes written as codes), each rule's expression, and the names given (candidates, units, the
@@ -47,6 +49,15 @@ _IDENT = re.compile(r"\b[\w.-]*[_@][\w.@-]*\b|\b\w*\d\w*\b")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _VI = set("ăâđêôơưĂÂĐÊÔƠƯ")
 _TAGS = re.compile(r"<style.*?</style>|<[^>]+>", re.S)
+
+
+def _english(run: list[str]) -> bool:
+    words = [w.lower() for w in run]
+    return (
+        len(words) >= RUN
+        and sum(w in FUNCTION for w in words) >= 2
+        and 2 * sum(w in ENGLISH for w in words) >= len(words)
+    )
 
 
 def _vietnamese(word: str) -> bool:
@@ -112,8 +123,8 @@ def english_sentences(text: str, keep: Iterable[str] = ()) -> list[str]:
     names = "\n".join(" ".join(k.split()) for k in keep).casefold()
     out = []
     for line in visible(text).splitlines():
-        for run in _runs(_cleaned(line, keep), lambda w: w.lower() in ENGLISH):
-            if len(run) >= RUN and sum(w.lower() in FUNCTION for w in run) >= 2 and not _in_names(run, names):
+        for run in _runs(_cleaned(line, keep), lambda w: w.isascii()):
+            if _english(run) and not _in_names(run, names):
                 out.append(" ".join(run))
     return out
 

@@ -55,7 +55,7 @@ def test_near_command_text_and_json() -> None:
     text = runner.invoke(app, ["near", "my_thanh_2015", example])
     assert text.exit_code == 0
     assert "Còn 1 điều kiện chưa đạt hoặc chưa rõ (5 trường hợp)" in text.stdout
-    assert "collective_par_work_effective (II.2): Không đạt:" in text.stdout
+    assert "Thực hiện công tác CCHC khoa học, linh hoạt, sáng tạo, hiệu quả (II.2): Không đạt:" in text.stdout
     assert "Đoàn Thanh niên Cộng sản Hồ Chí Minh xã Mỹ Thạnh (doan-thanh-nien-xa)" in text.stdout
     assert "kém 1 bậc" in text.stdout
     data = json.loads(runner.invoke(app, ["near", "my_thanh_2015", example, "-f", "json"]).stdout)

@@ -277,9 +277,9 @@ def test_the_dated_value_used_is_named() -> None:
     assert res is not None
     rr = next(c for c in res.criteria if c.id == "disbursement_80pct_by_30_09")
     assert Explainer(ev.campaign, "vi").dated(rr) == [
-        "Tỷ lệ giải ngân vốn đầu tư công được giao (%): dùng số liệu ngày 30/09/2024 = 78.4"
+        "Tỷ lệ giải ngân vốn đầu tư công được giao (%): dùng số liệu ngày 30/09/2024 = 78,4"
     ]
-    assert "dùng số liệu ngày 30/09/2024 = 78.4" in explain_text(ev, res, "vi")
+    assert "dùng số liệu ngày 30/09/2024 = 78,4" in explain_text(ev, res, "vi")
 
 
 def test_a_refused_na_is_unknown_for_that_rule_only_and_warned() -> None:

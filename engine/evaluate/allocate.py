@@ -24,6 +24,8 @@ from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
 from engine.lang import NA, UNKNOWN
 from engine.model.campaign import AwardPlace, Campaign, CompiledRankKey
 from engine.model.catalogue import campaigns_dir
+from engine.model.schema import Label
+from engine.model.vocabulary import words
 
 # ---------------------------------------------------------------- reward data
 
@@ -94,32 +96,55 @@ class Price:
     confirmed: bool
 
 
+@dataclass(frozen=True)
+class BudgetIssue:
+    """Why the budget cannot be computed: the phrase `award.budget_<key>` of the vocabulary and the
+    values it names (a value in two languages is a `Label`), so each output says it in its language."""
+
+    key: str
+    values: tuple[tuple[str, str | Label], ...] = ()
+
+    def text(self, lang: str) -> str:
+        filled = {k: v.get(lang) if isinstance(v, Label) else v for k, v in self.values}
+        return words(lang)[f"award.budget_{self.key}"].format(**filled)
+
+
+class NoPrice(UsageError):
+    """The law cannot price an award: a usage error on the command line, a `BudgetIssue` in a budget."""
+
+    def __init__(self, issue: BudgetIssue, hint: str = ""):
+        self.issue = issue
+        super().__init__(Problem("--decision-date", issue.text("en"), hint=hint))
+
+
+def _day(d: dt.date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
 def price(decree_id: str, form: str | None, level: str, on: dt.date) -> Price:
-    """The amount of one award; raises UsageError when the law cannot say."""
+    """The amount of one award; raises NoPrice (a UsageError) when the law cannot say."""
     data = load_rewards()
     decree = data.decrees.get(decree_id)
     if decree is None:
-        raise UsageError(f"no reward table for decree {decree_id}")
+        raise NoPrice(BudgetIssue("no_table", (("decree", decree_id),)))
     if on < decree.valid_from or (decree.valid_until is not None and on > decree.valid_until):
-        until = decree.valid_until.strftime("%d/%m/%Y") if decree.valid_until else "now"
-        raise UsageError(
-            Problem(
-                "--decision-date",
-                f"decree {decree_id} is not in force on {on.strftime('%d/%m/%Y')} "
-                f"(in force {decree.valid_from.strftime('%d/%m/%Y')}–{until})",
-                hint="pick a decision date within its validity, or record which decree applies",
-            )
+        until: str | Label = (
+            _day(decree.valid_until)
+            if decree.valid_until
+            else Label(vi=words("vi")["award.budget_now"], en=words("en")["award.budget_now"])
+        )
+        values = (("decree", decree_id), ("on", _day(on)), ("start", _day(decree.valid_from)), ("until", until))
+        raise NoPrice(
+            BudgetIssue("not_in_force", values),
+            hint="pick a decision date within its validity, or record which decree applies",
         )
     salaries = [s for s in data.base_salary if s.from_ <= on]
     if not salaries:
-        first = data.base_salary[0].from_.strftime("%d/%m/%Y")
-        raise UsageError(
-            Problem("--decision-date", f"no statutory base salary known before {first}", hint="check the date")
-        )
+        raise NoPrice(BudgetIssue("no_salary", (("first", _day(data.base_salary[0].from_)),)), hint="check the date")
     salary = max(salaries, key=lambda s: s.from_)
     coef = next((c for c in decree.coefficients if c.form == form and c.level == level), None)
     if coef is None:
-        raise UsageError(f"decree {decree_id} has no coefficient for '{form}' at level '{level}'")
+        raise NoPrice(BudgetIssue("no_coefficient", (("decree", decree_id), ("form", form or ""), ("level", level))))
     step = decree.rounding
     individual = math.ceil(round(coef.coefficient * salary.amount, 6) / step) * step
     collective = math.ceil(round(coef.coefficient * salary.amount * decree.collective_multiplier, 6) / step) * step
@@ -216,7 +241,7 @@ class Allocation:
     decision_date: dt.date
     groups: list[GroupAllocation]
     prices: dict[str, Price] = field(default_factory=dict)
-    budget_error: str = ""
+    budget_issue: BudgetIssue | None = None  # why the budget cannot be computed (None: it is)
     outside: list[Outside] = field(default_factory=list)  # per-unit awards: candidates under no such unit
 
     def find(self, cid: str) -> list[tuple[GroupAllocation, Ranked]]:
@@ -228,8 +253,17 @@ class Allocation:
         return out
 
     @property
+    def budget_error(self) -> str:
+        """Why the budget cannot be computed, in English ('' when it is); `budget_text` for an output."""
+        return self.budget_text("en")
+
+    def budget_text(self, lang: str) -> str:
+        """Why the budget cannot be computed, in the output's language ('' when it is)."""
+        return self.budget_issue.text(lang) if self.budget_issue is not None else ""
+
+    @property
     def total(self) -> int | None:
-        if self.budget_error:
+        if self.budget_issue is not None:
             return None
         return sum((g.amount or 0) * g.costed for g in self.groups)
 
@@ -385,16 +419,16 @@ def _cost(alloc: Allocation) -> None:
             g.counted_elsewhere = [r.id for r in g.selected if r.id in there]
     reward = campaign.model.reward
     if reward is None:
-        alloc.budget_error = "the plan names no reward decree"
+        alloc.budget_issue = BudgetIssue("no_decree")
         return
     for award in campaign.model.awards:
         if award.level is None:
-            alloc.budget_error = f"the plan does not say at which level award '{award.id}' is granted"
+            alloc.budget_issue = BudgetIssue("no_level", (("award", award.form), ("authority", award.authority)))
             return
         try:
             p = price(reward.decree, reward_form(award.form.vi), award.level, alloc.decision_date)
-        except UsageError as e:
-            alloc.budget_error = e.problems[0].message
+        except NoPrice as e:
+            alloc.budget_issue = e.issue
             return
         alloc.prices[award.id] = p
     for g in alloc.groups:

@@ -51,7 +51,7 @@ def passed_text(p: PassedOver, lang: str) -> str:
     """Why a candidate of a list's pool is not proposed: the award's own conditions it does not meet."""
     t = words(lang).section("award")
     word = t["condition_fail"] if p.outcome == "fail" else t["condition_unknown"]
-    return "; ".join(word.format(rule=rr.id, clause=rr.rule.spec.clause) for rr in p.rules)
+    return "; ".join(word.format(rule=rr.rule.spec.label.get(lang), clause=rr.rule.spec.clause) for rr in p.rules)
 
 
 def outside_text(place: AwardPlace, lang: str) -> str:

@@ -30,12 +30,20 @@ SUBMISSION_LABELS = ByLang("submission")
 DOC_LABELS = ByLang("document")
 
 
-def fmt_number(v: float | int) -> str:
+def fmt_number(v: float | int, lang: str = "vi") -> str:
+    """A number as the reader writes it: Vietnamese 1.490.000 and 0,1; English 1,490,000 and 0.1
+    (at most four decimals, no trailing zeros)."""
     if isinstance(v, float) and v.is_integer():
         v = int(v)
-    if isinstance(v, float):
-        return f"{v:.4f}".rstrip("0").rstrip(".")
-    return str(v)
+    text = f"{v:,.4f}".rstrip("0").rstrip(".") if isinstance(v, float) else f"{v:,}"
+    w = words(lang)
+    marks = {",": w["text.thousands_mark"], ".": w["text.decimal_mark"]}
+    return "".join(marks.get(ch, ch) for ch in text)
+
+
+def fmt_date(d: dt.date) -> str:
+    """A date as every output shows it: dd/mm/yyyy."""
+    return d.strftime("%d/%m/%Y")
 
 
 def fmt_value(v: Any, key: str | None, cat: Catalogue, lang: str) -> str:
@@ -47,7 +55,7 @@ def fmt_value(v: Any, key: str | None, cat: Catalogue, lang: str) -> str:
     if isinstance(v, bool):
         return t["yes"] if v else t["no"]
     if isinstance(v, int | float):
-        return fmt_number(v)
+        return fmt_number(v, lang)
     if isinstance(v, dt.date):
         return v.strftime("%d/%m/%Y")
     if isinstance(v, dict):
@@ -93,6 +101,14 @@ class Explainer:
         self.cat = campaign.catalogue
         self.lang = lang
         self.t = T[lang]
+
+    def outcome(self, outcome: str) -> str:
+        """A rule's outcome in words (`pass` → Đạt), as a column or an explanation line shows it."""
+        return self.t["undecided"] if outcome == "unknown" else self.t.get(outcome, outcome)
+
+    def rule_name(self, rr: RuleResult) -> str:
+        """A rule as a reader names it: its label (the id is for scripts and JSON)."""
+        return rr.rule.spec.label.get(self.lang)
 
     # -- what the rule read
     def values_read(self, rr: RuleResult) -> dict[str, Any]:

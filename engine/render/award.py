@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked
 from engine.explain.ranking import outside_text, passed_text, shortfall_text
-from engine.explain.reasons import Explainer, json_value
+from engine.explain.reasons import VERDICT_LABELS, Explainer, json_value
 from engine.model.vocabulary import words
 from engine.render.text import header, late_note, to_json
 
@@ -76,7 +76,7 @@ def allocation_dict(alloc: Allocation, lang: str = "vi") -> dict[str, Any]:
             | {"clause": o.place.clause, "quote": o.place.quote}
             for o in alloc.outside
         ]
-    out["budget"] = budget_dict(alloc)
+    out["budget"] = budget_dict(alloc, lang)
     return out
 
 
@@ -123,9 +123,9 @@ def _short(alloc: Allocation, g: GroupAllocation, r: Ranked) -> dict[str, Any] |
     }
 
 
-def budget_dict(alloc: Allocation) -> dict[str, Any]:
-    if alloc.budget_error:
-        return {"error": alloc.budget_error}
+def budget_dict(alloc: Allocation, lang: str = "vi") -> dict[str, Any]:
+    if alloc.budget_issue is not None:
+        return {"error": alloc.budget_text(lang)}
     lines = []
     for g in alloc.groups:
         line: dict[str, Any] = {
@@ -192,7 +192,7 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
         if a.standard == "own":
             title += f" — {t['standard_own']}"
         if a.conditions:
-            title += f" — {t['conditions']}: " + ", ".join(f"{c.id} ({c.clause})" for c in a.conditions)
+            title += f" — {t['conditions']}: " + ", ".join(f"{c.label.get(lang)} ({c.clause})" for c in a.conditions)
         stage_deadline = _stage_deadline(a, alloc)
         if stage_deadline:
             title += f" — {t['deadline']} {'/'.join(reversed(stage_deadline.split('-')))}"
@@ -246,12 +246,12 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
         con.print("")
         note = t["not_ranked"].format(n=len(others), campaign=ev.campaign.id)
         con.print(note)
-        con.print("  " + ", ".join(f"{r.id} ({r.verdict})" for r in others))
+        con.print("  " + ", ".join(f"{r.id} ({VERDICT_LABELS[lang][r.verdict]})" for r in others))
     con.print("")
-    if alloc.budget_error:
-        con.print(f"{t['budget_na']}: {alloc.budget_error}")
+    if alloc.budget_issue is not None:
+        con.print(f"{t['budget_na']}: {alloc.budget_text(lang)}")
     else:
-        b = budget_dict(alloc)
+        b = budget_dict(alloc, lang)
         con.print(
             f"{t['total']}: {money(b['total'])} {t['currency']} ({t['base']} {money(b['base_salary'])} — "
             f"{b['base_salary_source']}; {b['decree']}; {alloc.decision_date.strftime('%d/%m/%Y')})"

@@ -28,7 +28,7 @@ def near_text(alloc: Allocation, lang: str = "vi", within: int = 1) -> str:
             res = s.result
             out.append(f"  {res.candidate.name} ({res.id}) — {VERDICT_LABELS[lang][res.verdict]}")
             for rr in s.rules:
-                out.append(f"      {rr.id} ({rr.rule.spec.clause}): {ex.reason(rr)}")
+                out.append(f"      {ex.rule_name(rr)} ({rr.rule.spec.clause}): {ex.reason(rr)}")
             if s.nomination and res.submission is not None:
                 out.append(f"      {t['nomination']}: {ex.submission_reason(res.submission)}")
         if not rows:

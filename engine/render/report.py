@@ -406,8 +406,8 @@ def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer) -> AwardB
             name=r.result.candidate.name,
             unit=_place_of(r.result, ev),
             rank=r.rank,
-            amount=money(g.amount) if not alloc.budget_error else "",
-            amount_dong=g.amount if not alloc.budget_error else None,
+            amount=money(g.amount) if alloc.budget_issue is None else "",
+            amount_dong=g.amount if alloc.budget_issue is None else None,
             keys=shown,
             short_of=short,
             late=late_note(r.result, ex),
@@ -448,8 +448,8 @@ def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer) -> AwardB
 def _budget(alloc: Allocation, lang: str, labels: dict[str, str]) -> Budget:
     m = alloc.evaluation.campaign.model
     forms = {a.id: a.form.get(lang) for a in m.awards}
-    if alloc.budget_error:
-        return Budget(False, alloc.budget_error, [], "", "", "", m.reward.decree if m.reward else "", "", False)
+    if alloc.budget_issue is not None:
+        return Budget(False, alloc.budget_text(lang), [], "", "", "", m.reward.decree if m.reward else "", "", False)
     lines = [
         BudgetLine(
             form=forms[g.award_id],
@@ -477,7 +477,6 @@ def _budget(alloc: Allocation, lang: str, labels: dict[str, str]) -> Budget:
 
 def _rule_line(rr: RuleResult, ex: Explainer) -> RuleLine:
     spec = rr.rule.spec
-    outcome_words = {**ex.t, "unknown": ex.t["unknown"]}
     values = "; ".join(
         f"{ex.cat.label(k, ex.lang)} = {fmt_value(v, k, ex.cat, ex.lang)}" for k, v in ex.values_read(rr).items()
     )
@@ -488,7 +487,7 @@ def _rule_line(rr: RuleResult, ex: Explainer) -> RuleLine:
         clause=spec.clause,
         quote=spec.quote,
         outcome=rr.outcome,
-        outcome_label=outcome_words.get(rr.outcome, rr.outcome),
+        outcome_label=ex.outcome(rr.outcome),
         reason=ex.reason(rr),
         values=values,
         note=" ".join(spec.note.get(ex.lang).split()) if spec.note else "",

@@ -13,7 +13,7 @@ from typing import Any
 
 from engine import __version__
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
-from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, json_value
+from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value, json_value
 from engine.model.campaign import CompiledRule
 from engine.model.vocabulary import words
 from engine.render.output import looks_like_formula
@@ -170,11 +170,13 @@ def short_reason(res: CandidateResult, ex: Explainer) -> str:
         return f"{ex.submission_reason(sub)} ({sub.clause})"
     if res.verdict == "disqualified":
         return "; ".join(
-            f"{r.id} ({r.rule.spec.clause}): {ex.reason(r)}" for r in res.disqualifiers if r.outcome == "triggered"
+            f"{ex.rule_name(r)} ({r.rule.spec.clause}): {ex.reason(r)}"
+            for r in res.disqualifiers
+            if r.outcome == "triggered"
         )
     if res.verdict == "ineligible":
         return "; ".join(
-            f"{r.id} ({r.rule.spec.clause}): {ex.reason(r)}"
+            f"{ex.rule_name(r)} ({r.rule.spec.clause}): {ex.reason(r)}"
             for r in res.criteria
             if r.outcome == "fail" and r.rule.required
         )
@@ -182,9 +184,10 @@ def short_reason(res: CandidateResult, ex: Explainer) -> str:
         missing: list[str] = []
         for r in [*res.criteria, *res.disqualifiers]:
             if r.outcome == "unknown" and (r.rule.kind == "disqualifier" or r.rule.required):
-                for k in ex.missing_facts(r) or r.rule.facts or [r.id]:
-                    if k not in missing:
-                        missing.append(k)
+                keys = ex.missing_facts(r) or r.rule.facts
+                for name in [ex.cat.label(k, lang) for k in keys] if keys else [ex.rule_name(r)]:
+                    if name not in missing:
+                        missing.append(name)
         parts = []
         if missing:
             parts.append(words(lang)["text.missing"] + ", ".join(missing))
@@ -192,7 +195,7 @@ def short_reason(res: CandidateResult, ex: Explainer) -> str:
             parts.append(f"{ex.submission_reason(sub)} ({sub.clause})")
         return "; ".join(parts)
     parts = []
-    waived = [r.id for r in res.criteria if r.outcome == "waived"]
+    waived = [ex.rule_name(r) for r in res.criteria if r.outcome == "waived"]
     if waived:
         parts.append(words(lang)["text.waived"] + ", ".join(waived))
     if sub and sub.outcome == "late":  # late, but the plan does not exclude late files: say so
@@ -357,8 +360,8 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
     out = [
         f"{c.name} ({c.id}) — {m.id}",
         dates_line(ev, lang),
-        v["text.verdict"] + f": {VERDICT_LABELS[lang][res.verdict]} [{res.verdict}]",
-        v["text.kind"] + f": {v.section('kind').get(c.kind, c.kind)} [{c.kind}]",
+        v["text.verdict"] + f": {VERDICT_LABELS[lang][res.verdict]}",
+        v["text.kind"] + f": {v.section('kind').get(c.kind, c.kind)}",
     ]
     if res.group:
         groups = ", ".join(m.groups[g].label.get(lang) for g in res.groups)
@@ -367,7 +370,7 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
         out.append(v["text.head_of"] + f": {c.unit}")
     if res.verdict == "out_of_scope" and res.scope is not None:
         sc = res.scope
-        out.append(f"{v['text.scope']} [{sc.reason}]: {ex.scope_reason(sc, c.kind)}")
+        out.append(f"{v['text.scope']}: {ex.scope_reason(sc, c.kind)}")
         if sc.quote:
             out.append(f"      {sc.clause}: “{sc.quote}”")
         if sc.note:
@@ -375,11 +378,13 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
     if res.submission:
         sub = res.submission
         out.append(
-            v["text.nomination"] + f": {SUBMISSION_LABELS[lang][sub.outcome]} [{sub.outcome}] — "
+            v["text.nomination"] + f": {SUBMISSION_LABELS[lang][sub.outcome]} — "
             f"{ex.submission_reason(sub)} ({sub.clause})"
         )
         if sub.outcome not in ("on_time", "not_checked"):
             out.append(f"      {sub.clause}: “{sub.quote}”")
+    awards = {a.id: a for a in m.awards}
+    width = max(len(ex.outcome(o)) for o in mark)
     for title, items in (
         (v["text.criteria"], res.criteria),
         (v["text.disqualifiers"], res.disqualifiers),
@@ -391,13 +396,16 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
         for rr in items:
             spec = rr.rule.spec
             opt = "" if rr.rule.kind == "disqualifier" or rr.rule.required else v["text.optional"]
-            award = f" [{rr.rule.award}]" if rr.rule.award else ""
-            out.append(f"  {mark.get(rr.outcome, ' ')} {rr.outcome:<14} {spec.id} — {spec.label.get(lang)}{opt}{award}")
+            a = awards.get(rr.rule.award or "")
+            award = f" [{a.form.get(lang)} — {a.authority.get(lang)}]" if a is not None else ""
+            head = f"{mark.get(rr.outcome, ' ')} {ex.outcome(rr.outcome):<{width}} {spec.id}"
+            out.append(f"  {head} — {spec.label.get(lang)}{opt}{award}")
             out.append(f"      {spec.clause}: “{spec.quote}”")
-            out.append(f"      rule: {spec.rule}" + (f"   [scope: unit {c.unit}]" if spec.scope == "unit" else ""))
+            scope = f" ({v['text.scope_unit'].format(unit=c.unit)})" if spec.scope == "unit" else ""
+            out.append(f"      {v['text.rule']}{spec.rule}{scope}")
             values = ex.values_read(rr)
             if values:
-                shown = "; ".join(f"{k} = {json.dumps(json_value(v), ensure_ascii=False)}" for k, v in values.items())
+                shown = "; ".join(f"{k} = {fmt_value(x, k, ex.cat, lang)}" for k, x in values.items())
                 out.append("      " + v["text.read"] + shown)
             for line in [*ex.dated(rr), *ex.computed(rr)]:
                 out.append(f"      = {line}")
@@ -446,7 +454,7 @@ def allocation_lines(ev: Evaluation, res: CandidateResult, alloc: Any, lang: str
             + v["text.rank_quota"].format(rank=r.rank, pool=g.pool, quota=quota)
         )
         for label, order, text in key_texts(ev.campaign, g.group, r, lang):
-            out.append(f"      {label} ({order}): {text}")
+            out.append(f"      {label} ({v['text.order_' + order]}): {text}")
         sf = shortfall_text(ev.campaign, g.group, r, lang)
         if sf is not None:
             out.append("      " + v["text.below_last"] + f"({sf.last_selected}) — {sf.label}: {sf.mine} < {sf.theirs}")
