@@ -148,7 +148,7 @@ def test_markdown_and_csv_formats() -> None:
     assert md.startswith("# Phong trào thi đua") and "| so-tai-chinh |" in md
     assert "thidua 0.1.0" in md and "sha256" in md and "backend native" in md
     csv_out = run("evaluate", "ninh_thuan_2020", str(EXAMPLE), "-f", "csv")[1]
-    assert csv_out.split("\n")[0] == "id,name,group,kind,verdict,submission,reason"
+    assert csv_out.split("\n")[0].startswith("\ufeffMã,Tên,Nhóm,Loại,Kết luận,Hồ sơ,Lý do,")  # tests/test_csv_output.py
 
 
 @pytest.mark.parametrize(

@@ -110,6 +110,11 @@ def groups_present(campaign: Campaign) -> list[str]:
     return [g for g in ("unit", "person") if g in present]
 
 
+def group_kinds(campaign: Campaign, group: str) -> list[str]:
+    """The kinds (keys) the campaign's groups of units or of people admit, sorted."""
+    return sorted({str(k) for g in campaign.model.groups.values() if g.candidates == group for k in g.kinds})
+
+
 def template_columns(campaign: Campaign, group: str, lang: str = "vi") -> list[TemplateColumn]:
     """The columns of the blank sheet for `group` ('unit' or 'person')."""
     labels = load_labels()
@@ -117,7 +122,8 @@ def template_columns(campaign: Campaign, group: str, lang: str = "vi") -> list[T
     m = campaign.model
     na = labels.values["na"].get(lang)
     yes_no = [labels.values["true"].get(lang), labels.values["false"].get(lang)]
-    kinds = sorted({str(k) for g in m.groups.values() if g.candidates == group for k in g.kinds})
+    names = words(lang).section("kind")  # a cell takes the kind's name (engine.readers.tables reads it back)
+    kinds = [names[k] for k in group_kinds(campaign, group)]
     cols: list[TemplateColumn] = []
     for key in FIXED_FOR[group]:
         label = labels.columns[key].get(lang)
@@ -235,12 +241,12 @@ def yaml_template(campaign: Campaign, lang: str = "vi") -> str:
     for group in groups_present(campaign):
         section = "units" if group == "unit" else "people"
         cols = template_columns(campaign, group, lang)
-        kind = next(c for c in cols if c.key == "kind").options[0]
+        kinds = group_kinds(campaign, group)  # a YAML file names the kind by its key
+        kind = kinds[0]
         lines.append(f"{section}:")
         lines.append(f"  - id: {'don-vi-1' if group == 'unit' else 'ca-nhan-1'}")
         lines.append('    name: ""')
         names = words(lang).section("kind")
-        kinds = next(c for c in cols if c.key == "kind").options
         lines.append(f"    kind: {kind}  # {' | '.join(f'{k} ({names.get(k, k)})' for k in kinds)}")
         facts: dict[str, list[TemplateColumn]] = {}
         for c in cols:

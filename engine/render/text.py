@@ -211,26 +211,63 @@ def late_note(res: CandidateResult, ex: Explainer) -> str:
     return f"{SUBMISSION_LABELS[ex.lang]['late']}: {ex.submission_reason(sub)} ({sub.clause})"
 
 
+STYLES = {
+    "eligible": "green",
+    "incomplete": "yellow",
+    "ineligible": "red",
+    "disqualified": "red",
+    "not_considered": "magenta",
+    "out_of_scope": "dim",
+}
+WIDE = 120  # below this many columns the table gives each candidate a block, its reason under it
+
+
 def table(ev: Evaluation, lang: str = "vi", width: int | None = None, color: bool = False) -> str:
-    from rich import box
+    """The verdicts for a terminal. Wide: one row per candidate. Narrow (an 80-column terminal):
+    each candidate's id, name and verdict on its first lines and the reason wrapped under them —
+    in both, an id is never split."""
     from rich.console import Console
+
+    buf = io.StringIO()
+    console = Console(
+        file=buf,
+        width=width or (None if color else 160),
+        force_terminal=color,
+        color_system="standard" if color else None,
+        legacy_windows=False,
+        soft_wrap=False,
+    )
+    if console.width >= WIDE:
+        _wide_table(ev, lang, color, console)
+    else:
+        _narrow_table(ev, lang, color, console)
+    counts: dict[str, int] = {}
+    for r in ev.results:
+        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    summary = ", ".join(f"{VERDICT_LABELS[lang][v]}: {n}" for v, n in counts.items())
+    console.print(f"{dates_line(ev, lang)}. {summary}.")
+    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+
+
+def _title(ev: Evaluation, lang: str) -> str:
+    m = ev.campaign.model
+    return f"{m.title.get(lang)} — {m.document.kind} {m.document.number or '…'}"
+
+
+def _wide_table(ev: Evaluation, lang: str, color: bool, console: Any) -> None:
+    from rich import box
     from rich.table import Table
 
     ex = Explainer(ev.campaign, lang)
     v = words(lang)
     m = ev.campaign.model
-    title = f"{m.title.get(lang)} — {m.document.kind} {m.document.number or '…'}"
-    tab = Table(title=title, box=box.SIMPLE_HEAVY, show_lines=False, expand=False)
+    tab = Table(title=_title(ev, lang), box=box.SIMPLE_HEAVY, show_lines=False, expand=False)
+    longest = max((len(r.id) for r in ev.results), default=1)
     for col in ("no", "id", "name", "group", "verdict", "file", "reason"):
-        tab.add_column(v[f"text.col_{col}"], overflow="fold")
-    styles = {
-        "eligible": "green",
-        "incomplete": "yellow",
-        "ineligible": "red",
-        "disqualified": "red",
-        "not_considered": "magenta",
-        "out_of_scope": "dim",
-    }
+        if col == "id":  # an id is copied into `thidua explain`: never split it
+            tab.add_column(v[f"text.col_{col}"], no_wrap=True, min_width=longest)
+        else:
+            tab.add_column(v[f"text.col_{col}"], overflow="fold")
     for i, r in enumerate(ev.results, 1):
         group = m.groups[r.group].label.get(lang) if r.group else "—"
         sub = SUBMISSION_LABELS[lang][r.submission.outcome] if r.submission else ""
@@ -242,24 +279,42 @@ def table(ev: Evaluation, lang: str = "vi", width: int | None = None, color: boo
             VERDICT_LABELS[lang][r.verdict],
             sub,
             short_reason(r, ex),
-            style=styles[r.verdict] if color else None,
+            style=STYLES[r.verdict] if color else None,
         )
-    counts: dict[str, int] = {}
-    for r in ev.results:
-        counts[r.verdict] = counts.get(r.verdict, 0) + 1
-    summary = ", ".join(f"{VERDICT_LABELS[lang][v]}: {n}" for v, n in counts.items())
-    buf = io.StringIO()
-    console = Console(
-        file=buf,
-        width=width or (None if color else 160),
-        force_terminal=color,
-        color_system="standard" if color else None,
-        legacy_windows=False,
-        soft_wrap=False,
-    )
     console.print(tab)
-    console.print(f"{dates_line(ev, lang)}. {summary}.")
-    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+
+
+def _narrow_table(ev: Evaluation, lang: str, color: bool, console: Any) -> None:
+    """One block per candidate: `no. id  name`, then group · verdict · file, then the reason."""
+    import textwrap
+
+    ex = Explainer(ev.campaign, lang)
+    v = words(lang)
+    m = ev.campaign.model
+    width = console.width
+    indent = " " * (len(str(len(ev.results))) + 2)
+
+    def put(text: str, first: str, rest: str, style: str | None) -> None:
+        for line in textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest, break_long_words=False):
+            console.print(line, style=style, highlight=False, markup=False, soft_wrap=True)
+
+    for line in textwrap.wrap(_title(ev, lang), width):
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+    console.print("")
+    for i, r in enumerate(ev.results, 1):
+        style = STYLES[r.verdict] if color else None
+        head = f"{i}.".ljust(len(indent))
+        # the id on its own words, so wrapping can move it but never cut it
+        put(f"{r.id}  {r.candidate.name}", head, indent + "  ", style)
+        group = m.groups[r.group].label.get(lang) if r.group else "—"
+        parts = [group, VERDICT_LABELS[lang][r.verdict]]
+        if r.submission:
+            parts.append(f"{v['text.col_file']}: {SUBMISSION_LABELS[lang][r.submission.outcome]}")
+        put(" · ".join(parts), indent, indent, style)
+        reason = short_reason(r, ex)
+        if reason:
+            put(f"{v['text.col_reason']}: {reason}", indent, indent + "  ", style)
+    console.print("")
 
 
 def dates_line(ev: Evaluation, lang: str) -> str:
@@ -319,27 +374,35 @@ def safe_cell(text: Any) -> Any:
     return text
 
 
+BOM = "\ufeff"  # lets Excel see UTF-8 (without it a Vietnamese CSV opens as mojibake)
+
+
 def csv_text(ev: Evaluation, lang: str = "vi") -> str:
+    """One row per candidate for a spreadsheet: the verdict in words and one column per rule
+    (criteria, then disqualifiers, in the plan's order) holding its outcome; headers in `lang`,
+    a rule's header its label with its id in brackets, as a template's headers are."""
     ex = Explainer(ev.campaign, lang)
+    v = words(lang)
+    m = ev.campaign.model
+    rules = {r.id: r for r in sorted(ev.campaign.all_rules(), key=lambda r: r.kind != "criterion")}
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["id", "name", "group", "kind", "verdict", "submission", "reason"])
+    heads = [v[f"text.col_{c}"] for c in ("id", "name", "group")] + [v["text.kind"]]
+    heads += [v["text.col_verdict"], v["text.col_file"], v["text.col_reason"]]
+    w.writerow(heads + [f"{r.spec.label.get(lang)} [{rid}]" for rid, r in rules.items()])
     for r in ev.results:
-        w.writerow(
-            [
-                safe_cell(x)
-                for x in (
-                    r.id,
-                    r.candidate.name,
-                    r.candidate.group,
-                    r.candidate.kind,
-                    r.verdict,
-                    r.submission.outcome if r.submission else "",
-                    short_reason(r, ex),
-                )
-            ]
-        )
-    return buf.getvalue()
+        outcomes = {x.id: ex.outcome(x.outcome) for x in (*r.criteria, *r.disqualifiers)}
+        row = [
+            r.id,
+            r.candidate.name,
+            m.groups[r.group].label.get(lang) if r.group else "",
+            v.section("kind").get(r.candidate.kind, r.candidate.kind),
+            VERDICT_LABELS[lang][r.verdict],
+            SUBMISSION_LABELS[lang][r.submission.outcome] if r.submission else "",
+            short_reason(r, ex),
+        ]
+        w.writerow([safe_cell(x) for x in row + [outcomes.get(rid, "") for rid in rules]])
+    return BOM + buf.getvalue()
 
 
 def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: Any = None) -> str:
