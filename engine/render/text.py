@@ -441,8 +441,9 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
     if res.submission:
         sub = res.submission
         out.append(
-            v["text.nomination"] + f": {SUBMISSION_LABELS[lang][sub.outcome]} — "
-            f"{ex.submission_reason(sub)} ({sub.clause})"
+            v["text.nomination"]
+            + f": {SUBMISSION_LABELS[lang][sub.outcome]} — {ex.submission_reason(sub)}"
+            + (f" ({sub.clause})" if sub.clause else "")
         )
         if sub.outcome not in ("on_time", "not_checked"):
             out.append(f"      {sub.clause}: “{sub.quote}”")
