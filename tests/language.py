@@ -12,7 +12,9 @@ plan's issuer). A Vietnamese sentence is a run of at least `RUN` words each with
 Vietnamese writes (ă â đ ê ô ơ ư or a tone mark), after the same removals. Both work line by line
 on the text as a reader sees it (HTML is read with its tags removed).
 
-Used by tests/test_language.py and, to count, `python tests/language.py` (per campaign).
+The outputs (`_outputs`): explain of every candidate of the example, the evaluate table, Markdown
+and CSV, the award list, near misses, the HTML, Markdown and XLSX report, the blank template
+(XLSX, CSV, YAML). Used by tests/test_language.py and, to count, `python tests/language.py` (per campaign).
 """
 
 from __future__ import annotations
@@ -142,7 +144,7 @@ def vietnamese_sentences(text: str, keep: Iterable[str] = ()) -> list[str]:
 
 
 def _outputs(cid: str, lang: str) -> dict[str, str]:
-    """Every Vietnamese (or English) output of the campaign's example, by name."""
+    """Every output of the campaign's example in `lang`, by name."""
     import tempfile
     from pathlib import Path
 
@@ -165,17 +167,36 @@ def _outputs(cid: str, lang: str) -> dict[str, str]:
         "award": run("award", cid, example),
         "near": run("near", cid, example),
     }
+    out["evaluate-csv"] = run("evaluate", cid, example, "--format", "csv")
     with tempfile.TemporaryDirectory() as tmp:
-        for suffix in ("md", "html"):
+        for suffix in ("md", "html", "xlsx"):
             path = Path(tmp) / f"report.{suffix}"
             run("report", cid, example, "-o", str(path))
-            out[f"report.{suffix}"] = path.read_text(encoding="utf-8")
+            out[f"report.{suffix}"] = _read(path)
+        for suffix in ("xlsx", "csv", "yaml"):
+            path = Path(tmp) / f"template.{suffix}"
+            run("template", cid, "-o", str(path))
+            out[f"template.{suffix}"] = _read(path)
     import yaml
 
     facts = yaml.safe_load(Path(example).read_text(encoding="utf-8"))
     for c in [*(facts.get("units") or []), *(facts.get("people") or [])]:
         out[f"explain {c['id']}"] = run("explain", cid, example, c["id"])
     return out
+
+
+def _read(path: object) -> str:
+    """A written file's text: a workbook's every string cell and comment, one a line."""
+    from pathlib import Path
+
+    assert isinstance(path, Path)
+    if path.suffix != ".xlsx":
+        return path.read_text(encoding="utf-8-sig")
+    from openpyxl import load_workbook
+
+    cells = [c for ws in load_workbook(path) for row in ws.iter_rows() for c in row]
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    return "\n".join(texts + [c.comment.text for c in cells if c.comment is not None])
 
 
 def kept(cid: str) -> list[str]:
