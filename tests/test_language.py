@@ -61,3 +61,34 @@ def test_explain_shows_outcomes_in_words_not_codes() -> None:
     assert not re.search(codes, text, re.M), text
     assert "biểu thức: staff_violating_discipline > 0.10 * staff_total" in text
     assert "0,1 × Tổng số biên chế" in text
+
+
+def test_json_notes_follow_the_output_language() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    example = str(ROOT / "examples" / "ninh_thuan_2020.yaml")
+    notes = {}
+    for lang in ("vi", "en"):
+        out = CliRunner().invoke(app, ["evaluate", "ninh_thuan_2020", example, "-f", "json", "--lang", lang])
+        notes[lang] = json.loads(out.stdout)["rules"]["unit_par_rating_good"]["note"]
+    assert notes["vi"].startswith('Kế hoạch yêu cầu "xếp loại Tốt"')
+    assert notes["en"].startswith('The text asks for "xếp loại Tốt"')
+
+
+def test_a_plain_string_note_is_still_read_in_both_languages(tmp_path: Path) -> None:
+    from engine.model.campaign import load_campaign
+
+    text = (ROOT / "campaigns" / "ninh_thuan_2020.yaml").read_text(encoding="utf-8")
+    head, sep, rest = text.partition("  - id: unit_par_rating_good\n")
+    block, nxt, tail = rest.partition("  - id: unit_initiative_recognized\n")
+    start = block.index("    note:\n")
+    block = block[:start] + '    note: "Tốt or better / Tốt trở lên"\n'
+    path = tmp_path / "ninh_thuan_2020.yaml"
+    path.write_text(head + sep + block + nxt + tail, encoding="utf-8")
+    rule = next(c for c in load_campaign(str(path)).model.criteria if c.id == "unit_par_rating_good")
+    assert rule.note is not None
+    assert rule.note.get("vi") == rule.note.get("en") == "Tốt or better / Tốt trở lên"
