@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.common.errors import Problem, UsageError
 from engine.model.schema import Document_
@@ -42,8 +42,8 @@ class _Strict(BaseModel):
 
 
 class SignerIn(_Strict):
-    mode: SignMode = Field(
-        default="", description="thẩm quyền ký: TM. (thay mặt), KT. (ký thay), Q. (quyền), TL., TUQ., or ''"
+    mode: SignMode | None = Field(
+        default=None, description="thẩm quyền ký: TM. (thay mặt), KT. (ký thay), Q. (quyền), TL., TUQ., or ''"
     )
     of: str | None = Field(default=None, description="what the mode refers to: 'Ủy ban nhân dân', 'Giám đốc'")
     title: str | None = Field(default=None, description="the signer's own title: 'Chủ tịch', 'Phó Giám đốc'")
@@ -66,6 +66,19 @@ class DocumentProfile(_Strict):
     recipients: list[str] | None = Field(
         default=None, description="Nơi nhận after the addressee ('Lưu: VT' is always last)"
     )
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _day(cls, v: Any) -> Any:
+        """dd/mm/yyyy as in every other date thidua reads (engine.lang.values.parse_day)."""
+        if isinstance(v, str):
+            from engine.lang.values import parse_day
+
+            try:
+                return parse_day(v)
+            except ValueError:
+                raise ValueError(f"'{v}' is not a date — write dd/mm/yyyy or YYYY-MM-DD") from None
+        return v
 
     def merged(self, other: DocumentProfile) -> DocumentProfile:
         """This profile with `other`'s set fields over it (options over the profile file)."""
@@ -265,8 +278,7 @@ def letterhead(
                 if office_name.casefold().startswith(committee.casefold())
                 else _initials(office_name[: len(office_name) - len(_locality(office_name))] or office_name)
             )
-        if p.signer is None:  # another office than the default: its signer is not the plan's
-            d_mode, d_of, d_title, d_name = "", "", "", ""
+        d_mode, d_of, d_title, d_name = "", "", "", ""  # another office: its signer is not the plan's
     governing = _lines(p.governing_body) if p.governing_body is not None else d_governing
     abbr = _nfc(p.abbreviation) if p.abbreviation is not None else d_abbr
     number = _nfc(p.number) if p.number else " " * 8
@@ -285,8 +297,8 @@ def letterhead(
         else _default_addressee(authorities, office_name)
     )
     s = p.signer or SignerIn()
-    mode = s.mode if p.signer is not None else d_mode
-    of = _nfc(s.of) if s.of is not None else (d_of if p.signer is None or not s.mode else "")
+    mode = s.mode if s.mode is not None else d_mode
+    of = _nfc(s.of) if s.of is not None else (d_of if s.mode is None else "")
     title = _nfc(s.title) if s.title is not None else d_title
     name = _nfc(s.name) if s.name is not None else d_name
     mode_words = words(lang).section("sign_mode")
