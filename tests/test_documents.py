@@ -250,7 +250,7 @@ def test_workbook_prints_to_width_with_numbers_titles_and_totals(tmp_path: Path)
     headers = [c.value for c in ws[4]]
     assert headers[:4] == ["STT", "Họ tên / Tên tập thể", "Chức vụ", "Đơn vị"]
     assert ws.print_title_rows == "$4:$4"
-    amounts = [r[6] for r in ws.iter_rows(min_row=5) if isinstance(r[6].value, int)]
+    amounts = [r[5] for r in ws.iter_rows(min_row=5) if isinstance(r[5].value, int)]
     assert amounts and all(c.number_format == "#,##0" for c in amounts)
     assert 2_980_000 in {c.value for c in amounts}
     labels = [str(r[1].value) for r in ws.iter_rows(min_row=5)]

@@ -222,7 +222,11 @@ def _block_title(a: AwardBlock) -> str:
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() else text
+    """'Phong trào thi đua …' inside a sentence: 'phong trào thi đua …'; a name ('Ninh Thuận …') stays."""
+    parts = text.split(maxsplit=2)
+    if len(parts) < 2 or not parts[0][:1].isupper() or not parts[0][1:].islower() or not parts[1][:1].islower():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _all_scripts(element: Any, font: str) -> None:

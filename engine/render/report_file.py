@@ -47,5 +47,5 @@ def make_report(
     if kind == "pdf":
         from engine.render.report_pdf import html_to_pdf
 
-        return html_to_pdf(render_text(ctx, "html"), ev.as_of)
+        return html_to_pdf(render_text(ctx, "html"), ev.as_of, str(path))
     return render_text(ctx, kind).encode("utf-8")

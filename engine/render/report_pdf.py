@@ -65,13 +65,13 @@ def find_browser() -> str | None:
     return next((p for p in KNOWN_PATHS if Path(p).is_file()), None)
 
 
-def html_to_pdf(html: str, when: dt.date) -> bytes:
-    """Print `html` to PDF (A4, the page set by the report's own @page rules)."""
+def html_to_pdf(html: str, when: dt.date, name: str = "-o") -> bytes:
+    """Print `html` to PDF (A4, the page set by the report's own @page rules); `name`: the output, for messages."""
     browser = find_browser()
     if browser is None:
         raise UsageError(
             Problem(
-                "-o",
+                name,
                 "cannot write PDF: no Chromium, Chrome or Edge browser found",
                 hint=f"install one (Debian/Ubuntu: apt-get install chromium fonts-liberation) or set {BROWSER_ENV}",
             )

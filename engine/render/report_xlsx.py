@@ -81,6 +81,19 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
             if i in money:
                 cell.number_format = MONEY
                 cell.alignment = Alignment(vertical="top", horizontal="right")
+            elif isinstance(v, int):
+                cell.alignment = Alignment(vertical="top", horizontal="center")
+        fit_height(ws, row, values)
+
+    def fit_height(ws: Worksheet, row: int, values: list[Any]) -> None:
+        """A row tall enough for its wrapped text (not every program fits rows on opening a file)."""
+        lines = 1
+        for i, v in enumerate(values, 1):
+            width = ws.column_dimensions[get_column_letter(i)].width or 10
+            for part in str(v if v is not None else "").split("\n"):
+                lines = max(lines, -(-len(part) // max(int(width), 1)))
+        if lines > 1:
+            ws.row_dimensions[row].height = 15.5 * min(lines, 25)
 
     def table_sheet(title: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> None:
         ws = new_sheet(title, widths, landscape=True)
@@ -95,8 +108,8 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
     wb.remove(first)
 
     # the proposal: only those proposed, one list per award, each with its total; the budget below
-    heads = [L["no"], L["person_or_unit"], L["position"], L["unit"], L["form"], L["group"], L["amount"]]
-    ws = new_sheet(L["sheet_awards"], [6, 34, 22, 30, 16, 14, 16], landscape=False)
+    heads = [L["no"], L["person_or_unit"], L["position"], L["unit"], L["form"], L["amount"]]
+    ws = new_sheet(L["sheet_awards"], [5, 30, 18, 26, 13, 14], landscape=False)
     row = title_rows(ws, L["xlsx_title"].format(title=c.title), len(heads))
     header(ws, row, heads)
     ws.print_title_rows = f"{row}:{row}"
@@ -111,14 +124,14 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(heads))
         row += 1
         for s in a.selected:
-            line(ws, row, [s.no, s.name, s.position, s.unit, a.form, a.group, s.amount_dong], (7,))
+            line(ws, row, [s.no, s.name, s.position, s.unit, a.form, s.amount_dong], (6,))
             row += 1
         if i < len(lines):
             line(
                 ws,
                 row,
-                ["", f"{L['xlsx_total']} ({lines[i].count})", "", "", "", "", lines[i].subtotal_dong],
-                (7,),
+                ["", f"{L['xlsx_total']} ({lines[i].count})", "", "", "", lines[i].subtotal_dong],
+                (6,),
                 True,
             )
             row += 1
@@ -127,12 +140,13 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
     put(ws.cell(row=row, column=1), L["sec_budget"]).font = bold
     row += 1
     if b.available:
-        header(ws, row, [L["no"], L["award"], L["group"], L["unit"], L["count"], L["amount"], L["subtotal"]])
+        header(ws, row, [L["no"], L["award"], L["group"], L["count"], L["amount"], L["subtotal"]])
         row += 1
         for n, bl in enumerate(b.lines, 1):
-            line(ws, row, [n, bl.form, bl.group, bl.under, bl.count, bl.amount_dong, bl.subtotal_dong], (6, 7))
+            form = f"{bl.form} — {bl.under}" if bl.under else bl.form
+            line(ws, row, [n, form, bl.group, bl.count, bl.amount_dong, bl.subtotal_dong], (5, 6))
             row += 1
-        line(ws, row, ["", L["budget_total"], "", "", "", "", b.total_dong], (7,), True)
+        line(ws, row, ["", L["budget_total"], "", "", "", b.total_dong], (6,), True)
         row += 1
         note = (
             f"{L['budget_decree']} {b.decree}; {L['budget_base']} {b.base_salary} {L['currency']} "
