@@ -270,7 +270,20 @@ Deadline = Annotated[
 Output = Annotated[Path | None, typer.Option("-o", "--output", help="write to this file instead of the terminal")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="vi (default) or en")]
 BackendOpt = Annotated[BackendName, typer.Option("--backend", help="native (default) or durable")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, markdown or csv")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help="table, json, markdown or csv (default: -o's extension, else table)"),
+]
+TableOrJson = Annotated[
+    str | None, typer.Option("--format", "-f", help="table or json (default: -o's extension, else table)")
+]
+
+
+def _format(command: str, requested: str | None, output: Path | None) -> Format:
+    """The format this command writes (engine.render.formats decides: -f, -o's extension)."""
+    from engine.render.formats import choose
+
+    return Format(choose(command, requested, output))
 
 
 @app.command("list")
@@ -321,7 +334,7 @@ def validate(
 def evaluate(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
     facts: FactsArgs,
-    format: FormatOpt = Format.table,
+    format: FormatOpt = None,
     output: Output = None,
     as_of: AsOf = None,
     deadline: Deadline = None,
@@ -334,12 +347,13 @@ def evaluate(
     with _guard():
         from engine.render import text as render
 
+        fmt = _format("evaluate", format, output)
         ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
-        if format is Format.json:
+        if fmt is Format.json:
             text = render.to_json(render.evaluation_dict(ev, lang.value))
-        elif format is Format.markdown:
+        elif fmt is Format.markdown:
             text = render.markdown(ev, lang.value)
-        elif format is Format.csv:
+        elif fmt is Format.csv:
             text = render.csv_text(ev, lang.value)
         else:
             color = output is None and sys.stdout.isatty()
@@ -352,7 +366,7 @@ def explain(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
     facts: FactsArgs,
     candidate: Annotated[str, typer.Argument(help="the candidate's id")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="table (text) or json")] = Format.table,
+    format: TableOrJson = None,
     output: Output = None,
     as_of: AsOf = None,
     deadline: Deadline = None,
@@ -368,6 +382,7 @@ def explain(
         from engine.common.errors import Problem, did_you_mean
         from engine.render import text as render
 
+        fmt = _format("explain", format, output)
         ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
         cid = unicodedata.normalize("NFC", candidate)
         res = ev.get(cid)
@@ -379,7 +394,7 @@ def explain(
                     hint=did_you_mean(cid, [r.id for r in ev.results]) or "see `thidua evaluate`",
                 )
             )
-        if format is Format.json:
+        if fmt is Format.json:
             from engine.explain.reasons import Explainer
 
             mine = [*res.criteria, *res.disqualifiers, *res.conditions]
@@ -400,7 +415,7 @@ def explain(
 def award(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
     facts: FactsArgs,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
+    format: TableOrJson = None,
     output: Output = None,
     as_of: AsOf = None,
     deadline: Deadline = None,
@@ -414,9 +429,10 @@ def award(
     with _guard():
         from engine.render import award as render_award
 
+        fmt = _format("award", format, output)
         ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
         alloc = _allocate(ev, decision_date)
-        if format is Format.json:
+        if fmt is Format.json:
             text = render_award.to_json(render_award.allocation_dict(alloc, lang.value))
         else:
             text = render_award.award_table(alloc, lang.value)
@@ -428,7 +444,7 @@ def near(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
     facts: FactsArgs,
     within: Annotated[int, typer.Option("--within", min=1, max=10, help="how many conditions short (default 1)")] = 1,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table (text) or json")] = Format.table,
+    format: TableOrJson = None,
     output: Output = None,
     as_of: AsOf = None,
     deadline: Deadline = None,
@@ -444,7 +460,7 @@ def near(
 
         ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
         alloc = _allocate(ev, None)
-        if format is Format.json:
+        if _format("near", format, output) is Format.json:
             text = to_json(near_dict(alloc, lang.value, within))
         else:
             text = near_text(alloc, lang.value, within)
@@ -502,7 +518,12 @@ def template(
 def report(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
     facts: FactsArgs,
-    output: Annotated[Path, typer.Option("-o", "--output", help="the report to write: .html, .md or .xlsx")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="the report to write: .html, .md, .xlsx, .docx or .pdf")
+    ],
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", help="html, markdown, xlsx, docx or pdf (default: -o's extension)")
+    ] = None,
     as_of: AsOf = None,
     deadline: Deadline = None,
     round_year: RoundOpt = None,
@@ -510,15 +531,72 @@ def report(
     lang: LangOpt = Lang.vi,
     backend: BackendOpt = BackendName.native,
     input_format: InputFormatOpt = None,
+    appendix: Annotated[
+        bool, typer.Option("--appendix/--no-appendix", help="print every candidate in full after the lists")
+    ] = True,
+    profile: Annotated[
+        Path | None,
+        typer.Option("--profile", help="a YAML file: office, governing_body, abbreviation, number, signer, recipients"),
+    ] = None,
+    office: Annotated[
+        str | None, typer.Option("--office", help="the issuing office (default: from the campaign)")
+    ] = None,
+    governing_body: Annotated[
+        str | None, typer.Option("--governing-body", help="its governing body; '' for none")
+    ] = None,
+    abbreviation: Annotated[
+        str | None, typer.Option("--abbreviation", help="the office's abbreviation, as in Số: …/TTr-SNV")
+    ] = None,
+    number: Annotated[str | None, typer.Option("--number", help="the document's number (default: blank)")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="the document's date (default: blank)")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="the place of the place-date line")] = None,
+    addressee: Annotated[
+        list[str] | None, typer.Option("--addressee", help="Kính gửi (repeatable; default: the granting authority)")
+    ] = None,
+    recipient: Annotated[
+        list[str] | None, typer.Option("--recipient", help="Nơi nhận, after the addressee (repeatable)")
+    ] = None,
+    sign_mode: Annotated[str | None, typer.Option("--sign-mode", help="TM., KT., Q., TL., TUQ. or ''")] = None,
+    sign_for: Annotated[
+        str | None, typer.Option("--sign-for", help="what --sign-mode refers to, e.g. 'Giám đốc'")
+    ] = None,
+    signer_title: Annotated[str | None, typer.Option("--signer-title", help="the signer's title")] = None,
+    signer: Annotated[str | None, typer.Option("--signer", help="the signer's name")] = None,
 ) -> None:
-    """A printable report (HTML for A4, Markdown, XLSX): award list, exclusions, missing facts, appendix."""
+    """A document to sign and send: HTML or PDF (A4, Decree 30/2020), Word (Tờ trình + Danh sách), XLSX, Markdown."""
     with _guard():
         from engine.render.output import write_atomic
+        from engine.render.profile import resolve_profile
         from engine.render.report_file import make_report, report_format
 
-        report_format(output)
+        fmt = report_format(output, format)
+        doc_profile = resolve_profile(
+            profile,
+            {
+                "office": office,
+                "governing_body": governing_body,
+                "abbreviation": abbreviation,
+                "number": number,
+                "date": _date(date, "--date"),
+                "place": place,
+                "addressee": addressee,
+                "recipients": recipient,
+                "signer.mode": sign_mode,
+                "signer.of": sign_for,
+                "signer.title": signer_title,
+                "signer.name": signer,
+            },
+        )
         ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
-        data = make_report(ev, output, lang.value, alloc=_allocate(ev, decision_date))
+        data = make_report(
+            ev,
+            output,
+            lang.value,
+            alloc=_allocate(ev, decision_date),
+            fmt=fmt,
+            profile=doc_profile,
+            appendix=appendix,
+        )
         write_atomic(output, data, tuple(facts))
 
 
@@ -545,14 +623,16 @@ def lint(
         list[str] | None, typer.Argument(help="campaign ids or files; 'facts' for the catalogue; none: all")
     ] = None,
     source: Annotated[Path | None, typer.Option("--source", help="the plan's text (default: document.source)")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
+    format: TableOrJson = None,
 ) -> None:
     """Check campaigns against the plan's text: clauses and quotes, ids, dates, quotas, notes; exit 1 on errors."""
     with _guard(EXIT_PROBLEMS):
         from engine.authoring.lint import lint_json, lint_many, lint_text
 
+        fmt = _format("lint", format, None)
+
         results = lint_many(campaigns or [], source)
-        _emit(lint_json(results) if format is Format.json else lint_text(results), None)
+        _emit(lint_json(results) if fmt is Format.json else lint_text(results), None)
         if any(r.errors for r in results):
             raise typer.Exit(EXIT_PROBLEMS)
 
@@ -584,7 +664,7 @@ def diff(
     facts: Annotated[
         Path | None, typer.Option("--facts", help="facts file: who is affected, and by which rule")
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
+    format: TableOrJson = None,
     output: Output = None,
     as_of: AsOf = None,
     lang: LangOpt = Lang.vi,
@@ -594,8 +674,10 @@ def diff(
         from engine.authoring.diff import compare
         from engine.authoring.diff_render import diff_json, diff_text
 
+        fmt = _format("diff", format, output)
+
         d = compare(old, new, facts, _date(as_of, "--as-of"), lang.value)
-        _emit(diff_json(d) if format is Format.json else diff_text(d), output)
+        _emit(diff_json(d) if fmt is Format.json else diff_text(d), output)
 
 
 @app.command()

@@ -25,7 +25,7 @@ from engine.lang.builtins import BUILTINS
 from engine.model.campaign import Campaign, CompiledRule
 from engine.model.vocabulary import Labels, load_labels, words
 
-FIXED_FOR = {"unit": ("id", "name", "kind", "parent"), "person": ("id", "name", "kind", "unit", "head")}
+FIXED_FOR = {"unit": ("id", "name", "kind", "parent"), "person": ("id", "name", "kind", "unit", "head", "position")}
 DATA_ROWS = 500  # rows that carry the drop-down lists
 RANKING = "ranking"  # the 'clause' of a column only the campaign's ranking reads
 

@@ -47,6 +47,7 @@ class CandidateIn(_Strict):
     parent: str | int | None = None
     unit: str | int | None = None
     head: bool = False
+    position: str | None = Field(default=None, description="chức vụ (people): shown in award lists and reports")
     facts: dict[str, Any] = {}
     submission: SubmissionIn | None = None
 
@@ -86,6 +87,7 @@ class Candidate:
     head: bool = False
     submission: Submission | None = None
     path: PathT = ()
+    position: str = ""  # chức vụ, for people; '' when not given
     file: str = ""  # the facts file it came from (several may make one evaluation)
 
 
@@ -209,6 +211,7 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
                 parent=_nfc(str(item.parent)) if item.parent is not None else None,
                 unit=_nfc(str(item.unit)) if item.unit is not None else None,
                 head=item.head,
+                position=_nfc(item.position.strip()) if item.position else "",
                 submission=sub,
                 path=p,
                 file=doc.file,

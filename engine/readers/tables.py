@@ -39,7 +39,7 @@ from engine.model.schema import PERSON_KINDS, UNIT_KINDS
 from engine.model.source import Document, PathT, decode, read_input
 from engine.model.vocabulary import Labels, load_labels, norm
 
-FIXED = ("id", "name", "group", "kind", "parent", "unit", "head")
+FIXED = ("id", "name", "group", "kind", "parent", "unit", "head", "position")
 SUBMISSION = ("sent_on", "via", "received_on", "documents", "copies")
 MAX_HEADER_SCAN = 30
 
