@@ -470,9 +470,17 @@ def init(
             print(f"  lines still naming the old year: {', '.join(map(str, result.year_lines))}")
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (a CI job cancelled, `kill`) is handled like Ctrl-C: outputs clean up, one line, exit 2."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """The `thidua` console script: the Typer app, with usage errors on one line (exit 2) and
     bugs outside a command's guard on one line naming their log (exit 3)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     command = typer.main.get_command(app)
     try:
         code = command.main(prog_name="thidua", standalone_mode=False)
