@@ -27,6 +27,7 @@ from engine.common.errors import (
     UserError,
     problem_lines,
 )
+from engine.common.text import visible
 from engine.model.vocabulary import words
 
 if TYPE_CHECKING:
@@ -76,9 +77,14 @@ def _guard(campaign_exit: int = EXIT_USAGE) -> Iterator[None]:
         _internal(e)
 
 
+def _say(text: str, err: bool = False) -> None:
+    """One line for the user, as it will be read: control characters shown as escapes."""
+    print(visible(text), file=sys.stderr if err else sys.stdout)
+
+
 def _fail(lines: list[str], code: int) -> None:
     for line in lines:
-        print(" ".join(line.split("\n")), file=sys.stderr)
+        _say(" ".join(line.split("\n")), err=True)
     raise typer.Exit(code)
 
 
@@ -111,7 +117,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
 def _warn(problems: list[Problem]) -> None:
     """Warnings go to stderr, one line each; they never change the exit code."""
     for p in problems:
-        print(str(p), file=sys.stderr)
+        _say(str(p), err=True)
 
 
 def _run(
@@ -143,6 +149,8 @@ def _allocate(ev: Evaluation, decision_date: str | None) -> Allocation:
 
 
 def _emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
+    """A command's text output, on stdout or into `-o FILE`; control characters shown as escapes."""
+    text = visible(text)
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
@@ -183,10 +191,10 @@ def list_campaigns() -> None:
             try:
                 d = load_campaign(cid).model.document
             except UserError as e:
-                print(f"{cid:<18} (invalid: {len(e.problems)} problem(s) — run `thidua validate {cid}`)")
+                _say(f"{cid:<18} (invalid: {len(e.problems)} problem(s) — run `thidua validate {cid}`)")
                 continue
             year = str(d.date)[:4]
-            print(f"{cid:<18} {d.kind} {d.number or words('vi')['cli.no_number']} — {d.issuer} — {year}")
+            _say(f"{cid:<18} {d.kind} {d.number or words('vi')['cli.no_number']} — {d.issuer} — {year}")
 
 
 @app.command()
@@ -203,12 +211,12 @@ def validate(
                 # one reader: the load's findings (TD-coded) and lint's, each once, in file order
                 lint = lint_campaign(name)
                 for p in lint.findings:
-                    print(str(p), file=sys.stderr)
+                    _say(str(p), err=True)
                 c = lint.campaign
                 if lint.errors or c is None:
                     raise typer.Exit(EXIT_PROBLEMS)
                 n = len(c.all_rules())
-                print(f"{c.file}: ok ({n} rules, {len(c.model.groups)} groups; {lint.plan_note})")
+                _say(f"{c.file}: ok ({n} rules, {len(c.model.groups)} groups; {lint.plan_note})")
         except typer.Exit as e:
             if e.exit_code != EXIT_PROBLEMS:
                 raise
@@ -330,10 +338,10 @@ def verify(
 
         result = run_verify(report, campaign, facts)
         for note in result.notes:
-            print(note)
+            _say(note)
         for diff in result.differences:
-            print(f"  - {diff}")
-        print(words("en")["verify.matches" if result.matches else "verify.does_not_match"])
+            _say(f"  - {diff}")
+        _say(words("en")["verify.matches" if result.matches else "verify.does_not_match"])
         if not result.matches:
             raise typer.Exit(EXIT_PROBLEMS)
 
@@ -422,7 +430,7 @@ def test_cases(
         from engine.authoring.testrun import junit_xml, run_tests, text_report
 
         result = run_tests(paths or None)
-        sys.stdout.write(text_report(result, verbose))
+        _emit(text_report(result, verbose), None)
         if junit is not None:
             from engine.render.output import write_atomic
 
@@ -463,11 +471,11 @@ def init(
         from engine.authoring.init import init_campaign
 
         result = init_campaign(new_id, from_, output)
-        print(f"{result.path}: written; fill in:")
+        _say(f"{result.path}: written; fill in:")
         for line, what in result.todo:
-            print(f"  {result.path}:{line}: {what}")
+            _say(f"  {result.path}:{line}: {what}")
         if result.year_lines:
-            print(f"  lines still naming the old year: {', '.join(map(str, result.year_lines))}")
+            _say(f"  lines still naming the old year: {', '.join(map(str, result.year_lines))}")
 
 
 def _terminated(signum: int, frame: object) -> None:
@@ -496,12 +504,12 @@ def main() -> None:
         if not hasattr(e, "format_message"):
             from engine.common.crash import internal_error_line
 
-            print(internal_error_line(e), file=sys.stderr)
+            _say(internal_error_line(e), err=True)
             sys.exit(EXIT_INTERNAL)
         ctx = getattr(e, "ctx", None)
         where = ctx.command_path if ctx is not None else "thidua"
         message = " ".join(str(e.format_message()).split())
-        print(f"{where}: {message} — try '{where} --help'", file=sys.stderr)
+        _say(f"{where}: {message} — try '{where} --help'", err=True)
         sys.exit(int(getattr(e, "exit_code", EXIT_USAGE)))
     except KeyboardInterrupt:
         print("thidua: interrupted", file=sys.stderr)

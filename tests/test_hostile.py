@@ -1,6 +1,8 @@
 """A gallery of hostile facts files (tests/hostile/): each ends in a result or the expected one-line error.
 
-Every file has a sidecar `<name>.expect` with the exit code and the fragments stderr must carry.
+Every file has a sidecar `<name>.expect` with the exit code and the fragments stderr must carry
+(`stderr` for the one error line, `warning` for warnings beside a result) and, with `table`, what
+the terminal table must show as written.
 Names that look like formulas or markup must come out inert in CSV and JSON.
 """
 
@@ -33,6 +35,13 @@ def test_hostile_file(path: Path) -> None:
         assert lines[0].startswith(str(path)), lines[0]
         for fragment in expect["stderr"]:
             assert fragment in lines[0], (fragment, lines[0])
+    for fragment in expect.get("warning", []):  # a warning: on stderr, the result still given
+        assert fragment in result.stderr, (fragment, result.stderr)
+    if expect.get("table"):  # what the terminal table must show, as written
+        shown = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path)])
+        assert shown.exit_code == 0, shown.output
+        for fragment in expect["table"]:
+            assert fragment in shown.stdout, (fragment, shown.stdout)
 
 
 def test_formula_names_are_inert_in_csv() -> None:

@@ -100,3 +100,107 @@ def test_sigterm_is_handled_like_ctrl_c_and_leaves_no_temporary_file(tmp_path: P
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.strip() == "thidua: interrupted"
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- output integrity (issue 13.4)
+
+MARKUP = "[/] [b]Nội vụ[/b] [link=x]a[/link] :cop:"
+
+
+def _example_named(tmp_path: Path, name: str) -> Path:
+    facts = tmp_path / "facts.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8").replace("  name: Sở Nội vụ\n", f"  name: '{name}'\n", 1)
+    facts.write_text(text, encoding="utf-8")
+    return facts
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["evaluate"], ["award"], ["explain", "{facts}", "so-noi-vu"], ["evaluate", "-f", "csv"]],
+    ids=lambda c: " ".join(c),
+)
+def test_markup_in_a_name_is_printed_as_written(tmp_path: Path, command: list[str]) -> None:
+    """`[/]` crashed the table; `[bold]…` vanished; `[link=…]` became a hyperlink; `:cop:` an emoji."""
+    facts = _example_named(tmp_path, MARKUP)
+    args = [command[0], "ninh_thuan_2020", str(facts), *(a.format(facts=facts) for a in command[1:] if a != "{facts}")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert all(word in result.stdout for word in MARKUP.split())  # a table may fold the cell
+
+
+def test_csv_quotes_every_field_holding_cr_or_lf_and_keeps_formulas_text() -> None:
+    import csv
+    import io
+
+    from engine.render.output import csv_rows
+
+    text = csv_rows([["id", "name"], ["u1", "a\rb=1+1"], ["u2", "c\nd"], ["u3", "=HYPERLINK(1)"]])
+    assert text == 'id,name\nu1,"a\rb=1+1"\nu2,"c\nd"\nu3,\'=HYPERLINK(1)\n'
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [
+        ["id", "name"],
+        ["u1", "a\rb=1+1"],
+        ["u2", "c\nd"],
+        ["u3", "'=HYPERLINK(1)"],
+    ]
+
+
+def _campaign_with(tmp_path: Path, old: str, new: str) -> Path:
+    camp = tmp_path / "camp.yaml"
+    text = (ROOT / "campaigns" / "ninh_thuan_2020.yaml").read_text(encoding="utf-8")
+    assert old in text
+    camp.write_text(text.replace(old, new), encoding="utf-8")
+    return camp
+
+
+def test_the_csv_template_writes_campaign_text_that_looks_like_a_formula_as_text(tmp_path: Path) -> None:
+    import csv
+
+    camp = _campaign_with(tmp_path, "clause: II.2.a\n", 'clause: "=HYPERLINK(\\"http://x.invalid\\")"\n')
+    out = tmp_path / "t.csv"
+    result = runner.invoke(app, ["template", str(camp), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    cells = [c for row in csv.reader(out.read_text(encoding="utf-8-sig").splitlines()) for c in row]
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+    assert not any(c.startswith("=") for c in cells)
+    # and the blank template still reads as a facts file
+    assert runner.invoke(app, ["evaluate", str(camp), str(out), "-f", "json"]).exit_code == 0
+
+
+ESCAPES = "Ninh Thuận\x1b]0;pwned\x07\x1b[2J\x9b31m"
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])
+def test_control_characters_from_any_input_are_shown_as_escapes(tmp_path: Path, fmt: str) -> None:
+    """A campaign title with ESC, BEL, CSI: no output carries them; JSON decodes back to the same text."""
+    import json
+
+    title = ESCAPES.encode("unicode_escape").decode("ascii")
+    camp = _campaign_with(
+        tmp_path, "vi: Phong trào thi đua cải cách hành chính tỉnh Ninh Thuận năm 2020", f'vi: "{title}"'
+    )
+    result = runner.invoke(app, ["evaluate", str(camp), str(EXAMPLE), "-f", fmt])
+    assert result.exit_code == 0, result.output
+    assert not any(c in result.stdout for c in "\x1b\x07\x9b")
+    if fmt == "json":
+        assert json.loads(result.stdout)["candidates"]  # still JSON
+    elif fmt in ("table", "markdown"):
+        assert "\\u001b]0;pwned" in result.stdout and "\\u001b[2J\\u009b31m" in result.stdout
+
+
+def test_the_xlsx_report_does_not_crash_on_control_characters_in_campaign_text(tmp_path: Path) -> None:
+    title = ESCAPES.encode("unicode_escape").decode("ascii")
+    camp = _campaign_with(
+        tmp_path, "vi: Phong trào thi đua cải cách hành chính tỉnh Ninh Thuận năm 2020", f'vi: "{title}"'
+    )
+    out = tmp_path / "r.xlsx"
+    result = runner.invoke(app, ["report", str(camp), str(EXAMPLE), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 0
+
+
+def test_stderr_shows_control_characters_as_escapes(tmp_path: Path) -> None:
+    facts = tmp_path / "f.yaml"
+    facts.write_text('units:\n  - {id: u1, name: A, kind: department, facts: {"staff\\e[2J": 1}}\n', encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts)])
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "unknown fact 'staff\\u001b[2J'" in result.stderr

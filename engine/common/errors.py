@@ -10,6 +10,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from engine.common.text import visible
+
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the check found problems (validation errors, failed regression case)
 EXIT_USAGE = 2  # unusable input or usage
@@ -49,7 +51,7 @@ class Problem:
         text += self.message
         if self.hint:
             text += f" — {self.hint}"
-        return " ".join(text.split("\n"))
+        return visible(" ".join(text.split("\n")))
 
 
 class UserError(Exception):

@@ -12,18 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.common.errors import Problem, UsageError, did_you_mean
+from engine.common.text import controls
 from engine.lang import NA, UNKNOWN
 from engine.model.catalogue import Catalogue, FactDef
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS, DocumentName, Kind, pydantic_problems
 from engine.model.source import Document, PathT
 
 NA_WORDS = {"n/a", "na", "không áp dụng", "kad"}
+# Beyond this a value is a typo, not a fact — and outside the range where every number is exact in
+# a float and an int64 alike, so both backends (and every arithmetic step: 0.1 × staff_total) agree.
+MAX_NUMBER = 10**15
 
 
 class _Strict(BaseModel):
@@ -110,6 +114,7 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsF
     except ValidationError as e:
         raise UsageError(pydantic_problems(e, doc, FactsFileIn)) from None
     problems: list[Problem] = []
+    cleaned: list[Problem] = []  # warnings: names whose line breaks or tabs became spaces
     candidates: list[Candidate] = []
     by_id: dict[str, Candidate] = {}
     for section, group, kinds in (
@@ -123,6 +128,18 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsF
             if not cid.strip():
                 problems.append(doc.problem((*p, "id"), "empty id", where=where))
                 continue
+            bad = controls(cid)
+            if bad:  # an id is typed, compared and shown: a hidden character makes it another id
+                problems.append(
+                    doc.problem(
+                        (*p, "id"),
+                        f"the id holds control characters ({', '.join(bad)})",
+                        "retype the id without them",
+                        where=where,
+                    )
+                )
+                continue
+            name = _clean_name(_nfc(item.name), doc, (*p, "name"), where, problems, cleaned)
             if item.kind not in kinds:
                 problems.append(
                     doc.problem(
@@ -188,7 +205,7 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsF
                 sub = Submission(s.sent_on, s.via, s.received_on, docs, s.copies)
             cand = Candidate(
                 id=cid,
-                name=_nfc(item.name),
+                name=name,
                 group=group,
                 kind=item.kind,
                 facts=facts,
@@ -204,7 +221,7 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsF
     _references(candidates, by_id, doc, problems)
     if problems:
         raise UsageError(problems)
-    warnings: list[Problem] = []
+    warnings: list[Problem] = cleaned
     for cand in candidates:
         _contradictions(cand, doc, warnings)
     return FactsFile(doc.file, sha, raw.campaign, raw.as_of, raw.deadline, candidates, by_id, warnings, raw.round)
@@ -227,6 +244,30 @@ def _contradictions(c: Candidate, doc: Document, warnings: list[Problem]) -> Non
                 severity="warning",
             )
         )
+
+
+def _clean_name(
+    name: str, doc: Document, path: PathT, where: str, problems: list[Problem], warnings: list[Problem]
+) -> str:
+    """A name as it will be printed: line breaks and tabs (a cell typed on two lines) become one
+    space, with a warning; any other control character is refused (it would reach terminals and
+    workbooks, which cannot hold it)."""
+    bad = [c for c in controls(name) if c not in ("U+0009", "U+000A", "U+000D")]
+    if bad:
+        problems.append(
+            doc.problem(path, f"the name holds control characters ({', '.join(bad)})", "retype it without them", where)
+        )
+        return name
+    if not controls(name):
+        return name
+    flat = " ".join(name.split())
+    warnings.append(
+        replace(
+            doc.problem(path, f"line breaks in the name replaced by spaces: '{flat}'", where=where),
+            severity="warning",
+        )
+    )
+    return flat
 
 
 def _nfc(text: str) -> str:
@@ -272,8 +313,8 @@ def _fast_parser(fdef: FactDef, catalogue: Catalogue) -> Any:
     t = fdef.type
     lo = fdef.min if fdef.min is not None else (0 if t == "percent" else None)
     hi = fdef.max if fdef.max is not None else (100 if t == "percent" else None)
-    lo_ = float("-inf") if lo is None else lo
-    hi_ = float("inf") if hi is None else hi
+    lo_ = -MAX_NUMBER if lo is None else lo
+    hi_ = MAX_NUMBER if hi is None else hi
 
     def slow(v: Any) -> Any:
         return _SLOW
@@ -344,9 +385,17 @@ def parse_fact(value: Any, fdef: FactDef, catalogue: Catalogue) -> Any:
         if not isinstance(value, list):
             raise ValueError("expected a list of {index, component, score, prev_score} — see CONTRACT.md")
         records = []
-        for r in value:
+        for n, r in enumerate(value, 1):
             if not isinstance(r, dict) or set(r) - {"index", "component", "score", "prev_score"}:
                 raise ValueError("each item needs index, component, score, prev_score — no other keys")
+            for k in ("index", "component"):
+                label = r.get(k)
+                if label is not None and (not isinstance(label, str) or controls(label)):
+                    shown = "control characters" if isinstance(label, str) else _short(label)
+                    raise ValueError(
+                        f"item {n}: '{k}' must be the name of the {k}, not {shown} — "
+                        "write it as text, e.g. index: PCI, component: Tiếp cận đất đai"
+                    )
             rec = dict(r)
             for k in ("score", "prev_score"):
                 if is_na(rec.get(k)):
@@ -360,9 +409,13 @@ def parse_fact(value: Any, fdef: FactDef, catalogue: Catalogue) -> Any:
 
 def _number(value: Any, fdef: FactDef | None) -> float | int:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{value!r} is not a number — write digits, e.g. 100 or 82.5")
+        raise ValueError(f"{_short(value)} is not a number — write digits, e.g. 100 or 82.5")
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(f"{value!r} is not a number")
+    if not -MAX_NUMBER <= value <= MAX_NUMBER:
+        raise ValueError(
+            f"{_short(value)} is beyond ±10^15 — no count, score or percentage is that large; check the value"
+        )
     if fdef is None:
         return value
     if fdef.type == "int" and isinstance(value, float):
@@ -377,6 +430,14 @@ def _number(value: Any, fdef: FactDef | None) -> float | int:
         raise ValueError(f"{value} is above {hi:g} — a {_what(fdef)} cannot be above {hi:g}")
     number: float | int = value
     return number
+
+
+def _short(value: Any) -> str:
+    """A value for a message: a number of hundreds of digits is named by its length."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        return f"a number of {int(abs(value).bit_length() * 0.30103) + 1} digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _what(fdef: FactDef) -> str:

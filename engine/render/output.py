@@ -12,13 +12,20 @@ SIGTERM, which the CLI turns into one) leaves no temporary file behind.
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import os
 import stat
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from engine.common.errors import Problem, UsageError
 from engine.model.source import INPUTS_READ
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet program would take for a formula
 
@@ -26,6 +33,50 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet program w
 def looks_like_formula(value: object) -> bool:
     """A text that CSV/XLSX output must keep as text (a name such as '=HYPERLINK(…)')."""
     return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def safe_cell(text: Any) -> Any:
+    """A cell of a CSV file thidua writes: a text a spreadsheet would run as a formula stays text."""
+    if looks_like_formula(text):
+        return "'" + text
+    return text
+
+
+def csv_rows(rows: Iterable[Sequence[Any]]) -> str:
+    """CSV, one record a line (LF), every cell through `safe_cell`; a field holding CR or LF is quoted.
+
+    (Python's writer quotes only the characters of its line terminator: with LF alone, a bare CR
+    in a name went out unquoted and ended the record in a spreadsheet program.)
+    """
+    one = io.StringIO()
+    writer = csv.writer(one, lineterminator="\r\n")  # CR and LF both make a field quoted
+    out = []
+    for row in rows:
+        one.seek(0)
+        one.truncate()
+        writer.writerow([safe_cell(x) for x in row])
+        out.append(one.getvalue()[:-2] + "\n")
+    return "".join(out)
+
+
+def terminal(file: IO[str], width: int | None, color: bool = False) -> Console:
+    """The console every table is printed on. It reads no markup, emoji codes or highlighting
+    in what it prints, so a name such as `[/]`, `[tiểu học]`, `[link=…]` or `:cop:` is printed
+    as written — in cells, titles and lines alike — instead of crashing, vanishing or becoming
+    a hyperlink; styles are given as `style=`, never inside the text."""
+    from rich.console import Console
+
+    return Console(
+        file=file,
+        width=width,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        legacy_windows=False,
+        soft_wrap=False,
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )
 
 
 def write_atomic(path: Path, data: str | bytes, inputs: tuple[Path, ...] = ()) -> None:

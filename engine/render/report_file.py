@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from engine.common.errors import Problem, UsageError
+from engine.common.text import visible
 from engine.evaluate.allocate import Allocation, allocate
 from engine.evaluate.core import Evaluation
 from engine.render.report import build_context, render_text
@@ -35,4 +36,4 @@ def make_report(
     ctx = build_context(ev, alloc or allocate(ev, decision_date), lang)
     if kind == "xlsx":
         return report_workbook(ctx, ev.as_of)
-    return render_text(ctx, kind).encode("utf-8")
+    return visible(render_text(ctx, kind)).encode("utf-8")
