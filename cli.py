@@ -331,18 +331,22 @@ def verify(
     report: Annotated[Path, typer.Argument(help="a saved JSON result (evaluate or award --format json)")],
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
     facts: Annotated[Path, typer.Argument(help="facts file")],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="exit 1 also when the result was made with settings the facts file lacks")
+    ] = False,
 ) -> None:
     """Recompute a saved JSON result from its inputs; exit 1 if it no longer matches."""
     with _guard():
         from engine.verify import verify as run_verify
 
         result = run_verify(report, campaign, facts)
+        _warn(result.warnings)
         for note in result.notes:
             _say(note)
         for diff in result.differences:
             _say(f"  - {diff}")
         _say(words("en")["verify.matches" if result.matches else "verify.does_not_match"])
-        if not result.matches:
+        if not result.matches or (strict and result.warnings):
             raise typer.Exit(EXIT_PROBLEMS)
 
 
