@@ -96,13 +96,30 @@ def _internal(e: BaseException) -> None:
 
 
 def _broken_pipe() -> None:
-    """The reader of our output went away (`| head`): nothing more to say, to anyone."""
+    """The reader of our output went away (`| head`): nothing more to say, to anyone. Exit 1,
+    silently (as Python advises): the output was cut short, but nothing is wrong with the input."""
+    _silence_stdout()
+    raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so what is still buffered cannot fail again at exit."""
     import contextlib
     import os
 
     with contextlib.suppress(OSError, ValueError):  # no real stdout (a test runner's buffer)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _exit(code: int) -> None:
+    """Exit with `code` once stdout is flushed: output still buffered meets a reader that went
+    away here, under our control, not in the interpreter's shutdown (a stray 'Exception ignored')."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        code = code or EXIT_PROBLEMS
+    sys.exit(code)
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -496,14 +513,15 @@ def main() -> None:
     command = typer.main.get_command(app)
     try:
         code = command.main(prog_name="thidua", standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else 0)  # Click returns a command's exit code here
+        _exit(code if isinstance(code, int) else 0)  # Click returns a command's exit code here
     except typer.Exit as e:
-        sys.exit(e.exit_code)
+        _exit(e.exit_code)
     except Exception as e:
         # Click (vendored by Typer) usage errors: a box of several lines by default
         if type(e).__name__ == "NoArgsIsHelpError":  # bare `thidua`: the help is already printed
-            sys.exit(0)
+            _exit(0)
         if isinstance(e, BrokenPipeError):
+            _silence_stdout()
             sys.exit(EXIT_PROBLEMS)
         if not hasattr(e, "format_message"):
             from engine.common.crash import internal_error_line

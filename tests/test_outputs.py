@@ -204,3 +204,48 @@ def test_stderr_shows_control_characters_as_escapes(tmp_path: Path) -> None:
     result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts)])
     assert result.exit_code == 2
     assert "\x1b" not in result.stderr and "unknown fact 'staff\\u001b[2J'" in result.stderr
+
+
+# ---------------------------------------------------------------- a reader that goes away (issue 13.6)
+
+
+class _GoneReader:
+    """A stdout whose reader left after `keep` characters (`| head -1`): writes, or the flush at exit, fail."""
+
+    def __init__(self, keep: int, on_flush: bool) -> None:
+        self.keep, self.on_flush, self.got = keep, on_flush, ""
+
+    def write(self, text: str) -> int:
+        if not self.on_flush and len(self.got) + len(text) > self.keep:
+            raise BrokenPipeError(32, "Broken pipe")
+        self.got += text
+        return len(text)
+
+    def flush(self) -> None:
+        if self.on_flush and len(self.got) > self.keep:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    def fileno(self) -> int:
+        raise OSError("not a real stream")
+
+    def isatty(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("on_flush", [False, True], ids=["mid-write", "at-exit-flush"])
+@pytest.mark.parametrize(
+    "args",
+    [["list"], ["evaluate", "ninh_thuan_2020", str(EXAMPLE), "-f", "json"], ["schema", "campaign"]],
+    ids=lambda a: a[0],
+)
+def test_a_broken_pipe_is_a_clean_exit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str], on_flush: bool
+) -> None:
+    import cli
+
+    monkeypatch.setattr(sys, "argv", ["thidua", *args])
+    monkeypatch.setattr(sys, "stdout", _GoneReader(10, on_flush))
+    with pytest.raises(SystemExit) as stop:
+        cli.main()
+    assert stop.value.code == 1  # cut short, silently: nothing is wrong with the input
+    assert capsys.readouterr().err == ""
