@@ -14,7 +14,9 @@ one validation path. What is particular to tables happens here, before that:
 
 Rows whose first cell starts with `#` are notes; above the header they may carry the file's
 `campaign`, `as_of` and `deadline` (`# as_of: 2021-01-25`, or `# as_of` with the value in the
-next cell). Sheets named like the template's helper sheets (lists, guide) or hidden are skipped.
+next cell). Sheets named like the template's helper sheets (lists, guide) are skipped; what a workbook
+hides or merges is handled by `engine.readers.xlsx_layout` (hidden sheets skipped with a warning,
+hidden rows and columns read with one, merged ranges filled across).
 """
 
 from __future__ import annotations
@@ -123,9 +125,12 @@ def load_table(path: Path, catalogue: Catalogue, display: str | None = None) -> 
 def read_table(raw: bytes, name: str, catalogue: Catalogue, *, csv: bool) -> FactsFile:
     """A .csv (`csv=True`) or .xlsx facts file's bytes into a `FactsFile`."""
     sha = hashlib.sha256(raw).hexdigest()
-    sheets = [_csv_sheet(raw, name)] if csv else _xlsx_sheets(raw, name)
+    layout: list[Problem] = []  # what the workbook hid, and how it was read (engine.readers.xlsx_layout)
+    sheets = [_csv_sheet(raw, name)] if csv else _xlsx_sheets(raw, name, layout)
     doc = TableReader(name, catalogue, load_labels()).read(sheets)
-    return facts_from_document(doc, sha, catalogue)
+    facts = facts_from_document(doc, sha, catalogue)
+    facts.warnings[:0] = layout
+    return facts
 
 
 def _csv_sheet(raw: bytes, name: str) -> Sheet:
@@ -147,13 +152,16 @@ def _csv_sheet(raw: bytes, name: str) -> Sheet:
     return Sheet(None, rows)
 
 
-def _xlsx_sheets(raw: bytes, name: str) -> list[Sheet]:
+def _xlsx_sheets(raw: bytes, name: str, warnings: list[Problem]) -> list[Sheet]:
+    import warnings as py_warnings
 
     labels = load_labels()
     skip = {norm(w) for k in ("lists", "guide") for w in (labels.sheets[k].vi, labels.sheets[k].en)}
     problems: list[Problem] = []
     try:  # read-only workbooks parse lazily: a damaged part only shows while iterating
-        sheets = _read_sheets(raw, name, skip, problems)
+        with py_warnings.catch_warnings():  # openpyxl's own ("extension is not supported"): not the user's
+            py_warnings.simplefilter("ignore")
+            sheets = _read_sheets(raw, name, skip, problems, warnings)
     except UsageError:
         raise
     except Exception as e:
@@ -167,15 +175,26 @@ def _xlsx_sheets(raw: bytes, name: str) -> list[Sheet]:
     return sheets
 
 
-def _read_sheets(raw: bytes, name: str, skip: set[str], problems: list[Problem]) -> list[Sheet]:
+def _read_sheets(
+    raw: bytes, name: str, skip: set[str], problems: list[Problem], warnings: list[Problem]
+) -> list[Sheet]:
+    import zipfile
+
     from openpyxl import load_workbook
 
+    from engine.readers.xlsx_layout import fill_merged, hidden_sheet_warning, hidden_warnings, sheet_layout
+
     wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    archive = zipfile.ZipFile(io.BytesIO(raw))
     cached: Any = None  # the same workbook with the values Excel computed, opened only if a formula appears
     sheets: list[Sheet] = []
     try:
         for ws in wb.worksheets:
-            if norm(ws.title) in skip or ws.title.startswith("_") or getattr(ws, "sheet_state", "visible") != "visible":
+            if norm(ws.title) in skip or ws.title.startswith("_"):
+                continue  # the template's own helper sheets (lists, guide)
+            state = getattr(ws, "sheet_state", "visible")
+            if state != "visible":
+                warnings.append(hidden_sheet_warning(name, ws.title, state))
                 continue
             ws.reset_dimensions()  # a stale <dimension> tag would hide rows in read-only mode
             grid = list(ws.iter_rows())
@@ -208,8 +227,13 @@ def _read_sheets(raw: bytes, name: str, skip: set[str], problems: list[Problem])
                             )
                     cells.append(RawCell(value, getattr(c, "number_format", "General") or "General"))
                 rows.append((r, cells))
+            layout = sheet_layout(archive, ws._worksheet_path)
+            grid_cells = [cells for _, cells in rows]
+            fill_merged(grid_cells, layout.merged, lambda: RawCell(None))
+            warnings += hidden_warnings(name, ws.title, layout, grid_cells, lambda c: not _blank(c.value), col_letter)
             sheets.append(Sheet(ws.title, rows))
     finally:
+        archive.close()
         wb.close()
         if cached is not None:
             cached.close()
