@@ -292,8 +292,10 @@ def explain(
         from engine.render import text as render
 
         ev = _run(campaign, facts, as_of, deadline, backend, round_year)
+        from engine.model.facts import fold_id
+
         cid = unicodedata.normalize("NFC", candidate)
-        res = ev.get(cid)
+        res = ev.get(cid) or next((r for r in ev.results if fold_id(r.id) == fold_id(cid)), None)
         if res is None:
             raise UserError(
                 Problem(

@@ -3,7 +3,8 @@
 `visible` is applied where text leaves thidua — every line on stdout and stderr, every text file
 it writes, every workbook cell — so a value read from a file cannot ring the terminal, move the
 cursor, recolour or retitle the window (ESC and CSI sequences), hide a line behind a carriage
-return, or stop the output with a character UTF-8 cannot encode (a lone surrogate). Such a
+return, or stop the output with a character UTF-8 cannot encode (a lone surrogate) — nor pass an
+id off as another with a zero-width or bidirectional-override character. Such a
 character is shown as its escape, `\\u001b`, which in JSON is the same character again, so JSON
 stays lossless. Line feeds and tabs are kept: they are the layout of the text around the values.
 """
@@ -14,11 +15,17 @@ import re
 
 # C0 controls but tab and line feed; DEL and the C1 controls; UTF-16 surrogates (never text alone)
 _HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# and, shown but not counted as controls: characters that print nothing or reorder what follows
+# (zero-width spaces and joiners, bidirectional overrides, the BOM) — an id holding one looks like another
+_UNSEEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 def visible(text: str) -> str:
-    """`text` with every control character (but tab and line feed) shown as `\\uXXXX`."""
-    return _HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """`text` with every control character (but tab and line feed), and every character that
+    prints nothing or reorders the line, shown as `\\uXXXX`."""
+    return _UNSEEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def controls(text: str) -> list[str]:

@@ -4,8 +4,8 @@ The file's structure is checked by a strict Pydantic model; each fact value is t
 checked against the catalogue's type and range (and turned into its evaluation form:
 `n/a` → NA, a rating alias → its key, an ISO date → a date). References between
 candidates (`parent`, `unit`) must resolve, parents may not form a cycle, and ids are
-unique after Unicode NFC normalisation. Every problem names the file, the line, the
-candidate and the key.
+unique as `fold_id` compares them (NFC, tone mark on either vowel, invisible characters
+ignored). Every problem names the file, the line, the candidate and the key.
 """
 
 from __future__ import annotations
@@ -117,6 +117,7 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsF
     cleaned: list[Problem] = []  # warnings: names whose line breaks or tabs became spaces
     candidates: list[Candidate] = []
     by_id: dict[str, Candidate] = {}
+    folded: dict[str, str] = {}  # fold_id(id) → the id as first written
     for section, group, kinds in (
         ("units", "unit", UNIT_KINDS),
         ("people", "person", PERSON_KINDS),
@@ -149,15 +150,15 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsF
                         where=where,
                     )
                 )
-            if cid in by_id:
-                problems.append(
-                    doc.problem(
-                        (*p, "id"),
-                        f"duplicate id '{cid}'",
-                        "ids are unique across units and people",
-                        where=where,
-                    )
-                )
+            first = folded.get(fold_id(cid))
+            if first is not None:
+                message, hint = f"duplicate id '{cid}'", "ids are unique across units and people"
+                if first != cid:  # the same id written another way: name the first spelling, and where
+                    line, _ = doc.locate((*by_id[first].path, "id"))
+                    at = f" (line {line})" if line is not None and doc.kind != "table" else ""
+                    message += f": it is '{first}'{at} written another way"
+                    hint += "; where the tone mark sits and invisible characters do not count"
+                problems.append(doc.problem((*p, "id"), message, hint, where=where))
                 continue
             facts = {}
             fast = _fast_facts(item.facts, group, catalogue)  # None: some value needs the careful path
@@ -217,8 +218,9 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsF
             )
             _sanity(cand, doc, problems)
             by_id[cid] = cand
+            folded[fold_id(cid)] = cid
             candidates.append(cand)
-    _references(candidates, by_id, doc, problems)
+    _references(candidates, by_id, folded, doc, problems)
     if problems:
         raise UsageError(problems)
     warnings: list[Problem] = cleaned
@@ -268,6 +270,34 @@ def _clean_name(
         )
     )
     return flat
+
+
+# characters that show nothing: a copy from a web page or a chat leaves them inside ids
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u034f\u061c\u115f\u1160\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"))
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+
+
+def fold_id(text: str) -> str:
+    """An id as it is compared: invisible characters dropped, and the Vietnamese tone mark of each
+    syllable put in one place, so the old and new placements (`Uỷ`/`Ủy`, `hoà`/`hòa`) are one id.
+
+    The tone marks of a run of letters move to its end (other marks — circumflex, breve, horn —
+    stay on their vowel); the result is only a key for comparing, never shown."""
+    s = unicodedata.normalize("NFD", text.translate(_INVISIBLE))
+    if s.isascii():
+        return s
+    out: list[str] = []
+    tones: list[str] = []
+    for ch in s:
+        if ch in _TONES:
+            tones.append(ch)
+            continue
+        if not (ch.isalpha() or unicodedata.combining(ch)) and tones:
+            out += sorted(tones)
+            tones = []
+        out.append(ch)
+    out += sorted(tones)
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 def _nfc(text: str) -> str:
@@ -502,7 +532,9 @@ def _sanity(c: Candidate, doc: Document, problems: list[Problem]) -> None:
         )
 
 
-def _references(cands: list[Candidate], by_id: dict[str, Candidate], doc: Document, problems: list[Problem]) -> None:
+def _references(
+    cands: list[Candidate], by_id: dict[str, Candidate], folded: dict[str, str], doc: Document, problems: list[Problem]
+) -> None:
     heads: dict[str, str] = {}
     for c in cands:
         where = f"{'units' if c.group == 'unit' else 'people'}[{c.id}]"
@@ -510,7 +542,10 @@ def _references(cands: list[Candidate], by_id: dict[str, Candidate], doc: Docume
             ref = getattr(c, key)
             if ref is None:
                 continue
-            target = by_id.get(ref)
+            target = by_id.get(ref) or by_id.get(folded.get(fold_id(ref), ""))
+            if target is not None and target.id != ref:
+                setattr(c, key, target.id)  # the id as the file writes it where it is defined
+                ref = target.id
             if target is None:
                 problems.append(
                     doc.problem(

@@ -26,7 +26,7 @@ import datetime as dt
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -127,9 +127,10 @@ def read_table(raw: bytes, name: str, catalogue: Catalogue, *, csv: bool) -> Fac
     sha = hashlib.sha256(raw).hexdigest()
     layout: list[Problem] = []  # what the workbook hid, and how it was read (engine.readers.xlsx_layout)
     sheets = [_csv_sheet(raw, name)] if csv else _xlsx_sheets(raw, name, layout)
-    doc = TableReader(name, catalogue, load_labels()).read(sheets)
+    reader = TableReader(name, catalogue, load_labels())
+    doc = reader.read(sheets)
     facts = facts_from_document(doc, sha, catalogue)
-    facts.warnings[:0] = layout
+    facts.warnings[:0] = [*layout, *reader.warnings]
     return facts
 
 
@@ -251,6 +252,7 @@ class TableReader:
         self.cat = catalogue
         self.labels = labels
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.headers = self._header_words()
 
     def _header_words(self) -> dict[str, str]:
@@ -313,8 +315,27 @@ class TableReader:
         sheet_group = self._sheet_group(sheet.name)
         for rownum, row in sheet.rows[header_at + 1 :]:
             if _is_note(_first_text(row)):
+                self._note_like_a_candidate(sheet, rownum, row, columns)
                 continue
             self._row(sheet, rownum, row, columns, sheet_group, units, people, cells)
+
+    def _note_like_a_candidate(self, sheet: Sheet, rownum: int, row: list[RawCell], columns: dict[int, Column]) -> None:
+        """A row starting with '#' is a note — but one that also has a name or a kind looks like a
+        candidate whose id starts with '#': it is not read, and the warning says so."""
+        filled = {col.key for i, col in columns.items() if i <= len(row) and not _blank(row[i - 1].value)}
+        if filled & {"name", "kind"}:
+            first = _first_text(row) or ""
+            self.warnings.append(
+                replace(
+                    cell_problem(
+                        self.file,
+                        Cell(sheet.name, rownum, 1),
+                        f"the row starting with '{first}' is read as a note, not as a candidate",
+                        "an id cannot start with '#': rename it, or clear the row's other cells",
+                    ),
+                    severity="warning",
+                )
+            )
 
     def _meta(self, sheet: Sheet, rownum: int, row: list[RawCell], data: dict[str, Any]) -> None:
         texts = [c for c in row if not _blank(c.value)]
