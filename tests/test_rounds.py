@@ -58,3 +58,18 @@ def test_json_states_the_round(tmp_path: Path) -> None:
 def test_a_round_beyond_the_calendar_is_a_usage_error_not_a_crash(tmp_path: Path) -> None:
     code, out, err = _run(tmp_path, "2020-01-06", "", "--round", "99999")
     assert code == 2 and out == "" and "outside the plan's period" in err and "internal" not in err
+
+
+def test_a_round_for_a_campaign_not_judged_every_year_is_warned_not_dropped() -> None:
+    """--round out of any range on a one-off plan (issue 13.6): one warning, the result unchanged."""
+    facts = ROOT / "examples" / "ninh_thuan_2020.yaml"
+    plain = CliRunner().invoke(app, ["evaluate", "ninh_thuan_2020", str(facts), "-f", "json"])
+    result = CliRunner().invoke(
+        app, ["evaluate", "ninh_thuan_2020", str(facts), "-f", "json", "--round", "10000000000000000000000"]
+    )
+    assert result.exit_code == 0
+    assert result.stderr.strip() == (
+        "--round: warning: the round 10000000000000000000000 is not used: ninh_thuan_2020 is not judged every"
+        " year — leave the round out for this campaign"
+    )
+    assert result.stdout == plain.stdout

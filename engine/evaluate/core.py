@@ -156,6 +156,10 @@ def evaluate(
     stated = round_arg if round_arg is not None else facts.round
     # before anything reads the round: a round outside the period is refused, not turned into a date
     round_warnings = check_round(campaign, facts, as_of, round_year, stated) if yearly else []
+    if stated is not None and not yearly:  # a round means nothing here: said, not silently dropped
+        where = "--round" if round_arg is not None else facts.file
+        message = f"the round {stated} is not used: {campaign.id} is not judged every year"
+        round_warnings = [Problem(where, message, severity="warning", hint="leave the round out for this campaign")]
     facts, period_warnings = _within_period(campaign, facts)
     with gc_paused():  # our own bulk, acyclic allocations (engine.common.speed)
         derived, derive_warnings = derive(campaign.catalogue, facts)
