@@ -33,6 +33,7 @@ from engine.model.vocabulary import words
 if TYPE_CHECKING:
     from engine.evaluate.allocate import Allocation
     from engine.evaluate.core import Evaluation
+    from engine.render.progress import Progress
 
 app = typer.Typer(
     help=f"{words('vi')['cli.help']} ({words('en')['cli.help']}).",
@@ -40,6 +41,55 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from engine import __version__
+
+        print(f"thidua {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    campaigns: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--campaigns",
+            envvar="THIDUA_CAMPAIGNS",
+            help="a folder of your own campaigns, searched before the shipped ones (repeatable; env THIDUA_CAMPAIGNS)",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress line on stderr for long runs")] = False,
+) -> None:
+    """Options for every command."""
+    import os
+
+    global _QUIET
+    _QUIET = quiet
+
+    from engine.common.paths import CAMPAIGNS_ENV
+
+    for folder in campaigns or []:
+        if not folder.is_dir():
+            _fail(
+                [
+                    str(
+                        Problem(
+                            "--campaigns",
+                            f"'{folder}' is not a folder",
+                            hint="give the folder holding your campaign files",
+                        )
+                    )
+                ],
+                EXIT_USAGE,
+            )
+    if campaigns:
+        os.environ[CAMPAIGNS_ENV] = os.pathsep.join(str(f) for f in campaigns)
 
 
 class Format(StrEnum):
@@ -54,15 +104,43 @@ class Lang(StrEnum):
     en = "en"
 
 
+class InputFormat(StrEnum):
+    yaml = "yaml"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+FactsArgs = Annotated[
+    list[Path],
+    typer.Argument(
+        help="facts files (.yaml, .json, .csv, .xlsx) and folders of them, read as one population; - for stdin"
+    ),
+]
+InputFormatOpt = Annotated[
+    InputFormat | None, typer.Option("--input-format", help="the format of standard input (FACTS given as -)")
+]
+
+
 class BackendName(StrEnum):
     native = "native"
     durable = "durable"
 
 
+_QUIET = False  # --quiet: no progress line
+
+
+class _State:
+    progress: Progress | None = None  # the running command's progress line (engine.render.progress)
+
+
 @contextmanager
 def _guard(campaign_exit: int = EXIT_USAGE) -> Iterator[None]:
+    from engine.render.progress import Progress
+
     try:
-        yield
+        with Progress(enabled=False if _QUIET else None) as _State.progress:
+            yield
     except CampaignInvalid as e:
         _fail(problem_lines(e.problems), campaign_exit)
     except UserError as e:
@@ -125,10 +203,12 @@ def _exit(code: int) -> None:
 def _date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
+    from engine.lang.values import parse_day
+
     try:
-        return dt.date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
-        raise UserError(f"{option}: '{value}' is not a date — write YYYY-MM-DD") from None
+        raise UserError(f"{option}: '{value}' is not a date — write dd/mm/yyyy or YYYY-MM-DD") from None
 
 
 def _warn(problems: list[Problem]) -> None:
@@ -138,11 +218,21 @@ def _warn(problems: list[Problem]) -> None:
 
 
 def _run(
-    campaign: str, facts: Path, as_of: str | None, deadline: str | None, backend: BackendName, round_year: int | None
+    campaign: str,
+    facts: list[Path],
+    as_of: str | None,
+    deadline: str | None,
+    backend: BackendName,
+    round_year: int | None,
+    input_format: InputFormat | None = None,
+    lang: Lang = Lang.vi,
 ) -> Evaluation:
     """Load, validate and evaluate, with the common options; warnings go to stderr."""
     from engine.pipeline import run
 
+    progress = _State.progress
+    if progress is not None:
+        progress.lang = lang.value
     ev = run(
         campaign,
         facts,
@@ -150,8 +240,12 @@ def _run(
         deadline=_date(deadline, "--deadline"),
         backend=backend.value,
         round_year=round_year,
+        input_format=input_format.value if input_format is not None else None,
+        stage=progress.stage if progress is not None else None,
     )
     _warn(ev.warnings)
+    if progress is not None:
+        progress.stage("render")
     return ev
 
 
@@ -245,7 +339,7 @@ def validate(
 @app.command()
 def evaluate(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
-    facts: Annotated[Path, typer.Argument(help="facts file (.yaml, .json)")],
+    facts: FactsArgs,
     format: FormatOpt = Format.table,
     output: Output = None,
     as_of: AsOf = None,
@@ -253,12 +347,13 @@ def evaluate(
     round_year: RoundOpt = None,
     lang: LangOpt = Lang.vi,
     backend: BackendOpt = BackendName.native,
+    input_format: InputFormatOpt = None,
 ) -> None:
     """A verdict for every candidate, with each criterion's outcome."""
     with _guard():
         from engine.render import text as render
 
-        ev = _run(campaign, facts, as_of, deadline, backend, round_year)
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
         if format is Format.json:
             text = render.to_json(render.evaluation_dict(ev, lang.value))
         elif format is Format.markdown:
@@ -268,13 +363,13 @@ def evaluate(
         else:
             color = output is None and sys.stdout.isatty()
             text = render.table(ev, lang.value, color=color)
-        _emit(text, output, (facts,))
+        _emit(text, output, tuple(facts))
 
 
 @app.command()
 def explain(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
-    facts: Annotated[Path, typer.Argument(help="facts file")],
+    facts: FactsArgs,
     candidate: Annotated[str, typer.Argument(help="the candidate's id")],
     format: Annotated[Format, typer.Option("--format", "-f", help="table (text) or json")] = Format.table,
     output: Output = None,
@@ -283,6 +378,7 @@ def explain(
     round_year: RoundOpt = None,
     lang: LangOpt = Lang.vi,
     backend: BackendOpt = BackendName.native,
+    input_format: InputFormatOpt = None,
 ) -> None:
     """One candidate: every rule, the values it read, its clause (quoted), what would have to change."""
     with _guard():
@@ -291,7 +387,7 @@ def explain(
         from engine.common.errors import Problem, did_you_mean
         from engine.render import text as render
 
-        ev = _run(campaign, facts, as_of, deadline, backend, round_year)
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
         from engine.model.facts import fold_id
 
         cid = unicodedata.normalize("NFC", candidate)
@@ -299,7 +395,7 @@ def explain(
         if res is None:
             raise UserError(
                 Problem(
-                    str(facts),
+                    "; ".join(map(str, facts)),
                     f"no candidate with id '{candidate}'",
                     hint=did_you_mean(cid, [r.id for r in ev.results]) or "see `thidua evaluate`",
                 )
@@ -307,8 +403,10 @@ def explain(
         if format is Format.json:
             from engine.explain.reasons import Explainer
 
+            mine = [*res.criteria, *res.disqualifiers, *res.conditions]
             data = {
                 **render.header(ev),
+                "rules": render.rules_table([rr.rule for rr in mine], lang.value),
                 "candidate": render.candidate_dict(res, Explainer(ev.campaign, lang.value)),
             }
             text = render.to_json(data)
@@ -316,13 +414,13 @@ def explain(
             from engine.evaluate.allocate import allocate
 
             text = render.explain_text(ev, res, lang.value, allocate(ev))
-        _emit(text, output, (facts,))
+        _emit(text, output, tuple(facts))
 
 
 @app.command()
 def award(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
-    facts: Annotated[Path, typer.Argument(help="facts file")],
+    facts: FactsArgs,
     format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
     output: Output = None,
     as_of: AsOf = None,
@@ -331,25 +429,54 @@ def award(
     decision_date: DecisionDate = None,
     lang: LangOpt = Lang.vi,
     backend: BackendOpt = BackendName.native,
+    input_format: InputFormatOpt = None,
 ) -> None:
     """The award list: quota per group, ranking, selected, reserve, ties at the cut-off, reward budget."""
     with _guard():
         from engine.render import award as render_award
 
-        ev = _run(campaign, facts, as_of, deadline, backend, round_year)
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
         alloc = _allocate(ev, decision_date)
         if format is Format.json:
             text = render_award.to_json(render_award.allocation_dict(alloc, lang.value))
         else:
             text = render_award.award_table(alloc, lang.value)
-        _emit(text, output, (facts,))
+        _emit(text, output, tuple(facts))
+
+
+@app.command()
+def near(
+    campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
+    facts: FactsArgs,
+    within: Annotated[int, typer.Option("--within", min=1, max=10, help="how many conditions short (default 1)")] = 1,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table (text) or json")] = Format.table,
+    output: Output = None,
+    as_of: AsOf = None,
+    deadline: Deadline = None,
+    round_year: RoundOpt = None,
+    lang: LangOpt = Lang.vi,
+    backend: BackendOpt = BackendName.native,
+    input_format: InputFormatOpt = None,
+) -> None:
+    """The candidates closest to an award: a condition short (what would have to change), the reserve by gap, ties."""
+    with _guard():
+        from engine.render.near import near_dict, near_text
+        from engine.render.text import to_json
+
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
+        alloc = _allocate(ev, None)
+        if format is Format.json:
+            text = to_json(near_dict(alloc, lang.value, within))
+        else:
+            text = near_text(alloc, lang.value, within)
+        _emit(text, output, tuple(facts))
 
 
 @app.command()
 def verify(
     report: Annotated[Path, typer.Argument(help="a saved JSON result (evaluate or award --format json)")],
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
-    facts: Annotated[Path, typer.Argument(help="facts file")],
+    facts: FactsArgs,
     strict: Annotated[
         bool, typer.Option("--strict", help="exit 1 also when the result was made with settings the facts file lacks")
     ] = False,
@@ -370,6 +497,18 @@ def verify(
 
 
 @app.command()
+def example(
+    campaign: Annotated[str, typer.Argument(help="a shipped campaign id, e.g. ninh_thuan_2020")],
+    output: Output = None,
+) -> None:
+    """The bundled example facts file of a shipped campaign, to start from (stdout, or -o FILE)."""
+    with _guard():
+        from engine.pipeline import example_facts
+
+        _emit(example_facts(campaign), output)
+
+
+@app.command()
 def template(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
     output: Annotated[Path, typer.Option("-o", "--output", help="the blank file to write: .xlsx, .csv or .yaml")],
@@ -387,7 +526,7 @@ def template(
 @app.command()
 def report(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
-    facts: Annotated[Path, typer.Argument(help="facts file (.yaml, .json, .csv, .xlsx)")],
+    facts: FactsArgs,
     output: Annotated[Path, typer.Option("-o", "--output", help="the report to write: .html, .md or .xlsx")],
     as_of: AsOf = None,
     deadline: Deadline = None,
@@ -395,6 +534,7 @@ def report(
     decision_date: DecisionDate = None,
     lang: LangOpt = Lang.vi,
     backend: BackendOpt = BackendName.native,
+    input_format: InputFormatOpt = None,
 ) -> None:
     """A printable report (HTML for A4, Markdown, XLSX): award list, exclusions, missing facts, appendix."""
     with _guard():
@@ -402,9 +542,9 @@ def report(
         from engine.render.report_file import make_report, report_format
 
         report_format(output)
-        ev = _run(campaign, facts, as_of, deadline, backend, round_year)
+        ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
         data = make_report(ev, output, lang.value, alloc=_allocate(ev, decision_date))
-        write_atomic(output, data, (facts,))
+        write_atomic(output, data, tuple(facts))
 
 
 class SchemaKind(StrEnum):

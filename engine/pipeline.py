@@ -15,22 +15,28 @@ between calls, so a server can call them; the caches below them are keyed by con
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from engine.common.errors import Problem, UsageError
 from engine.evaluate.core import Evaluation, evaluate
 from engine.model.campaign import Campaign, load_campaign
 from engine.model.facts import FactsFile
-from engine.readers import load_facts
+from engine.readers import load_facts, load_inputs
 from engine.readers import read_facts as read_facts_data
 
+Inputs = Path | Sequence[str | Path] | tuple[str, bytes]  # a file; files, folders and -; or (name, bytes)
 
-def read_facts(source: Path | tuple[str, bytes], campaign: Campaign) -> FactsFile:
-    """Load a facts file of any supported type — a path, or (name, bytes) — and check it belongs to `campaign`."""
+
+def read_facts(source: Inputs, campaign: Campaign, input_format: str | None = None) -> FactsFile:
+    """Load the facts — a path; several paths, folders or `-` (one population); or (name, bytes) —
+    and check they belong to `campaign`."""
     if isinstance(source, Path):
         facts = load_facts(source, campaign.catalogue)
+    elif isinstance(source, tuple) and len(source) == 2 and isinstance(source[1], bytes):
+        facts = read_facts_data(str(source[0]), source[1], campaign.catalogue)
     else:
-        facts = read_facts_data(*source, campaign.catalogue)
+        facts = load_inputs([str(s) for s in source], campaign.catalogue, input_format=input_format)
     if facts.campaign is not None and facts.campaign != campaign.id:
         raise UsageError(
             Problem(
@@ -44,17 +50,38 @@ def read_facts(source: Path | tuple[str, bytes], campaign: Campaign) -> FactsFil
 
 def run(
     campaign_name: str | Path | Campaign,
-    facts_path: Path | tuple[str, bytes],
+    facts_path: Inputs,
     *,
     as_of: dt.date | None = None,
     deadline: dt.date | None = None,
     backend: str = "native",
     round_year: int | None = None,
+    input_format: str | None = None,
+    stage: Callable[..., None] | None = None,
 ) -> Evaluation:
+    """Load the campaign and the facts, and evaluate; `stage(name, **counts)` is told each stage
+    as it begins (load, evaluate) — the CLI's progress line (engine.render.progress)."""
     from engine.common.speed import gc_paused
 
     campaign = campaign_name if isinstance(campaign_name, Campaign) else load_campaign(campaign_name)
+    if stage is not None:
+        stage("load", files=1 if isinstance(facts_path, Path | tuple) else len(facts_path))
     with gc_paused():  # bulk, acyclic allocations: see engine.common.speed
-        facts = read_facts(facts_path, campaign)
+        facts = read_facts(facts_path, campaign, input_format)
+    if stage is not None:
+        stage("evaluate", n=len(facts.candidates))
     # evaluate pauses the collector around its own bulk work; a backend that makes cycles runs with it on
     return evaluate(campaign, facts, as_of=as_of, deadline=deadline, backend=backend, round_year=round_year)
+
+
+def example_facts(campaign: str) -> str:
+    """The example facts file shipped for `campaign` (examples/<id>.yaml), as text."""
+    from engine.common.errors import did_you_mean
+    from engine.common.paths import shipped
+
+    folder = shipped("examples")
+    known = sorted(p.stem for p in folder.glob("*.yaml"))
+    if campaign not in known:
+        hint = did_you_mean(campaign, known) or "examples: " + ", ".join(known)
+        raise UsageError(Problem(campaign, "no example facts file for this campaign", hint=hint))
+    return (folder / f"{campaign}.yaml").read_text(encoding="utf-8")

@@ -36,7 +36,7 @@ class Verification:
     warnings: list[Problem] = field(default_factory=list)  # settings that differ from the facts file's own
 
 
-def verify(report: Path, campaign_name: str, facts_path: Path) -> Verification:
+def verify(report: Path, campaign_name: str, facts_path: Path | list[Path]) -> Verification:
     from engine.evaluate.allocate import allocate
     from engine.model.campaign import resolve_campaign_path
     from engine.pipeline import run
@@ -49,7 +49,13 @@ def verify(report: Path, campaign_name: str, facts_path: Path) -> Verification:
     if saved.get("thidua_version") != __version__:
         out.notes.append(v["verify.version"].format(saved=saved.get("thidua_version"), now=__version__))
     campaign_sha = hashlib.sha256(resolve_campaign_path(campaign_name).read_bytes()).hexdigest()
-    facts_sha = hashlib.sha256(_read(facts_path)).hexdigest()
+    from engine.model.facts import inputs_sha
+    from engine.readers import STDIN, input_files
+
+    paths = input_files([facts_path] if isinstance(facts_path, Path) else facts_path)
+    if any(str(p) == STDIN for p in paths):
+        raise UsageError(Problem(STDIN, "verify reads files, not standard input", hint="save it to a file first"))
+    facts_sha = inputs_sha([(str(p), hashlib.sha256(_read(p)).hexdigest()) for p in paths])
     inputs_changed = False
     if saved.get("campaign_sha256") != campaign_sha:
         inputs_changed = True
@@ -63,7 +69,7 @@ def verify(report: Path, campaign_name: str, facts_path: Path) -> Verification:
     deadline = _day(saved.get("deadline"), report, "deadline")
     backend = saved.get("backend") or "native"
     round_year = saved.get("round")
-    ev = run(campaign_name, facts_path, as_of=as_of, deadline=deadline, backend=str(backend), round_year=round_year)
+    ev = run(campaign_name, paths, as_of=as_of, deadline=deadline, backend=str(backend), round_year=round_year)
     out.notes.insert(0, v["verify.settings"].format(**_settings(as_of, deadline, round_year, str(backend))))
     out.warnings = _settings_differ(report, ev.facts, as_of, deadline, round_year)
     if "awards" in saved:
@@ -222,7 +228,11 @@ def _diff_candidates(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
 
 def _diff_awards(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
     def index(data: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-        return {(str(a.get("award")), str(a.get("group"))): a for a in data.get("awards", []) if isinstance(a, dict)}
+        def key(a: dict[str, Any]) -> tuple[str, str]:  # a per-unit award has one row per unit (`under`)
+            group = str(a.get("group")) + (f"/{a['under']}" if a.get("under") else "")
+            return str(a.get("award")), group
+
+        return {key(a): a for a in data.get("awards", []) if isinstance(a, dict)}
 
     old, new = index(saved), index(fresh)
     v = words(LANG)

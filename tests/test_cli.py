@@ -81,7 +81,7 @@ def test_explain_json_and_unknown_candidate() -> None:
     [
         (["evaluate", "ninh_thuan_2020", "missing.yaml"], "missing.yaml: file not found"),
         (["evaluate", "ninh_thuan2020", str(EXAMPLE)], "did you mean 'ninh_thuan_2020'"),
-        (["evaluate", "ninh_thuan_2020", str(EXAMPLE), "--as-of", "25/01/2021"], "not a date"),
+        (["evaluate", "ninh_thuan_2020", str(EXAMPLE), "--as-of", "31/02/2021"], "not a date"),
         (["evaluate", "ninh_thuan_2020", "README.md"], "unsupported facts file type '.md'"),
     ],
 )
@@ -252,3 +252,29 @@ def test_decision_date_the_law_cannot_price_is_an_error_for_award_and_report(tmp
     code, _, err = run(*args, *(["-o", str(out)] if command == "report" else []))
     assert code == 2 and "is not in force on 01/01/2030" in err
     assert not out.exists()
+
+
+def test_date_options_take_the_days_cells_take() -> None:
+    """`--as-of 25/01/2021` is the day a cell would read as 25/01/2021 (issue 15.4)."""
+    vi = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(EXAMPLE), "--as-of", "25/01/2021", "-f", "json"])
+    iso = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(EXAMPLE), "--as-of", "2021-01-25", "-f", "json"])
+    assert vi.exit_code == 0 and vi.stdout == iso.stdout
+
+
+def test_json_writes_each_rule_once_and_a_candidate_a_line() -> None:
+    """Issue 16: quotes and notes once per rule (the `rules` table), not once per candidate."""
+    code, out, _ = run("evaluate", "ninh_thuan_2020", str(EXAMPLE), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    rules = data["rules"]
+    assert rules["staff_discipline_over_10pct"]["quote"].startswith("không xét khen thưởng cuối năm")
+    assert rules["staff_discipline_over_10pct"]["clause"] == "II.2.a" and "note" in rules["staff_discipline_over_10pct"]
+    for cand in data["candidates"]:
+        for rule in cand["criteria"] + cand["disqualifiers"]:
+            assert {"id", "outcome", "clause", "reason", "values"} <= set(rule) and "quote" not in rule
+            assert rule["id"] in rules
+    lines = out.splitlines()
+    start = lines.index('  "candidates": [')
+    assert [json.loads(line.rstrip(","))["id"] for line in lines[start + 1 : -2]] == [
+        c["id"] for c in data["candidates"]
+    ]

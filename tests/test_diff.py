@@ -158,3 +158,14 @@ def test_golden_2020_to_2025(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _showcase() == golden.read_text(encoding="utf-8"), (
         "the 2020 → 2025 diff changed: read it, then `python tests/golden/diff/regenerate.py`"
     )
+
+
+def test_impact_of_a_workplace_limit_says_where_the_person_works() -> None:
+    """nv-0030 works at BHXH tỉnh, outside the 2020 plan's bodies: the reason is the workplace, not the kind."""
+    d = compare("ninh_thuan_2020", "ninh_thuan_2025", EXAMPLE)
+    assert d.impact is not None
+    row = {r.id: r for r in d.impact.verdicts}["nv-0030"]
+    assert row.old == "out_of_scope"
+    (note,) = row.notes
+    assert "trước đây đơn vị công tác bhxh-tinh (Cơ quan ngành dọc) không thuộc đối tượng" in note
+    assert "(II.1)" in note

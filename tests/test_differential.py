@@ -177,6 +177,7 @@ def _check_durable_traces(campaign: Campaign, facts: FactsFile, where: str, **kw
                 assert _kinds(got) == _kinds(want), f"{where}: {name}: durable {got!r} != reference {want!r}"
                 seen[item.kind] += 1
                 seen["waiver"] += want.waiver is not None
+                seen["award_condition"] += bool(getattr(item, "award", ""))
     return seen
 
 
@@ -190,8 +191,8 @@ def test_example_files_durable_traces_equal_the_reference() -> None:
             continue
         campaign = _campaign(path.stem)
         total += _check_durable_traces(campaign, load_facts(path, campaign.catalogue), path.name)
-    # every kind of item was compared: criteria, disqualifiers, ranking keys, waivers
-    assert all(total[k] for k in ("criterion", "disqualifier", "value", "waiver")), total
+    # every kind of item was compared: criteria, disqualifiers, ranking keys, waivers, award conditions
+    assert all(total[k] for k in ("criterion", "disqualifier", "value", "waiver", "award_condition")), total
 
 
 # ---------------------------------------------------------------- 2. generated facts, every campaign
@@ -251,11 +252,17 @@ def _value(fdef: FactDef, cat: Catalogue, numbers: list[float | int], dates: lis
 @st.composite
 def _facts_file(draw: st.DrawFn, campaign: Campaign) -> dict[str, Any]:
     cat = campaign.catalogue
-    consts = [c for r in campaign.all_rules() for n in (r.node, r.waiver) if n is not None for c in _constants(n)]
+    consts = [
+        c
+        for r in (*campaign.all_rules(), *campaign.all_conditions())
+        for n in (r.node, r.waiver)
+        if n is not None
+        for c in _constants(n)
+    ]
     numbers = _numbers_near(consts)
     dates = sorted({c for c in consts if isinstance(c, dt.date)} | {dt.date(2024, 9, 30), dt.date(2024, 12, 31)})
     dates = sorted({d + dt.timedelta(days=k) for d in dates for k in (-1, 0, 1)})
-    keys = sorted({k for r in campaign.all_rules() for k in r.facts if k in cat.facts})
+    keys = sorted({k for r in (*campaign.all_rules(), *campaign.all_conditions()) for k in r.facts if k in cat.facts})
     groups = campaign.model.groups
     unit_kinds = sorted({k for g in groups.values() if g.candidates == "unit" for k in g.kinds} | {"hamlet"})
     person_kinds = sorted({k for g in groups.values() if g.candidates == "person" for k in g.kinds} | {"journalist"})
@@ -436,7 +443,7 @@ def _expression_campaign(cat: Catalogue) -> Any:
         kind = "criterion" if i % 2 else "disqualifier"
         spec = SimpleNamespace(id=f"e{i}", rule=text)
         rules.append(CompiledRule(spec, kind, node, waiver, node.facts()))  # type: ignore[arg-type]
-    return SimpleNamespace(all_rules=lambda: rules, all_keys=lambda: [], catalogue=cat), rules
+    return SimpleNamespace(all_rules=lambda: rules, all_keys=lambda: [], items=lambda: rules, catalogue=cat), rules
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -530,7 +537,7 @@ def test_native_traces_equal_the_reference(cid: str) -> None:
 
     campaign = _campaign(cid)
     fns = item_functions(campaign)
-    items = [*campaign.all_rules(), *campaign.all_keys()]
+    items = campaign.items()
 
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(_facts_file(campaign))

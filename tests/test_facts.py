@@ -85,13 +85,43 @@ def test_file_contradicting_stated_counts_warns() -> None:
         "  - {id: b, name: B, kind: division, parent: so, facts: {discipline_violation: false}}\n"
     )
     made, warnings = derive(load_catalogue(), f)
-    assert "so" not in made  # the stated counts win
+    # the file's units are certain: they refute the stated counts, and are counted instead
+    assert made["so"]["subordinate_units_total"].value == 2 and made["so"]["subordinate_units_total"].stated == 1
+    assert made["so"]["subordinate_units_violating"].value == 1
     messages = " | ".join(str(w) for w in warnings)
     assert "2 subordinate units in the file, but subordinate_units_total says 1" in messages
     assert (
         "1 subordinate units in the file have discipline_violation = true, but subordinate_units_violating says 0"
         in messages
     )
+
+
+def test_counts_with_unknown_units_are_ranges() -> None:
+    f = load(
+        "units:\n  - {id: so, name: S, kind: department}\n"
+        "  - {id: a, name: A, kind: division, parent: so, facts: {discipline_violation: true}}\n"
+        "  - {id: b, name: B, kind: division, parent: so}\n"
+        "  - {id: c, name: C, kind: division, parent: so, facts: {discipline_violation: false}}\n"
+    )
+    made, _ = derive(load_catalogue(), f)
+    bad = made["so"]["subordinate_units_violating"]
+    assert bad.value is UNKNOWN and bad.bounds == (1, 2)  # a is, c is not, b might be
+    assert made["so"]["subordinate_units_total"].bounds is None
+
+
+def test_refuted_count_ranges_over_the_units_not_in_the_file() -> None:
+    f = load(
+        "units:\n  - {id: so, name: S, kind: department, facts: {subordinate_units_total: 20, subordinate_units_violating: 1}}\n"
+        "  - {id: a, name: A, kind: division, parent: so, facts: {discipline_violation: true}}\n"
+        "  - {id: b, name: B, kind: division, parent: so, facts: {discipline_violation: true}}\n"
+        "  - {id: c, name: C, kind: division, parent: so, facts: {discipline_violation: false}}\n"
+    )
+    made, warnings = derive(load_catalogue(), f)
+    bad = made["so"]["subordinate_units_violating"]
+    # at least the 2 the file shows; at most every one of the 20 but c
+    assert bad.value is UNKNOWN and bad.bounds == (2, 19) and bad.stated == 1
+    assert "subordinate_units_total" not in made["so"]  # 20 stated, 3 in the file: no contradiction
+    assert len(warnings) == 1
 
 
 def test_shortfall_reason_na_below_100pct_warns() -> None:

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from cli import app
 from engine.authoring.lint import CODES, lint_campaign, lint_catalogue
-from engine.authoring.quotes import PlanText, fold, plans_dir
+from engine.authoring.quotes import PlanText, fold
+from engine.common.paths import plans_dir
 from engine.model.campaign import available_campaigns
 
 ROOT = Path(__file__).resolve().parent.parent

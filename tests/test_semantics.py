@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from test_differential import CAMPAIGNS, _campaign, _facts_file
 
 from engine.authoring import docs
+from engine.evaluate import core
 from engine.evaluate.allocate import allocate
-from engine.evaluate.core import Evaluation, evaluate
-from engine.evaluate.trace import reference
+from engine.evaluate.core import Evaluation, cases, evaluate
+from engine.evaluate.trace import RuleTrace, merge, reference
 from engine.explain.reasons import Explainer
 from engine.lang import NA, UNKNOWN, RuleError, parse_rule
 from engine.lang.builtins import BUILTINS
@@ -39,7 +40,8 @@ def _consistent(ev: Evaluation) -> None:
     for res in ev.results:
         for rr in res.criteria + res.disqualifiers:
             if not rr.skipped:
-                assert repr(rr.trace) == repr(reference(rr.rule, rr.env)), rr.id
+                expected = merge([reference(rr.rule, env) for env in cases(rr.rule, rr.env, rr.derived)])
+                assert repr(rr.trace) == repr(expected), rr.id
         explain_text(ev, res, "vi")
         explain_text(ev, res, "en")
     alloc = allocate(ev)
@@ -111,6 +113,51 @@ def test_derived_counts_are_shown_as_computed() -> None:
         "subordinate_units_total": ["a", "b", "c"],
         "subordinate_units_violating": ["a", "b", "c"],
     }
+
+
+def _over_10pct(ev: Evaluation) -> Any:
+    so = ev.get("so")
+    assert so is not None
+    return next(d for d in so.disqualifiers if d.id == "subordinate_units_over_10pct")
+
+
+_TWO_OF_TEN_ONE_UNKNOWN = "units:\n  - {id: so, name: Sở A, kind: department}\n" + "".join(
+    f"  - {{id: c{i}, name: C{i}, kind: public_service_unit, parent: so{facts}}}\n"
+    for i, facts in enumerate(
+        [", facts: {discipline_violation: true}"] * 2 + [""] + [", facts: {discipline_violation: false}"] * 7
+    )
+)
+
+
+@pytest.mark.parametrize("backend", ["native", "durable"])
+def test_a_count_known_as_a_range_decides_when_every_value_does(backend: str) -> None:
+    """2 of 10 in breach, 1 unknown: 2 or 3 of 10 — over 10% either way (issue 12.3)."""
+    from engine.model.campaign import load_campaign
+
+    facts = facts_from_document(load_yaml_text(_TWO_OF_TEN_ONE_UNKNOWN, "f.yaml"), "sha", load_catalogue())
+    ev = evaluate(load_campaign("ninh_thuan_2025"), facts, as_of=dt.date(2026, 1, 20), backend=backend)
+    rr = _over_10pct(ev)
+    assert rr.outcome == "triggered" and ev.get("so").verdict == "disqualified"  # type: ignore[union-attr]
+    read = {r.key: r.value for r in rr.reads()}
+    assert read["subordinate_units_violating"] is UNKNOWN  # not claimed to be 2 or 3
+    reason = Explainer(ev.campaign, "vi").reason(rr)
+    assert "hiện là chưa rõ, từ 2 đến 3" in reason
+    rule_json = next(d for d in evaluation_dict(ev)["candidates"][0]["disqualifiers"] if d["id"] == rr.id)
+    assert rule_json["computed_range"] == {"subordinate_units_violating": [2, 3]}
+    _consistent(ev)
+
+
+def test_beyond_max_cases_a_range_stays_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(core, "MAX_CASES", 1)
+    assert _over_10pct(_facts(_TWO_OF_TEN_ONE_UNKNOWN)).outcome == "unknown"
+
+
+def test_merge_claims_only_what_every_case_gives() -> None:
+    t, f, u = True, False, UNKNOWN
+    assert merge([RuleTrace((t, 3)), RuleTrace((t, 4))]) == RuleTrace((t, u))
+    assert merge([RuleTrace((t, 3)), RuleTrace((f, 3), (t,))]) == RuleTrace((u, 3), (t,))  # good, or waived
+    assert merge([RuleTrace((f,), (t,)), RuleTrace((f,), (f,))]) == RuleTrace((f,), (u,))
+    assert merge([RuleTrace((1,)), RuleTrace((True,))]) == RuleTrace((u,))  # 1 is not True
 
 
 def test_a_stated_count_wins_and_is_not_computed() -> None:

@@ -2,7 +2,8 @@
 
 `tests/cases/<campaign>/<topic>.yaml` holds a `campaign`, optional `as_of`/`deadline`, and a
 list of `cases`, each with `name`, `description`, `facts` (the facts-file format) and
-`expect` (per candidate id: `verdict`, `criteria`, `disqualifiers`, `submission`). The same
+`expect` (per candidate id: `verdict`, `criteria`, `disqualifiers`, `conditions` — the awards'
+own — and `submission`), and optionally `awards` and `budget`. The same
 runner serves pytest (tests/conftest.py) and `thidua test`.
 """
 
@@ -35,17 +36,23 @@ class Expect(_Strict):
     verdict: Verdict | None = None
     criteria: dict[str, Outcome] = {}
     disqualifiers: dict[str, Outcome] = {}
+    conditions: dict[str, Outcome] = {}  # the awards' own conditions, by id
     submission: SubOutcome | None = None
 
 
 class ExpectGroup(_Strict):
-    """Expected allocation for one award and group; ids compared as sets (ties have no order)."""
+    """Expected allocation for one award and group (`group@unit` for one unit's list of a per-unit
+    award); ids compared as sets (ties have no order). `outside` (under the plain group key) lists
+    who is in none of a per-unit award's lists; `passed_over` who its own conditions leave out."""
 
     selected: list[str] | None = None
     reserve: list[str] | None = None
     tie_at_cutoff: list[str] | None = None
     slots_left: int | None = None
     amount_each: int | None = None
+    passed_over: list[str] | None = None
+    outside: list[str] | None = None
+    counted_elsewhere: list[str] | None = None
 
 
 class ExpectBudget(_Strict):
@@ -160,21 +167,32 @@ def compare_awards(ev: Evaluation, spec: CaseIn) -> list[str]:
     decision = spec.budget.decision_date if spec.budget else None
     alloc = allocate(ev, decision)
     failures = []
-    got = {(g.award_id, g.group): g for g in alloc.groups}
+    got = {(g.award_id, g.group, g.under): g for g in alloc.groups}
     for award_id, groups in spec.awards.items():
-        for gid, exp in groups.items():
-            g = got.get((award_id, gid))
+        for key, exp in groups.items():
+            gid, _, under = key.partition("@")
+            if exp.outside is not None:
+                outside = sorted(o.id for o in alloc.outside if (o.award_id, o.group) == (award_id, gid))
+                if sorted(exp.outside) != outside:
+                    failures.append(f"award {award_id}/{gid}: outside expected {sorted(exp.outside)}, got {outside}")
+                if exp.model_fields_set == {"outside"}:
+                    continue
+            g = got.get((award_id, gid, under))
             if g is None:
-                failures.append(f"award {award_id}/{gid}: no such award and group")
+                lists = ", ".join(f"{a}/{x}" + (f"@{u}" if u else "") for a, x, u in got)
+                failures.append(f"award {award_id}/{key}: no such award and group (lists: {lists})")
                 continue
             for name, ids in (
                 ("selected", exp.selected),
                 ("reserve", exp.reserve),
                 ("tie_at_cutoff", exp.tie_at_cutoff),
+                ("passed_over", exp.passed_over),
+                ("counted_elsewhere", exp.counted_elsewhere),
             ):
-                actual = sorted(r.id for r in getattr(g, "tie" if name == "tie_at_cutoff" else name))
+                items = getattr(g, "tie" if name == "tie_at_cutoff" else name)
+                actual = sorted(r if isinstance(r, str) else r.id for r in items)
                 if ids is not None and sorted(ids) != actual:
-                    failures.append(f"award {award_id}/{gid}: {name} expected {sorted(ids)}, got {actual}")
+                    failures.append(f"award {award_id}/{key}: {name} expected {sorted(ids)}, got {actual}")
             if exp.slots_left is not None and exp.slots_left != g.slots_left:
                 failures.append(f"award {award_id}/{gid}: slots_left expected {exp.slots_left}, got {g.slots_left}")
             if exp.amount_each is not None and exp.amount_each != g.amount:
@@ -197,7 +215,11 @@ def compare(ev: Evaluation, expect: dict[str | int, Expect]) -> list[str]:
             continue
         if exp.verdict is not None and exp.verdict != res.verdict:
             failures.append(f"{cid}: verdict expected {exp.verdict}, got {res.verdict}")
-        for section, expected in (("criteria", exp.criteria), ("disqualifiers", exp.disqualifiers)):
+        for section, expected in (
+            ("criteria", exp.criteria),
+            ("disqualifiers", exp.disqualifiers),
+            ("conditions", exp.conditions),
+        ):
             got = {r.id: r.outcome for r in getattr(res, section)}
             for rid, outcome in expected.items():
                 if rid not in got:

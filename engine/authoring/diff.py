@@ -22,7 +22,7 @@ from pathlib import Path
 
 from engine.evaluate.allocate import Allocation
 from engine.evaluate.core import CandidateResult, RuleResult, evaluate
-from engine.explain.reasons import DOC_LABELS, VERDICT_LABELS
+from engine.explain.reasons import DOC_LABELS, VERDICT_LABELS, Explainer
 from engine.model.campaign import Campaign
 from engine.model.schema import Award, CampaignModel, Criterion, Deadline, Disqualifier, Period
 from engine.model.vocabulary import words
@@ -330,13 +330,21 @@ def _nomination(old: CampaignModel, new: CampaignModel, lang: str) -> list[Chang
 
 
 def _award_fields(a: Award, m: CampaignModel, lang: str) -> list[tuple[str, str]]:
-    out = [("form", a.form.get(lang)), ("authority", a.authority.get(lang)), ("level", a.level)]
+    out = [("form", a.form.get(lang)), ("authority", a.authority.get(lang)), ("level", a.level or w("none", lang))]
     for gid, q in a.quotas.items():
         label = m.groups[gid].label.get(lang) if gid in m.groups else gid
         out.append((f"quota:{label}", str(q) if q is not None else w("no_quota", lang)))
     out.append(("from", a.from_ or w("none", lang)))
     if a.deadline is not None:
         out.append(("deadline", _deadline(a.deadline, True, lang)))
+    if a.conditions:
+        out.append(("award_conditions", "; ".join(f"{c.id}: {c.rule}" for c in a.conditions)))
+    if a.scope is not None:
+        out.append(("award_per", ", ".join(a.scope.per)))
+    if a.standard != "group":
+        out.append(("award_standard", a.standard))
+    if a.instead_of:
+        out.append(("award_instead_of", a.instead_of))
     return out
 
 
@@ -415,7 +423,7 @@ def impact(d: CampaignDiff, old: Campaign, new: Campaign, facts_path: Path, as_o
     for ro, rn in zip(ev_old.results, ev_new.results, strict=True):
         if ro.verdict != rn.verdict:
             row = ImpactRow(ro.id, ro.candidate.name, ro.verdict, rn.verdict)
-            _why(ro, rn, d, row)
+            _why(ro, rn, d, row, (old, new))
             verdicts.append(row)
     status_old = _statuses(allocate(ev_old), old)
     status_new = _statuses(allocate(ev_new), new)
@@ -464,7 +472,9 @@ def _bad(rr: RuleResult) -> bool:
     return rr.outcome in ("fail", "triggered", "unknown") and (rr.rule.kind != "criterion" or rr.rule.required)
 
 
-def _why(ro: CandidateResult, rn: CandidateResult, d: CampaignDiff, row: ImpactRow) -> None:
+def _why(
+    ro: CandidateResult, rn: CandidateResult, d: CampaignDiff, row: ImpactRow, campaigns: tuple[Campaign, Campaign]
+) -> None:
     """The rules that made the difference: against the candidate under one campaign and not the other."""
     lang = d.lang
     if ro.group is None or rn.group is None:
@@ -472,7 +482,12 @@ def _why(ro: CandidateResult, rn: CandidateResult, d: CampaignDiff, row: ImpactR
         group = rn.group or ro.group or ""
         label = m.groups[group].label.get(lang) if group in m.groups else group
         kind = _kinds([rn.candidate.kind], lang)
-        row.notes.append(w("now_in" if rn.group else "no_longer_in", lang).format(kind=kind, group=label))
+        note = w("now_in" if rn.group else "no_longer_in", lang).format(kind=kind, group=label)
+        out, campaign = (rn, campaigns[1]) if rn.group is None else (ro, campaigns[0])
+        if out.scope is not None and out.scope.reason != "kind":  # out by where it works, or its parent
+            why = Explainer(campaign, lang).scope_reason(out.scope, out.candidate.kind)
+            note += "; " + w("was_out" if out is ro else "is_out", lang).format(why=why)
+        row.notes.append(note)
         return
     old = {r.id: r for r in (*ro.criteria, *ro.disqualifiers)}
     new = {r.id: r for r in (*rn.criteria, *rn.disqualifiers)}

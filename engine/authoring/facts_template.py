@@ -62,7 +62,7 @@ def used_facts(campaign: Campaign) -> dict[str, dict[str, list[tuple[str, str]]]
     out: dict[str, dict[str, list[tuple[str, str]]]] = {"unit": {}, "person": {}}
     m = campaign.model
     for gid, group in m.groups.items():
-        for rule in campaign.rules.get(gid, []):
+        for rule in [*campaign.rules.get(gid, []), *campaign.conditions_for(gid)]:
             target = "unit" if group.candidates == "unit" or rule.spec.scope == "unit" else "person"
             cite = (rule.spec.clause, rule.spec.quote)
             for key in _rule_keys(rule):

@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.authoring.quotes import PlanText, fold, plans_dir
+from engine.authoring.quotes import PlanText, fold
 from engine.common.errors import Problem, UsageError
+from engine.common.paths import plans_dir
 from engine.lang import Compare, Const, Node, RuleError, parse_rule, parse_value
 from engine.model.campaign import Campaign, read_campaign
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
 from engine.model.checks import codes as check_codes
-from engine.model.schema import CampaignModel, Cited, Group, readable_path
+from engine.model.schema import Award, CampaignModel, Cited, Criterion, Group, readable_path
 from engine.model.source import Document, PathT, load_yaml_text, read_text
 
 # code: (severity, title) — lint's own checks; the README's table is checked against `CODES`.
@@ -190,7 +191,7 @@ def lint_catalogue(campaign_names: list[str] | None = None) -> LintResult:
 def facts_read(model: CampaignModel, catalogue: Catalogue) -> set[str]:
     """Every fact key a campaign's rules, waivers and ranking keys read (unparsable ones skipped)."""
     out: set[str] = set()
-    for spec in (*model.criteria, *model.disqualifiers):
+    for _, spec in model.rule_specs():
         for text in (spec.rule, spec.waiver.when if spec.waiver else None):
             if text is not None:
                 with contextlib.suppress(RuleError):
@@ -234,9 +235,7 @@ class Linter:
         m = self.model
         for gid, group in m.groups.items():
             yield ("groups", gid), group
-        for section in ("criteria", "disqualifiers"):
-            for i, spec in enumerate(getattr(m, section)):
-                yield (section, i), spec
+        yield from m.rule_specs()
         yield ("period",), m.period
         yield ("nomination",), m.nomination
         for i, award in enumerate(m.awards):
@@ -256,6 +255,8 @@ class Linter:
                     for j, limit in enumerate(getattr(item, section)):
                         if limit.quote is not None:
                             quotes.append((f"{section}.{j}.quote", limit.quote))
+            if isinstance(item, Award) and item.scope is not None and item.scope.quote is not None:
+                quotes.append(("scope.quote", item.scope.quote))
             for key, quote in quotes:
                 if not quote.strip():
                     self.add((*path, key), "TD101", "the quote is empty", "copy the plan's sentence")
@@ -354,24 +355,23 @@ class Linter:
 
     # TD601–TD603
     def interpretation(self) -> None:
-        for section in ("criteria", "disqualifiers"):
-            for i, spec in enumerate(getattr(self.model, section)):
-                if spec.note and spec.note.strip():
-                    continue
-                if section == "criteria" and not getattr(spec, "required", True):
-                    self.add(
-                        (section, i, "required"),
-                        "TD601",
-                        "optional criterion without a note",
-                        "every criterion the plan lists is required (DOMAIN.md); say in `note:` where the plan "
-                        "makes this one optional",
-                    )
-                try:
-                    node = parse_rule(spec.rule, self.cat)
-                except RuleError:
-                    continue
-                self.literal_numbers((section, i, "rule"), node, spec.quote)
-                self.bounds((section, i, "rule"), node, spec.quote)
+        for path, spec in self.model.rule_specs():
+            if spec.note and spec.note.strip():
+                continue
+            if isinstance(spec, Criterion) and not spec.required:
+                self.add(
+                    (*path, "required"),
+                    "TD601",
+                    "optional criterion without a note",
+                    "every criterion the plan lists is required (DOMAIN.md); say in `note:` where the plan "
+                    "makes this one optional",
+                )
+            try:
+                node = parse_rule(spec.rule, self.cat)
+            except RuleError:
+                continue
+            self.literal_numbers((*path, "rule"), node, spec.quote)
+            self.bounds((*path, "rule"), node, spec.quote)
 
     def literal_numbers(self, path: PathT, node: Node, quote: str) -> None:
         numbers = _numbers(quote)

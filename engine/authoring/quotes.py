@@ -14,17 +14,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.model.catalogue import campaigns_dir
-
 
 def fold(text: str) -> str:
     """NFC, every run of whitespace (tabs, non-breaking spaces, newlines) one space."""
     return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def plans_dir() -> Path:
-    """The shared plans, beside the project: `<project>/../shared/plans`."""
-    return campaigns_dir().parent.parent / "shared" / "plans"
 
 
 @dataclass(frozen=True)

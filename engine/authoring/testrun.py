@@ -126,7 +126,11 @@ def _sub(res: CandidateResult) -> str | None:
 
 def _rule_diffs(exp: Expect, res: CandidateResult) -> list[str]:
     out = []
-    for section, expected in (("criteria", exp.criteria), ("disqualifiers", exp.disqualifiers)):
+    for section, expected in (
+        ("criteria", exp.criteria),
+        ("disqualifiers", exp.disqualifiers),
+        ("conditions", exp.conditions),
+    ):
         got = {r.id: r for r in getattr(res, section)}
         for rid, outcome in expected.items():
             rr = got.get(rid)

@@ -20,9 +20,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.common.errors import Problem, UsageError
-from engine.evaluate.core import CandidateResult, Evaluation
+from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
 from engine.lang import NA, UNKNOWN
-from engine.model.campaign import Campaign, CompiledRankKey
+from engine.model.campaign import AwardPlace, Campaign, CompiledRankKey
 from engine.model.catalogue import campaigns_dir
 
 # ---------------------------------------------------------------- reward data
@@ -154,6 +154,34 @@ class Ranked:
 
 
 @dataclass
+class PassedOver:
+    """A candidate of a list's pool not proposed for the award: one of the award's own conditions
+    failed (`fail`) or cannot be decided (`unknown`); `rules` are those conditions."""
+
+    result: CandidateResult
+    outcome: Literal["fail", "unknown"]
+    rules: list[RuleResult]
+
+    @property
+    def id(self) -> str:
+        return self.result.id
+
+
+@dataclass
+class Outside:
+    """A candidate of an award's group that is in none of its lists: not under a unit of `scope.per`."""
+
+    award_id: str
+    group: str
+    result: CandidateResult
+    place: AwardPlace
+
+    @property
+    def id(self) -> str:
+        return self.result.id
+
+
+@dataclass
 class GroupAllocation:
     award_id: str
     group: str
@@ -165,6 +193,9 @@ class GroupAllocation:
     provisional: bool = False  # an earlier stage left a tie: this stage's pool is not final
     amount: int | None = None  # per award, from the budget
     pool: int = 0
+    under: str = ""  # a per-unit award (`scope.per`): the unit whose list this is
+    passed_over: list[PassedOver] = field(default_factory=list)  # the award's own conditions not met
+    counted_elsewhere: list[str] = field(default_factory=list)  # selected, but costed under `instead_of`
 
     @property
     def unfilled(self) -> int:
@@ -172,6 +203,11 @@ class GroupAllocation:
         if self.quota is None or self.tie:
             return 0
         return self.quota - len(self.selected)
+
+    @property
+    def costed(self) -> int:
+        """How many of the selected this list's budget line pays for (the others are costed elsewhere)."""
+        return len(self.selected) - len(self.counted_elsewhere)
 
 
 @dataclass
@@ -181,6 +217,7 @@ class Allocation:
     groups: list[GroupAllocation]
     prices: dict[str, Price] = field(default_factory=dict)
     budget_error: str = ""
+    outside: list[Outside] = field(default_factory=list)  # per-unit awards: candidates under no such unit
 
     def find(self, cid: str) -> list[tuple[GroupAllocation, Ranked]]:
         out = []
@@ -194,32 +231,72 @@ class Allocation:
     def total(self) -> int | None:
         if self.budget_error:
             return None
-        return sum((g.amount or 0) * len(g.selected) for g in self.groups)
+        return sum((g.amount or 0) * g.costed for g in self.groups)
+
+
+MET = ("pass", "waived", "not_applicable")  # an award condition's outcomes that let a candidate be proposed
 
 
 def allocate(ev: Evaluation, decision_date: dt.date | None = None) -> Allocation:
+    """Every award's lists: per group (and per unit, for a per-unit award), its pool ranked and filled.
+
+    A list's pool is its group's eligible candidates (`standard: own`: every candidate in scope
+    of the group), or a later stage's earlier selection; then only those in the award's scope
+    (the unit's list they belong to, `Campaign.award_scope`) and meeting each of its own
+    conditions (evaluated with the rules, engine.evaluate.core) compete. The others are
+    recorded — `Allocation.outside`, `GroupAllocation.passed_over` — with why."""
     campaign = ev.campaign
     decision_date = decision_date or ev.as_of
-    groups: list[GroupAllocation] = []
+    alloc = Allocation(ev, decision_date, [])
     by_award: dict[str, dict[str, GroupAllocation]] = {}
+    grantors = {
+        a.id: [c.id for c in ev.facts.candidates if c.group == "unit" and c.kind in a.scope.per]
+        for a in campaign.model.awards
+        if a.scope is not None
+    }
     for award in campaign.model.awards:
         by_award[award.id] = {}
         for gid, quota in award.quotas.items():
             upstream = by_award.get(award.from_ or "", {}).get(gid) if award.from_ else None
+            provisional = False
             if award.from_:
                 pool = [r.result for r in upstream.selected] if upstream else []
                 provisional = bool(upstream and (upstream.tie or upstream.provisional))
+            elif award.standard == "own":
+                pool = [r for r in ev.results if r.group == gid]
             else:
                 pool = [r for r in ev.results if r.verdict == "eligible" and r.group == gid]
-                provisional = False
-            ga = fill(award.id, gid, quota, rank(campaign, gid, pool))
-            ga.provisional = provisional
-            ga.pool = len(pool)
-            by_award[award.id][gid] = ga
-            groups.append(ga)
-    alloc = Allocation(ev, decision_date, groups)
+            lists: dict[str, list[CandidateResult]] = {u: [] for u in grantors.get(award.id, [""])}
+            for res in pool:
+                place = campaign.award_scope(award, res.candidate, ev.facts)
+                if place.inside:
+                    lists.setdefault(place.under, []).append(res)
+                else:
+                    alloc.outside.append(Outside(award.id, gid, res, place))
+            for under, members in lists.items():
+                competing, passed = _meet_conditions(award.id, members)
+                ga = fill(award.id, gid, quota, rank(campaign, gid, competing))
+                ga.provisional, ga.pool, ga.under, ga.passed_over = provisional, len(competing), under, passed
+                by_award[award.id][gid] = ga
+                alloc.groups.append(ga)
     _cost(alloc)
     return alloc
+
+
+def _meet_conditions(award_id: str, pool: list[CandidateResult]) -> tuple[list[CandidateResult], list[PassedOver]]:
+    """The pool split: those meeting every own condition of the award, and the others with why."""
+    competing, passed = [], []
+    for res in pool:
+        mine = [rr for rr in res.conditions if rr.rule.award == award_id]
+        failed = [rr for rr in mine if rr.outcome == "fail"]
+        unknown = [rr for rr in mine if rr.outcome not in MET and rr.outcome != "fail"]
+        if failed:
+            passed.append(PassedOver(res, "fail", failed))
+        elif unknown:
+            passed.append(PassedOver(res, "unknown", unknown))
+        else:
+            competing.append(res)
+    return competing, passed
 
 
 def rank(campaign: Campaign, gid: str, pool: list[CandidateResult]) -> list[Ranked]:
@@ -300,11 +377,20 @@ def _shortfall(r: Ranked, last: Ranked | None) -> dict[str, Any] | None:
 
 def _cost(alloc: Allocation) -> None:
     campaign = alloc.evaluation.campaign
+    instead = {a.id: a.instead_of for a in campaign.model.awards if a.instead_of}
+    for g in alloc.groups:
+        other = instead.get(g.award_id)
+        if other:  # one achievement, one award: who is proposed for both is paid for once, there
+            there = {r.id for o in alloc.groups if o.award_id == other and o.group == g.group for r in o.selected}
+            g.counted_elsewhere = [r.id for r in g.selected if r.id in there]
     reward = campaign.model.reward
     if reward is None:
         alloc.budget_error = "the plan names no reward decree"
         return
     for award in campaign.model.awards:
+        if award.level is None:
+            alloc.budget_error = f"the plan does not say at which level award '{award.id}' is granted"
+            return
         try:
             p = price(reward.decree, reward_form(award.form.vi), award.level, alloc.decision_date)
         except UsageError as e:

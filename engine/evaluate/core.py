@@ -13,20 +13,22 @@ rule again.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from engine.common.errors import Problem, UsageError
 from engine.common.speed import gc_paused
-from engine.evaluate.backends import Work
+from engine.evaluate.backends import Traces, Work
 from engine.evaluate.derive import Derivations, Derived, derive
-from engine.evaluate.trace import Evaluable, RuleTrace
+from engine.evaluate.trace import Evaluable, RuleTrace, merge
 from engine.lang import NA, UNKNOWN, Fact, Value
 from engine.lang.values import VERDICTS, Outcome, RuleKind, SubmissionOutcome, Verdict
 from engine.model.campaign import Campaign, CompiledRankKey, CompiledRule, Scope
 from engine.model.facts import Candidate, FactsFile, Submission
-from engine.model.schema import Criterion, Deadline, Nomination
+from engine.model.schema import Condition, Deadline, Nomination
 
 Source = Literal["candidate", "unit"]  # whose facts a rule reads: the candidate's, or its unit's (scope: unit)
 Skip = Literal["", "kind"]  # why a rule does not apply: "" it applies; "kind" its kinds filter excludes
@@ -100,6 +102,7 @@ class CandidateResult:
     disqualifiers: list[RuleResult] = field(default_factory=list)
     submission: SubmissionResult | None = None
     keys: list[RuleTrace] = field(default_factory=list)  # ranking keys of its group, in declared order
+    conditions: list[RuleResult] = field(default_factory=list)  # the awards' own conditions for its group
     scope: Scope | None = None  # why it is (out of) scope: Campaign.scope_of
 
     @property
@@ -165,8 +168,8 @@ def evaluate(
         derived, derive_warnings = derive(campaign.catalogue, facts)
         na_warnings: list[Problem] = []
         plan = _plan(campaign, facts, derived, na_warnings)
-        work: Work = [[(step.item, step.env) for step in steps if not step.skipped] for _, _, steps in plan]
-    traces = engine.run(campaign, work)
+        work, spans = _work(plan)
+    traces = _merged(engine.run(campaign, work), spans)
     with gc_paused():
         results = _results(campaign, plan, traces, round_year, deadline)
     return Evaluation(
@@ -254,7 +257,7 @@ def _within_period(campaign: Campaign, facts: FactsFile) -> tuple[FactsFile, lis
             for d in late:
                 warnings.append(
                     Problem(
-                        facts.file,
+                        facts.file_of(cand),
                         f"{key} has a value dated {d.isoformat()}, after the campaign period "
                         f"({'ends' if inclusive else 'ends before'} {end.isoformat()}): it is not counted",
                         where=f"{'units' if cand.group == 'unit' else 'people'}[{cand.id}]",
@@ -299,6 +302,8 @@ def _plan(campaign: Campaign, facts: FactsFile, derived: Derivations, warnings: 
         if groups:
             for key in campaign.ranking.get(groups[0], []):
                 steps.append(_Step(key, own[0], "", "candidate", own[1]))
+            for cond in campaign.conditions_for(groups[0]):  # the awards' own conditions, like any rule
+                steps.append(_step(cond, cand, facts, own, derived, warnings))
         plan.append((cand, scope, steps))
     return plan
 
@@ -326,8 +331,8 @@ def _step(
         if unit is None:
             return _Step(rule, {}, "", "unit", _NOTHING, has_unit=False)  # the unit's facts are unknown
         env, made = _env(unit, derived)
-        return _refuse_na(_Step(rule, env, "", "unit", made), cand, unit, facts.file, warnings)
-    return _refuse_na(_Step(rule, own[0], "", "candidate", own[1]), cand, cand, facts.file, warnings)
+        return _refuse_na(_Step(rule, env, "", "unit", made), cand, unit, facts.file_of(unit), warnings)
+    return _refuse_na(_Step(rule, own[0], "", "candidate", own[1]), cand, cand, facts.file_of(cand), warnings)
 
 
 def _refuse_na(step: _Step, cand: Candidate, whose: Candidate, file: str, warnings: list[Problem]) -> _Step:
@@ -340,7 +345,7 @@ def _refuse_na(step: _Step, cand: Candidate, whose: Candidate, file: str, warnin
     rule = step.item
     assert isinstance(rule, CompiledRule)
     spec = rule.spec
-    if not isinstance(spec, Criterion) or spec.na_allowed:
+    if not isinstance(spec, Condition) or spec.na_allowed:
         return step
     refused = tuple(k for k in rule.facts if step.env.get(k) is NA)  # the rule's and its waiver's
     if refused and rule.waiver is not None:
@@ -350,18 +355,74 @@ def _refuse_na(step: _Step, cand: Candidate, whose: Candidate, file: str, warnin
     step.env = {**step.env, **dict.fromkeys(refused, UNKNOWN)}
     step.refused = refused
     who = "unit" if cand.group == "unit" else "person"
+    what_rule = f"the condition {rule.id} of award {rule.award}" if rule.award else f"criterion {rule.id}"
     for key in refused:
         what = f"{key} is 'n/a'" + (f" (read for people[{cand.id}])" if whose is not cand else "")
         warnings.append(
             Problem(
                 file,
-                f"{what}, but criterion {rule.id} applies to every {who} of its group ({spec.clause})",
+                f"{what}, but {what_rule} applies to every {who} of its group ({spec.clause})",
                 where=f"{'units' if whose.group == 'unit' else 'people'}[{whose.id}]",
                 severity="warning",
                 hint="it counts as unknown",
             )
         )
     return step
+
+
+MAX_CASES = 256  # the most values a rule is decided for when facts are known only as ranges
+
+
+def _work(plan: _Plan) -> tuple[Work, list[list[int]]]:
+    """What the backend evaluates: each step once — or once per possible value of the counts it
+    reads that are known only as a range — and, per candidate, how many cases each step has."""
+    work: Work = []
+    spans: list[list[int]] = []
+    for _, _, steps in plan:
+        items: list[tuple[Evaluable, Mapping[str, Any]]] = []
+        span: list[int] = []
+        for step in steps:
+            if step.skipped:
+                continue
+            envs = cases(step.item, step.env, step.derived)
+            items += [(step.item, env) for env in envs]
+            span.append(len(envs))
+        work.append(items)
+        spans.append(span)
+    return work, spans
+
+
+def cases(item: Evaluable, env: Mapping[str, Any], derived: Mapping[str, Derived]) -> list[Mapping[str, Any]]:
+    """The facts `item` is decided on: `env` — or, when it reads counts known only as a range, `env`
+    once per combination of the values they can take (at most MAX_CASES; beyond that they stay
+    unknown). The item's trace is then what holds in all of them (`engine.evaluate.trace.merge`)."""
+    if not derived:
+        return [env]
+    read = {*item.node.facts(), *(item.waiver.facts() if item.waiver is not None else ())}
+    ranged = [
+        (k, range(d.bounds[0], d.bounds[1] + 1))
+        for k, d in derived.items()
+        if d.bounds is not None and k in read and env.get(k) is UNKNOWN
+    ]
+    if not ranged or math.prod(len(r) for _, r in ranged) > MAX_CASES:
+        return [env]
+    keys = [k for k, _ in ranged]
+    return [{**env, **dict(zip(keys, values, strict=True))} for values in itertools.product(*(r for _, r in ranged))]
+
+
+def _merged(traces: Traces, spans: list[list[int]]) -> Traces:
+    """One trace per step: the cases of a ranged step merged into what holds in all of them."""
+    out: Traces = []
+    for got, span in zip(traces, spans, strict=True):
+        if len(got) == len(span):
+            out.append(got)
+            continue
+        mine, at = [], 0
+        for n in span:
+            mine.append(merge(got[at : at + n]))
+            at += n
+        out.append(mine)
+    return out
 
 
 def _results(
@@ -388,7 +449,10 @@ def _results(
             rr = RuleResult(
                 item, outcome, tr, step.env, step.skipped, step.source, step.derived, step.has_unit, step.refused
             )
-            (res.criteria if item.kind == "criterion" else res.disqualifiers).append(rr)
+            if item.award:
+                res.conditions.append(rr)
+            else:
+                (res.criteria if item.kind == "criterion" else res.disqualifiers).append(rr)
         res.submission = check_submission(campaign, cand, round_year, deadline)
         res.verdict = verdict_of(res)
         results.append(res)

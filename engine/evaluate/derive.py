@@ -6,15 +6,19 @@ state it — today the counts over a unit's subordinate units (`subordinate_unit
 shows the value as computed, with its parts (which units, what each said).
 
 The stated counts win when given: a facts file often holds only the subordinate units that were
-nominated, and counting those alone would undercount. The units in the file decide only when no
-count is stated; where they contradict a stated count (more units, or more in breach, than
-declared) a warning says so. With `where:`, a unit whose fact is unknown makes the count
-unknown.
+nominated, and counting those alone would undercount. The units in the file decide when no count
+is stated — and when they contradict a stated count (more units, or more in breach, than
+declared): the file's units are certain, so the count is theirs, and a warning says so.
+
+With `where:`, a unit whose fact is unknown makes the count unknown, but not shapeless: 2 units
+in breach and 1 unknown is a count between 2 and 3 (`Derived.bounds`). The evaluator then
+decides a rule for every count in that range and keeps what holds for all of them
+(`engine.evaluate.core`), so "2 of 10 in breach, 1 unknown" is already over 10%.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from engine.common.errors import Problem
 from engine.lang import UNKNOWN, Value
@@ -30,6 +34,8 @@ class Derived:
     value: Value
     parts: tuple[tuple[str, Value], ...]
     where: str | None = None
+    bounds: tuple[int, int] | None = None  # when the value is unknown: the least and the most it can be
+    stated: int | None = None  # the count the candidate stated, when the file's units contradict it
 
 
 Derivations = dict[str, dict[str, Derived]]  # candidate id → key → derived value
@@ -46,25 +52,47 @@ def derive(catalogue: Catalogue, facts: FactsFile) -> tuple[Derivations, list[Pr
     for c in facts.candidates:
         if c.group == "unit" and c.parent:
             children.setdefault(c.parent, []).append(c)
+    totals = {how.count: k for k, how in declared.items() if how.where is None}  # what each count is out of
     for c in facts.candidates:
         kids = children.get(c.id)
         if not kids:
             continue
         for key, how in declared.items():
-            if how.where is None:
-                parts: tuple[tuple[str, Value], ...] = tuple((k.id, True) for k in kids)
-                value: Value = len(kids)
-            else:
-                parts = tuple((k.id, k.facts.get(how.where, UNKNOWN)) for k in kids)
-                value = UNKNOWN if any(v is UNKNOWN for _, v in parts) else sum(1 for _, v in parts if v is True)
+            made = _count(key, kids, how.where)
             stated = c.facts.get(key)
-            if stated is None:
-                out.setdefault(c.id, {})[key] = Derived(key, value, parts, how.where)
-                continue
-            shown = sum(1 for _, v in parts if v is True)
-            if isinstance(stated, int) and shown > stated:
-                warnings.append(_contradiction(facts.file, c, key, shown, stated, how.where))
+            if stated is not None:
+                shown = made.bounds[0] if made.bounds is not None else made.value
+                if not (isinstance(stated, int) and isinstance(shown, int) and shown > stated):
+                    continue  # the stated count stands
+                warnings.append(_contradiction(facts.file_of(c), c, key, shown, stated, how.where))
+                made = replace(_beyond(made, c, kids, totals.get(how.count)), stated=stated)
+            out.setdefault(c.id, {})[key] = made
     return out, warnings
+
+
+def _count(key: str, kids: list[Candidate], where: str | None) -> Derived:
+    """The count over `kids` (of those whose `where` fact is true), bounded when some are unknown."""
+    if where is None:
+        return Derived(key, len(kids), tuple((k.id, True) for k in kids))
+    parts = tuple((k.id, k.facts.get(where, UNKNOWN)) for k in kids)
+    low = sum(1 for _, v in parts if v is True)
+    unknown = sum(1 for _, v in parts if v is UNKNOWN)
+    if unknown:
+        return Derived(key, UNKNOWN, parts, where, (low, low + unknown))
+    return Derived(key, low, parts, where)
+
+
+def _beyond(made: Derived, c: Candidate, kids: list[Candidate], total_key: str | None) -> Derived:
+    """A `where` count that refuted the stated one: at least what the file shows, and — when the
+    candidate states more subordinate units than the file holds — perhaps any of the others too."""
+    if made.where is None or total_key is None:
+        return made
+    total = c.facts.get(total_key)
+    if not isinstance(total, int) or isinstance(total, bool) or total <= len(kids):
+        return made
+    low = sum(1 for _, v in made.parts if v is True)
+    high = total - sum(1 for _, v in made.parts if v is False)
+    return replace(made, value=UNKNOWN, bounds=(low, high))
 
 
 def _contradiction(file: str, c: Candidate, key: str, shown: int, stated: int, where: str | None) -> Problem:
@@ -74,5 +102,5 @@ def _contradiction(file: str, c: Candidate, key: str, shown: int, stated: int, w
         f"{shown} {what}, but {key} says {stated}",
         where=f"units[{c.id}]",
         severity="warning",
-        hint="the stated count is used; correct it if it is wrong",
+        hint="the units in the file are counted; correct the stated count",
     )

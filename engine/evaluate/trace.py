@@ -57,6 +57,30 @@ def needs_waiver(kind: ItemKind, value: Value) -> bool:
     return False
 
 
+def merge(cases: list[RuleTrace]) -> RuleTrace:
+    """The trace that holds in every case: each node's value where all cases agree, else unknown.
+
+    Used when a fact is known only to lie in a range (a count with unknown parts,
+    `engine.evaluate.derive`): the rule is decided once per possible value and only what is true
+    of all of them is claimed. The waiver is merged over the cases that looked at it — in the
+    others the rule already gave its good value — so a waiver true wherever it was needed gives
+    `waived`, never `pass`."""
+    if len(cases) == 1:
+        return cases[0]
+    nodes = _agree([c.nodes for c in cases])
+    looked = [c.waiver for c in cases if c.waiver is not None]
+    return RuleTrace(nodes, _agree(looked) if looked else None)
+
+
+def _agree(traces: list[Trace]) -> Trace:
+    first = traces[0]
+    return tuple(v if all(_same(t[i], v) for t in traces[1:]) else UNKNOWN for i, v in enumerate(first))
+
+
+def _same(a: Value, b: Value) -> bool:
+    return a is b or (type(a) is type(b) and a == b)
+
+
 def reference(item: Evaluable, env: Mapping[str, Any]) -> RuleTrace:
     nodes = trace(item.node, env)
     waiver = None

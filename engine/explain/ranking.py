@@ -1,14 +1,16 @@
-"""A candidate's place in the ranking, in words: its key values, and why it is below the cut-off."""
+"""A candidate's place in the ranking, in words: its key values, why it is below the cut-off, and why
+it is not in an award's list at all (outside its scope, or short of its own conditions)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.evaluate.allocate import Ranked
+from engine.evaluate.allocate import PassedOver, Ranked
 from engine.explain.reasons import fmt_value
-from engine.model.campaign import Campaign
+from engine.model.campaign import AwardPlace, Campaign
+from engine.model.vocabulary import words
 
-__all__ = ["Shortfall", "key_texts", "shortfall_text"]
+__all__ = ["Shortfall", "key_texts", "outside_text", "passed_text", "shortfall_text"]
 
 
 @dataclass(frozen=True)
@@ -43,3 +45,17 @@ def shortfall_text(campaign: Campaign, group: str, r: Ranked, lang: str) -> Shor
         fmt_value(r.short_of["selected_value"], fact, cat, lang),
         r.short_of["last_selected"],
     )
+
+
+def passed_text(p: PassedOver, lang: str) -> str:
+    """Why a candidate of a list's pool is not proposed: the award's own conditions it does not meet."""
+    t = words(lang).section("award")
+    word = t["condition_fail"] if p.outcome == "fail" else t["condition_unknown"]
+    return "; ".join(word.format(rule=rr.id, clause=rr.rule.spec.clause) for rr in p.rules)
+
+
+def outside_text(place: AwardPlace, lang: str) -> str:
+    """Why a candidate is in none of a per-unit award's lists."""
+    kinds = words(lang).section("kind")
+    per = ", ".join(kinds.get(k, k) for k in place.per)
+    return words(lang)["award.outside"].format(per=per)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from engine.evaluate.core import RuleResult, SubmissionResult
@@ -97,6 +98,18 @@ class Explainer:
     def values_read(self, rr: RuleResult) -> dict[str, Any]:
         return {r.key: r.value for r in rr.reads()}
 
+    @staticmethod
+    def ranges(rr: RuleResult) -> dict[str, tuple[int, int]]:
+        """The counts the rule read that are unknown but known to lie in a range (engine.evaluate.derive)."""
+        return {
+            r.key: r.derived.bounds
+            for r in rr.reads()
+            if r.derived is not None and r.derived.bounds is not None and r.value is UNKNOWN
+        }
+
+    def between(self, bounds: tuple[int, int]) -> str:
+        return words(self.lang)["explain.between"].format(low=bounds[0], high=bounds[1])
+
     # -- one line per rule
     def reason(self, rr: RuleResult) -> str:
         t = self.t
@@ -116,7 +129,7 @@ class Explainer:
             head = t[rr.outcome] if rr.outcome != "not_applicable" else t["not_applicable"]
             return f"{head}: {facts}" if facts else head
         # fail, triggered or unknown: say what would have to hold
-        reqs = self.requirements(rr.rule.node, rr.trace.nodes, want)
+        reqs = self.requirements(rr.rule.node, rr.trace.nodes, want, self.ranges(rr))
         text = "; ".join(reqs) if reqs else self.render(rr.rule.node)
         if rr.outcome != "unknown":
             return f"{t.get(rr.outcome, rr.outcome)}: {text}"
@@ -139,8 +152,16 @@ class Explainer:
             parts = ", ".join(
                 uid if d.where is None else f"{uid}: {fmt_value(v, d.where, self.cat, self.lang)}" for uid, v in d.parts
             )
-            how = words(self.lang)["explain.computed"].format(n=len(d.parts), parts=parts)
-            out.append(f"{self.cat.label(r.key, self.lang)} = {fmt_value(r.value, r.key, self.cat, self.lang)} {how}")
+            w = words(self.lang)
+            how = w["explain.computed"].format(n=len(d.parts), parts=parts)
+            if d.stated is not None:
+                how = f"{w['explain.stated_refuted'].format(stated=d.stated)} {how}"
+            shown = (
+                self.between(d.bounds)
+                if d.bounds is not None and r.value is UNKNOWN
+                else fmt_value(r.value, r.key, self.cat, self.lang)
+            )
+            out.append(f"{self.cat.label(r.key, self.lang)} = {shown} {how}")
         return out
 
     def dated(self, rr: RuleResult) -> list[str]:
@@ -164,20 +185,25 @@ class Explainer:
         return [k for k, v in self.values_read(rr).items() if v is UNKNOWN]
 
     # -- the requirement walk, over the rule's trace
-    def requirements(self, node: Node, trace: Trace, want: bool) -> list[str]:
+    def requirements(
+        self, node: Node, trace: Trace, want: bool, ranges: Mapping[str, tuple[int, int]] | None = None
+    ) -> list[str]:
+        """What would have to hold for `node` to give `want`; `ranges` are the counts known only as a
+        range (a rule can be decided by them: "at least 2 of 10 in breach")."""
+        ranges = ranges or {}
         value = trace[node.idx]
         if value is want or value is NA:
             return []
         if isinstance(node, Logic):
-            parts = [r for item in node.items for r in self.requirements(item, trace, want)]
+            parts = [r for item in node.items for r in self.requirements(item, trace, want, ranges)]
             conjunctive = (node.op == "and") == want
             if conjunctive or len(parts) <= 1:
                 return parts
             return [f"{self.t['one_of']}: " + f" {self.t['or']} ".join(f"({p})" for p in parts)]
         if isinstance(node, Not):
-            return self.requirements(node.item, trace, not want)
+            return self.requirements(node.item, trace, not want, ranges)
         if isinstance(node, Compare):
-            return [self._compare(node, trace, want)]
+            return [self._compare(node, trace, want, ranges)]
         if isinstance(node, Call):
             builtin, args = BUILTINS[node.name], [trace[a.idx] for a in node.args]
             if builtin.requirement is not None and not any(a is UNKNOWN for a in args):
@@ -200,11 +226,12 @@ class Explainer:
                 keys.append(n.key)
         return ", ".join(self.cat.label(k, self.lang) for k in keys) or self.render(node)
 
-    def _compare(self, node: Compare, trace: Trace, want: bool) -> str:
+    def _compare(self, node: Compare, trace: Trace, want: bool, ranges: Mapping[str, tuple[int, int]]) -> str:
         op = node.op if want else _NEGATE[node.op]
         left, right = node.left, node.right
         lv, rv = trace[left.idx], trace[right.idx]
-        if lv is UNKNOWN or rv is UNKNOWN:
+        ranged = ranges.get(left.key) if isinstance(left, Fact) and lv is UNKNOWN else None
+        if (lv is UNKNOWN and ranged is None) or rv is UNKNOWN:
             return f"{self.t['missing']}: {self._missing(node, trace)}"
         lt = self.render(left)
         if left.type.kind == "rating":
@@ -214,7 +241,7 @@ class Explainer:
             phrase = _RATING_OPS[self.lang][op].format(v=target)
             return f"{lt} {self.t['must']} {phrase}; {self.t['now']} {cur}"
         op, bound = self._bound(left, right, op, rv)
-        now = fmt_value(lv, _key(left), self.cat, self.lang)
+        now = self.between(ranged) if ranged is not None else fmt_value(lv, _key(left), self.cat, self.lang)
         return f"{lt} {self.t['must']} {_OPS[self.lang][op]} {bound}; {self.t['now']} {now}"
 
     def _bound(self, left: Node, right: Node, op: str, rv: Any) -> tuple[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from typing import Any, Final, Literal, TypeAlias
 
 
@@ -45,6 +46,19 @@ VERDICTS: Final[tuple[Verdict, ...]] = (
     "incomplete",
     "eligible",
 )
+
+
+_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def parse_day(text: str) -> dt.date:
+    """A day as people write it: dd/mm/yyyy (Vietnamese order, day first; `.` or `-` also) or ISO
+    YYYY-MM-DD. ValueError otherwise. Cells, YAML strings and the CLI's date options read days here."""
+    text = text.strip()
+    m = _DAY.fullmatch(text)
+    if m:
+        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    return dt.date.fromisoformat(text)
 
 
 def is_missing(v: object) -> bool:

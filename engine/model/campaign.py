@@ -15,12 +15,15 @@ from pathlib import Path
 from typing import Literal
 
 from engine.common.errors import CampaignInvalid, Problem, UsageError, did_you_mean
+from engine.common.paths import user_campaign_dirs
 from engine.lang import Node, RuleError, parse_rule, parse_value
 from engine.lang.values import RuleKind
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
 from engine.model.facts import Candidate, FactsFile
 from engine.model.schema import (
     ISSUER,
+    Award,
+    AwardCondition,
     CampaignModel,
     Criterion,
     Disqualifier,
@@ -32,13 +35,14 @@ from engine.model.source import Document, PathT, read_text
 
 @dataclass
 class CompiledRule:
-    """A criterion or disqualifier with its compiled expression."""
+    """A criterion, disqualifier or award condition with its compiled expression."""
 
-    spec: Criterion | Disqualifier
-    kind: RuleKind
+    spec: Criterion | Disqualifier | AwardCondition
+    kind: RuleKind  # an award condition is a "criterion": it must hold, with a criterion's outcomes
     node: Node
     waiver: Node | None
     facts: list[str]
+    award: str = ""  # for an award's condition, the award's id
 
     @property
     def id(self) -> str:
@@ -46,7 +50,7 @@ class CompiledRule:
 
     @property
     def required(self) -> bool:
-        return isinstance(self.spec, Criterion) and self.spec.required
+        return isinstance(self.spec, AwardCondition) or (isinstance(self.spec, Criterion) and self.spec.required)
 
 
 @dataclass
@@ -86,6 +90,20 @@ class Scope:
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class AwardPlace:
+    """The outcome of `Campaign.award_scope`: whether a candidate is in an award's scope, and under whom.
+
+    `under` is the id of the unit whose list it is in (a per-unit award), "" for an award with
+    one list; outside the scope, `clause`, `quote` and `per` cite the limit."""
+
+    inside: bool
+    under: str = ""
+    clause: str = ""
+    quote: str = ""
+    per: tuple[str, ...] = ()
+
+
 @dataclass
 class Campaign:
     """A validated, compiled campaign, ready to evaluate facts against."""
@@ -97,6 +115,7 @@ class Campaign:
     rules: dict[str, list[CompiledRule]]  # group id → its rules, in file order
     ranking: dict[str, list[CompiledRankKey]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    conditions: dict[str, list[CompiledRule]] = field(default_factory=dict)  # award id → its own conditions
 
     @property
     def id(self) -> str:
@@ -160,8 +179,41 @@ class Campaign:
     def all_rules(self) -> list[CompiledRule]:
         return [r for rules in self.rules.values() for r in rules]
 
+    def all_conditions(self) -> list[CompiledRule]:
+        return [c for conds in self.conditions.values() for c in conds]
+
     def all_keys(self) -> list[CompiledRankKey]:
         return [k for keys in self.ranking.values() for k in keys]
+
+    def items(self) -> list[CompiledRule | CompiledRankKey]:
+        """Everything a backend evaluates: rules, award conditions, ranking keys."""
+        return [*self.all_rules(), *self.all_conditions(), *self.all_keys()]
+
+    def conditions_for(self, group: str) -> list[CompiledRule]:
+        """The award conditions a candidate competing in `group` is evaluated against, in award order."""
+        return [c for c in self.all_conditions() if c.spec.group == group]
+
+    def award_scope(self, award: Award, cand: Candidate, facts: FactsFile) -> AwardPlace:
+        """Which list of `award` a candidate belongs to, decided here only (docs: awards, `scope`).
+
+        Without a `scope`, every candidate of the award's groups is in its one list. With
+        `scope.per`, a candidate is in the list of the nearest unit of those kinds above it: for a
+        unit, up its parent chain (the unit itself is not its own candidate); for a person, their
+        unit and up its chain. None found: outside the award's scope."""
+        if award.scope is None:
+            return AwardPlace(True)
+        kinds = award.scope.per
+        node = facts.by_id.get(cand.unit) if cand.group == "person" and cand.unit else None
+        if cand.group == "unit":
+            node = facts.by_id.get(cand.parent) if cand.parent else None
+        seen: set[str] = set()
+        while node is not None and node.id not in seen:
+            if node.kind in kinds:
+                return AwardPlace(True, node.id)
+            seen.add(node.id)
+            node = facts.by_id.get(node.parent) if node.parent else None
+        sc = award.scope
+        return AwardPlace(False, "", sc.clause or award.clause, sc.quote or award.quote, kinds)
 
 
 def resolve_campaign_path(name: str) -> Path:
@@ -171,9 +223,17 @@ def resolve_campaign_path(name: str) -> Path:
         if not path.exists():
             raise UsageError(Problem(name, "campaign file not found", hint="check the path"))
         return path
-    candidate = campaigns_dir() / f"{name}.yaml"
-    if name not in DATA_FILES and candidate.exists():
-        return candidate
+    found = [d / f"{name}.yaml" for d in campaign_dirs() if (d / f"{name}.yaml").is_file()]
+    if name not in DATA_FILES and len(found) == 1:
+        return found[0]
+    if name not in DATA_FILES and found:
+        raise UsageError(
+            Problem(
+                str(found[0]),
+                f"campaign '{name}' is also {found[1]}",
+                hint="give your own campaign another id (its file name), or pass its path",
+            )
+        )
     known = available_campaigns()
     raise UsageError(
         Problem(
@@ -187,8 +247,13 @@ def resolve_campaign_path(name: str) -> Path:
 DATA_FILES = ("facts", "rewards")  # shared data beside the campaigns, not campaigns
 
 
+def campaign_dirs() -> list[Path]:
+    """Where campaign ids are looked up: the user's folders (`--campaigns`), then the shipped ones."""
+    return [*user_campaign_dirs(), campaigns_dir()]
+
+
 def available_campaigns() -> list[str]:
-    return sorted(p.stem for p in campaigns_dir().glob("*.yaml") if p.stem not in DATA_FILES)
+    return sorted({p.stem for d in campaign_dirs() for p in d.glob("*.yaml") if p.stem not in DATA_FILES})
 
 
 @dataclass
@@ -251,12 +316,12 @@ def read_campaign(name: str | Path) -> CampaignRead:
     found = run_checks(Subject(model, doc, path.stem, shipped))
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     catalogue = load_catalogue()
-    rules, ranking, rule_problems = _compile(model, doc, catalogue)
+    rules, conditions, ranking, rule_problems = _compile(model, doc, catalogue)
     problems = sorted(found + rule_problems, key=lambda p: (p.line or 0, p.column or 0, p.code))
     read = CampaignRead(path, display, doc, model, problems)
     if not read.errors:
         warnings = [p for p in problems if p.severity != "error"]
-        read.campaign = Campaign(model, doc.file, sha, catalogue, rules, ranking, warnings)
+        read.campaign = Campaign(model, doc.file, sha, catalogue, rules, ranking, warnings, conditions)
     return read
 
 
@@ -267,31 +332,37 @@ def load_campaign(name: str | Path) -> Campaign:
 
 def _compile(
     model: CampaignModel, doc: Document, catalogue: Catalogue
-) -> tuple[dict[str, list[CompiledRule]], dict[str, list[CompiledRankKey]], list[Problem]]:
-    """Compile every rule and ranking key; the structural checks (engine.model.checks) have
-    reported what does not fit, and a rule that cannot be placed is skipped here."""
+) -> tuple[
+    dict[str, list[CompiledRule]], dict[str, list[CompiledRule]], dict[str, list[CompiledRankKey]], list[Problem]
+]:
+    """Compile every rule, award condition and ranking key; the structural checks
+    (engine.model.checks) have reported what does not fit, and a rule that cannot be placed is
+    skipped here."""
     problems: list[Problem] = []
     groups = model.groups
 
     rules: dict[str, list[CompiledRule]] = {gid: [] for gid in groups}
-    sections: tuple[tuple[str, RuleKind], ...] = (("criteria", "criterion"), ("disqualifiers", "disqualifier"))
-    for section, kind in sections:
-        for i, spec in enumerate(getattr(model, section)):
-            p: PathT = (section, i)
-            found = groups.get(spec.group)
-            if found is None:  # TD206
-                continue
-            group = found
-            if spec.scope == "unit" and group.candidates != "person":  # TD207
-                continue
-            units = group.candidates == "unit" or spec.scope == "unit"
-            node = _parse(spec.rule, doc, (*p, "rule"), catalogue, units, problems)
-            waiver = None
-            if spec.waiver is not None:
-                waiver = _parse(spec.waiver.when, doc, (*p, "waiver", "when"), catalogue, units, problems)
-            if node is None:
-                continue
-            facts = node.facts() + [f for f in (waiver.facts() if waiver else []) if f not in node.facts()]
+    conditions: dict[str, list[CompiledRule]] = {a.id: [] for a in model.awards}
+    for p, spec in model.rule_specs():
+        found = groups.get(spec.group)
+        if found is None:  # TD206
+            continue
+        group = found
+        if spec.scope == "unit" and group.candidates != "person":  # TD207
+            continue
+        units = group.candidates == "unit" or spec.scope == "unit"
+        node = _parse(spec.rule, doc, (*p, "rule"), catalogue, units, problems)
+        waiver = None
+        if spec.waiver is not None:
+            waiver = _parse(spec.waiver.when, doc, (*p, "waiver", "when"), catalogue, units, problems)
+        if node is None:
+            continue
+        facts = node.facts() + [f for f in (waiver.facts() if waiver else []) if f not in node.facts()]
+        if isinstance(spec, AwardCondition):  # an award's own condition: of the award, never of the verdict
+            award = model.awards[int(str(p[1]))].id
+            conditions[award].append(CompiledRule(spec, "criterion", node, waiver, facts, award))
+        elif isinstance(spec, Criterion | Disqualifier):
+            kind: RuleKind = "disqualifier" if isinstance(spec, Disqualifier) else "criterion"
             rules[spec.group].append(CompiledRule(spec, kind, node, waiver, facts))
 
     ranking: dict[str, list[CompiledRankKey]] = {}
@@ -307,7 +378,7 @@ def _compile(
             except RuleError as e:
                 problems.append(_rule_problem(doc, kp, e))
         ranking[gid] = keys
-    return rules, ranking, problems
+    return rules, conditions, ranking, problems
 
 
 def _parse(

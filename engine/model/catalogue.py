@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from engine.common.paths import shipped
 from engine.model.schema import Label, validate_model
 from engine.model.source import load_file
 
@@ -112,7 +113,8 @@ class Catalogue(Strict):
 
 
 def campaigns_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "campaigns"
+    """The shipped campaigns, with the catalogue and the reward table (engine.common.paths)."""
+    return shipped("campaigns")
 
 
 @cache

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from engine.common.errors import Problem, did_you_mean
-from engine.model.schema import ISSUER, PERSON_KINDS, UNIT_KINDS, Award, CampaignModel, Rule, readable_path
+from engine.model.schema import ISSUER, PERSON_KINDS, UNIT_KINDS, Award, CampaignModel, readable_path
 from engine.model.source import Document, PathT
 
 Finding = tuple[PathT, str, str]  # where, message, hint
@@ -86,16 +86,16 @@ def coded(doc: Document, path: PathT, code: str, severity: str, message: str, hi
 @check("TD201", "error", "two rules (or two awards) share an id")
 def duplicate_ids(s: Subject) -> Iterator[Finding]:
     seen: dict[str, str] = {}
-    for section in ("criteria", "disqualifiers"):
-        for i, spec in enumerate(getattr(s.model, section)):
-            if spec.id in seen:
-                yield (
-                    (section, i, "id"),
-                    f"duplicate rule id '{spec.id}' (also in {seen[spec.id]})",
-                    "give each rule its own id",
-                )
-            else:
-                seen[spec.id] = section
+    for path, spec in s.model.rule_specs():
+        section = str(path[0]) if path[0] != "awards" else "an award's conditions"
+        if spec.id in seen:
+            yield (
+                (*path, "id"),
+                f"duplicate rule id '{spec.id}' (also in {seen[spec.id]})",
+                "give each rule its own id",
+            )
+        else:
+            seen[spec.id] = section
     awards: set[str] = set()
     for i, award in enumerate(s.model.awards):
         if award.id in awards:
@@ -105,14 +105,14 @@ def duplicate_ids(s: Subject) -> Iterator[Finding]:
 
 @check("TD203", "error", "a rule is limited to a kind its group does not have")
 def rule_kinds(s: Subject) -> Iterator[Finding]:
-    for section, i, spec in _rules(s.model):
+    for path, spec in s.model.rule_specs():
         group = s.model.groups.get(spec.group)
         if group is None:
             continue
         for j, kind in enumerate(spec.kinds or ()):
             if kind not in group.kinds:
                 yield (
-                    (section, i, "kinds", j),
+                    (*path, "kinds", j),
                     f"'{kind}' is not a kind of group '{spec.group}': the rule never applies to it",
                     "group kinds: " + ", ".join(group.kinds),
                 )
@@ -121,10 +121,10 @@ def rule_kinds(s: Subject) -> Iterator[Finding]:
 @check("TD206", "error", "a rule names a group that does not exist")
 def rule_group(s: Subject) -> Iterator[Finding]:
     groups = s.model.groups
-    for section, i, spec in _rules(s.model):
+    for path, spec in s.model.rule_specs():
         if spec.group not in groups:
             yield (
-                (section, i, "group"),
+                (*path, "group"),
                 f"unknown group '{spec.group}'",
                 did_you_mean(spec.group, groups) or "groups: " + ", ".join(groups),
             )
@@ -132,10 +132,10 @@ def rule_group(s: Subject) -> Iterator[Finding]:
 
 @check("TD207", "error", "`scope: unit` on a rule of a group of units (it is for people's rules)")
 def unit_scope(s: Subject) -> Iterator[Finding]:
-    for section, i, spec in _rules(s.model):
+    for path, spec in s.model.rule_specs():
         group = s.model.groups.get(spec.group)
         if group is not None and spec.scope == "unit" and group.candidates != "person":
-            yield (section, i, "scope"), "'scope: unit' is for people's rules", "a unit's rules read its own facts"
+            yield (*path, "scope"), "'scope: unit' is for people's rules", "a unit's rules read its own facts"
 
 
 @check("TD208", "error", "a group lists a kind that is not a kind of its candidates (units or people)")
@@ -351,10 +351,80 @@ def quota_without_ranking(s: Subject) -> Iterator[Finding]:
                 )
 
 
-def _rules(model: CampaignModel) -> Iterator[tuple[str, int, Rule]]:
-    for section in ("criteria", "disqualifiers"):
-        for i, spec in enumerate(getattr(model, section)):
-            yield section, i, spec
+@check("TD409", "error", "an award's condition is for a group the award has no quota for, or for a heads' group")
+def condition_groups(s: Subject) -> Iterator[Finding]:
+    groups = s.model.groups
+    for i, award in enumerate(s.model.awards):
+        for j, cond in enumerate(award.conditions):
+            group = groups.get(cond.group)
+            if group is None:  # TD206
+                continue
+            if cond.group not in award.quotas:
+                yield (
+                    ("awards", i, "conditions", j, "group"),
+                    f"award '{award.id}' has no quota for '{cond.group}': the condition would decide nothing",
+                    "the award's groups: " + ", ".join(award.quotas),
+                )
+            elif group.heads_only:
+                yield (
+                    ("awards", i, "conditions", j, "group"),
+                    f"'{cond.group}' is a heads' group; heads compete in '{group.extends}'",
+                    f"write group: {group.extends} (and kinds: or scope: unit for heads' facts)",
+                )
+
+
+@check("TD410", "error", "an award's `instead_of` names an unknown award, one listed after it, or a stage")
+def instead_of(s: Subject) -> Iterator[Finding]:
+    index = {a.id: j for j, a in enumerate(s.model.awards)}
+    for i, award in enumerate(s.model.awards):
+        other = award.instead_of
+        if other is None:
+            continue
+        path: PathT = ("awards", i, "instead_of")
+        if other not in index:
+            yield path, f"unknown award '{other}'", did_you_mean(other, index) or "awards: " + ", ".join(index)
+        elif index[other] >= i:
+            yield path, f"'{other}' must be listed before '{award.id}'", "list the award received first, first"
+        elif award.from_ is not None or s.model.awards[index[other]].from_ is not None:
+            yield (
+                path,
+                "a later stage (`from`) is a further award of the same candidates, not an alternative",
+                "remove `instead_of`, or `from`",
+            )
+
+
+@check("TD411", "error", "an award's `standard: own` has no condition, or `standard`/`scope` is set on a later stage")
+def own_standard(s: Subject) -> Iterator[Finding]:
+    model = s.model
+    for i, award in enumerate(model.awards):
+        if award.standard == "own" and not award.conditions:
+            yield (
+                ("awards", i, "standard"),
+                f"award '{award.id}' has `standard: own` but no conditions: every candidate would be proposed",
+                "add the plan's condition under `conditions:`, or remove `standard: own`",
+            )
+        if award.from_ is not None:
+            for key in ("standard", "scope"):
+                if key in _award_data(s, i):
+                    yield (
+                        ("awards", i, key),
+                        f"'{key}' on a later stage: it chooses among its earlier stage's selection",
+                        f"set '{key}' on the earlier stage, or remove it",
+                    )
+        earlier = next((a for a in model.awards if a.id == award.from_), None)
+        if earlier is not None and earlier.scope is not None:
+            yield (
+                ("awards", i, "from"),
+                f"'{earlier.id}' gives one list per unit: a later stage cannot choose from it",
+                "remove `scope` from the earlier stage, or `from` here",
+            )
+
+
+def _award_data(s: Subject, i: int) -> dict[str, object]:
+    """The award's mapping as written (to tell a default from a key the author wrote)."""
+    awards = s.doc.data.get("awards") if isinstance(s.doc.data, dict) else None
+    item = awards[i] if isinstance(awards, list) and i < len(awards) else None
+    return item if isinstance(item, dict) else {}
 
 
 def _stages(model: CampaignModel) -> Iterator[tuple[int, Award, int, Award]]:

@@ -11,6 +11,7 @@ ignored). Every problem names the file, the line, the candidate and the key.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from engine.common.errors import Problem, UsageError, did_you_mean
 from engine.common.text import controls
 from engine.lang import NA, UNKNOWN
+from engine.lang.values import parse_day
 from engine.model.catalogue import Catalogue, FactDef
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS, DocumentName, Kind, pydantic_problems
 from engine.model.source import Document, PathT
@@ -88,6 +90,7 @@ class Candidate:
     head: bool = False
     submission: Submission | None = None
     path: PathT = ()
+    file: str = ""  # the facts file it came from (several may make one evaluation)
 
 
 @dataclass
@@ -101,12 +104,21 @@ class FactsFile:
     by_id: dict[str, Candidate] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     round: int | None = None
+    inputs: tuple[tuple[str, str], ...] = ()  # every file read: (name, SHA-256), in reading order
+    pending: Document | None = None  # a file whose references are checked with the others' (combine)
 
     def unit_of(self, person: Candidate) -> Candidate | None:
         return self.by_id.get(person.unit) if person.unit else None
 
+    def file_of(self, cand: Candidate) -> str:
+        """The file a candidate came from, for messages about it."""
+        return cand.file or self.file
 
-def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsFile:
+
+def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone: bool = True) -> FactsFile:
+    """A document's units and people, every value parsed and checked. `alone=False`: the file is
+    one of several making one evaluation, its `unit`/`parent` references may name candidates of
+    another file, and `combine` checks them with the others'."""
     if not isinstance(doc.data, dict):
         raise UsageError(Problem(doc.file, "a facts file must be a mapping with 'units' and/or 'people'", 1, 1))
     try:
@@ -215,18 +227,114 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue) -> FactsF
                 head=item.head,
                 submission=sub,
                 path=p,
+                file=doc.file,
             )
             _sanity(cand, doc, problems)
             by_id[cid] = cand
             folded[fold_id(cid)] = cid
             candidates.append(cand)
-    _references(candidates, by_id, folded, doc, problems)
+    if alone:
+        _references(candidates, by_id, doc, problems)
     if problems:
         raise UsageError(problems)
     warnings: list[Problem] = cleaned
     for cand in candidates:
         _contradictions(cand, doc, warnings)
-    return FactsFile(doc.file, sha, raw.campaign, raw.as_of, raw.deadline, candidates, by_id, warnings, raw.round)
+    return FactsFile(
+        doc.file,
+        sha,
+        raw.campaign,
+        raw.as_of,
+        raw.deadline,
+        candidates,
+        by_id,
+        warnings,
+        raw.round,
+        ((doc.file, sha),),
+        None if alone else doc,
+    )
+
+
+SETTINGS = ("campaign", "as_of", "deadline", "round")  # what the files of one evaluation must agree on
+
+
+def combine(files: list[FactsFile]) -> FactsFile:
+    """Several facts files (read with `alone=False`) as one population: one id once across all of
+    them, one set of settings (`campaign`, `as_of`, `deadline`, `round`: stated by any, contradicted
+    by none), and every `unit`/`parent` found in any file. Every problem of every file is listed."""
+    problems: list[Problem] = []
+    by_id: dict[str, Candidate] = {}
+    first_of: dict[str, FactsFile] = {}
+    folded: dict[str, str] = {}  # fold_id → the id as first written (across the files)
+    for f in files:
+        for c in f.candidates:
+            first = folded.get(fold_id(c.id))
+            if first is None:
+                by_id[c.id] = c
+                first_of[c.id] = f
+                folded[fold_id(c.id)] = c.id
+                continue
+            seen = by_id[first]
+            there = first_of[first].pending
+            line = there.locate((*seen.path, "id"))[0] if there is not None else None
+            at = f"{seen.file}:{line}" if line else seen.file
+            also = f"id '{c.id}' is also in {at}" + ("" if first == c.id else f" (as '{first}')")
+            problems.append(_at(f, c, "id", also, "ids are unique across all the files"))
+    settings: dict[str, tuple[object, str]] = {}
+    for name in SETTINGS:
+        for f in files:
+            value = getattr(f, name)
+            if value is None:
+                continue
+            if name not in settings:
+                settings[name] = (value, f.file)
+            elif settings[name][0] != value:
+                was, where = settings[name]
+                problems.append(
+                    Problem(
+                        f.file,
+                        f"{value} here, but {was} in {where}",
+                        where=name,
+                        hint="the files of one evaluation must agree: correct one, or leave it out of all but one",
+                    )
+                )
+    heads: dict[str, str] = {}
+    for f in files:
+        if f.pending is not None:
+            _references(f.candidates, by_id, f.pending, problems, heads)
+    if problems:
+        raise UsageError(problems)
+
+    def setting(name: str) -> Any:
+        return settings[name][0] if name in settings else None
+
+    return FactsFile(
+        "; ".join(f.file for f in files),
+        inputs_sha([i for f in files for i in f.inputs]),
+        setting("campaign"),
+        setting("as_of"),
+        setting("deadline"),
+        [c for f in files for c in f.candidates],
+        by_id,
+        [w for f in files for w in f.warnings],
+        setting("round"),
+        tuple(i for f in files for i in f.inputs),
+    )
+
+
+def inputs_sha(inputs: list[tuple[str, str]]) -> str:
+    """The SHA-256 of one evaluation's facts: one file's own; several files', that of their
+    `sha256sum` listing (each file's SHA-256 and name, a line each, in reading order)."""
+    if len(inputs) == 1:
+        return inputs[0][1]
+    return hashlib.sha256("".join(f"{sha}  {name}\n" for name, sha in inputs).encode()).hexdigest()
+
+
+def _at(f: FactsFile, c: Candidate, key: str, message: str, hint: str) -> Problem:
+    where = f"{'units' if c.group == 'unit' else 'people'}[{c.id}]"
+    if f.pending is not None:
+        return f.pending.problem((*c.path, key), message, hint, where=where)
+    return Problem(f.file, message, where=where, hint=hint)
 
 
 def _contradictions(c: Candidate, doc: Document, warnings: list[Problem]) -> None:
@@ -480,9 +588,9 @@ def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value))
+        return parse_day(str(value))
     except ValueError:
-        raise ValueError(f"{value!r} is not a date — write YYYY-MM-DD, e.g. 2024-09-30") from None
+        raise ValueError(f"{value!r} is not a date — write YYYY-MM-DD or dd/mm/yyyy, e.g. 2024-09-30") from None
 
 
 def _sanity(c: Candidate, doc: Document, problems: list[Problem]) -> None:
@@ -533,9 +641,15 @@ def _sanity(c: Candidate, doc: Document, problems: list[Problem]) -> None:
 
 
 def _references(
-    cands: list[Candidate], by_id: dict[str, Candidate], folded: dict[str, str], doc: Document, problems: list[Problem]
+    cands: list[Candidate],
+    by_id: dict[str, Candidate],
+    doc: Document,
+    problems: list[Problem],
+    heads: dict[str, str] | None = None,
 ) -> None:
-    heads: dict[str, str] = {}
+    many = heads is not None  # one of several files (combine): heads and ids are across all of them
+    heads = {} if heads is None else heads  # unit → its head
+    folded = {fold_id(k): k for k in by_id}  # a reference finds its id however it is written
     for c in cands:
         where = f"{'units' if c.group == 'unit' else 'people'}[{c.id}]"
         for key in ("parent", "unit"):
@@ -550,7 +664,7 @@ def _references(
                 problems.append(
                     doc.problem(
                         (*c.path, key),
-                        f"{key} '{ref}' is not in the file",
+                        f"{key} '{ref}' is not in " + ("any of the files" if many else "the file"),
                         did_you_mean(ref, [k for k, v in by_id.items() if v.group == "unit"])
                         or "add that unit to 'units'",
                         where=where,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -137,8 +138,9 @@ class NotApplicable(Strict):
     because: str = Field(min_length=1, description="the plan's words (with the clause) or the decision")
 
 
-class Criterion(Rule):
-    required: bool = True
+class Condition(Rule):
+    """A rule that must hold: a group's criterion, or an award's own condition."""
+
     na: NotApplicable | None = Field(
         default=None,
         description="whether n/a is admissible; default not allowed: a fact written n/a counts as unknown",
@@ -147,6 +149,17 @@ class Criterion(Rule):
     @property
     def na_allowed(self) -> bool:
         return self.na is not None and self.na.allowed
+
+
+class Criterion(Condition):
+    required: bool = True
+
+
+class AwardCondition(Condition):
+    """An award's own condition (`awards[].conditions`): who of its group may be proposed for it.
+
+    The same shape as a criterion (`group` is the award's group whose candidates it is for), but
+    it never decides a verdict: it decides only whether a candidate is proposed for this award."""
 
 
 class Disqualifier(Rule):
@@ -186,14 +199,44 @@ class Nomination(Cited):
     documents_quote: str | None = None
 
 
+class AwardScope(Strict):
+    """Which candidates of its groups an award is for: those under one unit, one list per unit."""
+
+    per: tuple[UnitKind, ...] = Field(
+        min_length=1,
+        description="one list per unit of these kinds in the facts file (e.g. commune: each ward chairman's "
+        "Giấy khen), among the candidates under it: units whose parent chain reaches it, people whose unit is "
+        "it or is under it; the unit itself is not its own candidate",
+    )
+    clause: str | None = Field(default=None, description="the plan's clause; default: the award's")
+    quote: str | None = Field(default=None, min_length=1, description="the plan's sentence; default: the award's")
+    note: str | None = Field(default=None, description="interpretation: what the text says, what the rule does, why")
+
+
 class Award(Cited):
     id: Id
     form: Label
     authority: Label
-    level: Literal["province", "department", "district", "commune"]
+    level: Literal["province", "department", "district", "commune"] | None = Field(
+        description="for the reward coefficient table; null where the plan leaves the granting level open"
+    )
     quotas: dict[str, int | None]
     from_: str | None = Field(default=None, alias="from")
     deadline: Deadline | None = None
+    conditions: tuple[AwardCondition, ...] = Field(
+        default=(), description="the award's own conditions, beside its groups' criteria (same shape as criteria)"
+    )
+    scope: AwardScope | None = Field(default=None, description="only the candidates under one unit: one list per unit")
+    standard: Literal["group", "own"] = Field(
+        default="group",
+        description="group: its groups' eligible candidates that meet its conditions; own: its conditions are its "
+        "whole standard — every candidate in scope of its groups that meets them, whatever its verdict",
+    )
+    instead_of: str | None = Field(
+        default=None,
+        description="an earlier award a candidate receives instead of this one (one achievement, one award): "
+        "a candidate proposed for both is costed once, under that award",
+    )
 
 
 class RankKey(Strict):
@@ -226,6 +269,15 @@ class CampaignModel(Strict):
     awards: tuple[Award, ...] = ()
     ranking: dict[str, Ranking] = {}
     reward: Reward | None = None
+
+    def rule_specs(self) -> Iterator[tuple[PathT, Rule]]:
+        """Every rule of the file with its place: criteria, disqualifiers, then each award's conditions."""
+        for section in ("criteria", "disqualifiers"):
+            for i, spec in enumerate(getattr(self, section)):
+                yield (section, i), spec
+        for i, award in enumerate(self.awards):
+            for j, cond in enumerate(award.conditions):
+                yield ("awards", i, "conditions", j), cond
 
 
 M = TypeVar("M", bound=BaseModel)

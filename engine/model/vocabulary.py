@@ -15,15 +15,15 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator, Mapping
 from functools import cache
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from engine.common.paths import shipped
 from engine.model.catalogue import Label
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = shipped("templates")
 
 
 class _Strict(BaseModel):
@@ -61,6 +61,8 @@ class Labels(_Strict):
     compare: dict[str, Label]
     compare_rating: dict[str, Label]
     award: dict[str, Label]
+    near: dict[str, Label]
+    progress: dict[str, Label]
     diff: dict[str, Label]
     kind: dict[str, Label]
     kind_full: dict[str, Label]

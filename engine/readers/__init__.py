@@ -1,18 +1,22 @@
 """Readers of facts files: YAML and JSON (through `engine.model.source`), CSV and XLSX
 (`engine.readers.tables`), all into the same `FactsFile` by `engine.model.facts.facts_from_document`.
 
-Two entry points: `load_facts(path)` for a file, `read_facts(name, data)` for bytes (an upload,
-standard input); the format comes from the name's suffix. Both apply the same limits and checks.
+Entry points: `load_facts(path)` for a file, `read_facts(name, data)` for bytes (an upload,
+standard input) — the format comes from the name's suffix; both apply the same limits and checks —
+and `load_inputs(paths)` for the several files and folders (and `-`, standard input) of one
+evaluation: every return a unit sent, read as one population (`engine.model.facts.combine`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import sys
+from collections.abc import Sequence
 from pathlib import Path, PurePath
 
 from engine.common.errors import Problem, UsageError
 from engine.model.catalogue import Catalogue, load_catalogue
-from engine.model.facts import FactsFile, facts_from_document
+from engine.model.facts import FactsFile, combine, facts_from_document
 from engine.model.source import MAX_BYTES, decode, load_json_text, load_yaml_text, read_input
 
 SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
@@ -27,14 +31,14 @@ def _suffix(name: str) -> str:
     return suffix
 
 
-def load_facts(path: Path, catalogue: Catalogue | None = None) -> FactsFile:
+def load_facts(path: Path, catalogue: Catalogue | None = None, *, alone: bool = True) -> FactsFile:
     """Read a facts file of any supported type (and remember it as an input: outputs never go over it)."""
     display = str(path)
     _suffix(display)
-    return read_facts(display, read_input(path, display), catalogue)
+    return read_facts(display, read_input(path, display), catalogue, alone=alone)
 
 
-def read_facts(name: str, data: bytes, catalogue: Catalogue | None = None) -> FactsFile:
+def read_facts(name: str, data: bytes, catalogue: Catalogue | None = None, *, alone: bool = True) -> FactsFile:
     """A facts file's bytes into a `FactsFile`; `name` gives the format (its suffix) and names it in errors."""
     suffix = _suffix(name)
     if len(data) > MAX_BYTES:
@@ -43,7 +47,65 @@ def read_facts(name: str, data: bytes, catalogue: Catalogue | None = None) -> Fa
     if suffix in (".csv", ".xlsx"):
         from engine.readers.tables import read_table
 
-        return read_table(data, name, catalogue, csv=suffix == ".csv")
+        return read_table(data, name, catalogue, csv=suffix == ".csv", alone=alone)
     text = decode(data, name)
     doc = load_json_text(text, name) if suffix == ".json" else load_yaml_text(text, name)
-    return facts_from_document(doc, hashlib.sha256(data).hexdigest(), catalogue)
+    return facts_from_document(doc, hashlib.sha256(data).hexdigest(), catalogue, alone=alone)
+
+
+STDIN = "-"
+
+
+def input_files(args: Sequence[str | Path]) -> list[Path]:
+    """The files `args` name, in a stable order: each file as given; each folder's supported files
+    (sorted by name, not recursing; hidden files and Excel's `~$` lock files left out); `-` as is."""
+    out: list[Path] = []
+    for arg in args:
+        path = Path(arg)
+        if str(arg) == STDIN:
+            out.append(path)
+        elif path.is_dir():
+            inside = sorted(
+                (p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file()),
+                key=lambda p: p.name,
+            )
+            inside = [p for p in inside if not p.name.startswith((".", "~$"))]
+            if not inside:
+                raise UsageError(
+                    Problem(str(path), "no facts file in this folder", hint="it holds no .yaml, .json, .csv or .xlsx")
+                )
+            out += inside
+        else:
+            out.append(path)
+    seen: dict[Path, Path] = {}
+    for p in out:
+        if str(p) != STDIN and p.resolve() in seen:
+            raise UsageError(Problem(str(p), f"given twice (also as {seen[p.resolve()]})", hint="name each file once"))
+        seen.setdefault(p.resolve(), p)
+    return out
+
+
+def load_inputs(
+    args: Sequence[str | Path], catalogue: Catalogue | None = None, *, input_format: str | None = None
+) -> FactsFile:
+    """Every facts file of one evaluation — files, folders, `-` for standard input (its format from
+    `input_format`: yaml, json, csv, xlsx) — as one population. One file is read as itself."""
+    files = input_files(args)
+    if not files:
+        raise UsageError(Problem("FACTS", "no facts file given", hint="name one or more files or folders, or -"))
+    if sum(1 for p in files if str(p) == STDIN) > 1:
+        raise UsageError(Problem(STDIN, "standard input given twice", hint="give - once"))
+    alone = len(files) == 1
+    read = [_one(p, catalogue, input_format, alone) for p in files]
+    return read[0] if alone else combine(read)
+
+
+def _one(path: Path, catalogue: Catalogue | None, input_format: str | None, alone: bool) -> FactsFile:
+    if str(path) != STDIN:
+        return load_facts(path, catalogue, alone=alone)
+    if input_format is None:
+        raise UsageError(
+            Problem(STDIN, "the format of standard input is not known", hint="give --input-format yaml|json|csv|xlsx")
+        )
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    return read_facts(f"<stdin>.{input_format}", data, catalogue, alone=alone)

@@ -33,6 +33,7 @@ from typing import Any
 
 from engine.common.errors import Problem, UsageError, did_you_mean
 from engine.lang import UNKNOWN
+from engine.lang.values import parse_day
 from engine.model.catalogue import Catalogue, FactDef
 from engine.model.facts import FactsFile, facts_from_document, is_na, parse_fact
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS
@@ -122,14 +123,14 @@ def load_table(path: Path, catalogue: Catalogue, display: str | None = None) -> 
     return read_table(read_input(path, name), name, catalogue, csv=path.suffix.lower() == ".csv")
 
 
-def read_table(raw: bytes, name: str, catalogue: Catalogue, *, csv: bool) -> FactsFile:
-    """A .csv (`csv=True`) or .xlsx facts file's bytes into a `FactsFile`."""
+def read_table(raw: bytes, name: str, catalogue: Catalogue, *, csv: bool, alone: bool = True) -> FactsFile:
+    """A .csv (`csv=True`) or .xlsx facts file's bytes into a `FactsFile` (`alone`: see facts_from_document)."""
     sha = hashlib.sha256(raw).hexdigest()
     layout: list[Problem] = []  # what the workbook hid, and how it was read (engine.readers.xlsx_layout)
     sheets = [_csv_sheet(raw, name)] if csv else _xlsx_sheets(raw, name, layout)
     reader = TableReader(name, catalogue, load_labels())
     doc = reader.read(sheets)
-    facts = facts_from_document(doc, sha, catalogue)
+    facts = facts_from_document(doc, sha, catalogue, alone=alone)
     facts.warnings[:0] = [*layout, *reader.warnings]
     return facts
 
@@ -780,11 +781,8 @@ def _date(v: Any) -> dt.date:
     if isinstance(v, int | float) and not isinstance(v, bool):
         raise ValueError(f"{_show(v)} is a number, not a date — format the cell as a date, or write dd/mm/yyyy")
     text = str(v).strip().lstrip("'")
-    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
     try:
-        if m:  # Vietnamese order: day first
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        return dt.date.fromisoformat(text)
+        return parse_day(text)
     except ValueError:
         raise ValueError(f"'{text}' is not a date — write dd/mm/yyyy, e.g. 30/09/2024") from None
 

@@ -6,7 +6,7 @@ import io
 from typing import Any
 
 from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked
-from engine.explain.ranking import shortfall_text
+from engine.explain.ranking import outside_text, passed_text, shortfall_text
 from engine.explain.reasons import json_value
 from engine.model.vocabulary import words
 from engine.render.text import header, to_json
@@ -48,14 +48,41 @@ def allocation_dict(alloc: Allocation, lang: str = "vi") -> dict[str, Any]:
         }
         if g.quota is None:
             entry["note"] = words(lang)["award.no_quota"]
+        entry.update(_own_terms(alloc, g, a, lang))
         out_awards.append(entry)
-    return {
+    out: dict[str, Any] = {
         **header(ev),
         "lang": lang,
         "decision_date": alloc.decision_date.isoformat(),
         "awards": out_awards,
-        "budget": budget_dict(alloc),
     }
+    if any(a.scope is not None for a in m.awards):
+        out["outside_scope"] = [
+            {"award": o.award_id, "group": o.group, "id": o.id, "reason": outside_text(o.place, lang)}
+            | {"clause": o.place.clause, "quote": o.place.quote}
+            for o in alloc.outside
+        ]
+    out["budget"] = budget_dict(alloc)
+    return out
+
+
+def _own_terms(alloc: Allocation, g: GroupAllocation, a: Any, lang: str) -> dict[str, Any]:
+    """The keys an award's own scope, conditions, standard and `instead_of` add to its row (none otherwise)."""
+    out: dict[str, Any] = {}
+    if a.scope is not None:
+        out["under"] = g.under
+    if a.standard != "group":
+        out["standard"] = a.standard
+    if a.conditions:
+        out["conditions"] = [c.id for c in a.conditions]
+        out["passed_over"] = [
+            {"id": p.id, "outcome": p.outcome, "conditions": [rr.id for rr in p.rules], "reason": passed_text(p, lang)}
+            for p in g.passed_over
+        ]
+    if a.instead_of:
+        out["instead_of"] = a.instead_of
+        out["counted_elsewhere"] = list(g.counted_elsewhere)
+    return out
 
 
 def _stage_deadline(award: Any, alloc: Allocation) -> str | None:
@@ -87,15 +114,18 @@ def budget_dict(alloc: Allocation) -> dict[str, Any]:
         return {"error": alloc.budget_error}
     lines = []
     for g in alloc.groups:
-        lines.append(
-            {
-                "award": g.award_id,
-                "group": g.group,
-                "count": len(g.selected),
-                "amount_each": g.amount,
-                "subtotal": (g.amount or 0) * len(g.selected),
-            }
-        )
+        line: dict[str, Any] = {
+            "award": g.award_id,
+            "group": g.group,
+            "count": g.costed,
+            "amount_each": g.amount,
+            "subtotal": (g.amount or 0) * g.costed,
+        }
+        if g.under:
+            line["under"] = g.under
+        if g.counted_elsewhere:
+            line["counted_elsewhere"] = list(g.counted_elsewhere)
+        lines.append(line)
     p = next(iter(alloc.prices.values()), None)
     return {
         "decree": p.decree if p else None,
@@ -138,6 +168,12 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
             title += f" — {t['from']} {a.from_}"
         if g.provisional:
             title += f" — {t['provisional']}"
+        if g.under:
+            title += f" — {t['under']} {by_id[g.under].name}" if g.under in by_id else ""
+        if a.standard == "own":
+            title += f" — {t['standard_own']}"
+        if a.conditions:
+            title += f" — {t['conditions']}: " + ", ".join(f"{c.id} ({c.clause})" for c in a.conditions)
         stage_deadline = _stage_deadline(a, alloc)
         if stage_deadline:
             title += f" — {t['deadline']} {'/'.join(reversed(stage_deadline.split('-')))}"
@@ -157,6 +193,13 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
         con.print(tab)
         if g.unfilled:
             con.print(f"  {t['unfilled']}: {g.unfilled}")
+        if g.counted_elsewhere and a.instead_of in awards:
+            other = f"{awards[a.instead_of].form.get(lang)} ({awards[a.instead_of].authority.get(lang)})"
+            con.print(f"  {t['counted_elsewhere'].format(award=other)}: {', '.join(g.counted_elsewhere)}")
+        if g.passed_over:
+            con.print(f"  {t['passed_over']}:")
+            for p in g.passed_over:
+                con.print(f"    {p.result.candidate.name} ({p.id}) — {passed_text(p, lang)}")
         if g.tie:
             names = ", ".join(f"{r.result.candidate.name} ({r.id})" for r in g.tie)
             con.print(f"  {t['tie']} ({t['slots']}: {g.slots_left}): {names}")
@@ -169,6 +212,16 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
                     short = t["short"].format(last=sf.last_selected)
                     line += f" — {short} '{sf.label}': {sf.mine} < {sf.theirs}"
                 con.print(line)
+    shown: set[tuple[str, str]] = set()
+    for o in alloc.outside:
+        if (o.award_id, o.group) not in shown:
+            shown.add((o.award_id, o.group))
+            con.print("")
+            a = awards[o.award_id]
+            group = m.groups[o.group].label.get(lang)
+            con.print(f"{a.form.get(lang)} — {a.authority.get(lang)} — {group}: {outside_text(o.place, lang)}")
+            ids = [x for x in alloc.outside if (x.award_id, x.group) == (o.award_id, o.group)]
+            con.print("  " + ", ".join(f"{x.result.candidate.name} ({x.id})" for x in ids))
     others = [r for r in ev.results if r.verdict != "eligible"]
     if others:
         con.print("")

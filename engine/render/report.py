@@ -20,7 +20,7 @@ from typing import Any
 from engine import __version__
 from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
-from engine.explain.ranking import key_texts, shortfall_text
+from engine.explain.ranking import key_texts, outside_text, passed_text, shortfall_text
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value
 from engine.model.vocabulary import TEMPLATES, load_labels, words
 from engine.render.award import money as _money
@@ -90,15 +90,29 @@ class AwardBlock:
     ties: list[AwardRow] = field(metadata=doc("tied across the quota line: for the council to decide"))
     slots_left: int = field(metadata=doc("slots the tie competes for"))
     reserve: list[AwardRow] = field(metadata=doc("eligible but below the quota line, in rank order"))
+    under: str = field(metadata=doc("a per-unit award (`scope.per`): the name of the unit whose list this is; else ''"))
+    conditions: str = field(metadata=doc("the award's own conditions, 'label (clause); …'; '' when none"))
+    standard: str = field(metadata=doc("'' or, for `standard: own`, the words saying the verdict is not its standard"))
+    passed_over: list[str] = field(
+        metadata=doc("candidates of the pool not proposed: 'name (id) — the own condition not met'")
+    )
+    outside: list[str] = field(
+        metadata=doc("on the first list of a per-unit award and group: 'name (id)' of those under no such unit")
+    )
+    outside_reason: str = field(metadata=doc("why those are outside: the scope in words; '' when none"))
+    counted_elsewhere: str = field(
+        metadata=doc("'' or the words saying which selected are costed under the award received instead")
+    )
 
 
 @dataclass(frozen=True)
 class BudgetLine:
     form: str = field(metadata=doc("award form"))
     group: str = field(metadata=doc("group label"))
-    count: int = field(metadata=doc("awards proposed"))
+    count: int = field(metadata=doc("awards the line pays for: those proposed, less any costed under `instead_of`"))
     amount: str = field(metadata=doc("amount for one award, formatted"))
     subtotal: str = field(metadata=doc("count × amount, formatted"))
+    under: str = field(metadata=doc("a per-unit award: the name of the unit whose list it is; else ''"))
 
 
 @dataclass(frozen=True)
@@ -204,8 +218,12 @@ class Audit:
     campaign: str = field(metadata=doc("campaign id"))
     campaign_file: str = field(metadata=doc("the campaign file's name (its SHA-256 identifies the content)"))
     campaign_sha256: str = field(metadata=doc("SHA-256 of the campaign file"))
-    facts_file: str = field(metadata=doc("the facts file's name (its SHA-256 identifies the content)"))
-    facts_sha256: str = field(metadata=doc("SHA-256 of the facts file"))
+    facts_file: str = field(metadata=doc("the facts files' names, '; ' between (the SHA-256 identifies the content)"))
+    facts_sha256: str = field(
+        metadata=doc(
+            "SHA-256 of the facts file; of several, of their sha256sum listing (engine.model.facts.inputs_sha)"
+        )
+    )
     as_of: str = field(metadata=doc("evaluation date, YYYY-MM-DD"))
     decision_date: str = field(metadata=doc("date used for the reward money, YYYY-MM-DD"))
     backend: str = field(metadata=doc("the evaluation backend: native or durable"))
@@ -335,7 +353,7 @@ def build_context(ev: Evaluation, alloc: Allocation, lang: str = "vi") -> Report
             campaign=ev.campaign.id,
             campaign_file=Path(ev.campaign.file).name,
             campaign_sha256=ev.campaign.sha256,
-            facts_file=Path(ev.facts.file).name,
+            facts_file="; ".join(Path(name).name for name, _ in ev.facts.inputs) or Path(ev.facts.file).name,
             facts_sha256=ev.facts.sha256,
             as_of=ev.as_of.isoformat(),
             decision_date=alloc.decision_date.isoformat(),
@@ -368,6 +386,8 @@ def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer) -> AwardB
     a = awards[g.award_id]
     keys = ev.campaign.ranking.get(g.group, [])
     labels = load_labels().lang(lang)
+    first = next(x for x in alloc.groups if (x.award_id, x.group) == (g.award_id, g.group)) is g
+    outside = [o for o in alloc.outside if (o.award_id, o.group) == (g.award_id, g.group)] if first else []
 
     def row(i: int, r: Ranked) -> AwardRow:
         shown = "; ".join(f"{label}: {text}" for label, _, text in key_texts(ev.campaign, g.group, r, lang))
@@ -399,6 +419,21 @@ def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer) -> AwardB
         ties=[row(i, r) for i, r in enumerate(g.tie, 1)],
         slots_left=g.slots_left,
         reserve=[row(i, r) for i, r in enumerate(g.reserve, 1)],
+        under=ev.facts.by_id[g.under].name if g.under in ev.facts.by_id else "",
+        conditions="; ".join(f"{c.label.get(lang)} ({c.clause})" for c in a.conditions),
+        standard=words(lang)["award.standard_own"] if a.standard == "own" else "",
+        passed_over=[f"{p.result.candidate.name} ({p.id}) — {passed_text(p, lang)}" for p in g.passed_over],
+        outside=[f"{o.result.candidate.name} ({o.id})" for o in outside],
+        outside_reason=outside_text(outside[0].place, lang) if outside else "",
+        counted_elsewhere=(
+            words(lang)["award.counted_elsewhere"].format(
+                award=f"{awards[a.instead_of].form.get(lang)} ({awards[a.instead_of].authority.get(lang)})"
+            )
+            + ": "
+            + ", ".join(g.counted_elsewhere)
+            if g.counted_elsewhere and a.instead_of in awards
+            else ""
+        ),
     )
 
 
@@ -411,9 +446,10 @@ def _budget(alloc: Allocation, lang: str, labels: dict[str, str]) -> Budget:
         BudgetLine(
             form=forms[g.award_id],
             group=m.groups[g.group].label.get(lang),
-            count=len(g.selected),
+            count=g.costed,
             amount=money(g.amount),
-            subtotal=money((g.amount or 0) * len(g.selected)),
+            subtotal=money((g.amount or 0) * g.costed),
+            under=alloc.evaluation.facts.by_id[g.under].name if g.under in alloc.evaluation.facts.by_id else "",
         )
         for g in alloc.groups
     ]

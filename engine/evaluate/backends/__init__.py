@@ -36,6 +36,16 @@ def get_backend(name: str) -> Backend:
 
         return NativeBackend()
     if name == "durable":
+        import importlib.util
+
+        if importlib.util.find_spec("durable") is None:  # an install extra: thidua[durable]
+            raise UsageError(
+                Problem(
+                    "--backend",
+                    "the durable backend is not installed",
+                    hint="pip install 'thidua[durable]' (it needs a C compiler), or use --backend native",
+                )
+            )
         from engine.evaluate.backends.durable import DurableBackend  # imported only when chosen
 
         return DurableBackend()

@@ -403,7 +403,7 @@ def compile_campaign(campaign: Campaign) -> _Compiled:
     plans: dict[tuple[int, int], _Plan] = {}
     item_slots: dict[int, list[int]] = {}
     counter = itertools.count()
-    items: list[Evaluable] = [*campaign.all_rules(), *campaign.all_keys()]
+    items: list[Evaluable] = [*campaign.items()]
     for k, item in enumerate(items):
         index[id(item)] = k
         flag = {f"rule__{k}": 1}
@@ -595,15 +595,16 @@ class DurableBackend:
                     fact[name + "__na"] = 1
                 elif v is not UNKNOWN:
                     fact[name] = v
-        got: dict[int, str] = {}  # slot → its one outcome, for every fact of the candidate
-        for fact in facts.values():
-            got.update(self._assert(compiled, sink, host, fact))
+        # id(env) → slot → its one outcome: one fact per set of facts read (an item decided on
+        # several cases of a ranged count has one env, and so one fact, per case)
+        got: dict[int, dict[int, str]] = {eid: self._assert(compiled, sink, host, f) for eid, f in facts.items()}
         row = []
         for (item, env), k in zip(items, ks, strict=True):
-            nodes = _fill(compiled.plans[(k, 0)], env, got)
+            mine = got.get(id(env), {})
+            nodes = _fill(compiled.plans[(k, 0)], env, mine)
             waiver = None
             if (k, 1) in compiled.plans and needs_waiver(item.kind, nodes[0]):
-                waiver = _fill(compiled.plans[(k, 1)], env, got)
+                waiver = _fill(compiled.plans[(k, 1)], env, mine)
             row.append(RuleTrace(nodes, waiver))
         return row
 

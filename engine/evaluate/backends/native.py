@@ -159,7 +159,7 @@ def item_functions(campaign: Campaign) -> dict[int, RuleFn]:
     gen = _Gen(consts)
     src: list[str] = []
     names: dict[int, str] = {}
-    items: list[Evaluable] = [*campaign.all_rules(), *campaign.all_keys()]
+    items: list[Evaluable] = [*campaign.items()]
     for k, item in enumerate(items):
         names[id(item)] = f"item_{k}"
         src += _item_lines(gen, item, f"item_{k}")
