@@ -75,3 +75,22 @@ def test_a_plain_note_row_gives_no_warning(tmp_path: Path) -> None:
     facts.write_text("id,name,group,kind\n# checked by the office,,,\nu1,A,unit,department\n", encoding="utf-8")
     result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts), "-f", "json"])
     assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_look_alike_ids_across_several_files(tmp_path: Path) -> None:
+    """One population from several files (issue 15.1): an id once across them, however written."""
+    one, two = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    one.write_text('units:\n  - {id: "ubnd-hoà-bình", name: A, kind: commune}\n', encoding="utf-8")
+    two.write_text('units:\n  - {id: "ubnd-hòa-bình", name: B, kind: commune}\n', encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(one), str(two)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"{two}:2:6: units[ubnd-hòa-bình]: id 'ubnd-hòa-bình' is also in {one}:2 (as 'ubnd-hoà-bình')"
+        " — ids are unique across all the files"
+    )
+    two.write_text(
+        'people:\n  - {id: p1, name: C, kind: civil_servant, unit: "ubnd-hòa-bình\\u200b"}\n', encoding="utf-8"
+    )
+    result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(one), str(two), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["candidates"][1]["unit"] == "ubnd-hoà-bình"
