@@ -27,6 +27,7 @@ from engine.common.errors import (
     UserError,
     problem_lines,
 )
+from engine.common.text import visible
 from engine.model.vocabulary import words
 
 if TYPE_CHECKING:
@@ -154,9 +155,14 @@ def _guard(campaign_exit: int = EXIT_USAGE) -> Iterator[None]:
         _internal(e)
 
 
+def _say(text: str, err: bool = False) -> None:
+    """One line for the user, as it will be read: control characters shown as escapes."""
+    print(visible(text), file=sys.stderr if err else sys.stdout)
+
+
 def _fail(lines: list[str], code: int) -> None:
     for line in lines:
-        print(" ".join(line.split("\n")), file=sys.stderr)
+        _say(" ".join(line.split("\n")), err=True)
     raise typer.Exit(code)
 
 
@@ -168,13 +174,30 @@ def _internal(e: BaseException) -> None:
 
 
 def _broken_pipe() -> None:
-    """The reader of our output went away (`| head`): nothing more to say, to anyone."""
+    """The reader of our output went away (`| head`): nothing more to say, to anyone. Exit 1,
+    silently (as Python advises): the output was cut short, but nothing is wrong with the input."""
+    _silence_stdout()
+    raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so what is still buffered cannot fail again at exit."""
     import contextlib
     import os
 
     with contextlib.suppress(OSError, ValueError):  # no real stdout (a test runner's buffer)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _exit(code: int) -> None:
+    """Exit with `code` once stdout is flushed: output still buffered meets a reader that went
+    away here, under our control, not in the interpreter's shutdown (a stray 'Exception ignored')."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        code = code or EXIT_PROBLEMS
+    sys.exit(code)
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -195,9 +218,9 @@ def _warn(problems: list[Problem], lang: str = "vi") -> None:
     """Warnings go to stderr, one line each, at most MAX_WARNINGS and a count; they never change
     the exit code."""
     for p in problems[:MAX_WARNINGS]:
-        print(str(p), file=sys.stderr)
+        _say(str(p), err=True)
     if len(problems) > MAX_WARNINGS:
-        print(words(lang)["cli.more_warnings"].format(n=len(problems) - MAX_WARNINGS), file=sys.stderr)
+        _say(words(lang)["cli.more_warnings"].format(n=len(problems) - MAX_WARNINGS), err=True)
 
 
 def _run(
@@ -243,6 +266,8 @@ def _allocate(ev: Evaluation, decision_date: str | None) -> Allocation:
 
 
 def _emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
+    """A command's text output, on stdout or into `-o FILE`; control characters shown as escapes."""
+    text = visible(text)
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
@@ -296,10 +321,10 @@ def list_campaigns() -> None:
             try:
                 d = load_campaign(cid).model.document
             except UserError as e:
-                print(f"{cid:<18} (invalid: {len(e.problems)} problem(s) — run `thidua validate {cid}`)")
+                _say(f"{cid:<18} (invalid: {len(e.problems)} problem(s) — run `thidua validate {cid}`)")
                 continue
             year = str(d.date)[:4]
-            print(f"{cid:<18} {d.kind} {d.number or words('vi')['cli.no_number']} — {d.issuer} — {year}")
+            _say(f"{cid:<18} {d.kind} {d.number or words('vi')['cli.no_number']} — {d.issuer} — {year}")
 
 
 @app.command()
@@ -316,12 +341,12 @@ def validate(
                 # one reader: the load's findings (TD-coded) and lint's, each once, in file order
                 lint = lint_campaign(name)
                 for p in lint.findings:
-                    print(str(p), file=sys.stderr)
+                    _say(str(p), err=True)
                 c = lint.campaign
                 if lint.errors or c is None:
                     raise typer.Exit(EXIT_PROBLEMS)
                 n = len(c.all_rules())
-                print(f"{c.file}: ok ({n} rules, {len(c.model.groups)} groups; {lint.plan_note})")
+                _say(f"{c.file}: ok ({n} rules, {len(c.model.groups)} groups; {lint.plan_note})")
         except typer.Exit as e:
             if e.exit_code != EXIT_PROBLEMS:
                 raise
@@ -384,8 +409,10 @@ def explain(
 
         fmt = _format("explain", format, output)
         ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
+        from engine.model.facts import fold_id
+
         cid = unicodedata.normalize("NFC", candidate)
-        res = ev.get(cid)
+        res = ev.get(cid) or next((r for r in ev.results if fold_id(r.id) == fold_id(cid)), None)
         if res is None:
             raise UserError(
                 Problem(
@@ -472,18 +499,22 @@ def verify(
     report: Annotated[Path, typer.Argument(help="a saved JSON result (evaluate or award --format json)")],
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
     facts: FactsArgs,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="exit 1 also when the result was made with settings the facts file lacks")
+    ] = False,
 ) -> None:
     """Recompute a saved JSON result from its inputs; exit 1 if it no longer matches."""
     with _guard():
         from engine.verify import verify as run_verify
 
         result = run_verify(report, campaign, facts)
+        _warn(result.warnings)
         for note in result.notes:
-            print(note)
+            _say(note)
         for diff in result.differences:
-            print(f"  - {diff}")
-        print(words("en")["verify.matches" if result.matches else "verify.does_not_match"])
-        if not result.matches:
+            _say(f"  - {diff}")
+        _say(words("en")["verify.matches" if result.matches else "verify.does_not_match"])
+        if not result.matches or (strict and result.warnings):
             raise typer.Exit(EXIT_PROBLEMS)
 
 
@@ -648,7 +679,7 @@ def test_cases(
         from engine.authoring.testrun import junit_xml, run_tests, text_report
 
         result = run_tests(paths or None)
-        sys.stdout.write(text_report(result, verbose))
+        _emit(text_report(result, verbose), None)
         if junit is not None:
             from engine.render.output import write_atomic
 
@@ -691,37 +722,46 @@ def init(
         from engine.authoring.init import init_campaign
 
         result = init_campaign(new_id, from_, output)
-        print(f"{result.path}: written; fill in:")
+        _say(f"{result.path}: written; fill in:")
         for line, what in result.todo:
-            print(f"  {result.path}:{line}: {what}")
+            _say(f"  {result.path}:{line}: {what}")
         if result.year_lines:
-            print(f"  lines still naming the old year: {', '.join(map(str, result.year_lines))}")
+            _say(f"  lines still naming the old year: {', '.join(map(str, result.year_lines))}")
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (a CI job cancelled, `kill`) is handled like Ctrl-C: outputs clean up, one line, exit 2."""
+    raise KeyboardInterrupt
 
 
 def main() -> None:
     """The `thidua` console script: the Typer app, with usage errors on one line (exit 2) and
     bugs outside a command's guard on one line naming their log (exit 3)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     command = typer.main.get_command(app)
     try:
         code = command.main(prog_name="thidua", standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else 0)  # Click returns a command's exit code here
+        _exit(code if isinstance(code, int) else 0)  # Click returns a command's exit code here
     except typer.Exit as e:
-        sys.exit(e.exit_code)
+        _exit(e.exit_code)
     except Exception as e:
         # Click (vendored by Typer) usage errors: a box of several lines by default
         if type(e).__name__ == "NoArgsIsHelpError":  # bare `thidua`: the help is already printed
-            sys.exit(0)
+            _exit(0)
         if isinstance(e, BrokenPipeError):
+            _silence_stdout()
             sys.exit(EXIT_PROBLEMS)
         if not hasattr(e, "format_message"):
             from engine.common.crash import internal_error_line
 
-            print(internal_error_line(e), file=sys.stderr)
+            _say(internal_error_line(e), err=True)
             sys.exit(EXIT_INTERNAL)
         ctx = getattr(e, "ctx", None)
         where = ctx.command_path if ctx is not None else "thidua"
         message = " ".join(str(e.format_message()).split())
-        print(f"{where}: {message} — try '{where} --help'", file=sys.stderr)
+        _say(f"{where}: {message} — try '{where} --help'", err=True)
         sys.exit(int(getattr(e, "exit_code", EXIT_USAGE)))
     except KeyboardInterrupt:
         print("thidua: interrupted", file=sys.stderr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from engine.common.text import visible
 from engine.evaluate.allocate import Allocation, allocate
 from engine.evaluate.core import Evaluation
 from engine.render.formats import choose
@@ -47,5 +48,5 @@ def make_report(
     if kind == "pdf":
         from engine.render.report_pdf import html_to_pdf
 
-        return html_to_pdf(render_text(ctx, "html"), ev.as_of, str(path))
-    return render_text(ctx, kind).encode("utf-8")
+        return html_to_pdf(visible(render_text(ctx, "html")), ev.as_of, str(path))
+    return visible(render_text(ctx, kind)).encode("utf-8")

@@ -5,7 +5,6 @@ Output is deterministic: candidates in file order, keys in a fixed order, no tim
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -16,7 +15,7 @@ from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, json_value
 from engine.model.campaign import CompiledRule
 from engine.model.vocabulary import words
-from engine.render.output import looks_like_formula
+from engine.render.output import csv_rows, terminal
 
 
 def header(ev: Evaluation) -> dict[str, Any]:
@@ -210,7 +209,6 @@ def late_note(res: CandidateResult, ex: Explainer) -> str:
 
 def table(ev: Evaluation, lang: str = "vi", width: int | None = None, color: bool = False) -> str:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
 
     ex = Explainer(ev.campaign, lang)
@@ -246,14 +244,7 @@ def table(ev: Evaluation, lang: str = "vi", width: int | None = None, color: boo
         counts[r.verdict] = counts.get(r.verdict, 0) + 1
     summary = ", ".join(f"{VERDICT_LABELS[lang][v]}: {n}" for v, n in counts.items())
     buf = io.StringIO()
-    console = Console(
-        file=buf,
-        width=width or (None if color else 160),
-        force_terminal=color,
-        color_system="standard" if color else None,
-        legacy_windows=False,
-        soft_wrap=False,
-    )
+    console = terminal(buf, width or (None if color else 160), color)
     console.print(tab)
     console.print(f"{dates_line(ev, lang)}. {summary}.")
     return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
@@ -309,34 +300,14 @@ def md_escape(text: Any) -> str:
     return " ".join(s.split())
 
 
-def safe_cell(text: Any) -> Any:
-    """Keep spreadsheet programs from reading a name as a formula."""
-    if looks_like_formula(text):
-        return "'" + text
-    return text
-
-
 def csv_text(ev: Evaluation, lang: str = "vi") -> str:
     ex = Explainer(ev.campaign, lang)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["id", "name", "group", "kind", "verdict", "submission", "reason"])
+    rows: list[list[str]] = [["id", "name", "group", "kind", "verdict", "submission", "reason"]]
     for r in ev.results:
-        w.writerow(
-            [
-                safe_cell(x)
-                for x in (
-                    r.id,
-                    r.candidate.name,
-                    r.candidate.group,
-                    r.candidate.kind,
-                    r.verdict,
-                    r.submission.outcome if r.submission else "",
-                    short_reason(r, ex),
-                )
-            ]
-        )
-    return buf.getvalue()
+        c = r.candidate
+        outcome = r.submission.outcome if r.submission else ""
+        rows.append([r.id, c.name, c.group, c.kind, r.verdict, outcome, short_reason(r, ex)])
+    return csv_rows(rows)
 
 
 def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: Any = None) -> str:

@@ -16,13 +16,17 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
 
+from engine.common.text import visible
 from engine.render.output import looks_like_formula
 
 EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 def put(cell: Cell, value: Any) -> Cell:
-    """Set a cell's value; a text stays text even when it looks like a formula."""
+    """Set a cell's value; a text stays text even when it looks like a formula, and shows its
+    control characters as escapes (a workbook cannot hold them: openpyxl refuses the cell)."""
+    if isinstance(value, str):
+        value = visible(value)
     cell.value = value
     if looks_like_formula(value):
         cell.data_type = "s"
