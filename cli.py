@@ -27,6 +27,7 @@ from engine.common.errors import (
     UserError,
     problem_lines,
 )
+from engine.common.text import visible
 from engine.model.vocabulary import words
 
 if TYPE_CHECKING:
@@ -154,9 +155,14 @@ def _guard(campaign_exit: int = EXIT_USAGE) -> Iterator[None]:
         _internal(e)
 
 
+def _say(text: str, err: bool = False) -> None:
+    """One line for the user, as it will be read: control characters shown as escapes."""
+    print(visible(text), file=sys.stderr if err else sys.stdout)
+
+
 def _fail(lines: list[str], code: int) -> None:
     for line in lines:
-        print(" ".join(line.split("\n")), file=sys.stderr)
+        _say(" ".join(line.split("\n")), err=True)
     raise typer.Exit(code)
 
 
@@ -168,13 +174,30 @@ def _internal(e: BaseException) -> None:
 
 
 def _broken_pipe() -> None:
-    """The reader of our output went away (`| head`): nothing more to say, to anyone."""
+    """The reader of our output went away (`| head`): nothing more to say, to anyone. Exit 1,
+    silently (as Python advises): the output was cut short, but nothing is wrong with the input."""
+    _silence_stdout()
+    raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so what is still buffered cannot fail again at exit."""
     import contextlib
     import os
 
     with contextlib.suppress(OSError, ValueError):  # no real stdout (a test runner's buffer)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _exit(code: int) -> None:
+    """Exit with `code` once stdout is flushed: output still buffered meets a reader that went
+    away here, under our control, not in the interpreter's shutdown (a stray 'Exception ignored')."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        code = code or EXIT_PROBLEMS
+    sys.exit(code)
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -195,9 +218,9 @@ def _warn(problems: list[Problem], lang: str = "vi") -> None:
     """Warnings go to stderr, one line each, at most MAX_WARNINGS and a count; they never change
     the exit code."""
     for p in problems[:MAX_WARNINGS]:
-        print(str(p), file=sys.stderr)
+        _say(str(p), err=True)
     if len(problems) > MAX_WARNINGS:
-        print(words(lang)["cli.more_warnings"].format(n=len(problems) - MAX_WARNINGS), file=sys.stderr)
+        _say(words(lang)["cli.more_warnings"].format(n=len(problems) - MAX_WARNINGS), err=True)
 
 
 def _run(
@@ -243,6 +266,10 @@ def _allocate(ev: Evaluation, decision_date: str | None) -> Allocation:
 
 
 def _emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
+    """A command's text output, on stdout or into `-o FILE`; control characters shown as escapes
+    (but a leading byte-order mark is the CSV's own, for Excel: kept)."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    text = bom + visible(text.removeprefix(bom))
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
@@ -270,7 +297,20 @@ Deadline = Annotated[
 Output = Annotated[Path | None, typer.Option("-o", "--output", help="write to this file instead of the terminal")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="vi (default) or en")]
 BackendOpt = Annotated[BackendName, typer.Option("--backend", help="native (default) or durable")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, markdown or csv")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help="table, json, markdown or csv (default: -o's extension, else table)"),
+]
+TableOrJson = Annotated[
+    str | None, typer.Option("--format", "-f", help="table or json (default: -o's extension, else table)")
+]
+
+
+def _format(command: str, requested: str | None, output: Path | None) -> Format:
+    """The format this command writes (engine.render.formats decides: -f, -o's extension)."""
+    from engine.render.formats import choose
+
+    return Format(choose(command, requested, output))
 
 
 @app.command("list")
@@ -283,10 +323,10 @@ def list_campaigns() -> None:
             try:
                 d = load_campaign(cid).model.document
             except UserError as e:
-                print(f"{cid:<18} (invalid: {len(e.problems)} problem(s) — run `thidua validate {cid}`)")
+                _say(f"{cid:<18} (invalid: {len(e.problems)} problem(s) — run `thidua validate {cid}`)")
                 continue
             year = str(d.date)[:4]
-            print(f"{cid:<18} {d.kind} {d.number or words('vi')['cli.no_number']} — {d.issuer} — {year}")
+            _say(f"{cid:<18} {d.kind} {d.number or words('vi')['cli.no_number']} — {d.issuer} — {year}")
 
 
 @app.command()
@@ -303,12 +343,12 @@ def validate(
                 # one reader: the load's findings (TD-coded) and lint's, each once, in file order
                 lint = lint_campaign(name)
                 for p in lint.findings:
-                    print(str(p), file=sys.stderr)
+                    _say(str(p), err=True)
                 c = lint.campaign
                 if lint.errors or c is None:
                     raise typer.Exit(EXIT_PROBLEMS)
                 n = len(c.all_rules())
-                print(f"{c.file}: ok ({n} rules, {len(c.model.groups)} groups; {lint.plan_note})")
+                _say(f"{c.file}: ok ({n} rules, {len(c.model.groups)} groups; {lint.plan_note})")
         except typer.Exit as e:
             if e.exit_code != EXIT_PROBLEMS:
                 raise
@@ -321,7 +361,7 @@ def validate(
 def evaluate(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
     facts: FactsArgs,
-    format: FormatOpt = Format.table,
+    format: FormatOpt = None,
     output: Output = None,
     as_of: AsOf = None,
     deadline: Deadline = None,
@@ -334,12 +374,13 @@ def evaluate(
     with _guard():
         from engine.render import text as render
 
+        fmt = _format("evaluate", format, output)
         ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
-        if format is Format.json:
+        if fmt is Format.json:
             text = render.to_json(render.evaluation_dict(ev, lang.value))
-        elif format is Format.markdown:
+        elif fmt is Format.markdown:
             text = render.markdown(ev, lang.value)
-        elif format is Format.csv:
+        elif fmt is Format.csv:
             text = render.csv_text(ev, lang.value)
         else:
             color = output is None and sys.stdout.isatty()
@@ -352,7 +393,7 @@ def explain(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
     facts: FactsArgs,
     candidate: Annotated[str, typer.Argument(help="the candidate's id")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="table (text) or json")] = Format.table,
+    format: TableOrJson = None,
     output: Output = None,
     as_of: AsOf = None,
     deadline: Deadline = None,
@@ -368,9 +409,12 @@ def explain(
         from engine.common.errors import Problem, did_you_mean
         from engine.render import text as render
 
+        fmt = _format("explain", format, output)
         ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
+        from engine.model.facts import fold_id
+
         cid = unicodedata.normalize("NFC", candidate)
-        res = ev.get(cid)
+        res = ev.get(cid) or next((r for r in ev.results if fold_id(r.id) == fold_id(cid)), None)
         if res is None:
             raise UserError(
                 Problem(
@@ -379,7 +423,7 @@ def explain(
                     hint=did_you_mean(cid, [r.id for r in ev.results]) or "see `thidua evaluate`",
                 )
             )
-        if format is Format.json:
+        if fmt is Format.json:
             from engine.explain.reasons import Explainer
 
             mine = [*res.criteria, *res.disqualifiers, *res.conditions]
@@ -400,7 +444,7 @@ def explain(
 def award(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
     facts: FactsArgs,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
+    format: TableOrJson = None,
     output: Output = None,
     as_of: AsOf = None,
     deadline: Deadline = None,
@@ -414,9 +458,10 @@ def award(
     with _guard():
         from engine.render import award as render_award
 
+        fmt = _format("award", format, output)
         ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
         alloc = _allocate(ev, decision_date)
-        if format is Format.json:
+        if fmt is Format.json:
             text = render_award.to_json(render_award.allocation_dict(alloc, lang.value))
         else:
             text = render_award.award_table(alloc, lang.value)
@@ -428,7 +473,7 @@ def near(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
     facts: FactsArgs,
     within: Annotated[int, typer.Option("--within", min=1, max=10, help="how many conditions short (default 1)")] = 1,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table (text) or json")] = Format.table,
+    format: TableOrJson = None,
     output: Output = None,
     as_of: AsOf = None,
     deadline: Deadline = None,
@@ -444,7 +489,7 @@ def near(
 
         ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
         alloc = _allocate(ev, None)
-        if format is Format.json:
+        if _format("near", format, output) is Format.json:
             text = to_json(near_dict(alloc, lang.value, within))
         else:
             text = near_text(alloc, lang.value, within)
@@ -456,18 +501,22 @@ def verify(
     report: Annotated[Path, typer.Argument(help="a saved JSON result (evaluate or award --format json)")],
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
     facts: FactsArgs,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="exit 1 also when the result was made with settings the facts file lacks")
+    ] = False,
 ) -> None:
     """Recompute a saved JSON result from its inputs; exit 1 if it no longer matches."""
     with _guard():
         from engine.verify import verify as run_verify
 
         result = run_verify(report, campaign, facts)
+        _warn(result.warnings)
         for note in result.notes:
-            print(note)
+            _say(note)
         for diff in result.differences:
-            print(f"  - {diff}")
-        print(words("en")["verify.matches" if result.matches else "verify.does_not_match"])
-        if not result.matches:
+            _say(f"  - {diff}")
+        _say(words("en")["verify.matches" if result.matches else "verify.does_not_match"])
+        if not result.matches or (strict and result.warnings):
             raise typer.Exit(EXIT_PROBLEMS)
 
 
@@ -502,7 +551,12 @@ def template(
 def report(
     campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
     facts: FactsArgs,
-    output: Annotated[Path, typer.Option("-o", "--output", help="the report to write: .html, .md or .xlsx")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="the report to write: .html, .md, .xlsx, .docx or .pdf")
+    ],
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", help="html, markdown, xlsx, docx or pdf (default: -o's extension)")
+    ] = None,
     as_of: AsOf = None,
     deadline: Deadline = None,
     round_year: RoundOpt = None,
@@ -510,15 +564,72 @@ def report(
     lang: LangOpt = Lang.vi,
     backend: BackendOpt = BackendName.native,
     input_format: InputFormatOpt = None,
+    appendix: Annotated[
+        bool, typer.Option("--appendix/--no-appendix", help="print every candidate in full after the lists")
+    ] = True,
+    profile: Annotated[
+        Path | None,
+        typer.Option("--profile", help="a YAML file: office, governing_body, abbreviation, number, signer, recipients"),
+    ] = None,
+    office: Annotated[
+        str | None, typer.Option("--office", help="the issuing office (default: from the campaign)")
+    ] = None,
+    governing_body: Annotated[
+        str | None, typer.Option("--governing-body", help="its governing body; '' for none")
+    ] = None,
+    abbreviation: Annotated[
+        str | None, typer.Option("--abbreviation", help="the office's abbreviation, as in Số: …/TTr-SNV")
+    ] = None,
+    number: Annotated[str | None, typer.Option("--number", help="the document's number (default: blank)")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="the document's date (default: blank)")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="the place of the place-date line")] = None,
+    addressee: Annotated[
+        list[str] | None, typer.Option("--addressee", help="Kính gửi (repeatable; default: the granting authority)")
+    ] = None,
+    recipient: Annotated[
+        list[str] | None, typer.Option("--recipient", help="Nơi nhận, after the addressee (repeatable)")
+    ] = None,
+    sign_mode: Annotated[str | None, typer.Option("--sign-mode", help="TM., KT., Q., TL., TUQ. or ''")] = None,
+    sign_for: Annotated[
+        str | None, typer.Option("--sign-for", help="what --sign-mode refers to, e.g. 'Giám đốc'")
+    ] = None,
+    signer_title: Annotated[str | None, typer.Option("--signer-title", help="the signer's title")] = None,
+    signer: Annotated[str | None, typer.Option("--signer", help="the signer's name")] = None,
 ) -> None:
-    """A printable report (HTML for A4, Markdown, XLSX): award list, exclusions, missing facts, appendix."""
+    """A document to sign and send: HTML or PDF (A4, Decree 30/2020), Word (Tờ trình + Danh sách), XLSX, Markdown."""
     with _guard():
         from engine.render.output import write_atomic
+        from engine.render.profile import resolve_profile
         from engine.render.report_file import make_report, report_format
 
-        report_format(output)
+        fmt = report_format(output, format)
+        doc_profile = resolve_profile(
+            profile,
+            {
+                "office": office,
+                "governing_body": governing_body,
+                "abbreviation": abbreviation,
+                "number": number,
+                "date": _date(date, "--date"),
+                "place": place,
+                "addressee": addressee,
+                "recipients": recipient,
+                "signer.mode": sign_mode,
+                "signer.of": sign_for,
+                "signer.title": signer_title,
+                "signer.name": signer,
+            },
+        )
         ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
-        data = make_report(ev, output, lang.value, alloc=_allocate(ev, decision_date))
+        data = make_report(
+            ev,
+            output,
+            lang.value,
+            alloc=_allocate(ev, decision_date),
+            fmt=fmt,
+            profile=doc_profile,
+            appendix=appendix,
+        )
         write_atomic(output, data, tuple(facts))
 
 
@@ -545,14 +656,16 @@ def lint(
         list[str] | None, typer.Argument(help="campaign ids or files; 'facts' for the catalogue; none: all")
     ] = None,
     source: Annotated[Path | None, typer.Option("--source", help="the plan's text (default: document.source)")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
+    format: TableOrJson = None,
 ) -> None:
     """Check campaigns against the plan's text: clauses and quotes, ids, dates, quotas, notes; exit 1 on errors."""
     with _guard(EXIT_PROBLEMS):
         from engine.authoring.lint import lint_json, lint_many, lint_text
 
+        fmt = _format("lint", format, None)
+
         results = lint_many(campaigns or [], source)
-        _emit(lint_json(results) if format is Format.json else lint_text(results), None)
+        _emit(lint_json(results) if fmt is Format.json else lint_text(results), None)
         if any(r.errors for r in results):
             raise typer.Exit(EXIT_PROBLEMS)
 
@@ -568,7 +681,7 @@ def test_cases(
         from engine.authoring.testrun import junit_xml, run_tests, text_report
 
         result = run_tests(paths or None)
-        sys.stdout.write(text_report(result, verbose))
+        _emit(text_report(result, verbose), None)
         if junit is not None:
             from engine.render.output import write_atomic
 
@@ -584,7 +697,7 @@ def diff(
     facts: Annotated[
         Path | None, typer.Option("--facts", help="facts file: who is affected, and by which rule")
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
+    format: TableOrJson = None,
     output: Output = None,
     as_of: AsOf = None,
     lang: LangOpt = Lang.vi,
@@ -594,8 +707,10 @@ def diff(
         from engine.authoring.diff import compare
         from engine.authoring.diff_render import diff_json, diff_text
 
+        fmt = _format("diff", format, output)
+
         d = compare(old, new, facts, _date(as_of, "--as-of"), lang.value)
-        _emit(diff_json(d) if format is Format.json else diff_text(d), output)
+        _emit(diff_json(d) if fmt is Format.json else diff_text(d), output)
 
 
 @app.command()
@@ -609,37 +724,46 @@ def init(
         from engine.authoring.init import init_campaign
 
         result = init_campaign(new_id, from_, output)
-        print(f"{result.path}: written; fill in:")
+        _say(f"{result.path}: written; fill in:")
         for line, what in result.todo:
-            print(f"  {result.path}:{line}: {what}")
+            _say(f"  {result.path}:{line}: {what}")
         if result.year_lines:
-            print(f"  lines still naming the old year: {', '.join(map(str, result.year_lines))}")
+            _say(f"  lines still naming the old year: {', '.join(map(str, result.year_lines))}")
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (a CI job cancelled, `kill`) is handled like Ctrl-C: outputs clean up, one line, exit 2."""
+    raise KeyboardInterrupt
 
 
 def main() -> None:
     """The `thidua` console script: the Typer app, with usage errors on one line (exit 2) and
     bugs outside a command's guard on one line naming their log (exit 3)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     command = typer.main.get_command(app)
     try:
         code = command.main(prog_name="thidua", standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else 0)  # Click returns a command's exit code here
+        _exit(code if isinstance(code, int) else 0)  # Click returns a command's exit code here
     except typer.Exit as e:
-        sys.exit(e.exit_code)
+        _exit(e.exit_code)
     except Exception as e:
         # Click (vendored by Typer) usage errors: a box of several lines by default
         if type(e).__name__ == "NoArgsIsHelpError":  # bare `thidua`: the help is already printed
-            sys.exit(0)
+            _exit(0)
         if isinstance(e, BrokenPipeError):
+            _silence_stdout()
             sys.exit(EXIT_PROBLEMS)
         if not hasattr(e, "format_message"):
             from engine.common.crash import internal_error_line
 
-            print(internal_error_line(e), file=sys.stderr)
+            _say(internal_error_line(e), err=True)
             sys.exit(EXIT_INTERNAL)
         ctx = getattr(e, "ctx", None)
         where = ctx.command_path if ctx is not None else "thidua"
         message = " ".join(str(e.format_message()).split())
-        print(f"{where}: {message} — try '{where} --help'", file=sys.stderr)
+        _say(f"{where}: {message} — try '{where} --help'", err=True)
         sys.exit(int(getattr(e, "exit_code", EXIT_USAGE)))
     except KeyboardInterrupt:
         print("thidua: interrupted", file=sys.stderr)

@@ -3,20 +3,25 @@
 A saved `evaluate` or `award` JSON records the thidua version, the campaign id, the SHA-256 of
 the campaign and facts files, the evaluation date, the deadline and the backend. `verify`
 recomputes the result with the same settings and compares it with the saved one, naming the
-inputs that changed and the candidates whose outcome differs.
+inputs that changed and the candidates whose outcome differs. It says which settings those were
+(as_of, deadline, round, backend), and warns when one is not the facts file's own — the result
+was made with `--as-of` or `--round` on the command line, so the file alone does not reproduce
+it (`thidua verify --strict` exits 1 then). A saved result is read as any JSON input is (size,
+encoding, duplicate keys) and its parts are checked for shape before they are compared.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from engine import __version__
 from engine.common.errors import Problem, UsageError
+from engine.model.facts import FactsFile
+from engine.model.source import decode, load_json_text
 from engine.model.vocabulary import words
 
 # verify has no --lang yet: its lines are English, from the vocabulary (section verify)
@@ -26,8 +31,9 @@ LANG = "en"
 @dataclass
 class Verification:
     matches: bool
-    notes: list[str] = field(default_factory=list)  # inputs that changed, versions
+    notes: list[str] = field(default_factory=list)  # the settings used, inputs that changed, versions
     differences: list[str] = field(default_factory=list)  # what came out differently
+    warnings: list[Problem] = field(default_factory=list)  # settings that differ from the facts file's own
 
 
 def verify(report: Path, campaign_name: str, facts_path: Path | list[Path]) -> Verification:
@@ -62,8 +68,10 @@ def verify(report: Path, campaign_name: str, facts_path: Path | list[Path]) -> V
     as_of = _day(saved.get("as_of"), report, "as_of")
     deadline = _day(saved.get("deadline"), report, "deadline")
     backend = saved.get("backend") or "native"
-    round_year = saved.get("round") if isinstance(saved.get("round"), int) else None
+    round_year = saved.get("round")
     ev = run(campaign_name, paths, as_of=as_of, deadline=deadline, backend=str(backend), round_year=round_year)
+    out.notes.insert(0, v["verify.settings"].format(**_settings(as_of, deadline, round_year, str(backend))))
+    out.warnings = _settings_differ(report, ev.facts, as_of, deadline, round_year)
     if "awards" in saved:
         decision = _day(saved.get("decision_date"), report, "decision_date")
         fresh = render_award.allocation_dict(allocate(ev, decision), _lang(saved))
@@ -77,6 +85,29 @@ def verify(report: Path, campaign_name: str, facts_path: Path | list[Path]) -> V
     return out
 
 
+def _settings(as_of: dt.date | None, deadline: dt.date | None, round_year: int | None, backend: str) -> dict[str, str]:
+    def day(d: dt.date | None) -> str:
+        return d.isoformat() if d else "—"
+
+    return {"as_of": day(as_of), "deadline": day(deadline), "round": str(round_year or "—"), "backend": backend}
+
+
+def _settings_differ(
+    report: Path, facts: FactsFile, as_of: dt.date | None, deadline: dt.date | None, round_year: int | None
+) -> list[Problem]:
+    """The settings the result was made with that are not the facts file's own (given on the
+    command line, then): the same file read without them gives another result."""
+    v = words(LANG)
+    out = []
+    for key, made, own in (("as_of", as_of, facts.as_of), ("deadline", deadline, facts.deadline)):
+        if own is not None and made != own:
+            shown = made.isoformat() if made else "—"
+            out.append(v["verify.setting_differs"].format(key=key, made=shown, own=own.isoformat()))
+    if facts.round is not None and round_year != facts.round:
+        out.append(v["verify.setting_differs"].format(key="round", made=round_year or "—", own=facts.round))
+    return [Problem(str(report), text, severity="warning", hint=v["verify.setting_hint"]) for text in out]
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -84,22 +115,80 @@ def _read(path: Path) -> bytes:
         raise UsageError(Problem(str(path), "file not found")) from None
 
 
+SAVE_HINT = "save one with `thidua evaluate … --format json -o FILE`"
+
+
 def _load_report(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(_read(path).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        data = load_json_text(decode(_read(path), str(path)), str(path)).data
+    except UsageError as e:
+        p = e.problems[0]
         raise UsageError(
-            Problem(str(path), f"not a thidua JSON result: {e}", hint="save one with --format json -o FILE")
+            Problem(p.file, f"not a thidua JSON result: {p.message}", p.line, p.column, hint=SAVE_HINT)
         ) from None
     if not isinstance(data, dict) or "campaign_sha256" not in data:
-        raise UsageError(
-            Problem(
-                str(path),
-                "not a thidua JSON result (no campaign_sha256)",
-                hint="save one with `thidua evaluate … --format json -o FILE`",
-            )
-        )
+        raise UsageError(Problem(str(path), "not a thidua JSON result (no campaign_sha256)", hint=SAVE_HINT))
+    where = _misshapen(data, SHAPE)
+    if where:
+        raise UsageError(Problem(str(path), f"not a thidua JSON result: {where}", hint=SAVE_HINT))
     return data
+
+
+# what verify reads of a saved result, and the type each part must have (None: may be null)
+_RULES = [{"id": str, "outcome": str}]
+_RANKED = [{"id": str}]
+SHAPE: dict[str, Any] = {
+    "thidua_version": (str, None),
+    "campaign": str,
+    "campaign_sha256": str,
+    "facts_sha256": str,
+    "as_of": (str, None),
+    "deadline": (str, None),
+    "decision_date": (str, None),
+    "round": (int, None),
+    "backend": (str, None),
+    "lang": (str, None),
+    "candidates": [{"id": str, "verdict": str, "criteria": _RULES, "disqualifiers": _RULES}],
+    "awards": [{"award": str, "group": str, "selected": _RANKED, "reserve": _RANKED, "tie_at_cutoff": (list, None)}],
+    "budget": (dict, None),
+}
+
+
+def _misshapen(value: Any, shape: Any, where: str = "") -> str:
+    """'' when `value` has `shape` (keys not named are free); else where it does not, and why."""
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            return f"{where or 'the file'} is {_kind(value)}, not an object"
+        for key, inner in shape.items():
+            if key in value:
+                found = _misshapen(value[key], inner, f"{where}.{key}" if where else key)
+                if found:
+                    return found
+        return ""
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            return f"{where} is {_kind(value)}, not a list"
+        for i, item in enumerate(value):
+            found = _misshapen(item, shape[0], f"{where}[{i}]")
+            if found:
+                return found
+        return ""
+    types = shape if isinstance(shape, tuple) else (shape,)
+    if value is None and None in types:
+        return ""
+    wanted = tuple(t for t in types if t is not None)
+    if isinstance(value, bool) or not isinstance(value, wanted):
+        names = {str: "text", int: "a whole number", list: "a list", dict: "an object"}
+        return f"{where} is {_kind(value)}, not {' or '.join(names[t] for t in wanted)}"
+    return ""
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "an object"}[
+        type(value)
+    ]
 
 
 def _day(value: Any, report: Path, key: str) -> dt.date | None:
@@ -161,6 +250,6 @@ def _diff_awards(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
                 v["verify.award_part"].format(award=key[0], group=key[1], part="tie_at_cutoff", was=was, now=now)
             )
     if saved.get("budget") != fresh.get("budget"):
-        was, now = saved.get("budget", {}).get("total"), fresh["budget"].get("total")
+        was, now = (saved.get("budget") or {}).get("total"), fresh["budget"].get("total")
         out.append(v["verify.budget"].format(was=was, now=now))
     return out

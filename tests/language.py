@@ -13,7 +13,7 @@ Vietnamese writes (ă â đ ê ô ơ ư or a tone mark), after the same removals
 on the text as a reader sees it (HTML is read with its tags removed).
 
 The outputs (`_outputs`): explain of every candidate of the example, the evaluate table, Markdown
-and CSV, the award list, near misses, the HTML, Markdown and XLSX report, the blank template
+and CSV, the award list, near misses, the HTML, Markdown, XLSX and Word report, the blank template
 (XLSX, CSV, YAML). Used by tests/test_language.py and, to count, `python tests/language.py` (per campaign).
 """
 
@@ -169,7 +169,7 @@ def _outputs(cid: str, lang: str) -> dict[str, str]:
     }
     out["evaluate-csv"] = run("evaluate", cid, example, "--format", "csv")
     with tempfile.TemporaryDirectory() as tmp:
-        for suffix in ("md", "html", "xlsx"):
+        for suffix in ("md", "html", "xlsx", "docx"):
             path = Path(tmp) / f"report.{suffix}"
             run("report", cid, example, "-o", str(path))
             out[f"report.{suffix}"] = _read(path)
@@ -190,6 +190,12 @@ def _read(path: object) -> str:
     from pathlib import Path
 
     assert isinstance(path, Path)
+    if path.suffix == ".docx":
+        import docx
+
+        document = docx.Document(str(path))
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
     if path.suffix != ".xlsx":
         return path.read_text(encoding="utf-8-sig")
     from openpyxl import load_workbook
@@ -212,7 +218,7 @@ def kept(cid: str) -> list[str]:
     campaign = load_campaign(cid)
     m = campaign.model
     cands = [*(facts.get("units") or []), *(facts.get("people") or [])]
-    names = [str(c.get("name", "")) for c in cands]
+    names = [str(c.get(k) or "") for c in cands for k in ("name", "position")]  # a person's chức vụ is data too
     for c in cands:  # index components are named by the index's owner
         for row in (c.get("facts") or {}).get("index_components") or []:
             if isinstance(row, dict):

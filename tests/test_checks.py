@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 import engine.model.campaign as campaign_module
 from cli import app
+from engine.common.paths import plans_dir
 from engine.model.campaign import read_campaign
 from engine.model.checks import CHECKS, codes
 
@@ -26,6 +27,8 @@ def _problem_lines(text: str, file: Path) -> list[str]:
 
 @pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.stem)
 def test_validate_and_lint_print_the_same_lines(path: Path) -> None:
+    if path.stem.startswith("TD102") and not plans_dir().is_dir():
+        pytest.skip("TD102 compares quotes with ../shared/plans, which is not here")
     validate = runner.invoke(app, ["validate", str(path)])
     lint = runner.invoke(app, ["lint", str(path)])
     from_validate = _problem_lines(validate.stderr, path)

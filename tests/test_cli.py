@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from cli import app
@@ -111,11 +112,15 @@ def test_output_file_is_written_whole_and_never_over_an_input(tmp_path: Path) ->
     code, _, _ = run("evaluate", "ninh_thuan_2020", "missing.yaml", "-o", str(out))
     assert code == 2 and out.read_bytes() == before
     # the output may not be the facts file itself
-    copy = tmp_path / "facts.yaml"
-    copy.write_bytes(EXAMPLE.read_bytes())
+    copy = tmp_path / "facts.json"  # a facts file evaluate could write (.json): refused as an input
+    original = json.dumps(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")), default=str).encode()
+    copy.write_bytes(original)
     code, _, err = run("evaluate", "ninh_thuan_2020", str(copy), "-o", str(copy))
     assert code == 2 and "refusing to write over an input file" in err
-    assert copy.read_bytes() == EXAMPLE.read_bytes()
+    assert copy.read_bytes() == original
+    # a YAML file is no format of evaluate's: refused before anything is read
+    code, _, err = run("evaluate", "ninh_thuan_2020", str(EXAMPLE), "-o", str(tmp_path / "facts.yaml"))
+    assert code == 2 and "cannot write a '.yaml' file" in err
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
@@ -159,7 +164,7 @@ def test_markdown_and_csv_formats() -> None:
             2,
             "thidua evaluate: Missing argument 'facts'. — try 'thidua evaluate --help'",
         ),
-        (["evaluate", "ninh_thuan_2020", "x.yaml", "--format", "xml"], 2, "'xml' is not one of"),
+        (["evaluate", "ninh_thuan_2020", "x.yaml", "--format", "xml"], 2, "'xml' is not a format of thidua evaluate"),
         (["nonsense"], 2, "thidua: No such command 'nonsense'."),
         (["evaluate", "ninh_thuan_2020", "missing.yaml"], 2, "missing.yaml: file not found"),
         (
@@ -217,11 +222,9 @@ def test_rule_the_durable_backend_cannot_express_is_a_user_error(tmp_path: Path)
     ("args", "fragment"),
     [
         (["template", "{camp}", "-o", "{camp}"], "refusing to write over an input file"),
-        (["evaluate", "{camp}", "{facts}", "-f", "json", "-o", "{camp}"], "refusing to write over an input file"),
-        (
-            ["diff", "{camp}", "ninh_thuan_2025", "--facts", "{facts}", "-o", "{facts}"],
-            "refusing to write over an input",
-        ),
+        # a .yaml input is no output format of evaluate or diff: refused before anything is written
+        (["evaluate", "{camp}", "{facts}", "-f", "json", "-o", "{camp}"], "cannot write a '.yaml' file"),
+        (["diff", "{camp}", "ninh_thuan_2025", "--facts", "{facts}", "-o", "{facts}"], "cannot write a '.yaml' file"),
         (["evaluate", "{camp}", "{facts}", "-o", "{dir}"], "is a folder"),
         (["evaluate", "{camp}", "{facts}", "-o", "{facts}/x.txt"], "the output folder does not exist"),
         (["evaluate", "{camp}", "{facts}", "-o", "/proc/thidua-x.txt"], "cannot write"),

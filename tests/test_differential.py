@@ -36,7 +36,7 @@ from engine.evaluate.core import Evaluation, evaluate
 from engine.lang import Const, Node, parse_rule
 from engine.model.campaign import Campaign, CompiledRule, available_campaigns, load_campaign
 from engine.model.catalogue import Catalogue, FactDef, load_catalogue
-from engine.model.facts import facts_from_document
+from engine.model.facts import MAX_NUMBER, facts_from_document
 from engine.model.source import Document
 from engine.render.text import evaluation_dict
 
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 CASES = Path(__file__).parent / "cases"
 CAMPAIGNS = available_campaigns()
 EXAMPLES = 25  # per campaign; each example is a whole facts file of several candidates
+# the largest numbers a facts file may hold, and the smallest positive floats (issue 13.6)
+EXTREMES = (MAX_NUMBER, MAX_NUMBER - 1, float(MAX_NUMBER), -MAX_NUMBER, 1e-300, 5e-324)
 
 _loaded: dict[str, Campaign | str] = {}
 
@@ -204,13 +206,13 @@ def _constants(node: Node) -> list[Any]:
 
 
 def _numbers_near(values: list[Any]) -> list[float | int]:
-    out: set[float | int] = {0, 1, 4, 5, 10, 40, 50, 79.9, 80, 99.9, 100}
+    out: set[float | int] = {0, 1, 4, 5, 10, 40, 50, 79.9, 80, 99.9, 100, *EXTREMES}
     for v in values:
         if isinstance(v, int | float) and not isinstance(v, bool):
             out.update({v, v - 1, v + 1, v * 10, v * 40})
             if isinstance(v, float):
                 out.update({round(v - 0.1, 6), round(v + 0.1, 6)})
-    return sorted(out, key=float)
+    return sorted((n for n in out if abs(n) <= MAX_NUMBER), key=float)
 
 
 def _value(fdef: FactDef, cat: Catalogue, numbers: list[float | int], dates: list[dt.date]) -> st.SearchStrategy[Any]:
@@ -364,6 +366,45 @@ def test_generated_facts_agree(cid: str) -> None:
         _check_durable_traces(campaign, facts, f"generated facts for {cid}", as_of=as_of, deadline=dt.date(2024, 9, 30))
 
     check()
+
+
+KINDS = ("department", "commune", "district")
+
+
+@pytest.mark.parametrize("cid", CAMPAIGNS)
+@pytest.mark.parametrize("extreme", EXTREMES, ids=repr)
+def test_extreme_values_agree(cid: str, extreme: float | int) -> None:
+    """Every number a rule reads at once at the edge of what a facts file may hold (issue 13.6):
+    no overflow on either backend (0.1 × 10^15 is a float step), the same decisions and traces."""
+    campaign = _campaign(cid)
+    cat = campaign.catalogue
+    keys = sorted({k for r in campaign.all_rules() for k in r.facts if k in cat.facts})
+
+    def facts(who: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key in keys:
+            fdef = cat.facts[key]
+            lo = fdef.min if fdef.min is not None else (0 if fdef.type in ("percent", "series") else None)
+            hi = fdef.max if fdef.max is not None else (100 if fdef.type == "percent" else None)
+            v = extreme if fdef.type != "int" or float(extreme).is_integer() else 1
+            v = int(v) if fdef.type == "int" else v
+            if who in fdef.for_ and fdef.type in ("int", "number", "percent", "series"):
+                v = max(v, lo) if lo is not None else v
+                out[key] = min(v, hi) if hi is not None else v
+            elif who in fdef.for_ and fdef.type == "records":
+                out[key] = [{"index": "PCI", "component": "c", "score": extreme, "prev_score": -extreme}]
+        return out
+
+    data = {
+        "units": [{"id": f"u{i}", "name": "U", "kind": k, "facts": facts("units")} for i, k in enumerate(KINDS)],
+        "people": [{"id": "p0", "name": "P", "kind": "civil_servant", "unit": "u0", "facts": facts("people")}],
+    }
+    facts_file = facts_from_document(Document("extreme.yaml", data), "extreme", cat)
+    as_of = dt.date(2100, 1, 1)
+    native = evaluate(campaign, facts_file, as_of=as_of, backend="native")
+    durable = evaluate(campaign, facts_file, as_of=as_of, backend="durable")
+    assert _decisions(native) == _decisions(durable)
+    _check_durable_traces(campaign, facts_file, f"extreme {extreme!r} for {cid}", as_of=as_of)
 
 
 # ---------------------------------------------------------------- 3. the rest of the rule language

@@ -1,7 +1,10 @@
 """Fuzzing: generated and mutated inputs end in a result or a one-line user error — never a traceback.
 
 The budget is small for CI; raise it for a manual run with THIDUA_FUZZ_EXAMPLES=5000.
-Inputs that once crashed are kept in tests/crashers/ and replayed here.
+Inputs that once crashed are kept in tests/crashers/ and replayed here (durable_*: with the durable
+backend); inputs that must give a particular message are in the hostile gallery (tests/hostile/).
+The strategies include what issue 13 found missing: big integers, control and markup characters,
+look-alike ids, JSON number forms, hidden and merged spreadsheet content.
 """
 
 from __future__ import annotations
@@ -83,6 +86,45 @@ TOKENS = [
 ]
 
 
+# The input classes issue 13 found the strategies never made: big integers, control and markup
+# characters, look-alike ids, JSON number forms (and, below, hidden and merged spreadsheet content).
+BIG_INTEGERS = [10**15, 10**15 + 1, 2**63, 10**308, 10**400, -(10**400)]
+HOSTILE_TEXT = [
+    "[/]",
+    "[tiểu học]",
+    "[link=http://x.invalid]bấm[/link]",
+    ":cop:",
+    "\x1b[2J\x1b]0;t\x07",
+    "\x9b31m",
+    "a\rb",
+    "a\nb",
+    "so-noi\u200b-vu",
+    "\u202egnp.exe",
+    "Uỷ ban",
+    "Ủy ban",
+    "=HYPERLINK(1)",
+    "#12",
+]
+HOSTILE_YAML = [" " + str(n) for n in BIG_INTEGERS] + [
+    ' "\\e[31m"',
+    ' "[/]"',
+    ' "a\\rb"',
+    ' "\\x85"',
+    ' "x\\u200by"',
+    " 1e-300",
+    " 5e-324",
+    " [{index: 1, component: [x], score: 1, prev_score: 0}]",
+]
+hostile_text = st.sampled_from(HOSTILE_TEXT) | st.text(st.characters(codec="utf-8"), max_size=8)
+
+
+def _no_raw_controls(text: str) -> None:
+    """What thidua prints carries no control character but tab and line feed (13.4)."""
+    import re
+
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202e]", text), repr(text[:200])
+
+
 def _one_line_user_error(result) -> None:  # type: ignore[no-untyped-def]
     """Exit 2 with one line per problem (at most 50 and a count), each naming a file; no bug."""
     assert "Traceback" not in result.output
@@ -135,6 +177,7 @@ def _mutate(text: str, data: st.DataObject) -> str:
                         " *x",
                         " &x 1",
                         " !!python/name:os.system",
+                        *HOSTILE_YAML,
                     ]
                 )
             )
@@ -159,7 +202,13 @@ def test_mutated_facts_files(tmp_path_factory: pytest.TempPathFactory, data: st.
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=8),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.sampled_from(BIG_INTEGERS)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=8)
+    | hostile_text,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
     max_leaves=20,
 )
@@ -213,8 +262,10 @@ def test_kept_crashers(path: Path) -> None:
     if path.name.startswith("campaign_"):
         result = runner.invoke(app, ["validate", str(path)])
         assert result.exit_code in (0, 1)
-    else:
-        result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path)])
+    else:  # durable_*: a file that once crashed the durable backend
+        backend = "durable" if path.name.startswith("durable_") else "native"
+        campaign = "ninh_thuan_2025" if path.name.startswith("durable_") else "ninh_thuan_2020"
+        result = runner.invoke(app, ["evaluate", campaign, str(path), "--backend", backend])
         assert result.exit_code in (0, 2)
     _one_line_user_error(result)
 
@@ -250,6 +301,8 @@ CELLS = st.sampled_from(
         "0x1F",
         "1_000",
         "1:20",
+        *HOSTILE_TEXT,
+        *(str(n) for n in BIG_INTEGERS),
     ]
 ) | st.text(max_size=12)
 
@@ -426,3 +479,123 @@ def test_document_source_never_reads_outside_the_plans_folder(
     assert "root:" not in result.output and "PATH=" not in result.output
     if any(c in source for c in "/\\:") or source.strip() in ("", ".", ".."):
         assert result.exit_code == 1 and "is not a bare file name" in result.stderr, result.output
+
+
+@st.composite
+def _hostile_facts(draw: st.DrawFn) -> dict:  # type: ignore[type-arg]
+    """A facts file whose ids, names and index records carry the hostile classes, with numbers at the edges."""
+    count = st.sampled_from([0, 1, 5, 10**15, 10**15 + 1, 10**400]) | st.integers(0, 100)
+    units = []
+    for i in range(draw(st.integers(1, 4))):
+        facts = {
+            "staff_total": draw(count),
+            "staff_violating_discipline": draw(count),
+            "initiatives_recognized": draw(count),
+            "index_components": [
+                {
+                    "index": draw(hostile_text | st.integers() | st.lists(st.text(max_size=2), max_size=2)),
+                    "component": draw(hostile_text),
+                    "score": draw(st.sampled_from([1e-300, 5e-324, 8.5, 10**15])),
+                    "prev_score": 8,
+                }
+            ],
+        }
+        units.append(
+            {
+                "id": draw(st.sampled_from([f"u{i}", "uỷ-ban", "ủy-ban", "so\u200b-x"]) | hostile_text),
+                "name": draw(hostile_text),
+                "kind": "department",
+                "facts": {k: v for k, v in facts.items() if draw(st.booleans())},
+            }
+        )
+    return {"units": units}
+
+
+@FUZZ
+@given(_hostile_facts(), st.sampled_from(["table", "json", "csv", "markdown"]), st.booleans())
+def test_hostile_values_in_every_output(
+    tmp_path_factory: pytest.TempPathFactory,
+    doc: dict,
+    fmt: str,
+    durable: bool,  # type: ignore[type-arg]
+) -> None:
+    """Markup, control characters, look-alike ids and extreme numbers: a result without a raw control
+    character in it, or one line naming the file — on both backends."""
+    path = tmp_path_factory.mktemp("h") / "facts.json"
+    path.write_text(json.dumps(doc, ensure_ascii=True), encoding="utf-8")
+    args = ["evaluate", "ninh_thuan_2020", str(path), "-f", fmt, "--backend", "durable" if durable else "native"]
+    result = runner.invoke(app, args)
+    assert result.exit_code in (0, 2), result.output
+    _one_line_user_error(result)
+    _no_raw_controls(result.stdout + result.stderr)
+    if result.exit_code == 0 and fmt == "table":
+        award = runner.invoke(app, ["award", "ninh_thuan_2020", str(path)])
+        assert award.exit_code == 0, award.output
+        _no_raw_controls(award.stdout)
+
+
+NUMBER_FORMS = st.sampled_from(
+    ["1" + "0" * 5000, "-" + "9" * 4400, "1e999", "-1e999", "1E400", "1e-400", "0.0000001", "-0", "1" + "0" * 16]
+) | st.integers(0, 10**6).map(str)
+
+
+@FUZZ
+@given(NUMBER_FORMS, st.sampled_from(["staff_total", "ddci_score", "disbursement_pct"]))
+def test_json_number_forms(tmp_path_factory: pytest.TempPathFactory, number: str, key: str) -> None:
+    """Numbers as JSON text (thousands of digits, out of float range): a result or one line with the place."""
+    path = tmp_path_factory.mktemp("n") / "facts.json"
+    path.write_text(
+        '{"units": [{"id": "u1", "name": "A", "kind": "department", "facts": {"' + key + '": ' + number + "}}]}",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path), "-f", "json"])
+    assert result.exit_code in (0, 2)
+    _one_line_user_error(result)
+
+
+LAYOUT_EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["hide_row", "hide_col", "merge", "hidden_sheet", "very_hidden_sheet", "value"]),
+        st.integers(1, 12),
+        st.integers(1, 24),
+        st.integers(0, 3),
+        st.integers(0, 3),
+        CELLS,
+    ),
+    max_size=8,
+)
+
+
+@FUZZ
+@given(LAYOUT_EDITS)
+def test_xlsx_hidden_and_merged_content(tmp_path_factory: pytest.TempPathFactory, edits: list) -> None:  # type: ignore[type-arg]
+    """Hidden rows, columns and sheets and merged ranges (13.5): a result or one line, never a bug."""
+    import openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.utils import get_column_letter
+
+    book = openpyxl.load_workbook(_template("xlsx"))
+    sheet = book.worksheets[0]
+    merged: list[tuple[int, int, int, int]] = []
+    for op, row, col, drow, dcol, value in edits:
+        if op == "hide_row":
+            sheet.row_dimensions[row].hidden = True
+        elif op == "hide_col":
+            sheet.column_dimensions[get_column_letter(col)].hidden = True
+        elif op == "merge":
+            box = (row, col, row + drow, col + dcol)
+            if not any(a <= box[2] and box[0] <= c and b <= box[3] and box[1] <= d for a, b, c, d in merged):
+                merged.append(box)
+                sheet.merge_cells(start_row=row, start_column=col, end_row=box[2], end_column=box[3])
+        elif op in ("hidden_sheet", "very_hidden_sheet"):
+            extra = book.copy_worksheet(sheet)
+            extra.sheet_state = "hidden" if op == "hidden_sheet" else "veryHidden"
+        elif not (isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value)):
+            cell = sheet.cell(row=row, column=col)
+            if type(cell).__name__ != "MergedCell":
+                cell.value = value
+    path = tmp_path_factory.mktemp("layout") / "facts.xlsx"
+    book.save(path)
+    result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path), "-f", "json"])
+    assert result.exit_code in (0, 2)
+    _one_line_user_error(result)

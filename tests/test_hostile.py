@@ -1,10 +1,11 @@
 """A gallery of hostile inputs (tests/hostile/): each ends in a result or the expected one-line error.
 
-Every file has a sidecar `<name>.expect` with the exit code and the fragments stderr must carry:
-facts files (YAML, JSON, CSV) are evaluated, campaigns (`campaigns/`) validated, and their
-`.expect` also gives the line. Names that look like formulas or markup must come out inert in
-CSV and JSON. Inputs that cannot be files in a repository (a FIFO, a device, a workbook built
-to be hostile) are made by the tests below.
+Every file has a sidecar `<name>.expect` with the exit code and the fragments stderr must carry
+(`stderr` for the one error line, `warning` for warnings beside a result) and, with `table`, what
+the terminal table must show as written: facts files (YAML, JSON, CSV) are evaluated, campaigns
+(`campaigns/`) validated, and their `.expect` also gives the line. Names that look like formulas or
+markup must come out inert in CSV and JSON. Inputs that cannot be files in a repository (a FIFO, a
+device, a workbook built to be hostile) are made by the tests below.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ def test_hostile_file(path: Path) -> None:
         assert lines[0].startswith(str(path)), lines[0]
         for fragment in expect["stderr"]:
             assert fragment in lines[0], (fragment, lines[0])
+    for fragment in expect.get("warning", []):  # a warning: on stderr, the result still given
+        assert fragment in result.stderr, (fragment, result.stderr)
+    if expect.get("table"):  # what the terminal table must show, as written
+        shown = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path)])
+        assert shown.exit_code == 0, shown.output
+        for fragment in expect["table"]:
+            assert fragment in shown.stdout, (fragment, shown.stdout)
 
 
 def test_formula_names_are_inert_in_csv() -> None:
@@ -254,7 +262,7 @@ def test_rows_are_not_padded_to_the_last_styled_cell(tmp_path: Path) -> None:
         f'<row r="{r}">{_inline(f"A{r}", f"u{r}")}<c r="XFD{r}" s="0"/></row>' for r in range(3, 2000)
     )
     book = _workbook(tmp_path / "xfd.xlsx", rows)
-    sheets = _xlsx_sheets(book.read_bytes(), str(book))
+    sheets = _xlsx_sheets(book.read_bytes(), str(book), [])
     assert max(len(cells) for _, cells in sheets[0].rows) == 4
 
 
@@ -295,7 +303,7 @@ def test_cells_are_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(limits, "MAX_NODES", 6)
     book = _workbook(tmp_path / "cells.xlsx", _header_and_unit())
     with pytest.raises(UsageError, match=r"Units!C2: more than 6 cells with a value"):
-        _xlsx_sheets(book.read_bytes(), str(book))
+        _xlsx_sheets(book.read_bytes(), str(book), [])
     with pytest.raises(UsageError, match=r"t\.csv:2: more than 6 cells"):
         _csv_sheet(b"id,name,group,kind\nu1,A,unit,commune\n", "t.csv")
 

@@ -1,6 +1,6 @@
 """Every output in the reader's language (issue 14.1): no English sentence in a Vietnamese output of
 any campaign's example — explain of every candidate, the table, Markdown and CSV, the HTML,
-Markdown and XLSX report, the award list, near misses, the blank template — and no Vietnamese
+Markdown, XLSX and Word report, the award list, near misses, the blank template — and no Vietnamese
 sentence in the English ones outside the plan's quotes and names. The detector is
 tests/language.py; its own tests come first."""
 

@@ -36,13 +36,20 @@ def test_golden_campaigns_exist() -> None:
 
 
 @pytest.mark.parametrize("cid", CAMPAIGNS)
-@pytest.mark.parametrize("suffix", [".md", ".html"])
+@pytest.mark.parametrize("suffix", [".md", ".html", ".docx.txt"])
 def test_golden_report(cid: str, suffix: str) -> None:
     golden = GOLDEN / f"{cid}{suffix}"
     assert golden.exists(), f"no golden file: run `python tests/golden/regenerate.py` ({golden.name})"
     got = render(cid, suffix)
     assert got == render(cid, suffix), "the report differs run to run"
     assert got == golden.read_bytes(), f"{golden.name} is out of date: run `python tests/golden/regenerate.py`"
+
+
+@pytest.mark.parametrize("suffix", [".html", ".docx.txt"])
+def test_golden_report_in_english(suffix: str) -> None:
+    golden = GOLDEN / f"ninh_thuan_2020.en{suffix}"
+    assert golden.exists(), f"no golden file: run `python tests/golden/regenerate.py` ({golden.name})"
+    assert render("ninh_thuan_2020", suffix, "en") == golden.read_bytes(), f"{golden.name} is out of date"
 
 
 @pytest.mark.parametrize("cid", CAMPAIGNS)
@@ -52,7 +59,13 @@ def test_xlsx_is_byte_identical_and_has_the_sheets(cid: str, tmp_path: Path) -> 
     path = tmp_path / "r.xlsx"
     path.write_bytes(first)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Danh sách đề nghị khen thưởng", "Không đủ điều kiện", "Kết quả xét", "Thông tin kiểm tra"]
+    assert wb.sheetnames == [
+        "Danh sách đề nghị khen thưởng",
+        "Bằng điểm, dự phòng",
+        "Không đủ điều kiện",
+        "Kết quả xét",
+        "Thông tin kiểm tra",
+    ]
     audit = {row[0].value: row[1].value for row in wb["Thông tin kiểm tra"].iter_rows(min_row=2)}
     assert len(audit["SHA-256"]) == 64 and audit["Phiên bản thidua"] and audit["Bộ máy đánh giá"] == "native"
     verdicts = wb["Kết quả xét"]
@@ -109,9 +122,11 @@ def test_templates_use_only_documented_fields_and_every_field_is_used() -> None:
         unknown = attrs - fields - label_keys - {"index", "last", "first"}  # loop.* from Jinja itself
         assert not unknown, f"{name} uses undocumented fields: {sorted(unknown)}"
         used |= attrs
-    # the XLSX report is written in Python from the same context: its attribute reads count as uses
-    xlsx_source = (ROOT / "engine" / "render" / "report_xlsx.py").read_text(encoding="utf-8")
-    used |= {n.attr for n in ast.walk(ast.parse(xlsx_source)) if isinstance(n, ast.Attribute)}
+    # the XLSX report is written in Python from the same context: its attribute reads count as uses;
+    # so are the Word document's (report_docx.py)
+    for module in ("report_xlsx.py", "report_docx.py"):
+        source = (ROOT / "engine" / "render" / module).read_text(encoding="utf-8")
+        used |= {n.attr for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Attribute)}
     unused = fields - used
     assert not unused, f"documented fields no template uses: {sorted(unused)}"
 
@@ -160,10 +175,11 @@ def test_english_report_and_cli(tmp_path: Path) -> None:
 def test_cli_refuses_unknown_format(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
-        ["report", "ninh_thuan_2020", str(ROOT / "examples" / "ninh_thuan_2020.yaml"), "-o", str(tmp_path / "r.pdf")],
+        ["report", "ninh_thuan_2020", str(ROOT / "examples" / "ninh_thuan_2020.yaml"), "-o", str(tmp_path / "r.odt")],
     )
     assert result.exit_code == 2
-    assert "cannot write a report as '.pdf'" in result.stderr
+    assert "cannot tell the report's format from the file name" in result.stderr
+    assert not (tmp_path / "r.odt").exists()
 
 
 def test_html_report_content() -> None:

@@ -134,3 +134,48 @@ def test_png_screenshot(html: Path) -> None:
     head = png.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
     assert int.from_bytes(head[16:20], "big") == 794
+
+
+# ---------------------------------------------------------------- thidua report -o report.pdf (issue 14.4)
+
+ALLOWED_FACES = ("LiberationSerif", "TimesNewRoman", "Tinos")  # Times New Roman or its metric twins
+
+
+def embedded_fonts(pdf: Path) -> set[str]:
+    from pypdf import PdfReader
+
+    faces = set()
+    for page in PdfReader(pdf).pages:
+        for f in (page["/Resources"].get("/Font") or {}).values():
+            font = f.get_object()
+            faces.add(str(font["/BaseFont"]).split("+")[-1])
+            for d in font.get("/DescendantFonts", []):
+                faces.add(str(d.get_object()["/BaseFont"]).split("+")[-1])
+    return faces
+
+
+@pytest.mark.parametrize("cid", ["ninh_thuan_2020", "my_thanh_2015"])
+def test_report_pdf_is_a4_numbered_from_page_2_in_one_vietnamese_complete_face(cid: str, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    pdf = tmp_path / "report.pdf"
+    facts = ROOT / "examples" / f"{cid}.yaml"
+    result = CliRunner().invoke(app, ["report", cid, str(facts), "-o", str(pdf), "--no-appendix"])
+    assert result.exit_code == 0, result.stderr
+    first = pdf.read_bytes()
+    assert first.startswith(b"%PDF")
+    assert CliRunner().invoke(app, ["report", cid, str(facts), "-o", str(pdf), "--no-appendix"]).exit_code == 0
+    assert pdf.read_bytes() == first, "same inputs, same PDF (its dates are the evaluation date)"
+    reader = PdfReader(pdf)
+    assert 2 <= len(reader.pages) <= 8, "the short form fits a few pages"
+    for page in reader.pages:
+        assert abs(float(page.mediabox.width) - A4[0]) < 1 and abs(float(page.mediabox.height) - A4[1]) < 1
+    faces = embedded_fonts(pdf)
+    assert faces and all(f.startswith(ALLOWED_FACES) for f in faces), f"a fallback face was used: {faces}"
+    pages = [unicodedata.normalize("NFC", p.extract_text(extraction_mode="layout")) for p in reader.pages]
+    assert pages[1].strip().startswith("2") and not pages[0].strip().startswith("1")
+    text = re.sub(r"[ \t]+", " ", "\n".join(pages))
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Nơi nhận" in text

@@ -135,3 +135,14 @@ def test_evaluation_on_the_last_day_of_an_inclusive_period_is_flagged(tmp_path: 
         result = CliRunner().invoke(app, ["evaluate", "ninh_thuan_2025", str(path)])
         assert result.exit_code == 0
         assert ("before the campaign period ends (to the end of 31/12/2025)" in result.stderr) is flagged
+
+
+def test_a_huge_round_for_a_campaign_not_judged_every_year_is_one_line() -> None:
+    """--round out of any range on a one-off plan (issue 13.6): one usage line, never an internal error."""
+    facts = ROOT / "examples" / "ninh_thuan_2020.yaml"
+    plain = CliRunner().invoke(app, ["evaluate", "ninh_thuan_2020", str(facts), "-f", "json"])
+    result = CliRunner().invoke(
+        app, ["evaluate", "ninh_thuan_2020", str(facts), "-f", "json", "--round", "10000000000000000000000"]
+    )
+    assert result.exit_code == 2 and not result.stdout and plain.exit_code == 0
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("--round")

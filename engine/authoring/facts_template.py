@@ -11,9 +11,7 @@ Whatever the form, the file loads as it is, and again once filled in.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,8 +22,9 @@ from engine.lang import Call, Fact, Node
 from engine.lang.builtins import BUILTINS
 from engine.model.campaign import Campaign, CompiledRule
 from engine.model.vocabulary import Labels, load_labels, words
+from engine.render.output import csv_rows
 
-FIXED_FOR = {"unit": ("id", "name", "kind", "parent"), "person": ("id", "name", "kind", "unit", "head")}
+FIXED_FOR = {"unit": ("id", "name", "kind", "parent"), "person": ("id", "name", "kind", "unit", "head", "position")}
 DATA_ROWS = 500  # rows that carry the drop-down lists
 RANKING = "ranking"  # the 'clause' of a column only the campaign's ranking reads
 
@@ -214,15 +213,10 @@ def csv_template(campaign: Campaign, lang: str = "vi") -> str:
             continue
         seen.add(c.key)
         columns.append(c)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    for row in _meta_rows(campaign, labels, lang):
-        w.writerow(row)
-    w.writerow([c.header for c in columns])
     notes = [c.note(labels, lang) for c in columns]
     notes[0] = labels.template.notes.get(lang)
-    w.writerow(notes)
-    return buf.getvalue()
+    # campaign text (a label, a clause) starting with =, +, - or @ is written as text, not a formula
+    return csv_rows([*_meta_rows(campaign, labels, lang), [c.header for c in columns], notes])
 
 
 def yaml_template(campaign: Campaign, lang: str = "vi") -> str:

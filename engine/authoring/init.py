@@ -19,6 +19,7 @@ import yaml
 from engine.common.errors import Problem, UsageError
 from engine.model.campaign import read_campaign
 from engine.model.catalogue import campaigns_dir
+from engine.render.output import write_atomic
 
 TODO = "# TODO(init): "
 CLEARED: tuple[tuple[tuple[str | int, ...], str], ...] = (
@@ -84,7 +85,7 @@ def init_campaign(new_id: str, source: str, output: Path | None = None) -> InitR
     todo = [(line + 1, what) for line, what in todo]
     year = str(model.period.end.year)
     year_lines = [i for i, line in enumerate(lines, 1) if year in line and not line.lstrip().startswith("#")]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    write_atomic(path, "\n".join(lines))
     return InitResult(path, sorted(todo), year_lines)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from engine.common import limits
+from engine.common.text import visible
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the check found problems (validation errors, failed regression case)
@@ -51,7 +52,7 @@ class Problem:
         text += self.message
         if self.hint:
             text += f" — {self.hint}"
-        return " ".join(text.split("\n"))
+        return visible(" ".join(text.split("\n")))
 
 
 class UserError(Exception):

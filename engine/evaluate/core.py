@@ -164,7 +164,7 @@ def evaluate(
     from engine.evaluate.backends import get_backend
 
     as_of = as_of or facts.as_of or dt.date.today()
-    deadline = deadline or facts.deadline
+    deadline, deadline_warnings = _run_deadline(campaign, facts, deadline)
     # a yearly campaign judges one round (cycle) at a time: the year given, else the evaluation year
     round_arg = round_year
     round_year = round_year or facts.round or as_of.year
@@ -193,8 +193,23 @@ def evaluate(
         backend,
         results,
         round_year if yearly else None,
-        [*facts.warnings, *period_warnings, *derive_warnings, *na_warnings, *round_warnings],
+        [*facts.warnings, *deadline_warnings, *period_warnings, *derive_warnings, *na_warnings, *round_warnings],
     )
+
+
+def _run_deadline(campaign: Campaign, facts: FactsFile, given: dt.date | None) -> tuple[dt.date | None, list[Problem]]:
+    """The deadline given for this run (`--deadline`, else the facts file's `deadline:`), which only a
+    plan whose deadline is an event uses. A plan that fixes its deadline (a date, or a day each year)
+    ignores one given — with a warning, and it is not recorded as the run's deadline either, so no
+    output or audit header names a deadline that did not apply."""
+    deadline = given or facts.deadline
+    plan = campaign.model.nomination.deadline
+    if deadline is None or plan.event is not None:
+        return deadline, []
+    where = "--deadline" if given is not None else facts.file
+    fixed = plan.date.strftime("%d/%m/%Y") if plan.date else f"{plan.yearly} each year"
+    message = f"the deadline {deadline.strftime('%d/%m/%Y')} is not used: the plan fixes its own ({fixed})"
+    return None, [Problem(where, message, severity="warning", hint="leave --deadline out for this campaign")]
 
 
 def check_round(

@@ -4,8 +4,8 @@ The file's structure is checked by a strict Pydantic model; each fact value is t
 checked against the catalogue's type and range (and turned into its evaluation form:
 `n/a` → NA, a rating alias → its key, an ISO date → a date). References between
 candidates (`parent`, `unit`) must resolve, parents may not form a cycle, and ids are
-unique after Unicode NFC normalisation. Every problem names the file, the line, the
-candidate and the key.
+unique as `fold_id` compares them (NFC, tone mark on either vowel, invisible characters
+ignored). Every problem names the file, the line, the candidate and the key.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.common.errors import MAX_LINES, Problem, UsageError, did_you_mean
+from engine.common.text import controls
 from engine.lang import NA, UNKNOWN
 from engine.lang.values import parse_day
 from engine.model.catalogue import Catalogue, FactDef
@@ -26,6 +27,9 @@ from engine.model.schema import PERSON_KINDS, UNIT_KINDS, DocumentName, Kind, py
 from engine.model.source import Document, PathT, number_readings
 
 NA_WORDS = {"n/a", "na", "không áp dụng", "kad"}
+# Beyond this a value is a typo, not a fact — and outside the range where every number is exact in
+# a float and an int64 alike, so both backends (and every arithmetic step: 0.1 × staff_total) agree.
+MAX_NUMBER = 10**15
 
 
 class _Strict(BaseModel):
@@ -47,6 +51,7 @@ class CandidateIn(_Strict):
     parent: str | int | None = None
     unit: str | int | None = None
     head: bool = False
+    position: str | None = Field(default=None, description="chức vụ (people): shown in award lists and reports")
     facts: dict[str, Any] = {}
     submission: SubmissionIn | None = None
 
@@ -86,6 +91,7 @@ class Candidate:
     head: bool = False
     submission: Submission | None = None
     path: PathT = ()
+    position: str = ""  # chức vụ, for people; '' when not given
     file: str = ""  # the facts file it came from (several may make one evaluation)
 
 
@@ -122,8 +128,10 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
     except ValidationError as e:
         raise UsageError(pydantic_problems(e, doc, FactsFileIn)) from None
     problems: list[Problem] = []
+    cleaned: list[Problem] = []  # warnings: names whose line breaks or tabs became spaces
     candidates: list[Candidate] = []
     by_id: dict[str, Candidate] = {}
+    folded: dict[str, str] = {}  # fold_id(id) → the id as first written
     for section, group, kinds in (
         ("units", "unit", UNIT_KINDS),
         ("people", "person", PERSON_KINDS),
@@ -135,6 +143,18 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
             if not cid.strip():
                 problems.append(doc.problem((*p, "id"), "empty id", where=where))
                 continue
+            bad = controls(cid)
+            if bad:  # an id is typed, compared and shown: a hidden character makes it another id
+                problems.append(
+                    doc.problem(
+                        (*p, "id"),
+                        f"the id holds control characters ({', '.join(bad)})",
+                        "retype the id without them",
+                        where=where,
+                    )
+                )
+                continue
+            name = _clean_name(_nfc(item.name), doc, (*p, "name"), where, problems, cleaned)
             if item.kind not in kinds:
                 problems.append(
                     doc.problem(
@@ -144,15 +164,15 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
                         where=where,
                     )
                 )
-            if cid in by_id:
-                problems.append(
-                    doc.problem(
-                        (*p, "id"),
-                        f"duplicate id '{cid}'",
-                        "ids are unique across units and people",
-                        where=where,
-                    )
-                )
+            first = folded.get(fold_id(cid))
+            if first is not None:
+                message, hint = f"duplicate id '{cid}'", "ids are unique across units and people"
+                if first != cid:  # the same id written another way: name the first spelling, and where
+                    line, _ = doc.locate((*by_id[first].path, "id"))
+                    at = f" (line {line})" if line is not None and doc.kind != "table" else ""
+                    message += f": it is '{first}'{at} written another way"
+                    hint += "; where the tone mark sits and invisible characters do not count"
+                problems.append(doc.problem((*p, "id"), message, hint, where=where))
                 continue
             facts = {}
             fast = _fast_facts(item.facts, group, catalogue)  # None: some value needs the careful path
@@ -202,25 +222,27 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
                 sub = Submission(s.sent_on, s.via, s.received_on, docs, s.copies)
             cand = Candidate(
                 id=cid,
-                name=_nfc(item.name),
+                name=name,
                 group=group,
                 kind=item.kind,
                 facts=facts,
                 parent=_nfc(str(item.parent)) if item.parent is not None else None,
                 unit=_nfc(str(item.unit)) if item.unit is not None else None,
                 head=item.head,
+                position=_nfc(item.position.strip()) if item.position else "",
                 submission=sub,
                 path=p,
                 file=doc.file,
             )
             _sanity(cand, doc, problems)
             by_id[cid] = cand
+            folded[fold_id(cid)] = cid
             candidates.append(cand)
     if alone:
         _references(candidates, by_id, doc, problems)
     if problems:
         raise UsageError(problems)
-    warnings: list[Problem] = []
+    warnings: list[Problem] = cleaned
     for cand in candidates:
         _contradictions(cand, doc, warnings)
     return FactsFile(
@@ -248,17 +270,21 @@ def combine(files: list[FactsFile]) -> FactsFile:
     problems: list[Problem] = []
     by_id: dict[str, Candidate] = {}
     first_of: dict[str, FactsFile] = {}
+    folded: dict[str, str] = {}  # fold_id → the id as first written (across the files)
     for f in files:
         for c in f.candidates:
-            seen = by_id.get(c.id)
-            if seen is None:
+            first = folded.get(fold_id(c.id))
+            if first is None:
                 by_id[c.id] = c
                 first_of[c.id] = f
+                folded[fold_id(c.id)] = c.id
                 continue
-            there = first_of[c.id].pending
+            seen = by_id[first]
+            there = first_of[first].pending
             line = there.locate((*seen.path, "id"))[0] if there is not None else None
             at = f"{seen.file}:{line}" if line else seen.file
-            problems.append(_at(f, c, "id", f"id '{c.id}' is also in {at}", "ids are unique across all the files"))
+            also = f"id '{c.id}' is also in {at}" + ("" if first == c.id else f" (as '{first}')")
+            problems.append(_at(f, c, "id", also, "ids are unique across all the files"))
     settings: dict[str, tuple[object, str]] = {}
     for name in SETTINGS:
         for f in files:
@@ -335,6 +361,58 @@ def _contradictions(c: Candidate, doc: Document, warnings: list[Problem]) -> Non
         )
 
 
+def _clean_name(
+    name: str, doc: Document, path: PathT, where: str, problems: list[Problem], warnings: list[Problem]
+) -> str:
+    """A name as it will be printed: line breaks and tabs (a cell typed on two lines) become one
+    space, with a warning; any other control character is refused (it would reach terminals and
+    workbooks, which cannot hold it)."""
+    bad = [c for c in controls(name) if c not in ("U+0009", "U+000A", "U+000D")]
+    if bad:
+        problems.append(
+            doc.problem(path, f"the name holds control characters ({', '.join(bad)})", "retype it without them", where)
+        )
+        return name
+    if not controls(name):
+        return name
+    flat = " ".join(name.split())
+    warnings.append(
+        replace(
+            doc.problem(path, f"line breaks in the name replaced by spaces: '{flat}'", where=where),
+            severity="warning",
+        )
+    )
+    return flat
+
+
+# characters that show nothing: a copy from a web page or a chat leaves them inside ids
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u034f\u061c\u115f\u1160\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"))
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+
+
+def fold_id(text: str) -> str:
+    """An id as it is compared: invisible characters dropped, and the Vietnamese tone mark of each
+    syllable put in one place, so the old and new placements (`Uỷ`/`Ủy`, `hoà`/`hòa`) are one id.
+
+    The tone marks of a run of letters move to its end (other marks — circumflex, breve, horn —
+    stay on their vowel); the result is only a key for comparing, never shown."""
+    s = unicodedata.normalize("NFD", text.translate(_INVISIBLE))
+    if s.isascii():
+        return s
+    out: list[str] = []
+    tones: list[str] = []
+    for ch in s:
+        if ch in _TONES:
+            tones.append(ch)
+            continue
+        if not (ch.isalpha() or unicodedata.combining(ch)) and tones:
+            out += sorted(tones)
+            tones = []
+        out.append(ch)
+    out += sorted(tones)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
 def _nfc(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
@@ -378,8 +456,8 @@ def _fast_parser(fdef: FactDef, catalogue: Catalogue) -> Any:
     t = fdef.type
     lo = fdef.min if fdef.min is not None else (0 if t == "percent" else None)
     hi = fdef.max if fdef.max is not None else (100 if t == "percent" else None)
-    lo_ = float("-inf") if lo is None else lo
-    hi_ = float("inf") if hi is None else hi
+    lo_ = -MAX_NUMBER if lo is None else lo
+    hi_ = MAX_NUMBER if hi is None else hi
 
     def slow(v: Any) -> Any:
         return _SLOW
@@ -450,9 +528,17 @@ def parse_fact(value: Any, fdef: FactDef, catalogue: Catalogue) -> Any:
         if not isinstance(value, list):
             raise ValueError("expected a list of {index, component, score, prev_score} — see CONTRACT.md")
         records = []
-        for r in value:
+        for n, r in enumerate(value, 1):
             if not isinstance(r, dict) or set(r) - {"index", "component", "score", "prev_score"}:
                 raise ValueError("each item needs index, component, score, prev_score — no other keys")
+            for k in ("index", "component"):
+                label = r.get(k)
+                if label is not None and (not isinstance(label, str) or controls(label)):
+                    shown = "control characters" if isinstance(label, str) else _short(label)
+                    raise ValueError(
+                        f"item {n}: '{k}' must be the name of the {k}, not {shown} — "
+                        "write it as text, e.g. index: PCI, component: Tiếp cận đất đai"
+                    )
             rec = dict(r)
             for k in ("score", "prev_score"):
                 if is_na(rec.get(k)):
@@ -473,9 +559,13 @@ def _number(value: Any, fdef: FactDef | None) -> float | int:
             f"write it in digits without a leading zero, 0x/0o/0b, '_' or ':', e.g. {plain}"
         )
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{value!r} is not a number — write digits, e.g. 100 or 82.5")
+        raise ValueError(f"{_short(value)} is not a number — write digits, e.g. 100 or 82.5")
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(f"{value!r} is not a number")
+    if not -MAX_NUMBER <= value <= MAX_NUMBER:
+        raise ValueError(
+            f"{_short(value)} is beyond ±10^15 — no count, score or percentage is that large; check the value"
+        )
     if fdef is None:
         return value
     if fdef.type == "int" and isinstance(value, float):
@@ -490,6 +580,14 @@ def _number(value: Any, fdef: FactDef | None) -> float | int:
         raise ValueError(f"{value} is above {hi:g} — a {_what(fdef)} cannot be above {hi:g}")
     number: float | int = value
     return number
+
+
+def _short(value: Any) -> str:
+    """A value for a message: a number of hundreds of digits is named by its length."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        return f"a number of {int(abs(value).bit_length() * 0.30103) + 1} digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _what(fdef: FactDef) -> str:
@@ -563,13 +661,17 @@ def _references(
 ) -> None:
     many = heads is not None  # one of several files (combine): heads and ids are across all of them
     heads = {} if heads is None else heads  # unit → its head
+    folded = {fold_id(k): k for k in by_id}  # a reference finds its id however it is written
     for c in cands:
         where = f"{'units' if c.group == 'unit' else 'people'}[{c.id}]"
         for key in ("parent", "unit"):
             ref = getattr(c, key)
             if ref is None:
                 continue
-            target = by_id.get(ref)
+            target = by_id.get(ref) or by_id.get(folded.get(fold_id(ref), ""))
+            if target is not None and target.id != ref:
+                setattr(c, key, target.id)  # the id as the file writes it where it is defined
+                ref = target.id
             if target is None:
                 problems.append(
                     doc.problem(

@@ -234,7 +234,40 @@ def load_json_text(text: str, name: str) -> Document:
         raise UsageError(Problem(name, f"not valid JSON: {e.msg}", e.lineno, e.colno)) from None
     except RecursionError:
         raise UsageError(Problem(name, "nesting too deep")) from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        raise UsageError(
+            Problem(name, "a number with thousands of digits", *_json_at(text, _LONG_NUMBER), hint="check the value")
+        ) from None
+    except _LoneSurrogate:
+        raise UsageError(
+            Problem(
+                name,
+                "a \\u escape names half a character (a lone UTF-16 surrogate), which is not text",
+                *_json_at(text, _SURROGATE),
+                hint="write the character itself, or both halves of its pair",
+            )
+        ) from None
     return Document(name, data, {}, text, "json")
+
+
+_LONG_NUMBER = re.compile(r"-?\d{4000,}")
+_SURROGATE = re.compile(r"(?i)\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<![0-9a-f]{4})\\ud[c-f][0-9a-f]{2}")
+
+
+def _json_at(text: str, pattern: re.Pattern[str]) -> tuple[int | None, int | None]:
+    """The line and column of the first match of `pattern` in a JSON text (None, None if none)."""
+    m = pattern.search(text)
+    if m is None:
+        return None, None
+    line = text.count("\n", 0, m.start()) + 1
+    return line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+
+
+class _LoneSurrogate(Exception):
+    pass
+
+
+_HALF = re.compile("[\ud800-\udfff]")
 
 
 class _DuplicateKey(Exception):
@@ -244,13 +277,15 @@ class _DuplicateKey(Exception):
 
 def _nfc(value: Any) -> Any:
     if isinstance(value, str):
+        if _HALF.search(value):
+            raise _LoneSurrogate
         return unicodedata.normalize("NFC", value)
     if isinstance(value, list):
         return [_nfc(v) for v in value]
     if isinstance(value, dict):
         out: dict[Any, Any] = {}
         for k, v in value.items():
-            k = unicodedata.normalize("NFC", k) if isinstance(k, str) else k
+            k = _nfc(k) if isinstance(k, str) else k
             if k in out:  # two spellings of one key that differ only in normalisation
                 raise _DuplicateKey(k)
             out[k] = _nfc(v)

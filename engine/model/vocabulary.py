@@ -73,6 +73,7 @@ class Labels(_Strict):
     json_schema: dict[str, Label]
     verify: dict[str, Label]
     scope: dict[str, Label]
+    sign_mode: dict[str, Label]
 
     def phrase_sections(self) -> dict[str, dict[str, Label]]:
         """Every section of plain `key: {vi, en}` entries, by name."""

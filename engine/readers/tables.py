@@ -14,7 +14,9 @@ one validation path. What is particular to tables happens here, before that:
 
 Rows whose first cell starts with `#` are notes; above the header they may carry the file's
 `campaign`, `as_of` and `deadline` (`# as_of: 2021-01-25`, or `# as_of` with the value in the
-next cell). Sheets named like the template's helper sheets (lists, guide) or hidden are skipped.
+next cell). Sheets named like the template's helper sheets (lists, guide) are skipped; what a workbook
+hides or merges is handled by `engine.readers.xlsx_layout` (hidden sheets skipped with a warning,
+hidden rows and columns read with one, merged ranges filled across).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import datetime as dt
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -39,7 +41,7 @@ from engine.model.schema import PERSON_KINDS, UNIT_KINDS
 from engine.model.source import Document, PathT, decode, read_input
 from engine.model.vocabulary import Labels, load_labels, norm
 
-FIXED = ("id", "name", "group", "kind", "parent", "unit", "head")
+FIXED = ("id", "name", "group", "kind", "parent", "unit", "head", "position")
 SUBMISSION = ("sent_on", "via", "received_on", "documents", "copies")
 MAX_HEADER_SCAN = 30
 
@@ -125,9 +127,13 @@ def load_table(path: Path, catalogue: Catalogue, display: str | None = None) -> 
 def read_table(raw: bytes, name: str, catalogue: Catalogue, *, csv: bool, alone: bool = True) -> FactsFile:
     """A .csv (`csv=True`) or .xlsx facts file's bytes into a `FactsFile` (`alone`: see facts_from_document)."""
     sha = hashlib.sha256(raw).hexdigest()
-    sheets = [_csv_sheet(raw, name)] if csv else _xlsx_sheets(raw, name)
-    doc = TableReader(name, catalogue, load_labels()).read(sheets)
-    return facts_from_document(doc, sha, catalogue, alone=alone)
+    layout: list[Problem] = []  # what the workbook hid, and how it was read (engine.readers.xlsx_layout)
+    sheets = [_csv_sheet(raw, name)] if csv else _xlsx_sheets(raw, name, layout)
+    reader = TableReader(name, catalogue, load_labels())
+    doc = reader.read(sheets)
+    facts = facts_from_document(doc, sha, catalogue, alone=alone)
+    facts.warnings[:0] = [*layout, *reader.warnings]
+    return facts
 
 
 def _csv_sheet(raw: bytes, name: str) -> Sheet:
@@ -166,13 +172,16 @@ def _csv_sheet(raw: bytes, name: str) -> Sheet:
     return Sheet(None, rows)
 
 
-def _xlsx_sheets(raw: bytes, name: str) -> list[Sheet]:
+def _xlsx_sheets(raw: bytes, name: str, warnings: list[Problem]) -> list[Sheet]:
+    import warnings as py_warnings
 
     labels = load_labels()
     skip = {norm(w) for k in ("lists", "guide") for w in (labels.sheets[k].vi, labels.sheets[k].en)}
     problems: list[Problem] = []
     try:  # read-only workbooks parse lazily: a damaged part only shows while iterating
-        sheets = _read_sheets(raw, name, skip, problems)
+        with py_warnings.catch_warnings():  # openpyxl's own ("extension is not supported"): not the user's
+            py_warnings.simplefilter("ignore")
+            sheets = _read_sheets(raw, name, skip, problems, warnings)
     except UsageError:
         raise
     except Exception as e:
@@ -186,18 +195,29 @@ def _xlsx_sheets(raw: bytes, name: str) -> list[Sheet]:
     return sheets
 
 
-def _read_sheets(raw: bytes, name: str, skip: set[str], problems: list[Problem]) -> list[Sheet]:
+def _read_sheets(
+    raw: bytes, name: str, skip: set[str], problems: list[Problem], warnings: list[Problem]
+) -> list[Sheet]:
+    import zipfile
+
     from openpyxl import load_workbook
+
+    from engine.readers.xlsx_layout import fill_merged, hidden_sheet_warning, hidden_warnings, sheet_layout
 
     _check_parts(raw, name)
     wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    archive = zipfile.ZipFile(io.BytesIO(raw))
     cached: Any = None  # the same workbook with the values Excel computed, opened only if a formula appears
     sheets: list[Sheet] = []
     budget = [limits.MAX_NODES]  # cells with a value, over the whole workbook
     try:
         _check_strings(wb, name)
         for ws in wb.worksheets:
-            if norm(ws.title) in skip or ws.title.startswith("_") or getattr(ws, "sheet_state", "visible") != "visible":
+            if norm(ws.title) in skip or ws.title.startswith("_"):
+                continue  # the template's own helper sheets (lists, guide)
+            state = getattr(ws, "sheet_state", "visible")
+            if state != "visible":
+                warnings.append(hidden_sheet_warning(name, ws.title, state))
                 continue
             grid = _cells(ws, name, budget)
             formulas = [(r, c) for r, cells in grid for c, cell in cells.items() if cell.get("data_type") == "f"]
@@ -226,8 +246,16 @@ def _read_sheets(raw: bytes, name: str, skip: set[str], problems: list[Problem])
                             )
                     row[c - 1] = RawCell(value, _number_format(ws, cell))
                 rows.append((r, row))
+            # merged ranges and hidden rows/columns (engine.readers.xlsx_layout) work on every row from 1
+            layout = sheet_layout(archive, ws._worksheet_path)
+            by_row = dict(rows)
+            dense = [by_row.get(i, []) for i in range(1, max(by_row, default=0) + 1)]
+            fill_merged(dense, layout.merged, lambda: RawCell(None))
+            rows = [(i, cells) for i, cells in enumerate(dense, 1) if cells]
+            warnings += hidden_warnings(name, ws.title, layout, dense, lambda c: not _blank(c.value), col_letter)
             sheets.append(Sheet(ws.title, rows))
     finally:
+        archive.close()
         wb.close()
         if cached is not None:
             cached.close()
@@ -367,6 +395,7 @@ class TableReader:
         self.cat = catalogue
         self.labels = labels
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.headers = self._header_words()
 
     def _header_words(self) -> dict[str, str]:
@@ -429,8 +458,27 @@ class TableReader:
         sheet_group = self._sheet_group(sheet.name)
         for rownum, row in sheet.rows[header_at + 1 :]:
             if _is_note(_first_text(row)):
+                self._note_like_a_candidate(sheet, rownum, row, columns)
                 continue
             self._row(sheet, rownum, row, columns, sheet_group, units, people, cells)
+
+    def _note_like_a_candidate(self, sheet: Sheet, rownum: int, row: list[RawCell], columns: dict[int, Column]) -> None:
+        """A row starting with '#' is a note — but one that also has a name or a kind looks like a
+        candidate whose id starts with '#': it is not read, and the warning says so."""
+        filled = {col.key for i, col in columns.items() if i <= len(row) and not _blank(row[i - 1].value)}
+        if filled & {"name", "kind"}:
+            first = _first_text(row) or ""
+            self.warnings.append(
+                replace(
+                    cell_problem(
+                        self.file,
+                        Cell(sheet.name, rownum, 1),
+                        f"the row starting with '{first}' is read as a note, not as a candidate",
+                        "an id cannot start with '#': rename it, or clear the row's other cells",
+                    ),
+                    severity="warning",
+                )
+            )
 
     def _meta(self, sheet: Sheet, rownum: int, row: list[RawCell], data: dict[str, Any]) -> None:
         texts = [c for c in row if not _blank(c.value)]

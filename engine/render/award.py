@@ -159,8 +159,9 @@ def money(n: int | None, none: str = "—") -> str:
 
 def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -> str:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
+
+    from engine.render.output import terminal
 
     t = words(lang).section("award")
     ev = alloc.evaluation
@@ -174,7 +175,7 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
     awards = {a.id: a for a in m.awards}
     by_id = ev.facts.by_id
     buf = io.StringIO()
-    con = Console(file=buf, width=width or 140, color_system=None, soft_wrap=False)
+    con = terminal(buf, width or 140)
     con.print(f"{t['title']} — {m.title.get(lang)}")
     if ev.round is not None:
         con.print(f"{words(lang)['meta.round']}: {ev.round}")

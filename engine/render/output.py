@@ -1,14 +1,31 @@
-"""Writing outputs safely: to a temporary file moved into place, never over an input."""
+"""Writing outputs safely: to a temporary file moved into place, never over an input.
+
+The one helper every output goes through (`write_atomic`). An ordinary file is written whole or
+not at all: the bytes go to a temporary file beside it, which is renamed over the target; an
+existing target keeps its permission bits (and, where allowed, its owner), and a read-only one is
+refused rather than replaced. A target that is not an ordinary file — a terminal or `/dev/null`
+(character devices), a named pipe — is written to directly: renaming over it would replace the
+device itself. Anything else (a block device, a socket) is refused. An interrupt (Ctrl-C, or
+SIGTERM, which the CLI turns into one) leaves no temporary file behind.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import os
+import stat
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from engine.common.errors import Problem, UsageError
 from engine.model.source import INPUTS_READ
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet program would take for a formula
 
@@ -18,24 +35,87 @@ def looks_like_formula(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
+def safe_cell(text: Any) -> Any:
+    """A cell of a CSV file thidua writes: a text a spreadsheet would run as a formula stays text."""
+    if looks_like_formula(text):
+        return "'" + text
+    return text
+
+
+def csv_rows(rows: Iterable[Sequence[Any]]) -> str:
+    """CSV, one record a line (LF), every cell through `safe_cell`; a field holding CR or LF is quoted.
+
+    (Python's writer quotes only the characters of its line terminator: with LF alone, a bare CR
+    in a name went out unquoted and ended the record in a spreadsheet program.)
+    """
+    one = io.StringIO()
+    writer = csv.writer(one, lineterminator="\r\n")  # CR and LF both make a field quoted
+    out = []
+    for row in rows:
+        one.seek(0)
+        one.truncate()
+        writer.writerow([safe_cell(x) for x in row])
+        out.append(one.getvalue()[:-2] + "\n")
+    return "".join(out)
+
+
+def terminal(file: IO[str], width: int | None, color: bool = False) -> Console:
+    """The console every table is printed on. It reads no markup, emoji codes or highlighting
+    in what it prints, so a name such as `[/]`, `[tiểu học]`, `[link=…]` or `:cop:` is printed
+    as written — in cells, titles and lines alike — instead of crashing, vanishing or becoming
+    a hyperlink; styles are given as `style=`, never inside the text."""
+    from rich.console import Console
+
+    return Console(
+        file=file,
+        width=width,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        legacy_windows=False,
+        soft_wrap=False,
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )
+
+
 def write_atomic(path: Path, data: str | bytes, inputs: tuple[Path, ...] = ()) -> None:
     """Write `data` to `path` all at once; never over a file this run read (or one of `inputs`)."""
     target = path.resolve()
-    if target.exists() and any(_same(target, src) for src in (*INPUTS_READ, *inputs)):
+    try:
+        st: os.stat_result | None = path.stat()  # follows links: /dev/stdout is the stream it names
+    except (FileNotFoundError, NotADirectoryError):
+        st = None
+    except OSError as e:
+        raise UsageError(Problem(str(path), f"cannot write: {e.strerror}")) from None
+    if st is not None and any(_same(path, src) for src in (*INPUTS_READ, *inputs)):
         raise UsageError(Problem(str(path), "refusing to write over an input file", hint="choose another output name"))
-    if target.is_dir():
+    if st is not None and stat.S_ISDIR(st.st_mode):
         raise UsageError(Problem(str(path), "is a folder", hint="name a file to write"))
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        _write_through(path, st, raw)
+        return
+    if st is not None and (not st.st_mode & 0o222 or not os.access(path, os.W_OK)):
+        raise UsageError(
+            Problem(str(path), "the file is read-only", hint="make it writable first, or choose another output name")
+        )
     if not target.parent.is_dir():
         raise UsageError(Problem(str(path), "the output folder does not exist", hint="create it first"))
-    raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as e:
         raise UsageError(Problem(str(path), f"cannot write: {e.strerror}")) from None
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an output file is an ordinary file
+        if st is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a new output is an ordinary file
+        else:
+            os.chmod(tmp, stat.S_IMODE(st.st_mode) & 0o777)  # the file it replaces keeps its mode
+            if (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
+                with contextlib.suppress(OSError):  # only root may give a file away; others keep theirs
+                    os.chown(tmp, st.st_uid, st.st_gid)
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
         os.replace(tmp, target)
@@ -45,6 +125,19 @@ def write_atomic(path: Path, data: str | bytes, inputs: tuple[Path, ...] = ()) -
         if isinstance(e, OSError):
             raise UsageError(Problem(str(path), f"cannot write: {e.strerror}")) from None
         raise
+
+
+def _write_through(path: Path, st: os.stat_result, raw: bytes) -> None:
+    """A character device or a named pipe: write into it; never rename a file over it."""
+    if not (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+        raise UsageError(
+            Problem(str(path), "is not an ordinary file (a block device or a socket)", hint="name a file to write")
+        )
+    try:
+        with path.open("wb") as f:
+            f.write(raw)
+    except OSError as e:
+        raise UsageError(Problem(str(path), f"cannot write: {e.strerror}")) from None
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -24,6 +24,7 @@ from engine.explain.ranking import key_texts, outside_text, passed_text, shortfa
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value
 from engine.model.vocabulary import TEMPLATES, load_labels, words
 from engine.render.award import money as _money
+from engine.render.profile import DocumentProfile, Letterhead, letterhead
 from engine.render.text import late_note, md_escape, short_reason
 
 EXCLUDED = ("disqualified", "ineligible", "not_considered", "out_of_scope")
@@ -64,6 +65,7 @@ class AwardRow:
     id: str = field(metadata=doc("candidate id"))
     name: str = field(metadata=doc("candidate name (escaped by the HTML template, never trusted)"))
     unit: str = field(metadata=doc("the person's unit, or the unit's parent; '' when none"))
+    position: str = field(metadata=doc("a person's position (chức vụ) from the facts file; '' when none or a unit"))
     rank: int = field(metadata=doc("rank in the group's ranking; equal keys share a rank"))
     amount: str = field(metadata=doc("reward amount for one award, formatted (1.490.000); '' when not computed"))
     amount_dong: int | None = field(metadata=doc("the same amount as a number of đồng (XLSX); None when not computed"))
@@ -119,6 +121,8 @@ class BudgetLine:
     count: int = field(metadata=doc("awards the line pays for: those proposed, less any costed under `instead_of`"))
     amount: str = field(metadata=doc("amount for one award, formatted"))
     subtotal: str = field(metadata=doc("count × amount, formatted"))
+    amount_dong: int | None = field(metadata=doc("the amount as a number of đồng (XLSX)"))
+    subtotal_dong: int | None = field(metadata=doc("the subtotal as a number of đồng (XLSX)"))
     under: str = field(metadata=doc("a per-unit award: the name of the unit whose list it is; else ''"))
 
 
@@ -130,6 +134,7 @@ class Budget:
     error: str = field(metadata=doc("why the budget is unavailable; '' otherwise"))
     lines: list[BudgetLine] = field(metadata=doc("one line per award and group"))
     total: str = field(metadata=doc("the total, formatted in đồng"))
+    total_dong: int | None = field(metadata=doc("the total as a number of đồng (XLSX); None when unavailable"))
     base_salary: str = field(metadata=doc("the statutory base salary used, formatted"))
     base_salary_source: str = field(metadata=doc("the decree that set that base salary"))
     decree: str = field(metadata=doc("the reward decree named by the plan"))
@@ -243,7 +248,11 @@ class ReportContext:
     lang: str = field(metadata=doc("'vi' or 'en'"))
     labels: dict[str, str] = field(metadata=doc("the report's fixed words (templates/vocabulary.yaml, section report)"))
     campaign: CampaignInfo = field(metadata=doc("the plan"))
-    issuer: str = field(metadata=doc("the issuing body printed at the head, upper-case"))
+    issuer: str = field(metadata=doc("the plan's issuing body, upper-case (the document's own is `head.office`)"))
+    head: Letterhead = field(
+        metadata=doc("the document's head and foot (Decree 30/2020): office, number, date, Kính gửi, signer, Nơi nhận")
+    )
+    appendix: bool = field(metadata=doc("whether the appendix (every candidate in full) is printed (--appendix)"))
     place: str = field(metadata=doc("the place for the place-date line"))
     as_of: str = field(metadata=doc("evaluation date, dd/mm/yyyy (from the facts file or --as-of)"))
     deadline: str = field(metadata=doc("the nomination deadline, dd/mm/yyyy, or the event it is tied to; '' when none"))
@@ -265,6 +274,7 @@ class ReportContext:
 
 CONTEXT_TYPES: tuple[type, ...] = (
     ReportContext,
+    Letterhead,
     Audit,
     CampaignInfo,
     SummaryRow,
@@ -313,7 +323,14 @@ def _date(d: dt.date | None) -> str:
     return d.strftime("%d/%m/%Y") if d else ""
 
 
-def build_context(ev: Evaluation, alloc: Allocation, lang: str = "vi") -> ReportContext:
+def build_context(
+    ev: Evaluation,
+    alloc: Allocation,
+    lang: str = "vi",
+    profile: DocumentProfile | None = None,
+    appendix: bool = True,
+) -> ReportContext:
+    """The report's one context: every format (HTML, Markdown, XLSX, DOCX, PDF) reads this, nothing else."""
     labels = load_labels().lang(lang)
     ex = Explainer(ev.campaign, lang)
     m = ev.campaign.model
@@ -343,6 +360,8 @@ def build_context(ev: Evaluation, alloc: Allocation, lang: str = "vi") -> Report
         labels=labels,
         campaign=info,
         issuer=d.issuer.upper(),
+        head=letterhead(d, [a.authority.get(lang) for a in m.awards], profile, lang),
+        appendix=appendix,
         place=d.place,
         as_of=_date(ev.as_of),
         deadline=deadline,
@@ -405,6 +424,7 @@ def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer) -> AwardB
             id=r.id,
             name=r.result.candidate.name,
             unit=_place_of(r.result, ev),
+            position=r.result.candidate.position,
             rank=r.rank,
             amount=money(g.amount) if alloc.budget_issue is None else "",
             amount_dong=g.amount if alloc.budget_issue is None else None,
@@ -449,7 +469,9 @@ def _budget(alloc: Allocation, lang: str, labels: dict[str, str]) -> Budget:
     m = alloc.evaluation.campaign.model
     forms = {a.id: a.form.get(lang) for a in m.awards}
     if alloc.budget_issue is not None:
-        return Budget(False, alloc.budget_text(lang), [], "", "", "", m.reward.decree if m.reward else "", "", False)
+        return Budget(
+            False, alloc.budget_text(lang), [], "", None, "", "", m.reward.decree if m.reward else "", "", False
+        )
     lines = [
         BudgetLine(
             form=forms[g.award_id],
@@ -457,6 +479,8 @@ def _budget(alloc: Allocation, lang: str, labels: dict[str, str]) -> Budget:
             count=g.costed,
             amount=money(g.amount),
             subtotal=money((g.amount or 0) * g.costed),
+            amount_dong=g.amount,
+            subtotal_dong=(g.amount or 0) * g.costed,
             under=alloc.evaluation.facts.by_id[g.under].name if g.under in alloc.evaluation.facts.by_id else "",
         )
         for g in alloc.groups
@@ -467,6 +491,7 @@ def _budget(alloc: Allocation, lang: str, labels: dict[str, str]) -> Budget:
         error="",
         lines=lines,
         total=money(alloc.total),
+        total_dong=alloc.total,
         base_salary=money(p.base_salary) if p else "",
         base_salary_source=p.base_salary_source if p else "",
         decree=p.decree if p else "",

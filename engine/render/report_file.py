@@ -1,26 +1,26 @@
-"""The report as a file: its format from the file name, then the HTML/Markdown or the workbook."""
+"""The report as a file: its format (engine.render.formats), then the bytes of that format.
+
+Every format is made from the one `ReportContext` (engine.render.report.build_context): HTML and
+Markdown by the Jinja2 templates, XLSX by report_xlsx, the Word Tờ trình and Danh sách by
+report_docx, PDF by printing the HTML in a headless browser (report_pdf).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from engine.common.errors import Problem, UsageError
+from engine.common.text import visible
 from engine.evaluate.allocate import Allocation, allocate
 from engine.evaluate.core import Evaluation
+from engine.render.formats import choose
+from engine.render.profile import DocumentProfile
 from engine.render.report import build_context, render_text
-from engine.render.report_xlsx import report_workbook
-
-FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".xlsx": "xlsx"}
 
 
-def report_format(path: Path) -> str:
-    kind = FORMATS.get(path.suffix.lower())
-    if kind is None:
-        raise UsageError(
-            Problem(str(path), f"cannot write a report as '{path.suffix}'", hint="use .html, .md or .xlsx")
-        )
-    return kind
+def report_format(path: Path, requested: str | None = None) -> str:
+    """The report's format for `-o path` (and `-f requested`): html, markdown, xlsx, docx or pdf."""
+    return choose("report", requested, path)
 
 
 def make_report(
@@ -29,10 +29,24 @@ def make_report(
     lang: str = "vi",
     decision_date: dt.date | None = None,
     alloc: Allocation | None = None,
+    *,
+    fmt: str | None = None,
+    profile: DocumentProfile | None = None,
+    appendix: bool = True,
 ) -> bytes:
-    """The report for `path`'s type (.html, .md, .xlsx), as bytes (from `alloc` when the caller made it)."""
-    kind = report_format(path)
-    ctx = build_context(ev, alloc or allocate(ev, decision_date), lang)
+    """The report for `path` (its extension, or `fmt`), as bytes (from `alloc` when the caller made it)."""
+    kind = report_format(path, fmt)
+    ctx = build_context(ev, alloc or allocate(ev, decision_date), lang, profile, appendix)
     if kind == "xlsx":
+        from engine.render.report_xlsx import report_workbook
+
         return report_workbook(ctx, ev.as_of)
-    return render_text(ctx, kind).encode("utf-8")
+    if kind == "docx":
+        from engine.render.report_docx import report_document
+
+        return report_document(ctx, ev.as_of)
+    if kind == "pdf":
+        from engine.render.report_pdf import html_to_pdf
+
+        return html_to_pdf(visible(render_text(ctx, "html")), ev.as_of, str(path))
+    return visible(render_text(ctx, kind)).encode("utf-8")

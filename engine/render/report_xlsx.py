@@ -1,8 +1,12 @@
-"""The report as a workbook: the award list, the exclusions, and every verdict with every outcome.
+"""The report as a print-ready workbook: the proposal, the ties and reserve, the exclusions, every verdict.
 
-Reads only the documented `ReportContext` (the same object the HTML and Markdown templates
-get), writes every text cell through `engine.render.xlsx.put` so a name such as `=HYPERLINK(…)` stays
-text, and saves reproducibly.
+Reads only the documented `ReportContext` (the same object the HTML, Markdown and Word outputs
+get), writes every text cell through `engine.render.xlsx.put` so a name such as `=HYPERLINK(…)`
+stays text, and saves reproducibly. Each sheet prints on A4, fitted to the page width, its
+header row repeated on every page; money is a number (đồng) shown with thousands separators.
+The proposal sheet has a title, one list per award with its total, and the budget below; ties
+for the council and the reserve have a sheet of their own, so the proposal holds only those
+proposed.
 """
 
 from __future__ import annotations
@@ -13,49 +17,176 @@ from typing import Any
 from engine.render.report import ReportContext
 from engine.render.xlsx import put, workbook_bytes
 
+MONEY = "#,##0"
+
 
 def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
 
     L = ctx.labels
+    c = ctx.campaign
     wb = Workbook()
-    font = Font(name="Times New Roman")
-    bold = Font(name="Times New Roman", bold=True)
+    font = Font(name="Times New Roman", size=12)
+    bold = Font(name="Times New Roman", size=12, bold=True)
+    title_font = Font(name="Times New Roman", size=14, bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
+    centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    subtitle = L["xlsx_as_of"].format(as_of=ctx.as_of, document=c.document, date=c.date, issuer=c.issuer)
 
-    def sheet(title: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> None:
+    def new_sheet(title: str, widths: list[int], landscape: bool) -> Worksheet:
         ws = wb.create_sheet(title[:31])
-        for i, h in enumerate(headers, 1):
-            c = put(ws.cell(row=1, column=i), h)
-            c.font = bold
-            c.alignment = wrap
-        for r, row in enumerate(rows, 2):
-            for i, v in enumerate(row, 1):
-                c = put(ws.cell(row=r, column=i), v)
-                c.font = font
-                c.alignment = wrap
         for i, w in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = w
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0  # as many pages down as it takes, never wider than one
+        ws.page_margins.left, ws.page_margins.right = 30 / 25.4, 15 / 25.4
+        ws.page_margins.top, ws.page_margins.bottom = 20 / 25.4, 20 / 25.4
+        ws.print_options.horizontalCentered = True
+        ws.oddFooter.center.text = "&P / &N"
+        return ws
+
+    def title_rows(ws: Worksheet, text: str, ncols: int) -> int:
+        """The sheet's title and subtitle, merged across its columns; the next free row."""
+        for r, (value, f) in enumerate(((text, title_font), (subtitle, Font(name="Times New Roman", italic=True))), 1):
+            cell = put(ws.cell(row=r, column=1), value)
+            cell.font = f
+            cell.alignment = centre
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        ws.row_dimensions[1].height = 36
+        ws.row_dimensions[2].height = 30
+        return 4
+
+    def header(ws: Worksheet, row: int, headers: list[str]) -> None:
+        for i, h in enumerate(headers, 1):
+            cell = put(ws.cell(row=row, column=i), h)
+            cell.font = bold
+            cell.alignment = centre
+            cell.border = box
+
+    def line(ws: Worksheet, row: int, values: list[Any], money: tuple[int, ...] = (), strong: bool = False) -> None:
+        for i, v in enumerate(values, 1):
+            cell = put(ws.cell(row=row, column=i), v)
+            cell.font = bold if strong else font
+            cell.alignment = wrap
+            cell.border = box
+            if i in money:
+                cell.number_format = MONEY
+                cell.alignment = Alignment(vertical="top", horizontal="right")
+            elif isinstance(v, int):
+                cell.alignment = Alignment(vertical="top", horizontal="center")
+        fit_height(ws, row, values)
+
+    def fit_height(ws: Worksheet, row: int, values: list[Any]) -> None:
+        """A row tall enough for its wrapped text (not every program fits rows on opening a file)."""
+        lines = 1
+        for i, v in enumerate(values, 1):
+            width = ws.column_dimensions[get_column_letter(i)].width or 10
+            for part in str(v if v is not None else "").split("\n"):
+                lines = max(lines, -(-len(part) // max(int(width), 1)))
+        if lines > 1:
+            ws.row_dimensions[row].height = 15.5 * min(lines, 25)
+
+    def table_sheet(title: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> None:
+        ws = new_sheet(title, widths, landscape=True)
+        header(ws, 1, headers)
+        for r, row in enumerate(rows, 2):
+            line(ws, r, row)
         ws.freeze_panes = "A2"
+        ws.print_title_rows = "1:1"
 
     first = wb.active
     assert first is not None
     wb.remove(first)
 
-    awards: list[list[Any]] = []
+    # the proposal: only those proposed, one list per award, each with its total; the budget below
+    heads = [L["no"], L["person_or_unit"], L["position"], L["unit"], L["form"], L["amount"]]
+    ws = new_sheet(L["sheet_awards"], [5, 30, 18, 26, 13, 14], landscape=False)
+    row = title_rows(ws, L["xlsx_title"].format(title=c.title), len(heads))
+    header(ws, row, heads)
+    ws.print_title_rows = f"{row}:{row}"
+    ws.freeze_panes = f"A{row + 1}"
+    row += 1
+    lines = ctx.budget.lines if ctx.budget.available else []
+    for i, a in enumerate(ctx.awards):
+        if not a.selected:
+            continue
+        label = put(ws.cell(row=row, column=1), " — ".join(x for x in (a.form, a.authority, a.group, a.under) if x))
+        label.font = bold
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(heads))
+        row += 1
+        for s in a.selected:
+            line(ws, row, [s.no, s.name, s.position, s.unit, a.form, s.amount_dong], (6,))
+            row += 1
+        if i < len(lines):
+            line(
+                ws,
+                row,
+                ["", f"{L['xlsx_total']} ({lines[i].count})", "", "", "", lines[i].subtotal_dong],
+                (6,),
+                True,
+            )
+            row += 1
+    row += 1
+    b = ctx.budget
+    put(ws.cell(row=row, column=1), L["sec_budget"]).font = bold
+    row += 1
+    if b.available:
+        header(ws, row, [L["no"], L["award"], L["group"], L["count"], L["amount"], L["subtotal"]])
+        row += 1
+        for n, bl in enumerate(b.lines, 1):
+            form = f"{bl.form} — {bl.under}" if bl.under else bl.form
+            line(ws, row, [n, form, bl.group, bl.count, bl.amount_dong, bl.subtotal_dong], (5, 6))
+            row += 1
+        line(ws, row, ["", L["budget_total"], "", "", "", b.total_dong], (6,), True)
+        row += 1
+        note = (
+            f"{L['budget_decree']} {b.decree}; {L['budget_base']} {b.base_salary} {L['currency']} "
+            f"({b.base_salary_source}) {L['budget_decision_date']} {b.decision_date}."
+        )
+        if not b.confirmed:
+            note += " " + L["budget_unconfirmed"]
+    else:
+        note = f"{L['budget_unavailable']}: {b.error}" + (f" ({b.decree})" if b.decree else "")
+    cell = put(ws.cell(row=row, column=1), note)
+    cell.font = font
+    cell.alignment = wrap
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(heads))
+    ws.row_dimensions[row].height = 45
+
+    # ties for the council, and the reserve: apart from the proposal
+    heads = [
+        L["no"],
+        L["person_or_unit"],
+        L["position"],
+        L["unit"],
+        L["award"],
+        L["group"],
+        L["rank"],
+        L["status"],
+        L["reason"],
+    ]
+    ws = new_sheet(L["sheet_ties"], [6, 30, 18, 26, 16, 12, 7, 20, 40], landscape=True)
+    row = title_rows(ws, L["xlsx_ties_title"].format(title=c.title), len(heads))
+    header(ws, row, heads)
+    ws.print_title_rows = f"{row}:{row}"
+    ws.freeze_panes = f"A{row + 1}"
+    n = 0
     for a in ctx.awards:
-        for status, rows in (("status_selected", a.selected), ("status_tie", a.ties), ("status_reserve", a.reserve)):
+        for status, rows, why in (("status_tie", a.ties, "keys"), ("status_reserve", a.reserve, "short_of")):
             for s in rows:
-                amount = s.amount_dong if status == "status_selected" else None
-                awards.append([len(awards) + 1, s.id, s.name, a.group, s.unit, a.form, s.rank, L[status], amount])
-    sheet(
-        L["sheet_awards"],
-        [L["no"], L["id"], L["name"], L["group"], L["unit"], L["award"], L["rank"], L["status"], L["amount"]],
-        awards,
-        [6, 16, 36, 14, 32, 16, 7, 22, 16],
-    )
+                n += 1
+                row += 1
+                line(ws, row, [n, s.name, s.position, s.unit, a.form, a.group, s.rank, L[status], getattr(s, why)])
+
     excluded = [
         [
             e.no,
@@ -68,31 +199,31 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
         ]
         for e in ctx.excluded
     ]
-    sheet(
+    table_sheet(
         L["sheet_excluded"],
         [L["no"], L["id"], L["name"], L["group"], L["verdict"], L["clause"], L["reason"]],
         excluded,
-        [6, 16, 36, 14, 20, 12, 80],
+        [6, 16, 30, 14, 18, 12, 80],
     )
     rule_cols: dict[str, str] = {}
-    for c in ctx.candidates:
-        for x in c.rules:
+    for cand in ctx.candidates:
+        for x in cand.rules:
             rule_cols.setdefault(x.id, f"{x.clause} {x.label} [{x.id}]")
     verdicts = []
-    for c in ctx.candidates:
-        outcomes = {x.id: x.outcome_label for x in c.rules}
+    for cand in ctx.candidates:
+        outcomes = {x.id: x.outcome_label for x in cand.rules}
         verdicts.append(
-            [c.no, c.id, c.name, c.group, c.kind_label, c.verdict_label, c.summary]
+            [cand.no, cand.id, cand.name, cand.group, cand.kind_label, cand.verdict_label, cand.summary]
             + [outcomes.get(rid, "") for rid in rule_cols]
         )
-    sheet(
+    table_sheet(
         L["sheet_verdicts"],
         [L["no"], L["id"], L["name"], L["group"], L["kind"], L["verdict"], L["reason"], *rule_cols.values()],
         verdicts,
-        [6, 16, 36, 14, 14, 20, 50] + [18] * len(rule_cols),
+        [6, 16, 30, 14, 14, 18, 50] + [16] * len(rule_cols),
     )
     audit = ctx.audit
-    sheet(
+    table_sheet(
         L["sheet_audit"],
         [L["sec_audit"], ""],
         [
@@ -109,8 +240,4 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
         ],
         [30, 70],
     )
-    for ws in wb.worksheets:
-        ws.sheet_properties.pageSetUpPr = None
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape"
     return workbook_bytes(wb, when)

@@ -5,7 +5,6 @@ Output is deterministic: candidates in file order, keys in a fixed order, no tim
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -16,7 +15,7 @@ from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value, json_value
 from engine.model.campaign import CompiledRule
 from engine.model.vocabulary import words
-from engine.render.output import looks_like_formula
+from engine.render.output import csv_rows, terminal
 
 
 def header(ev: Evaluation) -> dict[str, Any]:
@@ -226,17 +225,8 @@ def table(ev: Evaluation, lang: str = "vi", width: int | None = None, color: boo
     """The verdicts for a terminal. Wide: one row per candidate. Narrow (an 80-column terminal):
     each candidate's id, name and verdict on its first lines and the reason wrapped under them —
     in both, an id is never split."""
-    from rich.console import Console
-
     buf = io.StringIO()
-    console = Console(
-        file=buf,
-        width=width or (None if color else 160),
-        force_terminal=color,
-        color_system="standard" if color else None,
-        legacy_windows=False,
-        soft_wrap=False,
-    )
+    console = terminal(buf, width or (None if color else 160), color)
     if console.width >= WIDE:
         _wide_table(ev, lang, color, console)
     else:
@@ -367,13 +357,6 @@ def md_escape(text: Any) -> str:
     return " ".join(s.split())
 
 
-def safe_cell(text: Any) -> Any:
-    """Keep spreadsheet programs from reading a name as a formula."""
-    if looks_like_formula(text):
-        return "'" + text
-    return text
-
-
 BOM = "\ufeff"  # lets Excel see UTF-8 (without it a Vietnamese CSV opens as mojibake)
 
 
@@ -385,11 +368,9 @@ def csv_text(ev: Evaluation, lang: str = "vi") -> str:
     v = words(lang)
     m = ev.campaign.model
     rules = {r.id: r for r in sorted(ev.campaign.all_rules(), key=lambda r: r.kind != "criterion")}
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
     heads = [v[f"text.col_{c}"] for c in ("id", "name", "group")] + [v["text.kind"]]
     heads += [v["text.col_verdict"], v["text.col_file"], v["text.col_reason"]]
-    w.writerow(heads + [f"{r.spec.label.get(lang)} [{rid}]" for rid, r in rules.items()])
+    rows: list[list[str]] = [heads + [f"{r.spec.label.get(lang)} [{rid}]" for rid, r in rules.items()]]
     for r in ev.results:
         outcomes = {x.id: ex.outcome(x.outcome) for x in (*r.criteria, *r.disqualifiers)}
         row = [
@@ -401,8 +382,8 @@ def csv_text(ev: Evaluation, lang: str = "vi") -> str:
             SUBMISSION_LABELS[lang][r.submission.outcome] if r.submission else "",
             short_reason(r, ex),
         ]
-        w.writerow([safe_cell(x) for x in row + [outcomes.get(rid, "") for rid in rules]])
-    return BOM + buf.getvalue()
+        rows.append(row + [outcomes.get(rid, "") for rid in rules])
+    return BOM + csv_rows(rows)
 
 
 def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: Any = None) -> str:

@@ -1,8 +1,9 @@
 """Regenerate the golden reports and the template-context docs: `python tests/golden/regenerate.py`.
 
-For every campaign with an example in examples/ that validates, writes tests/golden/<campaign>.md and
-<campaign>.html (Vietnamese, the example's own as_of), and docs/report-context.md from the context's
-field docs. tests/test_report.py compares against these files byte for byte.
+For every campaign with an example in examples/ that validates, writes tests/golden/<campaign>.md,
+<campaign>.html and <campaign>.docx.txt (the Word document's text, `docx_text`) in Vietnamese with the
+example's own as_of, ninh_thuan_2020.en.html and .en.docx.txt in English, and docs/report-context.md
+from the context's field docs. tests/test_report.py compares against these files byte for byte.
 """
 
 from __future__ import annotations
@@ -32,12 +33,52 @@ def golden_campaigns() -> list[str]:
     return out
 
 
-def render(cid: str, suffix: str) -> bytes:
+def render(cid: str, suffix: str, lang: str = "vi") -> bytes:
     from engine.pipeline import run
     from engine.render.report_file import make_report
 
     ev = run(cid, ROOT / "examples" / f"{cid}.yaml")
-    return make_report(ev, Path(f"report{suffix}"), "vi")
+    if suffix == ".docx.txt":
+        return docx_text(make_report(ev, Path("report.docx"), lang)).encode("utf-8")
+    return make_report(ev, Path(f"report{suffix}"), lang)
+
+
+def docx_text(data: bytes) -> str:
+    """A Word document as text, in body order: paragraphs, tables (cells joined by ' | '), page
+    breaks as a line of '=', the page header; then the page setup and core properties."""
+    import io
+
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    doc = Document(io.BytesIO(data))
+    out: list[str] = []
+    for el in doc.element.body.iterchildren():
+        if el.tag == qn("w:p"):
+            p = Paragraph(el, doc)
+            if el.findall(".//" + qn("w:br")):
+                out.append("=" * 20)
+            if p.text.strip():
+                out.append(p.text)
+        elif el.tag == qn("w:tbl"):
+            for row in Table(el, doc).rows:
+                cells = [" / ".join(x.text for x in c.paragraphs if x.text) for c in row.cells]
+                out.append(" | ".join(cells))
+    s = doc.sections[0]
+    mm = 36000  # EMU per millimetre
+    out += [
+        "",
+        f"page: {s.page_width // mm} x {s.page_height // mm} mm; margins top {s.top_margin // mm}, bottom "
+        f"{s.bottom_margin // mm}, left {s.left_margin // mm}, right {s.right_margin // mm} mm",
+        f"header from page 2: {'PAGE' if 'PAGE' in s.header._element.xml else '-'}; first page: "
+        f"{'own' if s.different_first_page_header_footer else 'same'}",
+        f"font: {doc.styles['Normal'].font.name} {doc.styles['Normal'].font.size.pt:g} pt",
+        f"core: title={doc.core_properties.title!r} created={doc.core_properties.created} "
+        f"modified={doc.core_properties.modified}",
+    ]
+    return "\n".join(out) + "\n"
 
 
 def main() -> None:
@@ -45,10 +86,14 @@ def main() -> None:
     from engine.render.report import context_doc
 
     for cid in golden_campaigns():
-        for suffix in (".md", ".html"):
+        for suffix in (".md", ".html", ".docx.txt"):
             path = GOLDEN / f"{cid}{suffix}"
             write_atomic(path, render(cid, suffix))
             print(f"wrote {path.relative_to(ROOT)}")
+    for suffix in (".html", ".docx.txt"):
+        path = GOLDEN / f"ninh_thuan_2020.en{suffix}"
+        write_atomic(path, render("ninh_thuan_2020", suffix, "en"))
+        print(f"wrote {path.relative_to(ROOT)}")
     doc = ROOT / "docs" / "report-context.md"
     write_atomic(doc, context_doc())
     print(f"wrote {doc.relative_to(ROOT)}")

@@ -58,7 +58,9 @@ The traps of durable-rules 2.0.28 (issue 5) and what this module does about them
 - a rule whose only condition is an absence test hangs → every condition starts with the
   positive test of the item's flag (`rule__<k> == 1`);
 - the background dispatcher runs actions later on another thread → this module's host has
-  no dispatcher: actions run synchronously inside `assert_fact`.
+  no dispatcher: actions run synchronously inside `assert_fact`;
+- the C core's JSON reader takes no exponent (`1e-05`: error code 204) → durable-rules is
+  handed JSON whose floats are written out in full (`_PlainNumbersJson`).
 
 durable-rules is imported only when this backend is chosen (`engine.evaluate.backends.get_backend`).
 """
@@ -71,6 +73,7 @@ import json
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from engine.common.errors import Problem, UsageError
@@ -483,6 +486,36 @@ class _Sink:
         return run
 
 
+class _PlainNumbersJson:
+    """The `json` durable-rules' Python side uses to hand facts and rulesets to its C core, which
+    cannot read a number in exponent form: `1e-05` (a 0.001% share, a ratio 1/20001 computed on
+    the left of a comparison) fails the assert with error code 204. Every float whose repr has an
+    exponent is written out in full instead (`0.00001`), from its repr, so the C core reads the
+    very same float; everything else is `json`'s own."""
+
+    loads = staticmethod(json.loads)
+
+    @staticmethod
+    def dumps(obj: Any, **kw: Any) -> str:
+        plain: list[str] = []
+
+        def mark(o: Any) -> Any:
+            if type(o) is float and "e" in repr(o):
+                text = format(Decimal(repr(o)), "f")
+                plain.append(text if "." in text else text + ".0")
+                return f"\0{len(plain) - 1}\0"
+            if isinstance(o, dict):
+                return {k: mark(v) for k, v in o.items()}
+            if isinstance(o, list | tuple):
+                return [mark(v) for v in o]
+            return o
+
+        text = json.dumps(mark(obj), **kw)
+        for i, number in enumerate(plain):
+            text = text.replace(json.dumps(f"\0{i}\0"), number, 1)
+        return text
+
+
 _lock = threading.Lock()
 _host: Any = None
 _sinks: dict[str, _Sink] = {}
@@ -493,6 +526,8 @@ def _get_host() -> Any:
     global _host
     if _host is None:
         from durable import engine
+
+        engine.json = _PlainNumbersJson  # its C core reads no exponents: see _PlainNumbersJson
 
         class SyncHost(engine.Host):  # type: ignore[misc]
             def _run(self) -> None:  # no background dispatcher: actions run inside assert_fact

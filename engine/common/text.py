@@ -1,0 +1,34 @@
+"""Text a reader sees as written: no control characters, no escape sequences, no half characters.
+
+`visible` is applied where text leaves thidua — every line on stdout and stderr, every text file
+it writes, every workbook cell — so a value read from a file cannot ring the terminal, move the
+cursor, recolour or retitle the window (ESC and CSI sequences), hide a line behind a carriage
+return, or stop the output with a character UTF-8 cannot encode (a lone surrogate) — nor pass an
+id off as another with a zero-width or bidirectional-override character. Such a
+character is shown as its escape, `\\u001b`, which in JSON is the same character again, so JSON
+stays lossless. Line feeds and tabs are kept: they are the layout of the text around the values.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab and line feed; DEL and the C1 controls; UTF-16 surrogates (never text alone)
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# and, shown but not counted as controls: characters that print nothing or reorder what follows
+# (zero-width spaces and joiners, bidirectional overrides, the BOM) — an id holding one looks like another
+_UNSEEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def visible(text: str) -> str:
+    """`text` with every control character (but tab and line feed), and every character that
+    prints nothing or reorders the line, shown as `\\uXXXX`."""
+    return _UNSEEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def controls(text: str) -> list[str]:
+    """The control characters in `text` (tab and line feed included), each as `U+XXXX`, once each."""
+    found = dict.fromkeys(f"U+{ord(c):04X}" for c in text if c in "\t\n" or _HIDDEN.fullmatch(c))
+    return list(found)

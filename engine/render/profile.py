@@ -1,0 +1,320 @@
+"""The document profile: who issues the report and the Tờ trình, its number, who signs, who receives.
+
+Decree 30/2020/NĐ-CP (Phụ lục I) lays out an administrative document's head and foot: the
+governing body (cơ quan chủ quản, upper-case) over the issuing office (upper-case, bold), each
+line as written; `Số: …/TTr-SNV`; the place and date; `Kính gửi`; the signature block (TM./KT./
+Q./TL./TUQ. + the title, the signer's name); `Nơi nhận`. `DocumentProfile` is the small YAML
+file (or the options of `thidua report`) that sets them, strictly checked like every other input
+(errors carry file:line:column); what it leaves out comes from the campaign's `document:`:
+
+- a province's plan: Sở Nội vụ under UBND tỉnh …, abbreviation SNV, signed by its Giám đốc;
+- a city's or district's: Phòng Nội vụ under UBND thành phố/huyện …, PNV, its Trưởng phòng;
+- a commune's: the commune's UBND itself (`ỦY BAN NHÂN DÂN / XÃ …`), UBND, signed TM. ỦY BAN NHÂN
+  DÂN by the plan's signer;
+- a department's: the department (Sở Y tế) under UBND tỉnh …, its initials (SYT), the plan's signer.
+
+Names of bodies are proper names: they stay as written (Vietnamese) in an English report too;
+the words around them (Kính gửi, Nơi nhận, TM. …) come from templates/vocabulary.yaml.
+`letterhead()` resolves everything into `Letterhead`, the part of the report context both the
+HTML and the Word document read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from engine.common.errors import Problem, UsageError
+from engine.model.schema import Document_
+from engine.model.vocabulary import words
+
+SignMode = Literal["TM.", "KT.", "Q.", "TL.", "TUQ.", ""]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SignerIn(_Strict):
+    mode: SignMode | None = Field(
+        default=None, description="thẩm quyền ký: TM. (thay mặt), KT. (ký thay), Q. (quyền), TL., TUQ., or ''"
+    )
+    of: str | None = Field(default=None, description="what the mode refers to: 'Ủy ban nhân dân', 'Giám đốc'")
+    title: str | None = Field(default=None, description="the signer's own title: 'Chủ tịch', 'Phó Giám đốc'")
+    name: str | None = Field(default=None, description="the signer's full name")
+
+
+class DocumentProfile(_Strict):
+    office: str | list[str] | None = Field(
+        default=None, description="cơ quan ban hành văn bản; a list gives the lines as printed"
+    )
+    governing_body: str | list[str] | None = Field(
+        default=None, description="cơ quan chủ quản; '' for none; a list gives the lines as printed"
+    )
+    abbreviation: str | None = Field(default=None, description="the office's abbreviation in Số: …/TTr-SNV")
+    number: str | None = Field(default=None, description="the document's number; blank for the office to fill")
+    date: dt.date | None = Field(default=None, description="the document's date; blank for the office to fill")
+    place: str | None = Field(default=None, description="địa danh of the place-date line")
+    addressee: str | list[str] | None = Field(default=None, description="Kính gửi: one or more")
+    signer: SignerIn | None = None
+    recipients: list[str] | None = Field(
+        default=None, description="Nơi nhận after the addressee ('Lưu: VT' is always last)"
+    )
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _day(cls, v: Any) -> Any:
+        """dd/mm/yyyy as in every other date thidua reads (engine.lang.values.parse_day)."""
+        if isinstance(v, str):
+            from engine.lang.values import parse_day
+
+            try:
+                return parse_day(v)
+            except ValueError:
+                raise ValueError(f"'{v}' is not a date — write dd/mm/yyyy or YYYY-MM-DD") from None
+        return v
+
+    def merged(self, other: DocumentProfile) -> DocumentProfile:
+        """This profile with `other`'s set fields over it (options over the profile file)."""
+        data = self.model_dump(exclude_none=True)
+        over = other.model_dump(exclude_none=True)
+        if "signer" in over and "signer" in data:
+            over["signer"] = {**data["signer"], **over["signer"]}
+        return DocumentProfile.model_validate({**data, **over})
+
+
+def load_profile(path: Path) -> DocumentProfile:
+    """Read and check a profile file (.yaml/.yml/.json); every problem located, exit 2."""
+    from engine.model.schema import pydantic_problems
+    from engine.model.source import load_file
+
+    if not path.is_file():
+        raise UsageError(Problem(str(path), "no such profile file", hint="give a .yaml file (see README)"))
+    doc = load_file(path)
+    if doc.data is None:
+        return DocumentProfile()
+    if not isinstance(doc.data, dict):
+        raise UsageError(Problem(doc.file, "a profile must be a mapping of keys (office:, number:, signer:, …)", 1, 1))
+    try:
+        return DocumentProfile.model_validate(doc.data)
+    except ValidationError as e:
+        raise UsageError(pydantic_problems(e, doc, DocumentProfile)) from None
+
+
+OPTIONS = {  # thidua report's options and the profile keys they set
+    "office": "--office",
+    "governing_body": "--governing-body",
+    "abbreviation": "--abbreviation",
+    "number": "--number",
+    "date": "--date",
+    "place": "--place",
+    "addressee": "--addressee",
+    "recipients": "--recipient",
+    "signer.mode": "--sign-mode",
+    "signer.of": "--sign-for",
+    "signer.title": "--signer-title",
+    "signer.name": "--signer",
+}
+
+
+def resolve_profile(path: Path | None, options: dict[str, Any]) -> DocumentProfile | None:
+    """The profile file (if any) with the options given over it (keys of OPTIONS; None: not given)."""
+    base = load_profile(path) if path is not None else None
+    data: dict[str, Any] = {}
+    for key, value in options.items():
+        if value is None or value == []:
+            continue
+        top, _, sub = key.partition(".")
+        if sub:
+            data.setdefault(top, {})[sub] = value
+        else:
+            data[top] = value
+    if not data:
+        return base
+    try:
+        given = DocumentProfile.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = ".".join(str(x) for x in err["loc"] if not isinstance(x, int)).split(".function")[0]
+        option = next((o for k, o in OPTIONS.items() if key.startswith(k)), key)
+        raise UsageError(Problem(option, f"'{err.get('input')}': {err['msg']}")) from None
+    return base.merged(given) if base is not None else given
+
+
+def doc(text: str) -> dict[str, str]:
+    return {"doc": text}
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The document's head and foot in the layout of Decree 30/2020/NĐ-CP (engine/render/profile.py)."""
+
+    governing: list[str] = field(metadata=doc("the governing body's lines, upper-case; [] when none"))
+    office: list[str] = field(metadata=doc("the issuing office's lines, upper-case, each printed unbroken"))
+    number_report: str = field(metadata=doc("the number line of the report, e.g. 'Số:      /BC-SNV'"))
+    number_submission: str = field(metadata=doc("the number line of the Tờ trình, e.g. 'Số: 15/TTr-SNV'"))
+    submission_ref: str = field(metadata=doc("the Tờ trình's number and symbol alone, e.g. '15/TTr-SNV'"))
+    place_date: str = field(metadata=doc("'Ninh Thuận, ngày 05 tháng 02 năm 2021', blanks where not set"))
+    addressee: list[str] = field(metadata=doc("Kính gửi: who the document goes to"))
+    sign_mode: str = field(metadata=doc("'TM. ỦY BAN NHÂN DÂN', 'KT. GIÁM ĐỐC', …; '' when the head signs"))
+    sign_title: str = field(metadata=doc("the signer's title, upper-case"))
+    sign_name: str = field(metadata=doc("the signer's name; '' for the office to fill"))
+    recipients: list[str] = field(metadata=doc("Nơi nhận, in order: the addressee, others, 'Lưu: VT'"))
+    office_name: str = field(metadata=doc("the issuing office as a name in a sentence ('Sở Nội vụ')"))
+
+
+def _nfc(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _upper(text: str) -> str:
+    return _nfc(text).upper()
+
+
+def _lines(value: str | list[str]) -> list[str]:
+    return [_upper(x) for x in ([value] if isinstance(value, str) else value) if _nfc(x)]
+
+
+def _locality_words() -> re.Pattern[str]:
+    names = [x.strip() for x in words("vi")["report.lh_localities"].split(",")]
+    return re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\s", re.IGNORECASE)
+
+
+def _split_body(name: str, committee: str) -> list[str]:
+    """A UBND's name on two lines as Decree 30 prints it: 'ỦY BAN NHÂN DÂN' / 'XÃ MỸ THẠNH'."""
+    name = _nfc(name)
+    if name.casefold().startswith(committee.casefold() + " "):
+        return [_upper(committee), _upper(name[len(committee) :])]
+    return [_upper(name)]
+
+
+def _locality(name: str) -> str:
+    """'tỉnh Ninh Thuận' out of 'Sở Y tế tỉnh Ninh Thuận' or 'Ủy ban nhân dân tỉnh Ninh Thuận'."""
+    m = _locality_words().search(_nfc(name))
+    return _nfc(name)[m.start() :] if m else ""
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in _nfc(name).split() if w[0].isalpha()).upper()
+
+
+def _two(n: int) -> str:
+    return f"{n:02d}" if n < 10 else str(n)
+
+
+def _default_addressee(authorities: list[str], office: str) -> list[str]:
+    """Who grants the first award — unless that is the office itself (a commune's own Giấy khen):
+    then the next authority up, to whom the office forwards its proposals."""
+    others = [_nfc(a) for a in authorities if not _nfc(a).casefold().startswith(office.casefold())]
+    return (others or [_nfc(a) for a in authorities])[:1]
+
+
+def letterhead(
+    document: Document_,
+    authorities: list[str],
+    profile: DocumentProfile | None = None,
+    lang: str = "vi",
+) -> Letterhead:
+    """The head and foot of the report and the Tờ trình: the profile's, else the campaign's defaults."""
+    p = profile or DocumentProfile()
+    vi = words("vi")
+    w = words(lang)
+    committee = vi["report.lh_committee"]  # names are Vietnamese in either language
+    committee_short = vi["report.lh_committee_short"]
+    plan_issuer = _nfc(document.issuer)
+    chairman = vi["report.lh_chairman"]
+    if plan_issuer.casefold().startswith(chairman.casefold() + " "):
+        plan_issuer = plan_issuer[len(chairman) + 1 :]  # the chairman issues in the committee's name
+    locality = _locality(plan_issuer)
+    plan_signer = _nfc(document.signer_title or "")
+    level = document.level
+
+    # the defaults, by the plan's level
+    d_governing: list[str] = []
+    d_mode: str = ""
+    d_of = ""
+    d_title = ""
+    d_name = ""
+    if level in ("province", "city", "district"):
+        office_name = vi[
+            "report.lh_home_affairs_department" if level == "province" else "report.lh_home_affairs_division"
+        ]
+        d_governing = [_upper(f"{committee_short} {locality}")] if locality else []
+        d_abbr = _initials(office_name)
+        d_title = vi["report.lh_director" if level == "province" else "report.lh_division_head"]
+    elif level == "commune":
+        office_name = plan_issuer
+        d_abbr = committee_short
+    else:  # a department issues its own plan and its own documents
+        office_name = plan_issuer[: len(plan_issuer) - len(locality)].strip() if locality else plan_issuer
+        d_governing = [_upper(f"{committee_short} {locality}")] if locality else []
+        d_abbr = _initials(office_name)
+    if level in ("commune", "department"):  # the plan's own signer signs
+        mode, _, rest = plan_signer.partition(" ")
+        if mode in ("TM.", "KT.", "Q.", "TL.", "TUQ."):
+            d_mode = mode
+            d_of, _, d_title = rest.partition(", ")
+        elif plan_signer.casefold() == chairman.casefold() and office_name.casefold().startswith(committee.casefold()):
+            d_mode, d_of, d_title = "TM.", committee, plan_signer
+        else:
+            d_title = plan_signer
+        d_name = _nfc(document.signer or "")
+        if not d_title:
+            d_title, d_of = d_of, ""
+
+    office_lines = _split_body(office_name, committee)
+    if p.office is not None:
+        office_name = " ".join(_nfc(x) for x in ([p.office] if isinstance(p.office, str) else p.office))
+        office_lines = _split_body(p.office, committee) if isinstance(p.office, str) else _lines(p.office)
+        if p.abbreviation is None:
+            d_abbr = (
+                committee_short
+                if office_name.casefold().startswith(committee.casefold())
+                else _initials(office_name[: len(office_name) - len(_locality(office_name))] or office_name)
+            )
+        d_mode, d_of, d_title, d_name = "", "", "", ""  # another office: its signer is not the plan's
+    governing = _lines(p.governing_body) if p.governing_body is not None else d_governing
+    abbr = _nfc(p.abbreviation) if p.abbreviation is not None else d_abbr
+    number = _nfc(p.number) if p.number else " " * 8
+
+    def ref(code: str) -> str:
+        return f"{number}/{code}-{abbr}"
+
+    place = _nfc(p.place) if p.place else _nfc(document.place).split(",")[0]
+    if p.date is not None:
+        day = w["report.lh_date"].format(d=_two(p.date.day), m=_two(p.date.month), y=p.date.year)
+    else:
+        day = w["report.date_line"]
+    addressee = (
+        [_nfc(x) for x in ([p.addressee] if isinstance(p.addressee, str) else p.addressee)]
+        if p.addressee is not None
+        else _default_addressee(authorities, office_name)
+    )
+    s = p.signer or SignerIn()
+    mode = s.mode if s.mode is not None else d_mode
+    of = _nfc(s.of) if s.of is not None else (d_of if s.mode is None else "")
+    title = _nfc(s.title) if s.title is not None else d_title
+    name = _nfc(s.name) if s.name is not None else d_name
+    mode_words = words(lang).section("sign_mode")
+    sign_mode = f"{mode_words.get(mode, mode)} {_upper(of)}".strip() if mode else ""
+    recipients = [*addressee, *(_nfc(x) for x in (p.recipients or [])), w["report.lh_archive"]]
+    return Letterhead(
+        governing=governing,
+        office=office_lines,
+        number_report=f"{w['report.lh_number']} {ref(w['report.lh_code_report'])}",
+        number_submission=f"{w['report.lh_number']} {ref(w['report.lh_code_submission'])}",
+        submission_ref=ref(w["report.lh_code_submission"]).strip(),
+        place_date=f"{place}, {day}",
+        addressee=addressee,
+        sign_mode=sign_mode,
+        sign_title=_upper(title),
+        sign_name=name,
+        recipients=recipients,
+        office_name=office_name,
+    )

@@ -1,0 +1,107 @@
+"""The report as PDF: the HTML report printed by a headless Chromium-family browser.
+
+Why a browser and not WeasyPrint: the HTML report is already laid out for A4 and checked in
+headless Chromium (tests/test_report_browser.py), so the PDF is exactly what a user sees when they
+print the HTML; Chromium implements CSS paged media (`@page` margin boxes give the page numbers
+from page 2); and every office PC already has one — Microsoft Edge on Windows, Chrome, or
+Chromium on Linux — whereas WeasyPrint needs Pango and its GTK libraries installed natively,
+which an office PC does not have. The browser is found as `THIDUA_BROWSER` (a path), else
+`chromium`, `chromium-browser`, `google-chrome`, `google-chrome-stable`, `microsoft-edge`,
+`msedge` on the PATH, else Edge's and Chrome's usual Windows and macOS locations. None found is
+a one-line error saying what to install (exit 2).
+
+Fonts: the report asks for Times New Roman, then its metric twins Liberation Serif and Tinos,
+which have every Vietnamese letter; `.ci/run` installs fonts-liberation. The PDF's creation and
+modification dates are set to the evaluation date, so the same inputs give the same file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from engine.common.errors import Problem, UsageError
+
+BROWSER_ENV = "THIDUA_BROWSER"
+NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "microsoft-edge", "msedge")
+KNOWN_PATHS = (
+    r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
+    r"C:\Program Files\Microsoft\Edge\Application\msedge.exe",
+    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+)
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--no-pdf-header-footer",
+)
+TIMEOUT = 300
+
+
+def find_browser() -> str | None:
+    """A Chromium-family browser: THIDUA_BROWSER, the PATH, then the usual install locations."""
+    given = os.environ.get(BROWSER_ENV)
+    if given:
+        return given if Path(given).is_file() else shutil.which(given)
+    for name in NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return next((p for p in KNOWN_PATHS if Path(p).is_file()), None)
+
+
+def html_to_pdf(html: str, when: dt.date, name: str = "-o") -> bytes:
+    """Print `html` to PDF (A4, the page set by the report's own @page rules); `name`: the output, for messages."""
+    browser = find_browser()
+    if browser is None:
+        raise UsageError(
+            Problem(
+                name,
+                "cannot write PDF: no Chromium, Chrome or Edge browser found",
+                hint=f"install one (Debian/Ubuntu: apt-get install chromium fonts-liberation) or set {BROWSER_ENV}",
+            )
+        )
+    with tempfile.TemporaryDirectory(prefix="thidua-pdf-") as tmp:
+        page = Path(tmp) / "report.html"
+        pdf = Path(tmp) / "report.pdf"
+        page.write_text(html, encoding="utf-8")
+        try:
+            done = subprocess.run(
+                [browser, *FLAGS, f"--user-data-dir={Path(tmp) / 'profile'}", f"--print-to-pdf={pdf}", page.as_uri()],
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as e:
+            raise UsageError(Problem(browser, f"the browser could not print the report: {e}")) from None
+        if not pdf.is_file() or pdf.stat().st_size == 0:
+            last = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+            raise UsageError(Problem(browser, f"the browser printed no PDF: {last}"))
+        return stable_dates(pdf.read_bytes(), when)
+
+
+def stable_dates(data: bytes, when: dt.date) -> bytes:
+    """The PDF's /CreationDate and /ModDate set to `when` (same length: the xref offsets hold)."""
+    stamp = when.strftime("%Y%m%d").encode() + b"000000"
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        old = m.group(2)  # YYYYMMDDHHmmSS then the time zone, kept as it was
+        return m.group(1) + stamp[: len(old)] + old[len(stamp) :] + m.group(3)
+
+    return re.sub(rb"(/(?:CreationDate|ModDate)\s*\(D:)([^)]*)(\))", fix, data)

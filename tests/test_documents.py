@@ -1,0 +1,349 @@
+"""Documents an office signs and sends (issue 14): the Decree 30 profile, Word, print-ready XLSX, formats.
+
+The Word document is opened with python-docx, and converted to PDF with LibreOffice headless
+(skipped only where `soffice` is absent; .ci/run installs libreoffice-writer). The PDF route
+(headless Chromium) is tested in tests/test_report_browser.py.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from cli import app
+from engine.common.errors import UsageError
+from engine.evaluate.allocate import allocate
+from engine.pipeline import run
+from engine.render.formats import choose
+from engine.render.profile import DocumentProfile, load_profile, resolve_profile
+from engine.render.report import build_context
+from engine.render.report_file import make_report
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "ninh_thuan_2020.yaml"
+CAMPAIGNS = ("ninh_thuan_2020", "ninh_thuan_2025", "uong_bi_2024", "syt_2024", "my_thanh_2015")
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+runner = CliRunner()
+
+
+def head(cid: str, profile: DocumentProfile | None = None, lang: str = "vi"):  # type: ignore[no-untyped-def]
+    ev = run(cid, ROOT / "examples" / f"{cid}.yaml")
+    return build_context(ev, allocate(ev), lang, profile).head
+
+
+# ---------------------------------------------------------------- 14.2 the Decree 30 head and foot
+
+
+def test_defaults_follow_each_campaigns_document() -> None:
+    h = head("my_thanh_2015")  # a commune: its UBND, the name on two lines, never split inside
+    assert h.governing == [] and h.office == ["ỦY BAN NHÂN DÂN", "XÃ MỸ THẠNH"]
+    assert h.number_submission.endswith("/TTr-UBND") and h.number_report.endswith("/BC-UBND")
+    assert (h.sign_mode, h.sign_title, h.sign_name) == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Phạm Thanh Diễn")
+    assert h.addressee == ["Ủy ban nhân dân huyện Giồng Trôm (qua Phòng Nội vụ huyện)"]  # not itself
+    h = head("syt_2024")  # a department, under its province
+    assert h.governing == ["UBND TỈNH NINH THUẬN"] and h.office == ["SỞ Y TẾ"]
+    assert h.number_submission.endswith("/TTr-SYT")
+    assert (h.sign_mode, h.sign_title, h.sign_name) == ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Bùi Văn Kỳ")
+    h = head("ninh_thuan_2020")  # a province: Sở Nội vụ proposes to the committee
+    assert h.governing == ["UBND TỈNH NINH THUẬN"] and h.office == ["SỞ NỘI VỤ"]
+    assert h.number_submission.endswith("/TTr-SNV") and h.sign_title == "GIÁM ĐỐC" and h.sign_name == ""
+    assert h.addressee == ["Ủy ban nhân dân tỉnh Ninh Thuận"] and h.recipients[0] == h.addressee[0]
+    assert h.recipients[-1] == "Lưu: VT"
+    assert head("ninh_thuan_2025").addressee == ["Chủ tịch Ủy ban nhân dân tỉnh Ninh Thuận"]
+    h = head("uong_bi_2024")
+    assert h.governing == ["UBND THÀNH PHỐ UÔNG BÍ"] and h.office == ["PHÒNG NỘI VỤ"]
+    assert h.place_date.startswith("Uông Bí, ngày")
+
+
+def test_a_profile_file_sets_every_part(tmp_path: Path) -> None:
+    path = tmp_path / "profile.yaml"
+    path.write_text(
+        "office: Sở Nội vụ\n"
+        "abbreviation: SNV\n"
+        "number: '15'\n"
+        "date: 2021-02-05\n"
+        "addressee: Chủ tịch Ủy ban nhân dân tỉnh Ninh Thuận\n"
+        "signer: {mode: KT., of: Giám đốc, title: Phó Giám đốc, name: Nguyễn Văn Bình}\n"
+        "recipients: [Hội đồng TĐKT tỉnh, Ban Thi đua - Khen thưởng]\n",
+        encoding="utf-8",
+    )
+    h = head("ninh_thuan_2020", load_profile(path))
+    assert h.number_submission == "Số: 15/TTr-SNV" and h.submission_ref == "15/TTr-SNV"
+    assert h.place_date == "Ninh Thuận, ngày 05 tháng 02 năm 2021"  # a day below 10 and months 1, 2 take a 0
+    assert (h.sign_mode, h.sign_title, h.sign_name) == ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn Bình")
+    assert h.recipients == [
+        "Chủ tịch Ủy ban nhân dân tỉnh Ninh Thuận",
+        "Hội đồng TĐKT tỉnh",
+        "Ban Thi đua - Khen thưởng",
+        "Lưu: VT",
+    ]
+    assert h.governing == ["UBND TỈNH NINH THUẬN"]  # not set: the default stays
+    # options go over the file
+    over = resolve_profile(path, {"number": "16", "signer.name": "Trần Văn C", "office": None})
+    assert over is not None
+    h = head("ninh_thuan_2020", over)
+    assert h.number_submission == "Số: 16/TTr-SNV" and h.sign_name == "Trần Văn C" and h.sign_title == "PHÓ GIÁM ĐỐC"
+    # lines as written, and no governing body
+    h = head("ninh_thuan_2020", DocumentProfile(office=["Ban Thi đua -", "Khen thưởng tỉnh"], governing_body=""))
+    assert h.office == ["BAN THI ĐUA -", "KHEN THƯỞNG TỈNH"] and h.governing == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("office: Sở Nội vụ\nofice: x\n", "profile.yaml:2:1: ofice: unknown key 'ofice' — did you mean 'office'?"),
+        ("signer:\n  mode: KT\n", "profile.yaml:2:3: signer.mode: 'KT' is not allowed"),
+        ("date: 31/02/2021\n", "profile.yaml:1:1: date: '31/02/2021' is not a date — write dd/mm/yyyy"),
+        ("date: 05/02/2021\nnumber: [1]\n", "profile.yaml:2:1: number"),
+        ("- office\n", "a profile must be a mapping"),
+    ],
+)
+def test_a_bad_profile_is_one_located_line(tmp_path: Path, text: str, fragment: str) -> None:
+    path = tmp_path / "profile.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UsageError) as e:
+        load_profile(path)
+    assert fragment in str(e.value.problems[0])
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", "ninh_thuan_2020", str(EXAMPLE), "-o", str(out), "--profile", str(path)])
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_a_bad_option_names_the_option(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", "ninh_thuan_2020", str(EXAMPLE), "-o", str(out), "--sign-mode", "XX"])
+    assert result.exit_code == 2 and result.stderr.startswith("--sign-mode: 'XX'") and not out.exists()
+
+
+def test_html_head_lines_unbroken_and_short_form(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    args = ["report", "my_thanh_2015", str(ROOT / "examples" / "my_thanh_2015.yaml"), "-o", str(out)]
+    assert runner.invoke(app, [*args, "--number", "7", "--signer", "Phạm Thanh Diễn"]).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "<div>ỦY BAN NHÂN DÂN</div><div>XÃ MỸ THẠNH</div>" in html
+    assert ".issuer div { white-space: nowrap; }" in html
+    assert "Số: 7/BC-UBND" in html and "Kính gửi" in html and "TM. ỦY BAN NHÂN DÂN" in html
+    assert "@top-center { content: counter(page)" in html and "@page :first { @top-center { content: none; } }" in html
+    full = len(html)
+    assert runner.invoke(app, [*args, "--no-appendix"]).exit_code == 0
+    short = out.read_text(encoding="utf-8")
+    assert 'class="appendix"' not in short and len(short) < full / 2
+
+
+# ---------------------------------------------------------------- 14.3 the Word document
+
+
+def docx(cid: str = "ninh_thuan_2020", lang: str = "vi") -> bytes:
+    return make_report(run(cid, ROOT / "examples" / f"{cid}.yaml"), Path("r.docx"), lang)
+
+
+def test_word_document_opens_and_is_a4_times_with_decree_30_margins() -> None:
+    from docx import Document
+    from docx.shared import Mm
+
+    data = docx()
+    assert data == docx(), "the same inputs give the same bytes"
+    d = Document(io.BytesIO(data))
+    s = d.sections[0]
+    assert (round(s.page_width / Mm(1)), round(s.page_height / Mm(1))) == (210, 297)
+    assert 20 <= round(s.top_margin / Mm(1)) <= 25 and 20 <= round(s.bottom_margin / Mm(1)) <= 25
+    assert 30 <= round(s.left_margin / Mm(1)) <= 35 and 15 <= round(s.right_margin / Mm(1)) <= 20
+    assert d.styles["Normal"].font.name == "Times New Roman"
+    assert s.different_first_page_header_footer and "PAGE" in s.header._element.xml
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "TỜ TRÌNH" in text and "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" in text and "Kính gửi" in text
+    assert "DANH SÁCH DỰ PHÒNG" in text and "BẰNG ĐIỂM" in text
+    lists = [t for t in d.tables if t.rows[0].cells[0].text == "STT"]
+    assert lists and [c.text for c in lists[0].rows[0].cells] == [
+        "STT",
+        "Họ tên / Tên tập thể",
+        "Chức vụ",
+        "Đơn vị",
+        "Hình thức",
+        "Mức tiền (đồng)",
+    ]
+    assert "w:tblHeader" in lists[0].rows[0]._tr.xml  # the header row repeats on every page
+    cells = {c.text for t in lists for r in t.rows for c in r.cells}
+    assert "Giám đốc Sở" in cells and "2.980.000" in cells  # a position, an amount
+    props = d.core_properties
+    assert props.created is not None and props.created.date().isoformat() == "2021-01-25"
+    assert props.author == "thidua"
+    # the ties and the reserve each begin on a page of their own
+    body = d.element.body.xml
+    assert body.index('w:type="page"') < body.index("BẰNG ĐIỂM TẠI NGƯỠNG") < body.rindex('w:type="page"')
+    assert body.rindex('w:type="page"') < body.index("DANH SÁCH DỰ PHÒNG")
+
+
+def test_word_document_reads_the_same_context_as_the_html() -> None:
+    """One meaning: the amounts, names and counts are the context's (no second computation)."""
+    ev = run("ninh_thuan_2020", EXAMPLE)
+    ctx = build_context(ev, allocate(ev))
+    from docx import Document
+
+    d = Document(io.BytesIO(docx()))
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert ctx.budget.total in text
+    for a in ctx.awards:
+        assert f"{a.group}: {len(a.selected)}" in text
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("cid", CAMPAIGNS)
+def test_libreoffice_converts_the_word_document_to_a4_pdf(cid: str, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    assert SOFFICE is not None
+    src = tmp_path / f"{cid}.docx"
+    src.write_bytes(docx(cid))
+    done = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    pdf = tmp_path / f"{cid}.pdf"
+    assert pdf.exists(), done.stderr[-2000:]
+    reader = PdfReader(pdf)
+    assert 2 <= len(reader.pages) <= 12  # the Tờ trình and its lists: a few pages, no appendix
+    for page in reader.pages:
+        assert abs(float(page.mediabox.width) - 595.3) < 1.5 and abs(float(page.mediabox.height) - 841.9) < 1.5
+    text = unicodedata.normalize("NFC", "\n".join(p.extract_text() for p in reader.pages))
+    assert "TỜ TRÌNH" in text and "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" in text and "Độc lập - Tự do - Hạnh phúc" in text
+    fonts = {
+        str(f.get_object()["/BaseFont"]).split("+")[-1]
+        for page in reader.pages
+        for f in (page["/Resources"].get("/Font") or {}).values()
+    }
+    assert fonts and all(f.startswith(("LiberationSerif", "TimesNewRoman", "Tinos")) for f in fonts), fonts
+
+
+# ---------------------------------------------------------------- 14.5 the print-ready workbook
+
+
+def test_workbook_prints_to_width_with_numbers_titles_and_totals(tmp_path: Path) -> None:
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(make_report(run("ninh_thuan_2020", EXAMPLE), path))
+    wb = load_workbook(path)
+    ws = wb["Danh sách đề nghị khen thưởng"]
+    for sheet in wb.worksheets:
+        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows
+    assert str(ws["A1"].value).startswith("DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG")
+    headers = [c.value for c in ws[4]]
+    assert headers[:4] == ["STT", "Họ tên / Tên tập thể", "Chức vụ", "Đơn vị"]
+    assert ws.print_title_rows == "$4:$4"
+    amounts = [r[5] for r in ws.iter_rows(min_row=5) if isinstance(r[5].value, int)]
+    assert amounts and all(c.number_format == "#,##0" for c in amounts)
+    assert 2_980_000 in {c.value for c in amounts}
+    labels = [str(r[1].value) for r in ws.iter_rows(min_row=5)]
+    assert any(x.startswith("Cộng (12)") for x in labels) and "Tổng kinh phí" in labels
+    positions = {r[2].value for r in ws.iter_rows(min_row=5)}
+    assert "Giám đốc Sở" in positions
+    statuses = {r[7].value for r in wb["Bằng điểm, dự phòng"].iter_rows(min_row=5)}
+    assert statuses == {"Bằng điểm — Hội đồng quyết định", "Dự phòng"}
+    proposed = {r[1].value for r in ws.iter_rows(min_row=5)}
+    apart = {r[1].value for r in wb["Bằng điểm, dự phòng"].iter_rows(min_row=5)}
+    assert not (proposed & apart), "ties and reserve are not in the proposal"
+
+
+# ---------------------------------------------------------------- the facts field `position`
+
+
+def test_position_from_yaml_csv_and_the_blank_template(tmp_path: Path) -> None:
+    facts = tmp_path / "f.csv"
+    facts.write_text(
+        "id,name,group,kind,unit,position,task_completion\n"
+        "u1,Sở Nội vụ,unit,department,,,excellent\n"
+        "p1,Nguyễn Văn A,person,civil_servant,u1,Phó Giám đốc,excellent\n",
+        encoding="utf-8",
+    )
+    ev = run("ninh_thuan_2020", facts)
+    assert ev.facts.by_id["p1"].position == "Phó Giám đốc" and ev.facts.by_id["u1"].position == ""
+    assert run("ninh_thuan_2020", EXAMPLE).facts.by_id["nv-0001"].position == "Giám đốc Sở"
+    out = tmp_path / "t.xlsx"
+    assert runner.invoke(app, ["template", "ninh_thuan_2020", "-o", str(out)]).exit_code == 0
+    people = load_workbook(out)["Cá nhân"]
+    assert any("[position]" in str(c.value) for row in people.iter_rows(max_row=6) for c in row)
+
+
+# ---------------------------------------------------------------- 14.7 formats follow -o
+
+
+@pytest.mark.parametrize(
+    ("command", "fmt", "out", "expected"),
+    [
+        ("evaluate", None, None, "table"),
+        ("evaluate", None, "r.json", "json"),
+        ("evaluate", None, "r.csv", "csv"),
+        ("evaluate", None, "r.md", "markdown"),
+        ("evaluate", "json", "r.log", "json"),
+        ("evaluate", None, "r", "table"),
+        ("award", None, "a.JSON", "json"),
+        ("report", None, "r.docx", "docx"),
+        ("report", "pdf", "r.pdf", "pdf"),
+        ("report", "docx", "r.bin", "docx"),
+    ],
+)
+def test_the_format_follows_the_output(command: str, fmt: str | None, out: str | None, expected: str) -> None:
+    assert choose(command, fmt, Path(out) if out else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("command", "fmt", "out", "fragment"),
+    [
+        ("evaluate", None, "r.xlsx", "thidua evaluate cannot write a '.xlsx' file — it writes table (.txt), json"),
+        ("evaluate", "json", "r.csv", "the extension '.csv' contradicts --format json"),
+        ("explain", "csv", None, "'csv' is not a format of thidua explain — it writes table (.txt), json (.json)"),
+        ("award", None, "a.csv", "thidua award cannot write a '.csv' file"),
+        ("report", "table", "r.html", "'table' is not a format of thidua report"),
+        ("report", None, "r.odt", "cannot tell the report's format"),
+        ("report", "html", "r.pdf", "contradicts --format html"),
+    ],
+)
+def test_a_format_the_command_lacks_is_an_error(command: str, fmt: str | None, out: str | None, fragment: str) -> None:
+    with pytest.raises(UsageError) as e:
+        choose(command, fmt, Path(out) if out else None)
+    assert fragment in str(e.value.problems[0])
+
+
+def test_never_a_terminal_table_in_a_spreadsheet_file(tmp_path: Path) -> None:
+    out = tmp_path / "r.xlsx"
+    result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(EXAMPLE), "-o", str(out)])
+    assert result.exit_code == 2 and "cannot write a '.xlsx' file" in result.stderr and not out.exists()
+    csv = tmp_path / "r.csv"
+    assert runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(EXAMPLE), "-o", str(csv)]).exit_code == 0
+    assert "," in csv.read_text(encoding="utf-8-sig").splitlines()[0] and "│" not in csv.read_text(encoding="utf-8")
+    js = tmp_path / "a.json"
+    assert runner.invoke(app, ["award", "ninh_thuan_2020", str(EXAMPLE), "-o", str(js)]).exit_code == 0
+    assert js.read_text(encoding="utf-8").lstrip().startswith("{")
+    result = runner.invoke(app, ["award", "ninh_thuan_2020", str(EXAMPLE), "-f", "csv"])
+    assert result.exit_code == 2 and "'csv' is not a format of thidua award" in result.stderr
+    docx_out = tmp_path / "r.docx"
+    result = runner.invoke(app, ["report", "ninh_thuan_2020", str(EXAMPLE), "-o", str(docx_out)])
+    assert result.exit_code == 0 and docx_out.read_bytes()[:2] == b"PK"
+
+
+def test_no_browser_is_one_line_saying_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("THIDUA_BROWSER", str(tmp_path / "no-such-browser"))
+    pdf = tmp_path / "report.pdf"
+    result = runner.invoke(app, ["report", "ninh_thuan_2020", str(EXAMPLE), "-o", str(pdf)])
+    assert result.exit_code == 2 and not pdf.exists()
+    assert len(result.stderr.strip().splitlines()) == 1 and "apt-get install chromium" in result.stderr
