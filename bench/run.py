@@ -201,23 +201,36 @@ def _cli() -> list[str]:
     return [str(thidua)] if thidua.exists() else [sys.executable, str(ROOT / "cli.py")]
 
 
+MEM_LIMIT_GB = 12.0  # address-space cap of every timed process: a run out of memory fails alone, and
+# the kernel's OOM killer is not set on the other engineers' processes on this shared machine
+
+
+def _cap() -> None:
+    limit = int(MEM_LIMIT_GB * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def _timed(cmd: list[str], env: dict[str, str], tmp: Path) -> tuple[float, float, str]:
     """Run `cmd` to completion: wall seconds, peak RSS (MB) of the process, its stdout."""
     timer = Path("/usr/bin/time")
     report = tmp / "time.txt"
     full = [str(timer), "-o", str(report), "-f", "%e %M", *cmd] if timer.exists() else cmd
     t = time.perf_counter()
-    proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env, text=True)
+    proc = subprocess.Popen(
+        full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env, text=True, preexec_fn=_cap
+    )
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t
     if timer.exists():
-        out, err = proc.communicate()
-        wall = time.perf_counter() - t
         peak = int(report.read_text().split()[-1]) / 1024
     else:  # the child's own rusage (may include the bench's peak at fork: an upper bound)
-        out, err = proc.communicate()
-        wall = time.perf_counter() - t
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if proc.returncode != 0:
-        sys.exit(f"bench: {' '.join(cmd)} failed ({proc.returncode}):\n{err.strip()[-3000:]}")
+        tail = err.strip()[-1500:]
+        sys.exit(
+            f"bench: {' '.join(cmd)} failed (exit {proc.returncode}) after {wall:.0f} s at a peak of {peak:,.0f} MB "
+            f"(address space capped at {MEM_LIMIT_GB:g} GB):\n{tail}"
+        )
     return wall, peak, out
 
 
@@ -526,7 +539,7 @@ def targets(res: dict[str, Any], by_n: dict[int, dict[str, dict[str, Any]]]) -> 
     m = table.get((EVAL_JSON, 1_000_000))
     failed = res.get("failed")
     if m is None and failed and failed["n"] == 1_000_000:
-        why = " ".join(failed["why"].split())[-300:].replace("|", "\\|")
+        why = " ".join(failed["why"].split()).replace("|", "\\|")
         lines.append(f"| 1M candidates: completes, peak memory ≤ 3× the input file | 1,000,000 | failed: {why} | no |")
     elif m is None:
         lines.append(
@@ -662,6 +675,7 @@ def profiles(res: dict[str, Any]) -> list[str]:
 
 
 def main() -> None:
+    global MEM_LIMIT_GB
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--sizes", default="1000,10000,100000", help="candidate counts, comma-separated")
     ap.add_argument("--million", action="store_true", help="also 1,000,000 candidates (evaluate -f json only; slow)")
@@ -680,10 +694,14 @@ def main() -> None:
         default=10_000,
         help="size at which the slowest command is profiled (0: none)",
     )
+    ap.add_argument(
+        "--mem-limit", type=float, default=MEM_LIMIT_GB, help="address-space cap (GB) of each timed process"
+    )
     ap.add_argument("--data", type=Path, default=None, help="where to keep the generated files (default: a temp dir)")
     ap.add_argument("--out", type=Path, default=BENCH / "RESULTS.md", help="where to write the results")
     ap.add_argument("--child", nargs=3, metavar=("FILE", "BACKEND", "PROFILE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    MEM_LIMIT_GB = args.mem_limit
     if args.child:
         print(json.dumps(child(Path(args.child[0]), args.child[1], args.child[2] == "1")))
         return
@@ -715,6 +733,7 @@ def _engine_child(path: Path, backend: str, profile: bool, env: dict[str, str]) 
         text=True,
         env=env,
         cwd=ROOT,
+        preexec_fn=_cap,
     )
     if done.returncode != 0:  # say why (e.g. the yardstick and the engine disagree)
         sys.exit(f"bench: {path.name} on {backend} failed:\n{done.stderr.strip()}")
@@ -750,7 +769,8 @@ def run_all(args: argparse.Namespace, tmp: Path) -> None:
         except SystemExit as e:  # beyond --commands-max a failure (memory, limits) is a result, not the end
             if not only_json:
                 raise
-            res["failed"] = {"n": n, "why": str(e)[-600:]}
+            msg = str(e).strip().splitlines()
+            res["failed"] = {"n": n, "why": msg[0].split(" failed ", 1)[-1] + " — " + msg[-1][-200:]}
             print(e, file=sys.stderr)
             continue
         lines[n] = command_lines(path, tmp / f"out_{n}", row["explain_id"], res["docx"], only_json)
@@ -769,7 +789,7 @@ def run_all(args: argparse.Namespace, tmp: Path) -> None:
     res["example"] = example_size(tmp, env)
     pn = args.command_profile_size
     if pn and pn in lines and len(lines[pn]) > 1:
-        full = [n for n in sizes if len(lines[n]) > 1]
+        full = [n for n in lines if len(lines[n]) > 1]
         at = [c for c in res["commands"] if c["n"] == max(full)]
         slow = max(at, key=lambda c: c["s"] / c["floor_s"])["command"]
         print(f"profiling thidua {slow} at {pn:,} …", file=sys.stderr, flush=True)
