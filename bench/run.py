@@ -2,9 +2,10 @@
 the engine's `evaluate` against a hand-written yardstick; writes bench/RESULTS.md with issue 16's
 targets, met or not.
 
-    python bench/run.py                      # 1k, 10k, 100k; durable at 1k and 10k (~20 min on 2 cores)
-    python bench/run.py --sizes 1000,10000   # quick (a few minutes)
-    python bench/run.py --million            # and 1M for `evaluate -f json` (minutes, ~5 GB)
+    python bench/run.py                      # 1k, 10k, 100k; durable at 1k and 10k (~10 min on 2 cores)
+    python bench/run.py --sizes 1000,10000   # quick (~3 min)
+    python bench/run.py --million            # and 1M for `evaluate -f json` (+5 min; today over 12 GB)
+    python bench/run.py --render DATA/results.json   # rewrite RESULTS.md from a run kept with --data DATA
     python bench/run.py --durable-max 100000 # durable at 100k too (slow: ~25 s a run)
 
 Campaign: ninh_thuan_2020 (13 rules). Facts: synthetic JSON files from bench/synth.py (30% units,
@@ -540,7 +541,10 @@ def targets(res: dict[str, Any], by_n: dict[int, dict[str, dict[str, Any]]]) -> 
     failed = res.get("failed")
     if m is None and failed and failed["n"] == 1_000_000:
         why = " ".join(failed["why"].split()).replace("|", "\\|")
-        lines.append(f"| 1M candidates: completes, peak memory ≤ 3× the input file | 1,000,000 | failed: {why} | no |")
+        lines.append(
+            f"| 1M candidates: completes, peak memory ≤ 3× the input file | 1,000,000 | failed: {why}; the input "
+            f"file is {_mb(failed['file_bytes'])} MB | not met |"
+        )
     elif m is None:
         lines.append(
             "| 1M candidates: completes, peak memory ≤ 3× the input file | 1,000,000 | not run (`--million`) | — |"
@@ -699,11 +703,15 @@ def main() -> None:
     )
     ap.add_argument("--data", type=Path, default=None, help="where to keep the generated files (default: a temp dir)")
     ap.add_argument("--out", type=Path, default=BENCH / "RESULTS.md", help="where to write the results")
+    ap.add_argument("--render", type=Path, default=None, help="rewrite --out from a saved run's results.json")
     ap.add_argument("--child", nargs=3, metavar=("FILE", "BACKEND", "PROFILE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     MEM_LIMIT_GB = args.mem_limit
     if args.child:
         print(json.dumps(child(Path(args.child[0]), args.child[1], args.child[2] == "1")))
+        return
+    if args.render:  # e.g. after a change to the report's wording: the figures of a run kept with --data
+        args.out.write_text(report(json.loads(args.render.read_text(encoding="utf-8"))), encoding="utf-8")
         return
     tmp = args.data or Path(tempfile.mkdtemp(prefix="thidua-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
@@ -770,7 +778,9 @@ def run_all(args: argparse.Namespace, tmp: Path) -> None:
             if not only_json:
                 raise
             msg = str(e).strip().splitlines()
-            res["failed"] = {"n": n, "why": msg[0].split(" failed ", 1)[-1] + " — " + msg[-1][-200:]}
+            last = msg[-1].split(" — chi tiết")[0][-200:]  # the CLI's internal-error line, without the log's path
+            why = msg[0].split(" failed ", 1)[-1].rstrip(":") + " — " + last
+            res["failed"] = {"n": n, "why": why, "file_bytes": path.stat().st_size}
             print(e, file=sys.stderr)
             continue
         lines[n] = command_lines(path, tmp / f"out_{n}", row["explain_id"], res["docx"], only_json)
@@ -798,7 +808,7 @@ def run_all(args: argparse.Namespace, tmp: Path) -> None:
     res["load"] = (load0, os.getloadavg()[0])
     text = report(res)
     args.out.write_text(text, encoding="utf-8")
-    (tmp / "results.json").write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")
+    (tmp / "results.json").write_text(json.dumps(res, indent=1), encoding="utf-8")  # for --render
     print(text)
 
 
