@@ -19,6 +19,7 @@ TASK = {"excellent": 3, "good": 2, "completed": 1, "not_completed": 0}
 PAR = {"excellent": 4, "good": 3, "fair": 2, "average": 1, "weak": 0}
 DEADLINE = dt.date(2021, 1, 20)
 DOCUMENTS = ("proposal", "council_minutes", "achievement_report")
+MAX_CASES = 256  # engine.evaluate.core.MAX_CASES: beyond this many values a ranged count stays unknown
 
 
 def _crit(v: Any) -> str:
@@ -67,7 +68,39 @@ def _share_over(part: Any, whole: Any) -> Any:
         return NA
     if part is U or whole is U:
         return U
+    if isinstance(part, tuple):  # a count known only as a range: what holds for every value in it
+        low, high = part
+        if high - low + 1 > MAX_CASES:
+            return U
+        got = {v > 0.10 * whole for v in range(low, high + 1)}
+        return got.pop() if len(got) == 1 else U
     return part > 0.10 * whole
+
+
+def _subordinate_counts(cand: Any, kids: list[Any] | None) -> tuple[Any, Any]:
+    """subordinate_units_total and _violating as the engine reads them (engine.evaluate.derive): the
+    stated counts, unless missing or contradicted by the subordinate units in the file; the count
+    in breach is a (low, high) range when some subordinate's discipline_violation is unknown."""
+    get = cand.facts.get
+    total, viol = get("subordinate_units_total"), get("subordinate_units_violating")
+    if not kids:
+        return (U if total is None else total), (U if viol is None else viol)
+    n = len(kids)
+    flags = [k.facts.get("discipline_violation", U) for k in kids]
+    low, unknown = sum(1 for v in flags if v is True), sum(1 for v in flags if v is U)
+    made: Any = (low, low + unknown) if unknown else low
+    if viol is None:
+        viol = made
+    elif _is_int(viol) and low > viol:  # the file's units refute the stated count
+        # … perhaps any of the stated units not in the file too
+        viol = (low, total - sum(1 for v in flags if v is False)) if _is_int(total) and total > n else made
+    if total is None or (_is_int(total) and n > total):
+        total = n
+    return total, viol
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def _submission(sub: Any) -> str:
@@ -88,7 +121,9 @@ WORKPLACES = {
 PARENTS = {"division": {"department", "district"}}
 
 
-def judge(cand: Any, kinds: dict[str, str] | None = None) -> tuple[str, tuple[str, ...]]:
+def judge(
+    cand: Any, kinds: dict[str, str] | None = None, kids: dict[str, list[Any]] | None = None
+) -> tuple[str, tuple[str, ...]]:
     f = cand.facts
     get = f.get
 
@@ -112,7 +147,7 @@ def judge(cand: Any, kinds: dict[str, str] | None = None) -> tuple[str, tuple[st
         )
         disq = (
             _disq(_share_over(get("staff_violating_discipline", U), get("staff_total", U))),
-            _disq(_share_over(get("subordinate_units_violating", U), get("subordinate_units_total", U)))
+            _disq(_share_over(*reversed(_subordinate_counts(cand, (kids or {}).get(cand.id)))))
             if cand.kind in ("department", "district")
             else "clear",
         )
@@ -150,8 +185,12 @@ def _at_least_n(v: Any, n: int) -> Any:
 def judge_all(candidates: list[Any]) -> tuple[list[str], list[tuple[str, ...]]]:
     verdicts, outcomes = [], []
     kinds = {c.id: c.kind for c in candidates if c.group == "unit"}
+    kids: dict[str, list[Any]] = {}  # unit id → its subordinate units in the file
     for c in candidates:
-        v, o = judge(c, kinds)
+        if c.group == "unit" and c.parent:
+            kids.setdefault(c.parent, []).append(c)
+    for c in candidates:
+        v, o = judge(c, kinds, kids)
         verdicts.append(v)
         outcomes.append(o)
     return verdicts, outcomes
