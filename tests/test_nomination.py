@@ -54,7 +54,13 @@ def test_missing_document_cites_the_whole_dossier_list_everywhere(tmp_path: Path
     # JSON
     out = json.loads(runner.invoke(app, ["evaluate", cid, str(facts), "-f", "json"]).stdout)
     sub = out["candidates"][0]["submission"]
-    assert (sub["outcome"], sub["clause"], sub["quote"]) == ("missing_documents", clause, quote)
+    cited = out["citations"][sub["citation"]]  # the sentence once per result, not once per candidate
+    assert (sub["outcome"], sub["clause"], cited["clause"], cited["quote"]) == (
+        "missing_documents",
+        clause,
+        clause,
+        quote,
+    )
     # explain: the clause beside the reason, the whole quote below it
     text = runner.invoke(app, ["explain", cid, str(facts), "u1"]).stdout
     assert f"({clause})" in text and f"{clause}: “{quote}”" in text
@@ -92,7 +98,7 @@ def test_a_way_the_plan_does_not_name_is_undecided_and_cites_the_channels_senten
     out = json.loads(runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts), "-f", "json"]).stdout)
     sub = out["candidates"][0]["submission"]
     assert (sub["outcome"], sub["why"], sub["via"], sub["clause"]) == ("undecided", "channel", "hand", "III.3")
-    assert "(theo dấu bưu điện hoặc qua hệ thống TDO)" in sub["quote"]
+    assert "(theo dấu bưu điện hoặc qua hệ thống TDO)" in out["citations"][sub["citation"]]["quote"]
     assert "nộp trực tiếp" in sub["reason"] and "theo dấu bưu điện hoặc qua hệ thống TDO" in sub["reason"]
     en = runner.invoke(app, ["explain", "ninh_thuan_2020", str(facts), "u1", "--lang", "en"]).stdout
     assert "direct delivery" in en and "the plan counts only the date of postmark or the TDO system" in en

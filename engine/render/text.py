@@ -71,7 +71,10 @@ def rules_table(rules: Iterable[CompiledRule], lang: str) -> dict[str, dict[str,
     return {r.id: rule_spec(r, lang) for r in rules}
 
 
-def candidate_dict(res: CandidateResult, ex: Explainer) -> dict[str, Any]:
+def candidate_dict(
+    res: CandidateResult, ex: Explainer, citations: dict[tuple[str, str], int] | None = None
+) -> dict[str, Any]:
+    """One candidate's result; with `citations`, the nomination quote goes there once, not here."""
     c = res.candidate
     out: dict[str, Any] = {
         "id": c.id,
@@ -117,8 +120,19 @@ def candidate_dict(res: CandidateResult, ex: Explainer) -> dict[str, Any]:
         if sub.copies_short:
             out["submission"]["copies_short"] = sub.copies_short
         out["submission"]["clause"] = sub.clause
-        out["submission"]["quote"] = sub.quote
+        if citations is None:
+            out["submission"]["quote"] = sub.quote
+        else:  # the plan's sentence once, in the result's `citations`; here its place there
+            key = (sub.clause, sub.quote)
+            out["submission"]["citation"] = citations.setdefault(key, len(citations))
     return out
+
+
+def citations_list(citations: dict[tuple[str, str], int]) -> list[dict[str, str]]:
+    """The nomination sentences cited, in order of first use (`submission.citation` is the index)."""
+    return [
+        {"clause": clause, "quote": quote} for (clause, quote), _ in sorted(citations.items(), key=lambda kv: kv[1])
+    ]
 
 
 def evaluation_dict(ev: Evaluation, lang: str = "vi") -> dict[str, Any]:
@@ -127,12 +141,15 @@ def evaluation_dict(ev: Evaluation, lang: str = "vi") -> dict[str, Any]:
     for r in ev.results:
         summary[r.verdict] += 1
     campaign = ev.campaign
+    citations: dict[tuple[str, str], int] = {}
+    candidates = [candidate_dict(r, ex, citations) for r in ev.results]
     return {
         **header(ev),
         "lang": lang,
         "summary": summary,
         "rules": rules_table([*campaign.all_rules(), *campaign.all_conditions()], lang),
-        "candidates": [candidate_dict(r, ex) for r in ev.results],
+        "citations": citations_list(citations),
+        "candidates": candidates,
     }
 
 
