@@ -240,3 +240,23 @@ def test_template_xlsx_is_reproducible() -> None:
 
     c = load_campaign("ninh_thuan_2020")
     assert write_template(c, Path("a.xlsx")) == write_template(c, Path("a.xlsx"))
+
+
+def test_exclusions_quote_each_sentence_once(tmp_path: Path) -> None:
+    """Issue 16: the list of exclusions gives each candidate's clause and reason; the plan's sentence
+    is printed once below it ("Căn cứ"), not once per candidate."""
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    out = tmp_path / "r.html"
+    example = ROOT / "examples" / "ninh_thuan_2020.yaml"
+    assert (
+        CliRunner().invoke(app, ["report", "ninh_thuan_2020", str(example), "-o", str(out), "--no-appendix"]).exit_code
+        == 0
+    )
+    html = out.read_text(encoding="utf-8")
+    section = html[html.index("5. Các trường hợp không đủ điều kiện") : html.index("<h2>6.")]
+    assert "Căn cứ (trích Kế hoạch):" in section
+    quote = "chiếm tỷ lệ trên 10% tổng số biên chế của cơ quan, đơn vị"
+    assert section.count(quote) == 1

@@ -159,6 +159,15 @@ class RuleLine:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """A sentence of the plan that the list of exclusions cites: printed once under the list."""
+
+    clause: str = field(metadata=doc("the plan's clause, e.g. II.2.a"))
+    label: str = field(metadata=doc("the rule's (or the nomination's, the group's) label"))
+    quote: str = field(metadata=doc("the plan's sentence, as written"))
+
+
+@dataclass(frozen=True)
 class Excluded:
     """A candidate that will not be proposed, and why."""
 
@@ -264,6 +273,9 @@ class ReportContext:
     awards: list[AwardBlock] = field(metadata=doc("the award lists, one per award and group"))
     budget: Budget = field(metadata=doc("the reward money"))
     excluded: list[Excluded] = field(metadata=doc("candidates excluded, and why"))
+    excluded_citations: list[Citation] = field(
+        metadata=doc("the plan's sentences the exclusions cite, each once, in order of first use")
+    )
     incomplete: list[Incomplete] = field(metadata=doc("candidates with facts missing"))
     chart: Chart = field(metadata=doc("how many candidates met each criterion"))
     candidates: list[CandidateDetail] = field(metadata=doc("every candidate in full (the appendix)"))
@@ -283,6 +295,7 @@ CONTEXT_TYPES: tuple[type, ...] = (
     Budget,
     BudgetLine,
     Excluded,
+    Citation,
     Incomplete,
     RuleLine,
     Chart,
@@ -347,6 +360,7 @@ def build_context(
     for res in ev.results:
         counts[res.verdict] += 1
     summary = [SummaryRow(v, VERDICT_LABELS[lang][v], n) for v, n in counts.items() if n]
+    excluded = _excluded(ev, ex)
     deadline = ""
     dl = m.nomination.deadline
     if dl.date or dl.yearly or ev.deadline:
@@ -370,7 +384,8 @@ def build_context(
         total=len(ev.results),
         awards=[_award_block(alloc, g, ex) for g in alloc.groups],
         budget=_budget(alloc, lang, labels),
-        excluded=_excluded(ev, ex),
+        excluded=excluded,
+        excluded_citations=_citations(excluded),
         incomplete=_incomplete(ev, ex),
         chart=_chart(ev, lang),
         candidates=[_detail(i, res, ev, ex) for i, res in enumerate(ev.results, 1)],
@@ -517,6 +532,17 @@ def _rule_line(rr: RuleResult, ex: Explainer) -> RuleLine:
         values=values,
         note=" ".join(spec.note.get(ex.lang).split()) if spec.note else "",
     )
+
+
+def _citations(excluded: list[Excluded]) -> list[Citation]:
+    """Each (clause, label, quote) the exclusions cite, once: the list gives the clause and the
+    reason per candidate, and the plan's sentence below it — not once per candidate."""
+    seen: dict[tuple[str, str, str], Citation] = {}
+    for e in excluded:
+        for x in e.reasons:
+            if x.quote:
+                seen.setdefault((x.clause, x.label, x.quote), Citation(x.clause, x.label, x.quote))
+    return list(seen.values())
 
 
 def _excluded(ev: Evaluation, ex: Explainer) -> list[Excluded]:
