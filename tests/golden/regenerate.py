@@ -1,8 +1,9 @@
 """Regenerate the golden reports and the template-context docs: `python tests/golden/regenerate.py`.
 
 For every campaign with an example in examples/ that validates, writes tests/golden/<campaign>.md,
-<campaign>.html and <campaign>.docx.txt (the Word document's text, `docx_text`) in Vietnamese with the
-example's own as_of, ninh_thuan_2020.en.html and .en.docx.txt in English, and docs/report-context.md
+<campaign>.html, <campaign>.docx.txt (the Word document's text, `docx_text`) and <campaign>.xlsx.txt
+(the workbook's cells and print setup, `xlsx_text`) in Vietnamese with the example's own as_of,
+ninh_thuan_2020.en.html, .en.docx.txt and .en.xlsx.txt in English, and docs/report-context.md
 from the context's field docs. tests/test_report.py compares against these files byte for byte.
 """
 
@@ -40,6 +41,8 @@ def render(cid: str, suffix: str, lang: str = "vi") -> bytes:
     ev = run(cid, ROOT / "examples" / f"{cid}.yaml")
     if suffix == ".docx.txt":
         return docx_text(make_report(ev, Path("report.docx"), lang)).encode("utf-8")
+    if suffix == ".xlsx.txt":
+        return xlsx_text(make_report(ev, Path("report.xlsx"), lang)).encode("utf-8")
     return make_report(ev, Path(f"report{suffix}"), lang)
 
 
@@ -81,16 +84,49 @@ def docx_text(data: bytes) -> str:
     return "\n".join(out) + "\n"
 
 
+def xlsx_text(data: bytes) -> str:
+    """A workbook as text: per sheet its print setup, then each row's cells (' | ' between, the
+    number format beside a number); what a reviewer checks when the XLSX report changes."""
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    out: list[str] = []
+    for ws in wb.worksheets:
+        ps = ws.page_setup
+        fit = ws.sheet_properties.pageSetUpPr.fitToPage if ws.sheet_properties.pageSetUpPr else False
+        out += [
+            f"== {ws.title}",
+            f"paper {ps.paperSize}, {ps.orientation}, fit to page {bool(fit)} ({ps.fitToWidth} wide), "
+            f"header rows {ws.print_title_rows}",
+        ]
+        for row in ws.iter_rows():
+            cells = []
+            for c in row:
+                if c.value is None:
+                    cells.append("")
+                elif isinstance(c.value, int | float) and not isinstance(c.value, bool):
+                    cells.append(f"{c.value} [{c.number_format}]")
+                else:
+                    cells.append(str(c.value))
+            while cells and not cells[-1]:
+                cells.pop()
+            if cells:
+                out.append(" | ".join(cells))
+    return "\n".join(out) + "\n"
+
+
 def main() -> None:
     from engine.render.output import write_atomic
     from engine.render.report import context_doc
 
     for cid in golden_campaigns():
-        for suffix in (".md", ".html", ".docx.txt"):
+        for suffix in (".md", ".html", ".docx.txt", ".xlsx.txt"):
             path = GOLDEN / f"{cid}{suffix}"
             write_atomic(path, render(cid, suffix))
             print(f"wrote {path.relative_to(ROOT)}")
-    for suffix in (".html", ".docx.txt"):
+    for suffix in (".html", ".docx.txt", ".xlsx.txt"):
         path = GOLDEN / f"ninh_thuan_2020.en{suffix}"
         write_atomic(path, render("ninh_thuan_2020", suffix, "en"))
         print(f"wrote {path.relative_to(ROOT)}")
