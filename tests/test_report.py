@@ -45,7 +45,7 @@ def test_golden_report(cid: str, suffix: str) -> None:
     assert got == golden.read_bytes(), f"{golden.name} is out of date: run `python tests/golden/regenerate.py`"
 
 
-@pytest.mark.parametrize("suffix", [".html", ".docx.txt", ".xlsx.txt"])
+@pytest.mark.parametrize("suffix", [".md", ".html", ".docx.txt", ".xlsx.txt"])
 def test_golden_report_in_english(suffix: str) -> None:
     golden = GOLDEN / f"ninh_thuan_2020.en{suffix}"
     assert golden.exists(), f"no golden file: run `python tests/golden/regenerate.py` ({golden.name})"

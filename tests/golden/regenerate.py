@@ -3,7 +3,7 @@
 For every campaign with an example in examples/ that validates, writes tests/golden/<campaign>.md,
 <campaign>.html, <campaign>.docx.txt (the Word document's text, `docx_text`) and <campaign>.xlsx.txt
 (the workbook's cells and print setup, `xlsx_text`) in Vietnamese with the example's own as_of,
-ninh_thuan_2020.en.html, .en.docx.txt and .en.xlsx.txt in English, and docs/report-context.md
+ninh_thuan_2020.en.md, .en.html, .en.docx.txt and .en.xlsx.txt in English, and docs/report-context.md
 from the context's field docs. tests/test_report.py compares against these files byte for byte.
 """
 
@@ -126,7 +126,7 @@ def main() -> None:
             path = GOLDEN / f"{cid}{suffix}"
             write_atomic(path, render(cid, suffix))
             print(f"wrote {path.relative_to(ROOT)}")
-    for suffix in (".html", ".docx.txt", ".xlsx.txt"):
+    for suffix in (".md", ".html", ".docx.txt", ".xlsx.txt"):
         path = GOLDEN / f"ninh_thuan_2020.en{suffix}"
         write_atomic(path, render("ninh_thuan_2020", suffix, "en"))
         print(f"wrote {path.relative_to(ROOT)}")
