@@ -265,9 +265,20 @@ def _allocate(ev: Evaluation, decision_date: str | None) -> Allocation:
     return alloc
 
 
-def _emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
-    """A command's text output, on stdout or into `-o FILE`; control characters shown as escapes
-    (but a leading byte-order mark is the CSV's own, for Excel: kept)."""
+def _emit(text: str | Iterator[str], output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
+    """A command's text output — whole, or in pieces made as they are written (a big JSON result) —
+    on stdout or into `-o FILE`; control characters shown as escapes (but a leading byte-order mark
+    is the CSV's own, for Excel: kept)."""
+    if not isinstance(text, str):
+        pieces = (visible(p) for p in text)
+        if output is None:
+            for p in pieces:
+                sys.stdout.write(p)
+        else:
+            from engine.render.output import write_atomic
+
+            write_atomic(output, pieces, inputs)
+        return
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     text = bom + visible(text.removeprefix(bom))
     if output is None:
@@ -376,8 +387,9 @@ def evaluate(
 
         fmt = _format("evaluate", format, output)
         ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
-        if fmt is Format.json:
-            text = render.to_json(render.evaluation_dict(ev, lang.value))
+        text: str | Iterator[str]
+        if fmt is Format.json:  # written as it is made: a big result is never held whole
+            text = render.json_chunks(render.evaluation_dict(ev, lang.value, lazy=True))
         elif fmt is Format.markdown:
             text = render.markdown(ev, lang.value)
         elif fmt is Format.csv:

@@ -249,3 +249,19 @@ def test_a_broken_pipe_is_a_clean_exit(
         cli.main()
     assert stop.value.code == 1  # cut short, silently: nothing is wrong with the input
     assert capsys.readouterr().err == ""
+
+
+def test_a_result_written_in_pieces_appears_whole_or_not_at_all(tmp_path: Path) -> None:
+    """A big JSON result is written as it is made (issue 16); a failure half-way leaves nothing."""
+    from engine.render.output import write_atomic
+
+    def pieces():  # type: ignore[no-untyped-def]
+        yield "{\n"
+        raise RuntimeError("made half-way")
+
+    out = tmp_path / "r.json"
+    with pytest.raises(RuntimeError):
+        write_atomic(out, pieces())
+    assert list(tmp_path.iterdir()) == []
+    write_atomic(out, iter(["{", "}\n"]))
+    assert out.read_text(encoding="utf-8") == "{}\n"

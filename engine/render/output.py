@@ -79,8 +79,10 @@ def terminal(file: IO[str], width: int | None, color: bool = False) -> Console:
     )
 
 
-def write_atomic(path: Path, data: str | bytes, inputs: tuple[Path, ...] = ()) -> None:
-    """Write `data` to `path` all at once; never over a file this run read (or one of `inputs`)."""
+def write_atomic(path: Path, data: str | bytes | Iterable[str], inputs: tuple[Path, ...] = ()) -> None:
+    """Write `data` to `path` all at once; never over a file this run read (or one of `inputs`).
+    `data` may be pieces of text (a big JSON result, made as it is written): the file still appears
+    whole or not at all."""
     target = path.resolve()
     try:
         st: os.stat_result | None = path.stat()  # follows links: /dev/stdout is the stream it names
@@ -92,9 +94,15 @@ def write_atomic(path: Path, data: str | bytes, inputs: tuple[Path, ...] = ()) -
         raise UsageError(Problem(str(path), "refusing to write over an input file", hint="choose another output name"))
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise UsageError(Problem(str(path), "is a folder", hint="name a file to write"))
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    pieces: Iterable[bytes] = (
+        (data.encode("utf-8"),)
+        if isinstance(data, str)
+        else (data,)
+        if isinstance(data, bytes)
+        else (p.encode("utf-8") for p in data)
+    )
     if st is not None and not stat.S_ISREG(st.st_mode):
-        _write_through(path, st, raw)
+        _write_through(path, st, pieces)
         return
     if st is not None and (not st.st_mode & 0o222 or not os.access(path, os.W_OK)):
         raise UsageError(
@@ -117,7 +125,8 @@ def write_atomic(path: Path, data: str | bytes, inputs: tuple[Path, ...] = ()) -
                 with contextlib.suppress(OSError):  # only root may give a file away; others keep theirs
                     os.chown(tmp, st.st_uid, st.st_gid)
         with os.fdopen(fd, "wb") as f:
-            f.write(raw)
+            for piece in pieces:
+                f.write(piece)
         os.replace(tmp, target)
     except BaseException as e:
         with contextlib.suppress(OSError):
@@ -127,7 +136,7 @@ def write_atomic(path: Path, data: str | bytes, inputs: tuple[Path, ...] = ()) -
         raise
 
 
-def _write_through(path: Path, st: os.stat_result, raw: bytes) -> None:
+def _write_through(path: Path, st: os.stat_result, pieces: Iterable[bytes]) -> None:
     """A character device or a named pipe: write into it; never rename a file over it."""
     if not (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
         raise UsageError(
@@ -135,7 +144,8 @@ def _write_through(path: Path, st: os.stat_result, raw: bytes) -> None:
         )
     try:
         with path.open("wb") as f:
-            f.write(raw)
+            for piece in pieces:
+                f.write(piece)
     except OSError as e:
         raise UsageError(Problem(str(path), f"cannot write: {e.strerror}")) from None
 
