@@ -69,8 +69,7 @@ def _options(
     """Options for every command."""
     import os
 
-    global _QUIET
-    _QUIET = quiet
+    _State.quiet = quiet
 
     from engine.common.paths import CAMPAIGNS_ENV
 
@@ -127,10 +126,10 @@ class BackendName(StrEnum):
     durable = "durable"
 
 
-_QUIET = False  # --quiet: no progress line
-
-
 class _State:
+    """What the global options set for the command that runs (one command per process)."""
+
+    quiet = False  # --quiet: no progress line
     progress: Progress | None = None  # the running command's progress line (engine.render.progress)
 
 
@@ -139,7 +138,7 @@ def _guard(campaign_exit: int = EXIT_USAGE) -> Iterator[None]:
     from engine.render.progress import Progress
 
     try:
-        with Progress(enabled=False if _QUIET else None) as _State.progress:
+        with Progress(enabled=False if _State.quiet else None) as _State.progress:
             yield
     except CampaignInvalid as e:
         _fail(problem_lines(e.problems), campaign_exit)

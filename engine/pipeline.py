@@ -17,15 +17,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import cast
 
 from engine.common.errors import Problem, UsageError
 from engine.evaluate.core import Evaluation, evaluate
 from engine.model.campaign import Campaign, load_campaign
 from engine.model.facts import FactsFile
-from engine.readers import load_facts, load_inputs
+from engine.readers import input_files, load_facts, load_inputs
 from engine.readers import read_facts as read_facts_data
 
 Inputs = Path | Sequence[str | Path] | tuple[str, bytes]  # a file; files, folders and -; or (name, bytes)
+
+
+def _is_upload(source: Inputs) -> bool:
+    """(name, bytes): one file's content, not a list of paths."""
+    return isinstance(source, tuple) and len(source) == 2 and isinstance(source[1], bytes)
 
 
 def read_facts(source: Inputs, campaign: Campaign, input_format: str | None = None) -> FactsFile:
@@ -33,8 +39,8 @@ def read_facts(source: Inputs, campaign: Campaign, input_format: str | None = No
     and check they belong to `campaign`."""
     if isinstance(source, Path):
         facts = load_facts(source, campaign.catalogue)
-    elif isinstance(source, tuple) and len(source) == 2 and isinstance(source[1], bytes):
-        facts = read_facts_data(str(source[0]), source[1], campaign.catalogue)
+    elif _is_upload(source):
+        facts = read_facts_data(str(source[0]), source[1], campaign.catalogue)  # type: ignore[arg-type]
     else:
         facts = load_inputs([str(s) for s in source], campaign.catalogue, input_format=input_format)
     if facts.campaign is not None and facts.campaign != campaign.id:
@@ -64,8 +70,10 @@ def run(
     from engine.common.speed import gc_paused
 
     campaign = campaign_name if isinstance(campaign_name, Campaign) else load_campaign(campaign_name)
+    if not isinstance(facts_path, Path) and not _is_upload(facts_path):
+        facts_path = input_files(cast(Sequence[str | Path], facts_path))  # folders once, here: a count of files
     if stage is not None:
-        stage("load", files=1 if isinstance(facts_path, Path | tuple) else len(facts_path))
+        stage("load", files=1 if isinstance(facts_path, Path) or _is_upload(facts_path) else len(facts_path))
     with gc_paused():  # bulk, acyclic allocations: see engine.common.speed
         facts = read_facts(facts_path, campaign, input_format)
     if stage is not None:

@@ -94,3 +94,36 @@ def test_progress_shows_only_on_a_terminal_after_the_delay() -> None:
 def test_quiet_is_a_global_option() -> None:
     example = str(ROOT / "examples" / "ninh_thuan_2020.yaml")
     assert runner.invoke(app, ["--quiet", "evaluate", "ninh_thuan_2020", example]).exit_code == 0
+
+
+def test_progress_counts_the_files_a_folder_holds(tmp_path: Path) -> None:
+    """The progress line says how many files are read: a folder's files, not the one argument."""
+    import shutil
+
+    for name in ("a.yaml", "b.yaml"):
+        shutil.copy(ROOT / "examples" / "ninh_thuan_2020.yaml", tmp_path / name)
+    (tmp_path / "b.yaml").write_text("people: []\n", encoding="utf-8")
+    stages: list[tuple[str, dict[str, int]]] = []
+    run("ninh_thuan_2020", [tmp_path], stage=lambda key, **n: stages.append((key, n)))
+    assert stages[0] == ("load", {"files": 2})
+
+
+class _Broken(_Terminal):
+    def write(self, text: str) -> int:
+        raise OSError("the terminal went away")
+
+
+def test_a_progress_line_that_cannot_show_is_silent() -> None:
+    """The display runs on a timer's thread: if it cannot start, no traceback — the run goes on."""
+    import threading
+
+    seen: list[BaseException] = []
+    old = threading.excepthook
+    threading.excepthook = lambda args: seen.append(args.exc_value)  # type: ignore[assignment,misc]
+    try:
+        with Progress("vi", file=_Broken(), delay=0.01) as p:
+            p.stage("load", files=1)
+            time.sleep(0.3)
+    finally:
+        threading.excepthook = old
+    assert seen == []

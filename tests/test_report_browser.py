@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -18,25 +17,13 @@ import pytest
 
 from engine.pipeline import run
 from engine.render.report_file import make_report
+from engine.render.report_pdf import HEADLESS, find_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "ninh_thuan_2020.yaml"
-CHROMIUM = next(
-    (p for p in (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome", "chrome")) if p), None
-)
+CHROMIUM = find_browser()  # the browser `report -o x.pdf` would use (engine/render/report_pdf.py)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium binary on this machine")
-
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+FLAGS = HEADLESS
 A4 = (595.28, 841.89)  # points
 
 # Injected into a copy of the report only (the report itself carries no script): measure every

@@ -58,14 +58,17 @@ class Progress:
                 self._status.update(text)
 
     def _show(self) -> None:
+        """Start the display (on the timer's thread). It is only a courtesy: if the terminal will
+        not take it, the run goes on without it — never a thread's traceback on stderr."""
         from rich.console import Console
 
         with self._lock:
             if not self.enabled:
                 return
-            console = Console(file=self.file, force_terminal=True)
-            self._status = console.status(self.text or words(self.lang)["progress.working"])
-            self._status.start()
-
-
-QUIET = Progress(enabled=False)  # does nothing: for library callers and pipes
+            try:
+                console = Console(file=self.file, force_terminal=True)
+                self._status = console.status(self.text or words(self.lang)["progress.working"])
+                self._status.start()
+            except Exception:
+                self._status = None
+                self.enabled = False

@@ -38,7 +38,7 @@ KNOWN_PATHS = (
     "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
     "/Applications/Chromium.app/Contents/MacOS/Chromium",
 )
-FLAGS = (
+HEADLESS = (  # a browser that prints and nothing else: no window, no network of its own, no profile sync
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -48,8 +48,8 @@ FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
-    "--no-pdf-header-footer",
 )
+FLAGS = (*HEADLESS, "--no-pdf-header-footer")
 TIMEOUT = 300
 
 
