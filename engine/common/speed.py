@@ -3,7 +3,9 @@
 Loading and evaluating a big facts file allocates millions of small, acyclic objects (dicts,
 tuples, results). Each allocation burst triggers a collection that walks every live object,
 so the time grows faster than the file: 10× the candidates took 13× the time. Nothing these
-stages build is cyclic, so the collector is paused while they run and restored after.
+stages build is cyclic, so the collector is paused while they run and restored after. A CLI
+command is one short process: `cli._guard` pauses it for the whole command (rendering a big
+result allocates as much again); a server keeps it running between the stages.
 """
 
 from __future__ import annotations

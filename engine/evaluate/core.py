@@ -65,6 +65,22 @@ class RuleResult:
     def value(self) -> Value:
         return self.trace.value
 
+    def signature(self) -> tuple[Any, ...] | None:
+        """What this result's every rendering depends on, as a key: the rule, how it came out and
+        why (skip, source, unit, refused n/a), and the value of each fact it read. The rule's trace
+        is a function of these (the IR is pure; the evaluation date, deadline and round are one per
+        evaluation), so two results with one signature read alike in every output: renderers cache
+        a result's row by it. None where a value read has no simple key (a list, a dated series) or
+        a fact was computed from other candidates (derived: its parts are shown too)."""
+        key: list[Any] = [self.rule.id, self.outcome, self.skipped, self.source, self.has_unit, self.refused]
+        key.append(self.trace.waiver is not None)
+        for r in self.reads():
+            v = r.value
+            if r.derived is not None or isinstance(v, list | dict):
+                return None
+            key.append((r.key, type(v), v))
+        return tuple(key)
+
     def reads(self) -> list[Read]:
         """Every fact the rule (and its waiver, when looked at) read, once each, in reading order."""
         if self.cached is not None:

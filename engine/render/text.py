@@ -32,9 +32,17 @@ def header(ev: Evaluation) -> dict[str, Any]:
     }
 
 
-def rule_dict(rr: RuleResult, ex: Explainer) -> dict[str, Any]:
+Rows = dict[tuple[Any, ...], dict[str, Any]]  # rule rows already made, by RuleResult.signature()
+ROWS_KEPT = 20_000  # at most so many kept (a file whose every row differs must not be held twice)
+
+
+def rule_dict(rr: RuleResult, ex: Explainer, made: Rows | None = None) -> dict[str, Any]:
     """One rule's result for one candidate. What the rule *is* — label, group, expression, quote,
-    note — is written once per rule, in the `rules` table beside the candidates (`rules_table`)."""
+    note — is written once per rule, in the `rules` table beside the candidates (`rules_table`).
+    With `made`, a row is made once per signature and shared (rows are never changed after)."""
+    key = rr.signature() if made is not None else None
+    if made is not None and key is not None and (row := made.get(key)) is not None:
+        return row
     out: dict[str, Any] = {
         "id": rr.id,
         "outcome": rr.outcome,
@@ -48,6 +56,8 @@ def rule_dict(rr: RuleResult, ex: Explainer) -> dict[str, Any]:
     ranges = ex.ranges(rr)
     if ranges:  # … and, when some of those units are unknown, the least and most the count can be
         out["computed_range"] = {k: list(b) for k, b in ranges.items()}
+    if made is not None and key is not None and len(made) < ROWS_KEPT:
+        made[key] = out
     return out
 
 
@@ -72,9 +82,13 @@ def rules_table(rules: Iterable[CompiledRule], lang: str) -> dict[str, dict[str,
 
 
 def candidate_dict(
-    res: CandidateResult, ex: Explainer, citations: dict[tuple[str, str], int] | None = None
+    res: CandidateResult,
+    ex: Explainer,
+    citations: dict[tuple[str, str], int] | None = None,
+    made: Rows | None = None,
 ) -> dict[str, Any]:
-    """One candidate's result; with `citations`, the nomination quote goes there once, not here."""
+    """One candidate's result; with `citations`, the nomination quote goes there once, not here;
+    with `made`, rule rows shared between candidates that read alike (`rule_dict`)."""
     c = res.candidate
     out: dict[str, Any] = {
         "id": c.id,
@@ -99,10 +113,10 @@ def candidate_dict(
             out["scope"]["found"] = f"{sc.detail} ({sc.found_kind})" if sc.found_kind else sc.detail
         if sc.allowed:
             out["scope"]["allowed"] = list(sc.allowed)
-    out["criteria"] = [rule_dict(r, ex) for r in res.criteria]
-    out["disqualifiers"] = [rule_dict(r, ex) for r in res.disqualifiers]
+    out["criteria"] = [rule_dict(r, ex, made) for r in res.criteria]
+    out["disqualifiers"] = [rule_dict(r, ex, made) for r in res.disqualifiers]
     if res.conditions:  # the awards' own conditions: who may be proposed for which award, not the verdict
-        out["award_conditions"] = [{"award": r.rule.award, **rule_dict(r, ex)} for r in res.conditions]
+        out["award_conditions"] = [{"award": r.rule.award, **rule_dict(r, ex, made)} for r in res.conditions]
     if res.submission is not None:
         sub = res.submission
         out["submission"] = {
@@ -146,7 +160,8 @@ def evaluation_dict(ev: Evaluation, lang: str = "vi", *, lazy: bool = False) -> 
         if r.submission is not None:  # indexed in the order candidate_dict will meet them
             citations.setdefault((r.submission.clause, r.submission.quote), len(citations))
     campaign = ev.campaign
-    made = (candidate_dict(r, ex, citations) for r in ev.results)
+    rows: Rows = {}
+    made = (candidate_dict(r, ex, citations, rows) for r in ev.results)
     return {
         **header(ev),
         "lang": lang,
