@@ -588,3 +588,51 @@ def test_explain_text_is_identical_on_both_backends(example: Path) -> None:
                 assert result.exit_code == 0, result.output
                 out.append(result.stdout_bytes)
             assert out[0] == out[1], f"{example.name} {cid} ({lang}): explain differs between the backends"
+
+
+def _fresh_rows(ev: Evaluation, lang: str) -> list[dict[str, Any]]:
+    """Every candidate's JSON made on its own: no rule row shared with another candidate."""
+    from engine.explain.reasons import Explainer
+    from engine.render.text import candidate_dict
+
+    citations: dict[tuple[str, str], int] = {}
+    for r in ev.results:
+        if r.submission is not None:
+            citations.setdefault((r.submission.clause, r.submission.quote), len(citations))
+    return [candidate_dict(r, Explainer(ev.campaign, lang), citations) for r in ev.results]
+
+
+def test_shared_rule_rows_read_as_fresh_ones() -> None:
+    """The evaluate JSON shares a rule row between candidates whose results have one signature
+    (RuleResult.signature): it must be the row each would have been given on its own — on the
+    bench's synthetic province (2,000 candidates, thousands of shared rows) and on every example."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    import synth
+
+    campaign = _campaign("ninh_thuan_2020")
+    data = synth.facts_data(2000)
+    facts = facts_from_document(Document("synth.json", data), "synth", campaign.catalogue)
+    runs = [(evaluate(campaign, facts, as_of=dt.date(2021, 1, 25)), "vi")]
+    from engine.readers import load_facts
+
+    for path in EXAMPLE_FILES:
+        cid = path.stem
+        runs += [(evaluate(_campaign(cid), load_facts(path, _campaign(cid).catalogue)), lang) for lang in ("vi", "en")]
+    for ev, lang in runs:
+        assert evaluation_dict(ev, lang)["candidates"] == _fresh_rows(ev, lang), ev.campaign.id
+
+
+@pytest.mark.parametrize("cid", CAMPAIGNS)
+def test_shared_rule_rows_of_generated_facts(cid: str) -> None:
+    campaign = _campaign(cid)
+
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(_facts_file(campaign))
+    def check(data: dict[str, Any]) -> None:
+        facts = facts_from_document(Document("generated.yaml", data), "generated", campaign.catalogue)
+        ev = evaluate(campaign, facts, as_of=dt.date(2100, 1, 1))
+        assert evaluation_dict(ev)["candidates"] == _fresh_rows(ev, "vi")
+
+    check()
