@@ -283,6 +283,32 @@ def test_json_writes_each_rule_once_and_a_candidate_a_line() -> None:
     ]
 
 
+def test_json_labels_each_fact_once_and_a_pass_says_only_that() -> None:
+    """Issue 16: a passing row's reason is its outcome word; the labels of what it read (and the
+    words of each rating) are written once, in `facts` — within 1.5 KB a candidate on the example."""
+    code, out, _ = run("evaluate", "ninh_thuan_2020", str(EXAMPLE), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    facts = data["facts"]
+    assert facts["par_rating"] == {
+        "label": "Xếp loại đánh giá thực hiện nhiệm vụ CCHC",
+        "values": {"excellent": "Xuất sắc", "good": "Tốt", "fair": "Khá", "average": "Trung bình", "weak": "Yếu"},
+    }
+    outcomes = set()
+    for cand in data["candidates"]:
+        for rule in cand["criteria"] + cand["disqualifiers"]:
+            assert set(rule["values"]) <= set(facts), rule["id"]
+            outcomes.add(rule["outcome"])
+            if rule["outcome"] == "pass":
+                assert rule["reason"] == "Đạt"
+            elif rule["outcome"] == "clear":  # clear, or not for this kind of unit (and then why)
+                assert rule["reason"] == "Không vi phạm" or rule["reason"].startswith("Không áp dụng: chỉ áp dụng cho")
+            else:  # what would have to hold, what is missing, why it does not apply: in words
+                assert len(rule["reason"]) > len("Không đạt: "), rule
+    assert {"pass", "fail", "unknown", "clear", "triggered"} <= outcomes
+    assert len(out.encode()) / len(data["candidates"]) <= 1.5 * 1024
+
+
 def test_warnings_are_capped_with_a_count(tmp_path: Path) -> None:
     rows = "".join(
         f"  - {{id: u{i}, name: U{i}, kind: commune, facts: {{par_tasks_done_well: n/a}}}}\n" for i in range(60)

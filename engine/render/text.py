@@ -14,6 +14,7 @@ from engine import __version__
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value, json_value
 from engine.model.campaign import CompiledRule
+from engine.model.catalogue import Catalogue
 from engine.model.vocabulary import words
 from engine.render.output import csv_rows, terminal
 
@@ -47,7 +48,7 @@ def rule_dict(rr: RuleResult, ex: Explainer, made: Rows | None = None) -> dict[s
         "id": rr.id,
         "outcome": rr.outcome,
         "clause": rr.rule.spec.clause,
-        "reason": ex.reason(rr),
+        "reason": passed_reason(rr, ex),
         "values": {k: json_value(v) for k, v in ex.values_read(rr).items()},
     }
     computed = {r.key: [uid for uid, _ in r.derived.parts] for r in rr.reads() if r.derived is not None}
@@ -58,6 +59,32 @@ def rule_dict(rr: RuleResult, ex: Explainer, made: Rows | None = None) -> dict[s
         out["computed_range"] = {k: list(b) for k, b in ranges.items()}
     if made is not None and key is not None and len(made) < ROWS_KEPT:
         made[key] = out
+    return out
+
+
+def passed_reason(rr: RuleResult, ex: Explainer) -> str:
+    """A rule row's reason. A criterion passed or a disqualifier clear says only that (`Đạt`,
+    `Không vi phạm`): what it read is in `values`, labelled once in the `facts` table, and the
+    labelled sentence is `explain`'s. Every other outcome gives the whole reason — what would have
+    to hold, what is missing, why it does not apply."""
+    if rr.outcome in ("pass", "clear") and not rr.skipped and rr.has_unit:
+        return ex.outcome(rr.outcome)
+    return ex.reason(rr)
+
+
+def facts_table(rules: Iterable[CompiledRule], catalogue: Catalogue, lang: str) -> dict[str, dict[str, Any]]:
+    """The facts the rules read, once each, in reading order: the label an officer reads and, for a
+    rating or a list of choices, each value's words — what a row's `values` mean."""
+    out: dict[str, dict[str, Any]] = {}
+    for rule in rules:
+        for key in rule.facts:
+            if key in out:
+                continue
+            entry: dict[str, Any] = {"label": catalogue.label(key, lang)}
+            scale = catalogue.scale_of(key)
+            if scale is not None:
+                entry["values"] = {v.value: v.label.get(lang) for v in scale.values}
+            out[key] = entry
     return out
 
 
@@ -166,7 +193,8 @@ def evaluation_dict(ev: Evaluation, lang: str = "vi", *, lazy: bool = False) -> 
         **header(ev),
         "lang": lang,
         "summary": summary,
-        "rules": rules_table([*campaign.all_rules(), *campaign.all_conditions()], lang),
+        "rules": rules_table(every := [*campaign.all_rules(), *campaign.all_conditions()], lang),
+        "facts": facts_table(every, campaign.catalogue, lang),
         "citations": citations_list(citations),
         "candidates": made if lazy else list(made),
     }
