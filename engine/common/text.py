@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import re
 
-# C0 controls but tab and line feed; DEL and the C1 controls; UTF-16 surrogates (never text alone)
-_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0 controls but tab and line feed; DEL and the C1 controls; UTF-16 surrogates (never text alone);
 # and, shown but not counted as controls: characters that print nothing or reorder what follows
 # (zero-width spaces and joiners, bidirectional overrides, the BOM) — an id holding one looks like another
 _UNSEEN = re.compile(
@@ -28,7 +27,10 @@ def visible(text: str) -> str:
     return _UNSEEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+# what `controls` reports: the C0 controls (tab and line feed too), DEL, C1, surrogates
+_CONTROL = re.compile("[\t\n\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def controls(text: str) -> list[str]:
     """The control characters in `text` (tab and line feed included), each as `U+XXXX`, once each."""
-    found = dict.fromkeys(f"U+{ord(c):04X}" for c in text if c in "\t\n" or _HIDDEN.fullmatch(c))
-    return list(found)
+    return list(dict.fromkeys(f"U+{ord(c):04X}" for c in _CONTROL.findall(text)))

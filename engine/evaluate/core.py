@@ -34,7 +34,7 @@ Source = Literal["candidate", "unit"]  # whose facts a rule reads: the candidate
 Skip = Literal["", "kind"]  # why a rule does not apply: "" it applies; "kind" its kinds filter excludes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Read:
     """One fact a rule read: its value and where it came from."""
 
@@ -103,7 +103,7 @@ class RuleResult:
         return self.cached
 
 
-@dataclass
+@dataclass(slots=True)
 class SubmissionResult:
     outcome: SubmissionOutcome
     deadline: dt.date | None
@@ -122,7 +122,7 @@ class SubmissionResult:
         return self.outcome == "missing_documents" or (self.outcome == "late" and self.why != "late_considered")
 
 
-@dataclass
+@dataclass(slots=True)
 class CandidateResult:
     candidate: Candidate
     group: str | None  # the group it competes in (quota), None when out of scope

@@ -70,7 +70,7 @@ class FactsFileIn(_Strict):
         return () if v is None else v  # `people:` with nothing under it is an empty list
 
 
-@dataclass
+@dataclass(slots=True)
 class Submission:
     sent_on: dt.date | None
     via: str | None
@@ -79,7 +79,7 @@ class Submission:
     copies: int | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     id: str
     name: str
