@@ -137,7 +137,7 @@ def judge(
             return "out_of_scope", ()
         if cand.kind in PARENTS and kinds.get(cand.parent or "") not in PARENTS[cand.kind]:
             return "out_of_scope", ()
-        crit = (
+        crit: tuple[str, ...] = (
             _crit(_at_least(read("task_completion"), TASK, 3)),
             _crit(read("par_tasks_done_well")),
             _crit(_at_least(read("par_rating"), PAR, 3)),
@@ -145,7 +145,7 @@ def judge(
             _crit(_improved(get("index_components", U))),
             _crit(_not(read("discipline_violation"))),
         )
-        disq = (
+        disq: tuple[str, ...] = (
             _disq(_share_over(get("staff_violating_discipline", U), get("staff_total", U))),
             _disq(_share_over(*reversed(_subordinate_counts(cand, (kids or {}).get(cand.id)))))
             if cand.kind in ("department", "district")
