@@ -48,18 +48,17 @@ class CompiledRule:
     # result's `reads()` looks up, walked once here rather than once per candidate
     fact_nodes: tuple[tuple[str, int], ...] = field(init=False, default=())
     waiver_fact_nodes: tuple[tuple[str, int], ...] = field(init=False, default=())
+    # the spec's id, and whether the verdict needs it to pass (a required criterion, an award's
+    # condition): read for every candidate, so set once here
+    id: str = field(init=False, default="")
+    required: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         self.fact_nodes = _first_readings(self.node)
         self.waiver_fact_nodes = _first_readings(self.waiver) if self.waiver is not None else ()
-
-    @property
-    def id(self) -> str:
-        return self.spec.id
-
-    @property
-    def required(self) -> bool:
-        return isinstance(self.spec, AwardCondition) or (isinstance(self.spec, Criterion) and self.spec.required)
+        self.id = self.spec.id
+        spec = self.spec
+        self.required = isinstance(spec, AwardCondition) or (isinstance(spec, Criterion) and spec.required)
 
 
 def _first_readings(root: Node) -> tuple[tuple[str, int], ...]:
