@@ -1,0 +1,23 @@
+"""`thidua serve`: the app under uvicorn (pure Python: no compiler needed on an office PC)."""
+
+from __future__ import annotations
+
+import logging
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = False) -> None:
+    """Serve until interrupted. On localhost (the default) only this computer's own names are
+    answered; another `--host` answers any name (the office's network: its own choice)."""
+    import uvicorn
+
+    from engine.web.app import create_app
+
+    local = host in ("127.0.0.1", "localhost", "::1")
+    app = create_app(None if local else ["*"])
+    logging.basicConfig(level=logging.INFO, format="thidua serve: %(message)s")
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(1.0, webbrowser.open, [f"http://{'localhost' if local else host}:{port}/"]).start()
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, access_log=False)
