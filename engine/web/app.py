@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engine import __version__
 from engine.common.errors import CampaignInvalid, Problem, UserError, problem_lines
+from engine.model.vocabulary import words
 from engine.web.forms import WebError
 
 log = logging.getLogger("thidua.web")
@@ -138,10 +139,11 @@ def create_app(allowed_hosts: list[str] | None = None) -> FastAPI:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        line = str(Problem(request.url.path, str(exc.detail)))
         if is_api(request):
-            return api_error(exc.status_code, [line])
-        return pages.error_page(request, exc.status_code, [line])
+            return api_error(exc.status_code, [str(Problem(request.url.path, str(exc.detail)))])
+        lang = pages.lang_of(request)
+        what = words(lang)["web.not_found"] if exc.status_code == 404 else str(exc.detail)
+        return pages.error_page(request, exc.status_code, [str(Problem(request.url.path, what))])
 
     async def invalid_request(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)

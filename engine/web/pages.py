@@ -55,6 +55,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["q"] = lambda s: quote(str(s), safe="")
+    env.filters["day"] = lambda d: d.strftime("%d/%m/%Y") if hasattr(d, "strftime") else str(d)
     return env
 
 

@@ -9,13 +9,15 @@ from engine.evaluate.allocate import Allocation
 from engine.evaluate.core import CandidateResult, Evaluation
 from engine.model.vocabulary import words
 
+D_BAR = {0x0111: "d", 0x0110: "d"}  # the letter d with a stroke (lower, upper): no combining mark to strip
+
 
 def search_key(text: str) -> str:
     """Text as a search compares it: without tone marks or đ, case-folded (as app.js folds it)."""
     import unicodedata
 
     bare = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
-    return " ".join(bare.replace("đ", "d").replace("Đ", "d").casefold().split())
+    return " ".join(bare.translate(D_BAR).casefold().split())
 
 
 def verdicts(ev: Evaluation, lang: str, verdict: str = "", group: str = "", q: str = "") -> dict[str, Any]:

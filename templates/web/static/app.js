@@ -24,6 +24,17 @@ function dropZone() {
   });
 }
 
+function fileLabels() {
+  document.querySelectorAll("label.file").forEach((label) => {
+    const input = label.querySelector("input[type=file]");
+    const chosen = label.querySelector(".chosen");
+    if (!input || !chosen) return;
+    input.addEventListener("change", () => {
+      chosen.textContent = Array.from(input.files).map((f) => f.name).join(", ");
+    });
+  });
+}
+
 function liveSearch() {
   const box = document.getElementById("f-q");
   const table = document.getElementById("verdicts");
@@ -81,6 +92,7 @@ function liveCheck() {
 
 document.addEventListener("DOMContentLoaded", () => {
   dropZone();
+  fileLabels();
   liveSearch();
   printButton();
   liveCheck();
