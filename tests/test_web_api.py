@@ -574,3 +574,27 @@ def test_the_authoring_page(client: TestClient) -> None:
     changed = text.replace("rule: initiatives_recognized >= 1", "rule: initiatives_recognized >= 3", 1)
     diff = client.post("/author", data={"campaign": changed, "base": NT}, files={"facts": ("f.yaml", NT_FACTS)})
     assert diff.status_code == 200 and "so-tu-phap" in diff.text and "f.yaml (52" in diff.text
+
+
+def test_the_other_commands_do_not_load_the_web_stack() -> None:
+    code = "import sys, cli; print(sorted(m for m in ('fastapi', 'starlette', 'uvicorn', 'engine.web.app') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_port_already_taken(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "cli.py"), "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1].startswith(f"--port: cannot listen on 127.0.0.1:{port}: ")
