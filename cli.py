@@ -747,6 +747,22 @@ def init(
             _say(f"  lines still naming the old year: {', '.join(map(str, result.year_lines))}")
 
 
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="the port to listen on")] = 8765,
+    host: Annotated[
+        str, typer.Option("--host", help="the address to listen on (default: this computer only)")
+    ] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", help="open the app in the browser")] = False,
+) -> None:
+    """The local web app and HTTP API: upload returns, read each verdict, print the list (Ctrl-C stops it)."""
+    with _guard():
+        from engine.web.server import serve as run_server
+
+        _say(f"thidua serve: http://{'localhost' if host == '127.0.0.1' else host}:{port}/ (Ctrl-C: stop)", err=True)
+        run_server(host, port, open_browser=open_browser)
+
+
 def _terminated(signum: int, frame: object) -> None:
     """SIGTERM (a CI job cancelled, `kill`) is handled like Ctrl-C: outputs clean up, one line, exit 2."""
     raise KeyboardInterrupt

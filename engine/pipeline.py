@@ -1,7 +1,8 @@
 """The whole pipeline in one place; everything the CLI does is callable from here.
 
     campaign YAML ─ engine.model.campaign.load_campaign ─► Campaign (IR per rule, checked once)
-    facts file(s) ─ engine.readers.load_facts / read_facts ─► FactsFile (paths or bytes)
+    facts file(s) ─ engine.readers.load_facts / read_facts ─► FactsFile (paths or bytes; read_uploads:
+                    several (name, bytes) as one population, the web app's)
     evaluate      ─ engine.evaluate.core.evaluate ─► Evaluation: per candidate per rule a trace
                     (engine.evaluate.derive computes derived facts; a backend computes traces)
     allocate      ─ engine.evaluate.allocate.allocate ─► Allocation (ranking keys read from traces)
@@ -22,16 +23,36 @@ from typing import cast
 from engine.common.errors import Problem, UsageError
 from engine.evaluate.core import Evaluation, evaluate
 from engine.model.campaign import Campaign, load_campaign
-from engine.model.facts import FactsFile
+from engine.model.catalogue import Catalogue
+from engine.model.facts import FactsFile, combine
 from engine.readers import input_files, load_facts, load_inputs
 from engine.readers import read_facts as read_facts_data
 
-Inputs = Path | Sequence[str | Path] | tuple[str, bytes]  # a file; files, folders and -; or (name, bytes)
+Upload = tuple[str, bytes]  # one file's name (its suffix gives the format) and content
+
+
+class Uploads(tuple[Upload, ...]):
+    """Several uploaded files (name, bytes), read as one population: the web app's returns."""
+
+
+Inputs = Path | Sequence[str | Path] | Upload | Uploads  # a file; files, folders and -; or uploads
 
 
 def _is_upload(source: Inputs) -> bool:
-    """(name, bytes): one file's content, not a list of paths."""
-    return isinstance(source, tuple) and len(source) == 2 and isinstance(source[1], bytes)
+    """(name, bytes): one file's content, not a list of paths; or several of them."""
+    return isinstance(source, Uploads) or (
+        isinstance(source, tuple) and len(source) == 2 and isinstance(source[1], bytes)
+    )
+
+
+def read_uploads(files: Sequence[Upload], catalogue: Catalogue | None = None) -> FactsFile:
+    """Uploaded facts files as one population, as `load_inputs` reads files: one file as itself,
+    several combined (one id once, one set of settings; every problem of every file listed)."""
+    if not files:
+        raise UsageError(Problem("facts", "no facts file given", hint="upload one or more facts files"))
+    alone = len(files) == 1
+    read = [read_facts_data(name, data, catalogue, alone=alone) for name, data in files]
+    return read[0] if alone else combine(read)
 
 
 def read_facts(source: Inputs, campaign: Campaign, input_format: str | None = None) -> FactsFile:
@@ -39,6 +60,8 @@ def read_facts(source: Inputs, campaign: Campaign, input_format: str | None = No
     and check they belong to `campaign`."""
     if isinstance(source, Path):
         facts = load_facts(source, campaign.catalogue)
+    elif isinstance(source, Uploads):
+        facts = read_uploads(source, campaign.catalogue)
     elif _is_upload(source):
         facts = read_facts_data(str(source[0]), source[1], campaign.catalogue)  # type: ignore[arg-type]
     else:
@@ -73,7 +96,8 @@ def run(
     if not isinstance(facts_path, Path) and not _is_upload(facts_path):
         facts_path = input_files(cast(Sequence[str | Path], facts_path))  # folders once, here: a count of files
     if stage is not None:
-        stage("load", files=1 if isinstance(facts_path, Path) or _is_upload(facts_path) else len(facts_path))
+        one = isinstance(facts_path, Path) or (_is_upload(facts_path) and not isinstance(facts_path, Uploads))
+        stage("load", files=1 if one else len(cast(Sequence[object], facts_path)))
     with gc_paused():  # bulk, acyclic allocations: see engine.common.speed
         facts = read_facts(facts_path, campaign, input_format)
     if stage is not None:

@@ -42,6 +42,10 @@ def test_the_wheel_carries_the_data(installed: tuple[Path, Path]) -> None:
         "thidua_campaigns/ninh_thuan_2020.yaml",
         "thidua_templates/vocabulary.yaml",
         "thidua_templates/report.html.j2",
+        "thidua_templates/web/base.html.j2",
+        "thidua_templates/web/static/app.css",
+        "thidua_templates/web/static/app.js",
+        "engine/web/app.py",
         "thidua_schemas/facts.schema.json",
         "thidua_examples/ninh_thuan_2020.yaml",
         "cli.py",
@@ -51,6 +55,7 @@ def test_the_wheel_carries_the_data(installed: tuple[Path, Path]) -> None:
     requires = next(n for n in names if n.endswith("METADATA"))
     metadata = zipfile.ZipFile(installed[0]).read(requires).decode()
     assert "Requires-Dist: rich" in metadata
+    assert "Requires-Dist: fastapi" in metadata and "Requires-Dist: uvicorn" in metadata
     assert 'Requires-Dist: durable-rules>=2.0.28; extra == "durable"' in metadata  # an extra, not required
 
 
@@ -95,3 +100,43 @@ def test_own_campaigns_beside_the_shipped_ones(installed: tuple[Path, Path], tmp
     (own / "ninh_thuan_2020.yaml").write_text("x: 1\n", "utf-8")  # a shipped id: ambiguous, refused
     clash = _run([thidua, "--campaigns", str(own), "validate", "ninh_thuan_2020"], tmp_path, env)
     assert clash.returncode == 2 and "is also" in clash.stderr
+
+
+def test_installed_serves_the_web_app(installed: tuple[Path, Path], tmp_path: Path) -> None:
+    """`thidua serve` from the installed wheel, outside the checkout: a page, its stylesheet, the API."""
+    import json
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_") and k != "PYTHONPATH"}
+    proc = subprocess.Popen(
+        [str(installed[1] / "thidua"), "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(base + "/", timeout=2) as r:
+                    page = r.read().decode()
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else "ended"
+                time.sleep(0.1)
+        else:
+            raise AssertionError("thidua serve did not answer")
+        assert "288/KH-UBND" in page and "Kế hoạch" in page
+        with urllib.request.urlopen(base + "/static/app.css", timeout=5) as r:
+            assert r.status == 200
+        with urllib.request.urlopen(base + "/api/campaigns", timeout=5) as r:
+            assert [c["id"] for c in json.load(r)][:2] == ["my_thanh_2015", "ninh_thuan_2020"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -29,6 +29,7 @@ RENDERING = sorted(
     [
         *(ROOT / "engine" / "render").rglob("*.py"),
         *(ROOT / "engine" / "explain").rglob("*.py"),
+        *(ROOT / "engine" / "web").rglob("*.py"),
         *(ROOT / "engine" / "authoring").glob("diff*.py"),
         ROOT / "engine" / "authoring" / "jsonschema.py",
         ROOT / "engine" / "verify.py",

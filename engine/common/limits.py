@@ -36,3 +36,10 @@ MAX_NUMBER = 1e12
 
 # 'did you mean': words longer than this get no suggestion (difflib's work grows with the product)
 MAX_SUGGEST_LENGTH = 64
+
+# the web app (thidua serve): one request's body, the files in it, and the uploads it keeps in memory
+# (each set of returns for an hour, the oldest dropped first); every file is also held to MAX_BYTES
+MAX_REQUEST_BYTES = int(os.environ.get("THIDUA_MAX_REQUEST_BYTES", str(32 * 1024 * 1024)))
+MAX_UPLOADS = int(os.environ.get("THIDUA_MAX_UPLOADS", "100"))
+MAX_SESSIONS = 32
+SESSION_SECONDS = 3600

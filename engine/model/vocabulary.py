@@ -74,6 +74,7 @@ class Labels(_Strict):
     verify: dict[str, Label]
     scope: dict[str, Label]
     sign_mode: dict[str, Label]
+    web: dict[str, Label]
 
     def phrase_sections(self) -> dict[str, dict[str, Label]]:
         """Every section of plain `key: {vi, en}` entries, by name."""

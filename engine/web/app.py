@@ -1,0 +1,166 @@
+"""The ASGI app: the API and the pages, security headers on every answer, one error mapping.
+
+A user's error is a 4xx whose body says, one line a problem, what the CLI would print on stderr:
+`{"error": {"status": 400, "message": FIRST LINE, "lines": [...]}}` from /api, the same lines on a
+page otherwise. The CLI's exit codes map to statuses: a campaign that fails validation 422, an
+input too large 413, an unknown campaign or candidate 404, any other unusable input or usage 400.
+A bug is a 500: one log line on the server and the log file the CLI would write (engine.common.crash);
+the response never holds a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from engine import __version__
+from engine.common.errors import CampaignInvalid, Problem, UserError, problem_lines
+from engine.model.vocabulary import words
+from engine.web.forms import WebError
+
+log = logging.getLogger("thidua.web")
+
+SECURITY_HEADERS = {
+    "content-security-policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+class SecurityHeaders:
+    """Every answer, an error's too, carries the security headers; pages are not cached. A bug
+    that escapes a route becomes a 500 here (`bug_response`), with one log line and no traceback."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = str(scope.get("path", "")).startswith("/static/")
+
+        started = False
+
+        async def with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = [(k, v) for k, v in message.get("headers", []) if k.decode().lower() not in SECURITY_HEADERS]
+                headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, with_headers)
+        except Exception as exc:
+            if started:  # the answer is half sent: nothing better to do than end it
+                log.error("%s %s: %s after the response began", scope.get("method"), scope.get("path"), exc)
+                return
+            await bug_response(Request(scope), exc)(scope, receive, with_headers)
+
+
+def bug_response(request: Request, exc: BaseException) -> Response:
+    """A bug: 500, the CLI's one line naming the log file with the traceback; one line in the server log."""
+    from engine.common.crash import internal_error_line
+    from engine.web import pages
+
+    line = internal_error_line(exc, ["thidua serve", request.method, request.url.path])
+    log.error("%s %s: %s", request.method, request.url.path, line)
+    if is_api(request):
+        return api_error(500, [line])
+    return pages.error_page(request, 500, [line])
+
+
+def status_of(e: Exception) -> int:
+    if isinstance(e, WebError):
+        return e.status
+    if isinstance(e, CampaignInvalid):
+        return 422
+    return 400
+
+
+def error_lines(e: Exception) -> list[str]:
+    problems = e.problems if isinstance(e, WebError | UserError) else []
+    return [" ".join(line.split("\n")) for line in problem_lines(problems)]
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/api"
+
+
+def api_error(status: int, lines: list[str]) -> JSONResponse:
+    return JSONResponse({"error": {"status": status, "message": lines[0], "lines": lines}}, status_code=status)
+
+
+def create_app(allowed_hosts: list[str] | None = None) -> FastAPI:
+    """The app; `allowed_hosts`: the Host headers answered (localhost by default: a page elsewhere
+    cannot reach it through a name it rebinds to 127.0.0.1)."""
+    from engine.common.paths import shipped
+    from engine.web import api, pages
+    from engine.web.store import Store
+
+    app = FastAPI(
+        title="thidua",
+        version=__version__,
+        description="The HTTP API of thidua serve: the CLI's JSON over HTTP (README: Web app and HTTP API).",
+        docs_url=None,  # Swagger UI and ReDoc load their assets from a CDN: only /openapi.json is served
+        redoc_url=None,
+    )
+    store = Store()
+    app.include_router(api.router())
+    app.include_router(pages.router(store))
+    app.mount("/static", StaticFiles(directory=shipped("templates") / "web" / "static"), name="static")
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or ["127.0.0.1", "localhost", "[::1]"])
+    app.add_middleware(SecurityHeaders)
+
+    async def user_error(request: Request, exc: Exception) -> Response:
+        status, lines = status_of(exc), error_lines(exc)
+        if is_api(request):
+            return api_error(status, lines)
+        return pages.error_page(request, status, lines)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if is_api(request):
+            return api_error(exc.status_code, [str(Problem(request.url.path, str(exc.detail)))])
+        lang = pages.lang_of(request)
+        what = words(lang)["web.not_found"] if exc.status_code == 404 else str(exc.detail)
+        return pages.error_page(request, exc.status_code, [str(Problem(request.url.path, what))])
+
+    async def invalid_request(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        lines = [
+            str(Problem(".".join(str(x) for x in err.get("loc", ())), str(err.get("msg", "invalid"))))
+            for err in exc.errors()
+        ] or ["request: invalid"]
+        if is_api(request):
+            return api_error(400, lines)
+        return pages.error_page(request, 400, lines)
+
+    handlers: dict[Any, Any] = {
+        WebError: user_error,
+        UserError: user_error,
+        HTTPException: http_error,
+        RequestValidationError: invalid_request,
+    }
+    for kind, handler in handlers.items():
+        app.add_exception_handler(kind, handler)
+    return app

@@ -1,0 +1,34 @@
+"""`thidua serve`: the app under uvicorn (pure Python: no compiler needed on an office PC)."""
+
+from __future__ import annotations
+
+import logging
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = False) -> None:
+    """Serve until interrupted. On localhost (the default) only this computer's own names are
+    answered; another `--host` answers any name (the office's network: its own choice)."""
+    import socket
+
+    import uvicorn
+
+    from engine.common.errors import Problem, UsageError
+    from engine.web.app import create_app
+
+    try:  # a port already taken is the user's to change: one line, exit 2 (uvicorn would log and exit 1)
+        with socket.create_server((host, port)):
+            pass
+    except OSError as e:
+        raise UsageError(
+            Problem("--port", f"cannot listen on {host}:{port}: {e.strerror or e}", hint="give another --port")
+        ) from None
+
+    local = host in ("127.0.0.1", "localhost", "::1")
+    app = create_app(None if local else ["*"])
+    logging.basicConfig(level=logging.INFO, format="thidua serve: %(message)s")
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(1.0, webbrowser.open, [f"http://{'localhost' if local else host}:{port}/"]).start()
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, access_log=False)
