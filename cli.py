@@ -420,35 +420,15 @@ def explain(
 ) -> None:
     """One candidate: every rule, the values it read, its clause (quoted), what would have to change."""
     with _guard():
-        import unicodedata
-
-        from engine.common.errors import Problem, did_you_mean
         from engine.render import text as render
 
         fmt = _format("explain", format, output)
         ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
-        from engine.model.facts import fold_id
-
-        cid = unicodedata.normalize("NFC", candidate)
-        res = ev.get(cid) or next((r for r in ev.results if fold_id(r.id) == fold_id(cid)), None)
+        res = ev.find(candidate)
         if res is None:
-            raise UserError(
-                Problem(
-                    "; ".join(map(str, facts)),
-                    f"no candidate with id '{candidate}'",
-                    hint=did_you_mean(cid, [r.id for r in ev.results]) or "see `thidua evaluate`",
-                )
-            )
+            raise UserError(ev.not_found(candidate, "; ".join(map(str, facts)), "see `thidua evaluate`"))
         if fmt is Format.json:
-            from engine.explain.reasons import Explainer
-
-            mine = [*res.criteria, *res.disqualifiers, *res.conditions]
-            data = {
-                **render.header(ev),
-                "rules": render.rules_table([rr.rule for rr in mine], lang.value),
-                "candidate": render.candidate_dict(res, Explainer(ev.campaign, lang.value)),
-            }
-            text = render.to_json(data)
+            text = render.to_json(render.explain_dict(ev, res, lang.value))
         else:
             from engine.evaluate.allocate import allocate
 

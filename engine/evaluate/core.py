@@ -15,12 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from engine.common.errors import Problem, UsageError
 from engine.common.speed import gc_paused
+from engine.common.text import visible
 from engine.evaluate.backends import Traces, Work
 from engine.evaluate.derive import Derivations, Derived, derive
 from engine.evaluate.trace import Evaluable, RuleTrace, merge
@@ -166,6 +168,22 @@ class Evaluation:
             if r.id == cid:
                 return r
         return None
+
+    def find(self, written: str) -> CandidateResult | None:
+        """The candidate an officer means by `written` (explain ID, the web app's candidate page):
+        the id as given (NFC), else the one it folds to (`fold_id`: tone placement, invisibles)."""
+        from engine.model.facts import fold_id
+
+        cid = unicodedata.normalize("NFC", written)
+        return self.get(cid) or next((r for r in self.results if fold_id(r.id) == fold_id(cid)), None)
+
+    def not_found(self, written: str, where: str, see: str) -> Problem:
+        """The line for an id `find` does not know: the nearest ids, else where to look (`see`)."""
+        from engine.common.errors import did_you_mean
+
+        cid = unicodedata.normalize("NFC", written)
+        hint = did_you_mean(cid, [r.id for r in self.results]) or see
+        return Problem(where, f"no candidate with id '{visible(written)}'", hint=hint)
 
 
 def evaluate(

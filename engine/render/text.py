@@ -169,6 +169,17 @@ def candidate_dict(
     return out
 
 
+def explain_dict(ev: Evaluation, res: CandidateResult, lang: str = "vi") -> dict[str, Any]:
+    """`explain -f json` as data: the header, the rules this candidate met, and the candidate with
+    its labelled reasons and the nomination quote inline."""
+    mine = [*res.criteria, *res.disqualifiers, *res.conditions]
+    return {
+        **header(ev),
+        "rules": rules_table([rr.rule for rr in mine], lang),
+        "candidate": candidate_dict(res, Explainer(ev.campaign, lang)),
+    }
+
+
 def citations_list(citations: dict[tuple[str, str], int]) -> list[dict[str, str]]:
     """The nomination sentences cited, in order of first use (`submission.citation` is the index)."""
     return [

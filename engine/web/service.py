@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -23,7 +22,6 @@ from engine.common.text import visible
 from engine.evaluate.allocate import Allocation, allocate
 from engine.evaluate.core import CandidateResult, Evaluation
 from engine.model.campaign import Campaign, available_campaigns, load_campaign
-from engine.model.facts import fold_id
 from engine.pipeline import Upload, Uploads, run
 from engine.web.forms import WebError
 
@@ -182,38 +180,17 @@ def award_json(alloc: Allocation, lang: str) -> bytes:
 
 
 def find(ev: Evaluation, candidate: str) -> CandidateResult:
-    """The candidate `thidua explain` finds for this id (NFC, then folded); else 404 with its line."""
-    cid = unicodedata.normalize("NFC", candidate)
-    res = ev.get(cid) or next((r for r in ev.results if fold_id(r.id) == fold_id(cid)), None)
+    """The candidate `thidua explain` finds for this id (Evaluation.find); else 404 with its line."""
+    res = ev.find(candidate)
     if res is None:
-        raise WebError(
-            404,
-            Problem(
-                ev.facts.file,
-                f"no candidate with id '{visible(candidate)}'",
-                hint=did_you_mean(cid, [r.id for r in ev.results]) or "see the verdicts",
-            ),
-        )
+        raise WebError(404, ev.not_found(candidate, ev.facts.file, "see the verdicts"))
     return res
 
 
-def explain_data(ev: Evaluation, res: CandidateResult, lang: str) -> dict[str, Any]:
-    """`thidua explain … -f json` as data: the header, the candidate's rules, the candidate."""
-    from engine.explain.reasons import Explainer
-    from engine.render import text as render
-
-    mine = [*res.criteria, *res.disqualifiers, *res.conditions]
-    return {
-        **render.header(ev),
-        "rules": render.rules_table([rr.rule for rr in mine], lang),
-        "candidate": render.candidate_dict(res, Explainer(ev.campaign, lang)),
-    }
-
-
 def explain_json(ev: Evaluation, res: CandidateResult, lang: str) -> bytes:
-    from engine.render.text import to_json
+    from engine.render.text import explain_dict, to_json
 
-    return visible(to_json(explain_data(ev, res, lang))).encode("utf-8")
+    return visible(to_json(explain_dict(ev, res, lang))).encode("utf-8")
 
 
 def ranking_lines(ev: Evaluation, res: CandidateResult, alloc: Allocation, lang: str) -> list[str]:
