@@ -107,6 +107,12 @@ class Document_(Strict):
         parts = d.split("-")
         return "/".join(reversed(parts))
 
+    @property
+    def precision(self) -> str:
+        """How much of the date the plan gives: `day`, `month` (a draft's '…/03/2025') or `year`."""
+        d = self.date
+        return "day" if isinstance(d, dt.date) else ("month" if "-" in d else "year")
+
 
 ISSUER = "issuer"  # in `parents:`: no parent in the file, i.e. directly under the plan's issuer
 

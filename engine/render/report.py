@@ -47,6 +47,9 @@ class CampaignInfo:
     issuer: str = field(metadata=doc("the body that issued the plan (cơ quan ban hành), as written"))
     document: str = field(metadata=doc("kind and number of the plan, e.g. 'Kế hoạch 288/KH-UBND'"))
     date: str = field(metadata=doc("the plan's date, dd/mm/yyyy (or mm/yyyy, yyyy when the day is blank)"))
+    dated: str = field(
+        metadata=doc("the plan's date as a document cites it: 'ngày 06/02/2020', 'tháng 03/2025', 'năm 2024'")
+    )
     place: str = field(metadata=doc("the place named in the plan's place-date line (địa danh)"))
 
 
@@ -245,8 +248,8 @@ class Audit:
             "SHA-256 of the facts file; of several, of their sha256sum listing (engine.model.facts.inputs_sha)"
         )
     )
-    as_of: str = field(metadata=doc("evaluation date, YYYY-MM-DD"))
-    decision_date: str = field(metadata=doc("date used for the reward money, YYYY-MM-DD"))
+    as_of: str = field(metadata=doc("evaluation date, dd/mm/yyyy"))
+    decision_date: str = field(metadata=doc("date used for the reward money, dd/mm/yyyy"))
     backend: str = field(metadata=doc("the evaluation backend: native or durable"))
 
 
@@ -354,6 +357,7 @@ def build_context(
         issuer=d.issuer,
         document=f"{d.kind} {d.number or '…'}",
         date=d.date_text,
+        dated=labels[f"dated_{d.precision}"].format(date=d.date_text),
         place=d.place,
     )
     counts = {v: 0 for v in VERDICT_LABELS["en"]}
@@ -396,8 +400,8 @@ def build_context(
             campaign_sha256=ev.campaign.sha256,
             facts_file="; ".join(Path(name).name for name, _ in ev.facts.inputs) or Path(ev.facts.file).name,
             facts_sha256=ev.facts.sha256,
-            as_of=ev.as_of.isoformat(),
-            decision_date=alloc.decision_date.isoformat(),
+            as_of=ev.as_of.strftime("%d/%m/%Y"),
+            decision_date=alloc.decision_date.strftime("%d/%m/%Y"),
             backend=ev.backend,
         ),
     )

@@ -111,7 +111,7 @@ def _submission(doc: DocxDocument, ctx: ReportContext) -> None:
     _para(doc, "", size=6)
     addressee = "; ".join(h.addressee)
     body = [
-        L["sub_basis_plan"].format(document=c.document, date=c.date, issuer=c.issuer, title=_lower_first(c.title)),
+        L["sub_basis_plan"].format(document=c.document, dated=c.dated, issuer=c.issuer, title=_lower_first(c.title)),
         L["sub_basis_review"].format(as_of=ctx.as_of),
         L["sub_propose"].format(office=h.office_name, addressee=addressee),
     ]

@@ -37,7 +37,7 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
     centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    subtitle = L["xlsx_as_of"].format(as_of=ctx.as_of, document=c.document, date=c.date, issuer=c.issuer)
+    subtitle = L["xlsx_as_of"].format(as_of=ctx.as_of, document=c.document, dated=c.dated, issuer=c.issuer)
 
     def new_sheet(title: str, widths: list[int], landscape: bool) -> Worksheet:
         ws = wb.create_sheet(title[:31])
