@@ -105,38 +105,16 @@ def test_own_campaigns_beside_the_shipped_ones(installed: tuple[Path, Path], tmp
 def test_installed_serves_the_web_app(installed: tuple[Path, Path], tmp_path: Path) -> None:
     """`thidua serve` from the installed wheel, outside the checkout: a page, its stylesheet, the API."""
     import json
-    import socket
-    import time
     import urllib.request
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    from serving import serving
+
     env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_") and k != "PYTHONPATH"}
-    proc = subprocess.Popen(
-        [str(installed[1] / "thidua"), "serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(base + "/", timeout=2) as r:
-                    page = r.read().decode()
-                break
-            except OSError:
-                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else "ended"
-                time.sleep(0.1)
-        else:
-            raise AssertionError("thidua serve did not answer")
+    with serving([str(installed[1] / "thidua")], tmp_path, env) as base:
+        with urllib.request.urlopen(base + "/", timeout=5) as r:
+            page = r.read().decode()
         assert "288/KH-UBND" in page and "Kế hoạch" in page
         with urllib.request.urlopen(base + "/static/app.css", timeout=5) as r:
             assert r.status == 200
         with urllib.request.urlopen(base + "/api/campaigns", timeout=5) as r:
             assert [c["id"] for c in json.load(r)][:2] == ["my_thanh_2015", "ninh_thuan_2020"]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)

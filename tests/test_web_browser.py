@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from serving import serving
 
 from engine.render.report_pdf import HEADLESS, find_browser
 
@@ -35,45 +32,12 @@ ARTEFACTS = Path(os.environ.get("THIDUA_ARTEFACTS") or ROOT / "tests" / "artefac
 pytestmark = pytest.mark.skipif(CHROMIUM is None or DRIVER is None, reason="no Chromium or chromedriver here")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`thidua serve --port N`, as a user starts it; its URL once it answers."""
-    port = _free_port()
-    logs = tmp_path_factory.mktemp("logs")
-    env = {**os.environ, "THIDUA_LOG_DIR": str(logs)}
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "cli.py"), "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(url + "/", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None:
-                    raise AssertionError(proc.stderr.read().decode() if proc.stderr else "server ended") from None
-                time.sleep(0.1)
-        else:
-            raise AssertionError("thidua serve did not answer in 30 s")
+    env = {**os.environ, "THIDUA_LOG_DIR": str(tmp_path_factory.mktemp("logs"))}
+    with serving([sys.executable, str(ROOT / "cli.py")], ROOT, env) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
