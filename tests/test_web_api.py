@@ -441,6 +441,16 @@ def test_security_headers_everywhere(client: TestClient) -> None:
         assert got.headers["x-frame-options"] == "DENY"
 
 
+def test_head_is_a_get_without_the_body(client: TestClient) -> None:
+    """curl -I, link checkers: the headers a GET would have, no body; a POST-only route stays 405."""
+    got, full = client.head("/"), client.get("/")
+    assert got.status_code == 200 and got.content == b""
+    assert got.headers["content-type"] == full.headers["content-type"]
+    assert got.headers["content-security-policy"] == full.headers["content-security-policy"]
+    assert client.head("/api/campaigns").status_code == 200
+    assert client.head("/api/validate").status_code == 405
+
+
 def test_only_this_computers_names(client: TestClient) -> None:
     got = client.get("/", headers={"host": "attacker.example"})
     assert got.status_code == 400

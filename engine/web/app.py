@@ -54,11 +54,16 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         static = str(scope.get("path", "")).startswith("/static/")
+        head = scope.get("method") == "HEAD"  # answered as GET without the body (curl -I, link checkers)
+        if head:
+            scope = {**scope, "method": "GET"}
 
         started = False
 
         async def with_headers(message: Message) -> None:
             nonlocal started
+            if head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             if message["type"] == "http.response.start":
                 started = True
                 headers = [(k, v) for k, v in message.get("headers", []) if k.decode().lower() not in SECURITY_HEADERS]
