@@ -31,4 +31,5 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Fal
         import webbrowser
 
         threading.Timer(1.0, webbrowser.open, [f"http://{'localhost' if local else host}:{port}/"]).start()
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, access_log=False)
+    # uvicorn's own start-up lines (English) are not shown: the CLI has printed the address to open
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, access_log=False)
