@@ -217,6 +217,7 @@ def evaluate(
         plan = _plan(campaign, facts, derived, na_warnings)
         work, spans = _work(plan)
     traces = _merged(engine.run(campaign, work), spans)
+    del work, spans  # what the backend was given: not needed beside the results (peak memory)
     with gc_paused():
         results = _results(campaign, plan, traces, round_year, deadline)
     return Evaluation(
