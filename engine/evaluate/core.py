@@ -69,19 +69,28 @@ class RuleResult:
 
     def signature(self) -> tuple[Any, ...] | None:
         """What this result's every rendering depends on, as a key: the rule, how it came out and
-        why (skip, source, unit, refused n/a), and the value of each fact it read. The rule's trace
-        is a function of these (the IR is pure; the evaluation date, deadline and round are one per
-        evaluation), so two results with one signature read alike in every output: renderers cache
-        a result's row by it. None where a value read has no simple key (a list, a dated series) or
-        a fact was computed from other candidates (derived: its parts are shown too)."""
-        key: list[Any] = [self.rule.id, self.outcome, self.skipped, self.source, self.has_unit, self.refused]
-        key.append(self.trace.waiver is not None)
-        for r in self.reads():
-            v = r.value
-            if r.derived is not None or isinstance(v, list | dict):
-                return None
-            key.append((r.key, type(v), v))
-        return tuple(key)
+        why (skip, source, unit, refused n/a), and what it read. That is its trace — the value of
+        every node, the facts read among them, which is all a rendering reads (the IR is pure; the
+        evaluation date, deadline and round are one per evaluation) — and, for a rule skipped or
+        whose waiver was not looked at, the values it would read. Two results with one signature
+        read alike in every output: renderers cache a result's row by it. None where a value has
+        no key (a list, a dated series) or a fact was computed from other candidates (derived: its
+        parts are shown too)."""
+        rule, derived = self.rule, self.derived
+        if derived and any(k in derived for k in rule.facts):
+            return None
+        key: tuple[Any, ...] = (rule.id, self.outcome, self.skipped, self.source, self.has_unit, self.refused)
+        if self.skipped:  # nothing was evaluated: what it read is what the facts say
+            key += tuple((r.key, type(r.value), r.value) for r in self.reads())
+        else:
+            key += (self.trace,)
+            if rule.waiver is not None and self.trace.waiver is None:
+                key += tuple((type(v), v) for v in (self.env.get(k, UNKNOWN) for k, _ in rule.waiver_fact_nodes))
+        try:
+            hash(key)
+        except TypeError:  # a list or a dated series among the values
+            return None
+        return key
 
     def reads(self) -> list[Read]:
         """Every fact the rule (and its waiver, when looked at) read, once each, in reading order."""
