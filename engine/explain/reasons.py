@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from engine.evaluate.core import RuleResult, SubmissionResult
@@ -36,9 +37,14 @@ def fmt_number(v: float | int, lang: str = "vi") -> str:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     text = f"{v:,.4f}".rstrip("0").rstrip(".") if isinstance(v, float) else f"{v:,}"
+    return text.translate(_marks(lang))
+
+
+@cache
+def _marks(lang: str) -> dict[int, str]:
+    """The thousands and decimal marks of `lang`, as a `str.translate` table (both at once)."""
     w = words(lang)
-    marks = {",": w["text.thousands_mark"], ".": w["text.decimal_mark"]}
-    return "".join(marks.get(ch, ch) for ch in text)
+    return str.maketrans({",": w["text.thousands_mark"], ".": w["text.decimal_mark"]})
 
 
 def fmt_date(d: dt.date) -> str:
