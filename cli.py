@@ -9,12 +9,17 @@ a log file with the traceback (engine.common.crash), exit 3.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+
+# thidua's checks are its own: no Pydantic plugin found in the environment takes part in them (and
+# looking for one reads every installed package's metadata at start-up); set it to keep yours
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 

@@ -374,7 +374,11 @@ def profile_command(name: str, argv: list[str], n: int, tmp: Path, env: dict[str
     import pstats
 
     prof = tmp / "command.prof"
-    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), str(ROOT / "cli.py"), "-q", *argv]
+    # cli.main, not the console script: the script ends the process at once (cli.script), before
+    # cProfile could write its file
+    script = tmp / "profiled_cli.py"
+    script.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nimport cli\ncli.main()\n", encoding="utf-8")
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), str(script), "-q", *argv]
     t = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env)
     wall = time.perf_counter() - t

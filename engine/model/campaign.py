@@ -18,7 +18,7 @@ from engine.common.errors import CampaignInvalid, Problem, UsageError, did_you_m
 from engine.common.paths import user_campaign_dirs
 from engine.lang import Fact, Node, RuleError, parse_rule, parse_value
 from engine.lang.values import RuleKind
-from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
+from engine.model.catalogue import Catalogue, campaigns_dir, catalogue_text, load_catalogue
 from engine.model.facts import Candidate, FactsFile
 from engine.model.schema import (
     ISSUER,
@@ -310,13 +310,26 @@ def read_campaign(name: str | Path) -> CampaignRead:
     path = resolve_campaign_path(str(name))
     shipped = path.parent.resolve() == campaigns_dir().resolve()
     display = _display(path) if shipped else str(name)
+    try:
+        text = read_text(path, display)
+    except UsageError as e:  # a campaign that exists but does not decode fails validation
+        if not path.is_file():
+            raise
+        return CampaignRead(path, display, None, None, e.problems)
+    from engine.common.cache import remembered
+
+    raw = path.read_bytes()  # its SHA-256 is the campaign's in every result
+    # made again when the file, its name, the catalogue or the engine changes (engine.common.cache)
+    inputs = (str(path), display, str(shipped), raw, catalogue_text())
+    return remembered("campaign", inputs, lambda: _read(path, display, shipped, text, raw))
+
+
+def _read(path: Path, display: str, shipped: bool, text: str, raw: bytes) -> CampaignRead:
     from engine.model.source import load_yaml_text
 
     try:
-        doc = load_yaml_text(read_text(path, display), display)
-    except UsageError as e:  # a campaign that exists but does not decode or parse fails validation
-        if not path.is_file():
-            raise
+        doc = load_yaml_text(text, display)
+    except UsageError as e:  # a campaign that exists but does not parse fails validation
         return CampaignRead(path, display, None, None, e.problems)
     if not isinstance(doc.data, dict):
         problem = Problem(display, "a campaign file must be a mapping of keys", 1, 1)
@@ -330,7 +343,7 @@ def read_campaign(name: str | Path) -> CampaignRead:
     from engine.model.checks import Subject, run_checks
 
     found = run_checks(Subject(model, doc, path.stem, shipped))
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    sha = hashlib.sha256(raw).hexdigest()
     # the plan's own words for some facts (`labels:`): every output reads them through this catalogue
     catalogue = load_catalogue().for_campaign({k: v.label for k, v in model.labels.items()})
     rules, conditions, ranking, rule_problems = _compile(model, doc, catalogue)

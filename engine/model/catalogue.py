@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from engine.common.paths import shipped
 from engine.model.schema import Label, validate_model
-from engine.model.source import load_file
+from engine.model.source import load_yaml_text, read_text
 
 __all__ = ["Catalogue", "FactDef", "Label", "Scale", "load_catalogue"]
 
@@ -24,7 +24,7 @@ FactType = Literal["bool", "int", "number", "percent", "rating", "enum", "date",
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ScaleValue(Strict):
@@ -140,9 +140,19 @@ def campaigns_dir() -> Path:
 @cache
 def load_catalogue(path: Path | None = None) -> Catalogue:
     """Load and validate the shared catalogue (once per process)."""
+    from engine.common.cache import remembered
+
     path = path or campaigns_dir() / "facts.yaml"
-    doc = load_file(path, _display(path))
-    return validate_model(Catalogue, doc)
+    name = _display(path)
+    text = catalogue_text(path)
+    return remembered("catalogue", (name, text), lambda: validate_model(Catalogue, load_yaml_text(text, name)))
+
+
+@cache
+def catalogue_text(path: Path | None = None) -> str:
+    """The catalogue file's text (read once per process): what `load_catalogue` reads."""
+    path = path or campaigns_dir() / "facts.yaml"
+    return read_text(path, _display(path))
 
 
 def _display(path: Path) -> str:

@@ -40,11 +40,11 @@ Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="snake_case 
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Label(BaseModel):  # a text in Vietnamese and English (no docstring: it would enter the JSON Schema)
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     vi: str
     en: str
 

@@ -27,7 +27,7 @@ TEMPLATES = shipped("templates")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Words(_Strict):
@@ -93,10 +93,13 @@ class Labels(_Strict):
 
 @cache
 def load_labels() -> Labels:
+    from engine.common.cache import remembered
     from engine.model.schema import validate_model
-    from engine.model.source import load_file
+    from engine.model.source import load_yaml_text, read_text
 
-    return validate_model(Labels, load_file(TEMPLATES / "vocabulary.yaml", "templates/vocabulary.yaml"))
+    name = "templates/vocabulary.yaml"
+    text = read_text(TEMPLATES / "vocabulary.yaml", name)
+    return remembered("vocabulary", (name, text), lambda: validate_model(Labels, load_yaml_text(text, name)))
 
 
 def norm(text: Any) -> str:

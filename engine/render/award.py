@@ -159,8 +159,8 @@ def money(n: int | None, none: str = "—") -> str:
 
 def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -> str:
     from rich import box
-    from rich.table import Table
 
+    from engine.render.grid import Col, print_grid
     from engine.render.output import terminal
 
     t = words(lang).section("award")
@@ -197,9 +197,11 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
         stage_deadline = _stage_deadline(a, alloc)
         if stage_deadline:
             title += f" — {t['deadline']} {'/'.join(reversed(stage_deadline.split('-')))}"
-        tab = Table(title=title, box=box.SIMPLE, title_justify="left")
-        for col in ("no", "name", "unit", "form", "amount", "rank"):
-            tab.add_column(t[col], overflow="fold", justify="right" if col in ("amount", "rank") else "left")
+        columns = [
+            Col(t[c], justify="right" if c in ("amount", "rank") else "left")
+            for c in ("no", "name", "unit", "form", "amount", "rank")
+        ]
+        rows = []
         for i, r in enumerate(g.selected, 1):
             c = r.result.candidate
             unit = (
@@ -207,10 +209,10 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
                 if c.unit and c.unit in by_id
                 else (by_id[c.parent].name if c.parent and c.parent in by_id else "")
             )
-            tab.add_row(str(i), c.name + flag(r), unit, a.form.get(lang), money(g.amount), str(r.rank))
+            rows.append((str(i), c.name + flag(r), unit, a.form.get(lang), money(g.amount), str(r.rank)))
         if not g.selected:
-            tab.add_row("", t["none"], "", "", "", "")
-        con.print(tab)
+            rows.append(("", t["none"], "", "", "", ""))
+        print_grid(con, title, columns, rows, box.SIMPLE, title_justify="left")
         if g.unfilled:
             con.print(f"  {t['unfilled']}: {g.unfilled}")
         if g.counted_elsewhere and a.instead_of in awards:

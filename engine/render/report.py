@@ -364,7 +364,8 @@ def build_context(
     for res in ev.results:
         counts[res.verdict] += 1
     summary = [SummaryRow(v, VERDICT_LABELS[lang][v], n) for v, n in counts.items() if n]
-    excluded = _excluded(ev, ex)
+    lines = _RuleLines(ex)
+    excluded = _excluded(ev, ex, lines)
     deadline = ""
     dl = m.nomination.deadline
     if dl.date or dl.yearly or ev.deadline:
@@ -392,7 +393,7 @@ def build_context(
         excluded_citations=_citations(excluded),
         incomplete=_incomplete(ev, ex),
         chart=_chart(ev, lang),
-        candidates=[_detail(i, res, ev, ex) for i, res in enumerate(ev.results, 1)],
+        candidates=[_detail(i, res, ev, ex, lines) for i, res in enumerate(ev.results, 1)],
         audit=Audit(
             version=__version__,
             campaign=ev.campaign.id,
@@ -519,23 +520,43 @@ def _budget(alloc: Allocation, lang: str, labels: dict[str, str]) -> Budget:
     )
 
 
-def _rule_line(rr: RuleResult, ex: Explainer) -> RuleLine:
-    spec = rr.rule.spec
-    values = "; ".join(
-        f"{ex.cat.label(k, ex.lang)} = {fmt_value(v, k, ex.cat, ex.lang)}" for k, v in ex.values_read(rr).items()
-    )
-    return RuleLine(
-        id=rr.id,
-        kind=rr.rule.kind,
-        label=spec.label.get(ex.lang),
-        clause=spec.clause,
-        quote=spec.quote,
-        outcome=rr.outcome,
-        outcome_label=ex.outcome(rr.outcome),
-        reason=ex.reason(rr),
-        values=values,
-        note=" ".join(spec.note.get(ex.lang).split()) if spec.note else "",
-    )
+class _RuleLines:
+    """Each rule result's `RuleLine`, made once: the exclusions and the appendix show the same
+    results, and what a rule *is* (label, clause, quote, note) is the same for every candidate."""
+
+    def __init__(self, ex: Explainer):
+        self.ex = ex
+        self.made: dict[int, RuleLine] = {}  # by id() of a result, alive while the context is built
+        self.words: dict[str, tuple[str, str]] = {}  # rule id → (label, note)
+
+    def __call__(self, rr: RuleResult) -> RuleLine:
+        line = self.made.get(id(rr))
+        if line is None:
+            line = self.made[id(rr)] = self._make(rr)
+        return line
+
+    def _make(self, rr: RuleResult) -> RuleLine:
+        ex = self.ex
+        spec = rr.rule.spec
+        words = self.words.get(spec.id)
+        if words is None:
+            note = " ".join(spec.note.get(ex.lang).split()) if spec.note else ""
+            words = self.words[spec.id] = (spec.label.get(ex.lang), note)
+        values = "; ".join(
+            f"{ex.cat.label(k, ex.lang)} = {fmt_value(v, k, ex.cat, ex.lang)}" for k, v in ex.values_read(rr).items()
+        )
+        return RuleLine(
+            id=rr.id,
+            kind=rr.rule.kind,
+            label=words[0],
+            clause=spec.clause,
+            quote=spec.quote,
+            outcome=rr.outcome,
+            outcome_label=ex.outcome(rr.outcome),
+            reason=ex.reason(rr),
+            values=values,
+            note=words[1],
+        )
 
 
 def _citations(excluded: list[Excluded]) -> list[Citation]:
@@ -549,7 +570,7 @@ def _citations(excluded: list[Excluded]) -> list[Citation]:
     return list(seen.values())
 
 
-def _excluded(ev: Evaluation, ex: Explainer) -> list[Excluded]:
+def _excluded(ev: Evaluation, ex: Explainer, lines: _RuleLines) -> list[Excluded]:
     out: list[Excluded] = []
     m = ev.campaign.model
     lang = ex.lang
@@ -558,9 +579,9 @@ def _excluded(ev: Evaluation, ex: Explainer) -> list[Excluded]:
             continue
         reasons: list[RuleLine] = []
         if res.verdict == "disqualified":
-            reasons = [_rule_line(r, ex) for r in res.disqualifiers if r.outcome == "triggered"]
+            reasons = [lines(r) for r in res.disqualifiers if r.outcome == "triggered"]
         elif res.verdict == "ineligible":
-            reasons = [_rule_line(r, ex) for r in res.criteria if r.outcome == "fail" and r.rule.required]
+            reasons = [lines(r) for r in res.criteria if r.outcome == "fail" and r.rule.required]
         elif res.verdict == "not_considered" and res.submission is not None:
             reasons = [
                 RuleLine(
@@ -688,7 +709,7 @@ def _chart(ev: Evaluation, lang: str) -> Chart:
     return Chart(CHART_WIDTH, max(len(bars), 1) * ROW + 4, CHART_LEFT, bars)
 
 
-def _detail(i: int, res: CandidateResult, ev: Evaluation, ex: Explainer) -> CandidateDetail:
+def _detail(i: int, res: CandidateResult, ev: Evaluation, ex: Explainer, lines: _RuleLines) -> CandidateDetail:
     sub = ""
     if res.submission is not None and res.submission.outcome != "not_checked":
         sub = (
@@ -707,7 +728,7 @@ def _detail(i: int, res: CandidateResult, ev: Evaluation, ex: Explainer) -> Cand
         verdict_label=VERDICT_LABELS[ex.lang][res.verdict],
         summary=short_reason(res, ex),
         submission=sub,
-        rules=[_rule_line(r, ex) for r in [*res.criteria, *res.disqualifiers]],
+        rules=[lines(r) for r in [*res.criteria, *res.disqualifiers]],
     )
 
 

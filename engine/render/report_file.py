@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from engine.common.speed import gc_paused
 from engine.common.text import visible
 from engine.evaluate.allocate import Allocation, allocate
 from engine.evaluate.core import Evaluation
@@ -36,6 +37,20 @@ def make_report(
 ) -> bytes:
     """The report for `path` (its extension, or `fmt`), as bytes (from `alloc` when the caller made it)."""
     kind = report_format(path, fmt)
+    with gc_paused():  # a report is millions of small objects, none cyclic garbage (engine.common.speed)
+        return _make(ev, path, lang, decision_date, alloc, kind, profile, appendix)
+
+
+def _make(
+    ev: Evaluation,
+    path: Path,
+    lang: str,
+    decision_date: dt.date | None,
+    alloc: Allocation | None,
+    kind: str,
+    profile: DocumentProfile | None,
+    appendix: bool,
+) -> bytes:
     ctx = build_context(ev, alloc or allocate(ev, decision_date), lang, profile, appendix)
     if kind == "xlsx":
         from engine.render.report_xlsx import report_workbook

@@ -309,12 +309,15 @@ def table(ev: Evaluation, lang: str = "vi", width: int | None = None, color: boo
     """The verdicts for a terminal. Wide: one row per candidate. Narrow (an 80-column terminal):
     each candidate's id, name and verdict on its first lines and the reason wrapped under them —
     in both, an id is never split."""
+    from engine.common.speed import gc_paused
+
     buf = io.StringIO()
     console = terminal(buf, width or (None if color else 160), color)
-    if console.width >= WIDE:
-        _wide_table(ev, lang, color, console)
-    else:
-        _narrow_table(ev, lang, color, console)
+    with gc_paused():  # a row of texts a candidate, acyclic (engine.common.speed)
+        if console.width >= WIDE:
+            _wide_table(ev, lang, color, console)
+        else:
+            _narrow_table(ev, lang, color, console)
     counts: dict[str, int] = {}
     for r in ev.results:
         counts[r.verdict] = counts.get(r.verdict, 0) + 1
@@ -330,32 +333,27 @@ def _title(ev: Evaluation, lang: str) -> str:
 
 def _wide_table(ev: Evaluation, lang: str, color: bool, console: Any) -> None:
     from rich import box
-    from rich.table import Table
+
+    from engine.render.grid import Col, print_grid
 
     ex = Explainer(ev.campaign, lang)
     v = words(lang)
     m = ev.campaign.model
-    tab = Table(title=_title(ev, lang), box=box.SIMPLE_HEAVY, show_lines=False, expand=False)
     longest = max((len(r.id) for r in ev.results), default=1)
-    for col in ("no", "id", "name", "group", "verdict", "file", "reason"):
-        if col == "id":  # an id is copied into `thidua explain`: never split it
-            tab.add_column(v[f"text.col_{col}"], no_wrap=True, min_width=longest)
-        else:
-            tab.add_column(v[f"text.col_{col}"], overflow="fold")
+    columns = [
+        # an id is copied into `thidua explain`: never split it
+        Col(v[f"text.col_{col}"], no_wrap=True, min_width=longest, overflow="ellipsis")
+        if col == "id"
+        else Col(v[f"text.col_{col}"])
+        for col in ("no", "id", "name", "group", "verdict", "file", "reason")
+    ]
+    rows = []
     for i, r in enumerate(ev.results, 1):
         group = m.groups[r.group].label.get(lang) if r.group else "—"
         sub = SUBMISSION_LABELS[lang][r.submission.outcome] if r.submission else ""
-        tab.add_row(
-            str(i),
-            r.id,
-            r.candidate.name,
-            group,
-            VERDICT_LABELS[lang][r.verdict],
-            sub,
-            short_reason(r, ex),
-            style=STYLES[r.verdict] if color else None,
-        )
-    console.print(tab)
+        rows.append((str(i), r.id, r.candidate.name, group, VERDICT_LABELS[lang][r.verdict], sub, short_reason(r, ex)))
+    styles = [STYLES[r.verdict] for r in ev.results] if color else None
+    print_grid(console, _title(ev, lang), columns, rows, box.SIMPLE_HEAVY, styles=styles)
 
 
 def _narrow_table(ev: Evaluation, lang: str, color: bool, console: Any) -> None:

@@ -41,8 +41,11 @@ def workbook_bytes(wb: Workbook, when: dt.date) -> bytes:
     wb.properties.modified = stamp
     wb.properties.creator = "thidua"
     wb.properties.lastModifiedBy = "thidua"
+    from openpyxl.writer.excel import ExcelWriter
+
     raw = io.BytesIO()
-    wb.save(raw)
+    # what `wb.save` does, into a zip that stores its parts: `stable_zip` compresses them, once
+    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
     return stable_zip(raw.getvalue(), stamp)
 
 
