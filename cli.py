@@ -744,7 +744,8 @@ def serve(
     with _guard():
         from engine.web.server import serve as run_server
 
-        _say(f"thidua serve: http://{'localhost' if host == '127.0.0.1' else host}:{port}/ (Ctrl-C: stop)", err=True)
+        url = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
+        _say(words("vi")["cli.serving"].format(url=url), err=True)
         run_server(host, port, open_browser=open_browser)
 
 
