@@ -38,6 +38,7 @@ from engine.model.vocabulary import words
 if TYPE_CHECKING:
     from engine.evaluate.allocate import Allocation
     from engine.evaluate.core import Evaluation
+    from engine.render.output import Screen
     from engine.render.progress import Progress
 
 app = typer.Typer(
@@ -274,10 +275,21 @@ def _allocate(ev: Evaluation, decision_date: str | None) -> Allocation:
     return alloc
 
 
-def _emit(text: str | Iterator[str], output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
+def _screen(output: Path | None) -> Screen | None:
+    """The terminal a command's text is read on: stdout, when no `-o` is given and it is one."""
+    from engine.render.output import screen
+
+    return screen() if output is None else None
+
+
+def _emit(
+    text: str | Iterator[str], output: Path | None, inputs: tuple[Path, ...] = (), *, prose: bool = False
+) -> None:
     """A command's text output — whole, or in pieces made as they are written (a big JSON result) —
     on stdout or into `-o FILE`; control characters shown as escapes (but a leading byte-order mark
-    is the CSV's own, for Excel: kept)."""
+    is the CSV's own, for Excel: kept). Prose (text for a person, not JSON, CSV or YAML) on a
+    terminal has a line wider than it wrapped between words (`Screen.wrap`): the terminal never
+    cuts an id."""
     if not isinstance(text, str):
         pieces = (visible(p) for p in text)
         if output is None:
@@ -290,6 +302,9 @@ def _emit(text: str | Iterator[str], output: Path | None, inputs: tuple[Path, ..
         return
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     text = bom + visible(text.removeprefix(bom))
+    screen = _screen(output) if prose else None
+    if screen is not None:
+        text = screen.wrap(text)
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
@@ -339,14 +354,16 @@ def list_campaigns() -> None:
     with _guard():
         from engine.model.campaign import available_campaigns, load_campaign
 
+        lines = []
         for cid in available_campaigns():
             try:
                 d = load_campaign(cid).model.document
             except UserError as e:
-                _say(f"{cid:<18} (invalid: {len(e.problems)} problem(s) — run `thidua validate {cid}`)")
+                lines.append(f"{cid:<18} (invalid: {len(e.problems)} problem(s) — run `thidua validate {cid}`)")
                 continue
             year = str(d.date)[:4]
-            _say(f"{cid:<18} {d.kind} {d.number or words('vi')['cli.no_number']} — {d.issuer} — {year}")
+            lines.append(f"{cid:<18} {d.kind} {d.number or words('vi')['cli.no_number']} — {d.issuer} — {year}")
+        _emit("\n".join(lines), None, prose=True)
 
 
 @app.command()
@@ -404,8 +421,11 @@ def evaluate(
         elif fmt is Format.csv:
             text = render.csv_text(ev, lang.value)
         else:
-            color = output is None and sys.stdout.isatty()
-            text = render.table(ev, lang.value, color=color)
+            screen = _screen(output)
+            if screen is not None:  # a person at a terminal: its width, its colours
+                screen.show(render.table_lines(ev, lang.value, screen.width))
+                return
+            text = render.table(ev, lang.value)
         _emit(text, output, tuple(facts))
 
 
@@ -438,7 +458,7 @@ def explain(
             from engine.evaluate.allocate import allocate
 
             text = render.explain_text(ev, res, lang.value, allocate(ev))
-        _emit(text, output, tuple(facts))
+        _emit(text, output, tuple(facts), prose=fmt is not Format.json)
 
 
 @app.command()
@@ -465,8 +485,9 @@ def award(
         if fmt is Format.json:
             text = render_award.to_json(render_award.allocation_dict(alloc, lang.value))
         else:
-            text = render_award.award_table(alloc, lang.value)
-        _emit(text, output, tuple(facts))
+            screen = _screen(output)
+            text = render_award.award_table(alloc, lang.value, screen.width if screen is not None else None)
+        _emit(text, output, tuple(facts), prose=fmt is not Format.json)
 
 
 @app.command()
@@ -490,11 +511,12 @@ def near(
 
         ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
         alloc = _allocate(ev, None)
-        if _format("near", format, output) is Format.json:
+        fmt = _format("near", format, output)
+        if fmt is Format.json:
             text = to_json(near_dict(alloc, lang.value, within))
         else:
             text = near_text(alloc, lang.value, within)
-        _emit(text, output, tuple(facts))
+        _emit(text, output, tuple(facts), prose=fmt is not Format.json)
 
 
 @app.command()
@@ -666,7 +688,7 @@ def lint(
         fmt = _format("lint", format, None)
 
         results = lint_many(campaigns or [], source)
-        _emit(lint_json(results) if fmt is Format.json else lint_text(results), None)
+        _emit(lint_json(results) if fmt is Format.json else lint_text(results), None, prose=fmt is not Format.json)
         if any(r.errors for r in results):
             raise typer.Exit(EXIT_PROBLEMS)
 
@@ -682,7 +704,7 @@ def test_cases(
         from engine.authoring.testrun import junit_xml, run_tests, text_report
 
         result = run_tests(paths or None)
-        _emit(text_report(result, verbose), None)
+        _emit(text_report(result, verbose), None, prose=True)
         if junit is not None:
             from engine.render.output import write_atomic
 
@@ -711,7 +733,7 @@ def diff(
         fmt = _format("diff", format, output)
 
         d = compare(old, new, facts, _date(as_of, "--as-of"), lang.value)
-        _emit(diff_json(d) if fmt is Format.json else diff_text(d), output)
+        _emit(diff_json(d) if fmt is Format.json else diff_text(d), output, prose=fmt is not Format.json)
 
 
 @app.command()

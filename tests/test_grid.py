@@ -15,6 +15,7 @@ from rich import box
 from rich.box import Box
 from rich.table import Table
 
+from engine.common.text import visible
 from engine.model.campaign import available_campaigns
 from engine.pipeline import run
 from engine.render.grid import Col, print_grid
@@ -28,13 +29,14 @@ CAMPAIGNS = sorted(c for c in available_campaigns() if (ROOT / "examples" / f"{c
 def _both(
     title: str, columns: Sequence[Col], rows: Sequence[Sequence[str]], b: Box, width: int, justify: str = "center"
 ) -> tuple[str, str]:
-    """(rich's Table, grid) printed on the same kind of console."""
+    """(rich's Table, grid) printed on the same kind of console. The grid lays a cell out as it is
+    shown (`visible`: a control character as its escape), so rich is given the shown text."""
     ref, mine = io.StringIO(), io.StringIO()
     tab = Table(title=title, box=b, title_justify=justify)  # type: ignore[arg-type]
     for c in columns:
         tab.add_column(c.header, justify=c.justify, no_wrap=c.no_wrap, min_width=c.min_width, overflow=c.overflow)
     for r in rows:
-        tab.add_row(*r)
+        tab.add_row(*map(visible, r))
     terminal(ref, width).print(tab)
     print_grid(terminal(mine, width), title, columns, rows, b, title_justify=justify)  # type: ignore[arg-type]
     return ref.getvalue(), mine.getvalue()

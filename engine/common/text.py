@@ -16,7 +16,7 @@ import re
 # C0 controls but tab and line feed; DEL and the C1 controls; UTF-16 surrogates (never text alone);
 # and, shown but not counted as controls: characters that print nothing or reorder what follows
 # (zero-width spaces and joiners, bidirectional overrides, the BOM) — an id holding one looks like another
-_UNSEEN = re.compile(
+UNSEEN = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
 
@@ -24,7 +24,7 @@ _UNSEEN = re.compile(
 def visible(text: str) -> str:
     """`text` with every control character (but tab and line feed), and every character that
     prints nothing or reorders the line, shown as `\\uXXXX`."""
-    return _UNSEEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return UNSEEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # what `controls` reports: the C0 controls (tab and line feed too), DEL, C1, surrogates

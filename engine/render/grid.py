@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Literal
 
 from rich.cells import cell_len
 
+from engine.common.text import UNSEEN, visible
+
 if TYPE_CHECKING:
     from rich.box import Box
     from rich.console import Console
@@ -80,6 +82,11 @@ def grid(
     from rich.segment import Segment
     from rich.text import Text
 
+    # a value read from a file is laid out as it will be shown (`visible`: a control character as
+    # its escape), so the escape is measured with the rest of the cell
+    if UNSEEN.search("\n".join("\n".join(row) for row in rows) + title):
+        rows = [[visible(cell) for cell in row] for row in rows]
+        title = visible(title)
     cells = _Cells(console, columns)
     widths, extra = cells.widths(title, rows, box)
     table_width = sum(widths) + extra

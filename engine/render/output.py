@@ -18,10 +18,12 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from engine.common.errors import Problem, UsageError
+from engine.common.text import visible
 from engine.model.source import INPUTS_READ
 
 if TYPE_CHECKING:
@@ -77,6 +79,76 @@ def terminal(file: IO[str], width: int | None, color: bool = False) -> Console:
         emoji=False,
         highlight=False,
     )
+
+
+@dataclass(frozen=True)
+class Screen:
+    """stdout when a person reads it on a terminal: its width, and the console that colours it.
+
+    Whether stdout is a terminal and takes colour is rich's decision, which follows the
+    conventions: a pipe or a file is no terminal (unless `FORCE_COLOR` says so); `NO_COLOR` and
+    `TERM=dumb` (or `unknown`) print no colour; the width is the terminal's (or `COLUMNS`)."""
+
+    console: Console
+
+    @property
+    def width(self) -> int:
+        return self.console.width
+
+    @property
+    def color(self) -> bool:
+        return self.console.color_system is not None and not self.console.no_color
+
+    def show(self, lines: Iterable[tuple[str, str | None]]) -> None:
+        """Lines already laid out for this width, each in its style (None: none). A line's text is
+        shown as `visible` shows it; the colour is the terminal's own codes, written by rich."""
+        out = self.console.file
+        for text, style in lines:
+            if self.color and style:
+                self.console.print(
+                    visible(text), style=style, markup=False, highlight=False, soft_wrap=True, crop=False
+                )
+            else:
+                out.write(visible(text) + "\n")
+
+    def wrap(self, text: str) -> str:
+        """Free text (an explanation, a list) fitted to the terminal: a line longer than the width
+        is wrapped between words, its continuation indented two more than the line, so an id is
+        never cut by the terminal's own wrapping (a hyphen is not a break: `nv-0029` stays whole)."""
+        import textwrap
+
+        from rich.cells import cell_len
+
+        width = self.width
+        out: list[str] = []
+        for line in text.split("\n"):
+            if cell_len(line) <= width:
+                out.append(line)
+                continue
+            indent = line[: len(line) - len(line.lstrip(" "))]
+            out.extend(
+                textwrap.wrap(
+                    line,
+                    width,
+                    initial_indent="",
+                    subsequent_indent=indent + "  " if len(indent) + 2 < width // 2 else indent,
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                    drop_whitespace=True,
+                )
+                or [line]
+            )
+        return "\n".join(out)
+
+
+def screen() -> Screen | None:
+    """stdout as a `Screen` when it is a terminal (as rich decides: see `Screen`), else None."""
+    import sys
+
+    from rich.console import Console
+
+    console = Console(file=sys.stdout, markup=False, emoji=False, highlight=False, soft_wrap=False)
+    return Screen(console) if console.is_terminal else None
 
 
 def write_atomic(path: Path, data: str | bytes | Iterable[str], inputs: tuple[Path, ...] = ()) -> None:

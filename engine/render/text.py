@@ -11,11 +11,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from engine import __version__
+from engine.common.text import visible
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value, json_value
 from engine.model.campaign import CompiledRule
 from engine.model.catalogue import Catalogue
 from engine.model.vocabulary import words
+from engine.render.grid import Line
 from engine.render.output import csv_rows, terminal
 
 
@@ -305,25 +307,42 @@ STYLES = {
 WIDE = 120  # below this many columns the table gives each candidate a block, its reason under it
 
 
-def table(ev: Evaluation, lang: str = "vi", width: int | None = None, color: bool = False) -> str:
-    """The verdicts for a terminal. Wide: one row per candidate. Narrow (an 80-column terminal):
-    each candidate's id, name and verdict on its first lines and the reason wrapped under them —
-    in both, an id is never split."""
+def table(ev: Evaluation, lang: str = "vi", width: int | None = None) -> str:
+    """The verdicts as plain text (a pipe, a file: 160 columns unless `width` says)."""
+    return "\n".join(text for text, _ in table_lines(ev, lang, width))
+
+
+def table_lines(ev: Evaluation, lang: str = "vi", width: int | None = None) -> list[Line]:
+    """The verdicts for a terminal, each line with its verdict's style. Wide: one row per
+    candidate. Narrow (an 80-column terminal): each candidate's id, name and verdict on its first
+    lines and the reason wrapped under them — in both, an id is never split. A value read from a
+    file is shown as `visible` shows it, measured as shown."""
     from engine.common.speed import gc_paused
 
-    buf = io.StringIO()
-    console = terminal(buf, width or (None if color else 160), color)
+    console = terminal(io.StringIO(), width or 160)
     with gc_paused():  # a row of texts a candidate, acyclic (engine.common.speed)
-        if console.width >= WIDE:
-            _wide_table(ev, lang, color, console)
-        else:
-            _narrow_table(ev, lang, color, console)
+        layout = _wide_table if console.width >= WIDE else _narrow_table
+        lines = layout(ev, lang, console)
     counts: dict[str, int] = {}
     for r in ev.results:
         counts[r.verdict] = counts.get(r.verdict, 0) + 1
     summary = ", ".join(f"{VERDICT_LABELS[lang][v]}: {n}" for v, n in counts.items())
-    console.print(f"{dates_line(ev, lang)}. {summary}.")
-    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+    lines.extend((line, None) for line in _fit(f"{dates_line(ev, lang)}. {summary}.", console.width))
+    return [(text.rstrip(), style) for text, style in lines]
+
+
+def _fit(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """`text` wrapped between words (never inside one: an id stays whole) at `width`."""
+    import textwrap
+
+    return textwrap.wrap(
+        visible(text),
+        width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [first.rstrip()]
 
 
 def _title(ev: Evaluation, lang: str) -> str:
@@ -331,15 +350,15 @@ def _title(ev: Evaluation, lang: str) -> str:
     return f"{m.title.get(lang)} — {m.document.kind} {m.document.number or '…'}"
 
 
-def _wide_table(ev: Evaluation, lang: str, color: bool, console: Any) -> None:
+def _wide_table(ev: Evaluation, lang: str, console: Any) -> list[Line]:
     from rich import box
 
-    from engine.render.grid import Col, print_grid
+    from engine.render.grid import Col, grid
 
     ex = Explainer(ev.campaign, lang)
     v = words(lang)
     m = ev.campaign.model
-    longest = max((len(r.id) for r in ev.results), default=1)
+    longest = max((len(visible(r.id)) for r in ev.results), default=1)
     columns = [
         # an id is copied into `thidua explain`: never split it
         Col(v[f"text.col_{col}"], no_wrap=True, min_width=longest, overflow="ellipsis")
@@ -352,41 +371,38 @@ def _wide_table(ev: Evaluation, lang: str, color: bool, console: Any) -> None:
         group = m.groups[r.group].label.get(lang) if r.group else "—"
         sub = SUBMISSION_LABELS[lang][r.submission.outcome] if r.submission else ""
         rows.append((str(i), r.id, r.candidate.name, group, VERDICT_LABELS[lang][r.verdict], sub, short_reason(r, ex)))
-    styles = [STYLES[r.verdict] for r in ev.results] if color else None
-    print_grid(console, _title(ev, lang), columns, rows, box.SIMPLE_HEAVY, styles=styles)
+    styles = [STYLES[r.verdict] for r in ev.results]
+    return list(grid(console, _title(ev, lang), columns, rows, box.SIMPLE_HEAVY, styles=styles))
 
 
-def _narrow_table(ev: Evaluation, lang: str, color: bool, console: Any) -> None:
+def _narrow_table(ev: Evaluation, lang: str, console: Any) -> list[Line]:
     """One block per candidate: `no. id  name`, then group · verdict · file, then the reason."""
-    import textwrap
-
     ex = Explainer(ev.campaign, lang)
     v = words(lang)
     m = ev.campaign.model
     width = console.width
     indent = " " * (len(str(len(ev.results))) + 2)
-
-    def put(text: str, first: str, rest: str, style: str | None) -> None:
-        for line in textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest, break_long_words=False):
-            console.print(line, style=style, highlight=False, markup=False, soft_wrap=True)
-
-    for line in textwrap.wrap(_title(ev, lang), width):
-        console.print(line, highlight=False, markup=False, soft_wrap=True)
-    console.print("")
+    lines: list[Line] = [(line, None) for line in _fit(_title(ev, lang), width)]
+    lines.append(("", None))
     for i, r in enumerate(ev.results, 1):
-        style = STYLES[r.verdict] if color else None
+        style = STYLES[r.verdict]
+
+        def put(text: str, first: str, rest: str, style: str = style) -> None:
+            lines.extend((line, style) for line in _fit(text, width, first, rest))
+
         head = f"{i}.".ljust(len(indent))
         # the id on its own words, so wrapping can move it but never cut it
-        put(f"{r.id}  {r.candidate.name}", head, indent + "  ", style)
+        put(f"{r.id}  {r.candidate.name}", head, indent + "  ")
         group = m.groups[r.group].label.get(lang) if r.group else "—"
         parts = [group, VERDICT_LABELS[lang][r.verdict]]
         if r.submission:
             parts.append(f"{v['text.col_file']}: {SUBMISSION_LABELS[lang][r.submission.outcome]}")
-        put(" · ".join(parts), indent, indent, style)
+        put(" · ".join(parts), indent, indent)
         reason = short_reason(r, ex)
         if reason:
-            put(f"{v['text.col_reason']}: {reason}", indent, indent + "  ", style)
-    console.print("")
+            put(f"{v['text.col_reason']}: {reason}", indent, indent + "  ")
+    lines.append(("", None))
+    return lines
 
 
 def dates_line(ev: Evaluation, lang: str) -> str:
