@@ -38,6 +38,7 @@ class Expect(_Strict):
     disqualifiers: dict[str, Outcome] = {}
     conditions: dict[str, Outcome] = {}  # the awards' own conditions, by id
     submission: SubOutcome | None = None
+    scope: Literal["in", "out", "unknown"] | None = None  # whether the file shows it a subject (Scope)
 
 
 class ExpectGroup(_Strict):
@@ -228,6 +229,11 @@ def compare(ev: Evaluation, expect: dict[str | int, Expect]) -> list[str]:
                     )
                 elif got[rid] != outcome:
                     failures.append(f"{cid}: {section} {rid}: expected {outcome}, got {got[rid]}")
+        if exp.scope is not None:
+            sc = res.scope
+            got_scope = "out" if res.group is None else ("unknown" if sc is not None and sc.unknown else "in")
+            if got_scope != exp.scope:
+                failures.append(f"{cid}: scope expected {exp.scope}, got {got_scope}")
         if exp.submission is not None:
             got_sub = res.submission.outcome if res.submission else None
             if got_sub != exp.submission:

@@ -265,6 +265,8 @@ class Linter:
                     for j, limit in enumerate(getattr(item, section)):
                         if limit.quote is not None:
                             quotes.append((f"{section}.{j}.quote", limit.quote))
+                        if limit.unstated is not None:
+                            quotes.append((f"{section}.{j}.unstated.quote", limit.unstated.quote))
             if isinstance(item, Award) and item.scope is not None and item.scope.quote is not None:
                 quotes.append(("scope.quote", item.scope.quote))
             for key, quote in quotes:

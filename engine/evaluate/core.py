@@ -590,6 +590,8 @@ def outcome_of(kind: RuleKind, value: Value, waived: Value, has_waiver: bool = F
 def verdict_of(res: CandidateResult) -> Verdict:
     if res.group is None:
         return "out_of_scope"
+    if res.scope is not None and res.scope.unknown:  # the file may yet show it out of scope: nothing stronger
+        return "incomplete"
     sub = res.submission
     if sub and sub.excludes:
         return "not_considered"

@@ -3,7 +3,8 @@
 Two kinds, read from the evaluation and the allocation (nothing is evaluated again):
 - **short**: in scope and considered (the file on time or not checked), no exclusion triggered,
   and at most `within` things standing between it and eligibility — a required criterion that
-  fails or is unknown, an exclusion that is unknown, a nomination file still undecided. Each is
+  fails or is unknown, an exclusion that is unknown, a nomination file still undecided, a scope
+  not yet shown (the `unit` or `parent` to write). Each is
   listed with what would have to change (the explanation's own reason).
 - **reserve**: eligible but below an award's cut-off, ordered by how many places below it
   (`gap` = rank − quota), with the first ranking key where it fell short; ties at the cut-off
@@ -23,10 +24,11 @@ class Short:
     result: CandidateResult
     rules: tuple[RuleResult, ...]  # the criteria and exclusions that stand in the way
     nomination: bool  # the nomination file is still undecided
+    scope: bool = False  # the file does not yet show it a subject (Scope.unknown: `unit`/`parent` to write)
 
     @property
     def count(self) -> int:
-        return len(self.rules) + self.nomination
+        return len(self.rules) + self.nomination + self.scope
 
 
 @dataclass(frozen=True)
@@ -68,4 +70,4 @@ def _short(res: CandidateResult) -> Short | None:
     rules = [c for c in res.criteria if c.rule.required and c.outcome in ("fail", "unknown")]
     rules += [d for d in res.disqualifiers if d.outcome == "unknown"]
     nomination = res.submission is not None and res.submission.outcome == "undecided"
-    return Short(res, tuple(rules), nomination)
+    return Short(res, tuple(rules), nomination, res.scope is not None and res.scope.unknown)

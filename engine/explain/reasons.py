@@ -18,6 +18,7 @@ from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, N
 from engine.lang.builtins import BUILTINS
 from engine.model.campaign import Campaign, Scope
 from engine.model.catalogue import Catalogue
+from engine.model.schema import Unstated
 from engine.model.vocabulary import ByLang, words
 
 # The words, from the vocabulary (templates/vocabulary.yaml); read as `T[lang][key]`.
@@ -315,8 +316,17 @@ class Explainer:
         text = w[f"scope.{scope.reason}"].format(d=found)
         person = scope.reason in ("no_unit", "unit_not_in_file", "workplace")
         allowed = "; ".join(w["scope.issuer"] if k == "issuer" else kinds.get(k, k) for k in scope.allowed)
+        if scope.unknown:  # not yet known: what the plan covers, and what to write to decide it
+            only = w["scope.only_workplace" if person else "scope.only_parent"].format(allowed=allowed)
+            return f"{text} — {only} ({scope.clause}); {w['scope.to_decide'].format(key=scope.key)}"
         need = w["scope.need_workplace" if person else "scope.need_parent"].format(allowed=allowed)
         return f"{text}; {need} ({scope.clause})"
+
+    def unstated(self, decided: Unstated, group: str) -> str:
+        """A unit or parent the file does not give, read as the plan's issuer by the campaign's recorded decision."""
+        w = words(self.lang)
+        what = w["scope.unit_word" if group == "person" else "scope.parent_word"]
+        return w["scope.unstated"].format(what=what, clause=decided.clause)
 
     def submission_reason(self, sub: SubmissionResult) -> str:
         v = words(self.lang)

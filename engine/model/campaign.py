@@ -10,7 +10,7 @@ problems found are reported together, each with `file:line:column`, the rule's i
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -29,6 +29,7 @@ from engine.model.schema import (
     Disqualifier,
     Label,
     RankKey,
+    Unstated,
     pydantic_problems,
 )
 from engine.model.source import Document, PathT, read_text
@@ -82,17 +83,22 @@ class CompiledRankKey:
 ScopeReason = Literal[
     "", "kind", "no_unit", "unit_not_in_file", "workplace", "no_parent", "parent_not_in_file", "parent"
 ]
+UNKNOWN_SCOPE: frozenset[ScopeReason] = frozenset({"no_unit", "unit_not_in_file", "no_parent", "parent_not_in_file"})
 
 
 @dataclass(frozen=True)
 class Scope:
-    """The outcome of `Campaign.scope_of`: the groups a candidate competes in, or why none.
+    """The outcome of `Campaign.scope_of`: the groups a candidate competes in, or why none — or, when
+    the file does not show it, that its scope is not yet known.
 
     `reason` is a machine code ("" when in scope): `kind` its own kind is not a subject;
-    `no_unit` / `unit_not_in_file` / `workplace` a person's unit is missing or of a kind the
-    plan does not cover; `no_parent` / `parent_not_in_file` / `parent` the same for a unit's
-    parent. `clause` and `quote` cite the limit (empty for `kind`); `detail` names what was
-    found (the unit or parent, with its kind); `allowed` the kinds the plan accepts there.
+    `workplace` / `parent` a person's unit or a unit's parent is of a kind the plan does not
+    cover (out of scope: the file shows it); `no_unit` / `unit_not_in_file` / `no_parent` /
+    `parent_not_in_file` the file does not state the unit or parent, or names one that is not in
+    it (`unknown`: the candidate keeps its group, its verdict is at best incomplete). `clause` and
+    `quote` cite the limit (empty for `kind`); `detail` names what was found (the unit or parent,
+    with its kind); `allowed` the kinds the plan accepts there; `unstated` the campaign's recorded
+    decision when the file's silence was read as the issuer.
     """
 
     group: str | None
@@ -104,6 +110,19 @@ class Scope:
     found_kind: str = ""  # the kind of the unit or parent found, when it is in the file
     allowed: tuple[str, ...] = ()
     note: Label | None = None  # the scope limit's note (Label.get(lang))
+    unstated: Unstated | None = None  # the decision that read a file's silence as the issuer
+
+    @property
+    def unknown(self) -> bool:
+        """Whether the facts leave the candidate's scope open (the verdict is then `incomplete`)."""
+        return self.reason in UNKNOWN_SCOPE
+
+    @property
+    def key(self) -> str:
+        """The fact the file must state to decide the scope: `unit` or `parent` ("" when decided)."""
+        if not self.unknown:
+            return ""
+        return "unit" if self.reason in ("no_unit", "unit_not_in_file") else "parent"
 
 
 @dataclass(frozen=True)
@@ -148,8 +167,10 @@ class Campaign:
         """Whether a candidate is a subject of the plan (II.1, đối tượng), decided here only.
 
         Its own kind picks the group; then the group's `workplaces` (a person's unit) or `parents`
-        (a unit's parent) must hold. Scope must be shown by the file: a person with no unit, or a
-        unit whose parent is not in the file (unless `issuer` is listed), is out of scope.
+        (a unit's parent) must hold. Three-valued: out of scope only when the file shows it (the
+        stated unit or parent is of a kind the plan does not cover); a unit or parent not stated,
+        or an id not in the file, leaves the scope unknown — unless the limit records who an
+        unstated one is (`unstated: issuer`). `issuer` in the file names the plan's issuer itself.
         """
         base = self.base_group(cand.group, cand.kind)
         if base is None:
@@ -161,27 +182,36 @@ class Campaign:
         codes: tuple[ScopeReason, ScopeReason, ScopeReason] = (
             ("no_unit", "unit_not_in_file", "workplace") if person else ("no_parent", "parent_not_in_file", "parent")
         )
+        unknown: Scope | None = None
+        decided: Unstated | None = None
         for limit in limits:
             if limit.applies_to is not None and cand.kind not in limit.applies_to:
                 continue
             clause, quote = limit.clause or group.clause, limit.quote or group.quote
             ref = cand.unit if person else cand.parent
-            where = facts.by_id.get(ref) if ref else None
+            if ref is None and limit.unstated is not None:
+                ref, decided = limit.unstated.means, limit.unstated
+            where = facts.by_id.get(ref) if ref and ref != ISSUER else None
+            kind = ISSUER if ref == ISSUER else (where.kind if where is not None else "")
             if ref is None:
-                if not person and ISSUER in limit.kinds:
-                    continue  # directly under the plan's issuer
                 reason = codes[0]
-            elif where is None:
+            elif not kind:
                 reason = codes[1]
-            elif where.kind not in limit.kinds:
+            elif kind not in limit.kinds:
                 reason = codes[2]
             else:
                 continue
-            kind = where.kind if where is not None else ""
-            return Scope(
-                None, [], reason, clause, quote, detail=ref or "", found_kind=kind, allowed=limit.kinds, note=limit.note
+            found = Scope(
+                None, [], reason, clause, quote, ref or "", kind, limit.kinds, note=limit.note, unstated=decided
             )
-        return Scope(base, self._with_heads(base, cand.kind, cand.head))
+            if reason == codes[2]:
+                return found  # shown by the file: out of scope, whatever else is unknown
+            if unknown is None:
+                unknown = found
+        groups = self._with_heads(base, cand.kind, cand.head)
+        if unknown is not None:
+            return replace(unknown, group=base, groups=groups)
+        return Scope(base, groups, unstated=decided)
 
     def _with_heads(self, base: str, kind: str, head: bool) -> list[str]:
         """The groups whose criteria apply: the base group, plus a heads' group for a head."""

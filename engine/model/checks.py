@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from engine.common.errors import Problem, did_you_mean
-from engine.model.schema import ISSUER, PERSON_KINDS, UNIT_KINDS, Award, CampaignModel, readable_path
+from engine.model.schema import PERSON_KINDS, UNIT_KINDS, Award, CampaignModel, readable_path
 from engine.model.source import Document, PathT
 
 Finding = tuple[PathT, str, str]  # where, message, hint
@@ -223,12 +223,6 @@ def scope_limits(s: Subject) -> Iterator[Finding]:
                             f"'{kind}' is not a kind of group '{gid}'",
                             "kinds: " + ", ".join(group.kinds),
                         )
-                if section == "workplaces" and ISSUER in limit.kinds:
-                    yield (
-                        ("groups", gid, section, j, "kinds"),
-                        "'issuer' is for parents: a person's workplace is a unit in the file",
-                        "name the kinds of unit the person must work in",
-                    )
 
 
 @check("TD213", "error", "a shipped campaign's id differs from its file name")

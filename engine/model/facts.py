@@ -23,7 +23,7 @@ from engine.common.text import controls
 from engine.lang import NA, UNKNOWN
 from engine.lang.values import parse_day
 from engine.model.catalogue import Catalogue, FactDef
-from engine.model.schema import PERSON_KINDS, UNIT_KINDS, DocumentName, Kind, pydantic_problems
+from engine.model.schema import ISSUER, PERSON_KINDS, UNIT_KINDS, DocumentName, Kind, pydantic_problems
 from engine.model.source import Document, PathT, number_readings
 
 NA_WORDS = {"n/a", "na", "không áp dụng", "kad"}
@@ -664,9 +664,21 @@ def _references(
     folded = {fold_id(k): k for k in by_id}  # a reference finds its id however it is written
     for c in cands:
         where = f"{'units' if c.group == 'unit' else 'people'}[{c.id}]"
+        if fold_id(c.id) == ISSUER:
+            problems.append(
+                doc.problem(
+                    (*c.path, "id"),
+                    f"'{c.id}' is the word for the plan's issuer, not an id",
+                    "give the unit another id; write `parent: issuer` for a unit directly under the issuer",
+                    where=where,
+                )
+            )
         for key in ("parent", "unit"):
             ref = getattr(c, key)
             if ref is None:
+                continue
+            if fold_id(ref) == ISSUER:  # the plan's issuer itself, which no file lists (campaign: scope_of)
+                setattr(c, key, ISSUER)
                 continue
             target = by_id.get(ref) or by_id.get(folded.get(fold_id(ref), ""))
             if target is not None and target.id != ref:

@@ -114,11 +114,30 @@ class Document_(Strict):
         return "day" if isinstance(d, dt.date) else ("month" if "-" in d else "year")
 
 
-ISSUER = "issuer"  # in `parents:`: no parent in the file, i.e. directly under the plan's issuer
+# The plan's issuer: in `parents:`/`workplaces:` kinds, the issuing body itself; in a facts file,
+# `parent: issuer` (a unit directly under it) or `unit: issuer` (a person working in it)
+ISSUER = "issuer"
+
+
+class Unstated(Strict):
+    """Who a candidate that does not state it sits under, where the plan makes it obvious: a recorded
+    decision (its clause, quote and note), never a silent default (issue 22: scope is three-valued)."""
+
+    means: Literal["issuer"] = Field(
+        description="issuer: a person with no `unit` works in the plan's issuer itself (a commune's plan: the "
+        "commune), a unit with no `parent` is directly under it (a Sở's plan: its own units)"
+    )
+    clause: str = Field(description="the plan's clause that makes it obvious")
+    quote: str = Field(min_length=1, description="the plan's sentence, exactly as written")
+    note: Note = Field(description=NOTE_HELP)
 
 
 class ScopeLimit(Strict):
-    """Where a group's candidates must sit: a person's `unit`, or a unit's `parent` (II.1, đối tượng)."""
+    """Where a group's candidates must sit: a person's `unit`, or a unit's `parent` (II.1, đối tượng).
+
+    Three-valued: in scope when the stated unit/parent is of one of `kinds`, out of scope when it is
+    of another kind, and not yet known (the verdict at best `incomplete`) when the file does not
+    state it or names an id that is not in the file — unless `unstated` records who it is."""
 
     applies_to: tuple[Kind, ...] | None = Field(
         default=None, description="the group's kinds this limit is for; default: all of them"
@@ -126,11 +145,22 @@ class ScopeLimit(Strict):
     kinds: tuple[UnitKind | Literal["issuer"], ...] = Field(
         min_length=1,
         description="workplaces: the kinds the person's unit must be; parents: the kinds the unit's parent "
-        "must be, `issuer` meaning no parent in the file (directly under the plan's issuer)",
+        "must be; `issuer`: the plan's issuer itself (written `issuer` in the facts file)",
     )
     clause: str | None = Field(default=None, description="the plan's clause; default: the group's")
     quote: str | None = Field(default=None, min_length=1, description="the plan's sentence; default: the group's")
     note: Note | None = Field(default=None, description=NOTE_HELP)
+    unstated: Unstated | None = Field(
+        default=None,
+        description="a file that does not state the unit/parent: who it is, where the plan makes it obvious "
+        "(default: not yet known — the verdict is incomplete until the file says)",
+    )
+
+    @model_validator(mode="after")
+    def _unstated_is_allowed(self) -> ScopeLimit:
+        if self.unstated is not None and self.unstated.means not in self.kinds:
+            raise ValueError(f"unstated means '{self.unstated.means}': add '{self.unstated.means}' to kinds")
+        return self
 
 
 class Group(Cited):

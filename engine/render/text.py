@@ -133,15 +133,21 @@ def candidate_dict(
         out["unit"] = c.unit
     if c.head:
         out["head"] = True
-    if res.verdict == "out_of_scope" and res.scope is not None:
+    if res.scope is not None and (res.verdict == "out_of_scope" or res.scope.unknown):
         sc = res.scope
         out["scope"] = {"reason": sc.reason, "clause": sc.clause or None, "text": ex.scope_reason(sc, c.kind)}
+        if sc.unknown:
+            out["scope"]["unknown"] = True
+            out["scope"]["missing"] = sc.key
         if sc.quote:
             out["scope"]["quote"] = sc.quote
         if sc.detail:
             out["scope"]["found"] = f"{sc.detail} ({sc.found_kind})" if sc.found_kind else sc.detail
         if sc.allowed:
             out["scope"]["allowed"] = list(sc.allowed)
+    elif res.scope is not None and res.scope.unstated is not None:
+        u = res.scope.unstated
+        out["scope"] = {"unstated": u.means, "clause": u.clause, "text": ex.unstated(u, c.group)}
     out["criteria"] = [rule_dict(r, ex, made) for r in res.criteria]
     out["disqualifiers"] = [rule_dict(r, ex, made) for r in res.disqualifiers]
     if res.conditions:  # the awards' own conditions: who may be proposed for which award, not the verdict
@@ -266,6 +272,9 @@ def short_reason(res: CandidateResult, ex: Explainer) -> str:
             if r.outcome == "fail" and r.rule.required
         )
     if res.verdict == "incomplete":
+        scope = res.scope
+        if scope is not None and scope.unknown:  # first: whether it is a subject at all
+            return ex.scope_reason(scope, res.candidate.kind)
         missing: list[str] = []
         for r in [*res.criteria, *res.disqualifiers]:
             if r.outcome == "unknown" and (r.rule.kind == "disqualifier" or r.rule.required):
@@ -510,7 +519,9 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
         out.append(v["text.groups"] + f": {groups}")
     if c.head and c.unit:
         out.append(v["text.head_of"] + f": {c.unit}")
-    if res.verdict == "out_of_scope" and res.scope is not None:
+    if res.scope is not None and res.scope.unstated is not None and not res.scope.reason:
+        out.append(f"{v['text.scope']}: {ex.unstated(res.scope.unstated, c.group)}")
+    if res.scope is not None and (res.verdict == "out_of_scope" or res.scope.unknown):
         sc = res.scope
         out.append(f"{v['text.scope']}: {ex.scope_reason(sc, c.kind)}")
         if sc.quote:
