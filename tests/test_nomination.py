@@ -91,17 +91,17 @@ def test_a_way_the_plan_does_not_name_is_undecided_and_cites_the_channels_senten
     facts = _facts(
         tmp_path,
         "ninh_thuan_2020",
-        "{sent_on: 2021-01-20, via: hand, documents: [proposal, council_minutes, achievement_report]}",
+        "{sent_on: 2021-01-20, via: email, documents: [proposal, council_minutes, achievement_report]}",
         "2021-01-25",
         None,
     )
     out = json.loads(runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts), "-f", "json"]).stdout)
     sub = out["candidates"][0]["submission"]
-    assert (sub["outcome"], sub["why"], sub["via"], sub["clause"]) == ("undecided", "channel", "hand", "III.3")
+    assert (sub["outcome"], sub["why"], sub["via"], sub["clause"]) == ("undecided", "channel", "email", "III.3")
     assert "(theo dấu bưu điện hoặc qua hệ thống TDO)" in out["citations"][sub["citation"]]["quote"]
-    assert "nộp trực tiếp" in sub["reason"] and "theo dấu bưu điện hoặc qua hệ thống TDO" in sub["reason"]
+    assert "qua thư điện tử" in sub["reason"] and "theo dấu bưu điện hoặc qua hệ thống TDO" in sub["reason"]
     en = runner.invoke(app, ["explain", "ninh_thuan_2020", str(facts), "u1", "--lang", "en"]).stdout
-    assert "direct delivery" in en and "the plan counts only the date of postmark or the TDO system" in en
+    assert "email" in en and "the plan counts only the date of postmark or the TDO system" in en
     vi = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts)]).stdout
     assert "Chưa xác định được" in vi
 

@@ -40,7 +40,8 @@ def _consistent(ev: Evaluation) -> None:
     for res in ev.results:
         for rr in res.criteria + res.disqualifiers:
             if not rr.skipped:
-                expected = merge([reference(rr.rule, env) for env in cases(rr.rule, rr.env, rr.derived)])
+                merged = merge([reference(rr.rule, env) for env in cases(rr.rule, rr.env, rr.derived)])
+                expected = core.decided(ev.campaign, rr.rule, merged, rr.env, rr.derived, rr.refused)
                 assert repr(rr.trace) == repr(expected), rr.id
         explain_text(ev, res, "vi")
         explain_text(ev, res, "en")
@@ -189,11 +190,12 @@ def test_every_builtin_is_declared_once_and_documented() -> None:
         ("latest", [{}], UNKNOWN),
         ("latest", [NA], NA),
         ("at", [{dt.date(2024, 9, 30): 80}, dt.date(2024, 9, 30)], 80),
-        ("at", [{dt.date(2024, 9, 30): 80}, dt.date(2024, 12, 31)], 80),  # as of 31/12: latest on or before
-        ("at", [{dt.date(2024, 10, 10): 85}, dt.date(2024, 9, 30)], UNKNOWN),  # a later value cannot count
-        ("at", [{dt.date(2024, 9, 15): 82}, dt.date(2024, 9, 30)], 82),
+        # a value speaks for its own date only (issue 22.3): none that day is unknown
+        ("at", [{dt.date(2024, 9, 30): 80}, dt.date(2024, 12, 31)], UNKNOWN),
+        ("at", [{dt.date(2024, 10, 10): 85}, dt.date(2024, 9, 30)], UNKNOWN),
+        ("at", [{dt.date(2024, 9, 15): 82}, dt.date(2024, 9, 30)], UNKNOWN),
         ("at", [{dt.date(2024, 9, 15): 82, dt.date(2024, 9, 30): 78}, dt.date(2024, 9, 30)], 78),  # not cumulative
-        ("at", [{dt.date(2024, 9, 15): 82, dt.date(2024, 10, 1): 90}, dt.date(2024, 9, 30)], 82),
+        ("at", [{dt.date(2024, 9, 15): 82, dt.date(2024, 10, 1): 90}, dt.date(2024, 9, 30)], UNKNOWN),
         ("at", [{}, dt.date(2024, 9, 30)], UNKNOWN),
         ("at", [95, dt.date(2024, 9, 30)], UNKNOWN),
         ("at", [NA, dt.date(2024, 9, 30)], NA),
@@ -214,9 +216,10 @@ S = {dt.date(2024, 9, 15): 82, dt.date(2024, 9, 30): 78, dt.date(2024, 12, 31): 
 @pytest.mark.parametrize(
     ("name", "args", "want", "day"),
     [
-        # cumulative (disbursement): the highest value dated on or before the day, and its date
+        # cumulative (disbursement): on a day with an entry, the highest value dated on or before
+        # it, and its date; on a day without one, unknown (its neighbours bound it: at_bounds)
         ("at", [S, dt.date(2024, 9, 30)], 82, dt.date(2024, 9, 15)),
-        ("at", [S, dt.date(2024, 9, 20)], 82, dt.date(2024, 9, 15)),
+        ("at", [S, dt.date(2024, 9, 20)], UNKNOWN, None),
         ("at", [S, dt.date(2024, 9, 1)], UNKNOWN, None),
         ("at", [S, dt.date(2024, 12, 31)], 100, dt.date(2024, 12, 31)),
         ("at", [{dt.date(2024, 9, 15): 82, dt.date(2024, 9, 30): 82}, dt.date(2024, 9, 30)], 82, dt.date(2024, 9, 30)),
@@ -233,6 +236,23 @@ def test_cumulative_builtin_meanings(name: str, args: list[Any], want: Any, day:
     assert b.dated is not None and b.dated(args, cumulative=True) == day
 
 
+@pytest.mark.parametrize(
+    ("args", "want"),
+    [
+        ([S, dt.date(2024, 9, 20)], ((dt.date(2024, 9, 15), 82.0), (dt.date(2024, 9, 30), 78.0))),
+        ([S, dt.date(2024, 9, 1)], (None, (dt.date(2024, 9, 30), 78.0))),  # the lowest value after it
+        ([S, dt.date(2025, 1, 10)], ((dt.date(2024, 12, 31), 100.0), None)),
+        ([S, dt.date(2024, 9, 30)], None),  # an entry that day: its value, no bounds
+        ([{}, dt.date(2024, 9, 30)], None),
+        ([95, dt.date(2024, 9, 30)], None),  # a plain number has no date
+    ],
+)
+def test_a_cumulative_series_bounds_a_day_it_has_no_entry_for(args: list[Any], want: Any) -> None:
+    bounds = BUILTINS["at"].bounds
+    assert bounds is not None and bounds(args, cumulative=True) == want
+    assert bounds(args, cumulative=False) is None  # not cumulative: neighbours say nothing
+
+
 def test_the_parser_marks_calls_on_cumulative_facts() -> None:
     cat = load_catalogue()
     assert cat.facts["disbursement_pct"].cumulative
@@ -242,7 +262,10 @@ def test_the_parser_marks_calls_on_cumulative_facts() -> None:
         assert calls and all(getattr(c, "cumulative", False) for c in calls)
 
 
-def test_values_dated_after_the_period_are_dropped_with_a_warning() -> None:
+def test_a_value_dated_after_the_period_bounds_a_milestone_the_plan_names() -> None:
+    """Uông Bí II.2.1 reads disbursement on the days it names (`at`): a value dated after the period
+    is kept, without a warning — 100 on 15/01/2025 bounds 31/12/2024 from above, 95 on 30/09 from
+    below, so 31/12 is open (issue 22.3; it was dropped and 31/12 read as failed)."""
     campaign = _campaign("uong_bi_2024")
     text = (
         "units:\n  - {id: u1, name: U, kind: commune, facts: {disbursement_pct: {2024-09-30: 95, 2025-01-15: 100}}}\n"
@@ -253,14 +276,28 @@ def test_values_dated_after_the_period_are_dropped_with_a_warning() -> None:
     assert res is not None
     by_id = {c.id: c.outcome for c in res.criteria}
     assert by_id["disbursement_80pct_by_30_09"] == "pass"
-    assert by_id["disbursement_100pct_by_31_12"] == "fail"  # 100 on 15/01/2025 is not counted
-    late = [w for w in ev.warnings if "2025-01-15" in w.message]
-    assert len(late) == 1 and late[0].severity == "warning"
-    assert "disbursement_pct" in late[0].message and late[0].where == "units[u1]"
+    assert by_id["disbursement_100pct_by_31_12"] == "unknown"
+    assert not [w for w in ev.warnings if "2025-01-15" in w.message]
     rr = next(c for c in res.criteria if c.id == "disbursement_100pct_by_31_12")
     assert Explainer(ev.campaign, "vi").dated(rr) == [
-        "Tỷ lệ giải ngân vốn đầu tư công được giao (%): dùng số liệu ngày 30/09/2024 = 95"
+        "Tỷ lệ giải ngân vốn đầu tư công được giao (%) ngày 31/12/2024: không có số liệu đúng ngày; số liệu lũy kế "
+        "chỉ tăng nên ít nhất bằng số liệu ngày 30/09/2024 (95); nhiều nhất bằng số liệu ngày 15/01/2025 (100)"
     ]
+
+
+def test_values_dated_after_the_period_are_dropped_for_a_series_read_without_a_date() -> None:
+    """Ninh Thuận 2025 reads disbursement without a date (`latest`): a value dated after the period
+    (ends 31/12/2025) is not the period's and is dropped, with a warning."""
+    campaign = _campaign("ninh_thuan_2025")
+    text = "units:\n  - {id: u1, name: U, kind: department, facts: {disbursement_pct: {2025-12-01: 90, 2026-01-15: 100}}}\n"
+    facts = facts_from_document(load_yaml_text(text, "f.yaml"), "sha", campaign.catalogue)
+    ev = evaluate(campaign, facts, as_of=dt.date(2026, 6, 20))
+    res = ev.get("u1")
+    assert res is not None
+    assert {c.id: c.outcome for c in res.criteria}["unit_disbursement_100"] == "fail"  # 90: the 100 is not counted
+    late = [w for w in ev.warnings if "2026-01-15" in w.message]
+    assert len(late) == 1 and late[0].severity == "warning"
+    assert "disbursement_pct" in late[0].message and late[0].where == "units[u1]"
 
 
 def test_the_pipeline_takes_bytes_as_it_takes_a_path() -> None:

@@ -25,8 +25,9 @@ from engine.common.speed import gc_paused
 from engine.common.text import visible
 from engine.evaluate.backends import Traces, Work
 from engine.evaluate.derive import Derivations, Derived, derive
-from engine.evaluate.trace import Evaluable, RuleTrace, merge
-from engine.lang import NA, UNKNOWN, Value
+from engine.evaluate.trace import Evaluable, RuleTrace, merge, needs_waiver
+from engine.lang import NA, UNKNOWN, Call, Fact, Value
+from engine.lang.decide import Domain, decide_rule
 from engine.lang.values import VERDICTS, Outcome, RuleKind, SubmissionOutcome, Verdict
 from engine.model.campaign import Campaign, CompiledRankKey, CompiledRule, Scope
 from engine.model.facts import Candidate, FactsFile, Submission
@@ -126,6 +127,7 @@ class SubmissionResult:
     clause: str = ""  # the plan's clause and sentence behind the outcome (Nomination.cite): every output's
     quote: str = ""
     via: str | None = None  # the channel the file came by, as recorded
+    basis: str = ""  # how the date was established: "" as recorded, "hand" handed in, "received" received in time
 
     @property
     def excludes(self) -> bool:
@@ -339,17 +341,21 @@ def check_one_off(campaign: Campaign, facts: FactsFile, as_of: dt.date, round_ar
 def _within_period(campaign: Campaign, facts: FactsFile) -> tuple[FactsFile, list[Problem]]:
     """The facts without the series entries dated after the campaign period, and a warning for each.
 
-    A value dated after the period ("đến hết ngày 31/12/2024", "đến trước ngày 20/12/2020")
-    never counts, whatever a rule asks: it is dropped here, when the facts are evaluated, so
-    `at`, `latest` and the explanations only ever see dated values inside the period."""
+    A value dated after the period ("đến hết ngày 31/12/2024", "đến trước ngày 20/12/2020") is
+    not the period's value: it is dropped here, so `latest` and a series compared directly only
+    ever see values inside the period. A series the plan reads on days it names (`at`) keeps
+    them (issue 22): a milestone the plan dates after its own period is read on the date the
+    plan gives, and a value dated after a milestone bounds it (`engine.lang.decide`); the
+    explanation says which value was used and why."""
     period = campaign.model.period
     end, inclusive = period.end, period.end_inclusive
+    dated = _read_on_days(campaign)
     warnings: list[Problem] = []
     candidates = []
     for cand in facts.candidates:
         kept: dict[str, Any] | None = None  # copied only when something is dropped (bulk files: most are not)
         for key, v in cand.facts.items():
-            if type(v) is not dict:
+            if type(v) is not dict or key in dated:
                 continue
             late = sorted(d for d in v if isinstance(d, dt.date) and (d > end if inclusive else d >= end))
             if not late:
@@ -373,6 +379,16 @@ def _within_period(campaign: Campaign, facts: FactsFile) -> tuple[FactsFile, lis
     new = {id(old): c for old, c in zip(facts.candidates, candidates, strict=True)}
     by_id = {k: new.get(id(c), c) for k, c in facts.by_id.items()}
     return replace(facts, candidates=candidates, by_id=by_id), warnings
+
+
+def _read_on_days(campaign: Campaign) -> set[str]:
+    """The series the campaign reads on days the plan names (`at(series, 'YYYY-MM-DD')`)."""
+    return {
+        node.args[0].key
+        for item in campaign.items()
+        for node in item.node.walk()
+        if isinstance(node, Call) and node.name == "at" and node.args and isinstance(node.args[0], Fact)
+    }
 
 
 @dataclass(slots=True)
@@ -547,6 +563,7 @@ def _results(
                 outcome: Outcome = "not_applicable" if item.kind == "criterion" else "clear"
             else:
                 tr = next(it)
+                tr = decided(campaign, item, tr, step.env, step.derived, step.refused)
                 outcome = outcome_of(item.kind, tr.value, tr.waived, item.waiver is not None)
             rr = RuleResult(
                 item, outcome, tr, step.env, step.skipped, step.source, step.derived, step.has_unit, step.refused
@@ -559,6 +576,49 @@ def _results(
         res.verdict = verdict_of(res)
         results.append(res)
     return results
+
+
+def decided(
+    campaign: Campaign,
+    item: Evaluable,
+    tr: RuleTrace,
+    env: Mapping[str, Any],
+    derived: Mapping[str, Derived],
+    refused: tuple[str, ...] = (),
+) -> RuleTrace:
+    """The trace with what the facts already decide (`engine.lang.decide`): every node whose
+    possible values, the unknown facts ranging over `domains`, are all one. The waiver is kept
+    only where the rule still does not give its good value."""
+    if UNKNOWN not in tr.nodes:
+        return tr
+    nodes = decide_rule(item.kind, item.node, tr.nodes, domains(campaign, item, env, derived, refused))
+    if nodes == tr.nodes:
+        return tr
+    return RuleTrace(nodes, tr.waiver if needs_waiver(item.kind, nodes[0]) else None)
+
+
+def domains(
+    campaign: Campaign,
+    item: Evaluable,
+    env: Mapping[str, Any],
+    derived: Mapping[str, Derived],
+    refused: tuple[str, ...] = (),
+) -> dict[str, Domain]:
+    """What each fact of a rule may be when unknown (or, for a dated series, on a day it has no
+    entry for): a count with unknown parts its known range (derive), another the catalogue's
+    bounds — none for a fact written n/a that the rule reads as unknown (`refused`)."""
+    out: dict[str, Domain] = {}
+    facts = campaign.catalogue.facts
+    for key in item.node.facts():
+        if key in refused:
+            continue
+        d = derived.get(key)
+        if d is not None and d.bounds is not None and env.get(key, UNKNOWN) is UNKNOWN:
+            out[key] = (float(d.bounds[0]), float(d.bounds[1]))
+        elif key in facts:
+            lo, hi = facts[key].bounds
+            out[key] = (-math.inf if lo is None else lo, math.inf if hi is None else hi)
+    return out
 
 
 def outcome_of(kind: RuleKind, value: Value, waived: Value, has_waiver: bool = False) -> Outcome:
@@ -657,22 +717,64 @@ def _judge(nom: Nomination, deadline: dt.date | None, sub: Submission) -> Submis
     short = 0
     if nom.copies is not None and sub.copies is not None and sub.copies < nom.copies:
         short = nom.copies - sub.copies
-    day = sub.sent_on if nom.date_counts == "sent_on" else sub.received_on
+    when = file_dates(nom, sub)
     if missing or short:
-        return SubmissionResult("missing_documents", deadline, day, missing, short)
+        return SubmissionResult("missing_documents", deadline, when.shown, missing, short)
     if deadline is None:
-        return SubmissionResult("undecided", None, day, why="no_deadline")
-    if day is None:
+        return SubmissionResult("undecided", None, when.shown, why="no_deadline")
+
+    def within(day: dt.date) -> bool:
+        return day <= deadline if nom.inclusive else day < deadline
+
+    if when.exact is not None:
+        on_time, day, basis = within(when.exact), when.exact, when.basis
+    elif when.at_least is not None and not within(when.at_least):
+        on_time, day, basis = False, when.at_least, ""  # late by its own stated date, whatever the channel
+    elif when.at_most is not None and within(when.at_most):
+        on_time, day, basis = True, when.at_most, "received"  # received in time, so sent in time
+    elif sub.sent_on is not None:  # sent in time by its own account, by a way the plan does not count
+        return SubmissionResult("undecided", deadline, sub.sent_on, why="no_channel" if sub.via is None else "channel")
+    else:
         return SubmissionResult("undecided", deadline, None, why="no_date")
-    on_time = day <= deadline if nom.inclusive else day < deadline
     if not on_time:
-        return SubmissionResult("late", deadline, day, why="" if nom.late_excludes else "late_considered")
-    channels = nom.channels
-    if channels is not None and channels.other == "undecided" and not channels.counts(sub.via):
-        return SubmissionResult("undecided", deadline, day, why="no_channel" if sub.via is None else "channel")
+        return SubmissionResult("late", deadline, day, why="" if nom.late_excludes else "late_considered", basis=basis)
     if not recorded and nom.documents:
-        return SubmissionResult("undecided", deadline, day, why="no_documents")
-    return SubmissionResult("on_time", deadline, day)
+        return SubmissionResult("undecided", deadline, day, why="no_documents", basis=basis)
+    return SubmissionResult("on_time", deadline, day, basis=basis)
+
+
+@dataclass(frozen=True, slots=True)
+class FileDates:
+    """What a nomination file's recorded dates say of the date that counts (`nomination.date_counts`).
+
+    `exact`: the date itself — the sent date by a way the plan counts; for a file handed in
+    (`via: hand`) the day it was handed in, which is both its sent and its received date.
+    `at_least`: a date it cannot be before (the sent date by the unit's own account: a file is
+    received no earlier than it is sent). `at_most`: a date it cannot be after (the received
+    date, for a plan that counts the sent date: a file received on time was sent on time).
+    `basis`: how `exact` was established ("" the date that counts as recorded; "hand")."""
+
+    exact: dt.date | None
+    at_least: dt.date | None
+    at_most: dt.date | None
+    basis: str = ""
+
+    @property
+    def shown(self) -> dt.date | None:
+        return self.exact or self.at_least or self.at_most
+
+
+def file_dates(nom: Nomination, sub: Submission) -> FileDates:
+    """The bounds the recorded dates put on the date that counts (issue 22: dates that bound dates)."""
+    sent, received = sub.sent_on, sub.received_on
+    if sub.via == "hand":  # handed in: sent on the day it is received
+        day = sent or received
+        return FileDates(day, day, day, "hand" if day is not None else "")
+    if nom.date_counts == "received_on":
+        return FileDates(received, received or sent, received)
+    channels = nom.channels
+    counted = channels is None or channels.other == "counted" or channels.counts(sub.via)
+    return FileDates(sent if counted else None, sent, received)
 
 
 __all__ = ["UNKNOWN", "VERDICTS", "Evaluable", "Evaluation", "evaluate"]

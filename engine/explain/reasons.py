@@ -150,6 +150,8 @@ class Explainer:
                 for k, v in self.values_read(rr).items()
             )
             head = t[rr.outcome] if rr.outcome != "not_applicable" else t["not_applicable"]
+            if rr.outcome != "not_applicable" and UNKNOWN in self.values_read(rr).values():
+                head += f" ({t['decided']})"  # decided though a fact is missing (engine.lang.decide)
             return f"{head}: {facts}" if facts else head
         # fail, triggered or unknown: say what would have to hold
         reqs = self.requirements(rr.rule.node, rr.trace.nodes, want, self.ranges(rr))
@@ -193,12 +195,28 @@ class Explainer:
         for node in rr.rule.node.walk():
             if not isinstance(node, Call) or rr.skipped:
                 continue
-            pick = BUILTINS[node.name].dated
-            day = pick([rr.trace.nodes[a.idx] for a in node.args], **node.options) if pick is not None else None
+            builtin = BUILTINS[node.name]
+            args = [rr.trace.nodes[a.idx] for a in node.args]
+            day = builtin.dated(args, **node.options) if builtin.dated is not None else None
             if day is not None:
                 value = fmt_value(rr.trace.nodes[node.idx], None, self.cat, self.lang)
                 line = words(self.lang)["explain.dated"].format(
                     what=self.render(node.args[0]), day=day.strftime("%d/%m/%Y"), v=value
+                )
+                if line not in out:
+                    out.append(line)
+            bounds = builtin.bounds(args, **node.options) if builtin.bounds is not None else None
+            if bounds is not None and isinstance(args[1], dt.date):  # no entry that day: what the others say
+                w = words(self.lang)
+                parts = [
+                    w[f"explain.{side}"].format(
+                        day=b[0].strftime("%d/%m/%Y"), v=fmt_value(b[1], None, self.cat, self.lang)
+                    )
+                    for side, b in zip(("bound_low", "bound_high"), bounds, strict=True)
+                    if b is not None
+                ]
+                line = w["explain.bounded"].format(
+                    what=self.render(node.args[0]), day=args[1].strftime("%d/%m/%Y"), parts="; ".join(parts)
                 )
                 if line not in out:
                     out.append(line)
@@ -254,7 +272,8 @@ class Explainer:
         left, right = node.left, node.right
         lv, rv = trace[left.idx], trace[right.idx]
         ranged = ranges.get(left.key) if isinstance(left, Fact) and lv is UNKNOWN else None
-        if (lv is UNKNOWN and ranged is None) or rv is UNKNOWN:
+        around = self._around(left, trace) if lv is UNKNOWN and ranged is None else None
+        if (lv is UNKNOWN and ranged is None and around is None) or rv is UNKNOWN:
             return f"{self.t['missing']}: {self._missing(node, trace)}"
         lt = self.render(left)
         if left.type.kind == "rating":
@@ -264,8 +283,28 @@ class Explainer:
             phrase = _RATING_OPS[self.lang][op].format(v=target)
             return f"{lt} {self.t['must']} {phrase}; {self.t['now']} {cur}"
         op, bound = self._bound(left, right, op, rv)
-        now = self.between(ranged) if ranged is not None else fmt_value(lv, _key(left), self.cat, self.lang)
+        now = (
+            self.between(ranged)
+            if ranged is not None
+            else around
+            if around is not None
+            else fmt_value(lv, _key(left), self.cat, self.lang)
+        )
         return f"{lt} {self.t['must']} {_OPS[self.lang][op]} {bound}; {self.t['now']} {now}"
+
+    def _around(self, node: Node, trace: Trace) -> str | None:
+        """A dated series read on a day it has no entry for, in words: what its entries around
+        that day allow ("chưa rõ, nhiều nhất 70") — None where they say nothing."""
+        if not isinstance(node, Call) or BUILTINS[node.name].bounds is None:
+            return None
+        bounds = BUILTINS[node.name].bounds
+        got = bounds([trace[a.idx] for a in node.args], **node.options) if bounds is not None else None
+        if got is None:
+            return None
+        low, high = (fmt_value(b[1], None, self.cat, self.lang) if b is not None else None for b in got)
+        if low is not None and high is not None:
+            return self.t["between"].format(low=low, high=high)
+        return self.t["at_least_v" if low is not None else "at_most_v"].format(v=low or high)
 
     def _bound(self, left: Node, right: Node, op: str, rv: Any) -> tuple[str, str]:
         text = fmt_value(rv, _key(left), self.cat, self.lang)
@@ -358,8 +397,11 @@ class Explainer:
             return v["nomination.no_deadline"]
         if sub.outcome == "late":
             key = "nomination.late_considered" if sub.why == "late_considered" else "nomination.late"
+            if sub.basis == "hand" and sub.why != "late_considered":
+                key = "nomination.late_hand"
             return v[key].format(sent=d(sub.date), deadline=d(sub.deadline))
-        return v["nomination.sent"].format(sent=d(sub.date), deadline=d(sub.deadline))
+        key = {"hand": "nomination.sent_hand", "received": "nomination.sent_received"}.get(sub.basis, "nomination.sent")
+        return v[key].format(sent=d(sub.date), deadline=d(sub.deadline))
 
     def channel(self, via: str) -> str:
         """A way of sending the file (submission.via), in words."""

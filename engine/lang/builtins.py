@@ -41,6 +41,8 @@ class Builtin:
     # what would have to hold, in words: (argument values, language, the explainer's value formatter)
     requirement: Callable[[Sequence[Value], Lang, Callable[[Value], str]], str] | None = None
     dated: Callable[..., dt.date | None] | None = None  # which dated value of a series it used (args, **options)
+    # what the entries of a series around the day say of a value the call leaves unknown (args, **options)
+    bounds: Callable[..., tuple[Bound | None, Bound | None] | None] | None = None
     implies: Callable[[Call], list[str]] | None = None  # facts-file columns a call implies beyond its facts
 
     def check(self, args: list[Node]) -> Type:
@@ -71,16 +73,37 @@ def latest(v: Value, *, cumulative: bool = False) -> Value:
 
 
 def at(v: Value, day: dt.date, *, cumulative: bool = False) -> Value:
-    """The value of a dated series as of `day`: the latest entry dated on or before `day`.
-
-    For a cumulative fact (disbursement: the disbursed share only grows within the year) it is
-    the highest value dated on or before `day` — 82 on 15/09 is still disbursed on 30/09 even if
-    a later entry reads 78. A value dated after `day` never counts; none on or before is unknown.
+    """The value of a dated series on `day`: the entry dated that day — for a cumulative fact
+    (disbursement: the disbursed share only grows within the year) the highest value dated on or
+    before it, since 82 disbursed on 15/09 is still disbursed when 30/09 reads 78. A value speaks
+    for its own date only (issue 22): with no entry dated `day` the value is unknown — for a
+    cumulative fact the entries around `day` bound it (`at_bounds`, read by `engine.lang.decide`).
     A plain number carries no date, so it says nothing of `day` (unknown)."""
     if type(v) is dict:
+        if day not in v:
+            return UNKNOWN
         used = _reading(v, day, cumulative)
         return v[used] if used is not None else UNKNOWN
     return NA if v is NA else UNKNOWN
+
+
+Bound = tuple[dt.date, float]  # an entry of a series that bounds a value: its date and its value
+
+
+def at_bounds(args: Sequence[Value], *, cumulative: bool = False) -> tuple[Bound | None, Bound | None] | None:
+    """What a cumulative series says of its value on a day it has no entry for: the value is at
+    least the highest entry dated before the day (what was disbursed stays disbursed) and at most
+    the lowest entry dated after it (it can only have grown since). None for a series that is not
+    cumulative: there a value before or after a day says nothing of the day itself."""
+    series, day = args[0], args[1]
+    if not cumulative or type(series) is not dict or not isinstance(day, dt.date) or day in series:
+        return None
+    numbers = [(d, x) for d, x in series.items() if isinstance(x, int | float) and not isinstance(x, bool)]
+    before = [(d, float(x)) for d, x in numbers if d < day]
+    after = [(d, float(x)) for d, x in numbers if d > day]
+    low = max(before, key=lambda e: (e[1], e[0])) if before else None
+    high = min(after, key=lambda e: (e[1], e[0])) if after else None
+    return (low, high) if low is not None or high is not None else None
 
 
 def _reading(series: Value, day: dt.date | None, cumulative: bool) -> dt.date | None:
@@ -104,8 +127,10 @@ def latest_date(args: Sequence[Value], *, cumulative: bool = False) -> dt.date |
 
 
 def at_date(args: Sequence[Value], *, cumulative: bool = False) -> dt.date | None:
-    day = args[1]
-    return _reading(args[0], day, cumulative) if isinstance(day, dt.date) else None
+    day, series = args[1], args[0]
+    if not isinstance(day, dt.date) or type(series) is not dict or day not in series:
+        return None
+    return _reading(series, day, cumulative)
 
 
 def _dated_column(call: Call) -> list[str]:
@@ -161,18 +186,21 @@ BUILTINS: dict[str, Builtin] = {
             result=NUMBER,
             impl=at,
             doc={
-                "vi": "giá trị của một chuỗi số liệu theo ngày tính đến ngày đó: số liệu ghi ngày gần nhất "
-                "trước hoặc đúng ngày đó (chưa có nếu không có; một số không ghi ngày là chưa có); với số liệu "
-                "lũy kế (`cumulative: true`, như tỷ lệ giải ngân) là giá trị lớn nhất ghi đến ngày đó, vì đã "
-                "đạt thì không mất",
-                "en": "the value of a dated series as of that date: the latest entry dated on or before it "
-                "(unknown if none; a plain undated number is unknown); for a cumulative fact "
-                "(`cumulative: true`, such as disbursement) the highest value dated on or before it, "
-                "since what was reached stays reached",
+                "vi": "giá trị của một chuỗi số liệu theo ngày vào đúng ngày đó: số liệu ghi đúng ngày (chưa có nếu "
+                "không có; một số không ghi ngày là chưa có). Với số liệu lũy kế (`cumulative: true`, như tỷ lệ "
+                "giải ngân): giá trị lớn nhất ghi đến ngày đó; không có số liệu đúng ngày thì số liệu ghi trước "
+                "ngày đó là mức tối thiểu, số liệu ghi sau ngày đó là mức tối đa — đủ để kết luận khi mọi giá "
+                "trị trong khoảng đó cho cùng kết quả",
+                "en": "the value of a dated series on that very date: the entry dated that day (unknown if none; "
+                "a plain undated number is unknown). For a cumulative fact (`cumulative: true`, such as "
+                "disbursement): the highest value dated on or before it; with no entry that day, an entry "
+                "before it is a lower bound and one after it an upper bound — enough to decide when every "
+                "value between them gives the same answer",
             },
             example="at(disbursement_pct, '2024-09-30') >= 80",
             phrase={"vi": "{0} (ngày {1})", "en": "{0} (on {1})"},
             dated=at_date,
+            bounds=at_bounds,
             implies=_dated_column,
         ),
         Builtin(

@@ -83,6 +83,16 @@ class FactDef(Strict):
     # the catalogue's here, so a sheet headed with either reads the same (Catalogue.for_campaign)
     aliases: tuple[Label, ...] = ()
 
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The least and the most a value of this fact can be (None: no bound): its `min`/`max`,
+        else a percentage is 0–100 and a series of percentages at least 0. Read by the facts
+        parser (a value outside is refused) and by `engine.lang.decide` (an unknown value lies
+        within)."""
+        lo = self.min if self.min is not None else (0 if self.type in ("percent", "series") else None)
+        hi = self.max if self.max is not None else (100 if self.type == "percent" else None)
+        return lo, hi
+
     @model_validator(mode="after")
     def _scale_for_ratings(self) -> FactDef:
         if self.type in ("rating", "enum") and not self.scale:

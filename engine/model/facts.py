@@ -454,8 +454,7 @@ def _fast_parser(fdef: FactDef, catalogue: Catalogue) -> Any:
     if entry is not None and entry[0] is fdef:
         return entry[1]
     t = fdef.type
-    lo = fdef.min if fdef.min is not None else (0 if t == "percent" else None)
-    hi = fdef.max if fdef.max is not None else (100 if t == "percent" else None)
+    lo, hi = fdef.bounds
     lo_ = -MAX_NUMBER if lo is None else lo
     hi_ = MAX_NUMBER if hi is None else hi
 
@@ -572,8 +571,7 @@ def _number(value: Any, fdef: FactDef | None) -> float | int:
         if not value.is_integer():
             raise ValueError(f"{value!r} must be a whole number")
         value = int(value)
-    lo = fdef.min if fdef.min is not None else (0 if fdef.type in ("percent", "series") else None)
-    hi = fdef.max if fdef.max is not None else (100 if fdef.type == "percent" else None)
+    lo, hi = fdef.bounds
     if lo is not None and value < lo:
         raise ValueError(f"{value} is below {lo:g} — a {_what(fdef)} cannot be below {lo:g}")
     if hi is not None and value > hi:

@@ -164,6 +164,8 @@ def candidate_dict(
             out["submission"]["via"] = sub.via
         if sub.why:
             out["submission"]["why"] = sub.why
+        if sub.basis:
+            out["submission"]["basis"] = sub.basis
         if sub.missing:
             out["submission"]["missing_documents"] = list(sub.missing)
         if sub.copies_short:
