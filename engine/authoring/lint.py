@@ -341,7 +341,10 @@ class Linter:
         first, *others = found.rules
         unit = f" (its unit: {found.unit_kind})" if found.unit_kind else ""
         what = "criterion" if first.kind == "criterion" else "disqualifier"
-        lead = f"group '{s.group}', kind {s.kind}{unit}: no facts make it eligible — {what} '{first.id}' ({first.spec.clause})"
+        lead = (
+            f"group '{s.group}', kind {s.kind}{unit}: no facts make it eligible — "
+            f"{what} '{first.id}' ({first.spec.clause})"
+        )
         if others:
             names = ", ".join(f"'{r.id}' ({r.spec.clause})" for r in others)
             message = f"{lead} cannot hold together with {names}"

@@ -119,7 +119,10 @@ def _search_subject(campaign: Campaign, domains: _Domains, subject: Subject) -> 
 
 
 def _solve(campaign: Campaign, domains: _Domains, subject: Subject, unit_kind: str | None) -> Witness | Blocked:
-    holder = {"self": (subject.kind, "units" if subject.candidates == "unit" else "people"), "unit": (unit_kind, "units")}
+    holder = {
+        "self": (subject.kind, "units" if subject.candidates == "unit" else "people"),
+        "unit": (unit_kind, "units"),
+    }
     satisfying: list[tuple[CompiledRule, list[Assignment]]] = []
     for rule in subject.rules:
         whose = "unit" if rule.spec.scope == "unit" else "self"
@@ -142,11 +145,7 @@ def _satisfying(rule: CompiledRule, whose: str, keys: list[str], values: list[li
     """Every combination of the rule's facts' values for which its outcome lets a candidate be eligible."""
     refuse = isinstance(rule.spec, Condition) and not rule.spec.na_allowed
     own = set(rule.node.facts())
-    tried = 0
-    for combo in itertools.product(*values):
-        tried += 1
-        if tried > MAX_COMBINATIONS:
-            return
+    for combo in itertools.islice(itertools.product(*values), MAX_COMBINATIONS):
         env = {k: (UNKNOWN if refuse and v is NA and k in own else v) for k, v in zip(keys, combo, strict=True)}
         tr = reference(rule, env)
         if outcome_of(rule.kind, tr.value, tr.waived, rule.waiver is not None) in GOOD[rule.kind]:
@@ -166,7 +165,9 @@ def _together(satisfying: list[tuple[CompiledRule, list[Assignment]]]) -> Assign
     return result
 
 
-def _connected(satisfying: list[tuple[CompiledRule, list[Assignment]]]) -> list[list[tuple[CompiledRule, list[Assignment]]]]:
+def _connected(
+    satisfying: list[tuple[CompiledRule, list[Assignment]]],
+) -> list[list[tuple[CompiledRule, list[Assignment]]]]:
     parts: list[tuple[set[Var], list[tuple[CompiledRule, list[Assignment]]]]] = []
     for item in satisfying:
         mine = set(item[1][0])
@@ -178,9 +179,7 @@ def _connected(satisfying: list[tuple[CompiledRule, list[Assignment]]]) -> list[
     return [items for _, items in parts]
 
 
-def _backtrack(
-    part: list[tuple[CompiledRule, list[Assignment]]], i: int, chosen: Assignment
-) -> Assignment | None:
+def _backtrack(part: list[tuple[CompiledRule, list[Assignment]]], i: int, chosen: Assignment) -> Assignment | None:
     if i == len(part):
         return chosen
     for option in part[i][1]:
@@ -208,14 +207,17 @@ class _Domains:
                 for node in root.walk() if root is not None else ():
                     if isinstance(node, Const) and isinstance(node.value, dt.date):
                         dates.add(node.value)
-                    elif isinstance(node, Const) and isinstance(node.value, int | float) and not isinstance(
-                        node.value, bool
+                    elif (
+                        isinstance(node, Const)
+                        and isinstance(node.value, int | float)
+                        and not isinstance(node.value, bool)
                     ):
                         numbers |= {node.value - 1, node.value, node.value + 1}
         self.numbers = sorted(numbers)
         period = campaign.model.period
-        self.dates = sorted({d + dt.timedelta(days=s) for d in dates for s in (-1, 0, 1)} | {period.end})
-        self.series_dates = sorted(dates | {period.end})
+        last = period.end if period.end_inclusive else period.end - dt.timedelta(days=1)  # the period's last day
+        self.dates = sorted({d + dt.timedelta(days=s) for d in dates for s in (-1, 0, 1)} | {last})
+        self.series_dates = sorted({d for d in dates if d <= last} | {last})
         self.cache: dict[tuple[str, str | None, str], list[Value]] = {}
 
     def values(self, key: str, kind: str | None, sort: str) -> list[Value]:
@@ -248,7 +250,7 @@ def _typed(fdef: FactDef, d: _Domains) -> list[Value]:
             nums = sorted({int(n) for n in nums if float(n).is_integer()})
         if t == "series":
             return [dict.fromkeys(d.series_dates, n) for n in sorted(nums)]
-        return sorted(nums)
+        return [*sorted(nums)]
     if t == "date":
         return list(d.dates)
     if t == "records":
@@ -258,4 +260,3 @@ def _typed(fdef: FactDef, d: _Domains) -> list[Value]:
 
 
 __all__ = ["Blocked", "Subject", "Witness", "search", "subjects"]
-
