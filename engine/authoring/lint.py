@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.authoring.quotes import PlanText, fold, plan_path
+from engine.authoring.subjects import Blocked, search
 from engine.common.errors import Problem, UsageError
 from engine.lang import Compare, Const, Node, RuleError, parse_rule, parse_value
 from engine.model.campaign import Campaign, read_campaign
@@ -39,6 +40,7 @@ LINT_CODES: dict[str, tuple[str, str]] = {
     "TD102": ("error", "a quote is not found in the plan's text (NFC, whitespace folded)"),
     "TD202": ("error", "a heads' group has no kind of the group it extends, so its rules can never apply"),
     "TD205": ("warning", "a group competes in no award's quotas"),
+    "TD216": ("error", "a kind a group admits can never be eligible: no facts pass its required rules"),
     "TD301": ("error", "the nomination deadline falls before the campaign period ends"),
     "TD302": ("error", "the campaign period ends before it starts, or before the plan is issued"),
     "TD303": ("warning", "a yearly deadline in a one-off period, or a fixed date in a yearly one"),
@@ -153,7 +155,7 @@ def lint_campaign(name: str | Path, source: Path | None = None) -> LintResult:
             result.plan_note = f"quotes not checked: {_relative(default)} not found (give --source PLAN.txt)"
     result.plan = plan
     text = PlanText.read(plan, str(plan) if plan is source else _relative(plan)) if plan is not None else None
-    Linter(doc, model, load_catalogue(), text, result.findings).run()
+    Linter(doc, model, load_catalogue(), text, result.findings, read.campaign).run()
     result.findings.sort(key=lambda p: (p.line or 0, p.column or 0, p.code))
     return result
 
@@ -214,8 +216,15 @@ class Linter:
     """The checks, one method per family of codes; findings in file order within each family."""
 
     def __init__(
-        self, doc: Document, model: CampaignModel, catalogue: Catalogue, plan: PlanText | None, out: list[Problem]
+        self,
+        doc: Document,
+        model: CampaignModel,
+        catalogue: Catalogue,
+        plan: PlanText | None,
+        out: list[Problem],
+        campaign: Campaign | None = None,
     ):
+        self.campaign = campaign  # compiled: the search of TD216 evaluates its rules
         self.doc = doc
         self.model = model
         self.cat = catalogue
@@ -228,6 +237,7 @@ class Linter:
     def run(self) -> None:
         self.citations()
         self.applicability()
+        self.winnable()
         self.dates()
         self.nomination_decisions()
         self.interpretation()
@@ -246,6 +256,8 @@ class Linter:
             yield ("reward",), m.reward
         for key, label in m.labels.items():
             yield ("labels", key), label
+        for key, holders in m.facts_for.items():
+            yield ("facts_for", key), holders
 
     def citations(self) -> None:
         for path, item in self.cited():
@@ -316,6 +328,47 @@ class Linter:
                     f"group '{gid}' is in no award's quotas: its eligible candidates are never proposed",
                     "add it to an award's quotas (null for no fixed number)",
                 )
+
+    # TD216: every subject the plan names can win (engine.authoring.subjects)
+    def winnable(self) -> None:
+        if self.campaign is None:
+            return  # the campaign has errors of its own: its rules cannot be evaluated
+        paths = {id(spec): path for path, spec in self.model.rule_specs()}
+        for found in search(self.campaign):
+            if isinstance(found, Blocked):
+                self.blocked(found, paths)
+
+    def blocked(self, found: Blocked, paths: dict[int, PathT]) -> None:
+        s = found.subject
+        first, *others = found.rules
+        unit = f" (its unit: {found.unit_kind})" if found.unit_kind else ""
+        what = "criterion" if first.kind == "criterion" else "disqualifier"
+        lead = (
+            f"group '{s.group}', kind {s.kind}{unit}: no facts make it eligible — "
+            f"{what} '{first.id}' ({first.spec.clause})"
+        )
+        if others:
+            names = ", ".join(f"'{r.id}' ({r.spec.clause})" for r in others)
+            message = f"{lead} cannot hold together with {names}"
+            hint = "the rules ask for values that contradict each other; check their operators and numbers"
+        elif found.never_has:
+            facts = ", ".join(found.never_has)
+            holders = [
+                f"{k}: {', '.join(self.model.facts_for[k].kinds)}" for k in found.never_has if k in self.model.facts_for
+            ]
+            where = f" (facts_for {'; '.join(holders)})" if holders else " (the catalogue's `for`)"
+            message = f"{lead} reads {facts}, which a {s.kind}{' unit' if found.unit_kind else ''} never has{where}"
+            hint = (
+                f"limit the rule to the kinds it is for (`kinds:`), allow n/a with the plan's words (`na:`), "
+                f"or take {s.kind} out of groups.{s.group}.kinds"
+            )
+        else:
+            message = f"{lead} can never {'pass' if first.kind == 'criterion' else 'be clear'}"
+            hint = (
+                "no value the catalogue allows satisfies it: check the number and the operator, or say per kind "
+                "(`kinds:`, `na:`) where it does not apply"
+            )
+        self.add((*paths[id(first.spec)], "rule"), "TD216", message, hint)
 
     # TD301–TD304
     def dates(self) -> None:

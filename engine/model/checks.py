@@ -235,7 +235,7 @@ def id_is_file_name(s: Subject) -> Iterator[Finding]:
         )
 
 
-@check("TD215", "error", "a campaign's `labels` names a fact the catalogue does not have")
+@check("TD215", "error", "a campaign's `labels` or `facts_for` names a fact the catalogue does not have")
 def label_keys(s: Subject) -> Iterator[Finding]:
     from engine.model.catalogue import load_catalogue
 
@@ -246,6 +246,13 @@ def label_keys(s: Subject) -> Iterator[Finding]:
                 ("labels", key),
                 f"'{key}' is not a fact of the catalogue",
                 did_you_mean(key, facts) or "label only facts of campaigns/facts.yaml",
+            )
+    for key in s.model.facts_for:
+        if key not in facts:
+            yield (
+                ("facts_for", key),
+                f"'{key}' is not a fact of the catalogue",
+                did_you_mean(key, facts) or "name only facts of campaigns/facts.yaml",
             )
 
 

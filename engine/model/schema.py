@@ -392,6 +392,16 @@ class FactLabel(Cited):
         return Label(vi=self.vi, en=self.en)
 
 
+class FactHolders(Cited):
+    """Who a figure of the plan exists for: the kinds of candidate (or of a person's unit) that have it.
+
+    A rank the city gives only to its divisions and wards, say. Read by the lint (TD216), which
+    checks that every kind a group admits can still be eligible: a rule reading a figure its
+    candidate's kind never has must be limited (`kinds:`) or allow n/a (`na:`)."""
+
+    kinds: tuple[Kind, ...] = Field(min_length=1, description="the kinds that have this fact; any other has none")
+
+
 class CampaignModel(Strict):
     """A campaign file (kế hoạch phát động phong trào thi đua), schema_version 1."""
 
@@ -410,6 +420,11 @@ class CampaignModel(Strict):
     labels: dict[str, FactLabel] = Field(
         default={},
         description="fact key → the plan's own label for it, shown in place of the catalogue's everywhere",
+    )
+    facts_for: dict[str, FactHolders] = Field(
+        default={},
+        description="fact key → the kinds that have it, where the plan's figure is not every candidate's "
+        "(a rank the city gives only to some bodies); the lint's TD216 reads it",
     )
 
     def rule_specs(self) -> Iterator[tuple[PathT, Rule]]:
