@@ -416,3 +416,45 @@ def test_syt_2024_budget_under_decree_98_by_hand() -> None:
     assert b["replaced"] == [{"decree": "91/2017/NĐ-CP", "replaced_by": "98/2023/NĐ-CP", "from": "2023-12-31"}]
     assert {(x["group"], x["amount_each"]) for x in b["lines"]} == {("collective", 1_410_000), ("individual", 710_000)}
     assert b["total"] == sum(x["subtotal"] for x in b["lines"])
+
+
+def test_a_budget_saved_before_the_new_fields_is_verified_on_what_it_holds() -> None:
+    """The budget's fields of issue 22.9 are additions: `verify` of a result saved without them names
+    no budget change (a changed amount still is one)."""
+    from engine.verify import _as_saved
+
+    example = str(ROOT / "examples" / "ninh_thuan_2020.yaml")
+    result = CliRunner().invoke(app, ["award", "ninh_thuan_2020", example, "-f", "json"])
+    fresh = json.loads(result.stdout)["budget"]
+    saved = {k: v for k, v in fresh.items() if k not in ("cited_decree", "replacement", "checked", "references")}
+    saved["lines"] = [{k: v for k, v in line.items() if k != "reference"} for line in fresh["lines"]]
+    assert _as_saved(saved, fresh) == saved
+    changed = {**saved, "lines": [{**saved["lines"][0], "amount_each": 1}, *saved["lines"][1:]]}
+    assert _as_saved(changed, fresh) != changed
+    assert _as_saved({**saved, "gone": 1}, fresh) != {**saved, "gone": 1}
+
+
+def test_the_web_award_page_and_api_say_the_decree_was_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22.9 on the web: Sở Y tế's example (evaluated on 20/01/2025) is paid under Decree 98/2023,
+    and the award page says that the plan's Decree 91/2017 was replaced; the API's JSON is the CLI's."""
+    import html
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from engine.web.app import create_app
+
+    monkeypatch.setenv("THIDUA_LOG_DIR", str(tmp_path / "logs"))
+    data = (ROOT / "examples" / "syt_2024.yaml").read_bytes()
+    with TestClient(create_app(), base_url="http://127.0.0.1", raise_server_exceptions=False) as client:
+        api = client.post("/api/campaigns/syt_2024/award", files={"facts": ("syt_2024.yaml", data)})
+        assert api.status_code == 200, api.text
+        assert api.json()["budget"]["replacement"].startswith(REPLACED_VI)
+        got = client.post(
+            "/campaigns/syt_2024/upload", files={"facts": ("syt_2024.yaml", data)}, follow_redirects=False
+        )
+        assert got.status_code == 303, got.text
+        page = client.get(str(got.headers["location"]).split("?")[0] + "/award").text
+    assert REPLACED_VI in " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())

@@ -199,7 +199,7 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
         if not b.confirmed:
             note += " " + L["budget_unconfirmed"]
     else:
-        note = f"{L['budget_unavailable']}: {b.error}" + (f" ({b.decree})" if b.decree else "")
+        note = f"{L['budget_unavailable']}: {b.error}" + (f" ({b.cited_decree})" if b.cited_decree else "")
     cell = put(ws.cell(row=row, column=1), note)
     cell.font = font
     cell.alignment = wrap
