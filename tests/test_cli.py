@@ -251,9 +251,9 @@ def test_no_output_goes_over_any_input_and_write_errors_are_one_line(
 @pytest.mark.parametrize("command", ["award", "report"])
 def test_decision_date_the_law_cannot_price_is_an_error_for_award_and_report(tmp_path: Path, command: str) -> None:
     out = tmp_path / "r.html"
-    args = [command, "ninh_thuan_2020", str(EXAMPLE), "--decision-date", "2030-01-01"]
+    args = [command, "ninh_thuan_2020", str(EXAMPLE), "--decision-date", "2017-01-01"]  # before Decree 91/2017
     code, _, err = run(*args, *(["-o", str(out)] if command == "report" else []))
-    assert code == 2 and "is not in force on 01/01/2030" in err
+    assert code == 2 and "is not in force on 01/01/2017" in err
     assert not out.exists()
 
 

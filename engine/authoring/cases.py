@@ -57,9 +57,16 @@ class ExpectGroup(_Strict):
 
 
 class ExpectBudget(_Strict):
+    """The reward money on `decision_date`: its `total`, or a fragment of the `error` (in English)
+    saying why it cannot be computed; `decree`, the decree applied (in force that day), and
+    `replacement`, a fragment of the Vietnamese sentence saying the decree the plan cites was
+    replaced ('' when the cited decree applies and nothing is to be said)."""
+
     decision_date: dt.date | None = None
     total: int | None = None
     error: str | None = None
+    decree: str | None = None
+    replacement: str | None = None
 
 
 class CaseIn(_Strict):
@@ -203,6 +210,15 @@ def compare_awards(ev: Evaluation, spec: CaseIn) -> list[str]:
             failures.append(f"budget: total expected {spec.budget.total}, got {alloc.total} {alloc.budget_error}")
         if spec.budget.error is not None and spec.budget.error not in alloc.budget_error:
             failures.append(f"budget: error expected to contain {spec.budget.error!r}, got {alloc.budget_error!r}")
+        applied = alloc.basis.decree if alloc.basis else None
+        if spec.budget.decree is not None and spec.budget.decree != applied:
+            failures.append(f"budget: decree expected {spec.budget.decree}, got {applied} {alloc.budget_error}")
+        if spec.budget.replacement is not None:
+            from engine.render.award import replacement_text
+
+            said = replacement_text(alloc, "vi")
+            if (spec.budget.replacement not in said) if spec.budget.replacement else said:
+                failures.append(f"budget: replacement expected {spec.budget.replacement!r}, got {said!r}")
     return failures
 
 

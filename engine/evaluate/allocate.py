@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from engine.common.errors import Problem, UsageError
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
@@ -45,7 +45,21 @@ class Coefficient(_Strict):
     level: Literal["province", "department", "district", "commune"]
     coefficient: float
     label: str
+    reference: str | None = None  # where the decree sets it (Điều/khoản)
     confirmed: bool
+
+    @model_validator(mode="after")
+    def _cited(self) -> Coefficient:
+        if self.confirmed and not self.reference:
+            raise ValueError("a confirmed coefficient carries its reference (Điều … khoản …)")
+        return self
+
+
+class Replacement(_Strict):
+    """The decree that replaced this one, and the day it took effect."""
+
+    decree: str
+    from_: dt.date = Field(alias="from")
 
 
 class Decree(_Strict):
@@ -53,16 +67,48 @@ class Decree(_Strict):
     valid_from: dt.date
     valid_until: dt.date | None
     validity_confirmed: bool
+    replaced_by: Replacement | None = None
     collective_multiplier: int
+    collective_reference: str | None = None
+    collective_confirmed: bool = False
     rounding: int
+    rounding_reference: str | None = None
+    rounding_confirmed: bool = False
     coefficients: tuple[Coefficient, ...]
     note: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Decree:
+        if self.collective_confirmed and not self.collective_reference:
+            raise ValueError("collective_confirmed needs collective_reference (Điều … khoản …)")
+        if self.rounding_confirmed and not self.rounding_reference:
+            raise ValueError("rounding_confirmed needs rounding_reference (Điều … khoản …)")
+        r = self.replaced_by
+        if r is not None:
+            if r.from_ <= self.valid_from:
+                raise ValueError(f"replaced_by.from {r.from_} is not after valid_from {self.valid_from}")
+            if self.valid_until != r.from_ - dt.timedelta(days=1):
+                raise ValueError(f"valid_until must be the day before its successor took effect ({r.from_})")
+        return self
 
 
 class RewardData(_Strict):
     schema_version: Literal[1]
     base_salary: tuple[BaseSalary, ...]
     decrees: dict[str, Decree]
+
+    @model_validator(mode="after")
+    def _successors(self) -> RewardData:
+        for name, decree in self.decrees.items():
+            r = decree.replaced_by
+            if r is None:
+                continue
+            successor = self.decrees.get(r.decree)
+            if successor is None:
+                raise ValueError(f"{name}: replaced_by names {r.decree}, which has no table here")
+            if successor.valid_from != r.from_:
+                raise ValueError(f"{name}: replaced_by.from {r.from_} is not {r.decree}'s valid_from")
+        return self
 
 
 @cache
@@ -83,9 +129,20 @@ def reward_form(form_vi: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Replaced:
+    """One step from the decree a plan cites to the decree in force: `decree` was replaced by `by`
+    from the day `from_`."""
+
+    decree: str
+    by: str
+    from_: dt.date
+
+
 @dataclass
 class Price:
-    """What one award costs on the decision date, and why."""
+    """What one award costs on the decision date, and why: the decree applied (`decree`), the one
+    the plan cites (`cited`), the replacements between them, and where the decree sets each part."""
 
     individual: int
     collective: int
@@ -93,7 +150,18 @@ class Price:
     base_salary: int
     base_salary_source: str
     decree: str
-    confirmed: bool
+    confirmed: bool  # the coefficient, the collective multiplier and the rounding all checked
+    cited: str = ""
+    replaced: tuple[Replaced, ...] = ()  # empty: the cited decree is in force on the decision date
+    multiplier: int = 2
+    step: int = 10000
+    reference: str | None = None  # the coefficient's article
+    collective_reference: str | None = None
+    rounding_reference: str | None = None
+    coefficient_confirmed: bool = False
+    collective_confirmed: bool = False
+    rounding_confirmed: bool = False
+    validity_confirmed: bool = False  # the decrees' dates, on which the choice of decree rests
 
 
 @dataclass(frozen=True)
@@ -121,30 +189,49 @@ def _day(d: dt.date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def price(decree_id: str, form: str | None, level: str, on: dt.date) -> Price:
-    """The amount of one award; raises NoPrice (a UsageError) when the law cannot say."""
+def in_force(decree_id: str, on: dt.date) -> tuple[str, tuple[Replaced, ...]]:
+    """The decree in force on `on` for a plan citing `decree_id`: the cited one while it is in force,
+    else its successor (`replaced_by`), and so on — a decision applies the law in force on its
+    day. Raises NoPrice when no decree of the chain is in force that day."""
     data = load_rewards()
-    decree = data.decrees.get(decree_id)
-    if decree is None:
-        raise NoPrice(BudgetIssue("no_table", (("decree", decree_id),)))
-    if on < decree.valid_from or (decree.valid_until is not None and on > decree.valid_until):
-        until: str | Label = (
-            _day(decree.valid_until)
-            if decree.valid_until
-            else Label(vi=words("vi")["award.budget_now"], en=words("en")["award.budget_now"])
-        )
-        values = (("decree", decree_id), ("on", _day(on)), ("start", _day(decree.valid_from)), ("until", until))
-        raise NoPrice(
-            BudgetIssue("not_in_force", values),
-            hint="pick a decision date within its validity, or record which decree applies",
-        )
+    steps: list[Replaced] = []
+    current = decree_id
+    while True:
+        decree = data.decrees.get(current)
+        if decree is None:
+            raise NoPrice(BudgetIssue("no_table", (("decree", current),)))
+        after = decree.valid_until is not None and on > decree.valid_until
+        if after and decree.replaced_by is not None:
+            steps.append(Replaced(current, decree.replaced_by.decree, decree.replaced_by.from_))
+            current = decree.replaced_by.decree
+            continue
+        if on < decree.valid_from or after:
+            until: str | Label = (
+                _day(decree.valid_until)
+                if decree.valid_until
+                else Label(vi=words("vi")["award.budget_now"], en=words("en")["award.budget_now"])
+            )
+            values = (("decree", current), ("on", _day(on)), ("start", _day(decree.valid_from)), ("until", until))
+            raise NoPrice(
+                BudgetIssue("not_in_force", values),
+                hint="pick a decision date within its validity, or record which decree applies",
+            )
+        return current, tuple(steps)
+
+
+def price(decree_id: str, form: str | None, level: str, on: dt.date) -> Price:
+    """The amount of one award under the decree in force on `on` for a plan citing `decree_id`;
+    raises NoPrice (a UsageError) when the law cannot say."""
+    data = load_rewards()
+    applied, replaced = in_force(decree_id, on)
+    decree = data.decrees[applied]
     salaries = [s for s in data.base_salary if s.from_ <= on]
     if not salaries:
         raise NoPrice(BudgetIssue("no_salary", (("first", _day(data.base_salary[0].from_)),)), hint="check the date")
     salary = max(salaries, key=lambda s: s.from_)
     coef = next((c for c in decree.coefficients if c.form == form and c.level == level), None)
     if coef is None:
-        raise NoPrice(BudgetIssue("no_coefficient", (("decree", decree_id), ("form", form or ""), ("level", level))))
+        raise NoPrice(BudgetIssue("no_coefficient", (("decree", applied), ("form", form or ""), ("level", level))))
     step = decree.rounding
     individual = math.ceil(round(coef.coefficient * salary.amount, 6) / step) * step
     collective = math.ceil(round(coef.coefficient * salary.amount * decree.collective_multiplier, 6) / step) * step
@@ -154,8 +241,20 @@ def price(decree_id: str, form: str | None, level: str, on: dt.date) -> Price:
         coef.coefficient,
         salary.amount,
         salary.source,
-        decree_id,
-        coef.confirmed and decree.validity_confirmed,
+        applied,
+        coef.confirmed and decree.collective_confirmed and decree.rounding_confirmed,
+        cited=decree_id,
+        replaced=replaced,
+        multiplier=decree.collective_multiplier,
+        step=step,
+        reference=coef.reference,
+        collective_reference=decree.collective_reference,
+        rounding_reference=decree.rounding_reference,
+        coefficient_confirmed=coef.confirmed,
+        collective_confirmed=decree.collective_confirmed,
+        rounding_confirmed=decree.rounding_confirmed,
+        validity_confirmed=decree.validity_confirmed
+        and all(data.decrees[r.decree].validity_confirmed for r in replaced),
     )
 
 
@@ -266,6 +365,14 @@ class Allocation:
         if self.budget_issue is not None:
             return None
         return sum((g.amount or 0) * g.costed for g in self.groups)
+
+    @property
+    def basis(self) -> Price | None:
+        """The price of the first award: the decree applied and the base salary, the same for every
+        award of a campaign (one reward decree per plan); None when the budget is not computed."""
+        if self.budget_issue is not None:
+            return None
+        return next(iter(self.prices.values()), None)
 
 
 MET = ("pass", "waived", "not_applicable")  # an award condition's outcomes that let a candidate be proposed

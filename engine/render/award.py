@@ -11,7 +11,7 @@ from engine.explain.reasons import VERDICT_LABELS, Explainer, json_value
 from engine.model.vocabulary import words
 from engine.render.text import header, late_note, to_json
 
-__all__ = ["allocation_dict", "award_table", "to_json"]
+__all__ = ["allocation_dict", "award_table", "budget_dict", "checked_text", "replacement_text", "to_json"]
 
 
 def _keys(alloc: Allocation, g: GroupAllocation, r: Ranked, lang: str) -> dict[str, Any]:
@@ -124,10 +124,15 @@ def _short(alloc: Allocation, g: GroupAllocation, r: Ranked) -> dict[str, Any] |
 
 
 def budget_dict(alloc: Allocation, lang: str = "vi") -> dict[str, Any]:
+    """The JSON `budget` section. Fields are only ever added (CONTRACT.md): `decree` is the decree
+    the money is computed under — the one in force on the decision date — and `cited_decree` the
+    one the plan cites; `decree_reason` says why they differ or not, `replaced` gives each
+    replacement between them and `replacement` says it in words."""
     if alloc.budget_issue is not None:
         return {"error": alloc.budget_text(lang)}
     lines = []
     for g in alloc.groups:
+        q = alloc.prices.get(g.award_id)
         line: dict[str, Any] = {
             "award": g.award_id,
             "group": g.group,
@@ -139,8 +144,11 @@ def budget_dict(alloc: Allocation, lang: str = "vi") -> dict[str, Any]:
             line["under"] = g.under
         if g.counted_elsewhere:
             line["counted_elsewhere"] = list(g.counted_elsewhere)
+        if q is not None:
+            line |= {"coefficient": q.coefficient, "reference": q.reference, "confirmed": q.confirmed}
         lines.append(line)
-    p = next(iter(alloc.prices.values()), None)
+    p = alloc.basis
+    reward = alloc.evaluation.campaign.model.reward
     return {
         "decree": p.decree if p else None,
         "base_salary": p.base_salary if p else None,
@@ -149,7 +157,58 @@ def budget_dict(alloc: Allocation, lang: str = "vi") -> dict[str, Any]:
         "lines": lines,
         "total": alloc.total,
         "rounding": "each amount rounded up to the next 10,000 đồng",
+        "cited_decree": reward.decree if reward else None,
+        "decree_reason": ("replaced" if p.replaced else "cited_in_force") if p else None,
+        "replaced": [{"decree": r.decree, "replaced_by": r.by, "from": r.from_.isoformat()} for r in p.replaced]
+        if p
+        else [],
+        "replacement": replacement_text(alloc, lang) or None,
+        "references": {
+            "collective": p.collective_reference if p else None,
+            "rounding": p.rounding_reference if p else None,
+        },
+        "checked": checked_text(alloc, lang) or None,
+        "validity_confirmed": bool(p and p.validity_confirmed),
     }
+
+
+def replacement_text(alloc: Allocation, lang: str) -> str:
+    """Why the money is computed under another decree than the plan cites, in the output's language:
+    each replacement from the cited decree, then the decree applied on the decision date; '' when
+    the cited decree is in force that day. Every output says it in these words."""
+    p = alloc.basis
+    if p is None or not p.replaced:
+        return ""
+    w = words(lang)
+    parts = [
+        w["award.budget_replaced" if i == 0 else "award.budget_replaced_again"].format(
+            decree=r.decree, by=r.by, start=r.from_.strftime("%d/%m/%Y")
+        )
+        for i, r in enumerate(p.replaced)
+    ]
+    parts.append(w["award.budget_applied"].format(decree=p.decree, on=alloc.decision_date.strftime("%d/%m/%Y")))
+    return "; ".join(parts) + "."
+
+
+def checked_text(alloc: Allocation, lang: str) -> str:
+    """The parts of the amounts checked against the applied decree's text, each with the article
+    that sets it (coefficients, the collective multiplier, the rounding); '' when none is."""
+    p = alloc.basis
+    if p is None:
+        return ""
+    prices = list(alloc.prices.values())
+    w = words(lang)
+    parts = []
+    if all(x.coefficient_confirmed for x in prices):
+        refs = dict.fromkeys(x.reference or "" for x in prices)
+        parts.append(w["award.budget_ref_coefficient"].format(ref=", ".join(refs)))
+    if p.collective_confirmed:
+        parts.append(w["award.budget_ref_collective"].format(n=p.multiplier, ref=p.collective_reference))
+    if p.rounding_confirmed:
+        parts.append(w["award.budget_ref_rounding"].format(step=money(p.step), ref=p.rounding_reference))
+    if not parts:
+        return ""
+    return w["award.budget_checked"].format(decree=p.decree, parts="; ".join(parts))
 
 
 def money(n: int | None, none: str = "—") -> str:
@@ -259,6 +318,10 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
             f"{t['total']}: {money(b['total'])} {t['currency']} ({t['base']} {money(b['base_salary'])} — "
             f"{b['base_salary_source']}; {b['decree']}; {alloc.decision_date.strftime('%d/%m/%Y')})"
         )
+        if b["replacement"]:
+            con.print(f"  {b['replacement']}")
+        if b["checked"]:
+            con.print(f"  {b['checked']}")
         if not b["confirmed"]:
             con.print(f"  ({t['unconfirmed']})")
     return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))

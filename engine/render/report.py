@@ -23,6 +23,7 @@ from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
 from engine.explain.ranking import key_texts, outside_text, passed_text, shortfall_text
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value
 from engine.model.vocabulary import TEMPLATES, load_labels, words
+from engine.render.award import checked_text, replacement_text
 from engine.render.award import money as _money
 from engine.render.profile import DocumentProfile, Letterhead, letterhead
 from engine.render.text import late_note, md_escape, short_reason
@@ -140,9 +141,21 @@ class Budget:
     total_dong: int | None = field(metadata=doc("the total as a number of đồng (XLSX); None when unavailable"))
     base_salary: str = field(metadata=doc("the statutory base salary used, formatted"))
     base_salary_source: str = field(metadata=doc("the decree that set that base salary"))
-    decree: str = field(metadata=doc("the reward decree named by the plan"))
+    decree: str = field(
+        metadata=doc("the decree the amounts are computed under: in force on the decision date (else the plan's)")
+    )
     decision_date: str = field(metadata=doc("the date the amounts are computed for, dd/mm/yyyy"))
-    confirmed: bool = field(metadata=doc("whether the coefficients were checked against the decree's text"))
+    confirmed: bool = field(
+        metadata=doc("whether the coefficients, the collective multiplier and the rounding were checked")
+    )
+    cited_decree: str = field(default="", metadata=doc("the reward decree the plan cites; '' when it cites none"))
+    replacement: str = field(
+        default="",
+        metadata=doc("why `decree` is not the one the plan cites (it was replaced), a sentence; '' when it is"),
+    )
+    checked: str = field(
+        default="", metadata=doc("the parts checked against the decree's text, with their articles; '' for none")
+    )
 
 
 @dataclass(frozen=True)
@@ -488,10 +501,9 @@ def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer) -> AwardB
 def _budget(alloc: Allocation, lang: str, labels: dict[str, str]) -> Budget:
     m = alloc.evaluation.campaign.model
     forms = {a.id: a.form.get(lang) for a in m.awards}
+    cited = m.reward.decree if m.reward else ""
     if alloc.budget_issue is not None:
-        return Budget(
-            False, alloc.budget_text(lang), [], "", None, "", "", m.reward.decree if m.reward else "", "", False
-        )
+        return Budget(False, alloc.budget_text(lang), [], "", None, "", "", cited, "", False, cited)
     lines = [
         BudgetLine(
             form=forms[g.award_id],
@@ -517,6 +529,9 @@ def _budget(alloc: Allocation, lang: str, labels: dict[str, str]) -> Budget:
         decree=p.decree if p else "",
         decision_date=_date(alloc.decision_date),
         confirmed=all(x.confirmed for x in alloc.prices.values()),
+        cited_decree=cited,
+        replacement=replacement_text(alloc, lang),
+        checked=checked_text(alloc, lang),
     )
 
 

@@ -130,6 +130,8 @@ def _submission(doc: DocxDocument, ctx: ReportContext) -> None:
     b = ctx.budget
     if b.available:
         money = L["sub_budget"].format(total=b.total, decree=b.decree, base=b.base_salary)
+        if b.replacement:  # the law in force on the decision date, not the decree the plan cites
+            money += " " + b.replacement
     else:
         money = L["sub_budget_unavailable"].format(error=b.error)
     _para(doc, money, indent=True, justify=True)

@@ -193,10 +193,13 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
             f"{L['budget_decree']} {b.decree}; {L['budget_base']} {b.base_salary} {L['currency']} "
             f"({b.base_salary_source}) {L['budget_decision_date']} {b.decision_date}."
         )
+        for said in (b.replacement, b.checked):
+            if said:
+                note += " " + said
         if not b.confirmed:
             note += " " + L["budget_unconfirmed"]
     else:
-        note = f"{L['budget_unavailable']}: {b.error}" + (f" ({b.decree})" if b.decree else "")
+        note = f"{L['budget_unavailable']}: {b.error}" + (f" ({b.cited_decree})" if b.cited_decree else "")
     cell = put(ws.cell(row=row, column=1), note)
     cell.font = font
     cell.alignment = wrap

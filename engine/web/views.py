@@ -167,4 +167,5 @@ def award(ev: Evaluation, alloc: Allocation, lang: str) -> dict[str, Any]:
         "lists": lists,
         "budget_total": money(budget.get("total")) if budget.get("total") is not None else None,
         "budget_decree": budget.get("decree"),
+        "budget_replacement": budget.get("replacement"),  # the decree in force, not the plan's (issue 22.9)
     }
