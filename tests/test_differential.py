@@ -29,6 +29,7 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rounds import last_round
 
 from engine.authoring.cases import Case, load_cases
 from engine.common.errors import UserError
@@ -360,10 +361,13 @@ def test_generated_facts_agree(cid: str) -> None:
     def check(data: dict[str, Any]) -> None:
         facts = facts_from_document(Document("generated.yaml", data), "generated", campaign.catalogue)
         as_of = dt.date(2100, 1, 1)
-        native = evaluate(campaign, facts, as_of=as_of, backend="native")
-        durable = evaluate(campaign, facts, as_of=as_of, backend="durable")
+        r = last_round(campaign)
+        native = evaluate(campaign, facts, as_of=as_of, backend="native", round_year=r)
+        durable = evaluate(campaign, facts, as_of=as_of, backend="durable", round_year=r)
         assert _decisions(native) == _decisions(durable)
-        _check_durable_traces(campaign, facts, f"generated facts for {cid}", as_of=as_of, deadline=dt.date(2024, 9, 30))
+        _check_durable_traces(
+            campaign, facts, f"generated facts for {cid}", as_of=as_of, deadline=dt.date(2024, 9, 30), round_year=r
+        )
 
     check()
 
@@ -401,10 +405,11 @@ def test_extreme_values_agree(cid: str, extreme: float | int) -> None:
     }
     facts_file = facts_from_document(Document("extreme.yaml", data), "extreme", cat)
     as_of = dt.date(2100, 1, 1)
-    native = evaluate(campaign, facts_file, as_of=as_of, backend="native")
-    durable = evaluate(campaign, facts_file, as_of=as_of, backend="durable")
+    r = last_round(campaign)
+    native = evaluate(campaign, facts_file, as_of=as_of, backend="native", round_year=r)
+    durable = evaluate(campaign, facts_file, as_of=as_of, backend="durable", round_year=r)
     assert _decisions(native) == _decisions(durable)
-    _check_durable_traces(campaign, facts_file, f"extreme {extreme!r} for {cid}", as_of=as_of)
+    _check_durable_traces(campaign, facts_file, f"extreme {extreme!r} for {cid}", as_of=as_of, round_year=r)
 
 
 # ---------------------------------------------------------------- 3. the rest of the rule language
@@ -632,7 +637,7 @@ def test_shared_rule_rows_of_generated_facts(cid: str) -> None:
     @given(_facts_file(campaign))
     def check(data: dict[str, Any]) -> None:
         facts = facts_from_document(Document("generated.yaml", data), "generated", campaign.catalogue)
-        ev = evaluate(campaign, facts, as_of=dt.date(2100, 1, 1))
+        ev = evaluate(campaign, facts, as_of=dt.date(2100, 1, 1), round_year=last_round(campaign))
         assert evaluation_dict(ev)["candidates"] == _fresh_rows(ev, "vi")
 
     check()

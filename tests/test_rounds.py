@@ -31,12 +31,47 @@ def test_a_stated_round_gives_no_warning_and_is_shown(tmp_path: Path) -> None:
     assert "Năm xét: 2019" in out and "Quá hạn" in out  # 27/11/2019 is after 25/11/2019
 
 
-def test_a_guessed_round_before_its_deadline_is_flagged(tmp_path: Path) -> None:
-    """Reviewing the 2019 round on 06/01/2020 without saying so judges it against 25/11/2020."""
+def test_an_unstated_round_is_the_year_the_files_were_sent(tmp_path: Path) -> None:
+    """Reviewing on 06/01/2020 a file sent on 27/11/2019 judges the 2019 round, never the 2020 one
+    (issue 22.8: never inferred against the file's own dates) — and the file, sent after 25/11/2019,
+    is late (it was 'on time' against 25/11/2020)."""
     code, out, err = _run(tmp_path, "2020-01-06")
     assert code == 0
-    assert "no round given: judging the 2020 round (before its deadline 25/11/2020: this may be the 2019 round)" in err
-    assert "Năm xét: 2020" in out
+    assert "no round given: judging the 2019 round (the year the nomination files were sent)" in err
+    assert "Năm xét: 2019" in out
+    data = json.loads(_run(tmp_path, "2020-01-06", "", "-f", "json")[1])
+    assert data["round"] == 2019 and data["candidates"][0]["submission"]["outcome"] == "late"
+
+
+def test_files_sent_in_two_years_ask_for_the_round(tmp_path: Path) -> None:
+    path = tmp_path / "f.yaml"
+    text = FACTS.format(as_of="2020-01-06", round="") + (
+        "  - {id: u2, name: Hội Nông dân xã, kind: sector, facts: {par_work_effective: true},\n"
+        "      submission: {sent_on: 2018-11-20, via: hand, documents: [proposal]}}\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", "my_thanh_2015", str(path)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "no round given, and the nomination files are dated in 2018 (u2) and in 2019 (u1)" in result.stderr
+    assert "--round YEAR" in result.stderr
+    stated = CliRunner().invoke(app, ["evaluate", "my_thanh_2015", str(path), "--round", "2019"])
+    assert stated.exit_code == 0
+
+
+def test_a_guessed_round_before_its_deadline_is_flagged(tmp_path: Path) -> None:
+    """With no nomination dates in the file, the evaluation year is guessed, and said to be unsafe."""
+    path = tmp_path / "f.yaml"
+    path.write_text(
+        "campaign: my_thanh_2015\nas_of: 2020-01-06\nunits:\n"
+        "  - {id: u1, name: Công an xã, kind: sector, facts: {par_work_effective: true}, submission: {via: hand}}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["evaluate", "my_thanh_2015", str(path)])
+    assert result.exit_code == 0
+    assert (
+        "no round given: judging the 2020 round (before its deadline 25/11/2020: this may be the 2019 round)"
+        in result.stderr
+    )
 
 
 def test_a_round_outside_the_plan_period_is_refused(tmp_path: Path) -> None:
@@ -45,9 +80,22 @@ def test_a_round_outside_the_plan_period_is_refused(tmp_path: Path) -> None:
     assert "the round 2021 is outside the plan's period 09/07/2015–31/12/2020" in err
 
 
-def test_a_guessed_round_outside_the_period_is_flagged(tmp_path: Path) -> None:
-    code, _, err = _run(tmp_path, "2026-12-01")
-    assert code == 0 and "judging the 2026 round (outside the plan's period 09/07/2015–31/12/2020)" in err
+def test_a_guessed_round_outside_the_period_is_refused(tmp_path: Path) -> None:
+    """A round before the plan began (2014) is refused like one after it ended (issue 22.8)."""
+    path = tmp_path / "f.yaml"
+    for as_of, year in (("2014-12-20", 2014), ("2026-12-01", 2026)):
+        path.write_text(
+            f"campaign: my_thanh_2015\nas_of: {as_of}\nunits:\n"
+            "  - {id: u1, name: Công an xã, kind: sector, facts: {par_work_effective: true}}\n",
+            encoding="utf-8",
+        )
+        result = CliRunner().invoke(app, ["evaluate", "my_thanh_2015", str(path)])
+        assert result.exit_code == 2 and result.stdout == ""
+        assert f"the round {year} (no round given: the year of the evaluation date) is outside the plan's period" in (
+            result.stderr
+        )
+    code, _, err = _run(tmp_path, "2015-01-06", "", "--round", "2014")
+    assert code == 2 and "the round 2014 is outside the plan's period 09/07/2015–31/12/2020" in err
 
 
 def test_json_states_the_round(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from rounds import last_round
 from test_differential import CAMPAIGNS, _campaign, _facts_file
 
 from engine.authoring import docs
@@ -66,7 +67,15 @@ def test_generated_facts_explain_and_report(cid: str) -> None:
     @given(_facts_file(campaign))
     def check(data: dict[str, Any]) -> None:
         facts = facts_from_document(Document("generated.yaml", data), "generated", campaign.catalogue)
-        _consistent(evaluate(campaign, facts, as_of=dt.date(2100, 1, 1), deadline=dt.date(2024, 9, 30)))
+        _consistent(
+            evaluate(
+                campaign,
+                facts,
+                as_of=dt.date(2100, 1, 1),
+                deadline=dt.date(2024, 9, 30),
+                round_year=last_round(campaign),
+            )
+        )
 
     check()
 

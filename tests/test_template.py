@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 from openpyxl import load_workbook
+from rounds import last_round
 
 from engine.authoring.facts_template import used_facts, write_template
 from engine.common.errors import UserError
@@ -154,6 +155,9 @@ def fill_meta(rows: list[list[Any]], example: dict[str, Any]) -> None:
             row[1] = example["deadline"].strftime("%d/%m/%Y")
         if "Năm xét" in label and example.get("round"):
             row[1] = example["round"]
+        issuer = re.search(r"\[issuer\.([a-z0-9_]+)\]", label)
+        if issuer and issuer.group(1) in (example.get("issuer") or {}).get("facts", {}):
+            row[1] = example["issuer"]["facts"][issuer.group(1)]
 
 
 # ---------------------------------------------------------------- tests
@@ -168,7 +172,7 @@ def test_blank_template_loads_as_it_is(cid: str, suffix: str, tmp_path: Path) ->
     facts = read_facts(path, campaign)
     assert facts.campaign == cid
     if suffix == ".yaml":
-        evaluate(campaign, facts, as_of=dt.date(2025, 1, 1))
+        evaluate(campaign, facts, as_of=dt.date(2025, 1, 1), round_year=last_round(campaign))
 
 
 @pytest.mark.parametrize("cid", valid_campaigns())

@@ -132,6 +132,14 @@ def template_columns(campaign: Campaign, group: str, lang: str = "vi") -> list[T
             heads = [g for g in m.groups.values() if g.heads_only]
             cite = [(g.clause, g.quote) for g in heads]
             cols.append(TemplateColumn(key, label, "bool", yes_no, cite))
+        elif key in ("parent", "unit"):  # where scope is decided: cite the plan's limits (groups.*.parents/workplaces)
+            limits = [
+                (x.clause or g.clause, x.quote or g.quote)
+                for g in m.groups.values()
+                if g.candidates == group
+                for x in (g.parents if key == "parent" else g.workplaces)
+            ]
+            cols.append(TemplateColumn(key, label, "ref", [], list(dict.fromkeys(limits))))
         else:
             cols.append(TemplateColumn(key, label, "text"))
     for key, cites in used_facts(campaign, lang)[group].items():
@@ -155,6 +163,8 @@ def template_columns(campaign: Campaign, group: str, lang: str = "vi") -> list[T
     sub = [
         TemplateColumn("submission.sent_on", labels.columns["submission.sent_on"].get(lang), "date", [], cite),
         TemplateColumn("submission.via", labels.columns["submission.via"].get(lang), "via", vias, via_cite),
+        # a file received by the deadline was sent by it (issue 22.2): the receipt date can decide
+        TemplateColumn("submission.received_on", labels.columns["submission.received_on"].get(lang), "date", [], cite),
     ]
     if nom.documents:
         sub.append(
@@ -184,6 +194,9 @@ def write_template(campaign: Campaign, path: Path, lang: str = "vi") -> bytes:
     raise UsageError(Problem(str(path), f"cannot write a template as '{suffix}'", hint="use .xlsx, .csv or .yaml"))
 
 
+ISSUER_META = "issuer."  # a meta row `… [issuer.KEY]` gives the plan issuer's own figure
+
+
 def _meta_rows(campaign: Campaign, labels: Labels, lang: str) -> list[list[str]]:
     rows = [
         [f"# {labels.meta['campaign'].get(lang)}", campaign.id],
@@ -193,6 +206,10 @@ def _meta_rows(campaign: Campaign, labels: Labels, lang: str) -> list[list[str]]
         rows.append([f"# {labels.meta['deadline'].get(lang)}", ""])
     if campaign.model.period.yearly:  # judged every year: which round this file is for
         rows.append([f"# {labels.meta['round'].get(lang)}", ""])
+    issuer = campaign.model.issuer_facts  # the issuer's own figures, given once (Sở Y tế's DDCI)
+    for key in issuer.keys if issuer is not None else ():
+        label = campaign.catalogue.label(key, lang)
+        rows.append([f"# {labels.meta['issuer'].get(lang)} — {label} [{ISSUER_META}{key}]", ""])
     return rows
 
 
@@ -242,6 +259,9 @@ def yaml_template(campaign: Campaign, lang: str = "vi") -> str:
         lines.append('    name: ""')
         names = words(lang).section("kind")
         lines.append(f"    kind: {kind}  # {' | '.join(f'{k} ({names.get(k, k)})' for k in kinds)}")
+        for c in cols:  # where it sits: the plan may limit it (scope is read from it, never assumed)
+            if c.key in ("parent", "unit") and c.clauses:
+                lines.append(f"    {c.key}: null  # {_yaml_comment([c], labels, lang, c.label)}")
         facts: dict[str, list[TemplateColumn]] = {}
         for c in cols:
             if c.key in FIXED_FOR[group] or c.key.startswith("submission."):

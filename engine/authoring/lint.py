@@ -256,6 +256,8 @@ class Linter:
             yield ("reward",), m.reward
         for key, label in m.labels.items():
             yield ("labels", key), label
+        if m.issuer_facts is not None:
+            yield ("issuer_facts",), m.issuer_facts
         for key, holders in m.facts_for.items():
             yield ("facts_for", key), holders
 

@@ -24,7 +24,7 @@ from engine.common.errors import Problem, UsageError
 from engine.common.speed import gc_paused
 from engine.common.text import visible
 from engine.evaluate.backends import Traces, Work
-from engine.evaluate.derive import Derivations, Derived, derive
+from engine.evaluate.derive import Derivations, Derived, borrow, derive
 from engine.evaluate.trace import Evaluable, RuleTrace, merge, needs_waiver
 from engine.lang import NA, UNKNOWN, Call, Fact, Value
 from engine.lang.decide import Domain, decide_rule
@@ -210,20 +210,24 @@ def evaluate(
 
     as_of = as_of or facts.as_of or dt.date.today()
     deadline, deadline_warnings = _run_deadline(campaign, facts, deadline)
-    # a yearly campaign judges one round (cycle) at a time: the year given, else the evaluation year
+    # a yearly campaign judges one round (cycle) at a time: the year given, else the year of the
+    # file's own nomination dates, else the evaluation year
     round_arg = round_year
-    round_year = round_year or facts.round or as_of.year
     engine = get_backend(backend)
     yearly = campaign.model.period.yearly or campaign.model.nomination.deadline.yearly is not None
     stated = round_arg if round_arg is not None else facts.round
+    dated = file_round(facts) if yearly and stated is None else None
+    round_year = stated or dated or as_of.year
     # before anything reads the round: a round outside the period is refused, not turned into a date
     if yearly:
-        round_warnings = check_round(campaign, facts, as_of, round_year, stated)
+        round_warnings = check_round(campaign, facts, as_of, round_year, stated, dated)
     else:
         round_warnings = check_one_off(campaign, facts, as_of, round_arg)
     facts, period_warnings = _within_period(campaign, facts)
     with gc_paused():  # our own bulk, acyclic allocations (engine.common.speed)
         derived, derive_warnings = derive(campaign.catalogue, facts)
+        issuer = campaign.model.issuer_facts
+        derived = borrow(issuer.keys if issuer is not None else (), facts, derived)
         na_warnings: list[Problem] = []
         plan = _plan(campaign, facts, derived, na_warnings)
         work, spans = _work(plan)
@@ -258,29 +262,61 @@ def _run_deadline(campaign: Campaign, facts: FactsFile, given: dt.date | None) -
     return None, [Problem(where, message, severity="warning", hint="leave --deadline out for this campaign")]
 
 
+def file_round(facts: FactsFile) -> int | None:
+    """The round a file's own nomination dates say it belongs to: the year its files were sent (or,
+    where no sent date is recorded, received) — None when it records none. Dates of more than one
+    year cannot say which round is judged: refused, asking for the round (issue 22.8)."""
+    years: dict[int, str] = {}
+    for c in facts.candidates:
+        sub = c.submission
+        day = (sub.sent_on or sub.received_on) if sub is not None else None
+        if day is not None:
+            years.setdefault(day.year, c.id)
+    if len(years) > 1:
+        (y1, c1), (y2, c2) = sorted(years.items())[:2]
+        raise UsageError(
+            Problem(
+                facts.file,
+                f"no round given, and the nomination files are dated in {y1} ({c1}) and in {y2} ({c2})",
+                hint="state the year judged: --round YEAR, or 'round:' in the facts file",
+            )
+        )
+    return next(iter(years), None)
+
+
 def check_round(
-    campaign: Campaign, facts: FactsFile, as_of: dt.date, round_year: int, stated: int | None
+    campaign: Campaign,
+    facts: FactsFile,
+    as_of: dt.date,
+    round_year: int,
+    stated: int | None,
+    dated: int | None = None,
 ) -> list[Problem]:
     """The round of a campaign judged every year: inside the plan's period, and said when it was guessed.
 
-    A round stated outside the plan's period is refused. A round not stated is the year of the
-    evaluation date, and a warning says so — more pointedly when that guess is unsafe: outside
-    the period, or before that round's deadline while the file holds nomination files (reviewing
-    the 2019 round in January 2020 would judge a file sent in December 2019 against 25/11/2020).
+    A round outside the plan's period is refused, stated or not: a plan judges no year before it
+    began nor after it ended. A round not stated is the year the file's nomination files were sent
+    (`file_round`: never inferred against the file's own dates), else the year of the evaluation
+    date; a warning says which, more pointedly when the guess from the evaluation date is unsafe
+    (before that round's deadline while the file holds nomination files).
     """
     period = campaign.model.period
     first = period.start.year if period.start else None
     outside = (first is not None and round_year < first) or round_year > period.end.year
     span = f"{period.start.strftime('%d/%m/%Y') if period.start else '…'}–{period.end.strftime('%d/%m/%Y')}"
     hint = "state it: --round YEAR, or 'round:' in the facts file"
-    if stated is not None:
-        if outside:
-            raise UsageError(
-                Problem("--round", f"the round {round_year} is outside the plan's period {span}", hint=hint)
-            )
-        return []
     if outside:
-        why = f"outside the plan's period {span}"
+        where = "--round" if stated is not None else facts.file
+        told = (
+            ""
+            if stated is not None
+            else f" ({'the year the files were sent' if dated else 'no round given: the year of the evaluation date'})"
+        )
+        raise UsageError(Problem(where, f"the round {round_year}{told} is outside the plan's period {span}", hint=hint))
+    if stated is not None:
+        return []
+    if dated is not None:
+        why = "the year the nomination files were sent"
     else:
         deadline = campaign_deadline(campaign, round_year, None)
         early = deadline is not None and as_of < deadline and any(c.submission for c in facts.candidates)

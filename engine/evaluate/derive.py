@@ -36,6 +36,9 @@ class Derived:
     where: str | None = None
     bounds: tuple[int, int] | None = None  # when the value is unknown: the least and the most it can be
     stated: int | None = None  # the count the candidate stated, when the file's units contradict it
+    # a figure of another body read here (`borrow`): "issuer" (the file's `issuer:`) or the id of
+    # the unit above that states it; "" for a count computed from subordinate units
+    borrowed: str = ""
 
 
 Derivations = dict[str, dict[str, Derived]]  # candidate id → key → derived value
@@ -104,3 +107,40 @@ def _contradiction(file: str, c: Candidate, key: str, shown: int, stated: int, w
         severity="warning",
         hint="the units in the file are counted; correct the stated count",
     )
+
+
+def borrow(keys: tuple[str, ...], facts: FactsFile, derived: Derivations) -> Derivations:
+    """The issuer's own figures (`issuer_facts`: Sở Y tế's DDCI) for every candidate that does not
+    state them: read from the nearest unit above it that does (a unit's parent chain; a person's
+    unit, then its chain), else from the file's `issuer:` block. Each is recorded as `Derived` with
+    `borrowed` naming where it was read, so the trace and the explanation show it."""
+    if not keys:
+        return derived
+    out: Derivations = {cid: dict(d) for cid, d in derived.items()}
+    for cand in facts.candidates:
+        missing = [k for k in keys if k not in cand.facts and k not in out.get(cand.id, {})]
+        if not missing:
+            continue
+        chain = _above(cand, facts)
+        for key in missing:
+            found = next(((u.id, u.facts[key]) for u in chain if key in u.facts), None)
+            if found is None and key in facts.issuer:
+                found = ("issuer", facts.issuer[key])
+            if found is not None:
+                out.setdefault(cand.id, {})[key] = Derived(key, found[1], (found,), borrowed=found[0])
+    return out
+
+
+def _above(cand: Candidate, facts: FactsFile) -> list[Candidate]:
+    """The units above a candidate, nearest first: a person's unit and its parents, a unit's parents."""
+    out: list[Candidate] = []
+    ref = cand.unit if cand.group == "person" else cand.parent
+    seen = {cand.id}
+    while ref and ref not in seen:
+        seen.add(ref)
+        unit = facts.by_id.get(ref)
+        if unit is None:
+            break
+        out.append(unit)
+        ref = unit.parent
+    return out

@@ -174,10 +174,18 @@ class Explainer:
             d = r.derived
             if d is None:
                 continue
+            w = words(self.lang)
+            if d.borrowed:  # the issuer's own figure, given once (`issuer_facts`)
+                whose = (
+                    w["explain.of_issuer"] if d.borrowed == "issuer" else w["explain.of_unit"].format(unit=d.borrowed)
+                )
+                out.append(
+                    f"{self.cat.label(r.key, self.lang)} = {fmt_value(r.value, r.key, self.cat, self.lang)} {whose}"
+                )
+                continue
             parts = ", ".join(
                 uid if d.where is None else f"{uid}: {fmt_value(v, d.where, self.cat, self.lang)}" for uid, v in d.parts
             )
-            w = words(self.lang)
             how = w["explain.computed"].format(n=len(d.parts), parts=parts)
             if d.stated is not None:
                 how = f"{w['explain.stated_refuted'].format(stated=d.stated)} {how}"

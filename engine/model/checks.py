@@ -235,7 +235,9 @@ def id_is_file_name(s: Subject) -> Iterator[Finding]:
         )
 
 
-@check("TD215", "error", "a campaign's `labels` or `facts_for` names a fact the catalogue does not have")
+@check(
+    "TD215", "error", "a campaign's `labels`, `facts_for` or `issuer_facts` names a fact the catalogue does not have"
+)
 def label_keys(s: Subject) -> Iterator[Finding]:
     from engine.model.catalogue import load_catalogue
 
@@ -251,6 +253,14 @@ def label_keys(s: Subject) -> Iterator[Finding]:
         if key not in facts:
             yield (
                 ("facts_for", key),
+                f"'{key}' is not a fact of the catalogue",
+                did_you_mean(key, facts) or "name only facts of campaigns/facts.yaml",
+            )
+    issuer = s.model.issuer_facts
+    for i, key in enumerate(issuer.keys if issuer is not None else ()):
+        if key not in facts:
+            yield (
+                ("issuer_facts", "keys", i),
                 f"'{key}' is not a fact of the catalogue",
                 did_you_mean(key, facts) or "name only facts of campaigns/facts.yaml",
             )

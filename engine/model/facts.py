@@ -56,8 +56,18 @@ class CandidateIn(_Strict):
     submission: SubmissionIn | None = None
 
 
+class IssuerIn(_Strict):
+    """The plan's issuer itself (the Sở, the UBND that awards): its own figures, given once for the
+    whole file and read by every candidate where the campaign says a fact is the issuer's
+    (`issuer_facts`: Sở Y tế's DDCI)."""
+
+    name: str | None = None
+    facts: dict[str, Any] = {}
+
+
 class FactsFileIn(_Strict):
     campaign: str | None = None
+    issuer: IssuerIn | None = Field(default=None, description="the plan's issuer's own figures, given once")
     as_of: dt.date | None = None
     deadline: dt.date | None = None
     round: int | None = Field(default=None, ge=1900, le=2200, description="the year judged, for yearly campaigns")
@@ -108,6 +118,7 @@ class FactsFile:
     round: int | None = None
     inputs: tuple[tuple[str, str], ...] = ()  # every file read: (name, SHA-256), in reading order
     pending: Document | None = None  # a file whose references are checked with the others' (combine)
+    issuer: dict[str, Any] = field(default_factory=dict)  # the plan's issuer's own figures (`issuer:`)
 
     def unit_of(self, person: Candidate) -> Candidate | None:
         return self.by_id.get(person.unit) if person.unit else None
@@ -174,47 +185,7 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
                     hint += "; where the tone mark sits and invisible characters do not count"
                 problems.append(doc.problem((*p, "id"), message, hint, where=where))
                 continue
-            facts = {}
-            fast = _fast_facts(item.facts, group, catalogue)  # None: some value needs the careful path
-            for key, value in item.facts.items() if fast is None else ():
-                key = _nfc(str(key))
-                fp: PathT = (*p, "facts", key)
-                fwhere = f"{where}.facts.{key}"
-                fdef = catalogue.facts.get(key)
-                if fdef is None:
-                    problems.append(
-                        doc.problem(
-                            fp,
-                            f"unknown fact '{key}'",
-                            # past the problems that are printed, no 'did you mean' for each
-                            (did_you_mean(key, catalogue.facts) if len(problems) < MAX_LINES else "")
-                            or "see campaigns/facts.yaml",
-                            where=fwhere,
-                        )
-                    )
-                    continue
-                if ("units" if group == "unit" else "people") not in fdef.for_:
-                    problems.append(
-                        doc.problem(
-                            fp,
-                            f"'{key}' is not a fact of {section}",
-                            f"it is recorded for {' and '.join(fdef.for_)}",
-                            where=fwhere,
-                        )
-                    )
-                    continue
-                try:
-                    parsed = _fast_parser(fdef, catalogue)(value)
-                    if parsed is _SLOW:
-                        parsed = parse_fact(value, fdef, catalogue)
-                except ValueError as e:
-                    msg, _, hint = str(e).partition(" — ")
-                    problems.append(doc.problem(fp, msg, hint, where=fwhere))
-                    continue
-                if parsed is not UNKNOWN:
-                    facts[key] = parsed
-            if fast is not None:
-                facts = fast
+            facts = _read_facts(item.facts, group, where, p, doc, catalogue, problems)
             sub = None
             if item.submission is not None:
                 s = item.submission
@@ -238,6 +209,9 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
             by_id[cid] = cand
             folded[fold_id(cid)] = cid
             candidates.append(cand)
+    issuer: dict[str, Any] = {}
+    if raw.issuer is not None:
+        issuer = _read_facts(raw.issuer.facts, "unit", "issuer", ("issuer",), doc, catalogue, problems)
     if alone:
         _references(candidates, by_id, doc, problems)
     if problems:
@@ -257,7 +231,64 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
         raw.round,
         ((doc.file, sha),),
         None if alone else doc,
+        issuer,
     )
+
+
+def _read_facts(
+    given: dict[str, Any],
+    group: str,
+    where: str,
+    p: PathT,
+    doc: Document,
+    catalogue: Catalogue,
+    problems: list[Problem],
+) -> dict[str, Any]:
+    """A candidate's (or the issuer's) facts, every value parsed against the catalogue; each bad key
+    or value is a problem at its line."""
+    section = "units" if group == "unit" else "people"
+    facts: dict[str, Any] = {}
+    fast = _fast_facts(given, group, catalogue)  # None: some value needs the careful path
+    if fast is not None:
+        return fast
+    for key, value in given.items():
+        key = _nfc(str(key))
+        fp: PathT = (*p, "facts", key)
+        fwhere = f"{where}.facts.{key}"
+        fdef = catalogue.facts.get(key)
+        if fdef is None:
+            problems.append(
+                doc.problem(
+                    fp,
+                    f"unknown fact '{key}'",
+                    # past the problems that are printed, no 'did you mean' for each
+                    (did_you_mean(key, catalogue.facts) if len(problems) < MAX_LINES else "")
+                    or "see campaigns/facts.yaml",
+                    where=fwhere,
+                )
+            )
+            continue
+        if section not in fdef.for_:
+            problems.append(
+                doc.problem(
+                    fp,
+                    f"'{key}' is not a fact of {section}",
+                    f"it is recorded for {' and '.join(fdef.for_)}",
+                    where=fwhere,
+                )
+            )
+            continue
+        try:
+            parsed = _fast_parser(fdef, catalogue)(value)
+            if parsed is _SLOW:
+                parsed = parse_fact(value, fdef, catalogue)
+        except ValueError as e:
+            msg, _, hint = str(e).partition(" — ")
+            problems.append(doc.problem(fp, msg, hint, where=fwhere))
+            continue
+        if parsed is not UNKNOWN:
+            facts[key] = parsed
+    return facts
 
 
 SETTINGS = ("campaign", "as_of", "deadline", "round")  # what the files of one evaluation must agree on
@@ -303,6 +334,21 @@ def combine(files: list[FactsFile]) -> FactsFile:
                         hint="the files of one evaluation must agree: correct one, or leave it out of all but one",
                     )
                 )
+    issuer: dict[str, Any] = {}
+    issuer_from: dict[str, str] = {}
+    for f in files:
+        for key, value in f.issuer.items():
+            if key in issuer and issuer[key] != value:
+                problems.append(
+                    Problem(
+                        f.file,
+                        f"issuer.facts.{key} is {value} here, but {issuer[key]} in {issuer_from[key]}",
+                        where="issuer",
+                        hint="the issuer's figures are one: correct one file, or give them in one file only",
+                    )
+                )
+            issuer.setdefault(key, value)
+            issuer_from.setdefault(key, f.file)
     heads: dict[str, str] = {}
     for f in files:
         if f.pending is not None:
@@ -324,6 +370,8 @@ def combine(files: list[FactsFile]) -> FactsFile:
         [w for f in files for w in f.warnings],
         setting("round"),
         tuple(i for f in files for i in f.inputs),
+        None,
+        issuer,
     )
 
 

@@ -402,6 +402,15 @@ class FactHolders(Cited):
     kinds: tuple[Kind, ...] = Field(min_length=1, description="the kinds that have this fact; any other has none")
 
 
+class IssuerFacts(Cited):
+    """Figures of the plan's issuer itself that the plan's criteria read for every candidate (Sở Y
+    tế II.2.1: "Chỉ số DDCI của Sở Y tế tăng điểm hoặc tăng bậc"): given once — on the issuer's
+    own row above the candidate (its parent chain), or in the facts file's `issuer:` block — and
+    read from there by every unit and head that does not state them."""
+
+    keys: tuple[str, ...] = Field(min_length=1, description="the fact keys that are the issuer's")
+
+
 class CampaignModel(Strict):
     """A campaign file (kế hoạch phát động phong trào thi đua), schema_version 1."""
 
@@ -420,6 +429,11 @@ class CampaignModel(Strict):
     labels: dict[str, FactLabel] = Field(
         default={},
         description="fact key → the plan's own label for it, shown in place of the catalogue's everywhere",
+    )
+    issuer_facts: IssuerFacts | None = Field(
+        default=None,
+        description="the facts that are the plan's issuer's own (given once, read by every candidate): keys, "
+        "clause, quote, note",
     )
     facts_for: dict[str, FactHolders] = Field(
         default={},

@@ -483,14 +483,31 @@ class TableReader:
     def _meta(self, sheet: Sheet, rownum: int, row: list[RawCell], data: dict[str, Any]) -> None:
         texts = [c for c in row if not _blank(c.value)]
         head = str(texts[0].value).lstrip("#").strip()
-        if ":" in head:
+        if ":" in head and not re.search(r"\[issuer\.[a-z0-9_]+\]\s*$", head):
             key, _, value_text = head.partition(":")
             value: Any = value_text.strip() or None
         else:
             key, value = head, (texts[1].value if len(texts) > 1 else None)
+        issuer = re.search(r"\[issuer\.([a-z0-9_]+)\]\s*$", key.strip())
+        if issuer is not None:  # the plan issuer's own figure, given once (campaign `issuer_facts`)
+            fdef = self.cat.facts.get(issuer.group(1))
+            if fdef is None or _blank(value):
+                return
+            raw = next((c for c in texts[1:]), None)
+            try:  # read as a cell of that fact's column is read
+                got = self._fact(
+                    fdef, value.strip() if isinstance(value, str) else value, raw.number_format if raw else ""
+                )
+            except ValueError as e:
+                msg, _, hint = str(e).partition(" — ")
+                self.problems.append(cell_problem(self.file, Cell(sheet.name, rownum, 2, issuer.group(1)), msg, hint))
+                return
+            if got is not None:
+                data.setdefault("issuer", {}).setdefault("facts", {})[issuer.group(1)] = got
+            return
         names = {norm(w): k for k, lab in self.labels.meta.items() for w in (k, lab.vi, lab.en)}
         meta = names.get(norm(key))
-        if meta is None or _blank(value):
+        if meta is None or meta == "issuer" or _blank(value):
             return  # a comment
         cell = Cell(sheet.name, rownum, 1, meta)
         if meta == "campaign":

@@ -53,9 +53,16 @@ def rule_dict(rr: RuleResult, ex: Explainer, made: Rows | None = None) -> dict[s
         "reason": passed_reason(rr, ex),
         "values": {k: json_value(v) for k, v in ex.values_read(rr).items()},
     }
-    computed = {r.key: [uid for uid, _ in r.derived.parts] for r in rr.reads() if r.derived is not None}
+    computed = {
+        r.key: [uid for uid, _ in r.derived.parts]
+        for r in rr.reads()
+        if r.derived is not None and not r.derived.borrowed
+    }
     if computed:  # derived facts: the subordinate units each was computed from
         out["computed_from"] = computed
+    borrowed = {r.key: r.derived.borrowed for r in rr.reads() if r.derived is not None and r.derived.borrowed}
+    if borrowed:  # the issuer's own figures: where each was read ("issuer", or the unit above)
+        out["read_from"] = borrowed
     ranges = ex.ranges(rr)
     if ranges:  # … and, when some of those units are unknown, the least and most the count can be
         out["computed_range"] = {k: list(b) for k, b in ranges.items()}
