@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 from engine.render.report import AwardBlock, AwardRow, ReportContext
@@ -342,7 +341,7 @@ def _list_table(
     for i, h in enumerate(headers):
         _cell(hdr.cells[i], h, bold=True, center=True)
 
-    def write(cell: _Cell, text: str, look: Hashable) -> None:
+    def write(cell: _Cell, text: str, look: object) -> None:
         """A cell; its look is (its column, whether it is in the total row)."""
         assert isinstance(look, tuple)
         i, total_row = look
