@@ -713,7 +713,8 @@ def main() -> None:
         print(json.dumps(child(Path(args.child[0]), args.child[1], args.child[2] == "1")))
         return
     if args.render:  # e.g. after a change to the report's wording: the figures of a run kept with --data
-        args.out.write_text(report(json.loads(args.render.read_text(encoding="utf-8"))), encoding="utf-8")
+        text = report(json.loads(args.render.read_text(encoding="utf-8")))
+        args.out.write_text(text + kept(args.out), encoding="utf-8")
         return
     tmp = args.data or Path(tempfile.mkdtemp(prefix="thidua-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
@@ -722,6 +723,16 @@ def main() -> None:
     finally:
         if args.data is None:  # generated files reach ~360 MB at 1M: keep them only where asked to
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+KEPT = "<!-- measured by other scripts: bench/run.py keeps what follows this line -->"
+
+
+def kept(out: Path) -> str:
+    """What the results file holds after the `KEPT` line (measurements this script does not make,
+    e.g. bench/docx_lists.py's before and after): kept as it is when the file is rewritten."""
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    return "\n" + old[old.index(KEPT) :] if KEPT in old else ""
 
 
 def _generate(path: Path, n: int) -> None:
@@ -808,7 +819,7 @@ def run_all(args: argparse.Namespace, tmp: Path) -> None:
     res["ended"] = dt.datetime.now().strftime("%H:%M")
     res["load"] = (load0, os.getloadavg()[0])
     text = report(res)
-    args.out.write_text(text, encoding="utf-8")
+    args.out.write_text(text + kept(args.out), encoding="utf-8")
     (tmp / "results.json").write_text(json.dumps(res, indent=1), encoding="utf-8")  # for --render
     print(text)
 

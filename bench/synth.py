@@ -151,3 +151,39 @@ def write(path: Path, n: int, fmt: str = "json") -> Path:
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
         path.write_text(yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def listed_data(n: int) -> dict[str, Any]:
+    """A file where every candidate qualifies and every person ranks the same, so every one of them
+    is on a list of the Word report — proposed, tied at the cut-off for the council, or in reserve:
+    the worst case for the document's tables (issue 23.7). The shipped example's units, then people
+    shaped like its first eligible civil servant (a department's staff, on time, every fact met)."""
+    import yaml
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "ninh_thuan_2020.yaml"
+    data = yaml.safe_load(example.read_text(encoding="utf-8"))
+    units = data["units"]
+    people = []
+    for i in range(max(0, n - len(units))):
+        people.append(
+            {
+                "id": f"p{i}",
+                "name": f"Cán bộ {i}",
+                "kind": "civil_servant",
+                "position": "Chuyên viên",
+                "unit": "so-noi-vu",
+                "facts": {
+                    "task_completion": "excellent",
+                    "par_tasks_done_well": True,
+                    "directives_on_time": True,
+                    "initiatives_recognized": 1,
+                    "discipline_violation": False,
+                },
+                "submission": {
+                    "sent_on": "2021-01-15",
+                    "via": "tdo",
+                    "documents": ["proposal", "council_minutes", "achievement_report"],
+                },
+            }
+        )
+    return {"campaign": "ninh_thuan_2020", "as_of": "2021-01-25", "units": units, "people": people}

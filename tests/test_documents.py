@@ -25,6 +25,7 @@ from engine.render.formats import choose
 from engine.render.profile import DocumentProfile, load_profile, resolve_profile
 from engine.render.report import build_context
 from engine.render.report_file import make_report
+from engine.render.xlsx import MONEY
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "ninh_thuan_2020.yaml"
@@ -242,16 +243,17 @@ def test_workbook_prints_to_width_with_numbers_titles_and_totals(tmp_path: Path)
     path.write_bytes(make_report(run("ninh_thuan_2020", EXAMPLE), path))
     wb = load_workbook(path)
     ws = wb["Danh sách đề nghị khen thưởng"]
-    for sheet in wb.worksheets:
-        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    for sheet in wb.worksheets:  # fitted to the page's width, or split over pages (tests/test_xlsx_print.py)
+        split = sheet.title == "Kết quả xét"
+        assert split or (sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is not split
         assert sheet.print_title_rows
     assert str(ws["A1"].value).startswith("DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG")
     headers = [c.value for c in ws[4]]
     assert headers[:4] == ["STT", "Họ tên / Tên tập thể", "Chức vụ", "Đơn vị"]
     assert ws.print_title_rows == "$4:$4"
     amounts = [r[5] for r in ws.iter_rows(min_row=5) if isinstance(r[5].value, int)]
-    assert amounts and all(c.number_format == "#,##0" for c in amounts)
+    assert amounts and all(c.number_format == MONEY for c in amounts)  # 1.490.000 (issue 23.6)
     assert 2_980_000 in {c.value for c in amounts}
     labels = [str(r[1].value) for r in ws.iter_rows(min_row=5)]
     assert any(x.startswith("Cộng (12)") for x in labels) and "Tổng kinh phí" in labels

@@ -608,3 +608,65 @@ def test_a_port_already_taken(tmp_path: Path) -> None:
         )
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1].startswith(f"--port: cannot listen on 127.0.0.1:{port}: ")
+
+
+# -- long results a page at a time (issue 23.7) --------------------------------------------------
+
+
+def _many(extra: int) -> bytes:
+    """The Ninh Thuận 2020 example and `extra` more civil servants shaped like its first eligible
+    one (every fact met, on time): the same ranking keys, so the award lists grow long too."""
+    data = yaml.safe_load(NT_FACTS)
+    model = next(p for p in data["people"] if p["id"] == "nv-0001")
+    for i in range(extra):
+        data["people"].append({**model, "id": f"x-{i:04d}", "name": f"Cán bộ {i}", "head": False})
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")
+
+
+def _rows(page: str, table: str) -> list[list[str]]:
+    """The cells of each row of the first table after `table` (a piece of its tag) on the page."""
+    body = page.split(table, 1)[1].split("</table>", 1)[0]
+    return [
+        [_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody>", 1)[1], flags=re.S)
+    ]
+
+
+def test_a_long_result_is_paged_and_the_api_stays_whole(client: TestClient) -> None:
+    big = _many(1_200)  # 1,252 candidates
+    got = client.post(f"/campaigns/{NT}/upload", files=facts("many.yaml", big), follow_redirects=False)
+    assert got.status_code == 303, got.text
+    results = str(got.headers["location"])
+    first = client.get(results).text
+    rows = _rows(first, 'id="verdicts"')
+    assert len(rows) == 500 and rows[0][0] == "1" and rows[-1][0] == "500"
+    assert "Hiển thị 1–500 trong 1.252 trường hợp phù hợp (tổng số 1.252)" in _text(first)
+    assert "Trang 1/3" in _text(first) and f'href="{results}?page=2"' in first and 'rel="next"' in first
+    last = client.get(results, params={"page": 3}).text
+    assert [r[0] for r in _rows(last, 'id="verdicts"')][::251] == ["1001", "1252"]
+    assert "Hiển thị 1.001–1.252" in _text(last) and 'rel="next"' not in last
+    assert _rows(client.get(results, params={"page": 99}).text, 'id="verdicts"') == _rows(last, 'id="verdicts"')
+    assert _rows(client.get(results, params={"page": 0}).text, 'id="verdicts"') == rows
+    assert client.get(results, params={"page": "two"}).status_code == 400
+    # a filter keeps its place in the page links; a result of one page has none
+    eligible = client.get(results, params={"verdict": "eligible", "page": 2}).text
+    assert f"{results}?page=3&amp;verdict=eligible" in eligible
+    assert "Trang 1/" not in client.get(results, params={"q": "so-tnmt"}).text
+    # the API and the downloads hold every candidate
+    api = client.post(f"/api/campaigns/{NT}/evaluate", files=facts("many.yaml", big)).json()
+    assert len(api["candidates"]) == 1_252
+    assert len(json.loads(client.get(f"{results}/download/result.json").content)["candidates"]) == 1_252
+
+
+def test_a_long_award_list_is_paged_one_list_at_a_time(client: TestClient) -> None:
+    got = client.post(f"/campaigns/{NT}/upload", files=facts("many.yaml", _many(1_200)), follow_redirects=False)
+    award = str(got.headers["location"]) + "/award"
+    page = client.get(award).text
+    longest = max(re.findall(r'id="t-([0-9]+-[a-z]+)"', page), key=lambda k: page.count(f"part={k}"))
+    assert f"{award}?page=2&amp;part={longest}#t-{longest}" in page
+    assert [int(r[0]) for r in _rows(page, f'id="t-{longest}"')] == list(range(1, 501))
+    second = client.get(award, params={"part": longest, "page": 2}).text
+    numbers = [int(r[0]) for r in _rows(second, f'id="t-{longest}"')]
+    assert numbers[0] == 501 and len(numbers) <= 500
+    other = re.findall(r'id="t-([0-9]+-[a-z]+)"', second)
+    assert other == re.findall(r'id="t-([0-9]+-[a-z]+)"', page)  # the same lists, the others at page 1

@@ -186,3 +186,56 @@ def test_checking_a_campaign_as_it_is_typed(server: str, browser: Any) -> None:
     assert f"campaign.yaml:{line}:" in _by_css(browser, "#findings").text
     _shot(browser, "author")
     _no_csp_violations(browser)
+
+
+WATCH_BUSY = """
+const box = document.getElementById("busy");
+const seen = [];
+new MutationObserver(() => {
+  const text = box.textContent.trim();
+  if (!box.hidden && seen[seen.length - 1] !== text) {
+    seen.push(text);
+    sessionStorage.setItem("busy-seen", JSON.stringify(seen));
+  }
+}).observe(box, {attributes: true, childList: true, subtree: true, characterData: true});
+"""
+
+
+def test_a_long_request_shows_a_spinner_and_the_seconds(server: str, browser: Any, downloads: Path) -> None:
+    """Issue 23.7: any request over a second shows a spinner and the seconds gone by, in the page's
+    words — the upload and a download (fetched by app.js, then saved under the server's name). The
+    browser's network is slowed (2.5 s a request) so the wait is certain, whatever the machine."""
+    import re
+
+    from selenium.webdriver.common.by import By
+
+    def busy(d: Any) -> Any:
+        box = d.find_element(By.ID, "busy")
+        return box if box.is_displayed() else False
+
+    browser.get(server + "/campaigns/ninh_thuan_2020")
+    _by_css(browser, "#facts").send_keys(str(EXAMPLE))
+    assert not _by_css(browser, "#busy").is_displayed()
+    # While a page is awaited the browser answers no command (chromedriver waits for the
+    # navigation): what the waiting page shows is written down by the page itself, in this tab's
+    # sessionStorage, and read once the next page is there.
+    browser.execute_script(WATCH_BUSY)
+    browser.set_network_conditions(offline=False, latency=2500, throughput=10 * 1024 * 1024)
+    try:
+        _by_css(browser, "#evaluate").click()
+        _wait(browser, lambda d: d.find_elements(By.ID, "counts"))
+        seen = browser.execute_script("return JSON.parse(sessionStorage.getItem('busy-seen') || '[]')")
+        assert seen[:2] == ["Đang xử lý, xin chờ… 1 giây", "Đang xử lý, xin chờ… 2 giây"], seen
+        assert not _by_css(browser, "#busy").is_displayed()  # a new page: nothing pending
+
+        _by_css(browser, "#dl-report-docx").click()
+        box = _wait(browser, busy, timeout=10)
+        assert re.fullmatch(r"Đang xử lý, xin chờ… [1-9] giây", box.text), box.text
+        _shot(browser, "busy")
+        report = downloads / "ninh_thuan_2020-report.docx"
+        _wait(browser, lambda d: report.is_file() and report.stat().st_size > 0, timeout=120)
+        _wait(browser, lambda d: not d.find_element(By.ID, "busy").is_displayed())
+        assert report.read_bytes().startswith(b"PK")
+    finally:
+        browser.delete_network_conditions()
+    _no_csp_violations(browser)

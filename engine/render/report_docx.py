@@ -333,24 +333,32 @@ def _list_table(
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
 
+    from engine.render.docx_rows import RowWriter
+
     body = rows or [["", none, "", "", "", ""]]
-    t = _table(doc, 1 + len(body) + (1 if total else 0), len(headers), borders=True, widths=widths)
+    t = _table(doc, 2, len(headers), borders=True, widths=widths)  # the header, and the pattern of a row
     hdr = t.rows[0]
     trpr = hdr._tr.get_or_add_trPr()
     trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))  # repeated at the top of every page
     for i, h in enumerate(headers):
         _cell(hdr.cells[i], h, bold=True, center=True)
-    for r, row in enumerate(body, 1):
-        for i, v in enumerate(row):
-            _cell(t.rows[r].cells[i], v, center=i == 0)
-            if i == money_col:
-                t.rows[r].cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+    def write(cell: _Cell, text: str, look: object) -> None:
+        """A cell; its look is (its column, whether it is in the total row)."""
+        assert isinstance(look, tuple)
+        i, total_row = look
+        _cell(cell, text, bold=total_row, center=i not in (1, money_col) if total_row else i == 0)
+        if i == money_col:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+    # each row written once and copied (python-docx's `t.rows[r].cells[i]` walks the whole table:
+    # cell by cell, 10,000 rows took minutes)
+    writer = RowWriter(t, write)
+    columns = range(len(headers))
+    for row in body:
+        writer.add(row, [(i, False) for i in columns])
     if total:
-        last = t.rows[len(body) + 1]
-        for i, v in enumerate(total):
-            _cell(last.cells[i], v, bold=True, center=i not in (1, money_col))
-            if i == money_col:
-                last.cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        writer.add(total, [(i, True) for i in columns])
 
 
 def _cell(cell: _Cell, text: str, *, bold: bool = False, center: bool = False) -> None:

@@ -2,8 +2,11 @@
 
 Reads only the documented `ReportContext` (the same object the HTML, Markdown and Word outputs
 get), writes every text cell through `engine.render.xlsx.put` so a name such as `=HYPERLINK(…)`
-stays text, and saves reproducibly. Each sheet prints on A4, fitted to the page width, its
-header row repeated on every page; money is a number (đồng) shown with thousands separators.
+stays text, and saves reproducibly. Each sheet prints on A4 with no text under 9 pt (`print_on_a4`):
+fitted to the page's width, portrait or landscape, where its columns fit that way; else (the
+verdicts, a column per rule) over several pages, the number, id and name repeated on each. Its
+header rows repeat on every page, wrapped. Money is a number (đồng) shown 1.490.000 whatever the
+computer's regional settings (`money_format`).
 The proposal sheet has a title, one list per award with its total, and the budget below; ties
 for the council and the reserve have a sheet of their own, so the proposal holds only those
 proposed.
@@ -17,49 +20,42 @@ from copy import copy
 from typing import Any
 
 from engine.render.report import ReportContext
-from engine.render.xlsx import put, workbook_bytes
-
-MONEY = "#,##0"
+from engine.render.xlsx import a4_workbook, money_format, print_on_a4, put, workbook_bytes
 
 
 def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
     from openpyxl.worksheet.worksheet import Worksheet
 
     L = ctx.labels
     c = ctx.campaign
-    wb = Workbook()
+    wb = a4_workbook()
     font = Font(name="Times New Roman", size=12)
     bold = Font(name="Times New Roman", size=12, bold=True)
     title_font = Font(name="Times New Roman", size=14, bold=True)
+    italic = Font(name="Times New Roman", size=12, italic=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    column_widths: dict[str, list[int]] = {}  # a sheet's column widths, as whole characters
+    column_widths: dict[str, list[int]] = {}  # a sheet's column widths, in characters (by its title)
     subtitle = L["xlsx_as_of"].format(as_of=ctx.as_of, document=c.document, dated=c.dated, issuer=c.issuer)
 
-    def new_sheet(title: str, widths: list[int], landscape: bool) -> Worksheet:
+    def new_sheet(title: str, widths: list[int], header_row: int, title_cols: int = 2) -> Worksheet:
+        """A sheet of these column widths, set to print on A4 with its header row on every page
+        (and, split over pages, its `title_cols` first columns)."""
         ws = wb.create_sheet(title[:31])
         for i, w in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = w
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape" if landscape else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0  # as many pages down as it takes, never wider than one
-        ws.page_margins.left, ws.page_margins.right = 30 / 25.4, 15 / 25.4
-        ws.page_margins.top, ws.page_margins.bottom = 20 / 25.4, 20 / 25.4
-        ws.print_options.horizontalCentered = True
-        ws.oddFooter.center.text = "&P / &N"
+        column_widths[ws.title] = widths
+        print_on_a4(ws, [float(w) for w in widths], f"{header_row}:{header_row}", title_cols)
+        ws.freeze_panes = f"A{header_row + 1}"
         return ws
 
     def title_rows(ws: Worksheet, text: str, ncols: int) -> int:
         """The sheet's title and subtitle, merged across its columns; the next free row."""
-        for r, (value, f) in enumerate(((text, title_font), (subtitle, Font(name="Times New Roman", italic=True))), 1):
+        for r, (value, f) in enumerate(((text, title_font), (subtitle, italic)), 1):
             cell = put(ws.cell(row=r, column=1), value)
             cell.font = f
             cell.alignment = centre
@@ -91,42 +87,43 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
         cell.alignment = centre
         cell.border = box
 
-    def dresser(f: Font, money: bool, number: bool) -> Callable[[Any], None]:
+    def dresser(f: Font, money: str, number: bool) -> Callable[[Any], None]:
         def dress(cell: Any) -> None:
             cell.font = f
             cell.alignment = wrap
             cell.border = box
             if money:
-                cell.number_format = MONEY
+                cell.number_format = money
                 cell.alignment = right
             elif number:
                 cell.alignment = middle
 
         return dress
 
-    dress_line = {
-        (strong, m, n): dresser(bold if strong else font, m, n)
-        for strong in (False, True)
-        for m in (False, True)
-        for n in (False, True)
-    }
+    dress_line: dict[tuple[bool, str, bool], Callable[[Any], None]] = {}
 
     def header(ws: Worksheet, row: int, headers: list[str]) -> None:
         for i, h in enumerate(headers, 1):
             styled(put(ws.cell(row=row, column=i), h), "header", dress_header)
+        fit_height(ws, row, headers)  # a header wraps at its column's width
 
     def line(ws: Worksheet, row: int, values: list[Any], money: tuple[int, ...] = (), strong: bool = False) -> None:
         for i, v in enumerate(values, 1):
             cell = put(ws.cell(row=row, column=i), v)
-            look = (strong, i in money, i not in money and isinstance(v, int))
-            styled(cell, f"line {look}", dress_line[look])
+            fmt = money_format(v) if i in money and isinstance(v, int | float) else ""
+            look = (strong, fmt, not fmt and isinstance(v, int))
+            dress = dress_line.get(look)
+            if dress is None:
+                dress = dress_line[look] = dresser(bold if strong else font, *look[1:])
+            styled(cell, f"line {look}", dress)
         fit_height(ws, row, values)
 
-    def fit_height(ws: Worksheet, row: int, values: list[Any]) -> None:
-        """A row tall enough for its wrapped text (not every program fits rows on opening a file)."""
-        widths = column_widths.setdefault(ws.title, [])
-        for i in range(len(widths) + 1, len(values) + 1):  # each column's width, read once a sheet
-            widths.append(max(int(ws.column_dimensions[get_column_letter(i)].width or 10), 1))
+    def fit_height(ws: Worksheet, row: int, values: list[Any], across: bool = False) -> None:
+        """A row tall enough for its wrapped text (not every program fits rows on opening a file);
+        `across`: one text in cells merged across the sheet's columns."""
+        widths = column_widths[ws.title]
+        if across:
+            widths = [sum(widths)]
         lines = 1
         for v, width in zip(values, widths, strict=False):
             text = v if isinstance(v, str) else str(v if v is not None else "")
@@ -136,13 +133,13 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
         if lines > 1:
             ws.row_dimensions[row].height = 15.5 * min(lines, 25)
 
-    def table_sheet(title: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> None:
-        ws = new_sheet(title, widths, landscape=True)
+    def table_sheet(
+        title: str, headers: list[str], rows: list[list[Any]], widths: list[int], title_cols: int = 3
+    ) -> None:
+        ws = new_sheet(title, widths, 1, title_cols)
         header(ws, 1, headers)
         for r, row in enumerate(rows, 2):
             line(ws, r, row)
-        ws.freeze_panes = "A2"
-        ws.print_title_rows = "1:1"
 
     first = wb.active
     assert first is not None
@@ -150,19 +147,20 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
 
     # the proposal: only those proposed, one list per award, each with its total; the budget below
     heads = [L["no"], L["person_or_unit"], L["position"], L["unit"], L["form"], L["amount"]]
-    ws = new_sheet(L["sheet_awards"], [5, 30, 18, 26, 13, 14], landscape=False)
+    ws = new_sheet(L["sheet_awards"], [5, 30, 18, 26, 13, 14], 4)
     row = title_rows(ws, L["xlsx_title"].format(title=c.title), len(heads))
     header(ws, row, heads)
-    ws.print_title_rows = f"{row}:{row}"
-    ws.freeze_panes = f"A{row + 1}"
     row += 1
     lines = ctx.budget.lines if ctx.budget.available else []
     for i, a in enumerate(ctx.awards):
         if not a.selected:
             continue
-        label = put(ws.cell(row=row, column=1), " — ".join(x for x in (a.form, a.authority, a.group, a.under) if x))
+        text = " — ".join(x for x in (a.form, a.authority, a.group, a.under) if x)
+        label = put(ws.cell(row=row, column=1), text)
         label.font = bold
+        label.alignment = wrap  # merged across the table, wrapped there (never wider than the page)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(heads))
+        fit_height(ws, row, [text], across=True)
         row += 1
         for s in a.selected:
             line(ws, row, [s.no, s.name, s.position, s.unit, a.form, s.amount_dong], (6,))
@@ -218,11 +216,9 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
         L["status"],
         L["reason"],
     ]
-    ws = new_sheet(L["sheet_ties"], [6, 30, 18, 26, 16, 12, 7, 20, 40], landscape=True)
+    ws = new_sheet(L["sheet_ties"], [5, 26, 16, 22, 14, 11, 6, 16, 34], 4)
     row = title_rows(ws, L["xlsx_ties_title"].format(title=c.title), len(heads))
     header(ws, row, heads)
-    ws.print_title_rows = f"{row}:{row}"
-    ws.freeze_panes = f"A{row + 1}"
     n = 0
     for a in ctx.awards:
         for status, rows, why in (("status_tie", a.ties, "keys"), ("status_reserve", a.reserve, "short_of")):
@@ -247,7 +243,7 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
         L["sheet_excluded"],
         [L["no"], L["id"], L["name"], L["group"], L["verdict"], L["clause"], L["reason"]],
         excluded,
-        [6, 16, 30, 14, 18, 12, 80],
+        [5, 14, 26, 11, 16, 10, 70],
     )
     rule_cols: dict[str, str] = {}
     for cand in ctx.candidates:
@@ -264,7 +260,7 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
         L["sheet_verdicts"],
         [L["no"], L["id"], L["name"], L["group"], L["kind"], L["verdict"], L["reason"], *rule_cols.values()],
         verdicts,
-        [6, 16, 30, 14, 14, 18, 50] + [16] * len(rule_cols),
+        [5, 14, 26, 11, 14, 16, 46] + [16] * len(rule_cols),
     )
     audit = ctx.audit
     table_sheet(
@@ -283,5 +279,6 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
             [L["audit_note"], ""],
         ],
         [30, 70],
+        title_cols=0,
     )
     return workbook_bytes(wb, when)

@@ -67,3 +67,103 @@ def stable_zip(data: bytes, stamp: dt.datetime) -> bytes:
                 )
             dst.writestr(fixed, body)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- printing on A4 (issue 23.6)
+
+# Every width below is in a spreadsheet's column units: one digit of the workbook's default font.
+# `a4_workbook` makes that font Times New Roman 12 pt, whose digit is 8 px at 96 dpi (Liberation
+# Serif, its metric twin, in LibreOffice): a column of width w prints 6.02·w pt wide at 100 %
+# (measured with LibreOffice; the padding of a cell is inside it). Calibri 11, openpyxl's default,
+# gives ~7 pt where Calibri is missing and ~5.3 where it is there: a layout could not be computed.
+PT_PER_UNIT = 6.02
+A4_MM = (210.0, 297.0)
+MARGINS_MM = {"left": 30.0, "right": 15.0, "top": 20.0, "bottom": 20.0}  # Decree 30/2020, Phụ lục I
+TEXT_PT = 12.0  # the smallest text of a report's sheets (its cells, its page footer)
+SMALLEST_PT = 9.0  # the smallest printed text allowed: fit to the page only where it stays this large
+SAFETY = 1.04  # the width model's error, measured under 1 %: fit only with 4 % to spare
+SPLIT_SCALE = 85  # a sheet too wide to fit: printed at 85 % (10.2 pt), its columns over several pages
+
+# Money in the Vietnamese way whatever the computer's regional settings (`#,##0` shows the
+# computer's separator: 2,980,000 on most): the dots are part of the format. A format holds two
+# conditions and a default, so a value of a billion đồng or more takes the second format.
+MONEY = '[<1000]0;[<1000000]0"."000;0"."000"."000'
+MONEY_BILLIONS = '0"."000"."000"."000'
+
+
+def money_format(value: float) -> str:
+    """The number format that shows `value` đồng as 1.490.000."""
+    return MONEY if abs(value) < 1_000_000_000 else MONEY_BILLIONS
+
+
+def a4_workbook() -> Workbook:
+    """A new workbook whose default font (the width unit of its columns, the font of an empty
+    cell) is Times New Roman 12 pt, the font of its texts."""
+    from openpyxl.styles import Font
+    from openpyxl.utils.indexed_list import IndexedList
+
+    wb = Workbook()
+    wb._fonts = IndexedList([Font(name="Times New Roman", sz=TEXT_PT, family=1)])
+    wb._named_styles["Normal"].font = Font(name="Times New Roman", sz=TEXT_PT, family=1)
+    return wb
+
+
+def printable_width_pt(landscape: bool) -> float:
+    """The width inside the margins of an A4 page, in points."""
+    width_mm = A4_MM[1] if landscape else A4_MM[0]
+    return (width_mm - MARGINS_MM["left"] - MARGINS_MM["right"]) * 72 / 25.4
+
+
+def fit_scale(widths: list[float], landscape: bool) -> float:
+    """The scale at which columns of these widths fill the page's width (over 1: they fit as they are)."""
+    return printable_width_pt(landscape) / (sum(widths) * PT_PER_UNIT * SAFETY)
+
+
+def column_pages(widths: list[float], title_cols: int, scale: float) -> list[int]:
+    """Where to break a sheet too wide for one page: the first column (1-based) of each page after
+    the first, each page holding the `title_cols` first columns (repeated) and as many others as fit."""
+    room = printable_width_pt(True) / (scale * PT_PER_UNIT * SAFETY) - sum(widths[:title_cols])
+    breaks: list[int] = []
+    used = 0.0
+    for i, w in enumerate(widths[title_cols:], title_cols + 1):
+        if used and used + w > room:
+            breaks.append(i)
+            used = 0.0
+        used += w
+    return breaks
+
+
+def print_on_a4(ws: Any, widths: list[float], title_rows: str, title_cols: int) -> str:
+    """Set a sheet to print on A4 legibly (text ≥ SMALLEST_PT): portrait if its columns fit the
+    page's width there with the text that large, else landscape; if they fit neither, printed at
+    SPLIT_SCALE with its columns over several pages, its `title_cols` first columns (the number,
+    the id, the name) repeated on each. `title_rows` (e.g. "4:4") repeat at the top of every page.
+    Margins of Decree 30; the page number at the foot. Returns how: "portrait", "landscape" or "split"."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.pagebreak import Break
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    least = SMALLEST_PT / TEXT_PT
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_margins.left, ws.page_margins.right = MARGINS_MM["left"] / 25.4, MARGINS_MM["right"] / 25.4
+    ws.page_margins.top, ws.page_margins.bottom = MARGINS_MM["top"] / 25.4, MARGINS_MM["bottom"] / 25.4
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "&P / &N"
+    ws.oddFooter.center.font = "Times New Roman,Regular"
+    ws.oddFooter.center.size = int(TEXT_PT)
+    ws.print_title_rows = title_rows
+    how = next((o for o in ("portrait", "landscape") if fit_scale(widths, o == "landscape") >= least), "split")
+    if how != "split":
+        ws.page_setup.orientation = how
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0  # as many pages down as it takes, never wider than one
+        return how
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    ws.page_setup.scale = SPLIT_SCALE
+    if title_cols:
+        ws.print_title_cols = f"A:{get_column_letter(title_cols)}"
+    for first in column_pages(widths, title_cols, SPLIT_SCALE / 100):
+        ws.col_breaks.append(Break(id=first - 1))  # a break after column `first - 1`
+    return how

@@ -6,9 +6,10 @@ renders a template of templates/web/ (autoescaped: nothing from an upload is eve
     POST /campaigns/{id}/upload                 evaluate the uploads → 303 to /results/{token}
     GET  /campaigns/{id}/template.{fmt}         the blank template (xlsx, csv, yaml)
     GET  /campaigns/{id}/example.yaml           the bundled example facts file
-    GET  /results/{token}                       the verdicts: counts, filters, search
+    GET  /results/{token}                       the verdicts: counts, filters, search; ?page=N (500 a page)
     GET  /results/{token}/candidates/{id}       one candidate's explanation
-    GET  /results/{token}/award                 the award list: quotas, ties for the council, reserve
+    GET  /results/{token}/award                 the award list: quotas, ties for the council, reserve;
+                                                ?part=LIST&page=N pages one long list (500 a page)
     GET  /results/{token}/download/{file}       report.{html,pdf,docx,xlsx}, result.json
     GET  /author, POST /author                  check a campaign file, and its diff against a campaign
 
@@ -153,7 +154,9 @@ def router(store: Store) -> APIRouter:
         return _download(service.example(cid), f"{cid}.yaml", "yaml")
 
     @r.get("/results/{token}", response_class=HTMLResponse)
-    def results(request: Request, token: str, verdict: str = "", group: str = "", q: str = "") -> HTMLResponse:
+    def results(
+        request: Request, token: str, verdict: str = "", group: str = "", q: str = "", page: int = 1
+    ) -> HTMLResponse:
         s = _session(store, token, request)
         lang = lang_of(request)
         ev = s.evaluation
@@ -163,7 +166,7 @@ def router(store: Store) -> APIRouter:
             token=token,
             ev=ev,
             title=ev.campaign.model.title.get(lang),
-            view=views.verdicts(ev, lang, verdict, group, q),
+            view=views.verdicts(ev, lang, verdict, group, q, page),
             chosen={"verdict": verdict, "group": group, "q": q},
             downloads=DOWNLOADS,
         )
@@ -178,7 +181,7 @@ def router(store: Store) -> APIRouter:
         return render(request, "candidate.html.j2", token=token, ev=ev, view=views.candidate(ev, res, alloc, lang))
 
     @r.get("/results/{token}/award", response_class=HTMLResponse)
-    def award(request: Request, token: str) -> HTMLResponse:
+    def award(request: Request, token: str, part: str = "", page: int = 1) -> HTMLResponse:
         s = _session(store, token, request)
         lang = lang_of(request)
         ev = s.evaluation
@@ -189,7 +192,7 @@ def router(store: Store) -> APIRouter:
             token=token,
             ev=ev,
             title=ev.campaign.model.title.get(lang),
-            view=views.award(ev, alloc, lang),
+            view=views.award(ev, alloc, lang, part, page),
             downloads=DOWNLOADS,
         )
 

@@ -3,12 +3,14 @@ phrasing (engine.explain.reasons, engine.render.text) — the pages only lay it 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from engine.evaluate.allocate import Allocation
 from engine.evaluate.core import CandidateResult, Evaluation
 from engine.model.vocabulary import words
 
+T = TypeVar("T")
 D_BAR = {0x0111: "d", 0x0110: "d"}  # the letter d with a stroke (lower, upper): no combining mark to strip
 
 
@@ -20,9 +22,41 @@ def search_key(text: str) -> str:
     return " ".join(bare.translate(D_BAR).casefold().split())
 
 
-def verdicts(ev: Evaluation, lang: str, verdict: str = "", group: str = "", q: str = "") -> dict[str, Any]:
-    """The verdict table: counts, the groups to filter by, and the rows that pass the filters."""
-    from engine.explain.reasons import VERDICT_LABELS, Explainer
+PAGE_ROWS = 500  # a table longer than this is shown a page at a time (the API's JSON stays whole)
+
+
+def paged(items: Sequence[T], page: int, lang: str, size: int = PAGE_ROWS) -> tuple[Sequence[T], dict[str, Any]]:
+    """One page of `items` (pages from 1; a page out of range is the nearest one), and its pager:
+    the page, how many, the first and last shown (from 1), and the page links to offer — the
+    first, the last and two either side of this one, None where some are left out."""
+    from engine.explain.reasons import fmt_number
+
+    pages = max(1, -(-len(items) // size))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * size
+    shown = items[start : start + size]
+    near = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    links: list[int | None] = []
+    for k in near:
+        if links and k - (links[-1] or 0) > 1:
+            links.append(None)
+        links.append(k)
+    return shown, {
+        "page": page,
+        "pages": pages,
+        "first": fmt_number(start + 1 if shown else 0, lang),
+        "last": fmt_number(start + len(shown), lang),
+        "n": fmt_number(len(items), lang),
+        "links": links if pages > 1 else [],
+    }
+
+
+def verdicts(
+    ev: Evaluation, lang: str, verdict: str = "", group: str = "", q: str = "", page: int = 1
+) -> dict[str, Any]:
+    """The verdict table: counts, the groups to filter by, and the rows that pass the filters —
+    a page of them (`paged`): only the rows shown are explained."""
+    from engine.explain.reasons import VERDICT_LABELS, Explainer, fmt_number
     from engine.render.text import short_reason
 
     ex = Explainer(ev.campaign, lang)
@@ -31,14 +65,16 @@ def verdicts(ev: Evaluation, lang: str, verdict: str = "", group: str = "", q: s
     for r in ev.results:
         counts[r.verdict] += 1
     needle = search_key(q.strip())
+    matching = [
+        (n, r)
+        for n, r in enumerate(ev.results, 1)
+        if (not verdict or r.verdict == verdict)
+        and (not group or r.group == group)
+        and (not needle or needle in search_key(f"{r.id} {r.candidate.name}"))
+    ]
+    shown, pager = paged(matching, page, lang)
     rows = []
-    for n, r in enumerate(ev.results, 1):
-        if verdict and r.verdict != verdict:
-            continue
-        if group and r.group != group:
-            continue
-        if needle and needle not in search_key(f"{r.id} {r.candidate.name}"):
-            continue
+    for n, r in shown:
         rows.append(
             {
                 "no": n,
@@ -52,8 +88,9 @@ def verdicts(ev: Evaluation, lang: str, verdict: str = "", group: str = "", q: s
             }
         )
     return {
-        "counts": [(v, VERDICT_LABELS[lang][v], counts[v]) for v in counts],
-        "total": len(ev.results),
+        "counts": [(v, VERDICT_LABELS[lang][v], fmt_number(counts[v], lang)) for v in counts],
+        "total": fmt_number(len(ev.results), lang),
+        "pager": pager,
         "groups": [(gid, g.label.get(lang)) for gid, g in m.groups.items()],
         "rows": rows,
         "warnings": [str(p) for p in ev.warnings],
@@ -129,24 +166,29 @@ def candidate(ev: Evaluation, res: CandidateResult, alloc: Allocation, lang: str
     }
 
 
-def award(ev: Evaluation, alloc: Allocation, lang: str) -> dict[str, Any]:
+def award(ev: Evaluation, alloc: Allocation, lang: str, part: str = "", page: int = 1) -> dict[str, Any]:
     """The award list: per award and group, the quota, the selected, the ties for the council, the
-    reserve (from the award JSON, names and group labels beside the ids), and the budget."""
+    reserve (from the award JSON, names and group labels beside the ids), and the budget. Each of
+    those lists is shown a page at a time (`paged`); `part` names the one at `page` ("3-reserve":
+    the fourth list's reserve), the others are at their first page."""
     from engine.render.award import allocation_dict, money
 
     data = allocation_dict(alloc, lang)
     m = ev.campaign.model
     names = {r.id: r.candidate.name for r in ev.results}
 
-    def rows(items: list[Any]) -> list[dict[str, Any]]:
-        out = []
-        for x in items:
+    def table(key: str, cls: str, items: list[Any]) -> dict[str, Any]:
+        shown, pager = paged(items, page if key == part else 1, lang)
+        start = (pager["page"] - 1) * PAGE_ROWS
+        rows = []
+        for no, x in enumerate(shown, start + 1):
             cid = x if isinstance(x, str) else x["id"]
-            out.append({"id": cid, "name": names.get(cid, cid), "rank": None if isinstance(x, str) else x.get("rank")})
-        return out
+            rank = None if isinstance(x, str) else x.get("rank")
+            rows.append({"no": no, "id": cid, "name": names.get(cid, cid), "rank": rank})
+        return {"key": key, "cls": cls, "rows": rows, "pager": pager}
 
     lists = []
-    for a in data["awards"]:
+    for i, a in enumerate(data["awards"]):
         lists.append(
             {
                 "form": a.get("form", a["award"]),
@@ -155,9 +197,15 @@ def award(ev: Evaluation, alloc: Allocation, lang: str) -> dict[str, Any]:
                 "quota": a["quota"],
                 "pool": a.get("pool"),
                 "amount_each": money(a.get("amount_each")),
-                "selected": rows(a["selected"]),
-                "ties": rows(a["tie_at_cutoff"]),
-                "reserve": rows(a["reserve"]),
+                "tables": [
+                    table(f"{i}-{cls}", cls, items)
+                    for cls, items in (
+                        ("selected", a["selected"]),
+                        ("ties", a["tie_at_cutoff"]),
+                        ("reserve", a["reserve"]),
+                    )
+                    if items
+                ],
                 "slots_left": a.get("slots_left"),
                 "provisional": a.get("provisional", False),
             }

@@ -96,10 +96,15 @@ def xlsx_text(data: bytes) -> str:
     for ws in wb.worksheets:
         ps = ws.page_setup
         fit = ws.sheet_properties.pageSetUpPr.fitToPage if ws.sheet_properties.pageSetUpPr else False
+        how = (
+            f"fit to page {bool(fit)} ({ps.fitToWidth} wide)"
+            if fit
+            else f"scale {ps.scale} %, columns {ws.print_title_cols} on every page, "
+            f"pages from columns {[b.id + 1 for b in ws.col_breaks.brk]}"
+        )
         out += [
             f"== {ws.title}",
-            f"paper {ps.paperSize}, {ps.orientation}, fit to page {bool(fit)} ({ps.fitToWidth} wide), "
-            f"header rows {ws.print_title_rows}",
+            f"paper {ps.paperSize}, {ps.orientation}, {how}, header rows {ws.print_title_rows}",
         ]
         for row in ws.iter_rows():
             cells = []

@@ -90,7 +90,59 @@ function liveCheck() {
   });
 }
 
+// A request that takes more than a second (an upload of a large file, a report of 10,000
+// candidates) shows a spinner and the seconds gone by, in the page's words (#busy's data-label,
+// "{s}" the seconds). Forms and links of this site show it while the next page is awaited; a
+// download is fetched here, so the page knows when it has arrived, then saved under the server's name.
+function busyWhileWaiting() {
+  const box = document.getElementById("busy");
+  if (!box) return;
+  const text = box.querySelector(".busy-text");
+  let started = 0;
+  let timer = null;
+  const tick = () => {
+    const seconds = Math.floor((Date.now() - started) / 1000);
+    text.textContent = box.dataset.label.replace("{s}", String(seconds));
+    box.hidden = false;
+  };
+  const start = () => {
+    stop();
+    started = Date.now();
+    timer = setTimeout(function again() { tick(); timer = setTimeout(again, 1000); }, 1000);
+  };
+  const stop = () => {
+    clearTimeout(timer);
+    timer = null;
+    box.hidden = true;
+  };
+  window.addEventListener("pageshow", stop);  // back to a page kept in the browser's cache
+  document.addEventListener("submit", (ev) => { if (!ev.defaultPrevented) start(); });
+  document.addEventListener("click", (ev) => {
+    const link = ev.target.closest ? ev.target.closest("a[href]") : null;
+    if (!link || ev.defaultPrevented || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
+    const href = link.getAttribute("href");
+    if (!href.startsWith("/") || href.startsWith("//") || href.startsWith("/static/") || href === "/openapi.json") return;
+    if (!link.hasAttribute("data-download")) { start(); return; }
+    ev.preventDefault();
+    start();
+    fetch(href).then(async (answer) => {
+      if (!answer.ok) { window.location.href = href; return; }  // the server's page says what went wrong
+      const named = /filename="([^"]+)"/.exec(answer.headers.get("content-disposition") || "");
+      const url = URL.createObjectURL(await answer.blob());
+      const save = document.createElement("a");
+      save.href = url;
+      save.download = named ? named[1] : "";
+      document.body.appendChild(save);
+      save.click();
+      save.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+      stop();
+    }).catch(() => { window.location.href = href; });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  busyWhileWaiting();
   dropZone();
   fileLabels();
   liveSearch();
