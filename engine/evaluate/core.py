@@ -129,6 +129,8 @@ class SubmissionResult:
     via: str | None = None  # the channel the file came by, as recorded
     basis: str = ""  # how the date was established: "" as recorded, "hand" handed in, "received" received in time
 
+    may_exclude: bool = False  # undecided, and what is unknown may still exclude it (late, a document missing)
+
     @property
     def excludes(self) -> bool:
         """Whether the file makes the candidate not_considered: documents missing, or late where late excludes."""
@@ -684,6 +686,10 @@ def outcome_of(kind: RuleKind, value: Value, waived: Value, has_waiver: bool = F
 
 
 def verdict_of(res: CandidateResult) -> Verdict:
+    """The first verdict that applies — and only once every verdict before it is decided: a verdict
+    whose precedents the facts leave open is `incomplete` (the missing facts could make an earlier
+    one apply: issue 22). Out of scope, then not considered (the file), disqualified (an exclusion),
+    ineligible (a required criterion), incomplete, eligible."""
     if res.group is None:
         return "out_of_scope"
     if res.scope is not None and res.scope.unknown:  # the file may yet show it out of scope: nothing stronger
@@ -691,11 +697,13 @@ def verdict_of(res: CandidateResult) -> Verdict:
     sub = res.submission
     if sub and sub.excludes:
         return "not_considered"
+    file_open = sub is not None and sub.may_exclude  # the file may yet turn out late or short of a document
     if any(d.outcome == "triggered" for d in res.disqualifiers):
-        return "disqualified"
+        return "incomplete" if file_open else "disqualified"
+    exclusion_open = any(d.outcome == "unknown" for d in res.disqualifiers)
     required = [c for c in res.criteria if c.rule.required]
     if any(c.outcome == "fail" for c in required):
-        return "ineligible"
+        return "incomplete" if file_open or exclusion_open else "ineligible"
     if (
         any(c.outcome == "unknown" for c in required)
         or any(d.outcome == "unknown" for d in res.disqualifiers)
@@ -744,6 +752,8 @@ def judge_submission(nom: Nomination, deadline: dt.date | None, sub: Submission)
     result = _judge(nom, deadline, sub)
     result.clause, result.quote = nom.cite(result.outcome, result.why)
     result.via = sub.via
+    if result.outcome == "undecided":  # on time but documents unknown: one may be missing; else it may be late
+        result.may_exclude = result.why == "no_documents" or nom.late_excludes
     return result
 
 

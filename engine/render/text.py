@@ -284,6 +284,12 @@ def short_reason(res: CandidateResult, ex: Explainer) -> str:
         scope = res.scope
         if scope is not None and scope.unknown:  # first: whether it is a subject at all
             return ex.scope_reason(scope, res.candidate.kind)
+        # what already holds against it, when the verdict waits on an earlier question (verdict_of)
+        held = [
+            f"{ex.rule_name(r)} ({r.rule.spec.clause}): {ex.reason(r)}"
+            for r in [*res.disqualifiers, *res.criteria]
+            if r.outcome == "triggered" or (r.outcome == "fail" and r.rule.required)
+        ]
         missing: list[str] = []
         for r in [*res.criteria, *res.disqualifiers]:
             if r.outcome == "unknown" and (r.rule.kind == "disqualifier" or r.rule.required):
@@ -291,7 +297,7 @@ def short_reason(res: CandidateResult, ex: Explainer) -> str:
                 for name in [ex.cat.label(k, lang) for k in keys] if keys else [ex.rule_name(r)]:
                     if name not in missing:
                         missing.append(name)
-        parts = []
+        parts = [*held]
         if missing:
             parts.append(words(lang)["text.missing"] + ", ".join(missing))
         if sub and sub.outcome in ("undecided", "late"):
