@@ -41,25 +41,97 @@ def head(cid: str, profile: DocumentProfile | None = None, lang: str = "vi"):  #
 # ---------------------------------------------------------------- 14.2 the Decree 30 head and foot
 
 
-def test_defaults_follow_each_campaigns_document() -> None:
-    h = head("my_thanh_2015")  # a commune: its UBND, the name on two lines, never split inside
-    assert h.governing == [] and h.office == ["ỦY BAN NHÂN DÂN", "XÃ MỸ THẠNH"]
-    assert h.number_submission.endswith("/TTr-UBND") and h.number_report.endswith("/BC-UBND")
-    assert (h.sign_mode, h.sign_title, h.sign_name) == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Phạm Thanh Diễn")
-    assert h.addressee == ["Ủy ban nhân dân huyện Giồng Trôm (qua Phòng Nội vụ huyện)"]  # not itself
-    h = head("syt_2024")  # a department, under its province
-    assert h.governing == ["UBND TỈNH NINH THUẬN"] and h.office == ["SỞ Y TẾ"]
-    assert h.number_submission.endswith("/TTr-SYT")
-    assert (h.sign_mode, h.sign_title, h.sign_name) == ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Bùi Văn Kỳ")
-    h = head("ninh_thuan_2020")  # a province: Sở Nội vụ proposes to the committee
-    assert h.governing == ["UBND TỈNH NINH THUẬN"] and h.office == ["SỞ NỘI VỤ"]
-    assert h.number_submission.endswith("/TTr-SNV") and h.sign_title == "GIÁM ĐỐC" and h.sign_name == ""
-    assert h.addressee == ["Ủy ban nhân dân tỉnh Ninh Thuận"] and h.recipients[0] == h.addressee[0]
-    assert h.recipients[-1] == "Lưu: VT"
-    assert head("ninh_thuan_2025").addressee == ["Chủ tịch Ủy ban nhân dân tỉnh Ninh Thuận"]
-    h = head("uong_bi_2024")
-    assert h.governing == ["UBND THÀNH PHỐ UÔNG BÍ"] and h.office == ["PHÒNG NỘI VỤ"]
-    assert h.place_date.startswith("Uông Bí, ngày")
+# Who writes to whom (issue 23.2): the body that proposes, the authority that awards, and how the
+# signer signs for the body (Decree 30/2020/NĐ-CP, Phụ lục I). One row per campaign level:
+# (campaign, governing body, office lines, office in a sentence, Số, Kính gửi, sign mode, title)
+WHO_WRITES = [
+    (
+        "ninh_thuan_2020",  # a province: Sở Nội vụ, the office of the provincial council (plan V.2)
+        ["UBND TỈNH NINH THUẬN"],
+        ["SỞ NỘI VỤ"],
+        "Sở Nội vụ",
+        "/TTr-SNV",
+        ["Ủy ban nhân dân tỉnh Ninh Thuận"],  # the Bằng khen is the committee's
+        "",
+        "GIÁM ĐỐC",
+    ),
+    (
+        "ninh_thuan_2025",
+        ["UBND TỈNH NINH THUẬN"],
+        ["SỞ NỘI VỤ"],
+        "Sở Nội vụ",
+        "/TTr-SNV",
+        ["Chủ tịch Ủy ban nhân dân tỉnh Ninh Thuận"],  # the Bằng khen is the chairman's
+        "",
+        "GIÁM ĐỐC",
+    ),
+    (
+        "uong_bi_2024",  # a city: its Phòng Nội vụ, to the city's chairman
+        ["UBND THÀNH PHỐ UÔNG BÍ"],
+        ["PHÒNG NỘI VỤ"],
+        "Phòng Nội vụ",
+        "/TTr-PNV",
+        ["Chủ tịch Ủy ban nhân dân thành phố Uông Bí"],
+        "",
+        "TRƯỞNG PHÒNG",
+    ),
+    (
+        "syt_2024",  # a department: its Văn phòng proposes to the Giám đốc who grants the Giấy khen
+        ["SỞ Y TẾ TỈNH NINH THUẬN"],
+        ["VĂN PHÒNG"],
+        "Văn phòng Sở Y tế",
+        "/TTr-VP",
+        ["Giám đốc Sở Y tế tỉnh Ninh Thuận"],
+        "",
+        "CHÁNH VĂN PHÒNG",
+    ),
+    (
+        "my_thanh_2015",  # a commune: its council (plan II.3), a collective body: TM. Hội đồng
+        ["UBND XÃ MỸ THẠNH"],
+        ["HỘI ĐỒNG", "THI ĐUA - KHEN THƯỞNG"],
+        "Hội đồng Thi đua - Khen thưởng xã Mỹ Thạnh",
+        "/TTr-HĐTĐKT",
+        ["Ủy ban nhân dân xã Mỹ Thạnh"],
+        "TM. HỘI ĐỒNG",
+        "CHỦ TỊCH",
+    ),
+]
+
+
+@pytest.mark.parametrize("row", WHO_WRITES, ids=[r[0] for r in WHO_WRITES])
+def test_the_body_that_proposes_writes_to_the_authority_that_awards(row: tuple) -> None:  # type: ignore[type-arg]
+    from engine.render.profile import is_self
+
+    cid, governing, office, office_name, number, addressee, mode, title = row
+    h = head(cid)
+    assert (h.governing, h.office, h.office_name) == (governing, office, office_name)
+    assert h.number_submission.endswith(number) and h.number_report.endswith(number.replace("TTr", "BC"))
+    assert h.addressee == addressee and h.recipients[0] == addressee[0] and h.recipients[-1] == "Lưu: VT"
+    assert not any(is_self(a, h.office_name) for a in h.addressee)  # a body never kính trình itself
+    assert (h.sign_mode, h.sign_title) == (mode, title)
+    assert h.sign_name == ""  # the plan names who signed the plan, not who signs the proposal
+
+
+@pytest.mark.parametrize(
+    ("office", "title", "expected"),
+    [
+        ("Sở Nội vụ", "Phó Giám đốc", ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")),  # a deputy signs for the head
+        ("Sở Nội vụ", "Quyền Giám đốc", ("Q. GIÁM ĐỐC", "")),  # an acting head
+        ("Văn phòng Sở Y tế", "Phó Chánh Văn phòng", ("KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG")),
+        ("Ủy ban nhân dân xã Mỹ Thạnh", "Chủ tịch", ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")),  # a collective body
+        ("Hội đồng Thi đua - Khen thưởng tỉnh", "Phó Chủ tịch", ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")),
+        ("Phòng Nội vụ", "Trưởng phòng", ("", "TRƯỞNG PHÒNG")),  # the head of a one-person body
+    ],
+)
+def test_tm_kt_q_follow_from_the_signers_relation_to_the_body(office: str, title: str, expected: tuple) -> None:  # type: ignore[type-arg]
+    h = head("ninh_thuan_2020", DocumentProfile.model_validate({"office": office, "signer": {"title": title}}))
+    assert (h.sign_mode, h.sign_title) == expected
+
+
+def test_an_office_that_grants_every_award_leaves_kinh_gui_to_fill() -> None:
+    """The Sở Y tế itself as the office: its Giám đốc grants the only award — never addressed to itself."""
+    h = head("syt_2024", DocumentProfile(office="Sở Y tế"))
+    assert h.addressee == [] and h.recipients == ["Lưu: VT"]
 
 
 def test_a_profile_file_sets_every_part(tmp_path: Path) -> None:
@@ -125,16 +197,23 @@ def test_a_bad_option_names_the_option(tmp_path: Path) -> None:
 def test_html_head_lines_unbroken_and_short_form(tmp_path: Path) -> None:
     out = tmp_path / "r.html"
     args = ["report", "my_thanh_2015", str(ROOT / "examples" / "my_thanh_2015.yaml"), "-o", str(out)]
-    assert runner.invoke(app, [*args, "--number", "7", "--signer", "Phạm Thanh Diễn"]).exit_code == 0
+    office = ["--office", "Ủy ban nhân dân xã Mỹ Thạnh"]  # the commune's committee instead of its council
+    assert runner.invoke(app, [*args, *office, "--number", "7", "--signer", "Phạm Thanh Diễn"]).exit_code == 0
     html = out.read_text(encoding="utf-8")
     assert "<div>ỦY BAN NHÂN DÂN</div><div>XÃ MỸ THẠNH</div>" in html
     assert ".issuer div { white-space: nowrap; }" in html
-    assert "Số: 7/BC-UBND" in html and "Kính gửi" in html and "TM. ỦY BAN NHÂN DÂN" in html
+    assert "Số: 7/BC-UBND" in html and "TM. ỦY BAN NHÂN DÂN" in html
+    assert "Kính gửi: Ủy ban nhân dân huyện Giồng Trôm" in html  # the committee does not write to itself
     assert "@top-center { content: counter(page)" in html and "@page :first { @top-center { content: none; } }" in html
-    full = len(html)
-    assert runner.invoke(app, [*args, "--no-appendix"]).exit_code == 0
-    short = out.read_text(encoding="utf-8")
-    assert 'class="appendix"' not in short and len(short) < full / 2
+    assert runner.invoke(app, [*args, "--appendix"]).exit_code == 0
+    full = out.read_text(encoding="utf-8")
+    for short_args in (
+        [],
+        ["--no-appendix"],
+    ):  # the default is short; --no-appendix says so (CONTRACT: add, never rename)
+        assert runner.invoke(app, [*args, *short_args]).exit_code == 0
+        short = out.read_text(encoding="utf-8")
+        assert 'class="appendix"' in full and 'class="appendix"' not in short and len(short) < len(full) / 2
 
 
 # ---------------------------------------------------------------- 14.3 the Word document
@@ -178,7 +257,11 @@ def test_word_document_opens_and_is_a4_times_with_decree_30_margins() -> None:
     # the ties and the reserve each begin on a page of their own
     body = d.element.body.xml
     assert body.index('w:type="page"') < body.index("BẰNG ĐIỂM TẠI NGƯỠNG") < body.rindex('w:type="page"')
-    assert body.rindex('w:type="page"') < body.index("DANH SÁCH DỰ PHÒNG")
+    reserve = body.index("DANH SÁCH DỰ PHÒNG")
+    assert body.rindex('w:type="page"', 0, reserve) > body.index("BẰNG ĐIỂM TẠI NGƯỠNG")
+    # the audit trail last, on a page of its own after Nơi nhận (issue 23.4)
+    annex = body.index("PHỤ LỤC: THÔNG TIN KIỂM TRA")
+    assert reserve < body.rindex('w:type="page"') < annex and "Nơi nhận" in body[:reserve]
 
 
 def test_word_document_reads_the_same_context_as_the_html() -> None:
