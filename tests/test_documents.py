@@ -277,14 +277,25 @@ def test_word_document_reads_the_same_context_as_the_html() -> None:
         assert f"{a.group}: {len(a.selected)}" in text
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-@pytest.mark.parametrize("cid", CAMPAIGNS)
-def test_libreoffice_converts_the_word_document_to_a4_pdf(cid: str, tmp_path: Path) -> None:
-    from pypdf import PdfReader
+SIGNER = "Nguyễn Văn Bình"
 
+
+def signed_docx(cid: str, recipients: int = 0) -> bytes:
+    """The campaign's Word document with a signer's name (and `recipients` more lines of Nơi nhận,
+    which moves the signature block down the page)."""
+    from engine.render.profile import SignerIn
+
+    profile = DocumentProfile(
+        signer=SignerIn(name=SIGNER), recipients=[f"Đơn vị nhận số {i + 1}" for i in range(recipients)] or None
+    )
+    ev = run(cid, ROOT / "examples" / f"{cid}.yaml")
+    return make_report(ev, Path("r.docx"), profile=profile)
+
+
+def libreoffice_pdf(data: bytes, tmp_path: Path, name: str) -> Path:
     assert SOFFICE is not None
-    src = tmp_path / f"{cid}.docx"
-    src.write_bytes(docx(cid))
+    src = tmp_path / f"{name}.docx"
+    src.write_bytes(data)
     done = subprocess.run(
         [
             SOFFICE,
@@ -301,20 +312,134 @@ def test_libreoffice_converts_the_word_document_to_a4_pdf(cid: str, tmp_path: Pa
         timeout=240,
         check=False,
     )
-    pdf = tmp_path / f"{cid}.pdf"
+    pdf = tmp_path / f"{name}.pdf"
     assert pdf.exists(), done.stderr[-2000:]
-    reader = PdfReader(pdf)
-    assert 2 <= len(reader.pages) <= 12  # the Tờ trình and its lists: a few pages, no appendix
+    return pdf
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("recipients", [0, 9])
+@pytest.mark.parametrize("cid", CAMPAIGNS)
+def test_libreoffice_converts_the_word_document_to_a4_pdf(cid: str, recipients: int, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(libreoffice_pdf(signed_docx(cid, recipients), tmp_path, cid))
+    assert 2 <= len(reader.pages) <= 10  # the default: the Tờ trình, its lists and the annex (issue 23.5)
     for page in reader.pages:
         assert abs(float(page.mediabox.width) - 595.3) < 1.5 and abs(float(page.mediabox.height) - 841.9) < 1.5
-    text = unicodedata.normalize("NFC", "\n".join(p.extract_text() for p in reader.pages))
+    pages = [unicodedata.normalize("NFC", p.extract_text()) for p in reader.pages]
+    text = "\n".join(pages)
     assert "TỜ TRÌNH" in text and "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" in text and "Độc lập - Tự do - Hạnh phúc" in text
+    # the signature is one block: the signer's title and name on the same page (issue 23: Mỹ Thạnh's
+    # name alone on page 2), and the closing sentence above them
+    h = head(cid)
+    signed = [i for i, t in enumerate(pages) if SIGNER in t]
+    assert signed and h.sign_title in pages[signed[0]] and "Nơi nhận" in pages[signed[0]]
+    assert "./." in pages[signed[0]]
     fonts = {
         str(f.get_object()["/BaseFont"]).split("+")[-1]
         for page in reader.pages
         for f in (page["/Resources"].get("/Font") or {}).values()
     }
     assert fonts and all(f.startswith(("LiberationSerif", "TimesNewRoman", "Tinos")) for f in fonts), fonts
+
+
+@pytest.mark.parametrize("cid", CAMPAIGNS)
+def test_the_word_head_draws_both_short_rules(cid: str) -> None:
+    """Decree 30/2020: a short rule under the issuing office's name and one under the tiêu ngữ."""
+    from docx import Document
+
+    d = Document(io.BytesIO(docx(cid)))
+    left, right = d.tables[0].rows[0].cells
+    for cell, above in ((left, head(cid).office[-1]), (right, "Độc lập - Tự do - Hạnh phúc")):
+        texts = [p.text for p in cell.paragraphs]
+        rule = cell.paragraphs[texts.index(above) + 1]
+        assert rule.text == "" and "<w:pBdr>" in rule._p.xml and 'w:val="single"' in rule._p.xml
+        indent = rule.paragraph_format.left_indent
+        assert indent is not None and indent > 0  # short: narrower than its column
+
+
+# ---------------------------------------------------------------- 23.4 a document is not a work log
+
+
+def work_log(cid: str) -> list[str]:
+    """What the body of a document to sign never holds: candidate ids, file names, hashes, DOMAIN.md,
+    the backend, the encoding's notes (as regular expressions)."""
+    import re
+
+    ev = run(cid, ROOT / "examples" / f"{cid}.yaml")
+    m = ev.campaign.model
+    notes = [x.note.get("vi") for x in (*m.criteria, *m.disqualifiers, *m.awards) if x.note]
+    return [
+        *(rf"(?<![\w-]){re.escape(r.id)}(?![\w-])" for r in ev.results),
+        rf"{re.escape(cid)}\.(yaml|txt)",
+        r"\b[0-9a-f]{64}\b",
+        r"DOMAIN\.md",
+        r"\b(native|durable)\b",
+        r"SHA-256",
+        r"kế hoạch không ghi",
+        *(re.escape(" ".join(n.split())[:60]) for n in notes),
+    ]
+
+
+def body_text(cid: str, fmt: str) -> str:
+    """The text of the document to sign in one format: up to its annex, where the audit trail goes."""
+    import html as html_lib
+    import re
+
+    ev = run(cid, ROOT / "examples" / f"{cid}.yaml")
+    data = make_report(ev, Path(f"r.{fmt}"))
+    annex = "PHỤ LỤC: THÔNG TIN KIỂM TRA LẠI KẾT QUẢ"
+    if fmt == "html":
+        text = data.decode()
+        assert text.index("Nơi nhận") < text.index('<div class="annex')  # the annex after Nơi nhận
+        text = text[: text.index('<div class="annex')]
+        return html_lib.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", " ", text, flags=re.S))
+    if fmt == "md":
+        text = data.decode()
+        assert text.index("Nơi nhận") < text.index(annex)
+        return text[: text.index(annex)]
+    if fmt == "docx":
+        from docx import Document
+
+        d = Document(io.BytesIO(data))
+        out: list[str] = []
+        for block in d.element.body.iterchildren():
+            texts = "".join(
+                t.text or "" for t in block.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t")
+            )
+            if texts == annex:
+                break
+            out.append(texts)
+        props = d.core_properties
+        assert "Nơi nhận" in "\n".join(out)
+        return "\n".join(
+            [*out, props.title, props.subject, props.keywords, props.comments, d.sections[0].header.paragraphs[0].text]
+        )
+    wb = load_workbook(io.BytesIO(data))  # the sheets an office prints and sends: the proposal, the ties and reserve
+    return "\n".join(
+        str(c.value) for ws in wb.worksheets[:2] for row in ws.iter_rows() for c in row if c.value is not None
+    )
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "docx", "xlsx"])
+@pytest.mark.parametrize("cid", CAMPAIGNS)
+def test_the_body_holds_no_id_file_name_hash_or_encoders_note(cid: str, fmt: str) -> None:
+    import re
+
+    text = unicodedata.normalize("NFC", body_text(cid, fmt))
+    found = [m.group(0) for pattern in work_log(cid) for m in [re.search(pattern, text)] if m]
+    assert not found, f"{cid}.{fmt}: {found[:5]}"
+
+
+def test_the_work_log_check_can_fail() -> None:
+    """The appendix-free body is checked; the annex itself holds exactly what the check forbids."""
+    import re
+
+    ev = run("ninh_thuan_2020", EXAMPLE)
+    annex = make_report(ev, Path("r.md")).decode().split("PHỤ LỤC: THÔNG TIN KIỂM TRA LẠI KẾT QUẢ")[1]
+    hits = {p for p in work_log("ninh_thuan_2020") if re.search(p, annex)}
+    assert r"\b[0-9a-f]{64}\b" in hits and r"\b(native|durable)\b" in hits and len(hits) > 10
 
 
 # ---------------------------------------------------------------- 14.5 the print-ready workbook

@@ -184,6 +184,16 @@ class RuleLine:
 
 
 @dataclass(frozen=True)
+class ReasonCount:
+    """How many candidates one reason excludes: the short report's summary of the exclusions."""
+
+    clause: str = field(metadata=doc("the plan's clause (or the nomination's, the group's)"))
+    label: str = field(metadata=doc("the rule's label"))
+    verdict_label: str = field(metadata=doc("the verdict it leads to, in words"))
+    count: int = field(metadata=doc("candidates it excludes (one excluded for two reasons counts under both)"))
+
+
+@dataclass(frozen=True)
 class Citation:
     """A sentence of the plan that the list of exclusions cites: printed once under the list."""
 
@@ -322,11 +332,23 @@ class ReportContext:
     total: int = field(metadata=doc("number of candidates"))
     awards: list[AwardBlock] = field(metadata=doc("the award lists, one per award and group"))
     budget: Budget = field(metadata=doc("the reward money"))
-    excluded: list[Excluded] = field(metadata=doc("candidates excluded, and why"))
+    excluded: list[Excluded] = field(
+        metadata=doc("candidates excluded, and why (all: the XLSX lists them; the documents name the first `listed`)")
+    )
+    listed: int = field(
+        metadata=doc("how many of the excluded, and of the incomplete, the documents name: 30, or all with --appendix")
+    )
+    excluded_more: int = field(metadata=doc("excluded candidates beyond those listed; 0 when all are"))
+    excluded_by_reason: list[ReasonCount] = field(
+        metadata=doc("how many each reason excludes, in order of first use (all the excluded, listed or not)")
+    )
     excluded_citations: list[Citation] = field(
         metadata=doc("the plan's sentences the exclusions cite, each once, in order of first use")
     )
-    incomplete: list[Incomplete] = field(metadata=doc("candidates with facts missing"))
+    incomplete: list[Incomplete] = field(
+        metadata=doc("candidates with facts missing (all; the documents name the first `listed`)")
+    )
+    incomplete_more: int = field(metadata=doc("candidates with facts missing beyond those listed; 0 when all are"))
     chart: Chart = field(metadata=doc("how many candidates met each criterion"))
     candidates: list[CandidateDetail] = field(
         metadata=doc("every candidate in full (the appendix, and the XLSX's sheet of every verdict)")
@@ -350,6 +372,7 @@ CONTEXT_TYPES: tuple[type, ...] = (
     BudgetLine,
     Excluded,
     Citation,
+    ReasonCount,
     Incomplete,
     RuleLine,
     Chart,
@@ -435,6 +458,8 @@ def build_context(
     if budget.available:
         budget = dataclasses.replace(budget, lines=[budget.lines[i] for i in kept])
     candidates = [_detail(i, res, ev, ex, lines) for i, res in enumerate(ev.results, 1)]
+    incomplete = _incomplete(ev, ex)
+    cap = max(len(excluded), len(incomplete)) if appendix else LIST_LIMIT
     return ReportContext(
         lang=lang,
         labels=labels,
@@ -451,8 +476,12 @@ def build_context(
         awards=awards,
         budget=budget,
         excluded=excluded,
+        listed=cap,
+        excluded_more=max(len(excluded) - cap, 0),
+        excluded_by_reason=_by_reason(excluded),
         excluded_citations=_citations(excluded),
-        incomplete=_incomplete(ev, ex),
+        incomplete=incomplete,
+        incomplete_more=max(len(incomplete) - cap, 0),
         chart=_chart(ev, lang),
         candidates=candidates,
         audit=Audit(
@@ -488,6 +517,7 @@ def _group_label(ev: Evaluation, res: CandidateResult, lang: str) -> str:
 
 
 RESERVE_LIMIT = 10  # reserve candidates listed per award list; the profile's `reserve` sets it
+LIST_LIMIT = 30  # excluded, and incomplete, candidates the short report names (all with --appendix)
 
 
 def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer, head: Letterhead, limit: int) -> AwardBlock:
@@ -504,7 +534,8 @@ def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer, head: Let
     def row(i: int, r: Ranked) -> AwardRow:
         shown = "; ".join(f"{label}: {text}" for label, _, text in key_texts(ev.campaign, g.group, r, lang))
         sf = shortfall_text(ev.campaign, g.group, r, lang)
-        short = f"{sf.label}: {sf.mine} < {sf.theirs} ({sf.last_selected})" if sf else ""
+        last = ev.facts.by_id.get(sf.last_selected) if sf else None  # named, not by id (issue 23.4)
+        short = f"{sf.label}: {sf.mine} < {sf.theirs} ({last.name if last else sf.last_selected})" if sf else ""
         return AwardRow(
             no=i,
             id=r.id,
@@ -639,6 +670,14 @@ def _notes(ev: Evaluation, lang: str, excluded: list[Excluded], candidates: list
     return out
 
 
+def _by_reason(excluded: list[Excluded]) -> list[ReasonCount]:
+    counts: dict[tuple[str, str, str], int] = {}
+    for e in excluded:
+        for key in dict.fromkeys((x.clause, x.label, e.verdict_label) for x in e.reasons):
+            counts[key] = counts.get(key, 0) + 1
+    return [ReasonCount(c, label, v, n) for (c, label, v), n in counts.items()]
+
+
 def _citations(excluded: list[Excluded]) -> list[Citation]:
     """Each (clause, label, quote) the exclusions cite, once: the list gives the clause and the
     reason per candidate, and the plan's sentence below it — not once per candidate."""
@@ -687,7 +726,7 @@ def _excluded(ev: Evaluation, ex: Explainer, lines: _RuleLines) -> list[Excluded
                     res.scope.quote,
                     "out_of_scope",
                     VERDICT_LABELS[lang]["out_of_scope"],
-                    short_reason(res, ex),
+                    _reason(res, ev, ex),
                     "",
                 )
             )
@@ -703,7 +742,7 @@ def _excluded(ev: Evaluation, ex: Explainer, lines: _RuleLines) -> list[Excluded
                             g.quote,
                             "out_of_scope",
                             VERDICT_LABELS[lang]["out_of_scope"],
-                            short_reason(res, ex),
+                            _reason(res, ev, ex),
                             "",
                         )
                     )
@@ -719,6 +758,16 @@ def _excluded(ev: Evaluation, ex: Explainer, lines: _RuleLines) -> list[Excluded
             )
         )
     return out
+
+
+def _reason(res: CandidateResult, ev: Evaluation, ex: Explainer) -> str:
+    """The one-line reason, naming a workplace or parent by its name rather than its id (a document
+    to sign holds no ids, issue 23.4)."""
+    scope = res.scope
+    if res.verdict == "out_of_scope" and scope is not None and scope.found_kind and scope.detail in ev.facts.by_id:
+        named = dataclasses.replace(scope, detail=ev.facts.by_id[scope.detail].name)
+        return ex.scope_reason(named, res.candidate.kind)
+    return short_reason(res, ex)
 
 
 def _incomplete(ev: Evaluation, ex: Explainer) -> list[Incomplete]:
@@ -803,7 +852,7 @@ def _detail(i: int, res: CandidateResult, ev: Evaluation, ex: Explainer, lines: 
         unit=_place_of(res, ev),
         verdict=res.verdict,
         verdict_label=VERDICT_LABELS[ex.lang][res.verdict],
-        summary=short_reason(res, ex),
+        summary=_reason(res, ev, ex),
         submission=sub,
         rules=[lines(r) for r in [*res.criteria, *res.disqualifiers]],
     )
