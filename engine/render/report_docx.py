@@ -17,6 +17,7 @@ import datetime as dt
 import io
 from typing import TYPE_CHECKING, Any
 
+from engine.render.profile import is_self
 from engine.render.report import AwardBlock, AwardRow, ReportContext
 from engine.render.xlsx import stable_zip
 
@@ -137,7 +138,10 @@ def _submission(doc: DocxDocument, ctx: ReportContext) -> None:
     _para(doc, money, indent=True, justify=True)
     ties = sum(len(a.ties) for a in ctx.awards)
     if ties:
-        _para(doc, L["sub_ties"].format(count=ties), indent=True, justify=True)
+        # the council decides a tie; when the council itself writes, the authority it writes to
+        council = L["lh_council"]
+        decides = addressee if is_self(council, h.office_name) else council
+        _para(doc, L["sub_ties"].format(count=ties, decides=decides), indent=True, justify=True)
     reserve = sum(len(a.reserve) for a in ctx.awards)
     if reserve:
         _para(doc, L["sub_reserve"].format(count=reserve), indent=True, justify=True)
