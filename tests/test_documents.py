@@ -555,3 +555,18 @@ def test_no_browser_is_one_line_saying_what_to_install(tmp_path: Path, monkeypat
     result = runner.invoke(app, ["report", "ninh_thuan_2020", str(EXAMPLE), "-o", str(pdf)])
     assert result.exit_code == 2 and not pdf.exists()
     assert len(result.stderr.strip().splitlines()) == 1 and "apt-get install chromium" in result.stderr
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_a_10000_candidate_word_document_is_at_most_30_pages(tmp_path: Path) -> None:
+    """Issue 23.5: the ties printed once with their shared rank and values, the reserve capped."""
+    import sys
+
+    from pypdf import PdfReader
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from synth import write
+
+    ev = run("ninh_thuan_2020", write(tmp_path / "facts.json", 10_000))
+    pages = len(PdfReader(libreoffice_pdf(make_report(ev, Path("r.docx")), tmp_path, "big")).pages)
+    assert 3 <= pages <= 30, pages

@@ -138,10 +138,7 @@ def _submission(doc: DocxDocument, ctx: ReportContext) -> None:
     _para(doc, money, indent=True, justify=True)
     ties = sum(len(a.ties) for a in ctx.awards)
     if ties:
-        # the council decides a tie; when the council itself writes, the authority it writes to
-        council = L["lh_council"]
-        decides = addressee if is_self(council, h.office_name) else council
-        _para(doc, L["sub_ties"].format(count=ties, decides=decides), indent=True, justify=True)
+        _para(doc, L["sub_ties"].format(count=ties, decides=_decides(ctx)), indent=True, justify=True)
     reserve = sum(len(a.reserve) for a in ctx.awards)
     if reserve:
         _para(doc, L["sub_reserve"].format(count=reserve), indent=True, justify=True)
@@ -241,25 +238,34 @@ def _rows_page(doc: DocxDocument, ctx: ReportContext, which: str) -> None:
         center=True,
     )
     if which == "ties":
-        _para(doc, L["ties_note"], italic=True, center=True)
+        _para(doc, L["ties_note"].format(decides=_decides(ctx)), italic=True, center=True)
     for a in ctx.awards:
         rows: list[AwardRow] = a.ties if which == "ties" else a.reserve
         if not rows:
             continue
         _para(doc, "", size=6)
         title = _block_title(a)
-        if which == "ties":
-            title += f" ({L['slots_left']}: {a.slots_left})"
+        if which == "ties":  # one rank, one set of ranking values: printed once, above the tied
+            title += f" ({L['slots_left']}: {a.slots_left}; {L['rank']}: {rows[0].rank})"
+            _para(doc, title, bold=True)
+            if rows[0].keys:
+                _para(doc, f"{L['ranking_by']}: {rows[0].keys}", size=12, italic=True)
+            headers = [L["no"], L["person_or_unit"], L["position"], L["unit"]]
+            body = [[str(s.no), s.name, s.position, s.unit] for s in rows]
+            _list_table(doc, headers, body, (13, 62, 40, 50), money_col=None, total=None, none=L["none"])
+            continue
         _para(doc, title, bold=True)
-        last = L["ranking_by"] if which == "ties" else L["reason"]
-        headers = [L["no"], L["person_or_unit"], L["position"], L["unit"], L["rank"], last]
-        body = [
-            [str(s.no), s.name, s.position, s.unit, str(s.rank), s.keys if which == "ties" else s.short_of]
-            for s in rows
-        ]
+        headers = [L["no"], L["person_or_unit"], L["position"], L["unit"], L["rank"], L["reason"]]
+        body = [[str(s.no), s.name, s.position, s.unit, str(s.rank), s.short_of] for s in rows]
         _list_table(doc, headers, body, (13, 44, 22, 34, 13, 39), money_col=None, total=None, none=L["none"])
         if which == "reserve" and a.reserve_more:
             _para(doc, L["reserve_more"].format(count=a.reserve_more), size=12, italic=True)
+
+
+def _decides(ctx: ReportContext) -> str:
+    """Who decides a tie: the council; when the council itself writes (a commune), the authority it writes to."""
+    council = ctx.labels["lh_council"]
+    return "; ".join(ctx.head.addressee) if is_self(council, ctx.head.office_name) and ctx.head.addressee else council
 
 
 def _block_title(a: AwardBlock) -> str:
