@@ -139,7 +139,7 @@ def _submission(doc: DocxDocument, ctx: ReportContext) -> None:
     ties = sum(len(a.ties) for a in ctx.awards)
     if ties:
         _para(doc, L["sub_ties"].format(count=ties, decides=_decides(ctx)), indent=True, justify=True)
-    reserve = sum(len(a.reserve) for a in ctx.awards)
+    reserve = sum(len(a.reserve) + a.reserve_more for a in ctx.awards)  # all of them; the list names the first
     if reserve:
         _para(doc, L["sub_reserve"].format(count=reserve), indent=True, justify=True)
     _para(doc, L["sub_attached"], indent=True, italic=True)
