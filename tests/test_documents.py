@@ -46,12 +46,12 @@ def head(cid: str, profile: DocumentProfile | None = None, lang: str = "vi"):  #
 # (campaign, governing body, office lines, office in a sentence, Số, Kính gửi, sign mode, title)
 WHO_WRITES = [
     (
-        "ninh_thuan_2020",  # a province: Sở Nội vụ, the office of the provincial council (plan V.2)
+        "ninh_thuan_2020",  # a province: III.3 "Sở Nội vụ có trách nhiệm thẩm định, trình …"
         ["UBND TỈNH NINH THUẬN"],
         ["SỞ NỘI VỤ"],
         "Sở Nội vụ",
         "/TTr-SNV",
-        ["Ủy ban nhân dân tỉnh Ninh Thuận"],  # the Bằng khen is the committee's
+        ["Chủ tịch Ủy ban nhân dân tỉnh Ninh Thuận"],  # III.3: "trình Chủ tịch Ủy ban nhân dân tỉnh"
         "",
         "GIÁM ĐỐC",
     ),
@@ -66,7 +66,7 @@ WHO_WRITES = [
         "GIÁM ĐỐC",
     ),
     (
-        "uong_bi_2024",  # a city: its Phòng Nội vụ, to the city's chairman
+        "uong_bi_2024",  # a city: III.3 "gửi về Phòng Nội vụ tổng hợp, thẩm định trình"
         ["UBND THÀNH PHỐ UÔNG BÍ"],
         ["PHÒNG NỘI VỤ"],
         "Phòng Nội vụ",
@@ -76,14 +76,14 @@ WHO_WRITES = [
         "TRƯỞNG PHÒNG",
     ),
     (
-        "syt_2024",  # a department: its Văn phòng proposes to the Giám đốc who grants the Giấy khen
+        "syt_2024",  # a department: V.3 "Giao Phòng Tổ chức … thẩm định, trình Giám đốc Sở khen thưởng"
         ["SỞ Y TẾ TỈNH NINH THUẬN"],
-        ["VĂN PHÒNG"],
-        "Văn phòng Sở Y tế",
-        "/TTr-VP",
+        ["PHÒNG TỔ CHỨC CÁN BỘ"],
+        "Phòng Tổ chức cán bộ Sở Y tế",
+        "/TTr-TCCB",
         ["Giám đốc Sở Y tế tỉnh Ninh Thuận"],
         "",
-        "CHÁNH VĂN PHÒNG",
+        "TRƯỞNG PHÒNG",
     ),
     (
         "my_thanh_2015",  # a commune: its council (plan II.3), a collective body: TM. Hội đồng
@@ -91,7 +91,7 @@ WHO_WRITES = [
         ["HỘI ĐỒNG", "THI ĐUA - KHEN THƯỞNG"],
         "Hội đồng Thi đua - Khen thưởng xã Mỹ Thạnh",
         "/TTr-HĐTĐKT",
-        ["Ủy ban nhân dân xã Mỹ Thạnh"],
+        ["Chủ tịch Ủy ban nhân dân xã Mỹ Thạnh"],  # II.3: "đề nghị về Ủy ban nhân dân xã khen thưởng"
         "TM. HỘI ĐỒNG",
         "CHỦ TỊCH",
     ),
@@ -203,7 +203,7 @@ def test_html_head_lines_unbroken_and_short_form(tmp_path: Path) -> None:
     assert "<div>ỦY BAN NHÂN DÂN</div><div>XÃ MỸ THẠNH</div>" in html
     assert ".issuer div { white-space: nowrap; }" in html
     assert "Số: 7/BC-UBND" in html and "TM. ỦY BAN NHÂN DÂN" in html
-    assert "Kính gửi: Ủy ban nhân dân huyện Giồng Trôm" in html  # the committee does not write to itself
+    assert "Kính gửi: Chủ tịch Ủy ban nhân dân huyện Giồng Trôm" in html  # the committee does not write to itself
     assert "@top-center { content: counter(page)" in html and "@page :first { @top-center { content: none; } }" in html
     assert runner.invoke(app, [*args, "--appendix"]).exit_code == 0
     full = out.read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ file (or the options of `thidua report`) that sets them, strictly checked like e
 
 The defaults follow the plan's level: the body that proposes, to the authority that awards
 (issue 23; the table in README, 'The report'): a province's Sở Nội vụ, a city's or district's
-Phòng Nội vụ, a department's Văn phòng, a commune's Hội đồng Thi đua - Khen thưởng; TM./KT./Q.
+Phòng Nội vụ, a department's Phòng Tổ chức cán bộ, a commune's Hội đồng Thi đua - Khen thưởng; TM./KT./Q.
 follow from the signer's title and the issuing body (`_signing`). A body never kính trình itself
 (`is_self`).
 
@@ -273,9 +273,14 @@ def same_body(authority: str, other: str) -> bool:
 
 
 def _default_addressee(authorities: list[str], office: str) -> list[str]:
-    """Who grants the first award the office does not grant itself; [] when it grants them all
-    (then the office fills Kính gửi)."""
-    return [_nfc(a) for a in authorities if not is_self(a, office)][:1]
+    """Who grants the first award the office does not grant itself — a committee's award is decided
+    by its Chủ tịch, to whom the proposal goes (Ninh Thuận 2020 III.3: "Sở Nội vụ … trình Chủ tịch
+    Ủy ban nhân dân tỉnh khen thưởng", though III.1 says "Ủy ban nhân dân tỉnh tặng Bằng khen");
+    [] when the office grants them all (then the office fills Kính gửi)."""
+    vi = words("vi")
+    committee, chairman = vi["report.lh_committee"], vi["report.lh_chairman"]
+    found = [_nfc(a) for a in authorities if not is_self(a, office)][:1]
+    return [f"{chairman} {a}" if a.casefold().startswith(committee.casefold() + " ") else a for a in found]
 
 
 def letterhead(
@@ -288,11 +293,13 @@ def letterhead(
     plan's level — the body that proposes, never the one that awards (Decree 30/2020; issue 23):
 
     - a province: Sở Nội vụ (the office of the provincial Hội đồng Thi đua - Khen thưởng) under
-      UBND tỉnh, signed by its Giám đốc, to the committee or chairman that grants the Bằng khen;
-    - a city or district: Phòng Nội vụ under UBND thành phố/huyện, its Trưởng phòng, to the chairman;
-    - a department: its Văn phòng (which serves the Sở's council), Chánh Văn phòng, to the Giám đốc;
+      UBND tỉnh, signed by its Giám đốc, to the chairman (Ninh Thuận 2020 III.3);
+    - a city or district: Phòng Nội vụ under UBND thành phố/huyện, its Trưởng phòng, to the chairman
+      (Uông Bí 2024 III.3: "gửi về Phòng Nội vụ tổng hợp, thẩm định trình");
+    - a department: its Phòng Tổ chức cán bộ, its Trưởng phòng, to the Giám đốc (Sở Y tế 2024 V.3:
+      "Giao Phòng Tổ chức có trách nhiệm thẩm định, trình Giám đốc Sở khen thưởng");
     - a commune: the commune's Hội đồng Thi đua - Khen thưởng under UBND xã, TM. Hội đồng, its
-      Chủ tịch, to the commune's committee.
+      Chủ tịch, to the commune's chairman (Mỹ Thạnh 2015 II.3: the council selects and proposes).
 
     The signer's name is left for the office to fill: the plan names who signed the plan, not who
     signs the proposal."""
@@ -320,11 +327,11 @@ def letterhead(
         office_name = f"{vi['report.lh_council']} {locality}".strip()
         office_lines = _split_body(vi["report.lh_council"], vi["report.lh_council_short_name"])
         d_abbr = vi["report.lh_council_abbreviation"]
-    else:  # a department: its Văn phòng, under the department
-        office_name = f"{vi['report.lh_office']} {plan_issuer[: len(plan_issuer) - len(locality)].strip()}"
-        office_lines = [_upper(vi["report.lh_office"])]
+    else:  # a department: its Phòng Tổ chức cán bộ, under the department (Sở Y tế 2024 V.3)
+        office_name = f"{vi['report.lh_personnel']} {plan_issuer[: len(plan_issuer) - len(locality)].strip()}"
+        office_lines = [_upper(vi["report.lh_personnel"])]
         d_governing = [_upper(plan_issuer)]
-        d_abbr = _initials(vi["report.lh_office"])
+        d_abbr = vi["report.lh_personnel_abbreviation"]
     d_mode, d_of, d_title = _signing(office_name, "")
     d_name = ""
 
