@@ -588,8 +588,12 @@ def report(
     backend: BackendOpt = BackendName.native,
     input_format: InputFormatOpt = None,
     appendix: Annotated[
-        bool, typer.Option("--appendix/--no-appendix", help="print every candidate in full after the lists")
-    ] = True,
+        bool,
+        typer.Option("--appendix/--no-appendix", help="also print every candidate in full (default: the short report)"),
+    ] = False,
+    reserve: Annotated[
+        int | None, typer.Option("--reserve", help="reserve candidates listed per award list (default 10)", min=0)
+    ] = None,
     profile: Annotated[
         Path | None,
         typer.Option("--profile", help="a YAML file: office, governing_body, abbreviation, number, signer, recipients"),
@@ -637,6 +641,7 @@ def report(
                 "place": place,
                 "addressee": addressee,
                 "recipients": recipient,
+                "reserve": reserve,
                 "signer.mode": sign_mode,
                 "signer.of": sign_for,
                 "signer.title": signer_title,

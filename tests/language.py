@@ -231,6 +231,11 @@ def kept(cid: str) -> list[str]:
         m.document.signer_title or "",
     ]
     names += [spec.rule for _, spec in m.rule_specs()]
+    # the document's issuing body and addressee are proper names too (engine/render/profile.py)
+    from engine.render.profile import letterhead
+
+    h = letterhead(m.document, [a.authority.get("vi") for a in m.awards])
+    names += [h.office_name, *h.addressee]
     return names
 
 

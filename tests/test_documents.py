@@ -42,25 +42,97 @@ def head(cid: str, profile: DocumentProfile | None = None, lang: str = "vi"):  #
 # ---------------------------------------------------------------- 14.2 the Decree 30 head and foot
 
 
-def test_defaults_follow_each_campaigns_document() -> None:
-    h = head("my_thanh_2015")  # a commune: its UBND, the name on two lines, never split inside
-    assert h.governing == [] and h.office == ["ỦY BAN NHÂN DÂN", "XÃ MỸ THẠNH"]
-    assert h.number_submission.endswith("/TTr-UBND") and h.number_report.endswith("/BC-UBND")
-    assert (h.sign_mode, h.sign_title, h.sign_name) == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Phạm Thanh Diễn")
-    assert h.addressee == ["Ủy ban nhân dân huyện Giồng Trôm (qua Phòng Nội vụ huyện)"]  # not itself
-    h = head("syt_2024")  # a department, under its province
-    assert h.governing == ["UBND TỈNH NINH THUẬN"] and h.office == ["SỞ Y TẾ"]
-    assert h.number_submission.endswith("/TTr-SYT")
-    assert (h.sign_mode, h.sign_title, h.sign_name) == ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Bùi Văn Kỳ")
-    h = head("ninh_thuan_2020")  # a province: Sở Nội vụ proposes to the committee
-    assert h.governing == ["UBND TỈNH NINH THUẬN"] and h.office == ["SỞ NỘI VỤ"]
-    assert h.number_submission.endswith("/TTr-SNV") and h.sign_title == "GIÁM ĐỐC" and h.sign_name == ""
-    assert h.addressee == ["Ủy ban nhân dân tỉnh Ninh Thuận"] and h.recipients[0] == h.addressee[0]
-    assert h.recipients[-1] == "Lưu: VT"
-    assert head("ninh_thuan_2025").addressee == ["Chủ tịch Ủy ban nhân dân tỉnh Ninh Thuận"]
-    h = head("uong_bi_2024")
-    assert h.governing == ["UBND THÀNH PHỐ UÔNG BÍ"] and h.office == ["PHÒNG NỘI VỤ"]
-    assert h.place_date.startswith("Uông Bí, ngày")
+# Who writes to whom (issue 23.2): the body that proposes, the authority that awards, and how the
+# signer signs for the body (Decree 30/2020/NĐ-CP, Phụ lục I). One row per campaign level:
+# (campaign, governing body, office lines, office in a sentence, Số, Kính gửi, sign mode, title)
+WHO_WRITES = [
+    (
+        "ninh_thuan_2020",  # a province: III.3 "Sở Nội vụ có trách nhiệm thẩm định, trình …"
+        ["UBND TỈNH NINH THUẬN"],
+        ["SỞ NỘI VỤ"],
+        "Sở Nội vụ",
+        "/TTr-SNV",
+        ["Chủ tịch Ủy ban nhân dân tỉnh Ninh Thuận"],  # III.3: "trình Chủ tịch Ủy ban nhân dân tỉnh"
+        "",
+        "GIÁM ĐỐC",
+    ),
+    (
+        "ninh_thuan_2025",
+        ["UBND TỈNH NINH THUẬN"],
+        ["SỞ NỘI VỤ"],
+        "Sở Nội vụ",
+        "/TTr-SNV",
+        ["Chủ tịch Ủy ban nhân dân tỉnh Ninh Thuận"],  # the Bằng khen is the chairman's
+        "",
+        "GIÁM ĐỐC",
+    ),
+    (
+        "uong_bi_2024",  # a city: III.3 "gửi về Phòng Nội vụ tổng hợp, thẩm định trình"
+        ["UBND THÀNH PHỐ UÔNG BÍ"],
+        ["PHÒNG NỘI VỤ"],
+        "Phòng Nội vụ",
+        "/TTr-PNV",
+        ["Chủ tịch Ủy ban nhân dân thành phố Uông Bí"],
+        "",
+        "TRƯỞNG PHÒNG",
+    ),
+    (
+        "syt_2024",  # a department: V.3 "Giao Phòng Tổ chức … thẩm định, trình Giám đốc Sở khen thưởng"
+        ["SỞ Y TẾ TỈNH NINH THUẬN"],
+        ["PHÒNG TỔ CHỨC CÁN BỘ"],
+        "Phòng Tổ chức cán bộ Sở Y tế",
+        "/TTr-TCCB",
+        ["Giám đốc Sở Y tế tỉnh Ninh Thuận"],
+        "",
+        "TRƯỞNG PHÒNG",
+    ),
+    (
+        "my_thanh_2015",  # a commune: its council (plan II.3), a collective body: TM. Hội đồng
+        ["UBND XÃ MỸ THẠNH"],
+        ["HỘI ĐỒNG", "THI ĐUA - KHEN THƯỞNG"],
+        "Hội đồng Thi đua - Khen thưởng xã Mỹ Thạnh",
+        "/TTr-HĐTĐKT",
+        ["Chủ tịch Ủy ban nhân dân xã Mỹ Thạnh"],  # II.3: "đề nghị về Ủy ban nhân dân xã khen thưởng"
+        "TM. HỘI ĐỒNG",
+        "CHỦ TỊCH",
+    ),
+]
+
+
+@pytest.mark.parametrize("row", WHO_WRITES, ids=[r[0] for r in WHO_WRITES])
+def test_the_body_that_proposes_writes_to_the_authority_that_awards(row: tuple) -> None:  # type: ignore[type-arg]
+    from engine.render.profile import is_self
+
+    cid, governing, office, office_name, number, addressee, mode, title = row
+    h = head(cid)
+    assert (h.governing, h.office, h.office_name) == (governing, office, office_name)
+    assert h.number_submission.endswith(number) and h.number_report.endswith(number.replace("TTr", "BC"))
+    assert h.addressee == addressee and h.recipients[0] == addressee[0] and h.recipients[-1] == "Lưu: VT"
+    assert not any(is_self(a, h.office_name) for a in h.addressee)  # a body never kính trình itself
+    assert (h.sign_mode, h.sign_title) == (mode, title)
+    assert h.sign_name == ""  # the plan names who signed the plan, not who signs the proposal
+
+
+@pytest.mark.parametrize(
+    ("office", "title", "expected"),
+    [
+        ("Sở Nội vụ", "Phó Giám đốc", ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")),  # a deputy signs for the head
+        ("Sở Nội vụ", "Quyền Giám đốc", ("Q. GIÁM ĐỐC", "")),  # an acting head
+        ("Văn phòng Sở Y tế", "Phó Chánh Văn phòng", ("KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG")),
+        ("Ủy ban nhân dân xã Mỹ Thạnh", "Chủ tịch", ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")),  # a collective body
+        ("Hội đồng Thi đua - Khen thưởng tỉnh", "Phó Chủ tịch", ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")),
+        ("Phòng Nội vụ", "Trưởng phòng", ("", "TRƯỞNG PHÒNG")),  # the head of a one-person body
+    ],
+)
+def test_tm_kt_q_follow_from_the_signers_relation_to_the_body(office: str, title: str, expected: tuple) -> None:  # type: ignore[type-arg]
+    h = head("ninh_thuan_2020", DocumentProfile.model_validate({"office": office, "signer": {"title": title}}))
+    assert (h.sign_mode, h.sign_title) == expected
+
+
+def test_an_office_that_grants_every_award_leaves_kinh_gui_to_fill() -> None:
+    """The Sở Y tế itself as the office: its Giám đốc grants the only award — never addressed to itself."""
+    h = head("syt_2024", DocumentProfile(office="Sở Y tế"))
+    assert h.addressee == [] and h.recipients == ["Lưu: VT"]
 
 
 def test_a_profile_file_sets_every_part(tmp_path: Path) -> None:
@@ -126,16 +198,23 @@ def test_a_bad_option_names_the_option(tmp_path: Path) -> None:
 def test_html_head_lines_unbroken_and_short_form(tmp_path: Path) -> None:
     out = tmp_path / "r.html"
     args = ["report", "my_thanh_2015", str(ROOT / "examples" / "my_thanh_2015.yaml"), "-o", str(out)]
-    assert runner.invoke(app, [*args, "--number", "7", "--signer", "Phạm Thanh Diễn"]).exit_code == 0
+    office = ["--office", "Ủy ban nhân dân xã Mỹ Thạnh"]  # the commune's committee instead of its council
+    assert runner.invoke(app, [*args, *office, "--number", "7", "--signer", "Phạm Thanh Diễn"]).exit_code == 0
     html = out.read_text(encoding="utf-8")
     assert "<div>ỦY BAN NHÂN DÂN</div><div>XÃ MỸ THẠNH</div>" in html
     assert ".issuer div { white-space: nowrap; }" in html
-    assert "Số: 7/BC-UBND" in html and "Kính gửi" in html and "TM. ỦY BAN NHÂN DÂN" in html
+    assert "Số: 7/BC-UBND" in html and "TM. ỦY BAN NHÂN DÂN" in html
+    assert "Kính gửi: Chủ tịch Ủy ban nhân dân huyện Giồng Trôm" in html  # the committee does not write to itself
     assert "@top-center { content: counter(page)" in html and "@page :first { @top-center { content: none; } }" in html
-    full = len(html)
-    assert runner.invoke(app, [*args, "--no-appendix"]).exit_code == 0
-    short = out.read_text(encoding="utf-8")
-    assert 'class="appendix"' not in short and len(short) < full / 2
+    assert runner.invoke(app, [*args, "--appendix"]).exit_code == 0
+    full = out.read_text(encoding="utf-8")
+    for short_args in (
+        [],
+        ["--no-appendix"],
+    ):  # the default is short; --no-appendix says so (CONTRACT: add, never rename)
+        assert runner.invoke(app, [*args, *short_args]).exit_code == 0
+        short = out.read_text(encoding="utf-8")
+        assert 'class="appendix"' in full and 'class="appendix"' not in short and len(short) < len(full) / 2
 
 
 # ---------------------------------------------------------------- 14.3 the Word document
@@ -179,7 +258,11 @@ def test_word_document_opens_and_is_a4_times_with_decree_30_margins() -> None:
     # the ties and the reserve each begin on a page of their own
     body = d.element.body.xml
     assert body.index('w:type="page"') < body.index("BẰNG ĐIỂM TẠI NGƯỠNG") < body.rindex('w:type="page"')
-    assert body.rindex('w:type="page"') < body.index("DANH SÁCH DỰ PHÒNG")
+    reserve = body.index("DANH SÁCH DỰ PHÒNG")
+    assert body.rindex('w:type="page"', 0, reserve) > body.index("BẰNG ĐIỂM TẠI NGƯỠNG")
+    # the audit trail last, on a page of its own after Nơi nhận (issue 23.4)
+    annex = body.index("PHỤ LỤC: THÔNG TIN KIỂM TRA")
+    assert reserve < body.rindex('w:type="page"') < annex and "Nơi nhận" in body[:reserve]
 
 
 def test_word_document_reads_the_same_context_as_the_html() -> None:
@@ -195,14 +278,25 @@ def test_word_document_reads_the_same_context_as_the_html() -> None:
         assert f"{a.group}: {len(a.selected)}" in text
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-@pytest.mark.parametrize("cid", CAMPAIGNS)
-def test_libreoffice_converts_the_word_document_to_a4_pdf(cid: str, tmp_path: Path) -> None:
-    from pypdf import PdfReader
+SIGNER = "Nguyễn Văn Bình"
 
+
+def signed_docx(cid: str, recipients: int = 0) -> bytes:
+    """The campaign's Word document with a signer's name (and `recipients` more lines of Nơi nhận,
+    which moves the signature block down the page)."""
+    from engine.render.profile import SignerIn
+
+    profile = DocumentProfile(
+        signer=SignerIn(name=SIGNER), recipients=[f"Đơn vị nhận số {i + 1}" for i in range(recipients)] or None
+    )
+    ev = run(cid, ROOT / "examples" / f"{cid}.yaml")
+    return make_report(ev, Path("r.docx"), profile=profile)
+
+
+def libreoffice_pdf(data: bytes, tmp_path: Path, name: str) -> Path:
     assert SOFFICE is not None
-    src = tmp_path / f"{cid}.docx"
-    src.write_bytes(docx(cid))
+    src = tmp_path / f"{name}.docx"
+    src.write_bytes(data)
     done = subprocess.run(
         [
             SOFFICE,
@@ -219,20 +313,134 @@ def test_libreoffice_converts_the_word_document_to_a4_pdf(cid: str, tmp_path: Pa
         timeout=240,
         check=False,
     )
-    pdf = tmp_path / f"{cid}.pdf"
+    pdf = tmp_path / f"{name}.pdf"
     assert pdf.exists(), done.stderr[-2000:]
-    reader = PdfReader(pdf)
-    assert 2 <= len(reader.pages) <= 12  # the Tờ trình and its lists: a few pages, no appendix
+    return pdf
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("recipients", [0, 9])
+@pytest.mark.parametrize("cid", CAMPAIGNS)
+def test_libreoffice_converts_the_word_document_to_a4_pdf(cid: str, recipients: int, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(libreoffice_pdf(signed_docx(cid, recipients), tmp_path, cid))
+    assert 2 <= len(reader.pages) <= 10  # the default: the Tờ trình, its lists and the annex (issue 23.5)
     for page in reader.pages:
         assert abs(float(page.mediabox.width) - 595.3) < 1.5 and abs(float(page.mediabox.height) - 841.9) < 1.5
-    text = unicodedata.normalize("NFC", "\n".join(p.extract_text() for p in reader.pages))
+    pages = [unicodedata.normalize("NFC", p.extract_text()) for p in reader.pages]
+    text = "\n".join(pages)
     assert "TỜ TRÌNH" in text and "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" in text and "Độc lập - Tự do - Hạnh phúc" in text
+    # the signature is one block: the signer's title and name on the same page (issue 23: Mỹ Thạnh's
+    # name alone on page 2), and the closing sentence above them
+    h = head(cid)
+    signed = [i for i, t in enumerate(pages) if SIGNER in t]
+    assert signed and h.sign_title in pages[signed[0]] and "Nơi nhận" in pages[signed[0]]
+    assert "./." in pages[signed[0]]
     fonts = {
         str(f.get_object()["/BaseFont"]).split("+")[-1]
         for page in reader.pages
         for f in (page["/Resources"].get("/Font") or {}).values()
     }
     assert fonts and all(f.startswith(("LiberationSerif", "TimesNewRoman", "Tinos")) for f in fonts), fonts
+
+
+@pytest.mark.parametrize("cid", CAMPAIGNS)
+def test_the_word_head_draws_both_short_rules(cid: str) -> None:
+    """Decree 30/2020: a short rule under the issuing office's name and one under the tiêu ngữ."""
+    from docx import Document
+
+    d = Document(io.BytesIO(docx(cid)))
+    left, right = d.tables[0].rows[0].cells
+    for cell, above in ((left, head(cid).office[-1]), (right, "Độc lập - Tự do - Hạnh phúc")):
+        texts = [p.text for p in cell.paragraphs]
+        rule = cell.paragraphs[texts.index(above) + 1]
+        assert rule.text == "" and "<w:pBdr>" in rule._p.xml and 'w:val="single"' in rule._p.xml
+        indent = rule.paragraph_format.left_indent
+        assert indent is not None and indent > 0  # short: narrower than its column
+
+
+# ---------------------------------------------------------------- 23.4 a document is not a work log
+
+
+def work_log(cid: str) -> list[str]:
+    """What the body of a document to sign never holds: candidate ids, file names, hashes, DOMAIN.md,
+    the backend, the encoding's notes (as regular expressions)."""
+    import re
+
+    ev = run(cid, ROOT / "examples" / f"{cid}.yaml")
+    m = ev.campaign.model
+    notes = [x.note.get("vi") for x in (*m.criteria, *m.disqualifiers, *m.awards) if x.note]
+    return [
+        *(rf"(?<![\w-]){re.escape(r.id)}(?![\w-])" for r in ev.results),
+        rf"{re.escape(cid)}\.(yaml|txt)",
+        r"\b[0-9a-f]{64}\b",
+        r"DOMAIN\.md",
+        r"\b(native|durable)\b",
+        r"SHA-256",
+        r"kế hoạch không ghi",
+        *(re.escape(" ".join(n.split())[:60]) for n in notes),
+    ]
+
+
+def body_text(cid: str, fmt: str) -> str:
+    """The text of the document to sign in one format: up to its annex, where the audit trail goes."""
+    import html as html_lib
+    import re
+
+    ev = run(cid, ROOT / "examples" / f"{cid}.yaml")
+    data = make_report(ev, Path(f"r.{fmt}"))
+    annex = "PHỤ LỤC: THÔNG TIN KIỂM TRA LẠI KẾT QUẢ"
+    if fmt == "html":
+        text = data.decode()
+        assert text.index("Nơi nhận") < text.index('<div class="annex')  # the annex after Nơi nhận
+        text = text[: text.index('<div class="annex')]
+        return html_lib.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", " ", text, flags=re.S))
+    if fmt == "md":
+        text = data.decode()
+        assert text.index("Nơi nhận") < text.index(annex)
+        return text[: text.index(annex)]
+    if fmt == "docx":
+        from docx import Document
+
+        d = Document(io.BytesIO(data))
+        out: list[str] = []
+        for block in d.element.body.iterchildren():
+            texts = "".join(
+                t.text or "" for t in block.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t")
+            )
+            if texts == annex:
+                break
+            out.append(texts)
+        props = d.core_properties
+        assert "Nơi nhận" in "\n".join(out)
+        return "\n".join(
+            [*out, props.title, props.subject, props.keywords, props.comments, d.sections[0].header.paragraphs[0].text]
+        )
+    wb = load_workbook(io.BytesIO(data))  # the sheets an office prints and sends: the proposal, the ties and reserve
+    return "\n".join(
+        str(c.value) for ws in wb.worksheets[:2] for row in ws.iter_rows() for c in row if c.value is not None
+    )
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "docx", "xlsx"])
+@pytest.mark.parametrize("cid", CAMPAIGNS)
+def test_the_body_holds_no_id_file_name_hash_or_encoders_note(cid: str, fmt: str) -> None:
+    import re
+
+    text = unicodedata.normalize("NFC", body_text(cid, fmt))
+    found = [m.group(0) for pattern in work_log(cid) for m in [re.search(pattern, text)] if m]
+    assert not found, f"{cid}.{fmt}: {found[:5]}"
+
+
+def test_the_work_log_check_can_fail() -> None:
+    """The appendix-free body is checked; the annex itself holds exactly what the check forbids."""
+    import re
+
+    ev = run("ninh_thuan_2020", EXAMPLE)
+    annex = make_report(ev, Path("r.md")).decode().split("PHỤ LỤC: THÔNG TIN KIỂM TRA LẠI KẾT QUẢ")[1]
+    hits = {p for p in work_log("ninh_thuan_2020") if re.search(p, annex)}
+    assert r"\b[0-9a-f]{64}\b" in hits and r"\b(native|durable)\b" in hits and len(hits) > 10
 
 
 # ---------------------------------------------------------------- 14.5 the print-ready workbook
@@ -349,3 +557,18 @@ def test_no_browser_is_one_line_saying_what_to_install(tmp_path: Path, monkeypat
     result = runner.invoke(app, ["report", "ninh_thuan_2020", str(EXAMPLE), "-o", str(pdf)])
     assert result.exit_code == 2 and not pdf.exists()
     assert len(result.stderr.strip().splitlines()) == 1 and "apt-get install chromium" in result.stderr
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_a_10000_candidate_word_document_is_at_most_30_pages(tmp_path: Path) -> None:
+    """Issue 23.5: the ties printed once with their shared rank and values, the reserve capped."""
+    import sys
+
+    from pypdf import PdfReader
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from synth import write
+
+    ev = run("ninh_thuan_2020", write(tmp_path / "facts.json", 10_000))
+    pages = len(PdfReader(libreoffice_pdf(make_report(ev, Path("r.docx")), tmp_path, "big")).pages)
+    assert 3 <= pages <= 30, pages

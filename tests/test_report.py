@@ -260,3 +260,66 @@ def test_exclusions_quote_each_sentence_once(tmp_path: Path) -> None:
     assert "Căn cứ (trích Kế hoạch):" in section
     quote = "chiếm tỷ lệ trên 10% tổng số biên chế của cơ quan, đơn vị"
     assert section.count(quote) == 1
+
+
+# ---------------------------------------------------------------- issue 23.5: short by default
+
+
+def test_the_reserve_is_capped_with_the_number_left_out(tmp_path: Path) -> None:
+    """A reserve lists the first N (the profile's `reserve`, `--reserve`; default 10), then
+    'và N trường hợp khác'; every format says the same."""
+    from engine.render.profile import DocumentProfile
+
+    ev = run("ninh_thuan_2020", ROOT / "examples" / "ninh_thuan_2020.yaml")
+    alloc = allocate(ev)
+    full = {(g.award_id, g.group): len(g.reserve) for g in alloc.groups}
+    assert max(full.values()) == 10 and rep.RESERVE_LIMIT == 10
+    ctx = rep.build_context(ev, alloc, "vi", DocumentProfile(reserve=3))
+    blocks = [a for a in ctx.awards if a.reserve]
+    assert blocks and all(len(a.reserve) == 3 and a.reserve_more == 7 for a in blocks)
+    assert [r.no for r in blocks[0].reserve] == [1, 2, 3]
+    example = str(ROOT / "examples" / "ninh_thuan_2020.yaml")
+    for suffix in (".html", ".md", ".docx"):
+        out = tmp_path / f"r{suffix}"
+        assert (
+            runner.invoke(app, ["report", "ninh_thuan_2020", example, "-o", str(out), "--reserve", "3"]).exit_code == 0
+        )
+        text = out.read_bytes()
+        if suffix == ".docx":
+            from docx import Document
+
+            text = "\n".join(p.text for p in Document(out).paragraphs).encode()
+        assert "và 7 trường hợp khác".encode() in text, suffix
+    ctx = rep.build_context(ev, alloc, "vi")  # the default cap keeps all ten: nothing left out
+    assert all(a.reserve_more == 0 for a in ctx.awards)
+
+
+@pytest.mark.parametrize("cid", CAMPAIGNS)
+def test_totals_and_counts_agree_with_the_rows_above_them(cid: str) -> None:
+    ev = run(cid, ROOT / "examples" / f"{cid}.yaml")
+    ctx = rep.build_context(ev, allocate(ev))
+    b = ctx.budget
+    if not b.available:
+        return
+    assert len(b.lines) == len(ctx.awards)  # one line per list, in the order of the lists
+    for a, line in zip(ctx.awards, b.lines, strict=True):
+        assert line.count == len(a.selected), (a.form, a.under)
+        assert line.subtotal_dong == sum(s.amount_dong or 0 for s in a.selected)
+    assert b.total_dong == sum(line.subtotal_dong or 0 for line in b.lines)
+
+
+def test_a_per_unit_award_prints_only_the_lists_with_someone_in_them() -> None:
+    """Uông Bí's ward chairmen's Giấy khen: no empty ward list, no zero budget line; one proposed for
+    the city's Giấy khen is named once under the ward, not a row with money and a zero total."""
+    ev = run("uong_bi_2024", ROOT / "examples" / "uong_bi_2024.yaml")
+    ctx = rep.build_context(ev, allocate(ev))
+    wards = [a for a in ctx.awards if a.under]
+    assert wards and all(a.selected or a.ties or a.reserve or a.counted_elsewhere for a in wards)
+    lan = [a for a in wards if "Phạm Thị Lan" in a.counted_elsewhere]
+    assert len(lan) == 1 and not lan[0].selected and not lan[0].proposed_here
+    city = [a for a in ctx.awards if not a.under]
+    assert any(s.name == "Phạm Thị Lan" for a in city for s in a.selected)
+    html = rep.render_text(ctx, "html")
+    budget = html[html.index("4. Kinh phí khen thưởng") : html.index("<h2>5.")]
+    assert '<td class="num">0</td>' not in budget and html.count("(không có)") == 0
+    assert "Cộng (0)" not in make_report(ev, Path("r.md")).decode()

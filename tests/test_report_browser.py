@@ -150,14 +150,14 @@ def test_report_pdf_is_a4_numbered_from_page_2_in_one_vietnamese_complete_face(c
 
     pdf = tmp_path / "report.pdf"
     facts = ROOT / "examples" / f"{cid}.yaml"
-    result = CliRunner().invoke(app, ["report", cid, str(facts), "-o", str(pdf), "--no-appendix"])
+    result = CliRunner().invoke(app, ["report", cid, str(facts), "-o", str(pdf)])  # the default: short
     assert result.exit_code == 0, result.stderr
     first = pdf.read_bytes()
     assert first.startswith(b"%PDF")
     assert CliRunner().invoke(app, ["report", cid, str(facts), "-o", str(pdf), "--no-appendix"]).exit_code == 0
-    assert pdf.read_bytes() == first, "same inputs, same PDF (its dates are the evaluation date)"
+    assert pdf.read_bytes() == first, "same inputs, same PDF; --no-appendix is the default's synonym"
     reader = PdfReader(pdf)
-    assert 2 <= len(reader.pages) <= 10, "the short form fits a few pages (Uông Bí: 9, with a list per ward)"
+    assert 2 <= len(reader.pages) <= 10, "the default report of each example: at most 10 pages (issue 23.5)"
     for page in reader.pages:
         assert abs(float(page.mediabox.width) - A4[0]) < 1 and abs(float(page.mediabox.height) - A4[1]) < 1
     faces = embedded_fonts(pdf)
@@ -166,3 +166,29 @@ def test_report_pdf_is_a4_numbered_from_page_2_in_one_vietnamese_complete_face(c
     assert pages[1].strip().startswith("2") and not pages[0].strip().startswith("1")
     text = re.sub(r"[ \t]+", " ", "\n".join(pages))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Nơi nhận" in text
+    # the audit trail on the last pages, after Nơi nhận; the body before it holds no work log (issue 23.4)
+    from test_documents import work_log
+
+    annex = next(i for i, t in enumerate(pages) if "PHỤ LỤC: THÔNG TIN KIỂM TRA" in t)
+    body = re.sub(r"\s+", " ", "\n".join(pages[:annex]))
+    assert "Nơi nhận" in body
+    found = [m.group(0) for p in work_log(cid) for m in [re.search(p, body)] if m]
+    assert not found, found[:5]
+
+
+def test_a_10000_candidate_report_is_at_most_30_pages(tmp_path: Path) -> None:
+    """The default report of a province-size file: the lists, the ties, a capped reserve, the first
+    excluded with a count per reason — not every candidate (issue 23.5: it was 530 pages)."""
+    import sys
+
+    from pypdf import PdfReader
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from synth import write
+
+    facts = write(tmp_path / "facts.json", 10_000)
+    ev = run("ninh_thuan_2020", facts)
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(make_report(ev, pdf))
+    pages = len(PdfReader(pdf).pages)
+    assert 3 <= pages <= 30, pages

@@ -7,11 +7,11 @@ Q./TL./TUQ. + the title, the signer's name); `Nơi nhận`. `DocumentProfile` is
 file (or the options of `thidua report`) that sets them, strictly checked like every other input
 (errors carry file:line:column); what it leaves out comes from the campaign's `document:`:
 
-- a province's plan: Sở Nội vụ under UBND tỉnh …, abbreviation SNV, signed by its Giám đốc;
-- a city's or district's: Phòng Nội vụ under UBND thành phố/huyện …, PNV, its Trưởng phòng;
-- a commune's: the commune's UBND itself (`ỦY BAN NHÂN DÂN / XÃ …`), UBND, signed TM. ỦY BAN NHÂN
-  DÂN by the plan's signer;
-- a department's: the department (Sở Y tế) under UBND tỉnh …, its initials (SYT), the plan's signer.
+The defaults follow the plan's level: the body that proposes, to the authority that awards
+(issue 23; the table in README, 'The report'): a province's Sở Nội vụ, a city's or district's
+Phòng Nội vụ, a department's Phòng Tổ chức cán bộ, a commune's Hội đồng Thi đua - Khen thưởng; TM./KT./Q.
+follow from the signer's title and the issuing body (`_signing`). A body never kính trình itself
+(`is_self`).
 
 Names of bodies are proper names: they stay as written (Vietnamese) in an English report too;
 the words around them (Kính gửi, Nơi nhận, TM. …) come from templates/vocabulary.yaml.
@@ -66,6 +66,11 @@ class DocumentProfile(_Strict):
     recipients: list[str] | None = Field(
         default=None, description="Nơi nhận after the addressee ('Lưu: VT' is always last)"
     )
+    reserve: int | None = Field(
+        default=None,
+        ge=0,
+        description="reserve candidates listed per award list (default 10), then 'và N trường hợp khác'",
+    )
 
     @field_validator("date", mode="before")
     @classmethod
@@ -116,6 +121,7 @@ OPTIONS = {  # thidua report's options and the profile keys they set
     "place": "--place",
     "addressee": "--addressee",
     "recipients": "--recipient",
+    "reserve": "--reserve",
     "signer.mode": "--sign-mode",
     "signer.of": "--sign-for",
     "signer.title": "--signer-title",
@@ -208,11 +214,73 @@ def _two(n: int) -> str:
     return f"{n:02d}" if n < 10 else str(n)
 
 
+def _head_of(office: str) -> tuple[str, str]:
+    """The head's title of an issuing body, and the body as a TM. line names it ('' when one person
+    heads it): a Sở's Giám đốc, a Phòng's Trưởng phòng, a Văn phòng's Chánh Văn phòng; a People's
+    Committee or a council is a collective body, signed TM. by its Chủ tịch (Decree 30/2020, Phụ lục I)."""
+    vi = words("vi")
+    name = _nfc(office).casefold()
+    for body, title, collective in (
+        (vi["report.lh_committee"], vi["report.lh_chairman"], vi["report.lh_committee"]),
+        (vi["report.lh_council"], vi["report.lh_chairman"], vi["report.lh_council_short_name"]),
+        (vi["report.lh_office"], vi["report.lh_office_head"], ""),
+        (vi["report.lh_division"], vi["report.lh_division_head"], ""),
+        (vi["report.lh_department"], vi["report.lh_director"], ""),
+    ):
+        if name.startswith(body.casefold()):
+            return title, collective
+    return "", ""
+
+
+def _signing(office: str, title: str) -> tuple[str, str, str]:
+    """(mode, of, title) from the signer's relation to the issuing body (Decree 30/2020, Phụ lục I):
+    the head of a collective body signs TM. the body; a deputy KT. the head; an acting head Q.;
+    the head of a one-person body signs in its own name. A title the body does not explain: as given."""
+    vi = words("vi")
+    head, collective = _head_of(office)
+    title = _nfc(title) or head
+    deputy, acting = vi["report.lh_deputy"], vi["report.lh_acting"]
+    if not head:
+        return "", "", title
+    if title.casefold() == head.casefold():
+        return ("TM.", collective, title) if collective else ("", "", title)
+    if title.casefold() == f"{deputy} {head}".casefold():
+        return "KT.", head, title
+    if title.casefold() == f"{acting} {head}".casefold():
+        return "Q.", head, ""
+    return "", "", title
+
+
+def _body_of(authority: str) -> str:
+    """The body an authority belongs to: 'Sở Y tế …' out of 'Giám đốc Sở Y tế …'."""
+    vi = words("vi")
+    text = _nfc(authority)
+    for title in (vi["report.lh_chairman"], vi["report.lh_director"]):
+        if text.casefold().startswith(title.casefold() + " "):
+            return text[len(title) + 1 :]
+    return text
+
+
+def is_self(authority: str, office: str) -> bool:
+    """Whether `authority` is the issuing office itself (or its own head): a body never kính trình itself."""
+    body, own = _body_of(authority).casefold(), _nfc(office).casefold()
+    return bool(own) and (body.startswith(own) or own.startswith(body))
+
+
+def same_body(authority: str, other: str) -> bool:
+    """Whether two authorities are one body ('Chủ tịch Ủy ban nhân dân tỉnh …' and 'Ủy ban nhân dân tỉnh …')."""
+    return _body_of(authority).casefold() == _body_of(other).casefold()
+
+
 def _default_addressee(authorities: list[str], office: str) -> list[str]:
-    """Who grants the first award — unless that is the office itself (a commune's own Giấy khen):
-    then the next authority up, to whom the office forwards its proposals."""
-    others = [_nfc(a) for a in authorities if not _nfc(a).casefold().startswith(office.casefold())]
-    return (others or [_nfc(a) for a in authorities])[:1]
+    """Who grants the first award the office does not grant itself — a committee's award is decided
+    by its Chủ tịch, to whom the proposal goes (Ninh Thuận 2020 III.3: "Sở Nội vụ … trình Chủ tịch
+    Ủy ban nhân dân tỉnh khen thưởng", though III.1 says "Ủy ban nhân dân tỉnh tặng Bằng khen");
+    [] when the office grants them all (then the office fills Kính gửi)."""
+    vi = words("vi")
+    committee, chairman = vi["report.lh_committee"], vi["report.lh_chairman"]
+    found = [_nfc(a) for a in authorities if not is_self(a, office)][:1]
+    return [f"{chairman} {a}" if a.casefold().startswith(committee.casefold() + " ") else a for a in found]
 
 
 def letterhead(
@@ -221,7 +289,20 @@ def letterhead(
     profile: DocumentProfile | None = None,
     lang: str = "vi",
 ) -> Letterhead:
-    """The head and foot of the report and the Tờ trình: the profile's, else the campaign's defaults."""
+    """The head and foot of the report and the Tờ trình: the profile's, else the defaults by the
+    plan's level — the body that proposes, never the one that awards (Decree 30/2020; issue 23):
+
+    - a province: Sở Nội vụ (the office of the provincial Hội đồng Thi đua - Khen thưởng) under
+      UBND tỉnh, signed by its Giám đốc, to the chairman (Ninh Thuận 2020 III.3);
+    - a city or district: Phòng Nội vụ under UBND thành phố/huyện, its Trưởng phòng, to the chairman
+      (Uông Bí 2024 III.3: "gửi về Phòng Nội vụ tổng hợp, thẩm định trình");
+    - a department: its Phòng Tổ chức cán bộ, its Trưởng phòng, to the Giám đốc (Sở Y tế 2024 V.3:
+      "Giao Phòng Tổ chức có trách nhiệm thẩm định, trình Giám đốc Sở khen thưởng");
+    - a commune: the commune's Hội đồng Thi đua - Khen thưởng under UBND xã, TM. Hội đồng, its
+      Chủ tịch, to the commune's chairman (Mỹ Thạnh 2015 II.3: the council selects and proposes).
+
+    The signer's name is left for the office to fill: the plan names who signed the plan, not who
+    signs the proposal."""
     p = profile or DocumentProfile()
     vi = words("vi")
     w = words(lang)
@@ -232,43 +313,28 @@ def letterhead(
     if plan_issuer.casefold().startswith(chairman.casefold() + " "):
         plan_issuer = plan_issuer[len(chairman) + 1 :]  # the chairman issues in the committee's name
     locality = _locality(plan_issuer)
-    plan_signer = _nfc(document.signer_title or "")
     level = document.level
 
     # the defaults, by the plan's level
-    d_governing: list[str] = []
-    d_mode: str = ""
-    d_of = ""
-    d_title = ""
-    d_name = ""
+    d_governing = [_upper(f"{committee_short} {locality}")] if locality else []
     if level in ("province", "city", "district"):
         office_name = vi[
             "report.lh_home_affairs_department" if level == "province" else "report.lh_home_affairs_division"
         ]
-        d_governing = [_upper(f"{committee_short} {locality}")] if locality else []
+        office_lines = _split_body(office_name, committee)
         d_abbr = _initials(office_name)
-        d_title = vi["report.lh_director" if level == "province" else "report.lh_division_head"]
     elif level == "commune":
-        office_name = plan_issuer
-        d_abbr = committee_short
-    else:  # a department issues its own plan and its own documents
-        office_name = plan_issuer[: len(plan_issuer) - len(locality)].strip() if locality else plan_issuer
-        d_governing = [_upper(f"{committee_short} {locality}")] if locality else []
-        d_abbr = _initials(office_name)
-    if level in ("commune", "department"):  # the plan's own signer signs
-        mode, _, rest = plan_signer.partition(" ")
-        if mode in ("TM.", "KT.", "Q.", "TL.", "TUQ."):
-            d_mode = mode
-            d_of, _, d_title = rest.partition(", ")
-        elif plan_signer.casefold() == chairman.casefold() and office_name.casefold().startswith(committee.casefold()):
-            d_mode, d_of, d_title = "TM.", committee, plan_signer
-        else:
-            d_title = plan_signer
-        d_name = _nfc(document.signer or "")
-        if not d_title:
-            d_title, d_of = d_of, ""
+        office_name = f"{vi['report.lh_council']} {locality}".strip()
+        office_lines = _split_body(vi["report.lh_council"], vi["report.lh_council_short_name"])
+        d_abbr = vi["report.lh_council_abbreviation"]
+    else:  # a department: its Phòng Tổ chức cán bộ, under the department (Sở Y tế 2024 V.3)
+        office_name = f"{vi['report.lh_personnel']} {plan_issuer[: len(plan_issuer) - len(locality)].strip()}"
+        office_lines = [_upper(vi["report.lh_personnel"])]
+        d_governing = [_upper(plan_issuer)]
+        d_abbr = vi["report.lh_personnel_abbreviation"]
+    d_mode, d_of, d_title = _signing(office_name, "")
+    d_name = ""
 
-    office_lines = _split_body(office_name, committee)
     if p.office is not None:
         office_name = " ".join(_nfc(x) for x in ([p.office] if isinstance(p.office, str) else p.office))
         office_lines = _split_body(p.office, committee) if isinstance(p.office, str) else _lines(p.office)
@@ -278,7 +344,7 @@ def letterhead(
                 if office_name.casefold().startswith(committee.casefold())
                 else _initials(office_name[: len(office_name) - len(_locality(office_name))] or office_name)
             )
-        d_mode, d_of, d_title, d_name = "", "", "", ""  # another office: its signer is not the plan's
+        d_mode, d_of, d_title = _signing(office_name, "")  # another office: its own head signs
     governing = _lines(p.governing_body) if p.governing_body is not None else d_governing
     abbr = _nfc(p.abbreviation) if p.abbreviation is not None else d_abbr
     number = _nfc(p.number) if p.number else " " * 8
@@ -297,9 +363,12 @@ def letterhead(
         else _default_addressee(authorities, office_name)
     )
     s = p.signer or SignerIn()
+    if s.mode is None and s.title is not None:  # the title alone: TM./KT./Q. follow from it
+        d_mode, d_of, title = _signing(office_name, s.title)
+    else:
+        title = _nfc(s.title) if s.title is not None else d_title
     mode = s.mode if s.mode is not None else d_mode
     of = _nfc(s.of) if s.of is not None else (d_of if s.mode is None else "")
-    title = _nfc(s.title) if s.title is not None else d_title
     name = _nfc(s.name) if s.name is not None else d_name
     mode_words = words(lang).section("sign_mode")
     sign_mode = f"{mode_words.get(mode, mode)} {_upper(of)}".strip() if mode else ""

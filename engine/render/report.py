@@ -25,7 +25,7 @@ from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer,
 from engine.model.vocabulary import TEMPLATES, load_labels, words
 from engine.render.award import checked_text, replacement_text
 from engine.render.award import money as _money
-from engine.render.profile import DocumentProfile, Letterhead, letterhead
+from engine.render.profile import DocumentProfile, Letterhead, letterhead, same_body
 from engine.render.text import late_note, md_escape, short_reason
 
 EXCLUDED = ("disqualified", "ineligible", "not_considered", "out_of_scope")
@@ -99,22 +99,40 @@ class AwardBlock:
     chosen_from: str = field(metadata=doc("for a later stage: the earlier award's form; else ''"))
     provisional: bool = field(metadata=doc("the earlier stage left a tie undecided: this list is not final"))
     ranking: str = field(metadata=doc("the ranking keys, in order, joined by ' → '; '' when none is declared"))
-    selected: list[AwardRow] = field(metadata=doc("proposed for the award, in rank order"))
+    selected: list[AwardRow] = field(
+        metadata=doc(
+            "proposed for the award and costed on this list, in rank order (one proposed for the award "
+            "it receives instead is named in `counted_elsewhere`, not listed twice)"
+        )
+    )
     ties: list[AwardRow] = field(metadata=doc("tied across the quota line: for the council to decide"))
     slots_left: int = field(metadata=doc("slots the tie competes for"))
-    reserve: list[AwardRow] = field(metadata=doc("eligible but below the quota line, in rank order"))
+    reserve: list[AwardRow] = field(
+        metadata=doc("eligible but below the quota line, in rank order: the first N (profile `reserve`, default 10)")
+    )
+    reserve_more: int = field(
+        metadata=doc("reserve candidates beyond those listed ('và N trường hợp khác'); 0 when none")
+    )
+    proposed_here: bool = field(
+        metadata=doc(
+            "granted by the Tờ trình's addressee (proposed in its body); False: another authority's award, "
+            "its list attached for the addressee to forward"
+        )
+    )
     under: str = field(metadata=doc("a per-unit award (`scope.per`): the name of the unit whose list this is; else ''"))
     conditions: str = field(metadata=doc("the award's own conditions, 'label (clause); …'; '' when none"))
     standard: str = field(metadata=doc("'' or, for `standard: own`, the words saying the verdict is not its standard"))
     passed_over: list[str] = field(
-        metadata=doc("candidates of the pool not proposed: 'name (id) — the own condition not met'")
+        metadata=doc("candidates of the pool not proposed: 'name — the own condition not met'")
     )
     outside: list[str] = field(
-        metadata=doc("on the first list of a per-unit award and group: 'name (id)' of those under no such unit")
+        metadata=doc("on the first list of a per-unit award and group: the names of those under no such unit")
     )
     outside_reason: str = field(metadata=doc("why those are outside: the scope in words; '' when none"))
     counted_elsewhere: str = field(
-        metadata=doc("'' or the words saying which selected are costed under the award received instead")
+        metadata=doc(
+            "'' or the words naming who of this list is proposed for (and costed under) the award received instead"
+        )
     )
 
 
@@ -136,7 +154,12 @@ class Budget:
 
     available: bool = field(metadata=doc("False when the amount cannot be computed; `error` says why"))
     error: str = field(metadata=doc("why the budget is unavailable; '' otherwise"))
-    lines: list[BudgetLine] = field(metadata=doc("one line per award and group"))
+    lines: list[BudgetLine] = field(
+        metadata=doc(
+            "one line per award list, in the order of `awards` (a per-unit list whose one candidate is costed "
+            "elsewhere has a line of 0: the HTML and Markdown leave it out)"
+        )
+    )
     total: str = field(metadata=doc("the total, formatted in đồng"))
     total_dong: int | None = field(metadata=doc("the total as a number of đồng (XLSX); None when unavailable"))
     base_salary: str = field(metadata=doc("the statutory base salary used, formatted"))
@@ -171,7 +194,16 @@ class RuleLine:
     outcome_label: str = field(metadata=doc("the outcome in words"))
     reason: str = field(metadata=doc("why, and for a failure what would have to hold"))
     values: str = field(metadata=doc("the facts the rule read, 'label = value; …'"))
-    note: str = field(metadata=doc("the encoding's interpretation note; '' when none"))
+
+
+@dataclass(frozen=True)
+class ReasonCount:
+    """How many candidates one reason excludes: the short report's summary of the exclusions."""
+
+    clause: str = field(metadata=doc("the plan's clause (or the nomination's, the group's)"))
+    label: str = field(metadata=doc("the rule's label"))
+    verdict_label: str = field(metadata=doc("the verdict it leads to, in words"))
+    count: int = field(metadata=doc("candidates it excludes (one excluded for two reasons counts under both)"))
 
 
 @dataclass(frozen=True)
@@ -248,8 +280,27 @@ class CandidateDetail:
 
 
 @dataclass(frozen=True)
+class AuditId:
+    """A name in the document's lists and the id it has in the facts file (the annex only)."""
+
+    name: str = field(metadata=doc("the candidate's name as the lists print it"))
+    id: str = field(metadata=doc("its id in the facts file"))
+
+
+@dataclass(frozen=True)
+class AuditNote:
+    """How the campaign file reads a clause the document cites: its interpretation note (the annex only)."""
+
+    id: str = field(metadata=doc("rule id"))
+    clause: str = field(metadata=doc("the plan's clause"))
+    label: str = field(metadata=doc("the rule's label"))
+    note: str = field(metadata=doc("the encoding's interpretation note: what the text says, what the rule does, why"))
+
+
+@dataclass(frozen=True)
 class Audit:
-    """What the report was made from, so anyone can re-create it exactly (issue: audit trail)."""
+    """What the report was made from, so anyone can re-create it exactly (issue 23: the audit trail is
+    an annex after Nơi nhận, never the body of the document to sign)."""
 
     version: str = field(metadata=doc("the thidua version that made the report"))
     campaign: str = field(metadata=doc("campaign id"))
@@ -264,6 +315,10 @@ class Audit:
     as_of: str = field(metadata=doc("evaluation date, dd/mm/yyyy"))
     decision_date: str = field(metadata=doc("date used for the reward money, dd/mm/yyyy"))
     backend: str = field(metadata=doc("the evaluation backend: native or durable"))
+    ids: list[AuditId] = field(metadata=doc("the ids of the candidates the lists name, in the lists' order"))
+    notes: list[AuditNote] = field(
+        metadata=doc("the interpretation notes of the rules the document cites (every rule's with the appendix)")
+    )
 
 
 @dataclass(frozen=True)
@@ -277,7 +332,9 @@ class ReportContext:
     head: Letterhead = field(
         metadata=doc("the document's head and foot (Decree 30/2020): office, number, date, Kính gửi, signer, Nơi nhận")
     )
-    appendix: bool = field(metadata=doc("whether the appendix (every candidate in full) is printed (--appendix)"))
+    appendix: bool = field(
+        metadata=doc("whether the appendix (every candidate in full) is printed: opt-in, `--appendix`")
+    )
     place: str = field(metadata=doc("the place for the place-date line"))
     as_of: str = field(metadata=doc("evaluation date, dd/mm/yyyy (from the facts file or --as-of)"))
     deadline: str = field(metadata=doc("the nomination deadline, dd/mm/yyyy, or the event it is tied to; '' when none"))
@@ -288,13 +345,27 @@ class ReportContext:
     total: int = field(metadata=doc("number of candidates"))
     awards: list[AwardBlock] = field(metadata=doc("the award lists, one per award and group"))
     budget: Budget = field(metadata=doc("the reward money"))
-    excluded: list[Excluded] = field(metadata=doc("candidates excluded, and why"))
+    excluded: list[Excluded] = field(
+        metadata=doc("candidates excluded, and why (all: the XLSX lists them; the documents name the first `listed`)")
+    )
+    listed: int = field(
+        metadata=doc("how many of the excluded, and of the incomplete, the documents name: 30, or all with --appendix")
+    )
+    excluded_more: int = field(metadata=doc("excluded candidates beyond those listed; 0 when all are"))
+    excluded_by_reason: list[ReasonCount] = field(
+        metadata=doc("how many each reason excludes, in order of first use (all the excluded, listed or not)")
+    )
     excluded_citations: list[Citation] = field(
         metadata=doc("the plan's sentences the exclusions cite, each once, in order of first use")
     )
-    incomplete: list[Incomplete] = field(metadata=doc("candidates with facts missing"))
+    incomplete: list[Incomplete] = field(
+        metadata=doc("candidates with facts missing (all; the documents name the first `listed`)")
+    )
+    incomplete_more: int = field(metadata=doc("candidates with facts missing beyond those listed; 0 when all are"))
     chart: Chart = field(metadata=doc("how many candidates met each criterion"))
-    candidates: list[CandidateDetail] = field(metadata=doc("every candidate in full (the appendix)"))
+    candidates: list[CandidateDetail] = field(
+        metadata=doc("every candidate in full (the appendix, and the XLSX's sheet of every verdict)")
+    )
     audit: Audit = field(
         metadata=doc("what the report was made from: version, files and their SHA-256, dates, backend")
     )
@@ -304,6 +375,8 @@ CONTEXT_TYPES: tuple[type, ...] = (
     ReportContext,
     Letterhead,
     Audit,
+    AuditId,
+    AuditNote,
     CampaignInfo,
     SummaryRow,
     AwardBlock,
@@ -312,6 +385,7 @@ CONTEXT_TYPES: tuple[type, ...] = (
     BudgetLine,
     Excluded,
     Citation,
+    ReasonCount,
     Incomplete,
     RuleLine,
     Chart,
@@ -357,7 +431,7 @@ def build_context(
     alloc: Allocation,
     lang: str = "vi",
     profile: DocumentProfile | None = None,
-    appendix: bool = True,
+    appendix: bool = False,
 ) -> ReportContext:
     """The report's one context: every format (HTML, Markdown, XLSX, DOCX, PDF) reads this, nothing else."""
     labels = load_labels().lang(lang)
@@ -387,12 +461,24 @@ def build_context(
         deadline = _date(campaign_deadline(ev.campaign, ev.round_year, ev.deadline))
     elif dl.event is not None:
         deadline = dl.event.get(lang)
+    head = letterhead(d, [a.authority.get(lang) for a in m.awards], profile, lang)
+    limit = profile.reserve if profile is not None and profile.reserve is not None else RESERVE_LIMIT
+    blocks = [_award_block(alloc, g, ex, head, limit) for g in alloc.groups]
+    budget = _budget(alloc, lang, labels)
+    # a per-unit award prints only the lists with someone in them; its budget lines go with them
+    kept = [i for i, b in enumerate(blocks) if not b.under or b.selected or b.ties or b.reserve or b.counted_elsewhere]
+    awards = [blocks[i] for i in kept]
+    if budget.available:
+        budget = dataclasses.replace(budget, lines=[budget.lines[i] for i in kept])
+    candidates = [_detail(i, res, ev, ex, lines) for i, res in enumerate(ev.results, 1)]
+    incomplete = _incomplete(ev, ex)
+    cap = max(len(excluded), len(incomplete)) if appendix else LIST_LIMIT
     return ReportContext(
         lang=lang,
         labels=labels,
         campaign=info,
         issuer=d.issuer.upper(),
-        head=letterhead(d, [a.authority.get(lang) for a in m.awards], profile, lang),
+        head=head,
         appendix=appendix,
         place=d.place,
         as_of=_date(ev.as_of),
@@ -400,13 +486,17 @@ def build_context(
         round=str(ev.round) if ev.round is not None else "",
         summary=summary,
         total=len(ev.results),
-        awards=[_award_block(alloc, g, ex) for g in alloc.groups],
-        budget=_budget(alloc, lang, labels),
+        awards=awards,
+        budget=budget,
         excluded=excluded,
+        listed=cap,
+        excluded_more=max(len(excluded) - cap, 0),
+        excluded_by_reason=_by_reason(excluded),
         excluded_citations=_citations(excluded),
-        incomplete=_incomplete(ev, ex),
+        incomplete=incomplete,
+        incomplete_more=max(len(incomplete) - cap, 0),
         chart=_chart(ev, lang),
-        candidates=[_detail(i, res, ev, ex, lines) for i, res in enumerate(ev.results, 1)],
+        candidates=candidates,
         audit=Audit(
             version=__version__,
             campaign=ev.campaign.id,
@@ -417,6 +507,8 @@ def build_context(
             as_of=ev.as_of.strftime("%d/%m/%Y"),
             decision_date=alloc.decision_date.strftime("%d/%m/%Y"),
             backend=ev.backend,
+            ids=[AuditId(r.name, r.id) for a in awards for r in (*a.selected, *a.ties, *a.reserve)],
+            notes=_notes(ev, lang, excluded, candidates if appendix else []),
         ),
     )
 
@@ -437,7 +529,11 @@ def _group_label(ev: Evaluation, res: CandidateResult, lang: str) -> str:
     return ev.campaign.model.groups[res.group].label.get(lang) if res.group else "—"
 
 
-def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer) -> AwardBlock:
+RESERVE_LIMIT = 10  # reserve candidates listed per award list; the profile's `reserve` sets it
+LIST_LIMIT = 30  # excluded, and incomplete, candidates the short report names (all with --appendix)
+
+
+def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer, head: Letterhead, limit: int) -> AwardBlock:
     ev = alloc.evaluation
     lang = ex.lang
     m = ev.campaign.model
@@ -451,7 +547,8 @@ def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer) -> AwardB
     def row(i: int, r: Ranked) -> AwardRow:
         shown = "; ".join(f"{label}: {text}" for label, _, text in key_texts(ev.campaign, g.group, r, lang))
         sf = shortfall_text(ev.campaign, g.group, r, lang)
-        short = f"{sf.label}: {sf.mine} < {sf.theirs} ({sf.last_selected})" if sf else ""
+        last = ev.facts.by_id.get(sf.last_selected) if sf else None  # named, not by id (issue 23.4)
+        short = f"{sf.label}: {sf.mine} < {sf.theirs} ({last.name if last else sf.last_selected})" if sf else ""
         return AwardRow(
             no=i,
             id=r.id,
@@ -466,6 +563,9 @@ def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer) -> AwardB
             late=late_note(r.result, ex),
         )
 
+    elsewhere = set(g.counted_elsewhere)
+    names = {r.id: r.result.candidate.name for r in g.selected}
+    authority = a.authority.get(lang)
     return AwardBlock(
         award=a.id,
         form=a.form.get(lang),
@@ -476,22 +576,23 @@ def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer) -> AwardB
         chosen_from=awards[a.from_].form.get(lang) if a.from_ and a.from_ in awards else "",
         provisional=g.provisional,
         ranking=" → ".join(k.spec.label.get(lang) for k in keys),
-        selected=[row(i, r) for i, r in enumerate(g.selected, 1)],
+        selected=[row(i, r) for i, r in enumerate((r for r in g.selected if r.id not in elsewhere), 1)],
         ties=[row(i, r) for i, r in enumerate(g.tie, 1)],
         slots_left=g.slots_left,
-        reserve=[row(i, r) for i, r in enumerate(g.reserve, 1)],
+        reserve=[row(i, r) for i, r in enumerate(g.reserve[:limit], 1)],
+        reserve_more=max(len(g.reserve) - limit, 0),
+        proposed_here=not head.addressee or any(same_body(authority, x) for x in head.addressee),
         under=ev.facts.by_id[g.under].name if g.under in ev.facts.by_id else "",
         conditions="; ".join(f"{c.label.get(lang)} ({c.clause})" for c in a.conditions),
         standard=words(lang)["award.standard_own"] if a.standard == "own" else "",
-        passed_over=[f"{p.result.candidate.name} ({p.id}) — {passed_text(p, lang)}" for p in g.passed_over],
-        outside=[f"{o.result.candidate.name} ({o.id})" for o in outside],
+        passed_over=[f"{p.result.candidate.name} — {passed_text(p, lang)}" for p in g.passed_over],
+        outside=[o.result.candidate.name for o in outside],
         outside_reason=outside_text(outside[0].place, lang) if outside else "",
         counted_elsewhere=(
-            words(lang)["award.counted_elsewhere"].format(
-                award=f"{awards[a.instead_of].form.get(lang)} ({awards[a.instead_of].authority.get(lang)})"
+            labels["elsewhere"].format(
+                award=f"{awards[a.instead_of].form.get(lang)} ({awards[a.instead_of].authority.get(lang)})",
+                names=", ".join(names[x] for x in g.counted_elsewhere),
             )
-            + ": "
-            + ", ".join(g.counted_elsewhere)
             if g.counted_elsewhere and a.instead_of in awards
             else ""
         ),
@@ -542,7 +643,7 @@ class _RuleLines:
     def __init__(self, ex: Explainer):
         self.ex = ex
         self.made: dict[int, RuleLine] = {}  # by id() of a result, alive while the context is built
-        self.words: dict[str, tuple[str, str]] = {}  # rule id → (label, note)
+        self.words: dict[str, str] = {}  # rule id → label
 
     def __call__(self, rr: RuleResult) -> RuleLine:
         line = self.made.get(id(rr))
@@ -553,25 +654,43 @@ class _RuleLines:
     def _make(self, rr: RuleResult) -> RuleLine:
         ex = self.ex
         spec = rr.rule.spec
-        words = self.words.get(spec.id)
-        if words is None:
-            note = " ".join(spec.note.get(ex.lang).split()) if spec.note else ""
-            words = self.words[spec.id] = (spec.label.get(ex.lang), note)
+        label = self.words.get(spec.id)
+        if label is None:
+            label = self.words[spec.id] = spec.label.get(ex.lang)
         values = "; ".join(
             f"{ex.cat.label(k, ex.lang)} = {fmt_value(v, k, ex.cat, ex.lang)}" for k, v in ex.values_read(rr).items()
         )
         return RuleLine(
             id=rr.id,
             kind=rr.rule.kind,
-            label=words[0],
+            label=label,
             clause=spec.clause,
             quote=spec.quote,
             outcome=rr.outcome,
             outcome_label=ex.outcome(rr.outcome),
             reason=ex.reason(rr),
             values=values,
-            note=words[1],
         )
+
+
+def _notes(ev: Evaluation, lang: str, excluded: list[Excluded], candidates: list[CandidateDetail]) -> list[AuditNote]:
+    """The interpretation notes of the rules the document cites, in the campaign's order: the
+    annex's, never the body's (issue 23.4)."""
+    cited = {x.id for e in excluded for x in e.reasons} | {x.id for c in candidates for x in c.rules}
+    out = []
+    m = ev.campaign.model
+    for spec in (*m.criteria, *m.disqualifiers):
+        if spec.id in cited and spec.note:
+            out.append(AuditNote(spec.id, spec.clause, spec.label.get(lang), " ".join(spec.note.get(lang).split())))
+    return out
+
+
+def _by_reason(excluded: list[Excluded]) -> list[ReasonCount]:
+    counts: dict[tuple[str, str, str], int] = {}
+    for e in excluded:
+        for key in dict.fromkeys((x.clause, x.label, e.verdict_label) for x in e.reasons):
+            counts[key] = counts.get(key, 0) + 1
+    return [ReasonCount(c, label, v, n) for (c, label, v), n in counts.items()]
 
 
 def _citations(excluded: list[Excluded]) -> list[Citation]:
@@ -609,7 +728,6 @@ def _excluded(ev: Evaluation, ex: Explainer, lines: _RuleLines) -> list[Excluded
                     SUBMISSION_LABELS[lang][res.submission.outcome],
                     ex.submission_reason(res.submission),
                     "",
-                    "",
                 )
             ]
         elif res.scope is not None and res.scope.quote:  # out of scope by a workplace or parent limit: quote it
@@ -623,8 +741,7 @@ def _excluded(ev: Evaluation, ex: Explainer, lines: _RuleLines) -> list[Excluded
                     res.scope.quote,
                     "out_of_scope",
                     VERDICT_LABELS[lang]["out_of_scope"],
-                    short_reason(res, ex),
-                    "",
+                    _reason(res, ev, ex),
                     "",
                 )
             )
@@ -640,8 +757,7 @@ def _excluded(ev: Evaluation, ex: Explainer, lines: _RuleLines) -> list[Excluded
                             g.quote,
                             "out_of_scope",
                             VERDICT_LABELS[lang]["out_of_scope"],
-                            short_reason(res, ex),
-                            "",
+                            _reason(res, ev, ex),
                             "",
                         )
                     )
@@ -657,6 +773,16 @@ def _excluded(ev: Evaluation, ex: Explainer, lines: _RuleLines) -> list[Excluded
             )
         )
     return out
+
+
+def _reason(res: CandidateResult, ev: Evaluation, ex: Explainer) -> str:
+    """The one-line reason, naming a workplace or parent by its name rather than its id (a document
+    to sign holds no ids, issue 23.4)."""
+    scope = res.scope
+    if res.verdict == "out_of_scope" and scope is not None and scope.found_kind and scope.detail in ev.facts.by_id:
+        named = dataclasses.replace(scope, detail=ev.facts.by_id[scope.detail].name)
+        return ex.scope_reason(named, res.candidate.kind)
+    return short_reason(res, ex)
 
 
 def _incomplete(ev: Evaluation, ex: Explainer) -> list[Incomplete]:
@@ -741,7 +867,7 @@ def _detail(i: int, res: CandidateResult, ev: Evaluation, ex: Explainer, lines: 
         unit=_place_of(res, ev),
         verdict=res.verdict,
         verdict_label=VERDICT_LABELS[ex.lang][res.verdict],
-        summary=short_reason(res, ex),
+        summary=_reason(res, ev, ex),
         submission=sub,
         rules=[lines(r) for r in [*res.criteria, *res.disqualifiers]],
     )

@@ -17,6 +17,7 @@ import datetime as dt
 import io
 from typing import TYPE_CHECKING, Any
 
+from engine.render.profile import is_self
 from engine.render.report import AwardBlock, AwardRow, ReportContext
 from engine.render.xlsx import stable_zip
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 FONT = "Times New Roman"
 SIZE = 13
+HEAD_WIDTHS = (68, 97)  # mm: the head's two columns (office | Quốc hiệu, tiêu ngữ)
+RULE_OFFICE, RULE_MOTTO = 24, 62  # mm: the short rules under the office's name and under the tiêu ngữ
 
 
 def report_document(ctx: ReportContext, when: dt.date) -> bytes:
@@ -61,6 +64,8 @@ def report_document(ctx: ReportContext, when: dt.date) -> bytes:
     if any(a.reserve for a in ctx.awards):
         _page_break(doc)
         _rows_page(doc, ctx, "reserve")
+    _page_break(doc)
+    _annex(doc, ctx)
 
     L = ctx.labels
     props = doc.core_properties
@@ -73,8 +78,8 @@ def report_document(ctx: ReportContext, when: dt.date) -> bytes:
     props.modified = stamp
     props.last_printed = stamp
     props.revision = 1
-    props.keywords = ctx.campaign.id
-    props.comments = f"{ctx.audit.campaign_sha256} {ctx.audit.facts_sha256}"
+    props.keywords = ""  # ids and hashes are the annex's, not hidden in the file (issue 23.4)
+    props.comments = ""
     props.language = ctx.lang
     raw = io.BytesIO()
     doc.save(raw)
@@ -86,7 +91,7 @@ def report_document(ctx: ReportContext, when: dt.date) -> bytes:
 
 def _submission(doc: DocxDocument, ctx: ReportContext) -> None:
     L, h, c = ctx.labels, ctx.head, ctx.campaign
-    head = _table(doc, 1, 2, borders=False, widths=(68, 97))
+    head = _table(doc, 1, 2, borders=False, widths=HEAD_WIDTHS)
     left, right = head.cell(0, 0), head.cell(0, 1)
     first = True
     for line in h.governing:
@@ -95,11 +100,11 @@ def _submission(doc: DocxDocument, ctx: ReportContext) -> None:
     for line in h.office:
         _para(left, line, size=12, bold=True, center=True, first=first)
         first = False
-    _para(left, "", size=6)
+    _rule(left, HEAD_WIDTHS[0], RULE_OFFICE)
     _para(left, h.number_submission, center=True)
     _para(right, L["national_name"], size=12, bold=True, center=True, first=True)
     _para(right, L["national_motto"], bold=True, center=True)
-    _para(right, "", size=6)
+    _rule(right, HEAD_WIDTHS[1], RULE_MOTTO)
     _para(right, h.place_date, italic=True, center=True)
 
     _para(doc, "", size=6)
@@ -117,16 +122,14 @@ def _submission(doc: DocxDocument, ctx: ReportContext) -> None:
     ]
     for text in body:
         _para(doc, text, indent=True, justify=True)
-    for a in ctx.awards:
-        if not a.selected:
-            continue
-        group = f"{a.group} — {a.under}" if a.under else a.group
-        _para(
-            doc,
-            "- " + L["sub_line"].format(form=a.form, authority=a.authority, group=group, count=len(a.selected)),
-            indent=True,
-            justify=True,
-        )
+    here = [a for a in ctx.awards if a.selected and a.proposed_here]
+    others = [a for a in ctx.awards if a.selected and not a.proposed_here]
+    for a in here:
+        _sub_line(doc, L, a)
+    if others:
+        _para(doc, L["sub_other"].format(office=h.office_name, addressee=addressee), indent=True, justify=True)
+        for a in others:
+            _sub_line(doc, L, a)
     b = ctx.budget
     if b.available:
         money = L["sub_budget"].format(total=b.total, decree=b.decree, base=b.base_salary)
@@ -137,19 +140,27 @@ def _submission(doc: DocxDocument, ctx: ReportContext) -> None:
     _para(doc, money, indent=True, justify=True)
     ties = sum(len(a.ties) for a in ctx.awards)
     if ties:
-        _para(doc, L["sub_ties"].format(count=ties), indent=True, justify=True)
-    reserve = sum(len(a.reserve) for a in ctx.awards)
+        _para(doc, L["sub_ties"].format(count=ties, decides=_decides(ctx)), indent=True, justify=True)
+    reserve = sum(len(a.reserve) + a.reserve_more for a in ctx.awards)  # all of them; the list names the first
     if reserve:
         _para(doc, L["sub_reserve"].format(count=reserve), indent=True, justify=True)
     _para(doc, L["sub_attached"], indent=True, italic=True)
-    _para(doc, L["sub_close"].format(office=h.office_name, addressee=addressee), indent=True, justify=True)
-    _para(doc, "", size=6)
+    close = _para(doc, L["sub_close"].format(office=h.office_name, addressee=addressee), indent=True, justify=True)
+    close.paragraph_format.keep_with_next = True  # the last paragraph goes with the signature
+    _para(doc, "", size=6).paragraph_format.keep_with_next = True
     _signature(doc, ctx)
+
+
+def _sub_line(doc: DocxDocument, L: dict[str, str], a: AwardBlock) -> None:
+    group = f"{a.group} — {a.under}" if a.under else a.group
+    text = L["sub_line"].format(form=a.form, authority=a.authority, group=group, count=len(a.selected))
+    _para(doc, "- " + text, indent=True, justify=True)
 
 
 def _signature(doc: DocxDocument, ctx: ReportContext) -> None:
     L, h = ctx.labels, ctx.head
     sign = _table(doc, 1, 2, borders=False, widths=(80, 85))
+    _keep_row(sign.rows[0])  # title and name on one page (Decree 30: the signature is one block)
     left, right = sign.cell(0, 0), sign.cell(0, 1)
     _para(left, f"{L['recipients']}:", size=12, bold=True, italic=True, first=True)
     for i, x in enumerate(h.recipients):
@@ -158,10 +169,38 @@ def _signature(doc: DocxDocument, ctx: ReportContext) -> None:
     if h.sign_mode:
         _para(right, h.sign_mode, bold=True, center=True, first=True)
         first = False
-    _para(right, h.sign_title, bold=True, center=True, first=first)
+    if h.sign_title:
+        _para(right, h.sign_title, bold=True, center=True, first=first)
     for _ in range(4):
         _para(right, "")
     _para(right, h.sign_name, bold=True, center=True)
+    for cell in (left, right):
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+            p.paragraph_format.keep_together = True
+
+
+def _annex(doc: DocxDocument, ctx: ReportContext) -> None:
+    """The audit trail, after Nơi nhận on a page of its own: what the document was made from."""
+    L, a = ctx.labels, ctx.audit
+    _para(doc, L["sec_annex"], size=13, bold=True, center=True)
+    _para(doc, f"{L['annex_note']} {L['audit_note']}", size=11, italic=True, justify=True)
+    for label, value in (
+        (L["audit_version"], a.version),
+        (L["audit_campaign"], f"{a.campaign} ({a.campaign_file}); {L['audit_sha']}: {a.campaign_sha256}"),
+        (L["audit_facts"], f"{a.facts_file}; {L['audit_sha']}: {a.facts_sha256}"),
+        (L["audit_as_of"], a.as_of),
+        (L["audit_decision_date"], a.decision_date),
+        (L["audit_backend"], a.backend),
+    ):
+        _para(doc, f"{label}: {value}", size=11)
+    if a.ids:
+        text = "; ".join(f"{x.name} — {x.id}" for x in a.ids)
+        _para(doc, f"{L['audit_ids']}: {text}.", size=11, justify=True)
+    if a.notes:
+        _para(doc, L["audit_notes"], size=11, bold=True)
+        for n in a.notes:
+            _para(doc, f"{n.clause} — {n.label} ({n.id}): {n.note}", size=10, justify=True)
 
 
 # ---------------------------------------------------------------- the Danh sách
@@ -176,6 +215,10 @@ def _award_list(doc: DocxDocument, ctx: ReportContext) -> None:
     for i, a in enumerate(ctx.awards):
         _para(doc, "", size=6)
         _para(doc, _block_title(a), bold=True)
+        if a.counted_elsewhere:
+            _para(doc, a.counted_elsewhere, size=12, italic=True)
+            if not a.selected:
+                continue
         headers = [L["no"], L["person_or_unit"], L["position"], L["unit"], L["form"], L["amount"]]
         rows = [[str(s.no), s.name, s.position, s.unit, a.form, s.amount] for s in a.selected]
         total = None
@@ -197,23 +240,34 @@ def _rows_page(doc: DocxDocument, ctx: ReportContext, which: str) -> None:
         center=True,
     )
     if which == "ties":
-        _para(doc, L["ties_note"], italic=True, center=True)
+        _para(doc, L["ties_note"].format(decides=_decides(ctx)), italic=True, center=True)
     for a in ctx.awards:
         rows: list[AwardRow] = a.ties if which == "ties" else a.reserve
         if not rows:
             continue
         _para(doc, "", size=6)
         title = _block_title(a)
-        if which == "ties":
-            title += f" ({L['slots_left']}: {a.slots_left})"
+        if which == "ties":  # one rank, one set of ranking values: printed once, above the tied
+            title += f" ({L['slots_left']}: {a.slots_left}; {L['rank']}: {rows[0].rank})"
+            _para(doc, title, bold=True)
+            if rows[0].keys:
+                _para(doc, f"{L['ranking_by']}: {rows[0].keys}", size=12, italic=True)
+            headers = [L["no"], L["person_or_unit"], L["position"], L["unit"]]
+            body = [[str(s.no), s.name, s.position, s.unit] for s in rows]
+            _list_table(doc, headers, body, (13, 62, 40, 50), money_col=None, total=None, none=L["none"])
+            continue
         _para(doc, title, bold=True)
-        last = L["ranking_by"] if which == "ties" else L["reason"]
-        headers = [L["no"], L["person_or_unit"], L["position"], L["unit"], L["rank"], last]
-        body = [
-            [str(s.no), s.name, s.position, s.unit, str(s.rank), s.keys if which == "ties" else s.short_of]
-            for s in rows
-        ]
+        headers = [L["no"], L["person_or_unit"], L["position"], L["unit"], L["rank"], L["reason"]]
+        body = [[str(s.no), s.name, s.position, s.unit, str(s.rank), s.short_of] for s in rows]
         _list_table(doc, headers, body, (13, 44, 22, 34, 13, 39), money_col=None, total=None, none=L["none"])
+        if which == "reserve" and a.reserve_more:
+            _para(doc, L["reserve_more"].format(count=a.reserve_more), size=12, italic=True)
+
+
+def _decides(ctx: ReportContext) -> str:
+    """Who decides a tie: the council; when the council itself writes (a commune), the authority it writes to."""
+    council = ctx.labels["lh_council"]
+    return "; ".join(ctx.head.addressee) if is_self(council, ctx.head.office_name) and ctx.head.addressee else council
 
 
 def _block_title(a: AwardBlock) -> str:
@@ -276,6 +330,36 @@ def _para(
         p.paragraph_format.space_after = Pt(0)
         p.paragraph_format.line_spacing = Pt(size)
     return p
+
+
+def _rule(cell: _Cell, cell_mm: int, rule_mm: int) -> None:
+    """A short rule centred in a head cell (Decree 30/2020: under the issuing office, a line of
+    1/3–1/2 the name's length; under the tiêu ngữ, a line as long as it): an empty paragraph whose
+    top border is drawn, indented to the rule's length."""
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    p = cell.add_paragraph()
+    side = Mm((cell_mm - rule_mm) / 2)
+    p.paragraph_format.left_indent = p.paragraph_format.right_indent = side
+    p.paragraph_format.space_before = Pt(0)
+    p.paragraph_format.space_after = Pt(4)
+    p.paragraph_format.line_spacing = Pt(6)
+    ppr = p._p.get_or_add_pPr()
+    borders = ppr.makeelement(qn("w:pBdr"), {})
+    top = borders.makeelement(
+        qn("w:top"), {qn("w:val"): "single", qn("w:sz"): "6", qn("w:space"): "1", qn("w:color"): "000000"}
+    )
+    borders.append(top)
+    ppr.append(borders)
+
+
+def _keep_row(row: Any) -> None:
+    """A table row that never breaks across pages."""
+    from docx.oxml.ns import qn
+
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
 
 
 def _page_break(doc: DocxDocument) -> None:

@@ -33,7 +33,7 @@ def make_report(
     *,
     fmt: str | None = None,
     profile: DocumentProfile | None = None,
-    appendix: bool = True,
+    appendix: bool = False,
 ) -> bytes:
     """The report for `path` (its extension, or `fmt`), as bytes (from `alloc` when the caller made it)."""
     kind = report_format(path, fmt)

@@ -1,4 +1,5 @@
-"""Regenerate the golden reports and the template-context docs: `python tests/golden/regenerate.py`.
+"""Regenerate the golden reports and the template-context docs: `python tests/golden/regenerate.py`;
+the pictures of each campaign's Tờ trình in docs/: `python tests/golden/regenerate.py --pages`.
 
 For every campaign with an example in examples/ that validates, writes tests/golden/<campaign>.md,
 <campaign>.html, <campaign>.docx.txt (the Word document's text, `docx_text`) and <campaign>.xlsx.txt
@@ -17,6 +18,8 @@ GOLDEN = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 from engine.common.errors import UserError  # noqa: E402
+
+PAGES = ROOT / "docs"  # page 1 of each campaign's Tờ trình as LibreOffice renders it: to-trinh-<campaign>.png
 from engine.model.campaign import available_campaigns, load_campaign  # noqa: E402
 
 
@@ -122,10 +125,39 @@ def xlsx_text(data: bytes) -> str:
     return "\n".join(out) + "\n"
 
 
+def pages() -> None:
+    """docs/to-trinh-<campaign>.png: the Word document converted by LibreOffice (`soffice`) and its
+    first page rasterised by pdftoppm at 70 dpi — what an office sees when it opens the file."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from engine.pipeline import run
+    from engine.render.report_file import make_report
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None or shutil.which("pdftoppm") is None:
+        raise SystemExit("--pages needs LibreOffice (soffice) and poppler-utils (pdftoppm)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for cid in golden_campaigns():
+            src = Path(tmp) / f"{cid}.docx"
+            src.write_bytes(make_report(run(cid, ROOT / "examples" / f"{cid}.yaml"), src))
+            profile = f"-env:UserInstallation={(Path(tmp) / 'lo').as_uri()}"
+            convert = [soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(src)]
+            subprocess.run(convert, check=True, capture_output=True)
+            png = PAGES / f"to-trinh-{cid}"
+            raster = ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", f"{tmp}/{cid}.pdf", str(png)]
+            subprocess.run(raster, check=True)
+            print(f"wrote {png.relative_to(ROOT)}.png")
+
+
 def main() -> None:
     from engine.render.output import write_atomic
     from engine.render.report import context_doc
 
+    if "--pages" in sys.argv[1:]:
+        pages()
+        return
     for cid in golden_campaigns():
         for suffix in (".md", ".html", ".docx.txt", ".xlsx.txt"):
             path = GOLDEN / f"{cid}{suffix}"
