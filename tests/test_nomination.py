@@ -162,3 +162,19 @@ def test_an_undecided_point_needs_its_note() -> None:
 def test_every_channel_has_a_word() -> None:
     for lang in ("vi", "en"):
         assert set(words(lang).section("channel")) == {"postmark", "tdo", "hand", "email"}
+
+
+def test_a_file_handed_in_on_two_days_is_refused(tmp_path: Path) -> None:
+    """A file handed in is received the day it is handed in (issue 22.2): a sent_on and a received_on
+    that differ contradict each other — whichever were taken, taking the other out would change the
+    verdict — so the file is refused at the line, with what to write."""
+    facts = _facts(
+        tmp_path,
+        "ninh_thuan_2020",
+        "{sent_on: 2021-01-17, via: hand, received_on: 2021-01-21, documents: [proposal]}",
+        "2021-01-25",
+        None,
+    )
+    got = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts)])
+    assert got.exit_code == 2 and got.stdout == ""
+    assert ".yaml:3:101:" in got.stderr and "a file handed in is received the day it is handed in" in got.stderr

@@ -234,7 +234,8 @@ S = {dt.date(2024, 9, 15): 82, dt.date(2024, 9, 30): 78, dt.date(2024, 12, 31): 
         ("at", [{dt.date(2024, 9, 15): 82, dt.date(2024, 9, 30): 82}, dt.date(2024, 9, 30)], 82, dt.date(2024, 9, 30)),
         ("at", [95, dt.date(2024, 9, 30)], UNKNOWN, None),
         ("at", [NA, dt.date(2024, 9, 30)], NA, None),
-        ("latest", [{dt.date(2024, 9, 15): 82, dt.date(2024, 9, 30): 78}], 82, dt.date(2024, 9, 15)),
+        # read without a day, a cumulative series only bounds its figure from below (latest_bounds)
+        ("latest", [{dt.date(2024, 9, 15): 82, dt.date(2024, 9, 30): 78}], UNKNOWN, None),
         ("latest", [{dt.date(2024, 9, 15): 82, dt.date(2024, 9, 30): NA}], NA, dt.date(2024, 9, 30)),
     ],
 )
@@ -260,6 +261,16 @@ def test_a_cumulative_series_bounds_a_day_it_has_no_entry_for(args: list[Any], w
     bounds = BUILTINS["at"].bounds
     assert bounds is not None and bounds(args, cumulative=True) == want
     assert bounds(args, cumulative=False) is None  # not cumulative: neighbours say nothing
+
+
+def test_a_cumulative_series_read_without_a_day_is_at_least_its_highest_entry() -> None:
+    bounds = BUILTINS["latest"].bounds
+    assert bounds is not None
+    series = {dt.date(2024, 9, 30): 50, dt.date(2024, 11, 30): 90}
+    assert bounds([series], cumulative=True) == ((dt.date(2024, 11, 30), 90.0), None)
+    assert bounds([{dt.date(2024, 9, 30): 50, dt.date(2024, 12, 30): NA}], cumulative=True) is None  # n/a: applies not
+    assert BUILTINS["latest"].impl({dt.date(2024, 12, 30): NA}, cumulative=True) is NA
+    assert bounds([95], cumulative=True) is None  # a plain number is the figure itself
 
 
 def test_the_parser_marks_calls_on_cumulative_facts() -> None:
@@ -303,7 +314,8 @@ def test_values_dated_after_the_period_are_dropped_for_a_series_read_without_a_d
     ev = evaluate(campaign, facts, as_of=dt.date(2026, 6, 20))
     res = ev.get("u1")
     assert res is not None
-    assert {c.id: c.outcome for c in res.criteria}["unit_disbursement_100"] == "fail"  # 90: the 100 is not counted
+    # the 100 is not counted; 90 on 01/12 only says the year reached at least 90: open, not failed
+    assert {c.id: c.outcome for c in res.criteria}["unit_disbursement_100"] == "unknown"
     late = [w for w in ev.warnings if "2026-01-15" in w.message]
     assert len(late) == 1 and late[0].severity == "warning"
     assert "disbursement_pct" in late[0].message and late[0].where == "units[u1]"

@@ -214,17 +214,21 @@ class Explainer:
                 if line not in out:
                     out.append(line)
             bounds = builtin.bounds(args, **node.options) if builtin.bounds is not None else None
-            if bounds is not None and isinstance(args[1], dt.date):  # no entry that day: what the others say
+            if bounds is not None:  # no entry that day (or no day at all): what the entries say of it
                 w = words(self.lang)
-                parts = [
+                parts = "; ".join(
                     w[f"explain.{side}"].format(
                         day=b[0].strftime("%d/%m/%Y"), v=fmt_value(b[1], None, self.cat, self.lang)
                     )
                     for side, b in zip(("bound_low", "bound_high"), bounds, strict=True)
                     if b is not None
-                ]
-                line = w["explain.bounded"].format(
-                    what=self.render(node.args[0]), day=args[1].strftime("%d/%m/%Y"), parts="; ".join(parts)
+                )
+                on = args[1] if len(args) > 1 and isinstance(args[1], dt.date) else None
+                what = self.render(node.args[0])
+                line = (
+                    w["explain.bounded"].format(what=what, day=on.strftime("%d/%m/%Y"), parts=parts)
+                    if on is not None
+                    else w["explain.bounded_latest"].format(what=what, parts=parts)
                 )
                 if line not in out:
                     out.append(line)

@@ -64,12 +64,26 @@ class Builtin:
 def latest(v: Value, *, cumulative: bool = False) -> Value:
     """The most recent value of a dated series; a plain value is itself; an empty series is unknown.
 
-    For a cumulative fact (`cumulative: true` in the catalogue) the most recent reading is the
-    highest value recorded, as for `at` (a share disbursed earlier is still disbursed)."""
+    For a cumulative fact (`cumulative: true` in the catalogue) a dated series read without a day
+    says how far it had got by its entries' dates, not what it reached in the end (issue 22: a
+    value speaks for its own date): unknown, at least its highest entry (`latest_bounds`, read by
+    `engine.lang.decide`) — unless its latest entry is n/a, which says the fact does not apply."""
     if type(v) is dict:
         day = _reading(v, None, cumulative)
-        return v[day] if day is not None else UNKNOWN
+        if day is None:
+            return UNKNOWN
+        got: Value = v[day]
+        return UNKNOWN if cumulative and got is not NA else got
     return v
+
+
+def latest_bounds(args: Sequence[Value], *, cumulative: bool = False) -> tuple[Bound | None, Bound | None] | None:
+    """A cumulative series read without a day: at least its highest entry (it only grows)."""
+    series = args[0]
+    if not cumulative or type(series) is not dict or latest(series, cumulative=True) is not UNKNOWN:
+        return None
+    numbers = [(d, float(x)) for d, x in series.items() if isinstance(x, int | float) and not isinstance(x, bool)]
+    return (max(numbers, key=lambda e: (e[1], e[0])), None) if numbers else None
 
 
 def at(v: Value, day: dt.date, *, cumulative: bool = False) -> Value:
@@ -123,6 +137,8 @@ def _reading(series: Value, day: dt.date | None, cumulative: bool) -> dt.date | 
 
 
 def latest_date(args: Sequence[Value], *, cumulative: bool = False) -> dt.date | None:
+    if latest(args[0], cumulative=cumulative) is UNKNOWN:
+        return None  # a cumulative series' entries only bound it (latest_bounds)
     return _reading(args[0], None, cumulative)
 
 
@@ -210,14 +226,18 @@ BUILTINS: dict[str, Builtin] = {
             result=NUMBER,
             impl=latest,
             doc={
-                "vi": "giá trị mới nhất của một chuỗi số liệu theo ngày (một số không ghi ngày là chính nó; "
-                "với số liệu lũy kế là giá trị lớn nhất); một chuỗi so sánh trực tiếp được hiểu là latest(…)",
-                "en": "the most recent value of a dated series (a plain number is itself; for a cumulative "
-                "fact the highest value); a series compared directly means latest(…)",
+                "vi": "giá trị mới nhất của một chuỗi số liệu theo ngày (một số không ghi ngày là chính nó); với số "
+                "liệu lũy kế, chuỗi số liệu theo ngày chỉ cho biết mức tối thiểu (giá trị lớn nhất đã ghi), đủ để "
+                "kết luận khi mọi giá trị từ mức đó trở lên cho cùng kết quả; một chuỗi so sánh trực tiếp được "
+                "hiểu là latest(…)",
+                "en": "the most recent value of a dated series (a plain number is itself); for a cumulative fact "
+                "a dated series only gives a lower bound (its highest entry), enough to decide when every value "
+                "from there up gives the same answer; a series compared directly means latest(…)",
             },
             example="latest(disbursement_pct) >= 100",
             phrase={"vi": "{0}", "en": "{0}"},
             dated=latest_date,
+            bounds=latest_bounds,
         ),
         Builtin(
             name="all_improved",

@@ -654,6 +654,17 @@ def _date(value: Any) -> dt.date:
 def _sanity(c: Candidate, doc: Document, problems: list[Problem]) -> None:
     where = f"{'units' if c.group == 'unit' else 'people'}[{c.id}]"
     f = c.facts
+    sub = c.submission
+    if sub is not None and sub.via == "hand" and sub.sent_on and sub.received_on and sub.sent_on != sub.received_on:
+        problems.append(  # a file handed in is sent the day it is received: two days contradict each other
+            doc.problem(
+                (*c.path, "submission", "received_on"),
+                f"a file handed in is received the day it is handed in, but sent_on is {sub.sent_on.isoformat()} "
+                f"and received_on {sub.received_on.isoformat()}",
+                "write the day it was handed in (the receipt register's) as both, or correct 'via'",
+                where=f"{where}.submission",
+            )
+        )
     for part, whole in (
         ("staff_violating_discipline", "staff_total"),
         ("subordinate_units_violating", "subordinate_units_total"),
