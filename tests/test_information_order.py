@@ -46,6 +46,10 @@ the engine changes, the xfail passes, fails the run, and the class goes from KNO
 - counts_the_file_as_complete: a count of subordinate units computed from the units the file lists
   under a body (engine/evaluate/derive.py) moves to a definite outcome when a unit's `parent` or
   a stated count is taken out.
+- handed_in_dates_disagree: a file handed in whose `sent_on` and `received_on` differ is dated by
+  `sent_on`; without it, by `received_on` (on time ↔ late).
+- series_read_at_its_latest_entry: a rule reading a dated series without a day takes its latest
+  entry as the figure, so taking that entry out makes an earlier one the figure (n/a → fail).
 
 Also: no output — the table, the JSON, the explanation — claims `out_of_scope`, `ineligible`,
 `disqualified` or `not_considered` for the candidates of issue 22's examples (points 1–4),
@@ -77,6 +81,7 @@ from engine.authoring.subjects import Witness, search
 from engine.common.errors import UserError
 from engine.evaluate.core import Evaluation, campaign_deadline
 from engine.explain.reasons import VERDICT_LABELS
+from engine.lang.ir import Call, Fact, Node
 from engine.model.campaign import Campaign, available_campaigns, load_campaign
 from engine.model.schema import ISSUER
 from engine.model.vocabulary import words
@@ -321,6 +326,8 @@ class Violation:
     key: str  # the last step of its path: the fact key, the series day, parent, unit, sent_on…
     owner: str  # the id of the candidate whose entry lost it
     value: Any  # what was removed
+    entry: Doc  # that candidate's entry in the file, before the removal
+    fact: str  # the fact key, for a fact or a series entry ("" otherwise)
     before: Seen
     after: Seen
 
@@ -345,8 +352,9 @@ def violations(cid: str, doc: Doc, path: Removal, backend: str) -> list[Violatio
     before = verdicts_of(cid, doc, backend)
     after = seen(evaluation(cid, without(doc, path), backend))
     assert after.keys() == before.keys()
-    owner, value = doc[str(path[0])][int(path[1])]["id"], _at(doc, path)
-    where = (describe(doc, path), kind_of(path), str(path[-1]), owner, value)
+    entry = doc[str(path[0])][int(path[1])]
+    fact = str(path[3]) if path[2] == "facts" else ""
+    where = (describe(doc, path), kind_of(path), str(path[-1]), entry["id"], _at(doc, path), entry, fact)
     return [
         Violation(cid, backend, cand, *where, b, after[cand])
         for cand, b in before.items()
@@ -424,7 +432,55 @@ def counts_the_file_as_complete(v: Violation) -> bool:
     return whose and bool(definite) and definite <= _derived_rules(v.campaign)
 
 
-KNOWN = (falls_to_a_lower_exclusion, counts_the_file_as_complete)
+def handed_in_dates_disagree(v: Violation) -> bool:
+    """KNOWN (test_a_file_handed_in_is_dated_by_its_sent_on_over_its_received_on): a file handed in
+    (`via: hand`) whose `sent_on` and `received_on` differ is dated by `sent_on`
+    (engine.evaluate.core.file_dates: `sent or received`); taking `sent_on` out dates it by
+    `received_on` — on time becomes late or late on time — though "a file handed in is sent on the day
+    it is handed in (its receipt date is its date)" (issue 22.2). No rule moved, only the file's outcome."""
+    sub = v.entry.get("submission") or {}
+    return (
+        v.kind == "sent_on"
+        and v.owner == v.candidate
+        and sub.get("via") == "hand"
+        and sub.get("received_on") not in (None, sub.get("sent_on"))
+        and {v.before.submission, v.after.submission} == {"on_time", "late"}
+        and not v.moved
+    )
+
+
+def _latest_reads(node: Node | None) -> set[str]:
+    """The series a rule reads through `latest()` — written so, or a series named without a day,
+    which the parser reads as `latest(series)`."""
+    if node is None:
+        return set()
+    own = (
+        {a.key for a in node.args if isinstance(a, Fact)} if isinstance(node, Call) and node.name == "latest" else set()
+    )
+    return own | {k for child in node.children() for k in _latest_reads(child)}
+
+
+def series_read_at_its_latest_entry(v: Violation) -> bool:
+    """KNOWN (test_a_series_read_without_a_day_is_its_latest_entry): a rule that reads a dated series
+    without a day (`disbursement_pct >= 100`: Sở Y tế II.2.1, Ninh Thuận 2025 II.2.a; the parser makes it
+    `latest(disbursement_pct)`) reads its latest entry as the year's figure, so taking that entry out makes an earlier one the figure: {30/09: 50,
+    30/12: n/a} is not applicable, {30/09: 50} fails — though for a cumulative series 50 on 30/09 is
+    only a lower bound of the year-end figure (issue 22.3). Only the rules reading that series moved."""
+    if v.kind != "series_entry" or v.owner != v.candidate:
+        return False
+    rules = {
+        r.id for r in _campaign(v.campaign).all_rules() if v.fact in _latest_reads(r.node) | _latest_reads(r.waiver)
+    }
+    definite = {k for k, (_, y) in v.moved.items() if y not in (None, "unknown")}
+    return bool(definite) and definite <= rules
+
+
+KNOWN = (
+    falls_to_a_lower_exclusion,
+    counts_the_file_as_complete,
+    handed_in_dates_disagree,
+    series_read_at_its_latest_entry,
+)
 
 
 def check_removal(cid: str, doc: Doc, path: Removal, backend: str) -> None:
@@ -501,7 +557,9 @@ def test_the_known_classes_excuse_nothing_else() -> None:
     fail = frozenset({"unit_task_excellent"})
 
     def v(before: Seen, after: Seen, kind: str = "fact", key: str = "task_completion", value: Any = "x") -> Violation:
-        return Violation("ninh_thuan_2020", "native", "so", "units[so].facts.k", kind, key, "so", value, before, after)
+        return Violation(
+            "ninh_thuan_2020", "native", "so", "units[so].facts.k", kind, key, "so", value, {}, "", before, after
+        )
 
     eligible = Seen("eligible", {"r": "pass"}, none, none, None)
     assert not any(k(v(eligible, Seen("ineligible", {"r": "fail"}, fail, none, None))) for k in KNOWN)
@@ -767,6 +825,14 @@ ISSUE_EXAMPLES = [
         _sent(received_on="2021-01-19"),
         "eligible",
     ),
+    Example(  # the claim where the facts support it
+        "nt2020_handed_in_after_the_deadline_is_late",
+        "ninh_thuan_2020",
+        "collective",
+        "department",
+        _sent(via="hand", sent_on="2021-01-22"),
+        "not_considered",
+    ),
     Example(
         "nt2020_emailed_on_the_deadline_is_undecided",
         "ninh_thuan_2020",
@@ -791,6 +857,14 @@ ISSUE_EXAMPLES = [
         "division",
         _facts(disbursement_pct={"2024-09-30": 81, "2025-01-10": 100}),
         "incomplete",
+    ),
+    Example(  # the claim where the facts support it: at most 70% on 30/09
+        "uong_bi_70pct_on_15_10_fails_30_09",
+        "uong_bi_2024",
+        "collective",
+        "division",
+        _facts(disbursement_pct={"2024-10-15": 70}),
+        "ineligible",
     ),
     # 4. zero is certain (NT2020 II.2.a "trên 10%")
     Example(
@@ -825,6 +899,10 @@ def _verdict_cell(table: str, lang: str) -> str:
 
 @pytest.mark.parametrize("example", ISSUE_EXAMPLES, ids=lambda e: e.name)
 def test_no_output_claims_what_the_facts_leave_open(example: Example, tmp_path: Path) -> None:
+    """Issue 22 points 1–4: each example's verdict on both backends, and in every output — the JSON
+    code, the terminal table's verdict cell, explain's verdict line, in vi and en — with none of the
+    claims (out of scope, ineligible, disqualified, not considered) the facts leave open. Two controls
+    (a file handed in late; 70% on 15/10) show the claim made where the facts support it."""
     doc = witness(example.cid, example.group, example.kind)
     example.edit(doc)
     for backend in BACKENDS:
@@ -846,3 +924,50 @@ def test_no_output_claims_what_the_facts_leave_open(example: Example, tmp_path: 
         assert out.exit_code == 0, out.output
         line = next(x for x in out.stdout.splitlines() if x.startswith(words(lang)["text.verdict"] + ":"))
         assert line.endswith(said[example.verdict]) and not any(c in line for c in claims), line
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.xfail(
+    strict=True,
+    raises=Counterexample,
+    reason="issue 22.2: a file handed in is dated by its sent_on over its received_on "
+    "(engine.evaluate.core.file_dates): without sent_on the same file is late",
+)
+def test_a_file_handed_in_is_dated_by_its_sent_on_over_its_received_on(backend: str) -> None:
+    # NT2020 III.3 "chậm nhất là ngày 20/01/2021": handed in, written sent 17/01 and received 21/01 -> on
+    # time; without the sent date it is received (so handed in, so sent) on 21/01 -> late, not_considered.
+    unit = {
+        "id": "so",
+        "name": "Sở A",
+        "kind": "department",
+        "facts": {**NT2020_DEPARTMENT, "subordinate_units_total": 0, "subordinate_units_violating": 0},
+        "submission": {
+            "sent_on": "2021-01-17",
+            "received_on": "2021-01-21",
+            "via": "hand",
+            "documents": list(DOCUMENTS),
+        },
+    }
+    doc = _file("ninh_thuan_2020", [unit])
+    assert verdicts_of("ninh_thuan_2020", doc, backend)["so"].verdict == "eligible"
+    _still_or_incomplete(
+        "ninh_thuan_2020", doc, ("units", 0, "submission", "sent_on"), backend, handed_in_dates_disagree
+    )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.xfail(
+    strict=True,
+    raises=Counterexample,
+    reason="issue 22.3: a series read without a day is its latest entry: {30/09: 50, 30/12: n/a} is not "
+    "applicable, {30/09: 50} fails (a lower bound of the year-end figure read as the figure)",
+)
+def test_a_series_read_without_a_day_is_its_latest_entry(backend: str) -> None:
+    # Sở Y tế II.2.1 "Hoàn thành giải ngân 100% vốn đầu tư công được giao trong năm 2024" (disbursement_pct >= 100,
+    # n/a allowed); the catalogue marks disbursement cumulative, so 50% on 30/09 says: at least 50% at year end.
+    doc = witness("syt_2024", "collective", "division")
+    _me(doc)["facts"]["disbursement_pct"] = {"2024-09-30": 50, "2024-12-30": "n/a"}
+    i = next(i for i, u in enumerate(doc["units"]) if u["id"] == "w")
+    assert verdicts_of("syt_2024", doc, backend)["w"].verdict == "eligible"
+    path = ("units", i, "facts", "disbursement_pct", "2024-12-30")
+    _still_or_incomplete("syt_2024", doc, path, backend, series_read_at_its_latest_entry)
