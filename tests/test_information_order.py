@@ -39,17 +39,15 @@ Counterexamples found (KNOWN below; the engine's to fix or the lead's to rule on
 pinned by a strict xfail with its minimal facts (raises=Counterexample, so no other failure passes
 for it), and the property excuses exactly that class, so it keeps watching everything else. When
 the engine changes, the xfail passes, fails the run, and the class goes from KNOWN.
-- falls_to_a_lower_exclusion: a removal leaves a higher exclusion open (the nomination file
-  undecided, a disqualifier unknown) and the verdict falls to a lower exclusion whose ground held
-  before (not_considered → disqualified/ineligible, disqualified → ineligible). CONTRACT.md gives
-  that verdict ("even if other facts are unknown"); issue 22's "unchanged or incomplete" does not.
-- counts_the_file_as_complete: a count of subordinate units computed from the units the file lists
-  under a body (engine/evaluate/derive.py) moves to a definite outcome when a unit's `parent` or
-  a stated count is taken out.
-- handed_in_dates_disagree: a file handed in whose `sent_on` and `received_on` differ is dated by
-  `sent_on`; without it, by `received_on` (on time ↔ late).
-- series_read_at_its_latest_entry: a rule reading a dated series without a day takes its latest
-  entry as the figure, so taking that entry out makes an earlier one the figure (n/a → fail).
+- fixed in the engine, their tests now holding the property: falls_to_a_lower_exclusion (a removal
+  left a higher exclusion open and the verdict fell to a lower one: verdict_of now gives a verdict
+  only once every one before it is decided), handed_in_dates_disagree (a file handed in on two
+  days is refused), series_read_at_its_latest_entry (a cumulative series read without a day only
+  bounds its figure: builtins.latest_bounds).
+- still open — counts_the_file_as_complete: a count of subordinate units computed from the units
+  the file lists under a body (engine/evaluate/derive.py) moves to a definite outcome when a unit's
+  `parent` or a stated count is taken out: the catalogue's derivation reads the file as listing
+  every subordinate unit (a closed world), which the engine does not yet question.
 
 Also: no output — the table, the JSON, the explanation — claims `out_of_scope`, `ineligible`,
 `disqualified` or `not_considered` for the candidates of issue 22's examples (points 1–4),
@@ -186,6 +184,8 @@ def _submission(draw: st.DrawFn, deadline: dt.date) -> Doc:
             out[key] = draw(st.sampled_from(days)).isoformat()
     if draw(st.booleans()):
         out["via"] = draw(st.sampled_from(CHANNELS))
+    if out.get("via") == "hand" and "sent_on" in out and "received_on" in out:
+        out["received_on"] = out["sent_on"]  # handed in: received that day (two days are refused)
     if draw(st.integers(0, 3)):  # mostly recorded, mostly complete
         out["documents"] = draw(st.sampled_from([list(DOCUMENTS), list(DOCUMENTS), list(DOCUMENTS[:2]), []]))
     return out
@@ -475,12 +475,10 @@ def series_read_at_its_latest_entry(v: Violation) -> bool:
     return bool(definite) and definite <= rules
 
 
-KNOWN = (
-    falls_to_a_lower_exclusion,
-    counts_the_file_as_complete,
-    handed_in_dates_disagree,
-    series_read_at_its_latest_entry,
-)
+# fixed in the engine, their tests below now hold the property: falls_to_a_lower_exclusion (verdict_of:
+# a verdict only once every one before it is decided), handed_in_dates_disagree (such a file is refused),
+# series_read_at_its_latest_entry (latest_bounds). Still open:
+KNOWN = (counts_the_file_as_complete,)
 
 
 def check_removal(cid: str, doc: Doc, path: Removal, backend: str) -> None:
@@ -621,12 +619,6 @@ def _still_or_incomplete(cid: str, doc: Doc, path: Removal, backend: str, known:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.xfail(
-    strict=True,
-    raises=Counterexample,
-    reason="issue 22 (Done when) vs CONTRACT.md 'Verdicts': a nomination file left undecided by a removal lets "
-    "the verdict fall from not_considered to ineligible (falls_to_a_lower_exclusion)",
-)
 def test_a_higher_exclusion_left_open_falls_to_a_lower_one_nomination(backend: str) -> None:
     # NT2020 III.3 (documents) and II.2.a: a department that fails "Hoàn thành xuất sắc nhiệm vụ" and sent
     # a file without the council minutes is not_considered; without `documents` it is ineligible.
@@ -645,12 +637,6 @@ def test_a_higher_exclusion_left_open_falls_to_a_lower_one_nomination(backend: s
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.xfail(
-    strict=True,
-    raises=Counterexample,
-    reason="issue 22 (Done when) vs CONTRACT.md 'Verdicts': a disqualifier left unknown by a removal lets the "
-    "verdict fall from disqualified to ineligible (falls_to_a_lower_exclusion)",
-)
 def test_a_higher_exclusion_left_open_falls_to_a_lower_one_disqualifier(backend: str) -> None:
     # NT2025 II.2.a: "chưa đảm bảo thời hạn các văn bản chỉ đạo, điều hành được Ủy ban nhân dân tỉnh giao"
     # (overdue_directive_tasks: 1) disqualifies; without the count the department is ineligible (task: completed).
@@ -927,15 +913,10 @@ def test_no_output_claims_what_the_facts_leave_open(example: Example, tmp_path: 
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.xfail(
-    strict=True,
-    raises=Counterexample,
-    reason="issue 22.2: a file handed in is dated by its sent_on over its received_on "
-    "(engine.evaluate.core.file_dates): without sent_on the same file is late",
-)
-def test_a_file_handed_in_is_dated_by_its_sent_on_over_its_received_on(backend: str) -> None:
-    # NT2020 III.3 "chậm nhất là ngày 20/01/2021": handed in, written sent 17/01 and received 21/01 -> on
-    # time; without the sent date it is received (so handed in, so sent) on 21/01 -> late, not_considered.
+def test_a_file_handed_in_on_two_days_is_refused(backend: str) -> None:
+    # NT2020 III.3 "chậm nhất là ngày 20/01/2021": handed in, written sent 17/01 and received 21/01 — a file
+    # handed in is received the day it is handed in, so the two contradict each other: whichever were taken,
+    # removing the other would change the verdict (on time <-> late). The file is refused at the line.
     unit = {
         "id": "so",
         "name": "Sở A",
@@ -949,19 +930,16 @@ def test_a_file_handed_in_is_dated_by_its_sent_on_over_its_received_on(backend: 
         },
     }
     doc = _file("ninh_thuan_2020", [unit])
-    assert verdicts_of("ninh_thuan_2020", doc, backend)["so"].verdict == "eligible"
-    _still_or_incomplete(
-        "ninh_thuan_2020", doc, ("units", 0, "submission", "sent_on"), backend, handed_in_dates_disagree
-    )
+    with pytest.raises(UserError, match="a file handed in is received the day it is handed in"):
+        verdicts_of("ninh_thuan_2020", doc, backend)
+    for key in ("sent_on", "received_on"):  # either date alone: decided, and the same way as its day says
+        one = without(doc, ("units", 0, "submission", key))
+        assert verdicts_of("ninh_thuan_2020", one, backend)["so"].verdict == (
+            "eligible" if key == "received_on" else "not_considered"
+        )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.xfail(
-    strict=True,
-    raises=Counterexample,
-    reason="issue 22.3: a series read without a day is its latest entry: {30/09: 50, 30/12: n/a} is not "
-    "applicable, {30/09: 50} fails (a lower bound of the year-end figure read as the figure)",
-)
 def test_a_series_read_without_a_day_is_its_latest_entry(backend: str) -> None:
     # Sở Y tế II.2.1 "Hoàn thành giải ngân 100% vốn đầu tư công được giao trong năm 2024" (disbursement_pct >= 100,
     # n/a allowed); the catalogue marks disbursement cumulative, so 50% on 30/09 says: at least 50% at year end.
