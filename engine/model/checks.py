@@ -242,28 +242,18 @@ def label_keys(s: Subject) -> Iterator[Finding]:
     from engine.model.catalogue import load_catalogue
 
     facts = load_catalogue().facts
-    for key in s.model.labels:
-        if key not in facts:
-            yield (
-                ("labels", key),
-                f"'{key}' is not a fact of the catalogue",
-                did_you_mean(key, facts) or "label only facts of campaigns/facts.yaml",
-            )
-    for key in s.model.facts_for:
-        if key not in facts:
-            yield (
-                ("facts_for", key),
-                f"'{key}' is not a fact of the catalogue",
-                did_you_mean(key, facts) or "name only facts of campaigns/facts.yaml",
-            )
     issuer = s.model.issuer_facts
-    for i, key in enumerate(issuer.keys if issuer is not None else ()):
+    named: list[tuple[PathT, str, str]] = [
+        *((("labels", k), k, "label only facts of campaigns/facts.yaml") for k in s.model.labels),
+        *((("facts_for", k), k, "name only facts of campaigns/facts.yaml") for k in s.model.facts_for),
+        *(
+            (("issuer_facts", "keys", i), k, "name only facts of campaigns/facts.yaml")
+            for i, k in enumerate(issuer.keys if issuer is not None else ())
+        ),
+    ]
+    for path, key, hint in named:
         if key not in facts:
-            yield (
-                ("issuer_facts", "keys", i),
-                f"'{key}' is not a fact of the catalogue",
-                did_you_mean(key, facts) or "name only facts of campaigns/facts.yaml",
-            )
+            yield path, f"'{key}' is not a fact of the catalogue", did_you_mean(key, facts) or hint
 
 
 # ── TD4xx: quotas, ranking and award stages ───────────────────────────────────────────────
