@@ -55,13 +55,17 @@ def derive(catalogue: Catalogue, facts: FactsFile) -> tuple[Derivations, list[Pr
     for c in facts.candidates:
         if c.group == "unit" and c.parent:
             children.setdefault(c.parent, []).append(c)
+    # a unit of a kind that always sits under another, whose parent the file does not give, may be
+    # anyone's: every count is then a range, up to it (issue 22: the file is not read as complete)
+    orphans = [c for c in facts.candidates if c.group == "unit" and not c.parent and c.kind in SUBORDINATE_KINDS]
     totals = {how.count: k for k, how in declared.items() if how.where is None}  # what each count is out of
     for c in facts.candidates:
         kids = children.get(c.id)
         if not kids:
             continue
+        maybe = [o for o in orphans if o.id != c.id]
         for key, how in declared.items():
-            made = _count(key, kids, how.where)
+            made = _widen(_count(key, kids, how.where), maybe, how.where)
             stated = c.facts.get(key)
             if stated is not None:
                 shown = made.bounds[0] if made.bounds is not None else made.value
@@ -83,6 +87,24 @@ def _count(key: str, kids: list[Candidate], where: str | None) -> Derived:
     if unknown:
         return Derived(key, UNKNOWN, parts, where, (low, low + unknown))
     return Derived(key, low, parts, where)
+
+
+SUBORDINATE_KINDS = frozenset({"division", "public_service_unit", "hamlet", "sector"})
+
+
+def _widen(made: Derived, maybe: list[Candidate], where: str | None) -> Derived:
+    """A count over the units the file places under a body, widened by the units that may be under
+    it too (no parent given): at most one more for each that could count."""
+    extra = len(maybe) if where is None else sum(1 for o in maybe if o.facts.get(where, UNKNOWN) is not False)
+    if not extra:
+        return made
+    if made.bounds is not None:
+        low, high = made.bounds
+    elif isinstance(made.value, int):
+        low = high = made.value
+    else:
+        return made
+    return replace(made, value=UNKNOWN, bounds=(low, high + extra))
 
 
 def _beyond(made: Derived, c: Candidate, kids: list[Candidate], total_key: str | None) -> Derived:
