@@ -86,7 +86,7 @@ def ev(rule: str, env: dict[str, Any]) -> Any:
                     __import__("datetime").date(2024, 12, 31): 100,
                 }
             },
-            True,
+            UNKNOWN,  # the interpreter: a cumulative series read without a day only bounds it (decide: True)
         ),
         (
             "disbursement_shortfall_reason == subjective",
@@ -156,3 +156,17 @@ def test_person_rule_cannot_read_unit_facts_without_scope() -> None:
         parse_rule("par_rating >= good", CAT, scope_units=False)
     assert "scope: unit" in e.value.hint
     assert parse_rule("par_rating >= good", CAT, scope_units=True).facts() == ["par_rating"]
+
+
+def test_a_cumulative_series_at_its_ceiling_is_decided() -> None:
+    """100 dated 31/12 of a percentage that only grows: at least 100 and at most 100 — `decide`
+    gives the comparison its value where the interpreter leaves it unknown (issue 22.3)."""
+    import datetime as dt
+
+    from engine.lang import trace
+    from engine.lang.decide import decide_rule
+
+    node = parse_rule("disbursement_pct >= 100", CAT)
+    t = trace(node, {"disbursement_pct": {dt.date(2024, 9, 30): 80, dt.date(2024, 12, 31): 100}})
+    assert t[0] is UNKNOWN
+    assert decide_rule("criterion", node, t, {"disbursement_pct": (0.0, 100.0)})[0] is True
