@@ -146,6 +146,12 @@ class BudgetLine:
     amount_dong: int | None = field(metadata=doc("the amount as a number of đồng (XLSX)"))
     subtotal_dong: int | None = field(metadata=doc("the subtotal as a number of đồng (XLSX)"))
     under: str = field(metadata=doc("a per-unit award: the name of the unit whose list it is; else ''"))
+    shown: bool = field(
+        metadata=doc(
+            "whether the budget table prints the line: a per-unit list that pays for no one is left out "
+            "(its candidates are costed under another award); every other line is printed"
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -615,6 +621,7 @@ def _budget(alloc: Allocation, lang: str, labels: dict[str, str]) -> Budget:
             amount_dong=g.amount,
             subtotal_dong=(g.amount or 0) * g.costed,
             under=alloc.evaluation.facts.by_id[g.under].name if g.under in alloc.evaluation.facts.by_id else "",
+            shown=bool(g.costed) or not g.under,
         )
         for g in alloc.groups
     ]

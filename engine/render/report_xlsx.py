@@ -181,7 +181,7 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
     if b.available:
         header(ws, row, [L["no"], L["award"], L["group"], L["count"], L["amount"], L["subtotal"]])
         row += 1
-        for n, bl in enumerate(b.lines, 1):
+        for n, bl in enumerate((x for x in b.lines if x.shown), 1):
             form = f"{bl.form} — {bl.under}" if bl.under else bl.form
             line(ws, row, [n, form, bl.group, bl.count, bl.amount_dong, bl.subtotal_dong], (5, 6))
             row += 1
