@@ -745,7 +745,15 @@ def diff(
 def init(
     new_id: Annotated[str, typer.Argument(help="the new campaign's id, e.g. ninh_thuan_2026")],
     from_: Annotated[str, typer.Option("--from", help="the campaign to copy")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="default: campaigns/NEW_ID.yaml")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="default: NEW_ID.yaml in --campaigns DIR (THIDUA_CAMPAIGNS); in a checkout its campaigns/; "
+            "else the current folder",
+        ),
+    ] = None,
 ) -> None:
     """A new campaign file copied from an existing one, document fields and dates cleared to fill."""
     with _guard():

@@ -97,6 +97,13 @@ def test_own_campaigns_beside_the_shipped_ones(installed: tuple[Path, Path], tmp
     assert "xa_my_thanh_2016" in listed.stdout and "ninh_thuan_2020" in listed.stdout
     by_env = _run([thidua, "validate", "xa_my_thanh_2016"], tmp_path, {**env, "THIDUA_CAMPAIGNS": str(own)})
     assert by_env.returncode == 0, by_env.stderr
+    # init from an installed wheel writes into the user's folder, never into site-packages (issue 24)
+    made = _run([thidua, "--campaigns", str(own), "init", "xa_my_thanh_2017", "--from", "my_thanh_2015"], tmp_path, env)
+    assert made.returncode == 0, made.stderr
+    assert (own / "xa_my_thanh_2017.yaml").is_file()
+    here = _run([thidua, "init", "xa_my_thanh_2018", "--from", "my_thanh_2015"], tmp_path, env)
+    assert here.returncode == 0 and (tmp_path / "xa_my_thanh_2018.yaml").is_file(), here.stderr
+    assert not list((installed[1].parent).rglob("xa_my_thanh_201*.yaml"))
     (own / "ninh_thuan_2020.yaml").write_text("x: 1\n", "utf-8")  # a shipped id: ambiguous, refused
     clash = _run([thidua, "--campaigns", str(own), "validate", "ninh_thuan_2020"], tmp_path, env)
     assert clash.returncode == 2 and "is also" in clash.stderr

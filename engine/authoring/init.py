@@ -17,8 +17,8 @@ from pathlib import Path
 import yaml
 
 from engine.common.errors import Problem, UsageError
+from engine.common.paths import new_campaigns_dir
 from engine.model.campaign import read_campaign
-from engine.model.catalogue import campaigns_dir
 from engine.render.output import write_atomic
 
 TODO = "# TODO(init): "
@@ -41,11 +41,13 @@ class InitResult:
 
 
 def init_campaign(new_id: str, source: str, output: Path | None = None) -> InitResult:
-    """Write `campaigns/<new_id>.yaml` (or `output`) from `source`; never over an existing file."""
+    """Write `<new_id>.yaml` from `source` — into `output`, else the user's campaign folder
+    (`engine.common.paths.new_campaigns_dir`: never an installed package's folder, which an
+    upgrade replaces) — never over an existing file."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", new_id):
         raise UsageError(Problem(new_id, "a campaign id is lowercase snake_case", hint="e.g. ninh_thuan_2026"))
     doc, model = read_campaign(source).require_model()
-    path = output or campaigns_dir() / f"{new_id}.yaml"
+    path = output or new_campaigns_dir() / f"{new_id}.yaml"
     if path.exists():
         raise UsageError(Problem(str(path), "already exists", hint="choose another id or -o FILE"))
     text = doc.text

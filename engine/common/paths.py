@@ -43,3 +43,16 @@ def plans_dir() -> Path:
     """The plans' own texts: `THIDUA_PLANS`, else `<project>/../shared/plans`."""
     value = os.environ.get(PLANS_ENV)
     return Path(value) if value else CHECKOUT.parent / "shared" / "plans"
+
+
+def new_campaigns_dir() -> Path:
+    """Where `thidua init` writes a new campaign: the user's first campaign folder (`--campaigns`,
+    `THIDUA_CAMPAIGNS`); else, in a checkout, its `campaigns/` (the project's own); else — an
+    installed thidua, whose shipped folder the next upgrade replaces — the current folder."""
+    own = user_campaign_dirs()
+    if own:
+        return own[0]
+    here = shipped("campaigns")
+    if here.resolve() == (CHECKOUT / "campaigns").resolve():
+        return here
+    return Path.cwd()
