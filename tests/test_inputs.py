@@ -129,3 +129,14 @@ def test_award_and_report_over_many(split: tuple[Path, Path], tmp_path: Path) ->
     html = tmp_path / "r.html"
     assert run("report", "ninh_thuan_2020", *map(str, split), "-o", str(html))[0] == 0
     assert "a_units.yaml; b_people.yaml" in html.read_text(encoding="utf-8")
+
+
+def test_every_broken_return_is_named_at_once(tmp_path: Path) -> None:
+    """Two returns each with a mistake: both are listed in one run (issue 24), so an officer fixes
+    every file before running again, not one file a run."""
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text("units:\n  - {id: u1, name: A, kind: commune, facts: {par_rating: tot}}\n", encoding="utf-8")
+    b.write_text("units:\n  - {id: u2, name: B, kind: commune, facts: {staff_total: -3}}\n", encoding="utf-8")
+    code, out, err = run("evaluate", "ninh_thuan_2020", str(a), str(b))
+    assert code == 2 and out == ""
+    assert f"{a}:2:" in err and f"{b}:2:" in err

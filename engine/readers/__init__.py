@@ -96,7 +96,17 @@ def load_inputs(
     if sum(1 for p in files if str(p) == STDIN) > 1:
         raise UsageError(Problem(STDIN, "standard input given twice", hint="give - once"))
     alone = len(files) == 1
-    read = [_one(p, catalogue, input_format, alone) for p in files]
+    read: list[FactsFile] = []
+    problems: list[Problem] = []
+    for p in files:  # every file's problems at once: an officer fixes them all before the next run
+        try:
+            read.append(_one(p, catalogue, input_format, alone))
+        except UsageError as e:
+            if alone:
+                raise
+            problems += e.problems
+    if problems:
+        raise UsageError(problems)
     return read[0] if alone else combine(read)
 
 
