@@ -35,6 +35,21 @@ def test_values_are_converted() -> None:
     assert facts["disbursement_shortfall_reason"] == "objective"
 
 
+def test_a_yaml_return_reads_days_and_kinds_as_a_spreadsheet_does() -> None:
+    """25/01/2021 and `Sở, ban, ngành` are read in a YAML return as in a spreadsheet cell (issue 24)."""
+    f = load(
+        "as_of: 25/01/2021\ndeadline: 20.01.2021\nunits:\n  - id: u1\n    name: A\n    kind: Sở, ban, ngành\n"
+        "    submission: {sent_on: 15/01/2021, received_on: 2021-01-16, via: postmark}\n"
+        "  - {id: u2, name: B, kind: 'UBND cấp xã, phường'}\n"
+    )
+    assert (f.as_of, f.deadline) == (dt.date(2021, 1, 25), dt.date(2021, 1, 20))
+    assert [c.kind for c in f.candidates] == ["department", "commune"]
+    sub = f.candidates[0].submission
+    assert sub is not None and (sub.sent_on, sub.received_on) == (dt.date(2021, 1, 15), dt.date(2021, 1, 16))
+    with pytest.raises(UsageError, match="day is out of range"):
+        load("as_of: 32/01/2021\nunits: []\n")
+
+
 def test_ids_unique_after_nfc() -> None:
     with pytest.raises(UsageError, match="duplicate id"):
         load(

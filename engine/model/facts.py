@@ -14,9 +14,9 @@ import datetime as dt
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from engine.common.errors import MAX_LINES, Problem, UsageError, did_you_mean
 from engine.common.text import controls
@@ -36,10 +36,27 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _day(v: Any) -> Any:
+    """A day written as people write it (25/01/2021) or ISO (2021-01-25): YAML and JSON as a cell."""
+    return parse_day(v) if isinstance(v, str) else v
+
+
+def _kind(v: Any) -> Any:
+    """A kind by its key or by its name in either language (`Sở, ban, ngành`), as a cell takes it."""
+    if isinstance(v, str):
+        from engine.model.vocabulary import kind_names, norm
+
+        return kind_names().get(norm(v), v)
+    return v
+
+
+Day = Annotated[dt.date, BeforeValidator(_day)]
+
+
 class SubmissionIn(_Strict):
-    sent_on: dt.date | None = None
+    sent_on: Day | None = None
     via: Literal["postmark", "tdo", "hand", "email"] | None = None
-    received_on: dt.date | None = None
+    received_on: Day | None = None
     documents: tuple[DocumentName, ...] | None = None  # not recorded: unknown, not missing
     copies: int | None = None
 
@@ -47,7 +64,7 @@ class SubmissionIn(_Strict):
 class CandidateIn(_Strict):
     id: str | int
     name: str
-    kind: Kind
+    kind: Annotated[Kind, BeforeValidator(_kind)]
     parent: str | int | None = None
     unit: str | int | None = None
     head: bool = False
@@ -68,8 +85,8 @@ class IssuerIn(_Strict):
 class FactsFileIn(_Strict):
     campaign: str | None = None
     issuer: IssuerIn | None = Field(default=None, description="the plan's issuer's own figures, given once")
-    as_of: dt.date | None = None
-    deadline: dt.date | None = None
+    as_of: Day | None = None
+    deadline: Day | None = None
     round: int | None = Field(default=None, ge=1900, le=2200, description="the year judged, for yearly campaigns")
     units: tuple[CandidateIn, ...] = ()
     people: tuple[CandidateIn, ...] = ()

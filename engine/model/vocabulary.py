@@ -163,3 +163,18 @@ def _merged(lang: str, names: tuple[str, ...]) -> Mapping[str, str]:
     for name in names:
         out.update(v.section(name))
     return MappingProxyType(out)
+
+
+@cache
+def kind_names() -> Mapping[str, str]:
+    """A kind's names as an officer writes them (vi or en, short or full; NFC, any case, by `norm`)
+    → its key: a spreadsheet cell and a YAML/JSON `kind:` read them alike."""
+    labels = load_labels()
+    return MappingProxyType(
+        {
+            norm(lab.get(lang)): kind
+            for sec in (labels.kind, labels.kind_full)
+            for kind, lab in sec.items()
+            for lang in ("vi", "en")
+        }
+    )

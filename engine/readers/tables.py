@@ -39,7 +39,7 @@ from engine.model.catalogue import Catalogue, FactDef
 from engine.model.facts import FactsFile, facts_from_document, is_na, parse_fact
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS
 from engine.model.source import Document, PathT, decode, read_input
-from engine.model.vocabulary import Labels, load_labels, norm
+from engine.model.vocabulary import Labels, kind_names, load_labels, norm
 
 FIXED = ("id", "name", "group", "kind", "parent", "unit", "head", "position")
 SUBMISSION = ("sent_on", "via", "received_on", "documents", "copies")
@@ -738,7 +738,7 @@ class TableReader:
         if isinstance(v, dt.datetime | dt.date | bool):
             raise ValueError(f"{v!r} is not a {key}")
         if key == "kind":
-            return _kind_names().get(norm(v), str(v))
+            return kind_names().get(norm(v), str(v))
         return str(v)
 
     def _submission(self, key: str, v: Any) -> Any:
@@ -896,17 +896,6 @@ def _whole(v: Any) -> int:
 
 
 @cache
-def _kind_names() -> dict[str, str]:
-    """A kind's names as a cell may hold them (vi or en, short or full; NFC, any case) → its key."""
-    labels = load_labels()
-    return {
-        norm(lab.get(lang)): kind
-        for sec in (labels.kind, labels.kind_full)
-        for kind, lab in sec.items()
-        for lang in ("vi", "en")
-    }
-
-
 def _kind_word(kind: str) -> str:
     return {"int": "count", "number": "number"}.get(kind, kind)
 
