@@ -8,6 +8,4 @@ from engine.model.campaign import Campaign
 
 def last_round(campaign: Campaign) -> int | None:
     """The last year a yearly campaign judges (None for a campaign judged once)."""
-    m = campaign.model
-    yearly = m.period.yearly or m.nomination.deadline.yearly is not None
-    return m.period.end.year if yearly else None
+    return campaign.model.period.end.year if campaign.yearly else None

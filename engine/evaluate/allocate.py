@@ -150,7 +150,6 @@ class Price:
     base_salary: int
     base_salary_source: str
     decree: str
-    confirmed: bool  # the coefficient, the collective multiplier and the rounding all checked
     cited: str = ""
     replaced: tuple[Replaced, ...] = ()  # empty: the cited decree is in force on the decision date
     multiplier: int = 2
@@ -162,6 +161,11 @@ class Price:
     collective_confirmed: bool = False
     rounding_confirmed: bool = False
     validity_confirmed: bool = False  # the decrees' dates, on which the choice of decree rests
+
+    @property
+    def confirmed(self) -> bool:
+        """The coefficient, the collective multiplier and the rounding all checked against the decree."""
+        return self.coefficient_confirmed and self.collective_confirmed and self.rounding_confirmed
 
 
 @dataclass(frozen=True)
@@ -242,7 +246,6 @@ def price(decree_id: str, form: str | None, level: str, on: dt.date) -> Price:
         salary.amount,
         salary.source,
         applied,
-        coef.confirmed and decree.collective_confirmed and decree.rounding_confirmed,
         cited=decree_id,
         replaced=replaced,
         multiplier=decree.collective_multiplier,

@@ -216,7 +216,7 @@ def evaluate(
     # file's own nomination dates, else the evaluation year
     round_arg = round_year
     engine = get_backend(backend)
-    yearly = campaign.model.period.yearly or campaign.model.nomination.deadline.yearly is not None
+    yearly = campaign.yearly
     stated = round_arg if round_arg is not None else facts.round
     dated = file_round(facts) if yearly and stated is None else None
     round_year = stated or dated or as_of.year

@@ -58,14 +58,17 @@ def derive(catalogue: Catalogue, facts: FactsFile) -> tuple[Derivations, list[Pr
     # a unit of a kind that always sits under another, whose parent the file does not give, may be
     # anyone's: every count is then a range, up to it (issue 22: the file is not read as complete)
     orphans = [c for c in facts.candidates if c.group == "unit" and not c.parent and c.kind in SUBORDINATE_KINDS]
+    # how many of them could count for each derived fact, once (a body's own row is taken off below)
+    could = {how.where: sum(1 for o in orphans if _could_count(o, how.where)) for how in declared.values()}
+    orphan_ids = {o.id for o in orphans}
     totals = {how.count: k for k, how in declared.items() if how.where is None}  # what each count is out of
     for c in facts.candidates:
         kids = children.get(c.id)
         if not kids:
             continue
-        maybe = [o for o in orphans if o.id != c.id]
         for key, how in declared.items():
-            made = _widen(_count(key, kids, how.where), maybe, how.where)
+            extra = could[how.where] - (c.id in orphan_ids and _could_count(c, how.where))
+            made = _widen(_count(key, kids, how.where), extra)
             stated = c.facts.get(key)
             if stated is not None:
                 shown = made.bounds[0] if made.bounds is not None else made.value
@@ -92,10 +95,14 @@ def _count(key: str, kids: list[Candidate], where: str | None) -> Derived:
 SUBORDINATE_KINDS = frozenset({"division", "public_service_unit", "hamlet", "sector"})
 
 
-def _widen(made: Derived, maybe: list[Candidate], where: str | None) -> Derived:
-    """A count over the units the file places under a body, widened by the units that may be under
-    it too (no parent given): at most one more for each that could count."""
-    extra = len(maybe) if where is None else sum(1 for o in maybe if o.facts.get(where, UNKNOWN) is not False)
+def _could_count(unit: Candidate, where: str | None) -> bool:
+    """Whether a unit with no parent given could add one to a body's count (its `where` not false)."""
+    return where is None or unit.facts.get(where, UNKNOWN) is not False
+
+
+def _widen(made: Derived, extra: int) -> Derived:
+    """A count over the units the file places under a body, widened by the `extra` units that may
+    be under it too (no parent given) and could count: at most one more for each."""
     if not extra:
         return made
     if made.bounds is not None:

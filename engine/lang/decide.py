@@ -68,7 +68,7 @@ def decide(node: Node, t: Trace, domains: Mapping[str, Domain]) -> tuple[Trace, 
     if UNKNOWN not in t:
         return t, _known(t[0])
     out = list(t)
-    whole = _abstract(node, t, domains, True, out)
+    whole = _abstract(node, t, domains, out)
     return tuple(out), whole
 
 
@@ -81,20 +81,16 @@ def decide_rule(kind: str, node: Node, t: Trace, domains: Mapping[str, Domain]) 
     return out
 
 
-def _abstract(node: Node, t: Trace, domains: Mapping[str, Domain], na: bool, out: list[Value]) -> Abstract:
+def _abstract(node: Node, t: Trace, domains: Mapping[str, Domain], out: list[Value]) -> Abstract:
     v = t[node.idx]
     if v is not UNKNOWN:
         return _known(v)
-    got = _compute(node, t, domains, na, out)
+    got = _compute(node, t, domains, out)
     if isinstance(got, Num) and got.point is not None:
-        out[node.idx] = got.point if not float(got.point).is_integer() else _number(got.point)
+        out[node.idx] = int(got.point) if got.point.is_integer() else got.point
     elif isinstance(got, frozenset) and len(got) == 1:
         (out[node.idx],) = got
     return got
-
-
-def _number(x: float) -> Value:
-    return int(x)
 
 
 def _known(v: Value) -> Abstract:
@@ -107,38 +103,38 @@ def _known(v: Value) -> Abstract:
     return None
 
 
-def _compute(node: Node, t: Trace, domains: Mapping[str, Domain], na: bool, out: list[Value]) -> Abstract:
+def _compute(node: Node, t: Trace, domains: Mapping[str, Domain], out: list[Value]) -> Abstract:
     if isinstance(node, Fact):
         lo, hi = domains.get(node.key, (-INF, INF))
-        return Num(lo, hi, na) if node.type.kind == "number" else None
+        return Num(lo, hi, True) if node.type.kind == "number" else None  # a file may yet write it n/a
     if isinstance(node, Const):
         return _known(node.value)
     if isinstance(node, Neg):
-        a = _abstract(node.item, t, domains, na, out)
+        a = _abstract(node.item, t, domains, out)
         return Num(-a.hi, -a.lo, a.na) if isinstance(a, Num) else None
     if isinstance(node, Arith):
-        a = _abstract(node.left, t, domains, na, out)
-        b = _abstract(node.right, t, domains, na, out)
+        a = _abstract(node.left, t, domains, out)
+        b = _abstract(node.right, t, domains, out)
         if not (isinstance(a, Num) and isinstance(b, Num)):
             return None
         return _arith(node.op, a, b)
     if isinstance(node, Compare):
-        a = _abstract(node.left, t, domains, na, out)
-        b = _abstract(node.right, t, domains, na, out)
+        a = _abstract(node.left, t, domains, out)
+        b = _abstract(node.right, t, domains, out)
         if node.ranks is not None or not (isinstance(a, Num) and isinstance(b, Num)):
             return None
         return _compare(node.op, a, b)
     if isinstance(node, Not):
-        a = _abstract(node.item, t, domains, na, out)
+        a = _abstract(node.item, t, domains, out)
         return frozenset(negate(x) for x in a) if isinstance(a, frozenset) else None
     if isinstance(node, Logic):
-        items = [_abstract(i, t, domains, na, out) for i in node.items]
+        items = [_abstract(i, t, domains, out) for i in node.items]
         sets = [i if isinstance(i, frozenset) else ANY for i in items]
         if math.prod(len(s) for s in sets) > 729:
             return None
         return frozenset(combine(node.op, list(c)) for c in itertools.product(*sets))
     for child in node.children():  # a builtin call: its arguments may still be decided
-        _abstract(child, t, domains, na, out)
+        _abstract(child, t, domains, out)
     if isinstance(node, Call):  # a dated series around a day it has no entry for (builtins: at_bounds)
         bounds = BUILTINS[node.name].bounds
         got = bounds([t[a.idx] for a in node.args], **node.options) if bounds is not None else None

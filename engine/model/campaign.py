@@ -156,6 +156,11 @@ class Campaign:
     def id(self) -> str:
         return self.model.id
 
+    @property
+    def yearly(self) -> bool:
+        """Whether the plan is judged round by round, one year at a time (its period or its deadline says so)."""
+        return self.model.period.yearly or self.model.nomination.deadline.yearly is not None
+
     def base_group(self, candidates: str, kind: str) -> str | None:
         """The group a candidate competes in (its quota), or None: out of scope."""
         for gid, group in self.model.groups.items():

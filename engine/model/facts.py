@@ -41,9 +41,12 @@ def _day(v: Any) -> Any:
     return parse_day(v) if isinstance(v, str) else v
 
 
+_KINDS = frozenset((*UNIT_KINDS, *PERSON_KINDS))
+
+
 def _kind(v: Any) -> Any:
     """A kind by its key or by its name in either language (`Sở, ban, ngành`), as a cell takes it."""
-    if isinstance(v, str):
+    if isinstance(v, str) and v not in _KINDS:
         from engine.model.vocabulary import kind_names, norm
 
         return kind_names().get(norm(v), v)

@@ -113,10 +113,8 @@ class Screen:
 
     def wrap(self, text: str) -> str:
         """Free text (an explanation, a list) fitted to the terminal: a line longer than the width
-        is wrapped between words, its continuation indented two more than the line, so an id is
-        never cut by the terminal's own wrapping (a hyphen is not a break: `nv-0029` stays whole)."""
-        import textwrap
-
+        is wrapped between words (`fit`), its continuation indented two more than the line, so an
+        id is never cut by the terminal's own wrapping."""
         from rich.cells import cell_len
 
         width = self.width
@@ -126,19 +124,18 @@ class Screen:
                 out.append(line)
                 continue
             indent = line[: len(line) - len(line.lstrip(" "))]
-            out.extend(
-                textwrap.wrap(
-                    line,
-                    width,
-                    initial_indent="",
-                    subsequent_indent=indent + "  " if len(indent) + 2 < width // 2 else indent,
-                    break_long_words=False,
-                    break_on_hyphens=False,
-                    drop_whitespace=True,
-                )
-                or [line]
-            )
+            out += fit(line.lstrip(" "), width, indent, indent + "  " if len(indent) + 2 < width // 2 else indent)
         return "\n".join(out)
+
+
+def fit(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """`text` wrapped at `width` between words, never inside one (a hyphen is not a break either:
+    `nv-0029` stays whole), the first line after `first`, the others after `rest`."""
+    import textwrap
+
+    return textwrap.wrap(
+        text, width, initial_indent=first, subsequent_indent=rest, break_long_words=False, break_on_hyphens=False
+    ) or [first.rstrip()]
 
 
 def screen() -> Screen | None:

@@ -18,7 +18,7 @@ from engine.model.campaign import CompiledRule
 from engine.model.catalogue import Catalogue
 from engine.model.vocabulary import words
 from engine.render.grid import Line
-from engine.render.output import csv_rows, terminal
+from engine.render.output import csv_rows, fit, terminal
 
 
 def header(ev: Evaluation) -> dict[str, Any]:
@@ -356,17 +356,8 @@ def table_lines(ev: Evaluation, lang: str = "vi", width: int | None = None) -> l
 
 
 def _fit(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
-    """`text` wrapped between words (never inside one: an id stays whole) at `width`."""
-    import textwrap
-
-    return textwrap.wrap(
-        visible(text),
-        width,
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_long_words=False,
-        break_on_hyphens=False,
-    ) or [first.rstrip()]
+    """A value-bearing text as shown (`visible`), wrapped between words at `width` (`output.fit`)."""
+    return fit(visible(text), width, first, rest)
 
 
 def _title(ev: Evaluation, lang: str) -> str:
