@@ -752,8 +752,10 @@ def judge_submission(nom: Nomination, deadline: dt.date | None, sub: Submission)
     result = _judge(nom, deadline, sub)
     result.clause, result.quote = nom.cite(result.outcome, result.why)
     result.via = sub.via
-    if result.outcome == "undecided":  # on time but documents unknown: one may be missing; else it may be late
-        result.may_exclude = result.why == "no_documents" or nom.late_excludes
+    if result.outcome == "undecided":  # what is not recorded may yet exclude it: a document, a copy, the date
+        documents_open = sub.documents is None and bool(nom.documents)
+        copies_open = nom.copies is not None and sub.copies is None
+        result.may_exclude = documents_open or copies_open or nom.late_excludes
     return result
 
 
