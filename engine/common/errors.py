@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from engine.common import limits
+from engine.common.message import Msg, Text, say
 from engine.common.text import visible
 
 EXIT_OK = 0
@@ -24,19 +25,23 @@ MAX_LINES = 50  # problems listed one a line; beyond, one line says how many mor
 class Problem:
     """One problem found in a file: `file:line:column: where: message — hint`.
 
-    A coded problem (a campaign check, TD…) reads `file:line:column: TD201 error: where: message
-    — hint`; `thidua validate` and `thidua lint` print that same line."""
+    A coded problem (a campaign check, TD…) reads `file:line:column: TD201 lỗi: where: message
+    — hint`; `thidua validate` and `thidua lint` print that same line. The message and the hint
+    are `Msg`s (a vocabulary key and its parameters), said in the reader's language by `render`
+    (`str()`: the language of the moment, engine.common.message.current); a plain string is shown
+    as written (the plan's own sentence)."""
 
     file: str
-    message: str
+    message: Text
     line: int | None = None
     column: int | None = None
     where: str = ""
-    hint: str = ""
+    hint: Text = ""
     severity: str = "error"  # error | warning
     code: str = ""
 
-    def __str__(self) -> str:
+    def render(self, lang: str | None = None) -> str:
+        """The one line a user reads, in `lang` (default: the reader's language of the moment)."""
         loc = self.file
         if self.line is not None:
             loc += f":{self.line}"
@@ -44,15 +49,18 @@ class Problem:
                 loc += f":{self.column}"
         text = f"{loc}: "
         if self.code:
-            text += f"{self.code} {self.severity}: "
+            text += f"{self.code} {say(Msg(f'problem.severity_{self.severity}'), lang)}: "
         elif self.severity == "warning":
-            text += "warning: "
+            text += f"{say(Msg('problem.severity_warning'), lang)}: "
         if self.where:
             text += f"{self.where}: "
-        text += self.message
+        text += say(self.message, lang)
         if self.hint:
-            text += f" — {self.hint}"
+            text += f" — {say(self.hint, lang)}"
         return visible(" ".join(text.split("\n")))
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 class UserError(Exception):
@@ -60,10 +68,10 @@ class UserError(Exception):
 
     exit_code = EXIT_USAGE
 
-    def __init__(self, problems: Problem | str | Iterable[Problem], exit_code: int | None = None):
+    def __init__(self, problems: Problem | Text | Iterable[Problem], exit_code: int | None = None):
         if isinstance(problems, Problem):
             self.problems = [problems]
-        elif isinstance(problems, str):
+        elif isinstance(problems, str | Msg):
             self.problems = [Problem(file="thidua", message=problems)]
         else:
             self.problems = list(problems)
@@ -72,16 +80,17 @@ class UserError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        first = str(self.problems[0]) if self.problems else "error"
+        first = str(self.problems[0]) if self.problems else "thidua"
         more = len(self.problems) - 1
         if more > 0:
-            first += f" (and {more} more problem{'s' if more > 1 else ''})"
+            first += f" ({say(Msg('problem.and_more', n=more))})"
         return first
 
 
-def problem_lines(problems: Iterable[Problem], cap: int = MAX_LINES) -> list[str]:
-    """Every problem, one line each, by file (in order of appearance) then line and column;
-    beyond `cap` lines, one more line says how many are left out."""
+def problem_lines(problems: Iterable[Problem], cap: int = MAX_LINES, lang: str | None = None) -> list[str]:
+    """Every problem, one line each, by file (in order of appearance) then line and column, in
+    `lang` (default: the reader's language of the moment); beyond `cap` lines, one more line says
+    how many are left out."""
     items: list[Problem] = []
     seen: set[tuple[str, int | None, int | None, str]] = set()
     for p in problems:
@@ -95,11 +104,11 @@ def problem_lines(problems: Iterable[Problem], cap: int = MAX_LINES) -> list[str
     for p in items:
         order.setdefault(p.file, len(order))
     items.sort(key=lambda p: (order[p.file], p.line or 0, p.column or 0))
-    lines = [str(p) for p in items[:cap]]
+    lines = [p.render(lang) for p in items[:cap]]
     more = len(items) - cap
     if more > 0:
-        lines.append(f"… và {more} lỗi khác (… and {more} more problem{'s' if more > 1 else ''})")
-    return lines or ["thidua: error"]
+        lines.append(say(Msg("problem.more_lines", n=more), lang))
+    return lines or [f"thidua: {say(Msg('problem.severity_error'), lang)}"]
 
 
 class UsageError(UserError):
@@ -114,9 +123,9 @@ class CampaignInvalid(UserError):
     exit_code = EXIT_PROBLEMS
 
 
-def did_you_mean(word: str, options: Iterable[str]) -> str:
+def did_you_mean(word: str, options: Iterable[str]) -> Text:
     """A 'did you mean' hint, or '' when nothing is close (or the word is too long to compare cheaply)."""
     if len(word) > limits.MAX_SUGGEST_LENGTH:
         return ""
     matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"did you mean '{matches[0]}'?" if matches else ""
+    return Msg("problem.did_you_mean", word=matches[0]) if matches else ""

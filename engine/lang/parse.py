@@ -21,6 +21,7 @@ from typing import Literal, Protocol
 
 from engine.common import limits
 from engine.common.errors import did_you_mean
+from engine.common.message import Text
 from engine.lang.builtins import BUILTINS, ArgumentError
 from engine.lang.ir import (
     BOOL,
@@ -88,7 +89,7 @@ class Catalogue(Protocol):
 class RuleError(Exception):
     """A problem in one rule, with the column (0-based) inside the rule text."""
 
-    def __init__(self, message: str, col: int = 0, hint: str = ""):
+    def __init__(self, message: str, col: int = 0, hint: Text = ""):
         super().__init__(message)
         self.message = message
         self.col = col

@@ -18,10 +18,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from engine.common.errors import Problem, did_you_mean
+from engine.common.message import Text
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS, Award, CampaignModel, readable_path
 from engine.model.source import Document, PathT
 
-Finding = tuple[PathT, str, str]  # where, message, hint
+Finding = tuple[PathT, Text, Text]  # where, message, hint
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def run_checks(subject: Subject) -> list[Problem]:
     return sorted(out, key=lambda p: (p.line or 0, p.column or 0, p.code))
 
 
-def coded(doc: Document, path: PathT, code: str, severity: str, message: str, hint: str = "") -> Problem:
+def coded(doc: Document, path: PathT, code: str, severity: str, message: Text, hint: Text = "") -> Problem:
     line, col = doc.locate(path)
     return Problem(doc.file, message, line, col, readable_path(doc.data, path), hint, severity, code)
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, TypeVar, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from engine.common.errors import CampaignInvalid, Problem, did_you_mean
+from engine.common.message import Text
 from engine.model.source import Document, PathT, dotted
 
 UnitKind = Literal[
@@ -470,7 +471,7 @@ def pydantic_problems(error: ValidationError, doc: Document, model: type[BaseMod
         path = data_path(doc.data, err["loc"])
         kind = err["type"]
         msg = err["msg"]
-        hint = ""
+        hint: Text = ""
         if kind == "extra_forbidden":
             key = str(path[-1]) if path else ""
             msg = f"unknown key '{key}'"

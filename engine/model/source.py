@@ -26,6 +26,7 @@ import yaml
 
 from engine.common import limits
 from engine.common.errors import Problem, UsageError
+from engine.common.message import Text
 
 try:  # libyaml is ~4x faster; fall back to the pure-Python loader when absent
     from yaml import CSafeLoader as _BaseLoader
@@ -107,7 +108,7 @@ class Document:
             p = p[:-1]
         return self.marks.get((), (1, 1))
 
-    def problem(self, path: PathT, message: str, hint: str = "", where: str = "") -> Problem:
+    def problem(self, path: PathT, message: Text, hint: Text = "", where: str = "") -> Problem:
         line, col = self.locate(path)
         return Problem(self.file, message, line, col, where or dotted(path), hint)
 

@@ -12,6 +12,7 @@ naming it), `words(lang).section(name)` a read-only mapping of a whole section. 
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Iterator, Mapping
 from functools import cache
@@ -20,6 +21,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from engine.common import fmt
+from engine.common.message import Msg, use_sayer
 from engine.common.paths import shipped
 from engine.model.catalogue import Label
 
@@ -75,6 +78,8 @@ class Labels(_Strict):
     scope: dict[str, Label]
     sign_mode: dict[str, Label]
     web: dict[str, Label]
+    problem: dict[str, Label]
+    help: dict[str, Label]
 
     def phrase_sections(self) -> dict[str, dict[str, Label]]:
         """Every section of plain `key: {vi, en}` entries, by name."""
@@ -178,3 +183,34 @@ def kind_names() -> Mapping[str, str]:
             for lang in ("vi", "en")
         }
     )
+
+
+def say(msg: Msg, lang: str) -> str:
+    """A message in `lang`: its vocabulary entry with its parameters written in. A count `n` the
+    language says in the singular (CLDR's `one`) takes the entry `<key>_one` where there is one."""
+    v = words(lang)
+    key = msg.key
+    n = dict(msg.params).get("n")
+    if isinstance(n, int | float) and not isinstance(n, bool) and fmt.plural(n, lang) == "one":
+        name, _, entry = key.partition(".")
+        if f"{entry}_one" in v.section(name):
+            key = f"{key}_one"
+    return v[key].format(**{k: _param(x, lang) for k, x in msg.params})
+
+
+def _param(value: Any, lang: str) -> str:
+    if isinstance(value, Msg):
+        return say(value, lang)
+    if isinstance(value, bool):
+        return words(lang)["explain.yes" if value else "explain.no"]
+    if isinstance(value, int | float):
+        return fmt.number(value, lang)
+    if isinstance(value, dt.date):
+        return fmt.day(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return ", ".join(_param(x, lang) for x in items)
+    return str(value)
+
+
+use_sayer(say)
