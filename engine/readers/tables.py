@@ -33,6 +33,7 @@ from typing import Any
 
 from engine.common import limits
 from engine.common.errors import MAX_LINES, Problem, UsageError, did_you_mean
+from engine.common.message import Text
 from engine.lang import UNKNOWN
 from engine.lang.values import parse_day
 from engine.model.catalogue import Catalogue, FactDef
@@ -89,7 +90,7 @@ class TableDocument(Document):
 
     cells: dict[PathT, Cell] = field(default_factory=dict)
 
-    def problem(self, path: PathT, message: str, hint: str = "", where: str = "") -> Problem:
+    def problem(self, path: PathT, message: Text, hint: Text = "", where: str = "") -> Problem:
         p = tuple(path)
         while p and p not in self.cells:
             p = p[:-1]
