@@ -166,7 +166,11 @@ def test_markdown_and_csv_formats() -> None:
         ),
         (["evaluate", "ninh_thuan_2020", "x.yaml", "--format", "xml"], 2, "'xml' is not a format of thidua evaluate"),
         (["nonsense"], 2, "thidua: không có lệnh 'nonsense'"),
-        (["--lang", "en", "evaluate", "ninh_thuan_2020"], 2, "thidua evaluate: missing FACTS — try 'thidua evaluate --help'"),
+        (
+            ["--lang", "en", "evaluate", "ninh_thuan_2020"],
+            2,
+            "thidua evaluate: missing FACTS — try 'thidua evaluate --help'",
+        ),
         (["evaluate", "ninh_thuan_2020", "missing.yaml"], 2, "missing.yaml: file not found"),
         (
             ["validate", str(ROOT / "tests" / "gallery" / "campaigns" / "misspelt_fact.yaml")],
