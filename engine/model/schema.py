@@ -476,10 +476,19 @@ def pydantic_problems(error: ValidationError, doc: Document, model: type[BaseMod
     what to write, by Pydantic's error `type` and `ctx` — never Pydantic's own English."""
     problems = []
     fields = _all_field_names(model)
+    errors = error.errors()
+    paths = [data_path(doc.data, err["loc"]) for err in errors]
+    # a value that fits no branch of a union of literals (a kind of units or of people): one
+    # problem listing every value allowed there
+    allowed: dict[PathT, list[str]] = {}
+    for err, path in zip(errors, paths, strict=True):
+        if err["type"].startswith("literal_error"):
+            allowed.setdefault(path, []).extend(_options(err))
     seen: set[tuple[PathT, str]] = set()
-    for err in error.errors():
-        path = data_path(doc.data, err["loc"])
-        message, hint = schema_message(err, path, fields)
+    for err, path in zip(errors, paths, strict=True):
+        if err["type"] == "too_short" and any(len(p) > len(path) and p[: len(path)] == path for p in paths):
+            continue  # its item is wrong (said there), the list is not empty
+        message, hint = schema_message(err, path, fields, allowed.get(path))
         if (path, repr(message)) in seen:  # unions report the same place several times
             continue
         seen.add((path, repr(message)))
@@ -494,8 +503,14 @@ _PATTERN_HINTS = {
 }
 
 
-def schema_message(err: Any, path: PathT, fields: set[str]) -> tuple[Text, Text]:
-    """The message and the hint for one Pydantic error (`err` as `ValidationError.errors()` gives it).
+def _options(err: Any) -> list[str]:
+    """The values a literal allows, as Pydantic's `ctx.expected` lists them."""
+    return re.findall(r"'([^']+)'", str((err.get("ctx") or {}).get("expected", "")))
+
+
+def schema_message(err: Any, path: PathT, fields: set[str], allowed: list[str] | None = None) -> tuple[Text, Text]:
+    """The message and the hint for one Pydantic error (`err` as `ValidationError.errors()` gives it;
+    `allowed`: every value the literals at its place allow, when a union has several).
 
     A validator of ours raises `ValueError(Msg(…), hint)`: its message is said as it is. A
     type this does not map gets one sentence naming the key and what was found there."""
@@ -513,7 +528,7 @@ def schema_message(err: Any, path: PathT, fields: set[str]) -> tuple[Text, Text]
     if kind == "missing":
         return Msg("problem.campaign_schema_missing", field=str(err["loc"][-1])), Msg("problem.campaign_schema_add")
     if kind.startswith("literal_error"):
-        options = re.findall(r"'([^']+)'", str(ctx.get("expected", "")))
+        options = allowed or _options(err)
         return (
             Msg("problem.campaign_schema_not_allowed", value=str(got), options=options),
             did_you_mean(str(got), options),
@@ -531,13 +546,17 @@ def schema_message(err: Any, path: PathT, fields: set[str]) -> tuple[Text, Text]
         hint_key = _PATTERN_HINTS.get(pattern)
         return Msg("problem.campaign_schema_pattern", value=str(got)), Msg(hint_key) if hint_key else ""
     if kind == "string_type":
-        return Msg("problem.campaign_schema_want_text", field=key, found=found), Msg("problem.campaign_schema_text_hint")
+        return Msg("problem.campaign_schema_want_text", field=key, found=found), Msg(
+            "problem.campaign_schema_text_hint"
+        )
     if kind in ("model_type", "model_attributes_type", "dict_type", "mapping_type", "dataclass_type"):
         return Msg("problem.campaign_schema_want_mapping", field=key, found=found), Msg(
             "problem.campaign_schema_mapping_hint", field=key
         )
     if kind in ("list_type", "tuple_type", "set_type", "iterable_type"):
-        return Msg("problem.campaign_schema_want_list", field=key, found=found), Msg("problem.campaign_schema_list_hint")
+        return Msg("problem.campaign_schema_want_list", field=key, found=found), Msg(
+            "problem.campaign_schema_list_hint"
+        )
     if kind in ("too_short", "string_too_short"):
         least = ctx.get("min_length", 1)
         if kind == "string_too_short" or least == 1:
