@@ -521,7 +521,7 @@ def schema_message(err: Any, path: PathT, fields: set[str], allowed: list[str] |
     found = _found(got)
     if kind == "extra_forbidden":
         key = str(path[-1]) if path else ""
-        hint = did_you_mean(key, fields) or Msg(
+        hint = did_you_mean(key, fields - {key}) or Msg(
             "problem.campaign_schema_comma" if (" " in key or not key.isascii()) else "problem.campaign_schema_remove"
         )
         return Msg("problem.campaign_schema_unknown_key", field=key), hint
