@@ -20,19 +20,19 @@ from typing import Any
 
 from engine import __version__
 from engine.common.errors import Problem, UsageError
+from engine.common.message import Msg, Text, say
 from engine.model.facts import FactsFile
 from engine.model.source import decode, load_json_text
-from engine.model.vocabulary import words
 
-# verify has no --lang yet: its lines are English, from the vocabulary (section verify)
-LANG = "en"
+# verify's lines (section verify of the vocabulary) are said in the reader's language of the moment
+# (THIDUA_LANG, or --lang where the command line takes it): the command line prints them as they are
 
 
 @dataclass
 class Verification:
     matches: bool
-    notes: list[str] = field(default_factory=list)  # the settings used, inputs that changed, versions
-    differences: list[str] = field(default_factory=list)  # what came out differently
+    notes: list[str] = field(default_factory=list)  # the settings used, inputs that changed, versions (said)
+    differences: list[str] = field(default_factory=list)  # what came out differently (said)
     warnings: list[Problem] = field(default_factory=list)  # settings that differ from the facts file's own
 
 
@@ -44,33 +44,32 @@ def verify(report: Path, campaign_name: str, facts_path: Path | list[Path]) -> V
     from engine.render import text as render
 
     saved = _load_report(report)
-    v = words(LANG)
     out = Verification(matches=True)
     if saved.get("thidua_version") != __version__:
-        out.notes.append(v["verify.version"].format(saved=saved.get("thidua_version"), now=__version__))
+        out.notes.append(say(Msg("verify.version", saved=_shown(saved.get("thidua_version")), now=__version__)))
     campaign_sha = hashlib.sha256(resolve_campaign_path(campaign_name).read_bytes()).hexdigest()
     from engine.model.facts import inputs_sha
     from engine.readers import STDIN, input_files
 
     paths = input_files([facts_path] if isinstance(facts_path, Path) else facts_path)
     if any(str(p) == STDIN for p in paths):
-        raise UsageError(Problem(STDIN, "verify reads files, not standard input", hint="save it to a file first"))
+        raise UsageError(Problem(STDIN, Msg("problem.verify_stdin"), hint=Msg("problem.verify_stdin_hint")))
     facts_sha = inputs_sha([(str(p), hashlib.sha256(_read(p)).hexdigest()) for p in paths])
     inputs_changed = False
     if saved.get("campaign_sha256") != campaign_sha:
         inputs_changed = True
         saved_sha = str(saved.get("campaign_sha256"))[:12]
-        out.notes.append(v["verify.campaign_changed"].format(now=campaign_sha[:12], saved=saved_sha))
+        out.notes.append(say(Msg("verify.campaign_changed", now=campaign_sha[:12], saved=saved_sha)))
     if saved.get("facts_sha256") != facts_sha:
         inputs_changed = True
         saved_sha = str(saved.get("facts_sha256"))[:12]
-        out.notes.append(v["verify.facts_changed"].format(now=facts_sha[:12], saved=saved_sha))
+        out.notes.append(say(Msg("verify.facts_changed", now=facts_sha[:12], saved=saved_sha)))
     as_of = _day(saved.get("as_of"), report, "as_of")
     deadline = _day(saved.get("deadline"), report, "deadline")
     backend = saved.get("backend") or "native"
     round_year = saved.get("round")
     ev = run(campaign_name, paths, as_of=as_of, deadline=deadline, backend=str(backend), round_year=round_year)
-    out.notes.insert(0, v["verify.settings"].format(**_settings(as_of, deadline, round_year, str(backend))))
+    out.notes.insert(0, say(Msg("verify.settings", **_settings(as_of, deadline, round_year, str(backend)))))
     out.warnings = _settings_differ(report, ev.facts, as_of, deadline, round_year)
     if "awards" in saved:
         decision = _day(saved.get("decision_date"), report, "decision_date")
@@ -80,7 +79,7 @@ def verify(report: Path, campaign_name: str, facts_path: Path | list[Path]) -> V
         fresh = render.evaluation_dict(ev, _lang(saved))
         out.differences = _diff_candidates(saved, fresh)
     if not out.differences and render.to_json(fresh) != render.to_json(saved):
-        out.differences.append(v["verify.details_differ"])
+        out.differences.append(say(Msg("verify.details_differ")))
     out.matches = not out.differences and not inputs_changed
     return out
 
@@ -97,25 +96,26 @@ def _settings_differ(
 ) -> list[Problem]:
     """The settings the result was made with that are not the facts file's own (given on the
     command line, then): the same file read without them gives another result."""
-    v = words(LANG)
-    out = []
+    out: list[Msg] = []
     for key, made, own in (("as_of", as_of, facts.as_of), ("deadline", deadline, facts.deadline)):
         if own is not None and made != own:
             shown = made.isoformat() if made else "—"
-            out.append(v["verify.setting_differs"].format(key=key, made=shown, own=own.isoformat()))
+            out.append(Msg("verify.setting_differs", setting=key, made=shown, own=own.isoformat()))
     if facts.round is not None and round_year != facts.round:
-        out.append(v["verify.setting_differs"].format(key="round", made=round_year or "—", own=facts.round))
-    return [Problem(str(report), text, severity="warning", hint=v["verify.setting_hint"]) for text in out]
+        out.append(Msg("verify.setting_differs", setting="round", made=_shown(round_year), own=str(facts.round)))
+    return [Problem(str(report), text, severity="warning", hint=Msg("verify.setting_hint")) for text in out]
 
 
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise UsageError(Problem(str(path), "file not found")) from None
+        raise UsageError(
+            Problem(str(path), Msg("problem.verify_not_found"), hint=Msg("problem.verify_not_found_hint"))
+        ) from None
 
 
-SAVE_HINT = "save one with `thidua evaluate … --format json -o FILE`"
+SAVE_HINT = Msg("problem.verify_save_hint")
 
 
 def _load_report(path: Path) -> dict[str, Any]:
@@ -124,13 +124,13 @@ def _load_report(path: Path) -> dict[str, Any]:
     except UsageError as e:
         p = e.problems[0]
         raise UsageError(
-            Problem(p.file, f"not a thidua JSON result: {p.message}", p.line, p.column, hint=SAVE_HINT)
+            Problem(p.file, Msg("problem.verify_not_result_because", why=p.message), p.line, p.column, hint=SAVE_HINT)
         ) from None
     if not isinstance(data, dict) or "campaign_sha256" not in data:
-        raise UsageError(Problem(str(path), "not a thidua JSON result (no campaign_sha256)", hint=SAVE_HINT))
+        raise UsageError(Problem(str(path), Msg("problem.verify_not_result_sha"), hint=SAVE_HINT))
     where = _misshapen(data, SHAPE)
     if where:
-        raise UsageError(Problem(str(path), f"not a thidua JSON result: {where}", hint=SAVE_HINT))
+        raise UsageError(Problem(str(path), Msg("problem.verify_not_result_because", why=where), hint=SAVE_HINT))
     return data
 
 
@@ -154,11 +154,11 @@ SHAPE: dict[str, Any] = {
 }
 
 
-def _misshapen(value: Any, shape: Any, where: str = "") -> str:
+def _misshapen(value: Any, shape: Any, where: str = "") -> Text:
     """'' when `value` has `shape` (keys not named are free); else where it does not, and why."""
     if isinstance(shape, dict):
         if not isinstance(value, dict):
-            return f"{where or 'the file'} is {_kind(value)}, not an object"
+            return _wrong(where, value, [dict])
         for key, inner in shape.items():
             if key in value:
                 found = _misshapen(value[key], inner, f"{where}.{key}" if where else key)
@@ -167,7 +167,7 @@ def _misshapen(value: Any, shape: Any, where: str = "") -> str:
         return ""
     if isinstance(shape, list):
         if not isinstance(value, list):
-            return f"{where} is {_kind(value)}, not a list"
+            return _wrong(where, value, [list])
         for i, item in enumerate(value):
             found = _misshapen(item, shape[0], f"{where}[{i}]")
             if found:
@@ -178,17 +178,30 @@ def _misshapen(value: Any, shape: Any, where: str = "") -> str:
         return ""
     wanted = tuple(t for t in types if t is not None)
     if isinstance(value, bool) or not isinstance(value, wanted):
-        names = {str: "text", int: "a whole number", list: "a list", dict: "an object"}
-        return f"{where} is {_kind(value)}, not {' or '.join(names[t] for t in wanted)}"
+        return _wrong(where, value, list(wanted))
     return ""
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "an object"}[
-        type(value)
-    ]
+# what a JSON value is called: a vocabulary entry problem.verify_kind_<name>
+_KINDS = {type(None): "null", bool: "bool", int: "number", float: "number", str: "text", list: "list", dict: "object"}
+
+
+def _wrong(where: str, value: Any, wanted: list[type]) -> Msg:
+    """`where` holds the wrong kind of value: what it holds, and what it should."""
+    names = [Msg(f"problem.verify_kind_{'whole' if t is int else _KINDS[t]}") for t in wanted]
+    return Msg(
+        "problem.verify_shape",
+        where=where or Msg("problem.verify_the_file"),
+        found=Msg(f"problem.verify_kind_{_KINDS[type(value)]}"),
+        wanted=names[0] if len(names) == 1 else Msg("problem.verify_or", first=names[0], second=names[1]),
+    )
+
+
+def _shown(value: Any) -> str:
+    """A saved value as written (a list joined), '—' when there is none."""
+    if isinstance(value, list):
+        value = ", ".join(map(str, value))
+    return "—" if value is None or value == "" else str(value)
 
 
 def _day(value: Any, report: Path, key: str) -> dt.date | None:
@@ -197,7 +210,9 @@ def _day(value: Any, report: Path, key: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise UsageError(Problem(str(report), f"{key}: '{value}' is not a date")) from None
+        raise UsageError(
+            Problem(str(report), Msg("problem.verify_not_date", value=str(value)), where=key, hint=SAVE_HINT)
+        ) from None
 
 
 def _lang(saved: dict[str, Any]) -> str:
@@ -207,22 +222,22 @@ def _lang(saved: dict[str, Any]) -> str:
 def _diff_candidates(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
     old = {c["id"]: c for c in saved.get("candidates", []) if isinstance(c, dict) and "id" in c}
     new = {c["id"]: c for c in fresh["candidates"]}
-    v = words(LANG)
     out = []
     for cid in sorted(set(old) | set(new)):
         if cid not in new:
-            out.append(v["verify.gone"].format(id=cid))
+            out.append(say(Msg("verify.gone", id=cid)))
         elif cid not in old:
-            out.append(v["verify.new"].format(id=cid))
+            out.append(say(Msg("verify.new", id=cid)))
         elif old[cid].get("verdict") != new[cid]["verdict"]:
-            out.append(v["verify.verdict"].format(id=cid, was=old[cid].get("verdict"), now=new[cid]["verdict"]))
+            was, now = _shown(old[cid].get("verdict")), new[cid]["verdict"]
+            out.append(say(Msg("verify.verdict", id=cid, was=was, now=now)))
         else:
             for section in ("criteria", "disqualifiers"):
                 before = {r.get("id"): r.get("outcome") for r in old[cid].get(section, [])}
                 for r in new[cid][section]:
                     if before.get(r["id"]) != r["outcome"]:
-                        was = before.get(r["id"])
-                        out.append(v["verify.rule"].format(id=cid, rule=r["id"], was=was, now=r["outcome"]))
+                        was = _shown(before.get(r["id"]))
+                        out.append(say(Msg("verify.rule", id=cid, rule=r["id"], was=was, now=r["outcome"])))
     return out
 
 
@@ -235,7 +250,6 @@ def _diff_awards(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
         return {key(a): a for a in data.get("awards", []) if isinstance(a, dict)}
 
     old, new = index(saved), index(fresh)
-    v = words(LANG)
     out = []
     for key in sorted(set(old) | set(new), key=str):
         a, b = old.get(key, {}), new.get(key, {})
@@ -243,15 +257,18 @@ def _diff_awards(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
             ids_a = [x.get("id") for x in a.get(part, [])]
             ids_b = [x.get("id") for x in b.get(part, [])]
             if ids_a != ids_b:
-                out.append(v["verify.award_part"].format(award=key[0], group=key[1], part=part, was=ids_a, now=ids_b))
+                was, now = _shown(ids_a), _shown(ids_b)
+                out.append(say(Msg("verify.award_part", award=key[0], group=key[1], part=part, was=was, now=now)))
         if a.get("tie_at_cutoff") != b.get("tie_at_cutoff"):
-            was, now = a.get("tie_at_cutoff"), b.get("tie_at_cutoff")
+            was, now = _shown(a.get("tie_at_cutoff")), _shown(b.get("tie_at_cutoff"))
             out.append(
-                v["verify.award_part"].format(award=key[0], group=key[1], part="tie_at_cutoff", was=was, now=now)
+                say(Msg("verify.award_part", award=key[0], group=key[1], part="tie_at_cutoff", was=was, now=now))
             )
     if saved.get("budget") != _as_saved(saved.get("budget"), fresh.get("budget")):
-        was, now = (saved.get("budget") or {}).get("total"), fresh["budget"].get("total")
-        out.append(v["verify.budget"].format(was=was, now=now))
+        # a total is a number (written as the reader's language writes money), none is '—'
+        totals = [(saved.get("budget") or {}).get("total"), fresh["budget"].get("total")]
+        was, now = (_shown(t) if t is None else t for t in totals)
+        out.append(say(Msg("verify.budget", was=was, now=now)))
     return out
 
 

@@ -54,10 +54,10 @@ def _errors(path: Path) -> list[str]:
 @pytest.mark.parametrize(
     ("extra", "marker", "message"),
     [
-        ("    scope: {per: [commune], kinds: [sector]}\n", "    scope:", "unknown key 'kinds'"),
-        ("    scope: {per: [civil_servant]}\n", "    scope:", "'civil_servant' is not allowed"),
-        ("    scope: {per: []}\n", "    scope:", "at least 1"),
-        ("    standard: owns\n", "    standard:", "did you mean 'own'"),
+        ("    scope: {per: [commune], kinds: [sector]}\n", "    scope:", "khóa 'kinds' không có trong mẫu"),
+        ("    scope: {per: [civil_servant]}\n", "    scope:", "không dùng được 'civil_servant' ở đây"),
+        ("    scope: {per: []}\n", "    scope:", "'per' không được để trống"),
+        ("    standard: owns\n", "    standard:", "có phải ý bạn là 'own'"),
         ("    instead_of: bang_khenn\n", "    instead_of:", "TD410"),
         ("    standard: own\n", "    standard:", "TD411"),
     ],
@@ -91,7 +91,7 @@ def test_condition_errors_are_located(tmp_path: Path) -> None:
     assert f"{path}:{_line_of(path, '      - id: person_task_excellent')}" in text and "TD201" in text, text
     assert (
         f"{path}:{_line_of(path, 'initiatives_recognised')}:" in text
-        and "did you mean 'initiatives_recognized'" in text
+        and "có phải ý bạn là 'initiatives_recognized'" in text
     )
     assert "TD409" in text and "awards[giay_khen_xa].conditions[for_units].group" in text, text
     assert len(errors) == 3, text
@@ -100,7 +100,8 @@ def test_condition_errors_are_located(tmp_path: Path) -> None:
 def test_level_must_be_written_even_when_null(tmp_path: Path) -> None:
     path = _campaign(tmp_path, "", SECOND.replace("    level: commune\n", ""))
     (error,) = _errors(path)
-    assert "missing key 'level'" in error
+    assert "thiếu khóa 'level'" in error
+    assert "missing key 'level'" in read_campaign(path).errors[0].render("en")
 
 
 def test_stage_of_a_per_unit_award_is_refused(tmp_path: Path) -> None:
@@ -115,7 +116,7 @@ def test_stage_of_a_per_unit_award_is_refused(tmp_path: Path) -> None:
 """
     path = _campaign(tmp_path, "    scope: {per: [commune]}\n" + stage)
     errors = _errors(path)
-    assert any("TD411" in e and "cannot choose from it" in e for e in errors), errors
+    assert any("TD411" in e and "vòng sau không chọn từ đó được" in e for e in errors), errors
 
 
 FACTS = {

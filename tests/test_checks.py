@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 import engine.model.campaign as campaign_module
 from cli import app
+from engine.common.message import Msg
 from engine.common.paths import plans_dir
 from engine.model.campaign import read_campaign
 from engine.model.checks import CHECKS, codes
@@ -49,7 +50,11 @@ def test_shipped_campaign_id_must_be_its_file_name(tmp_path: Path, monkeypatch: 
     shutil.copy(TESTS / "lint_gallery" / "base.yaml", tmp_path / "other_name.yaml")
     (problem,) = read_campaign("other_name").errors
     assert problem.code == "TD213" and problem.line == 4
-    assert "id 'lint_base' differs from the file name 'other_name'" in problem.message
+    assert problem.message == Msg("problem.campaign_td213", id="lint_base", stem="other_name")
+    assert problem.render("vi").endswith(
+        "mã kế hoạch 'lint_base' khác tên tệp 'other_name' — đổi tên tệp thành lint_base.yaml, hoặc sửa mã kế hoạch"
+    )
+    assert "id 'lint_base' differs from the file name 'other_name'" in problem.render("en")
 
 
 def test_a_structural_error_stops_evaluate_with_its_code() -> None:
@@ -57,4 +62,4 @@ def test_a_structural_error_stops_evaluate_with_its_code() -> None:
     facts = TESTS / "gallery" / "facts" / "bad_rating.yaml"
     result = runner.invoke(app, ["evaluate", str(path), str(facts)])
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"{path}:34:5: TD206 error: ")
+    assert result.stderr.startswith(f"{path}:34:5: TD206 lỗi: ")

@@ -140,7 +140,7 @@ def test_quote_change_marks_words() -> None:
 
 def test_unknown_campaign_is_a_usage_error() -> None:
     result = runner.invoke(app, ["diff", "ninh_thuan_2020", "ninh_thuan_2099"])
-    assert result.exit_code == 2 and "unknown campaign" in result.stderr
+    assert result.exit_code == 2 and "không có kế hoạch 'ninh_thuan_2099'" in result.stderr
 
 
 def _showcase() -> str:

@@ -17,7 +17,7 @@ def test_init_clears_document_fields_and_dates(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert text.startswith(
-        "# yaml-language-server: $schema=../schemas/campaign.schema.json\n# Copied from ninh_thuan_2020"
+        "# yaml-language-server: $schema=../schemas/campaign.schema.json\n# Sao chép từ ninh_thuan_2020"
     )
     assert "\nid: ninh_thuan_2021\n" in text
     for key in ("number", "date", "signer", "source", "start", "end", "deadline"):
@@ -54,9 +54,11 @@ def test_init_refuses_to_overwrite_and_bad_ids(tmp_path: Path) -> None:
     out = tmp_path / "x.yaml"
     out.write_text("keep", encoding="utf-8")
     result = runner.invoke(app, ["init", "x_2026", "--from", "ninh_thuan_2020", "-o", str(out)])
-    assert result.exit_code == 2 and "already exists" in result.stderr
+    assert result.exit_code == 2 and "tệp đã có" in result.stderr
+    en = runner.invoke(app, ["init", "x_2026", "--from", "ninh_thuan_2020", "-o", str(out)], env={"THIDUA_LANG": "en"})
+    assert en.exit_code == 2 and "already exists" in en.stderr
     assert out.read_text(encoding="utf-8") == "keep"
     result = runner.invoke(app, ["init", "Bad-Id", "--from", "ninh_thuan_2020", "-o", str(tmp_path / "y.yaml")])
-    assert result.exit_code == 2 and "snake_case" in result.stderr
+    assert result.exit_code == 2 and "chữ thường không dấu" in result.stderr
     result = runner.invoke(app, ["init", "x", "--from", "nowhere_2020", "-o", str(tmp_path / "z.yaml")])
-    assert result.exit_code == 2 and "unknown campaign" in result.stderr
+    assert result.exit_code == 2 and "không có kế hoạch 'nowhere_2020'" in result.stderr

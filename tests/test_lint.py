@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from cli import app
 from engine.authoring.lint import CODES, lint_campaign, lint_catalogue
 from engine.authoring.quotes import PlanText, fold
+from engine.common.message import Msg, say
 from engine.common.paths import plans_dir
 from engine.model.campaign import available_campaigns
 
@@ -54,7 +55,8 @@ def test_lint_gallery(path: Path) -> None:
     assert "Traceback" not in result.output
     findings = [x for x in result.stdout.split("\n") if re.match(r".+:\d+:\d+: TD\d{3} ", x)]
     assert len(findings) == 1, result.stdout
-    assert findings[0].startswith(f"{path}:{line}:{col}: {code} {CODES[code][0]}: "), findings[0]
+    severity = say(Msg(f"problem.severity_{CODES[code][0]}"), "vi")
+    assert findings[0].startswith(f"{path}:{line}:{col}: {code} {severity}: "), findings[0]
     assert " — " in findings[0], "every finding carries a one-line hint"
     assert result.exit_code == (1 if CODES[code][0] == "error" else 0)
 
@@ -63,9 +65,12 @@ def test_lint_gallery(path: Path) -> None:
 def test_quote_not_found_names_the_closest_passage() -> None:
     result = lint_campaign(GALLERY / "TD102_quote_not_in_plan.yaml")
     (f,) = result.findings
-    assert f.message == "quote not found in ninh_thuan_2020.txt"
-    assert "line 58: “Hoàn thành xuất sắc nhiệm vụ được giao trong năm 2020.”" in f.hint
-    assert "(quote: “năm 2021.”, plan: “năm 2020.”)" in f.hint
+    assert say(f.message, "vi") == "không tìm thấy câu trích dẫn trong ninh_thuan_2020.txt"
+    assert say(f.message, "en") == "quote not found in ninh_thuan_2020.txt"
+    assert "dòng 58: “Hoàn thành xuất sắc nhiệm vụ được giao trong năm 2020.”" in say(f.hint, "vi")
+    assert "(trích dẫn ghi: “năm 2021.”, kế hoạch ghi: “năm 2020.”)" in say(f.hint, "vi")
+    assert "line 58: “Hoàn thành xuất sắc nhiệm vụ được giao trong năm 2020.”" in say(f.hint, "en")
+    assert "(quote: “năm 2021.”, plan: “năm 2020.”)" in say(f.hint, "en")
 
 
 def test_quotes_compare_after_nfc_and_whitespace_folding(tmp_path: Path) -> None:
@@ -87,11 +92,13 @@ def test_source_option_and_missing_plan(tmp_path: Path) -> None:
     assert [f.code for f in result.findings if f.code == "TD102"]  # the other quotes are not in this text
     assert "criteria[person_task_excellent].quote" not in {f.where for f in result.findings}
     code = runner.invoke(app, ["lint", str(src), "--source", str(tmp_path / "nope.txt")])
-    assert code.exit_code == 2 and "plan text not found" in code.stderr
+    assert code.exit_code == 2 and "không tìm thấy tệp văn bản kế hoạch" in code.stderr
+    en = runner.invoke(app, ["lint", str(src), "--source", str(tmp_path / "nope.txt")], env={"THIDUA_LANG": "en"})
+    assert en.exit_code == 2 and "plan text not found" in en.stderr
     copy = tmp_path / "c.yaml"
     copy.write_text(src.read_text(encoding="utf-8").replace("ninh_thuan_2020.txt", "absent.txt"), encoding="utf-8")
     result = lint_campaign(copy)
-    assert result.plan is None and "quotes not checked" in result.plan_note
+    assert result.plan is None and "chưa đối chiếu trích dẫn" in say(result.plan_note, "vi")
     assert result.findings == []
 
 
@@ -109,17 +116,19 @@ def test_json_output() -> None:
 @needs_plans
 def test_validate_runs_lint_errors_fail_warnings_do_not(tmp_path: Path) -> None:
     error = runner.invoke(app, ["validate", str(GALLERY / "TD102_quote_not_in_plan.yaml")])
-    assert error.exit_code == 1 and "TD102 error" in error.stderr
+    assert error.exit_code == 1 and "TD102 lỗi" in error.stderr
     warning = runner.invoke(app, ["validate", str(GALLERY / "TD602_number_not_in_quote.yaml")])
-    assert warning.exit_code == 0 and "TD602 warning" in warning.stderr and ": ok (" in warning.stdout
+    assert warning.exit_code == 0 and "TD602 cảnh báo" in warning.stderr
+    en = runner.invoke(app, ["validate", str(GALLERY / "TD602_number_not_in_quote.yaml")], env={"THIDUA_LANG": "en"})
+    assert en.exit_code == 0 and "TD602 warning: " in en.stderr and "is not in the quote" in en.stderr
     ok = runner.invoke(app, ["validate", "ninh_thuan_2020"])
-    assert "quotes checked against ../shared/plans/ninh_thuan_2020.txt" in ok.stdout
+    assert "đã đối chiếu trích dẫn với ../shared/plans/ninh_thuan_2020.txt" in ok.stdout
 
 
 def test_lint_reports_what_compiling_refuses() -> None:
     """A duplicate id stops `validate` at load; lint still names it with its code and place."""
     dup = runner.invoke(app, ["validate", str(GALLERY / "TD201_duplicate_rule_id.yaml")])
-    assert dup.exit_code == 1 and "duplicate rule id" in dup.stderr
+    assert dup.exit_code == 1 and "mã quy tắc 'unit_par_rating_good' bị trùng" in dup.stderr
 
 
 def test_unused_catalogue_fact() -> None:
@@ -128,17 +137,19 @@ def test_unused_catalogue_fact() -> None:
     assert codes == {"TD501"}
     (f,) = [f for f in result.findings if f.where == "facts.propaganda_plan"]
     assert f.file == "campaigns/facts.yaml" and f.severity == "warning" and f.line
-    assert "propaganda_plan" in f.message
+    assert f.message == Msg("problem.lint_td501", fact="propaganda_plan", ids=["lint_base"])
     assert not [f for f in result.findings if f.where == "facts.par_rating"]
 
 
 def test_lint_all_and_catalogue_from_the_cli() -> None:
     result = runner.invoke(app, ["lint", "facts"])
-    assert result.exit_code == 0 and "campaigns/facts.yaml: facts read by:" in result.stdout
+    assert result.exit_code == 0 and "campaigns/facts.yaml: số liệu được đọc bởi:" in result.stdout
     every = runner.invoke(app, ["lint"])
     last = every.stdout.strip().split("\n")[-1]
-    assert re.fullmatch(r"\d+ errors?, \d+ warnings?", last), last
-    assert every.exit_code == (0 if last.startswith("0 errors") else 1)
+    assert re.fullmatch(r"\d+ lỗi, \d+ cảnh báo", last), last
+    assert every.exit_code == (0 if last.startswith("0 lỗi") else 1)
+    en = runner.invoke(app, ["lint", "facts"], env={"THIDUA_LANG": "en"})
+    assert "campaigns/facts.yaml: facts read by:" in en.stdout and en.stdout.endswith("0 errors, 0 warnings\n")
 
 
 def test_readme_lists_every_code() -> None:

@@ -4,6 +4,8 @@ from typing import Any
 
 import pytest
 
+import engine.model.vocabulary  # noqa: F401 - says a message (engine.common.message.use_sayer)
+from engine.common.message import say
 from engine.lang import NA, UNKNOWN, RuleError, parse_rule, value
 from engine.model.catalogue import load_catalogue
 
@@ -123,38 +125,46 @@ def test_evaluation(rule: str, env: dict[str, Any], expected: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    ("rule", "fragment", "col"),
+    ("rule", "vi", "en", "col"),
     [
-        ("par_ratting >= good", "unknown fact 'par_ratting'", 0),
-        ("par_rating >= gud", "'gud' is not a value of par_rating", 14),
-        ("par_rating > 3", "cannot compare", 0),
-        ("disbursement_shortfall_reason > objective", "no order", 0),
-        ("x.y == 1", "attribute access", 0),
-        ("staff_total[0] == 1", "indexing", 0),
-        ("(lambda: 1) == 1", "lambda", 1),
-        ("[x for x in y] == 1", "comprehensions", 0),
-        ("__import__('os') == 1", "unknown function '__import__'", 0),
-        ("_secret == 1", "names starting with '_'", 0),
-        ("2 ** 10000 > 1", "only + - * /", 0),
-        ("staff_total", "gives a number", 0),
-        ("staff_total == 1e300", "out of range", 15),
-        ("late_dossiers = 0", "use '=='", 14),
-        ("par_rating >= good AND late_dossiers == 0", "lower case", 19),
-        ("at(disbursement_pct, 2024-09-30) >= 80", "in quotes", 21),
-        ("", "empty", 0),
+        ("par_ratting >= good", "không có số liệu 'par_ratting'", "unknown fact 'par_ratting'", 0),
+        (
+            "par_rating >= gud",
+            "'gud' không phải là một giá trị của thang 'par_rating'",
+            "'gud' is not a value of par_rating",
+            14,
+        ),
+        ("par_rating > 3", "không so sánh được", "cannot compare", 0),
+        ("disbursement_shortfall_reason > objective", "không có thứ tự lớn nhỏ", "no order", 0),
+        ("x.y == 1", "dấu chấm để lấy thuộc tính", "attribute access", 0),
+        ("staff_total[0] == 1", "chỉ số trong ngoặc vuông", "indexing", 0),
+        ("(lambda: 1) == 1", "hàm lambda", "lambda", 1),
+        ("[x for x in y] == 1", "biểu thức duyệt danh sách", "comprehensions", 0),
+        ("__import__('os') == 1", "không có hàm '__import__'", "unknown function '__import__'", 0),
+        ("_secret == 1", "tên bắt đầu bằng '_'", "names starting with '_'", 0),
+        ("2 ** 10000 > 1", "chỉ dùng được các phép tính + - * /", "only + - * /", 0),
+        ("staff_total", "quy tắc cho ra một số, không phải đúng/sai", "gives a number", 0),
+        ("staff_total == 1e300", "vượt quá giới hạn", "out of range", 15),
+        ("late_dossiers = 0", "viết '=='", "use '=='", 14),
+        ("par_rating >= good AND late_dossiers == 0", "bằng chữ thường", "lower case", 19),
+        ("at(disbursement_pct, 2024-09-30) >= 80", "trong dấu nháy", "in quotes", 21),
+        ("", "để trống", "empty", 0),
     ],
 )
-def test_refused_rules(rule: str, fragment: str, col: int) -> None:
+def test_refused_rules(rule: str, vi: str, en: str, col: int) -> None:
     with pytest.raises(RuleError) as e:
         parse_rule(rule, CAT)
-    assert fragment in e.value.message + " " + e.value.hint
+    for lang, fragment in (("vi", vi), ("en", en)):
+        assert fragment in say(e.value.message, lang) + " " + say(e.value.hint, lang)
     assert e.value.col == col
 
 
 def test_person_rule_cannot_read_unit_facts_without_scope() -> None:
-    with pytest.raises(RuleError, match="not a fact of people") as e:
+    with pytest.raises(RuleError) as e:
         parse_rule("par_rating >= good", CAT, scope_units=False)
-    assert "scope: unit" in e.value.hint
+    assert say(e.value.message, "vi") == "'par_rating' không phải là số liệu của cá nhân"
+    assert "not a fact of people" in say(e.value.message, "en")
+    assert "scope: unit" in say(e.value.hint, "vi")
     assert parse_rule("par_rating >= good", CAT, scope_units=True).facts() == ["par_rating"]
 
 

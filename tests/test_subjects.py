@@ -19,6 +19,7 @@ import pytest
 
 from engine.authoring.lint import lint_campaign
 from engine.authoring.subjects import Blocked, Witness, search
+from engine.common.message import say
 from engine.lang import NA, Value
 from engine.model.campaign import Campaign, available_campaigns, load_campaign
 from engine.model.schema import ISSUER, UNIT_KINDS
@@ -122,9 +123,11 @@ def test_uong_bi_city_rank_for_every_kind_blocks_the_bodies_the_city_does_not_ra
     found = [f for f in result.findings if f.code == "TD216"]
     assert len(found) == 3
     assert found[0].where == "criteria[par_index_top5].rule"
-    assert "kind party_front_body" in found[0].message and "(III.2 (i3))" in found[0].message
-    assert "reads par_index_rank, which a party_front_body never has" in found[0].message
-    assert "`kinds:`" in found[0].hint and "`na:`" in found[0].hint
+    said, hint = say(found[0].message, "vi"), say(found[0].hint, "vi")
+    assert "loại party_front_body" in said and "(III.2 (i3))" in said
+    assert "đọc par_index_rank, là số liệu mà loại party_front_body không bao giờ có" in said
+    assert "`kinds:`" in hint and "`na:`" in hint
+    assert "reads par_index_rank, which a party_front_body never has" in say(found[0].message, "en")
 
 
 def test_a_value_the_catalogue_never_allows_is_blocked(tmp_path: Path) -> None:

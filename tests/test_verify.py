@@ -21,7 +21,7 @@ def test_saved_evaluation_verifies_and_altered_facts_do_not(tmp_path: Path) -> N
     )
     ok = runner.invoke(app, ["verify", str(saved), "ninh_thuan_2020", str(facts)])
     assert ok.exit_code == 0, ok.output
-    assert "matches" in ok.stdout
+    assert "khớp" in ok.stdout or "matches" in ok.stdout  # the last line is the command line's
     # alter one fact afterwards: Sở Tư pháp now has 5 of 40 staff in breach
     text = facts.read_text(encoding="utf-8")
     i = text.index("- id: so-tu-phap")
@@ -31,8 +31,11 @@ def test_saved_evaluation_verifies_and_altered_facts_do_not(tmp_path: Path) -> N
     )
     bad = runner.invoke(app, ["verify", str(saved), "ninh_thuan_2020", str(facts)])
     assert bad.exit_code == 1
-    assert "the facts file is not the one the report was made from" in bad.stdout
-    assert "so-tu-phap: verdict was eligible, now disqualified" in bad.stdout
+    assert "tệp dữ liệu không phải tệp đã dùng để lập báo cáo" in bad.stdout
+    assert "so-tu-phap: kết luận trước là eligible, nay là disqualified" in bad.stdout
+    en = runner.invoke(app, ["verify", str(saved), "ninh_thuan_2020", str(facts)], env={"THIDUA_LANG": "en"})
+    assert "the facts file is not the one the report was made from" in en.stdout
+    assert "so-tu-phap: verdict was eligible, now disqualified" in en.stdout
 
 
 def test_saved_award_list_verifies(tmp_path: Path) -> None:
@@ -47,7 +50,7 @@ def test_verify_refuses_a_file_that_is_not_a_result(tmp_path: Path) -> None:
     junk = tmp_path / "x.json"
     junk.write_text('{"hello": 1}', encoding="utf-8")
     res = runner.invoke(app, ["verify", str(junk), "ninh_thuan_2020", str(EXAMPLE)])
-    assert res.exit_code == 2 and "not a thidua JSON result" in res.stderr
+    assert res.exit_code == 2 and "không phải là tệp kết quả JSON của thidua" in res.stderr
 
 
 # ---------------------------------------------------------------- the whole truth (issue 13.9)
@@ -65,8 +68,11 @@ def test_verify_prints_the_settings_the_result_was_made_with(tmp_path: Path) -> 
     saved = _saved(tmp_path)
     ok = runner.invoke(app, ["verify", str(saved), "ninh_thuan_2020", str(EXAMPLE), "--strict"])
     assert ok.exit_code == 0, ok.output
-    assert "the result was made with: as_of 2021-01-25, deadline —, round —, backend native" in ok.stdout
+    assert "kết quả được lập với: as_of 2021-01-25, deadline —, round —, backend native" in ok.stdout
     assert ok.stderr == ""
+    args = ["verify", str(saved), "ninh_thuan_2020", str(EXAMPLE), "--strict"]
+    en = runner.invoke(app, args, env={"THIDUA_LANG": "en"})
+    assert "the result was made with: as_of 2021-01-25, deadline —, round —, backend native" in en.stdout
 
 
 def test_settings_not_the_facts_files_own_are_warned_and_strict_fails(tmp_path: Path) -> None:
@@ -74,8 +80,13 @@ def test_settings_not_the_facts_files_own_are_warned_and_strict_fails(tmp_path: 
     saved = _saved(tmp_path, "--as-of", "2021-02-01")
     loose = runner.invoke(app, ["verify", str(saved), "ninh_thuan_2020", str(EXAMPLE)])
     assert loose.exit_code == 0, loose.output
-    assert "as_of 2021-02-01" in loose.stdout and "matches" in loose.stdout
+    assert "as_of 2021-02-01" in loose.stdout and "DOES NOT MATCH" not in loose.stdout
     assert loose.stderr.strip() == (
+        f"{saved}: cảnh báo: kết quả được lập với as_of 2021-02-01, tệp dữ liệu ghi 2021-01-25"
+        " — kết quả này không tái lập được chỉ từ tệp dữ liệu; --strict coi đây là không khớp"
+    )
+    en = runner.invoke(app, ["verify", str(saved), "ninh_thuan_2020", str(EXAMPLE)], env={"THIDUA_LANG": "en"})
+    assert en.stderr.strip() == (
         f"{saved}: warning: the result was made with as_of 2021-02-01; the facts file says 2021-01-25"
         " — the facts file alone does not reproduce this result; --strict counts this as not matching"
     )
@@ -89,7 +100,7 @@ def test_a_fixed_plan_deadline_is_not_recorded_as_a_different_one(tmp_path: Path
 
     saved = tmp_path / "result.json"
     args = ["evaluate", "ninh_thuan_2020", str(EXAMPLE), "-f", "json", "-o", str(saved), "--deadline", "2099-01-01"]
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, args, env={"THIDUA_LANG": "en"})  # the evaluation's own warning
     assert result.exit_code == 0
     assert "--deadline: warning: the deadline 01/01/2099 is not used: the plan fixes its own (20/01/2021)" in (
         result.stderr
@@ -126,7 +137,24 @@ def test_a_fixed_plan_deadline_is_not_recorded_as_a_different_one(tmp_path: Path
 def test_verify_on_a_malformed_report_is_one_line(tmp_path: Path, text: str, fragment: str) -> None:
     junk = tmp_path / "x.json"
     junk.write_text(text, encoding="utf-8")
-    res = runner.invoke(app, ["verify", str(junk), "ninh_thuan_2020", str(EXAMPLE)])
+    res = runner.invoke(app, ["verify", str(junk), "ninh_thuan_2020", str(EXAMPLE)], env={"THIDUA_LANG": "en"})
     assert res.exit_code == 2, res.output
     lines = res.stderr.strip().split("\n")
     assert len(lines) == 1 and lines[0].startswith(str(junk)) and fragment in lines[0], res.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('{"campaign_sha256": "x", "candidates": 3}', "candidates là một số, không phải một danh sách"),
+        ('{"campaign_sha256": "x", "round": true}', "round là giá trị true/false, không phải một số nguyên"),
+        ('{"campaign_sha256": "x", "as_of": "5"}', "as_of: '5' không phải là một ngày"),
+        ("[1]", "(không có campaign_sha256)"),
+    ],
+    ids=lambda v: v[:30],
+)
+def test_verify_says_a_malformed_report_in_vietnamese(tmp_path: Path, text: str, fragment: str) -> None:
+    junk = tmp_path / "x.json"
+    junk.write_text(text, encoding="utf-8")
+    res = runner.invoke(app, ["verify", str(junk), "ninh_thuan_2020", str(EXAMPLE)])
+    assert res.exit_code == 2 and fragment in res.stderr, res.stderr

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.common.errors import CampaignInvalid, Problem
+from engine.common.message import Msg, say
 from engine.evaluate.core import Evaluation, evaluate
 from engine.model.campaign import Campaign, load_campaign
 from engine.model.facts import facts_from_document
@@ -130,7 +131,13 @@ def load_cases(path: Path) -> list[Case]:
     names = [c.name for c in raw.cases]
     dup = {n for n in names if names.count(n) > 1}
     if dup:
-        raise CampaignInvalid(Problem(str(path), f"duplicate case name '{sorted(dup)[0]}'"))
+        raise CampaignInvalid(
+            Problem(
+                str(path),
+                Msg("problem.test_duplicate_case", name=sorted(dup)[0]),
+                hint=Msg("problem.test_duplicate_case_hint"),
+            )
+        )
     return [
         Case(path, i, raw.campaign, c, c.as_of or raw.as_of, c.deadline or raw.deadline, doc, c.round or raw.round)
         for i, c in enumerate(raw.cases)
@@ -165,7 +172,7 @@ def run_case(case: Case) -> CaseResult:
     if case.spec.awards or case.spec.budget:
         failures += compare_awards(ev, case.spec)
     if not case.spec.expect and not case.spec.awards and not case.spec.budget:
-        failures.append("the case expects nothing: add expect, awards or budget")
+        failures.append(say(Msg("problem.test_expects_nothing")))
     return CaseResult(case, failures, ev)
 
 
@@ -182,13 +189,13 @@ def compare_awards(ev: Evaluation, spec: CaseIn) -> list[str]:
             if exp.outside is not None:
                 outside = sorted(o.id for o in alloc.outside if (o.award_id, o.group) == (award_id, gid))
                 if sorted(exp.outside) != outside:
-                    failures.append(f"award {award_id}/{gid}: outside expected {sorted(exp.outside)}, got {outside}")
+                    failures.append(f"award {award_id}/{gid}: " + _differs("outside", sorted(exp.outside), outside))
                 if exp.model_fields_set == {"outside"}:
                     continue
             g = got.get((award_id, gid, under))
             if g is None:
                 lists = ", ".join(f"{a}/{x}" + (f"@{u}" if u else "") for a, x, u in got)
-                failures.append(f"award {award_id}/{key}: no such award and group (lists: {lists})")
+                failures.append(f"award {award_id}/{key}: " + say(Msg("problem.test_no_such_list", lists=lists or "—")))
                 continue
             for name, ids in (
                 ("selected", exp.selected),
@@ -200,25 +207,27 @@ def compare_awards(ev: Evaluation, spec: CaseIn) -> list[str]:
                 items = getattr(g, "tie" if name == "tie_at_cutoff" else name)
                 actual = sorted(r if isinstance(r, str) else r.id for r in items)
                 if ids is not None and sorted(ids) != actual:
-                    failures.append(f"award {award_id}/{key}: {name} expected {sorted(ids)}, got {actual}")
+                    failures.append(f"award {award_id}/{key}: " + _differs(name, sorted(ids), actual))
             if exp.slots_left is not None and exp.slots_left != g.slots_left:
-                failures.append(f"award {award_id}/{gid}: slots_left expected {exp.slots_left}, got {g.slots_left}")
+                failures.append(f"award {award_id}/{gid}: " + _differs("slots_left", exp.slots_left, g.slots_left))
             if exp.amount_each is not None and exp.amount_each != g.amount:
-                failures.append(f"award {award_id}/{gid}: amount_each expected {exp.amount_each}, got {g.amount}")
+                failures.append(f"award {award_id}/{gid}: " + _differs("amount_each", exp.amount_each, g.amount))
     if spec.budget is not None:
         if spec.budget.total is not None and spec.budget.total != alloc.total:
-            failures.append(f"budget: total expected {spec.budget.total}, got {alloc.total} {alloc.budget_error}")
+            failures.append("budget: " + _differs("total", spec.budget.total, alloc.total, alloc.budget_error))
         if spec.budget.error is not None and spec.budget.error not in alloc.budget_error:
-            failures.append(f"budget: error expected to contain {spec.budget.error!r}, got {alloc.budget_error!r}")
+            failures.append(
+                "budget: " + say(Msg("problem.test_error_contains", expected=spec.budget.error, got=alloc.budget_error))
+            )
         applied = alloc.basis.decree if alloc.basis else None
         if spec.budget.decree is not None and spec.budget.decree != applied:
-            failures.append(f"budget: decree expected {spec.budget.decree}, got {applied} {alloc.budget_error}")
+            failures.append("budget: " + _differs("decree", spec.budget.decree, applied, alloc.budget_error))
         if spec.budget.replacement is not None:
             from engine.render.award import replacement_text
 
             said = replacement_text(alloc, "vi")
             if (spec.budget.replacement not in said) if spec.budget.replacement else said:
-                failures.append(f"budget: replacement expected {spec.budget.replacement!r}, got {said!r}")
+                failures.append("budget: " + _differs("replacement", repr(spec.budget.replacement), repr(said)))
     return failures
 
 
@@ -228,10 +237,10 @@ def compare(ev: Evaluation, expect: dict[str | int, Expect]) -> list[str]:
     for cid, exp in expect.items():
         res = ev.get(str(cid))
         if res is None:
-            failures.append(f"{cid}: no such candidate in the case's facts")
+            failures.append(f"{cid}: " + say(Msg("problem.test_no_candidate")))
             continue
         if exp.verdict is not None and exp.verdict != res.verdict:
-            failures.append(f"{cid}: verdict expected {exp.verdict}, got {res.verdict}")
+            failures.append(f"{cid}: " + _differs("verdict", exp.verdict, res.verdict))
         for section, expected in (
             ("criteria", exp.criteria),
             ("disqualifiers", exp.disqualifiers),
@@ -240,18 +249,32 @@ def compare(ev: Evaluation, expect: dict[str | int, Expect]) -> list[str]:
             got = {r.id: r.outcome for r in getattr(res, section)}
             for rid, outcome in expected.items():
                 if rid not in got:
-                    failures.append(
-                        f"{cid}: {section} {rid}: not evaluated for this candidate (rules: {', '.join(got) or 'none'})"
-                    )
+                    rules = list(got) or "—"
+                    failures.append(f"{cid}: {section} {rid}: " + say(Msg("problem.test_not_evaluated", rules=rules)))
                 elif got[rid] != outcome:
-                    failures.append(f"{cid}: {section} {rid}: expected {outcome}, got {got[rid]}")
+                    failures.append(f"{cid}: {section} {rid}: " + _differs("", outcome, got[rid]))
         if exp.scope is not None:
             sc = res.scope
             got_scope = "out" if res.group is None else ("unknown" if sc is not None and sc.unknown else "in")
             if got_scope != exp.scope:
-                failures.append(f"{cid}: scope expected {exp.scope}, got {got_scope}")
+                failures.append(f"{cid}: " + _differs("scope", exp.scope, got_scope))
         if exp.submission is not None:
             got_sub = res.submission.outcome if res.submission else None
             if got_sub != exp.submission:
-                failures.append(f"{cid}: submission expected {exp.submission}, got {got_sub}")
+                failures.append(f"{cid}: " + _differs("submission", exp.submission, got_sub))
     return failures
+
+
+def _differs(what: str, expected: Any, got: Any, why: str = "") -> str:
+    """`what` (a key of the case file; '' for a rule's outcome): expected this, got that — in the
+    reader's language, the one `thidua test` prints in; `why` the allocation's own explanation."""
+    line = say(Msg("problem.test_expected", expected=_shown(expected), got=_shown(got)))
+    line = f"{what}: {line}" if what else line
+    return f"{line} ({why})" if why else line
+
+
+def _shown(value: Any) -> Any:
+    """A value as a failure shows it: a list joined, nothing as '—'."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "—"
+    return "—" if value is None else value

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from engine.common.errors import Problem, UsageError
+from engine.common.message import Msg
 from engine.lang import Call, Fact, Node
 from engine.lang.builtins import BUILTINS
 from engine.model.campaign import Campaign, CompiledRule
@@ -191,7 +192,13 @@ def write_template(campaign: Campaign, path: Path, lang: str = "vi") -> bytes:
         return csv_template(campaign, lang).encode("utf-8-sig")  # the BOM lets Excel see UTF-8
     if suffix in (".yaml", ".yml"):
         return yaml_template(campaign, lang).encode("utf-8")
-    raise UsageError(Problem(str(path), f"cannot write a template as '{suffix}'", hint="use .xlsx, .csv or .yaml"))
+    raise UsageError(
+        Problem(
+            str(path),
+            Msg("problem.campaign_template_suffix", suffix=suffix),
+            hint=Msg("problem.campaign_template_suffix_hint"),
+        )
+    )
 
 
 ISSUER_META = "issuer."  # a meta row `… [issuer.KEY]` gives the plan issuer's own figure

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from engine.common.errors import Problem, UsageError
+from engine.common.message import Msg, say
 from engine.common.paths import new_campaigns_dir
 from engine.model.campaign import read_campaign
 from engine.render.output import write_atomic
@@ -45,11 +46,11 @@ def init_campaign(new_id: str, source: str, output: Path | None = None) -> InitR
     (`engine.common.paths.new_campaigns_dir`: never an installed package's folder, which an
     upgrade replaces) — never over an existing file."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", new_id):
-        raise UsageError(Problem(new_id, "a campaign id is lowercase snake_case", hint="e.g. ninh_thuan_2026"))
+        raise UsageError(Problem(new_id, Msg("problem.init_bad_id"), hint=Msg("problem.init_bad_id_hint")))
     doc, model = read_campaign(source).require_model()
     path = output or new_campaigns_dir() / f"{new_id}.yaml"
     if path.exists():
-        raise UsageError(Problem(str(path), "already exists", hint="choose another id or -o FILE"))
+        raise UsageError(Problem(str(path), Msg("problem.init_exists"), hint=Msg("problem.init_exists_hint")))
     text = doc.text
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     paths = list(CLEARED)
@@ -79,9 +80,8 @@ def init_campaign(new_id: str, source: str, output: Path | None = None) -> InitR
         if TODO not in lines[n]:  # the old line's comment described the old plan: replace it
             lines[n] = lines[n][: col + len("null")] + "  " + TODO + what
         todo.append((n + 1, what))
-    header = (
-        f"# Copied from {model.id} by `thidua init`: fill the lines marked TODO(init), then run `thidua lint {new_id}`."
-    )
+    # the file's first line speaks to whoever opens it: in the language of the one who made it
+    header = "# " + say(Msg("problem.init_header", source=model.id, id=new_id))
     start = 1 if lines and lines[0].startswith("# yaml-language-server") else 0
     lines.insert(start, header)
     todo = [(line + 1, what) for line, what in todo]

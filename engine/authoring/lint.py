@@ -27,6 +27,7 @@ from typing import Any
 from engine.authoring.quotes import PlanText, fold, plan_path
 from engine.authoring.subjects import Blocked, search
 from engine.common.errors import Problem, UsageError
+from engine.common.message import Msg, Text, say
 from engine.lang import Compare, Const, Node, RuleError, parse_rule, parse_value
 from engine.model.campaign import Campaign, read_campaign
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
@@ -63,7 +64,7 @@ class LintResult:
     file: str
     findings: list[Problem] = field(default_factory=list)
     plan: Path | None = None  # the plan the quotes were checked against
-    plan_note: str = ""  # said on stdout: where the plan came from, or why quotes were not checked
+    plan_note: Text = ""  # said on stdout: where the plan came from, or why quotes were not checked
     campaign: Campaign | None = None  # the compiled campaign, when it has no error
 
     @property
@@ -80,7 +81,7 @@ def lint_many(names: list[str], source: Path | None = None) -> list[LintResult]:
     from engine.model.campaign import available_campaigns
 
     if source is not None and len(names) != 1:
-        raise UsageError("--source goes with exactly one campaign")
+        raise UsageError(Msg("problem.lint_source_one"))
     results = []
     for name in names or [*available_campaigns(), "facts"]:
         results.append(lint_catalogue() if name == "facts" else lint_campaign(name, source))
@@ -91,11 +92,19 @@ def lint_text(results: list[LintResult]) -> str:
     """Each file: where its quotes were checked, its findings one a line; then a count."""
     lines = []
     for r in results:
-        lines.append(f"{r.file}: {r.plan_note}")
+        lines.append(f"{r.file}: {say(r.plan_note)}")
         lines += [format_finding(p) for p in r.findings]
     errors = sum(len(r.errors) for r in results)
     warnings = sum(len(r.warnings) for r in results)
-    lines.append(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    lines.append(
+        say(
+            Msg(
+                "problem.lint_count",
+                errors=Msg("problem.lint_errors", n=errors),
+                warnings=Msg("problem.lint_warnings", n=warnings),
+            )
+        )
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -106,7 +115,7 @@ def lint_json(results: list[LintResult]) -> str:
         {
             "file": r.file,
             "plan": str(r.plan) if r.plan else None,
-            "note": r.plan_note,
+            "note": say(r.plan_note),
             "findings": [finding_dict(p) for p in r.findings],
         }
         for r in results
@@ -127,8 +136,8 @@ def finding_dict(p: Problem) -> dict[str, Any]:
         "line": p.line,
         "column": p.column,
         "where": p.where,
-        "message": p.message,
-        "hint": p.hint,
+        "message": say(p.message),
+        "hint": say(p.hint),
     }
 
 
@@ -137,22 +146,24 @@ def lint_campaign(name: str | Path, source: Path | None = None) -> LintResult:
     read = read_campaign(name)
     result = LintResult(read.file, list(read.problems), campaign=read.campaign)
     if read.doc is None or read.model is None:
-        result.plan_note = "not linted further: the file does not load"
+        result.plan_note = Msg("problem.lint_not_loaded")
         return result
     doc, model = read.doc, read.model
     plan = None
     if source is not None:
         if not source.exists():
-            raise UsageError(Problem(str(source), "plan text not found", hint="check the --source path"))
+            raise UsageError(
+                Problem(str(source), Msg("problem.lint_plan_not_found"), hint=Msg("problem.lint_plan_not_found_hint"))
+            )
         plan = source
-        result.plan_note = f"quotes checked against {source}"
+        result.plan_note = Msg("problem.lint_quotes_checked", plan=str(source))
     else:
         default = plan_path(model.document.source)
         if default.exists():
             plan = default
-            result.plan_note = f"quotes checked against {_relative(default)} (document.source)"
+            result.plan_note = Msg("problem.lint_quotes_checked_source", plan=_relative(default))
         else:
-            result.plan_note = f"quotes not checked: {_relative(default)} not found (give --source PLAN.txt)"
+            result.plan_note = Msg("problem.lint_quotes_unchecked", plan=_relative(default))
     result.plan = plan
     text = PlanText.read(plan, str(plan) if plan is source else _relative(plan)) if plan is not None else None
     Linter(doc, model, load_catalogue(), text, result.findings, read.campaign).run()
@@ -176,7 +187,7 @@ def lint_catalogue(campaign_names: list[str] | None = None) -> LintResult:
             continue  # `thidua validate` reports it; its facts cannot be counted
         read.append(model.id)
         used |= facts_read(model, catalogue)
-    result.plan_note = "facts read by: " + (", ".join(read) or "no valid campaign")
+    result.plan_note = Msg("problem.lint_facts_read_by", ids=read) if read else Msg("problem.lint_no_valid_campaign")
     for key in catalogue.facts:
         if key not in used:
             result.findings.append(
@@ -184,8 +195,8 @@ def lint_catalogue(campaign_names: list[str] | None = None) -> LintResult:
                     doc,
                     ("facts", key),
                     "TD501",
-                    f"fact '{key}' is read by no campaign ({', '.join(read) or 'none valid'})",
-                    "keep it if a campaign being encoded needs it; the contract never removes a key",
+                    Msg("problem.lint_td501", fact=key, ids=read or Msg("problem.lint_none_valid")),
+                    Msg("problem.lint_td501_hint"),
                 )
             )
     return result
@@ -206,7 +217,7 @@ def facts_read(model: CampaignModel, catalogue: Catalogue) -> set[str]:
     return out
 
 
-def _finding(doc: Document, path: PathT, code: str, message: str, hint: str = "") -> Problem:
+def _finding(doc: Document, path: PathT, code: str, message: Text, hint: Text = "") -> Problem:
     line, col = doc.locate(path)
     severity = LINT_CODES[code][0]
     return Problem(doc.file, message, line, col, readable_path(doc.data, path), hint, severity, code)
@@ -231,7 +242,7 @@ class Linter:
         self.plan = plan
         self.out = out
 
-    def add(self, path: PathT, code: str, message: str, hint: str = "") -> None:
+    def add(self, path: PathT, code: str, message: Text, hint: Text = "") -> None:
         self.out.append(_finding(self.doc, path, code, message, hint))
 
     def run(self) -> None:
@@ -265,7 +276,9 @@ class Linter:
         for path, item in self.cited():
             quotes = [("quote", item.quote)]
             if not item.clause.strip():
-                self.add((*path, "clause"), "TD101", "the clause is empty", "write the plan's clause, e.g. II.2.a")
+                self.add(
+                    (*path, "clause"), "TD101", Msg("problem.lint_td101_clause"), Msg("problem.lint_td101_clause_hint")
+                )
             if path == ("nomination",):
                 nom = self.model.nomination
                 if nom.documents_quote is not None:
@@ -285,7 +298,9 @@ class Linter:
                 quotes.append(("scope.quote", item.scope.quote))
             for key, quote in quotes:
                 if not quote.strip():
-                    self.add((*path, key), "TD101", "the quote is empty", "copy the plan's sentence")
+                    self.add(
+                        (*path, key), "TD101", Msg("problem.lint_td101_quote"), Msg("problem.lint_td101_quote_hint")
+                    )
                 elif self.plan is not None and not self.plan.contains(quote):
                     self.quote_not_found((*path, *(int(k) if k.isdigit() else k for k in key.split("."))), quote)
 
@@ -293,14 +308,15 @@ class Linter:
         assert self.plan is not None
         name = self.plan.path.name
         near = self.plan.closest(quote)
+        message = Msg("problem.lint_td102", plan=name)
         if near is None:
-            self.add(path, "TD102", f"quote not found in {name}", "copy the sentence from the plan")
+            self.add(path, "TD102", message, Msg("problem.lint_td102_hint"))
             return
         shown = near.text if len(near.text) <= 100 else near.text[:99] + "…"
-        hint = f"closest passage, {name} line {near.line}: “{shown}”"
+        hint = Msg("problem.lint_td102_closest", plan=name, line=str(near.line), text=shown)
         if near.quote_has or near.plan_has:
-            hint += f" (quote: “{near.quote_has}”, plan: “{near.plan_has}”)"
-        self.add(path, "TD102", f"quote not found in {name}", hint)
+            hint = Msg("problem.lint_td102_differs", closest=hint, quote=near.quote_has, plan=near.plan_has)
+        self.add(path, "TD102", message, hint)
 
     # TD202, TD205 (TD203, TD204, TD208, TD209: the campaign reader's)
     def applicability(self) -> None:
@@ -317,9 +333,8 @@ class Linter:
                 self.add(
                     ("groups", gid, "kinds"),
                     "TD202",
-                    f"group '{gid}' can have no candidates: a head competes in '{group.extends}', "
-                    "which has none of these kinds",
-                    f"use kinds of '{group.extends}': {', '.join(base.kinds)}",
+                    Msg("problem.lint_td202", group=gid, base=str(group.extends)),
+                    Msg("problem.lint_td202_hint", base=str(group.extends), kinds=list(base.kinds)),
                 )
         quota_groups = {g for a in self.model.awards for g in a.quotas}
         for gid, group in groups.items():
@@ -327,8 +342,8 @@ class Linter:
                 self.add(
                     ("groups", gid),
                     "TD205",
-                    f"group '{gid}' is in no award's quotas: its eligible candidates are never proposed",
-                    "add it to an award's quotas (null for no fixed number)",
+                    Msg("problem.lint_td205", group=gid),
+                    Msg("problem.lint_td205_hint"),
                 )
 
     # TD216: every subject the plan names can win (engine.authoring.subjects)
@@ -343,33 +358,39 @@ class Linter:
     def blocked(self, found: Blocked, paths: dict[int, PathT]) -> None:
         s = found.subject
         first, *others = found.rules
-        unit = f" (its unit: {found.unit_kind})" if found.unit_kind else ""
         what = "criterion" if first.kind == "criterion" else "disqualifier"
-        lead = (
-            f"group '{s.group}', kind {s.kind}{unit}: no facts make it eligible — "
-            f"{what} '{first.id}' ({first.spec.clause})"
+        lead = Msg(
+            "problem.lint_td216_lead_unit" if found.unit_kind else "problem.lint_td216_lead",
+            group=s.group,
+            kind=s.kind,
+            unit_kind=found.unit_kind or "",
+            rule=Msg(f"problem.lint_td216_{what}", id=first.id, clause=first.spec.clause),
         )
+        message: Msg
         if others:
-            names = ", ".join(f"'{r.id}' ({r.spec.clause})" for r in others)
-            message = f"{lead} cannot hold together with {names}"
-            hint = "the rules ask for values that contradict each other; check their operators and numbers"
+            names = [f"'{r.id}' ({r.spec.clause})" for r in others]
+            message = Msg("problem.lint_td216_contradict", lead=lead, rules=names)
+            hint = Msg("problem.lint_td216_contradict_hint")
         elif found.never_has:
-            facts = ", ".join(found.never_has)
             holders = [
                 f"{k}: {', '.join(self.model.facts_for[k].kinds)}" for k in found.never_has if k in self.model.facts_for
             ]
-            where = f" (facts_for {'; '.join(holders)})" if holders else " (the catalogue's `for`)"
-            message = f"{lead} reads {facts}, which a {s.kind}{' unit' if found.unit_kind else ''} never has{where}"
-            hint = (
-                f"limit the rule to the kinds it is for (`kinds:`), allow n/a with the plan's words (`na:`), "
-                f"or take {s.kind} out of groups.{s.group}.kinds"
+            where = (
+                Msg("problem.lint_td216_facts_for", holders="; ".join(holders))
+                if holders
+                else Msg("problem.lint_td216_catalogue_for")
             )
+            message = Msg(
+                "problem.lint_td216_never_has_unit" if found.unit_kind else "problem.lint_td216_never_has",
+                lead=lead,
+                facts=list(found.never_has),
+                kind=s.kind,
+                where=where,
+            )
+            hint = Msg("problem.lint_td216_never_has_hint", kind=s.kind, group=s.group)
         else:
-            message = f"{lead} can never {'pass' if first.kind == 'criterion' else 'be clear'}"
-            hint = (
-                "no value the catalogue allows satisfies it: check the number and the operator, or say per kind "
-                "(`kinds:`, `na:`) where it does not apply"
-            )
+            message = Msg(f"problem.lint_td216_never_{'pass' if first.kind == 'criterion' else 'clear'}", lead=lead)
+            hint = Msg("problem.lint_td216_never_hint")
         self.add((*paths[id(first.spec)], "rule"), "TD216", message, hint)
 
     # TD301–TD304
@@ -378,13 +399,18 @@ class Linter:
         period = m.period
         first_day = _earliest(m.document.date)
         if period.start is not None and period.start > period.end:
-            self.add(("period", "start"), "TD302", "the period starts after it ends", "swap or fix the dates")
+            self.add(
+                ("period", "start"),
+                "TD302",
+                Msg("problem.lint_td302_inverted"),
+                Msg("problem.lint_td302_inverted_hint"),
+            )
         if first_day is not None and period.end < first_day:
             self.add(
                 ("period", "end"),
                 "TD302",
-                f"the period ends ({period.end:%d/%m/%Y}) before the plan is issued ({m.document.date_text})",
-                "check the year",
+                Msg("problem.lint_td302_before_issue", end=period.end, issued=m.document.date_text),
+                Msg("problem.lint_check_year"),
             )
         deadlines: list[tuple[PathT, Any]] = [(("nomination", "deadline"), m.nomination.deadline)]
         deadlines += [(("awards", i, "deadline"), a.deadline) for i, a in enumerate(m.awards) if a.deadline]
@@ -395,29 +421,29 @@ class Linter:
                     self.add(
                         (*path, "date"),
                         "TD301",
-                        f"the deadline {d.date:%d/%m/%Y} is before the period ends ({period.end:%d/%m/%Y})",
-                        "check the year and the month",
+                        Msg("problem.lint_td301", deadline=d.date, end=period.end),
+                        Msg("problem.lint_td301_hint"),
                     )
                 elif (d.date - period.end).days > 366:
                     self.add(
                         (*path, "date"),
                         "TD304",
-                        f"the deadline {d.date:%d/%m/%Y} is over a year after the period ends ({period.end:%d/%m/%Y})",
-                        "check the year",
+                        Msg("problem.lint_td304", deadline=d.date, end=period.end),
+                        Msg("problem.lint_check_year"),
                     )
                 if period.yearly:
                     self.add(
                         (*path, "date"),
                         "TD303",
-                        "a fixed deadline date in a yearly campaign",
-                        'write `yearly: "MM-DD"` for a deadline repeated each year',
+                        Msg("problem.lint_td303_fixed"),
+                        Msg("problem.lint_td303_fixed_hint"),
                     )
             elif d.yearly is not None and not period.yearly:
                 self.add(
                     (*path, "yearly"),
                     "TD303",
-                    "a yearly deadline in a campaign that is not yearly",
-                    "set period.yearly: true, or give the deadline's date",
+                    Msg("problem.lint_td303_yearly"),
+                    Msg("problem.lint_td303_yearly_hint"),
                 )
 
     # TD305, TD306: a nomination's two decisions, recorded rather than left to the defaults
@@ -427,15 +453,15 @@ class Linter:
             self.add(
                 ("nomination",),
                 "TD305",
-                "no `late:`: a late file is not considered by default, whether or not the plan says so",
-                "add late: {decision: not_considered, clause, quote} citing the plan, or the decision in a note",
+                Msg("problem.lint_td305"),
+                Msg("problem.lint_td305_hint"),
             )
         if nom.channels is None:
             self.add(
                 ("nomination",),
                 "TD306",
-                "no `channels:`: every way of sending a file counts by default",
-                "add channels: {accepted: [...]} with the plan's sentence, or a note where it names none",
+                Msg("problem.lint_td306"),
+                Msg("problem.lint_td306_hint"),
             )
 
     # TD601–TD603
@@ -447,9 +473,8 @@ class Linter:
                 self.add(
                     (*path, "required"),
                     "TD601",
-                    "optional criterion without a note",
-                    "every criterion the plan lists is required (DOMAIN.md); say in `note:` where the plan "
-                    "makes this one optional",
+                    Msg("problem.lint_td601"),
+                    Msg("problem.lint_td601_hint"),
                 )
             try:
                 node = parse_rule(spec.rule, self.cat)
@@ -469,15 +494,15 @@ class Linter:
                     self.add(
                         path,
                         "TD602",
-                        f"the date {v:%d/%m/%Y} is not in the quote",
-                        "quote the sentence that gives it, or add a note saying where it comes from",
+                        Msg("problem.lint_td602_date", date=v),
+                        Msg("problem.lint_td602_date_hint"),
                     )
             elif _is_number(v) and v not in (0, 1) and not _written(v, numbers):
                 self.add(
                     path,
                     "TD602",
-                    f"the number {v:g} is not in the quote",
-                    "quote the sentence that gives it, or add a note saying why the rule uses it",
+                    Msg("problem.lint_td602_number", number=f"{v:g}"),
+                    Msg("problem.lint_td602_number_hint"),
                 )
 
     def bounds(self, path: PathT, node: Node, quote: str) -> None:
@@ -503,8 +528,8 @@ class Linter:
                     self.add(
                         path,
                         "TD603",
-                        f"the quote says “{word}” but the rule uses '{cmp.op}'",
-                        "fix the operator, or add a note saying why the bound differs",
+                        Msg("problem.lint_td603", word=word, op=cmp.op),
+                        Msg("problem.lint_td603_hint"),
                     )
                     return
 

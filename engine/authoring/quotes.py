@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.common.errors import Problem, UsageError
+from engine.common.message import Msg
 from engine.common.paths import plans_dir
 from engine.model.source import read_text
 
@@ -37,8 +38,8 @@ def plan_path(source: str) -> Path:
             raise UsageError(
                 Problem(
                     str(path),
-                    "is a link to a file outside the plans folder",
-                    hint="copy the plan's text into the folder instead of linking to it",
+                    Msg("problem.campaign_plan_link_outside"),
+                    hint=Msg("problem.campaign_plan_link_outside_hint"),
                 )
             )
     return path

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from engine.authoring.cases import Case, CaseResult, Expect, discover, load_cases, run_case
 from engine.common.errors import Problem, UsageError, UserError
+from engine.common.message import Msg, current, say
 from engine.evaluate.core import CandidateResult
 from engine.model.catalogue import campaigns_dir
 
@@ -54,10 +55,10 @@ def run_tests(paths: list[Path] | None = None) -> TestRun:
     started = time.perf_counter()
     for given in paths or default_paths():
         if not given.exists():
-            raise UsageError(Problem(str(given), "no such file or folder", hint="give case files or folders"))
+            raise UsageError(Problem(str(given), Msg("problem.test_no_such_path"), hint=Msg("problem.test_give_cases")))
         if not discover([given]):  # a CI job pointed at the wrong folder must not pass with nothing run
             raise UsageError(
-                Problem(str(given), "no case files (*.yaml) in this folder", hint="give case files or folders")
+                Problem(str(given), Msg("problem.test_no_case_files"), hint=Msg("problem.test_give_cases"))
             )
     files = discover(paths or default_paths())
     reports: list[CaseReport] = []
@@ -103,15 +104,16 @@ def failure_details(case: Case, result: CaseResult) -> list[str]:
             continue
         covered.add(f"{cid}: ")
         if exp.verdict is None:
-            verdict = f"verdict {res.verdict} (not specified)"
+            verdict = say(Msg("problem.test_verdict_unspecified", verdict=res.verdict))
         elif verdict_differs:
-            verdict = f"verdict expected {exp.verdict}, got {res.verdict}"
+            verdict = "verdict: " + say(Msg("problem.test_expected", expected=exp.verdict, got=res.verdict))
         else:
-            verdict = f"verdict {res.verdict}, as expected"
+            verdict = say(Msg("problem.test_verdict_as_expected", verdict=res.verdict))
         lines.append(f"{cid} ({res.candidate.name}): {verdict}")
         lines += [f"  {d}" for d in diffs]
         if exp.submission is not None and _sub(res) != exp.submission:
-            lines.append(f"  submission: expected {exp.submission}, got {_sub(res)}")
+            got = _sub(res) or "—"
+            lines.append("  submission: " + say(Msg("problem.test_expected", expected=exp.submission, got=got)))
         if verdict_differs and not diffs:
             why = [
                 f"{r.id} [{r.rule.spec.clause}] {r.outcome}"
@@ -119,7 +121,7 @@ def failure_details(case: Case, result: CaseResult) -> list[str]:
                 if r.outcome in ("fail", "triggered", "unknown") and (r.rule.kind != "criterion" or r.rule.required)
             ]
             if why:
-                lines.append("  decided by: " + "; ".join(why))
+                lines.append("  " + say(Msg("problem.test_decided_by", rules="; ".join(why))))
     lines += [f for f in result.failures if not any(f.startswith(c) for c in covered)]
     return lines
 
@@ -139,10 +141,11 @@ def _rule_diffs(exp: Expect, res: CandidateResult) -> list[str]:
         for rid, outcome in expected.items():
             rr = got.get(rid)
             if rr is None:
-                out.append(f"{rid}: expected {outcome}, not evaluated for this candidate")
+                out.append(f"{rid}: " + say(Msg("problem.test_expected_not_evaluated", expected=outcome)))
             elif rr.outcome != outcome:
                 spec = rr.rule.spec
-                out.append(f"{rid} [{spec.clause}] {spec.label.vi}: expected {outcome}, got {rr.outcome}")
+                said = say(Msg("problem.test_expected", expected=outcome, got=rr.outcome))
+                out.append(f"{rid} [{spec.clause}] {spec.label.get(current())}: {said}")
     return out
 
 
@@ -153,11 +156,11 @@ def text_report(run: TestRun, verbose: bool = False) -> str:
     for r in run.reports:
         if r.status == "pass":
             if verbose:
-                lines.append(f"PASS  {r.name}")
+                lines.append(f"{say(Msg('problem.test_pass'))}  {r.name}")
             continue
-        head = f"{'FAIL' if r.status == 'fail' else 'ERROR'}  {r.name}"
+        head = f"{say(Msg(f'problem.test_{r.status}'))}  {r.name}"
         if r.status == "error" and r.details == previous:
-            lines.append(head + " (the same error as above)")
+            lines.append(head + " " + say(Msg("problem.test_same_error")))
             continue
         lines.append(head + (f" — {r.description}" if r.description else ""))
         lines += [f"      {d}" for d in r.details]
@@ -167,12 +170,13 @@ def text_report(run: TestRun, verbose: bool = False) -> str:
 
 
 def summary(run: TestRun) -> str:
-    parts = [f"{run.count('pass')} passed"]
+    """`3 passed, 1 failed in 0.12s`, in the reader's language."""
+    parts = [Msg("problem.test_passed", n=run.count("pass"))]
     if run.count("fail"):
-        parts.append(f"{run.count('fail')} failed")
+        parts.append(Msg("problem.test_failed", n=run.count("fail")))
     if run.count("error"):
-        parts.append(f"{run.count('error')} errors")
-    return f"{', '.join(parts)} in {run.seconds:.2f}s"
+        parts.append(Msg("problem.test_errors", n=run.count("error")))
+    return say(Msg("problem.test_summary", parts=parts, seconds=round(run.seconds, 2)))
 
 
 def junit_xml(run: TestRun) -> str:

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from engine.common.message import Msg
 from engine.lang.ir import BOOL, DATE, NUMBER, RECORDS, SERIES, Call, Const, Fact, Node, Type
 from engine.lang.values import NA, UNKNOWN, Value
 
@@ -26,6 +27,10 @@ Lang = str  # "vi" | "en"
 
 class ArgumentError(Exception):
     """The arguments of a call do not fit the function's signature (the parser adds the column)."""
+
+    def __init__(self, message: Msg):
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,10 @@ class Builtin:
 
     def check(self, args: list[Node]) -> Type:
         if len(args) != len(self.params) or any(a.type != p for a, p in zip(args, self.params, strict=False)):
-            raise ArgumentError(f"write {self.example}")
+            raise ArgumentError(Msg("problem.campaign_rule_call_as", example=self.example))
         for a, p in zip(args, self.params, strict=True):
             if p == DATE and not isinstance(a, Const):
-                raise ArgumentError(f"the date in {self.name}() must be written as 'YYYY-MM-DD'")
+                raise ArgumentError(Msg("problem.campaign_rule_call_date", name=self.name))
         return self.result
 
     def columns(self, call: Call) -> list[str]:

@@ -21,7 +21,7 @@ from typing import Literal, Protocol
 
 from engine.common import limits
 from engine.common.errors import did_you_mean
-from engine.common.message import Text
+from engine.common.message import Msg, Text
 from engine.lang.builtins import BUILTINS, ArgumentError
 from engine.lang.ir import (
     BOOL,
@@ -49,6 +49,8 @@ from engine.lang.ir import (
 MAX_RULE_LENGTH = limits.MAX_RULE_LENGTH
 MAX_NUMBER = limits.MAX_NUMBER
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# the type checker's "not a fact of people/units": the campaign reader gives it lint's code TD204
+NOT_A_FACT_OF = "problem.campaign_rule_not_a_fact_of"
 
 
 class Scale(Protocol):
@@ -87,9 +89,10 @@ class Catalogue(Protocol):
 
 
 class RuleError(Exception):
-    """A problem in one rule, with the column (0-based) inside the rule text."""
+    """A problem in one rule, with the column (0-based) inside the rule text; the message and the
+    hint are data (`Msg`), said in the reader's language where they are shown."""
 
-    def __init__(self, message: str, col: int = 0, hint: Text = ""):
+    def __init__(self, message: Text, col: int = 0, hint: Text = ""):
         super().__init__(message)
         self.message = message
         self.col = col
@@ -120,22 +123,23 @@ _CMP: dict[type[ast.cmpop], CompareOp] = {
     ast.GtE: ">=",
 }
 _ARITH: dict[type[ast.operator], ArithOp] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+# what each refused construct is called (a vocabulary entry: problem.campaign_rule_no_<name>)
 _REFUSED = {
-    ast.Attribute: "attribute access (x.y)",
-    ast.Subscript: "indexing (x[…])",
+    ast.Attribute: "attribute",
+    ast.Subscript: "index",
     ast.Lambda: "lambda",
-    ast.ListComp: "comprehensions",
-    ast.SetComp: "comprehensions",
-    ast.DictComp: "comprehensions",
-    ast.GeneratorExp: "comprehensions",
-    ast.IfExp: "if-else expressions",
-    ast.NamedExpr: "assignment (:=)",
-    ast.Starred: "starred arguments",
-    ast.List: "lists",
-    ast.Tuple: "tuples",
-    ast.Dict: "dictionaries",
-    ast.Set: "sets",
-    ast.JoinedStr: "f-strings",
+    ast.ListComp: "comprehension",
+    ast.SetComp: "comprehension",
+    ast.DictComp: "comprehension",
+    ast.GeneratorExp: "comprehension",
+    ast.IfExp: "if_else",
+    ast.NamedExpr: "assignment",
+    ast.Starred: "starred",
+    ast.List: "list",
+    ast.Tuple: "tuple",
+    ast.Dict: "dict",
+    ast.Set: "set",
+    ast.JoinedStr: "fstring",
     ast.Await: "await",
     ast.Yield: "yield",
 }
@@ -148,7 +152,7 @@ def parse_rule(text: str, catalogue: Catalogue, *, scope_units: bool | None = No
     when either may be read (the catalogue's `for` is then not checked).
     """
     if not isinstance(text, str) or not text.strip():
-        raise RuleError("the rule is empty", 0, "write an expression such as 'late_dossiers == 0'")
+        raise RuleError(Msg("problem.campaign_rule_empty"), 0, Msg("problem.campaign_rule_empty_hint"))
     source = _source(text, "rule")
     try:
         tree = ast.parse(source.strip(), mode="eval")
@@ -157,13 +161,14 @@ def parse_rule(text: str, catalogue: Catalogue, *, scope_units: bool | None = No
         bare_date = re.search(r"(?<!['\"\d])\d{4}-\d{2}-\d{2}(?!['\"\d])", source)
         if bare_date:
             raise RuleError(
-                "a date must be written in quotes",
+                Msg("problem.campaign_rule_date_unquoted"),
                 bare_date.start(),
-                f"write '{bare_date.group()}'",
+                Msg("problem.campaign_rule_write", text=f"'{bare_date.group()}'"),
             ) from None
-        raise RuleError(f"cannot read the rule: {e.msg}", col, _syntax_hint(source)) from None
+        # Python's own wording of the syntax error is a programmer's: the hint says what to fix
+        raise RuleError(Msg("problem.campaign_rule_unreadable"), col, _syntax_hint(source)) from None
     except (ValueError, RecursionError, MemoryError):
-        raise RuleError("cannot read the rule") from None
+        raise RuleError(Msg("problem.campaign_rule_unreadable")) from None
     lead = len(source) - len(source.lstrip())
     _shallow(tree.body, lead, "rule")
     conv = _Converter(catalogue, scope_units, lead)
@@ -171,9 +176,9 @@ def parse_rule(text: str, catalogue: Catalogue, *, scope_units: bool | None = No
     conv._unknown_word(node)
     if node.type != BOOL:
         raise RuleError(
-            f"the rule gives a {node.type}, not true/false",
+            Msg("problem.campaign_rule_not_bool", type=_type_name(node.type)),
             node.col,
-            "compare it, e.g. 'x >= 1' or 'x == good'",
+            Msg("problem.campaign_rule_compare_hint"),
         )
     return number(node)
 
@@ -184,15 +189,17 @@ def parse_value(text: str, catalogue: Catalogue, *, scope_units: bool | None = N
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as e:
-        raise RuleError(f"cannot read the expression: {e.msg}", max((e.offset or 1) - 1, 0)) from None
+        raise RuleError(
+            Msg("problem.campaign_key_unreadable"), max((e.offset or 1) - 1, 0), _syntax_hint(source)
+        ) from None
     except (ValueError, RecursionError, MemoryError):
-        raise RuleError("cannot read the expression") from None
+        raise RuleError(Msg("problem.campaign_key_unreadable")) from None
     _shallow(tree.body, 0, "expression")
     node = _Converter(catalogue, scope_units, 0).convert(tree.body)
     if node.type == SERIES:
         node = _latest(node, None, catalogue)
     if node.type.kind not in ("number", "rating", "bool"):
-        raise RuleError(f"a ranking key must give a number or a rating, not {node.type}", node.col)
+        raise RuleError(Msg("problem.campaign_key_not_number", type=_type_name(node.type)), node.col)
     return number(node)
 
 
@@ -202,30 +209,30 @@ def _source(text: str, what: str) -> str:
     Python's reader would skip a `#` comment (the rest of the rule silently ignored) and fold
     look-alike letters into ASCII (`ｓｔａｆｆ_total`, `ℓ` read as `l`); both are refused here."""
     if len(text) > MAX_RULE_LENGTH:
-        raise RuleError(f"the {what} is longer than {MAX_RULE_LENGTH} characters", 0, _shorter(what))
+        raise RuleError(
+            Msg(f"problem.campaign_{what}_too_long", n=MAX_RULE_LENGTH, length=len(text)), 0, _shorter(what)
+        )
     source = " ".join(text.split("\n"))
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
             col = tok.start[1]
             if tok.type == tokenize.COMMENT:
-                raise RuleError(
-                    f"a '#' comment is not part of the {what} language", col, "write the explanation in 'note:'"
-                )
+                raise RuleError(Msg("problem.campaign_rule_comment"), col, Msg("problem.campaign_rule_comment_hint"))
             if tok.type != tokenize.STRING and not tok.string.isascii():
                 odd = next(c for c in tok.string if not c.isascii())
                 plain = unicodedata.normalize("NFKC", tok.string)
                 raise RuleError(
-                    f"'{tok.string}' has the non-ASCII character '{odd}' (U+{ord(odd):04X})",
+                    Msg("problem.campaign_rule_non_ascii", word=tok.string, char=odd, code=f"U+{ord(odd):04X}"),
                     col + tok.string.index(odd),
-                    f"did you mean '{plain}'?" if plain.isascii() else "write names and operators in ASCII",
+                    Msg("problem.did_you_mean", word=plain) if plain.isascii() else Msg("problem.campaign_rule_ascii"),
                 )
     except (tokenize.TokenError, IndentationError, SyntaxError):
         pass  # unbalanced brackets and the like: the parser says where
     return source
 
 
-def _shorter(what: str) -> str:
-    return "split it into several criteria" if what == "rule" else "write it shorter"
+def _shorter(what: str) -> Msg:
+    return Msg("problem.campaign_rule_split" if what == "rule" else "problem.campaign_key_shorter")
 
 
 def _shallow(tree: ast.AST, lead: int, what: str) -> None:
@@ -238,21 +245,21 @@ def _shallow(tree: ast.AST, lead: int, what: str) -> None:
             continue
         if depth > limits.MAX_RULE_DEPTH:
             raise RuleError(
-                f"operators are nested more than {limits.MAX_RULE_DEPTH} deep",
+                Msg("problem.campaign_rule_too_deep", n=limits.MAX_RULE_DEPTH),
                 getattr(node, "col_offset", 0) + lead,
                 _shorter(what),
             )
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
-def _syntax_hint(source: str) -> str:
+def _syntax_hint(source: str) -> Msg:
     if "=" in source and "==" not in source and not re.search(r"[<>!]=", source):
-        return "use '==' to compare"
+        return Msg("problem.campaign_rule_use_eq")
     if re.search(r"\b(AND|OR|NOT|&&|\|\|)\b", source) or "&&" in source or "||" in source:
-        return "write 'and', 'or', 'not' in lower case"
+        return Msg("problem.campaign_rule_lower_case")
     if re.search(r"\d{4}-\d{2}-\d{2}", source) and "'" not in source:
-        return "write dates in quotes: '2024-09-30'"
-    return "check brackets and operators; see docs/campaign-format.md"
+        return Msg("problem.campaign_rule_quote_dates")
+    return Msg("problem.campaign_rule_check_brackets")
 
 
 class _Converter:
@@ -267,10 +274,12 @@ class _Converter:
     def convert(self, node: ast.AST) -> Node:
         for kind, what in _REFUSED.items():
             if isinstance(node, kind):
-                raise RuleError(f"{what} is not part of the rule language", self.col(node))
+                raise RuleError(
+                    Msg("problem.campaign_rule_refused", what=Msg(f"problem.campaign_rule_no_{what}")), self.col(node)
+                )
         method = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
-            raise RuleError(f"'{type(node).__name__}' is not part of the rule language", self.col(node))
+            raise RuleError(Msg("problem.campaign_rule_refused", what=f"'{type(node).__name__}'"), self.col(node))
         out: Node = method(node)
         return out
 
@@ -279,7 +288,7 @@ class _Converter:
         name = node.id
         col = self.col(node)
         if name.startswith("_"):
-            raise RuleError(f"names starting with '_' are not allowed: '{name}'", col)
+            raise RuleError(Msg("problem.campaign_rule_underscore", name=name), col)
         if name in ("true", "True"):
             return _const(True, BOOL, col)
         if name in ("false", "False"):
@@ -291,11 +300,13 @@ class _Converter:
             who = "units" if self.scope_units else "people"
             if who not in fact.for_:
                 hint = (
-                    "add 'scope: unit' to read the facts of the person's unit"
+                    Msg("problem.campaign_rule_scope_unit")
                     if who == "people" and "units" in fact.for_
-                    else f"this fact is recorded for {' and '.join(fact.for_)}"
+                    else Msg(
+                        "problem.campaign_rule_fact_for", who=[Msg(f"problem.campaign_for_{w}") for w in fact.for_]
+                    )
                 )
-                raise RuleError(f"'{name}' is not a fact of {who}", col, hint)
+                raise RuleError(Msg(NOT_A_FACT_OF, name=name, who=Msg(f"problem.campaign_for_{who}")), col, hint)
         ftype = _FACT_TYPES[fact.type] if fact.type in _FACT_TYPES else Type(_SCALED[fact.type], fact.scale)
         return Fact(type=ftype, col=col, key=name)
 
@@ -306,16 +317,16 @@ class _Converter:
             return _const(v, BOOL, col)
         if isinstance(v, int | float):
             if abs(v) > MAX_NUMBER or v != v:
-                raise RuleError(f"the number {v} is out of range", col)
+                raise RuleError(Msg("problem.campaign_rule_number_range", value=str(v)), col)
             return _const(v, NUMBER, col)
         if isinstance(v, str):
             if DATE_RE.match(v):
                 try:
                     return _const(dt.date.fromisoformat(v), DATE, col)
                 except ValueError:
-                    raise RuleError(f"'{v}' is not a real date", col) from None
+                    raise RuleError(Msg("problem.campaign_rule_no_such_date", value=v), col) from None
             return Const(type=WORD, col=col, value=v)
-        raise RuleError(f"the value {v!r} is not part of the rule language", col)
+        raise RuleError(Msg("problem.campaign_rule_refused", what=repr(v)), col)
 
     # operators
     def _BoolOp(self, node: ast.BoolOp) -> Node:
@@ -334,12 +345,12 @@ class _Converter:
             if isinstance(item, Const):
                 return _const(-item.value, NUMBER, self.col(node))
             return Neg(type=NUMBER, col=self.col(node), item=item)
-        raise RuleError("this operator is not part of the rule language", self.col(node))
+        raise RuleError(Msg("problem.campaign_rule_operator"), self.col(node))
 
     def _BinOp(self, node: ast.BinOp) -> Node:
         op = _ARITH.get(type(node.op))
         if op is None:
-            raise RuleError("only + - * / are allowed in arithmetic", self.col(node), "no '**', '%', '//'")
+            raise RuleError(Msg("problem.campaign_rule_arith"), self.col(node), Msg("problem.campaign_rule_arith_hint"))
         left = self._number(node.left)
         right = self._number(node.right)
         return Arith(type=NUMBER, col=self.col(node), op=op, left=left, right=right)
@@ -350,7 +361,7 @@ class _Converter:
         for i, op in enumerate(node.ops):
             sym = _CMP.get(type(op))
             if sym is None:
-                raise RuleError("only == != < <= > >= are allowed", self.col(node), "'in' and 'is' are not")
+                raise RuleError(Msg("problem.campaign_rule_cmp"), self.col(node), Msg("problem.campaign_rule_cmp_hint"))
             pairs.append(self._compare(sym, operands[i], operands[i + 1], self.col(node)))
         if len(pairs) == 1:
             return pairs[0]
@@ -359,22 +370,24 @@ class _Converter:
     def _Call(self, node: ast.Call) -> Node:
         col = self.col(node)
         if not isinstance(node.func, ast.Name):
-            raise RuleError("only the functions " + ", ".join(BUILTINS) + " may be called", col)
+            raise RuleError(Msg("problem.campaign_rule_functions_only", names=list(BUILTINS)), col)
         name = node.func.id
         builtin = BUILTINS.get(name)
         if builtin is None:
             raise RuleError(
-                f"unknown function '{name}'",
+                Msg("problem.campaign_rule_unknown_function", name=name),
                 col,
-                did_you_mean(name, BUILTINS) or "functions: " + ", ".join(BUILTINS),
+                did_you_mean(name, BUILTINS) or Msg("problem.campaign_rule_functions", names=list(BUILTINS)),
             )
         if node.keywords:
-            raise RuleError(f"{name}() takes no named arguments", col)
+            raise RuleError(Msg("problem.campaign_rule_keywords", name=name), col)
         args = [self.convert(a) for a in node.args]
         try:
             result = builtin.check(args)
         except ArgumentError as e:
-            raise RuleError(str(e), col, f"{builtin.signature}: {builtin.doc['en']}") from None
+            raise RuleError(
+                e.message, col, Msg("problem.campaign_rule_signature", signature=builtin.signature)
+            ) from None
         return Call(type=result, col=col, name=name, args=args, cumulative=_cumulative(args, self.cat))
 
     # helpers
@@ -383,9 +396,9 @@ class _Converter:
         if item.type != BOOL:
             self._unknown_word(item)
             raise RuleError(
-                f"expected true/false here, got {item.type}",
+                Msg("problem.campaign_rule_want_bool", type=_type_name(item.type)),
                 item.col,
-                "compare it, e.g. 'x >= 1'",
+                Msg("problem.campaign_rule_compare_hint"),
             )
         return item
 
@@ -395,16 +408,16 @@ class _Converter:
             return _latest(item, item.col, self.cat)
         if item.type != NUMBER:
             self._unknown_word(item)
-            raise RuleError(f"expected a number here, got {item.type}", item.col)
+            raise RuleError(Msg("problem.campaign_rule_want_number", type=_type_name(item.type)), item.col)
         return item
 
     def _unknown_word(self, item: Node) -> None:
         if isinstance(item, Const) and item.type.kind == "word":
             word = str(item.value)
             raise RuleError(
-                f"unknown fact '{word}'",
+                Msg("problem.campaign_rule_unknown_fact", name=word),
                 item.col,
-                did_you_mean(word, self.cat.facts) or "see campaigns/facts.yaml for the fact keys",
+                did_you_mean(word, self.cat.facts) or Msg("problem.campaign_rule_see_facts"),
             )
 
     def _compare(self, op: CompareOp, left_ast: ast.AST, right_ast: ast.AST, col: int) -> Node:
@@ -422,14 +435,12 @@ class _Converter:
         lt, rt = left.type, right.type
         if lt != rt:
             raise RuleError(
-                f"cannot compare {_type_name(lt)} with {_type_name(rt)}",
+                Msg("problem.campaign_rule_cannot_compare", left=_type_name(lt), right=_type_name(rt)),
                 col,
-                "compare a fact with a value of its own type",
+                Msg("problem.campaign_rule_same_type"),
             )
-        if lt.kind == "enum" and op not in ("==", "!="):
-            raise RuleError(f"{lt.scale} values have no order; use == or !=", col)
-        if lt.kind in ("bool", "records") and op not in ("==", "!="):
-            raise RuleError(f"{lt.kind} values have no order; use == or !=", col)
+        if lt.kind in ("enum", "bool", "records") and op not in ("==", "!="):
+            raise RuleError(Msg("problem.campaign_rule_no_order", type=_type_name(lt)), col)
         ranks = None
         if lt.kind == "rating":
             scale = self.cat.scales[lt.scale or ""]
@@ -443,19 +454,20 @@ class _Converter:
             scale: Scale = self.cat.scales[other.type.scale or ""]
             if value not in scale.names:
                 raise RuleError(
-                    f"'{value}' is not a value of {other.type.scale}",
+                    Msg("problem.campaign_rule_not_in_scale", value=value, scale=other.type.scale or ""),
                     word.col,
-                    did_you_mean(value, scale.names) or "values: " + ", ".join(scale.names),
+                    did_you_mean(value, scale.names) or Msg("problem.campaign_rule_values", values=list(scale.names)),
                 )
             return _const(value, other.type, word.col)
         self._unknown_word(word)
         raise AssertionError("unreachable")
 
 
-def _type_name(t: Type) -> str:
+def _type_name(t: Type) -> Msg:
+    """What a value of the type is called in a message (a rating's or an enum's scale by its key)."""
     if t.kind in ("rating", "enum"):
-        return f"a {t.scale} value"
-    return {"number": "a number", "bool": "true/false", "date": "a date"}.get(t.kind, t.kind)
+        return Msg("problem.campaign_type_scaled", scale=t.scale or "")
+    return Msg(f"problem.campaign_type_{t.kind}")
 
 
 def _const(value: object, typ: Type, col: int) -> Const:

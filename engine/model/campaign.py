@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Literal
 
 from engine.common.errors import CampaignInvalid, Problem, UsageError, did_you_mean
+from engine.common.message import Msg
 from engine.common.paths import user_campaign_dirs
 from engine.lang import Fact, Node, RuleError, parse_rule, parse_value
+from engine.lang.parse import NOT_A_FACT_OF
 from engine.lang.values import RuleKind
 from engine.model.catalogue import Catalogue, campaigns_dir, catalogue_text, load_catalogue
 from engine.model.facts import Candidate, FactsFile
@@ -272,7 +274,9 @@ def resolve_campaign_path(name: str) -> Path:
     path = Path(name)
     if path.suffix.lower() in (".yaml", ".yml") or "/" in name or "\\" in name:
         if not path.exists():
-            raise UsageError(Problem(name, "campaign file not found", hint="check the path"))
+            raise UsageError(
+                Problem(name, Msg("problem.campaign_file_not_found"), hint=Msg("problem.campaign_check_path"))
+            )
         return path
     found = [d / f"{name}.yaml" for d in campaign_dirs() if (d / f"{name}.yaml").is_file()]
     if name not in DATA_FILES and len(found) == 1:
@@ -281,16 +285,16 @@ def resolve_campaign_path(name: str) -> Path:
         raise UsageError(
             Problem(
                 str(found[0]),
-                f"campaign '{name}' is also {found[1]}",
-                hint="give your own campaign another id (its file name), or pass its path",
+                Msg("problem.campaign_id_twice", id=name, other=str(found[1])),
+                hint=Msg("problem.campaign_id_twice_hint"),
             )
         )
     known = available_campaigns()
     raise UsageError(
         Problem(
             name,
-            "unknown campaign",
-            hint=did_you_mean(name, known) or "available: " + ", ".join(known),
+            Msg("problem.campaign_unknown", id=name),
+            hint=did_you_mean(name, known) or Msg("problem.campaign_available", ids=known),
         )
     )
 
@@ -344,7 +348,8 @@ def read_campaign(name: str | Path) -> CampaignRead:
     `validate` report them all, and `load_campaign` refuses a campaign with any error."""
     path = resolve_campaign_path(str(name))
     shipped = path.parent.resolve() == campaigns_dir().resolve()
-    display = _display(path) if shipped else str(name)
+    # problems name the file an editor can open: a path as the user typed it, else the file an id found
+    display = str(name) if path == Path(str(name)) and not shipped else _display(path)
     try:
         text = read_text(path, display)
     except UsageError as e:  # a campaign that exists but does not decode fails validation
@@ -367,7 +372,9 @@ def _read(path: Path, display: str, shipped: bool, text: str, raw: bytes) -> Cam
     except UsageError as e:  # a campaign that exists but does not parse fails validation
         return CampaignRead(path, display, None, None, e.problems)
     if not isinstance(doc.data, dict):
-        problem = Problem(display, "a campaign file must be a mapping of keys", 1, 1)
+        problem = Problem(
+            display, Msg("problem.campaign_not_mapping"), 1, 1, hint=Msg("problem.campaign_not_mapping_hint")
+        )
         return CampaignRead(path, display, doc, None, [problem])
     from pydantic import ValidationError
 
@@ -475,7 +482,7 @@ def _rule_problem(doc: Document, p: PathT, e: RuleError) -> Problem:
                 start += 1
             col = start + 1 + e.col
     # the type checker's "not a fact of people/units" is lint's old TD204; any other rule error is TD701
-    code = "TD204" if " is not a fact of " in e.message else "TD701"
+    code = "TD204" if isinstance(e.message, Msg) and e.message.key == NOT_A_FACT_OF else "TD701"
     return Problem(doc.file, e.message, line, col, readable_path(doc.data, p), e.hint, "error", code)
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from engine.common.message import Msg
 from engine.common.paths import shipped
 from engine.model.schema import Label, validate_model
 from engine.model.source import load_yaml_text, read_text
@@ -96,9 +97,13 @@ class FactDef(Strict):
     @model_validator(mode="after")
     def _scale_for_ratings(self) -> FactDef:
         if self.type in ("rating", "enum") and not self.scale:
-            raise ValueError(f"a fact of type {self.type} needs 'scale'")
+            raise ValueError(
+                Msg("problem.campaign_catalogue_scale", type=self.type), Msg("problem.campaign_catalogue_scale_hint")
+            )
         if self.cumulative and self.type != "series":
-            raise ValueError("only a fact of type series can be cumulative")
+            raise ValueError(
+                Msg("problem.campaign_catalogue_cumulative"), Msg("problem.campaign_catalogue_cumulative_hint")
+            )
         return self
 
 
@@ -111,10 +116,13 @@ class Catalogue(Strict):
     def _scales_exist(self) -> Catalogue:
         for key, fact in self.facts.items():
             if fact.scale and fact.scale not in self.scales:
-                raise ValueError(f"fact {key}: unknown scale {fact.scale}")
+                raise ValueError(
+                    Msg("problem.campaign_catalogue_unknown_scale", field=key, scale=fact.scale),
+                    Msg("problem.campaign_catalogue_scales", scales=list(self.scales)),
+                )
             where = fact.derived.where if fact.derived else None
             if where is not None and (where not in self.facts or self.facts[where].type != "bool"):
-                raise ValueError(f"fact {key}: derived 'where' must name a bool fact, not {where!r}")
+                raise ValueError(Msg("problem.campaign_catalogue_where", field=key, where=where))
         return self
 
     def scale_of(self, key: str) -> Scale | None:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from engine.common.errors import Problem, did_you_mean
-from engine.common.message import Text
+from engine.common.message import Msg, Text
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS, Award, CampaignModel, readable_path
 from engine.model.source import Document, PathT
 
@@ -88,19 +88,23 @@ def coded(doc: Document, path: PathT, code: str, severity: str, message: Text, h
 def duplicate_ids(s: Subject) -> Iterator[Finding]:
     seen: dict[str, str] = {}
     for path, spec in s.model.rule_specs():
-        section = str(path[0]) if path[0] != "awards" else "an award's conditions"
+        section = str(path[0]) if path[0] != "awards" else "awards.conditions"
         if spec.id in seen:
             yield (
                 (*path, "id"),
-                f"duplicate rule id '{spec.id}' (also in {seen[spec.id]})",
-                "give each rule its own id",
+                Msg("problem.campaign_td201_rule", id=spec.id, section=seen[spec.id]),
+                Msg("problem.campaign_td201_rule_hint"),
             )
         else:
             seen[spec.id] = section
     awards: set[str] = set()
     for i, award in enumerate(s.model.awards):
         if award.id in awards:
-            yield ("awards", i, "id"), f"duplicate award id '{award.id}'", "give each award its own id"
+            yield (
+                ("awards", i, "id"),
+                Msg("problem.campaign_td201_award", id=award.id),
+                Msg("problem.campaign_td201_award_hint"),
+            )
         awards.add(award.id)
 
 
@@ -114,8 +118,8 @@ def rule_kinds(s: Subject) -> Iterator[Finding]:
             if kind not in group.kinds:
                 yield (
                     (*path, "kinds", j),
-                    f"'{kind}' is not a kind of group '{spec.group}': the rule never applies to it",
-                    "group kinds: " + ", ".join(group.kinds),
+                    Msg("problem.campaign_td203", kind=kind, group=spec.group),
+                    Msg("problem.campaign_group_kinds", kinds=list(group.kinds)),
                 )
 
 
@@ -126,8 +130,8 @@ def rule_group(s: Subject) -> Iterator[Finding]:
         if spec.group not in groups:
             yield (
                 (*path, "group"),
-                f"unknown group '{spec.group}'",
-                did_you_mean(spec.group, groups) or "groups: " + ", ".join(groups),
+                Msg("problem.campaign_unknown_group", group=spec.group),
+                did_you_mean(spec.group, groups) or Msg("problem.campaign_groups", groups=list(groups)),
             )
 
 
@@ -136,7 +140,11 @@ def unit_scope(s: Subject) -> Iterator[Finding]:
     for path, spec in s.model.rule_specs():
         group = s.model.groups.get(spec.group)
         if group is not None and spec.scope == "unit" and group.candidates != "person":
-            yield (*path, "scope"), "'scope: unit' is for people's rules", "a unit's rules read its own facts"
+            yield (
+                (*path, "scope"),
+                Msg("problem.campaign_td207"),
+                Msg("problem.campaign_td207_hint"),
+            )
 
 
 @check("TD208", "error", "a group lists a kind that is not a kind of its candidates (units or people)")
@@ -147,8 +155,8 @@ def group_kinds(s: Subject) -> Iterator[Finding]:
             if kind not in allowed:
                 yield (
                     ("groups", gid, "kinds", j),
-                    f"'{kind}' is not a kind of {group.candidates}",
-                    "kinds: " + ", ".join(allowed),
+                    Msg("problem.campaign_td208", kind=kind, candidates=Msg(f"problem.campaign_of_{group.candidates}")),
+                    Msg("problem.campaign_kinds", kinds=list(allowed)),
                 )
 
 
@@ -163,8 +171,8 @@ def kind_in_two_groups(s: Subject) -> Iterator[Finding]:
             if other != gid:
                 yield (
                     ("groups", gid, "kinds", j),
-                    f"kind {kind} is in groups '{other}' and '{gid}'",
-                    "a kind belongs to one group",
+                    Msg("problem.campaign_td209", kind=kind, other=other, group=gid),
+                    Msg("problem.campaign_td209_hint"),
                 )
 
 
@@ -172,7 +180,11 @@ def kind_in_two_groups(s: Subject) -> Iterator[Finding]:
 def heads_of_units(s: Subject) -> Iterator[Finding]:
     for gid, group in s.model.groups.items():
         if group.heads_only and group.candidates != "person":
-            yield ("groups", gid, "heads_only"), "only people can be heads of units", "set candidates: person"
+            yield (
+                ("groups", gid, "heads_only"),
+                Msg("problem.campaign_td210"),
+                Msg("problem.campaign_td210_hint"),
+            )
 
 
 @check("TD211", "error", "a heads' group does not extend a group of people")
@@ -185,7 +197,7 @@ def heads_extend(s: Subject) -> Iterator[Finding]:
         if base is None or base.heads_only or base.candidates != "person":
             yield (
                 ("groups", gid, "extends"),
-                "a heads' group must extend a group of people (e.g. extends: individual)",
+                Msg("problem.campaign_td211"),
                 did_you_mean(str(group.extends), groups),
             )
 
@@ -196,8 +208,8 @@ def extends_only_heads(s: Subject) -> Iterator[Finding]:
         if not group.heads_only and group.extends:
             yield (
                 ("groups", gid, "extends"),
-                "'extends' is only for heads' groups (heads_only: true)",
-                "remove it, or add heads_only: true",
+                Msg("problem.campaign_td212"),
+                Msg("problem.campaign_td212_hint"),
             )
 
 
@@ -209,11 +221,10 @@ def scope_limits(s: Subject) -> Iterator[Finding]:
             if limits and (group.candidates != want or group.heads_only):
                 yield (
                     ("groups", gid, section),
-                    f"'{section}' is for groups of {'people' if want == 'person' else 'units'}"
-                    + (" (not heads' groups)" if group.heads_only else ""),
-                    "heads are scoped by the group they extend"
+                    Msg(f"problem.campaign_td214_{want}{'_heads' if group.heads_only else ''}", field=section),
+                    Msg("problem.campaign_td214_heads_hint")
                     if group.heads_only
-                    else f"move it to the group of {'people' if want == 'person' else 'units'}, or remove it",
+                    else Msg(f"problem.campaign_td214_{want}_hint", field=section),
                 )
                 continue
             for j, limit in enumerate(limits):
@@ -221,8 +232,8 @@ def scope_limits(s: Subject) -> Iterator[Finding]:
                     if kind not in group.kinds:
                         yield (
                             ("groups", gid, section, j, "applies_to", k),
-                            f"'{kind}' is not a kind of group '{gid}'",
-                            "kinds: " + ", ".join(group.kinds),
+                            Msg("problem.campaign_not_group_kind", kind=kind, group=gid),
+                            Msg("problem.campaign_group_kinds", kinds=list(group.kinds)),
                         )
 
 
@@ -231,8 +242,8 @@ def id_is_file_name(s: Subject) -> Iterator[Finding]:
     if s.shipped and s.file_stem != s.model.id:
         yield (
             ("id",),
-            f"id '{s.model.id}' differs from the file name '{s.file_stem}'",
-            f"rename the file to {s.model.id}.yaml or change the id",
+            Msg("problem.campaign_td213", id=s.model.id, stem=s.file_stem),
+            Msg("problem.campaign_td213_hint", id=s.model.id),
         )
 
 
@@ -244,17 +255,18 @@ def label_keys(s: Subject) -> Iterator[Finding]:
 
     facts = load_catalogue().facts
     issuer = s.model.issuer_facts
-    named: list[tuple[PathT, str, str]] = [
-        *((("labels", k), k, "label only facts of campaigns/facts.yaml") for k in s.model.labels),
-        *((("facts_for", k), k, "name only facts of campaigns/facts.yaml") for k in s.model.facts_for),
-        *(
-            (("issuer_facts", "keys", i), k, "name only facts of campaigns/facts.yaml")
-            for i, k in enumerate(issuer.keys if issuer is not None else ())
-        ),
+    named: list[tuple[PathT, str]] = [
+        *((("labels", k), k) for k in s.model.labels),
+        *((("facts_for", k), k) for k in s.model.facts_for),
+        *((("issuer_facts", "keys", i), k) for i, k in enumerate(issuer.keys if issuer is not None else ())),
     ]
-    for path, key, hint in named:
+    for path, key in named:
         if key not in facts:
-            yield path, f"'{key}' is not a fact of the catalogue", did_you_mean(key, facts) or hint
+            yield (
+                path,
+                Msg("problem.campaign_td215", field=key),
+                did_you_mean(key, facts) or Msg("problem.campaign_td215_hint"),
+            )
 
 
 # ── TD4xx: quotas, ranking and award stages ───────────────────────────────────────────────
@@ -269,15 +281,15 @@ def quota_groups(s: Subject) -> Iterator[Finding]:
             if gid not in groups:
                 yield (
                     path,
-                    f"quota for unknown group '{gid}'",
-                    did_you_mean(gid, groups) or "groups: " + ", ".join(groups),
+                    Msg("problem.campaign_td401", group=gid),
+                    did_you_mean(gid, groups) or Msg("problem.campaign_groups", groups=list(groups)),
                 )
             elif groups[gid].heads_only:
                 base = groups[gid].extends
                 yield (
                     path,
-                    f"'{gid}' is a heads' group; heads compete in '{base}'",
-                    f"remove it; count heads in '{base}'",
+                    Msg("problem.campaign_heads_group", group=gid, base=str(base)),
+                    Msg("problem.campaign_td401_heads_hint", base=str(base)),
                 )
 
 
@@ -288,8 +300,8 @@ def ranking_groups(s: Subject) -> Iterator[Finding]:
         if gid not in groups:
             yield (
                 ("ranking", gid),
-                f"unknown group '{gid}'",
-                did_you_mean(gid, groups) or "groups: " + ", ".join(groups),
+                Msg("problem.campaign_unknown_group", group=gid),
+                did_you_mean(gid, groups) or Msg("problem.campaign_groups", groups=list(groups)),
             )
 
 
@@ -300,8 +312,8 @@ def stage_source(s: Subject) -> Iterator[Finding]:
         if award.from_ is not None and award.from_ not in ids:
             yield (
                 ("awards", i, "from"),
-                f"unknown award '{award.from_}'",
-                did_you_mean(award.from_, ids) or "awards: " + ", ".join(ids),
+                Msg("problem.campaign_unknown_award", award=award.from_),
+                did_you_mean(award.from_, ids) or Msg("problem.campaign_awards", awards=ids),
             )
 
 
@@ -311,8 +323,8 @@ def stage_order(s: Subject) -> Iterator[Finding]:
         if j >= i:
             yield (
                 ("awards", i, "from"),
-                f"stage '{award.id}' must come after '{earlier.id}'",
-                "list the earlier stage first",
+                Msg("problem.campaign_td404", award=award.id, earlier=earlier.id),
+                Msg("problem.campaign_td404_hint"),
             )
 
 
@@ -323,8 +335,8 @@ def stage_group(s: Subject) -> Iterator[Finding]:
             if gid not in earlier.quotas:
                 yield (
                     ("awards", i, "quotas", gid),
-                    f"stage '{award.id}' asks for '{gid}' but '{earlier.id}' selects none",
-                    f"'{earlier.id}' has quotas for: {', '.join(earlier.quotas)}",
+                    Msg("problem.campaign_td405", award=award.id, group=gid, earlier=earlier.id),
+                    Msg("problem.campaign_td405_hint", earlier=earlier.id, groups=list(earlier.quotas)),
                 )
 
 
@@ -336,8 +348,8 @@ def stage_unlimited(s: Subject) -> Iterator[Finding]:
             if gid in earlier.quotas and quota is None and before is not None:
                 yield (
                     ("awards", i, "quotas", gid),
-                    f"no limit here, but '{earlier.id}' selects at most {before}",
-                    f"a later stage chooses among at most {before}",
+                    Msg("problem.campaign_td406", earlier=earlier.id, n=before),
+                    Msg("problem.campaign_td406_hint", n=before),
                 )
 
 
@@ -349,8 +361,8 @@ def stage_quota(s: Subject) -> Iterator[Finding]:
             if quota is not None and before is not None and quota > before:
                 yield (
                     ("awards", i, "quotas", gid),
-                    f"stage '{award.id}' asks for {quota} '{gid}' but '{earlier.id}' gives at most {before}",
-                    f"lower it to {before} or fewer",
+                    Msg("problem.campaign_td407", award=award.id, quota=quota, group=gid, earlier=earlier.id, n=before),
+                    Msg("problem.campaign_td407_hint", n=before),
                 )
 
 
@@ -362,8 +374,8 @@ def quota_without_ranking(s: Subject) -> Iterator[Finding]:
             if quota is not None and group is not None and not group.heads_only and gid not in s.model.ranking:
                 yield (
                     ("awards", i, "quotas", gid),
-                    f"quota {quota} for '{gid}' but no ranking declared for it",
-                    "declare `ranking:` for the group, or every over-quota list is a tie",
+                    Msg("problem.campaign_td408", quota=quota, group=gid),
+                    Msg("problem.campaign_td408_hint"),
                 )
 
 
@@ -378,14 +390,14 @@ def condition_groups(s: Subject) -> Iterator[Finding]:
             if cond.group not in award.quotas:
                 yield (
                     ("awards", i, "conditions", j, "group"),
-                    f"award '{award.id}' has no quota for '{cond.group}': the condition would decide nothing",
-                    "the award's groups: " + ", ".join(award.quotas),
+                    Msg("problem.campaign_td409", award=award.id, group=cond.group),
+                    Msg("problem.campaign_td409_hint", groups=list(award.quotas)),
                 )
             elif group.heads_only:
                 yield (
                     ("awards", i, "conditions", j, "group"),
-                    f"'{cond.group}' is a heads' group; heads compete in '{group.extends}'",
-                    f"write group: {group.extends} (and kinds: or scope: unit for heads' facts)",
+                    Msg("problem.campaign_heads_group", group=cond.group, base=str(group.extends)),
+                    Msg("problem.campaign_td409_heads_hint", base=str(group.extends)),
                 )
 
 
@@ -398,15 +410,19 @@ def instead_of(s: Subject) -> Iterator[Finding]:
             continue
         path: PathT = ("awards", i, "instead_of")
         if other not in index:
-            yield path, f"unknown award '{other}'", did_you_mean(other, index) or "awards: " + ", ".join(index)
-        elif index[other] >= i:
-            yield path, f"'{other}' must be listed before '{award.id}'", "list the award received first, first"
-        elif award.from_ is not None or s.model.awards[index[other]].from_ is not None:
             yield (
                 path,
-                "a later stage (`from`) is a further award of the same candidates, not an alternative",
-                "remove `instead_of`, or `from`",
+                Msg("problem.campaign_unknown_award", award=other),
+                did_you_mean(other, index) or Msg("problem.campaign_awards", awards=list(index)),
             )
+        elif index[other] >= i:
+            yield (
+                path,
+                Msg("problem.campaign_td410_order", other=other, award=award.id),
+                Msg("problem.campaign_td410_order_hint"),
+            )
+        elif award.from_ is not None or s.model.awards[index[other]].from_ is not None:
+            yield path, Msg("problem.campaign_td410_stage"), Msg("problem.campaign_td410_stage_hint")
 
 
 @check("TD411", "error", "an award's `standard: own` has no condition, or `standard`/`scope` is set on a later stage")
@@ -416,23 +432,23 @@ def own_standard(s: Subject) -> Iterator[Finding]:
         if award.standard == "own" and not award.conditions:
             yield (
                 ("awards", i, "standard"),
-                f"award '{award.id}' has `standard: own` but no conditions: every candidate would be proposed",
-                "add the plan's condition under `conditions:`, or remove `standard: own`",
+                Msg("problem.campaign_td411_own", award=award.id),
+                Msg("problem.campaign_td411_own_hint"),
             )
         if award.from_ is not None:
             for key in ("standard", "scope"):
                 if key in _award_data(s, i):
                     yield (
                         ("awards", i, key),
-                        f"'{key}' on a later stage: it chooses among its earlier stage's selection",
-                        f"set '{key}' on the earlier stage, or remove it",
+                        Msg("problem.campaign_td411_stage", field=key),
+                        Msg("problem.campaign_td411_stage_hint", field=key),
                     )
         earlier = next((a for a in model.awards if a.id == award.from_), None)
         if earlier is not None and earlier.scope is not None:
             yield (
                 ("awards", i, "from"),
-                f"'{earlier.id}' gives one list per unit: a later stage cannot choose from it",
-                "remove `scope` from the earlier stage, or `from` here",
+                Msg("problem.campaign_td411_scope", earlier=earlier.id),
+                Msg("problem.campaign_td411_scope_hint"),
             )
 
 

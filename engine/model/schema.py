@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, TypeVar, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from engine.common.errors import CampaignInvalid, Problem, did_you_mean
-from engine.common.message import Text
+from engine.common.message import Msg, Text
 from engine.model.source import Document, PathT, dotted
 
 UnitKind = Literal[
@@ -88,16 +88,14 @@ class Document_(Strict):
     def _bare_name(cls, v: str) -> str:
         # the plan is read to check quotes and its passages are printed: a path would print any file
         if not v.strip() or v in (".", "..") or any(c in v for c in "/\\\0:") or v != v.strip():
-            raise ValueError(
-                f"'{v}' is not a bare file name — name a file in the plans folder, e.g. ninh_thuan_2020.txt"
-            )
+            raise ValueError(Msg("problem.campaign_source_not_bare", value=v), Msg("problem.campaign_source_hint"))
         return v
 
     @field_validator("date")
     @classmethod
     def _partial_date(cls, v: str | dt.date) -> str | dt.date:
         if isinstance(v, str) and not re.fullmatch(r"\d{4}(-\d{2})?", v):
-            raise ValueError("write YYYY-MM-DD, or YYYY-MM when the day is blank, or YYYY")
+            raise ValueError(Msg("problem.campaign_partial_date", value=v), Msg("problem.campaign_partial_date_hint"))
         return v
 
     @property
@@ -160,7 +158,10 @@ class ScopeLimit(Strict):
     @model_validator(mode="after")
     def _unstated_is_allowed(self) -> ScopeLimit:
         if self.unstated is not None and self.unstated.means not in self.kinds:
-            raise ValueError(f"unstated means '{self.unstated.means}': add '{self.unstated.means}' to kinds")
+            raise ValueError(
+                Msg("problem.campaign_unstated_kind", means=self.unstated.means),
+                Msg("problem.campaign_unstated_kind_hint", means=self.unstated.means),
+            )
         return self
 
 
@@ -242,10 +243,17 @@ class Deadline(Strict):
     def _exactly_one(self) -> Deadline:
         given = [k for k in ("date", "yearly", "event") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("give exactly one of date, yearly, event")
+            raise ValueError(
+                Msg("problem.campaign_deadline_one", given=given), Msg("problem.campaign_deadline_one_hint")
+            )
         if self.yearly:
             month, day = (int(x) for x in self.yearly.split("-"))
-            dt.date(2000, month, day)  # raises on 02-30
+            try:
+                dt.date(2000, month, day)  # a leap year: 02-29 is a day, 02-30 is not
+            except ValueError:
+                raise ValueError(
+                    Msg("problem.campaign_yearly_no_day", value=self.yearly), Msg("problem.campaign_yearly_hint")
+                ) from None
         return self
 
 
@@ -259,9 +267,9 @@ class Decided(Strict):
     @model_validator(mode="after")
     def _cited_or_decided(self) -> Decided:
         if (self.clause is None) != (self.quote is None):
-            raise ValueError("give clause and quote together")
+            raise ValueError(Msg("problem.campaign_clause_and_quote"), Msg("problem.campaign_clause_and_quote_hint"))
         if self.quote is None and not (self.note and self.note.vi.strip() and self.note.en.strip()):
-            raise ValueError("the plan says nothing here: record the decision in 'note'")
+            raise ValueError(Msg("problem.campaign_decision_note"), Msg("problem.campaign_decision_note_hint"))
         return self
 
 
@@ -281,7 +289,7 @@ class Channels(Decided):
     @model_validator(mode="after")
     def _others_decided(self) -> Channels:
         if set(self.accepted) != set(CHANNELS) and not (self.note and self.note.vi.strip() and self.note.en.strip()):
-            raise ValueError("the plan names only some channels: record in 'note' what the others get")
+            raise ValueError(Msg("problem.campaign_channels_note"), Msg("problem.campaign_channels_note_hint"))
         return self
 
 
@@ -464,49 +472,122 @@ def validate_model(model: type[M], doc: Document) -> M:
 
 
 def pydantic_problems(error: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:
+    """Every schema error of a campaign or facts file as an officer's problem: what is wrong and
+    what to write, by Pydantic's error `type` and `ctx` — never Pydantic's own English."""
     problems = []
     fields = _all_field_names(model)
+    errors = error.errors()
+    paths = [data_path(doc.data, err["loc"]) for err in errors]
+    # a value that fits no branch of a union of literals (a kind of units or of people): one
+    # problem listing every value allowed there
+    allowed: dict[PathT, list[str]] = {}
+    for err, path in zip(errors, paths, strict=True):
+        if err["type"].startswith("literal_error"):
+            allowed.setdefault(path, []).extend(_options(err))
     seen: set[tuple[PathT, str]] = set()
-    for err in error.errors():
-        path = data_path(doc.data, err["loc"])
-        kind = err["type"]
-        msg = err["msg"]
-        hint: Text = ""
-        if kind == "extra_forbidden":
-            key = str(path[-1]) if path else ""
-            msg = f"unknown key '{key}'"
-            hint = did_you_mean(key, fields) or (
-                'a comma inside {…} splits the text: put the text in quotes, e.g. {vi: "a, b"}'
-                if (" " in key or not key.isascii())
-                else "remove it, or check the indentation"
-            )
-        elif kind == "missing":
-            key = str(err["loc"][-1])
-            msg = f"missing key '{key}'"
-            hint = "add it"
-        elif kind.startswith("literal_error"):
-            got = err.get("input")
-            expected = err.get("ctx", {}).get("expected", "")
-            msg = f"'{got}' is not allowed; expected {expected}"
-            options = re.findall(r"'([^']+)'", str(expected))
-            hint = did_you_mean(str(got), options)
-        elif kind.startswith(("date_", "datetime_")):
-            msg = f"'{err.get('input')}' is not a date"
-            hint = "write YYYY-MM-DD, e.g. 2021-01-20"
-        elif kind in ("bool_parsing", "bool_type"):
-            msg = f"'{err.get('input')}' is not true/false"
-            hint = "write true or false"
-        elif kind in ("int_parsing", "int_type", "int_from_float"):
-            msg = f"'{err.get('input')}' is not a whole number"
-        elif kind == "string_pattern_mismatch":
-            msg = f"'{err.get('input')}' must be lowercase snake_case (a-z, 0-9, _)"
-        elif msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        if (path, msg) in seen:  # unions report the same place several times
+    for err, path in zip(errors, paths, strict=True):
+        if err["type"] == "too_short" and any(len(p) > len(path) and p[: len(path)] == path for p in paths):
+            continue  # its item is wrong (said there), the list is not empty
+        message, hint = schema_message(err, path, fields, allowed.get(path))
+        if (path, repr(message)) in seen:  # unions report the same place several times
             continue
-        seen.add((path, msg))
-        problems.append(doc.problem(path, msg, hint, where=readable_path(doc.data, path)))
+        seen.add((path, repr(message)))
+        problems.append(doc.problem(path, message, hint, where=readable_path(doc.data, path)))
     return problems
+
+
+# a pattern of the schema → what to write (string_pattern_mismatch names it, not the regex)
+_PATTERN_HINTS = {
+    r"^[a-z][a-z0-9_]*$": "problem.campaign_schema_id_hint",
+    r"^\d{2}-\d{2}$": "problem.campaign_yearly_hint",
+}
+
+
+def _options(err: Any) -> list[str]:
+    """The values a literal allows, as Pydantic's `ctx.expected` lists them."""
+    return re.findall(r"'([^']+)'", str((err.get("ctx") or {}).get("expected", "")))
+
+
+def schema_message(err: Any, path: PathT, fields: set[str], allowed: list[str] | None = None) -> tuple[Text, Text]:
+    """The message and the hint for one Pydantic error (`err` as `ValidationError.errors()` gives it;
+    `allowed`: every value the literals at its place allow, when a union has several).
+
+    A validator of ours raises `ValueError(Msg(…), hint)`: its message is said as it is. A
+    type this does not map gets one sentence naming the key and what was found there."""
+    kind: str = err["type"]
+    ctx: dict[str, Any] = err.get("ctx") or {}
+    got = err.get("input")
+    key = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+    found = _found(got)
+    if kind == "extra_forbidden":
+        key = str(path[-1]) if path else ""
+        hint = did_you_mean(key, fields - {key}) or Msg(
+            "problem.campaign_schema_comma" if (" " in key or not key.isascii()) else "problem.campaign_schema_remove"
+        )
+        return Msg("problem.campaign_schema_unknown_key", field=key), hint
+    if kind == "missing":
+        return Msg("problem.campaign_schema_missing", field=str(err["loc"][-1])), Msg("problem.campaign_schema_add")
+    if kind.startswith("literal_error"):
+        options = allowed or _options(err)
+        return (
+            Msg("problem.campaign_schema_not_allowed", value=str(got), options=options),
+            did_you_mean(str(got), options),
+        )
+    if kind.startswith(("date_", "datetime_")):
+        return Msg("problem.campaign_schema_not_date", value=str(got)), Msg("problem.campaign_schema_date_hint")
+    if kind in ("bool_parsing", "bool_type"):
+        return Msg("problem.campaign_schema_not_bool", value=str(got)), Msg("problem.campaign_schema_bool_hint")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return Msg("problem.campaign_schema_not_int", value=str(got)), Msg("problem.campaign_schema_int_hint")
+    if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type"):
+        return Msg("problem.campaign_schema_not_number", value=str(got)), Msg("problem.campaign_schema_number_hint")
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        hint_key = _PATTERN_HINTS.get(pattern)
+        return Msg("problem.campaign_schema_pattern", value=str(got)), Msg(hint_key) if hint_key else ""
+    if kind == "string_type":
+        return Msg("problem.campaign_schema_want_text", field=key, found=found), Msg(
+            "problem.campaign_schema_text_hint"
+        )
+    if kind in ("model_type", "model_attributes_type", "dict_type", "mapping_type", "dataclass_type"):
+        return Msg("problem.campaign_schema_want_mapping", field=key, found=found), Msg(
+            "problem.campaign_schema_mapping_hint", field=key
+        )
+    if kind in ("list_type", "tuple_type", "set_type", "iterable_type"):
+        return Msg("problem.campaign_schema_want_list", field=key, found=found), Msg(
+            "problem.campaign_schema_list_hint"
+        )
+    if kind in ("too_short", "string_too_short"):
+        least = ctx.get("min_length", 1)
+        if kind == "string_too_short" or least == 1:
+            return Msg("problem.campaign_schema_empty", field=key), Msg("problem.campaign_schema_fill")
+        return Msg("problem.campaign_schema_too_few", field=key, n=least), ""
+    if kind in ("too_long", "string_too_long"):
+        return Msg("problem.campaign_schema_too_many", field=key, n=ctx.get("max_length", 0)), ""
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        limit = next(iter(ctx.values()), "")
+        return Msg(f"problem.campaign_schema_{kind}", value=str(got), limit=limit), ""
+    if kind == "value_error":
+        raised = ctx.get("error")
+        args = getattr(raised, "args", ())
+        if args and isinstance(args[0], Msg):  # a validator of ours
+            return args[0], args[1] if len(args) > 1 and isinstance(args[1], str | Msg) else ""
+        return Msg("problem.campaign_schema_invalid", field=key, found=found), str(raised or "")
+    return Msg("problem.campaign_schema_invalid", field=key, found=found), ""
+
+
+def _found(value: Any) -> Text:
+    """What was found where the schema wanted something else, in a few words."""
+    if value is None:
+        return Msg("problem.campaign_found_empty")
+    if isinstance(value, dict):
+        return Msg("problem.campaign_found_mapping")
+    if isinstance(value, list | tuple):
+        return Msg("problem.campaign_found_list")
+    if isinstance(value, bool):
+        return Msg("problem.campaign_found_bool", value=str(value).lower())
+    text = str(value)
+    return Msg("problem.campaign_found_value", value=text if len(text) <= 40 else text[:39] + "…")
 
 
 def data_path(data: Any, loc: tuple[Any, ...]) -> PathT:

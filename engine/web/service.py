@@ -18,6 +18,7 @@ from typing import Any
 
 from engine.common import limits
 from engine.common.errors import Problem, UsageError, UserError, did_you_mean
+from engine.common.message import say
 from engine.common.text import visible
 from engine.evaluate.allocate import Allocation, allocate
 from engine.evaluate.core import CandidateResult, Evaluation
@@ -309,7 +310,7 @@ def check_campaign(
         path.write_bytes(data)
         lint = lint_campaign(path)
         findings = _renamed(lint.findings, path, display)
-        note = lint.plan_note.replace(str(path), display)
+        note = say(lint.plan_note, lang).replace(str(path), display)
         c = lint.campaign
         checked = Checked(display, findings, note)
         if c is not None and not lint.errors:
