@@ -74,15 +74,16 @@ def test_explain_json_and_unknown_candidate() -> None:
     assert code == 0 and json.loads(out)["candidate"]["verdict"] == "eligible"
     code, out, err = run("explain", "ninh_thuan_2020", str(EXAMPLE), "so-noi-vuu")
     assert code == 2 and out == ""
-    assert "no candidate with id 'so-noi-vuu'" in err and "did you mean 'so-noi-vu'" in err
+    assert "'so-noi-vuu'" in err and "có phải ý bạn là 'so-noi-vu'" in err
 
 
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
         (["evaluate", "ninh_thuan_2020", "missing.yaml"], "missing.yaml: file not found"),
-        (["evaluate", "ninh_thuan2020", str(EXAMPLE)], "did you mean 'ninh_thuan_2020'"),
-        (["evaluate", "ninh_thuan_2020", str(EXAMPLE), "--as-of", "31/02/2021"], "not a date"),
+        (["evaluate", "ninh_thuan2020", str(EXAMPLE)], "có phải ý bạn là 'ninh_thuan_2020'"),
+        (["evaluate", "ninh_thuan_2020", str(EXAMPLE), "--as-of", "31/02/2021"], "'31/02/2021' không phải là một ngày"),
+        (["--lang", "en", "evaluate", "ninh_thuan_2020", str(EXAMPLE), "--as-of", "31/02/2021"], "is not a date"),
         (["evaluate", "ninh_thuan_2020", "README.md"], "unsupported facts file type '.md'"),
     ],
 )
@@ -142,8 +143,8 @@ def test_validate_reports_every_problem_and_exits_1(tmp_path: Path) -> None:
     assert code == 1
     lines = err.strip().split("\n")
     assert len(lines) == 2
-    assert "unknown fact 'par_ratting' — did you mean 'par_rating'?" in lines[0]
-    assert "unknown fact 'directive_on_time' — did you mean 'directives_on_time'?" in lines[1]
+    assert "không có số liệu 'par_ratting' trong danh mục — có phải ý bạn là 'par_rating'?" in lines[0]
+    assert "không có số liệu 'directive_on_time' trong danh mục — có phải ý bạn là 'directives_on_time'?" in lines[1]
     line_no = next(i for i, row in enumerate(bad.split("\n"), 1) if "par_ratting" in row)
     assert lines[0].startswith(f"{path}:{line_no}:11:")
 
@@ -175,7 +176,7 @@ def test_markdown_and_csv_formats() -> None:
         (
             ["validate", str(ROOT / "tests" / "gallery" / "campaigns" / "misspelt_fact.yaml")],
             1,
-            "unknown fact 'par_ratting'",
+            "không có số liệu 'par_ratting'",
         ),
         (["test", str(ROOT / "tests" / "meta")], 1, ""),
     ],
