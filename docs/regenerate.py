@@ -126,25 +126,47 @@ PARTS = (
 
 # ---- screenshots: real terminal outputs, coloured as a terminal shows them ----
 
-# (file, title, command, columns, lines kept): run from the repository, on the bundled examples
-SHOTS: tuple[tuple[str, list[str], int, int], ...] = (
-    ("evaluate.png", ["evaluate", "ninh_thuan_2020", "examples/ninh_thuan_2020.yaml"], 120, 34),
-    ("explain.png", ["explain", "ninh_thuan_2020", "examples/ninh_thuan_2020.yaml", "so-tai-chinh"], 120, 60),
-    ("award.png", ["award", "ninh_thuan_2020", "examples/ninh_thuan_2020.yaml"], 120, 48),
-    ("near.png", ["near", "ninh_thuan_2020", "examples/ninh_thuan_2020.yaml"], 120, 40),
-    ("validate.png", ["validate", "ninh_thuan_2020"], 100, 20),
+# (picture, command, columns, lines kept, where): "office" is a fresh folder as an officer has it
+# (ho-so.yaml: the bundled example from `thidua example`; ho-so-loi.yaml: the same with two
+# mistakes; ke-hoach/: the author's own campaign folder, THIDUA_CAMPAIGNS), "repo" the checkout
+Shot = tuple[str, list[str], int, int, str]
+SHOTS: tuple[Shot, ...] = (
+    ("evaluate.png", ["evaluate", "ninh_thuan_2020", "ho-so.yaml"], 120, 44, "office"),
+    ("explain.png", ["explain", "ninh_thuan_2020", "ho-so.yaml", "so-tai-chinh"], 120, 60, "office"),
+    ("award.png", ["award", "ninh_thuan_2020", "ho-so.yaml"], 120, 48, "office"),
+    ("near.png", ["near", "ninh_thuan_2020", "ho-so.yaml"], 120, 40, "office"),
+    ("loi-so-lieu.png", ["evaluate", "ninh_thuan_2020", "ho-so-loi.yaml"], 120, 10, "office"),
+    ("init.png", ["init", "ninh_thuan_2021", "--from", "ninh_thuan_2020"], 120, 20, "office"),
+    ("validate-init.png", ["validate", "ninh_thuan_2021"], 120, 20, "office"),
+    ("diff.png", ["diff", "ninh_thuan_2020", "ninh_thuan_2025"], 120, 50, "repo"),
+    ("test.png", ["test", "tests/cases/ninh_thuan_2020", "-v"], 120, 30, "repo"),
 )
+# the two mistakes of ho-so-loi.yaml: a rating without its tone mark, a number in words
+MISTAKES = (("par_rating: good", "par_rating: Tot"), ("staff_total: 40", "staff_total: bốn mươi"))
 
 
-def terminal(args: list[str], columns: int, env: Mapping[str, str] | None = None) -> str:
-    """The command's stdout and stderr as a terminal of `columns` would show them (ANSI colours kept)."""
-    run_env = {k: v for k, v in os.environ.items() if k not in UNSET}
-    run_env.update({"FORCE_COLOR": "1", "COLUMNS": str(columns), "THIDUA_LANG": "vi", **(env or {})})
+def office(folder: Path) -> None:
+    """The officer's folder: the example return, a copy with mistakes, an empty campaign folder."""
+    example = (ROOT / "examples" / "ninh_thuan_2020.yaml").read_text(encoding="utf-8")
+    (folder / "ho-so.yaml").write_text(example, encoding="utf-8")
+    for wrong, typed in MISTAKES:
+        example = example.replace(wrong, typed, 1)
+    (folder / "ho-so-loi.yaml").write_text(example, encoding="utf-8")
+    (folder / "ke-hoach").mkdir()
+
+
+def terminal(args: list[str], columns: int, cwd: Path) -> str:
+    """The command's stdout, then its stderr, as a terminal of `columns` would show them (colours kept)."""
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    env.update({"FORCE_COLOR": "1", "COLUMNS": str(columns), "THIDUA_LANG": "vi"})
+    if cwd != ROOT:
+        env["THIDUA_CAMPAIGNS"] = str(cwd / "ke-hoach")
     exe = Path(sys.executable).parent / "thidua"
     done = subprocess.run(
-        [str(exe) if exe.exists() else "thidua", *args], cwd=ROOT, env=run_env, capture_output=True, check=False
+        [str(exe) if exe.exists() else "thidua", *args], cwd=cwd, env=env, capture_output=True, check=False
     )
-    return (done.stdout + done.stderr).decode("utf-8")
+    # the reader sees relative names: the temporary folder is the officer's own
+    return (done.stdout + done.stderr).decode("utf-8").replace(f"{cwd}{os.sep}", "")
 
 
 def svg_of(command: list[str], text: str, columns: int, keep: int) -> str:
@@ -159,42 +181,58 @@ def svg_of(command: list[str], text: str, columns: int, keep: int) -> str:
     console.print(Text.from_ansi("\n".join(lines)))
     svg = console.export_svg(title="thidua")
     # the page must not reach the network: the CDN font of rich's template gives way to a local monospace
-    return re.sub(r"@font-face\s*\{[^}]*\}", "", svg).replace('"Fira Code"', '"DejaVu Sans Mono", "Liberation Mono"')
+    # (Liberation Mono 2 has every Vietnamese letter precomposed; DejaVu Sans Mono puts some marks beside)
+    svg = re.sub(r"@font-face\s*\{[^}]*\}", "", svg)
+    return svg.replace("font-family: Fira Code, monospace", 'font-family: "Liberation Mono", monospace')
 
 
-def png(svg: str, out: Path) -> None:
-    """The SVG, photographed by headless Chromium at its own size."""
-    m = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
-    if m is None:
+def photographer(profile: Path) -> Any:
+    """Headless Chromium driven by Selenium (chromedriver), which photographs one element exactly
+    (Chromium's own --screenshot takes the window, and draws a window lower than ~200 px blank)."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--hide-scrollbars", "--window-size=1600,3000"):
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={profile}")
+    # the installed browser and driver: Selenium must not go to the network to fetch its own
+    options.binary_location = os.environ.get("THIDUA_BROWSER") or shutil.which("chromium") or "chromium"
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    return webdriver.Chrome(service=service, options=options)
+
+
+def png(driver: Any, svg: str, out: Path, folder: Path) -> None:
+    """The SVG, photographed at its own size."""
+    from selenium.webdriver.common.by import By
+
+    size = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+    if size is None:
         raise ValueError("no viewBox in the SVG")
-    width, height = (round(float(x)) for x in m.groups())
-    page = f"<!doctype html><meta charset=utf-8><style>body{{margin:0}}</style>{svg}"
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "shot.html"
-        source.write_text(page, encoding="utf-8")
-        subprocess.run(
-            [
-                os.environ.get("THIDUA_BROWSER", "chromium"),
-                "--headless",
-                "--no-sandbox",
-                "--hide-scrollbars",
-                f"--user-data-dir={tmp}",
-                f"--window-size={width},{height}",
-                f"--screenshot={out}",
-                source.as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
+    style = f"body{{margin:0}} svg{{width:{size[1]}px; height:{size[2]}px}}"
+    page = folder / "shot.html"
+    page.write_text(f"<!doctype html><meta charset=utf-8><style>{style}</style>{svg}", encoding="utf-8")
+    driver.get(page.as_uri())
+    driver.find_element(By.TAG_NAME, "svg").screenshot(str(out))
 
 
 def screenshots() -> None:
     (DOCS / "img").mkdir(exist_ok=True)
-    for name, command, columns, keep in SHOTS:
-        out = DOCS / "img" / name
-        png(svg_of(command, terminal(command, columns), columns, keep), out)
-        print(out.relative_to(ROOT))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, pages = Path(tmp).resolve() / "office", Path(tmp).resolve()
+        folder.mkdir()
+        office(folder)
+        driver = photographer(pages / "profile")
+        try:
+            for name, command, columns, keep, where in SHOTS:
+                out = DOCS / "img" / name
+                text = terminal(command, columns, folder if where == "office" else ROOT)
+                png(driver, svg_of(command, text, columns, keep), out, pages)
+                print(out.relative_to(ROOT))
+        finally:
+            driver.quit()
 
 
 def main(argv: list[str]) -> int:
