@@ -32,8 +32,10 @@ from engine.common.errors import (
     UserError,
     problem_lines,
 )
+from engine.common.message import Msg, Text, say
 from engine.common.text import visible
 from engine.model.vocabulary import words
+from engine.render.help import Localized, LocalizedCommand
 
 if TYPE_CHECKING:
     from engine.evaluate.allocate import Allocation
@@ -42,11 +44,22 @@ if TYPE_CHECKING:
     from engine.render.progress import Progress
 
 app = typer.Typer(
-    help=f"{words('vi')['cli.help']} ({words('en')['cli.help']}).",
+    cls=Localized,  # the language chosen and the help written in it before parsing (engine.render.help)
+    rich_markup_mode=None,  # Click's plain help: any width, a screen reader, docs/cli.md
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+class Lang(StrEnum):
+    vi = "vi"
+    en = "en"
+
+
+# the language is chosen before the command line is read (engine.render.help.requested_lang); the
+# option is declared so that every command accepts it and its help says so
+LangOpt = Annotated[Lang, typer.Option("--lang", envvar="THIDUA_LANG", show_envvar=False)]
 
 
 def _version(value: bool) -> None:
@@ -64,13 +77,11 @@ def _options(
         typer.Option(
             "--campaigns",
             envvar="THIDUA_CAMPAIGNS",
-            help="a folder of your own campaigns, searched before the shipped ones (repeatable; env THIDUA_CAMPAIGNS)",
         ),
     ] = None,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress line on stderr for long runs")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    lang: LangOpt = Lang.vi,
 ) -> None:
     """Options for every command."""
     import os
@@ -86,8 +97,8 @@ def _options(
                     str(
                         Problem(
                             "--campaigns",
-                            f"'{folder}' is not a folder",
-                            hint="give the folder holding your campaign files",
+                            Msg("problem.cli_not_a_folder", path=str(folder)),
+                            hint=Msg("problem.cli_give_a_folder"),
                         )
                     )
                 ],
@@ -104,11 +115,6 @@ class Format(StrEnum):
     csv = "csv"
 
 
-class Lang(StrEnum):
-    vi = "vi"
-    en = "en"
-
-
 class InputFormat(StrEnum):
     yaml = "yaml"
     json = "json"
@@ -118,13 +124,9 @@ class InputFormat(StrEnum):
 
 FactsArgs = Annotated[
     list[Path],
-    typer.Argument(
-        help="facts files (.yaml, .json, .csv, .xlsx) and folders of them, read as one population; - for stdin"
-    ),
+    typer.Argument(),
 ]
-InputFormatOpt = Annotated[
-    InputFormat | None, typer.Option("--input-format", help="the format of standard input (FACTS given as -)")
-]
+InputFormatOpt = Annotated[InputFormat | None, typer.Option("--input-format")]
 
 
 class BackendName(StrEnum):
@@ -155,13 +157,18 @@ def _guard(campaign_exit: int = EXIT_USAGE) -> Iterator[None]:
     except UserError as e:
         _fail(problem_lines(e.problems), e.exit_code)
     except KeyboardInterrupt:
-        _fail(["thidua: interrupted"], EXIT_USAGE)
+        _fail([f"thidua: {_said(Msg('problem.cli_interrupted'))}"], EXIT_USAGE)
     except (typer.Exit, SystemExit):
         raise
     except BrokenPipeError:
         _broken_pipe()
     except Exception as e:  # a bug: still one line, never a traceback; the traceback goes to a log
         _internal(e)
+
+
+def _said(text: Text) -> str:
+    """A message in the reader's language (the run's, chosen before parsing: engine.render.help)."""
+    return say(text)
 
 
 def _say(text: str, err: bool = False) -> None:
@@ -217,7 +224,9 @@ def _date(value: str | None, option: str) -> dt.date | None:
     try:
         return parse_day(value)
     except ValueError:
-        raise UserError(f"{option}: '{value}' is not a date — write dd/mm/yyyy or YYYY-MM-DD") from None
+        raise UserError(
+            Problem(option, Msg("problem.cli_not_a_date", value=value), hint=Msg("problem.cli_write_a_date"))
+        ) from None
 
 
 MAX_WARNINGS = 50
@@ -271,7 +280,7 @@ def _allocate(ev: Evaluation, decision_date: str | None) -> Allocation:
 
     alloc = allocate(ev, _date(decision_date, "--decision-date"))
     if decision_date is not None and alloc.budget_error:
-        raise UserError(f"--decision-date: {alloc.budget_error}")
+        raise UserError(Problem("--decision-date", alloc.budget_error))
     return alloc
 
 
@@ -315,30 +324,27 @@ def _emit(
 
 AsOf = Annotated[
     str | None,
-    typer.Option("--as-of", help="evaluation date YYYY-MM-DD (default: the facts file's as_of, else today)"),
+    typer.Option("--as-of"),
 ]
 RoundOpt = Annotated[
     int | None,
-    typer.Option("--round", help="the year judged, for campaigns judged every year (default: --as-of's year)"),
+    typer.Option("--round"),
 ]
 DecisionDate = Annotated[
     str | None,
-    typer.Option("--decision-date", help="date of the award decision, for the reward money (default: --as-of)"),
+    typer.Option("--decision-date"),
 ]
 Deadline = Annotated[
     str | None,
-    typer.Option("--deadline", help="nomination deadline YYYY-MM-DD, for plans that set none"),
+    typer.Option("--deadline"),
 ]
-Output = Annotated[Path | None, typer.Option("-o", "--output", help="write to this file instead of the terminal")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="vi (default) or en")]
-BackendOpt = Annotated[BackendName, typer.Option("--backend", help="native (default) or durable")]
+Output = Annotated[Path | None, typer.Option("-o", "--output")]
+BackendOpt = Annotated[BackendName, typer.Option("--backend")]
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="table, json, markdown or csv (default: -o's extension, else table)"),
+    typer.Option("--format", "-f"),
 ]
-TableOrJson = Annotated[
-    str | None, typer.Option("--format", "-f", help="table or json (default: -o's extension, else table)")
-]
+TableOrJson = Annotated[str | None, typer.Option("--format", "-f")]
 
 
 def _format(command: str, requested: str | None, output: Path | None) -> Format:
@@ -348,9 +354,8 @@ def _format(command: str, requested: str | None, output: Path | None) -> Format:
     return Format(choose(command, requested, output))
 
 
-@app.command("list")
-def list_campaigns() -> None:
-    """The campaigns available, with document number, issuer and year."""
+@app.command("list", cls=LocalizedCommand)
+def list_campaigns(lang: LangOpt = Lang.vi) -> None:
     with _guard():
         from engine.model.campaign import available_campaigns, load_campaign
 
@@ -359,18 +364,18 @@ def list_campaigns() -> None:
             try:
                 d = load_campaign(cid).model.document
             except UserError as e:
-                lines.append(f"{cid:<18} (invalid: {len(e.problems)} problem(s) — run `thidua validate {cid}`)")
+                lines.append(f"{cid:<18} ({_said(Msg('problem.cli_list_invalid', n=len(e.problems), id=cid))})")
                 continue
             year = str(d.date)[:4]
-            lines.append(f"{cid:<18} {d.kind} {d.number or words('vi')['cli.no_number']} — {d.issuer} — {year}")
+            lines.append(f"{cid:<18} {d.kind} {d.number or words(lang.value)['cli.no_number']} — {d.issuer} — {year}")
         _emit("\n".join(lines), None, prose=True)
 
 
-@app.command()
+@app.command(cls=LocalizedCommand)
 def validate(
-    campaigns: Annotated[list[str], typer.Argument(help="campaign ids or YAML files")],
+    campaigns: Annotated[list[str], typer.Argument()],
+    lang: LangOpt = Lang.vi,
 ) -> None:
-    """Load, schema-check and type-check campaigns, then lint them; errors carry file:line:column."""
     failed = False
     for name in campaigns:
         try:
@@ -385,7 +390,8 @@ def validate(
                 if lint.errors or c is None:
                     raise typer.Exit(EXIT_PROBLEMS)
                 n = len(c.all_rules())
-                _say(f"{c.file}: ok ({n} rules, {len(c.model.groups)} groups; {lint.plan_note})")
+                counts = Msg("problem.cli_valid", rules=n, groups=len(c.model.groups), plan=lint.plan_note)
+                _say(f"{c.file}: {_said(counts)}")
         except typer.Exit as e:
             if e.exit_code != EXIT_PROBLEMS:
                 raise
@@ -394,9 +400,9 @@ def validate(
         raise typer.Exit(EXIT_PROBLEMS)
 
 
-@app.command()
+@app.command(cls=LocalizedCommand)
 def evaluate(
-    campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
+    campaign: Annotated[str, typer.Argument()],
     facts: FactsArgs,
     format: FormatOpt = None,
     output: Output = None,
@@ -407,7 +413,6 @@ def evaluate(
     backend: BackendOpt = BackendName.native,
     input_format: InputFormatOpt = None,
 ) -> None:
-    """A verdict for every candidate, with each criterion's outcome."""
     with _guard():
         from engine.render import text as render
 
@@ -429,11 +434,11 @@ def evaluate(
         _emit(text, output, tuple(facts))
 
 
-@app.command()
+@app.command(cls=LocalizedCommand)
 def explain(
-    campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
+    campaign: Annotated[str, typer.Argument()],
     facts: FactsArgs,
-    candidate: Annotated[str, typer.Argument(help="the candidate's id")],
+    candidate: Annotated[str, typer.Argument()],
     format: TableOrJson = None,
     output: Output = None,
     as_of: AsOf = None,
@@ -443,7 +448,6 @@ def explain(
     backend: BackendOpt = BackendName.native,
     input_format: InputFormatOpt = None,
 ) -> None:
-    """One candidate: every rule, the values it read, its clause (quoted), what would have to change."""
     with _guard():
         from engine.render import text as render
 
@@ -461,9 +465,9 @@ def explain(
         _emit(text, output, tuple(facts), prose=fmt is not Format.json)
 
 
-@app.command()
+@app.command(cls=LocalizedCommand)
 def award(
-    campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
+    campaign: Annotated[str, typer.Argument()],
     facts: FactsArgs,
     format: TableOrJson = None,
     output: Output = None,
@@ -475,7 +479,6 @@ def award(
     backend: BackendOpt = BackendName.native,
     input_format: InputFormatOpt = None,
 ) -> None:
-    """The award list: quota per group, ranking, selected, reserve, ties at the cut-off, reward budget."""
     with _guard():
         from engine.render import award as render_award
 
@@ -490,11 +493,11 @@ def award(
         _emit(text, output, tuple(facts), prose=fmt is not Format.json)
 
 
-@app.command()
+@app.command(cls=LocalizedCommand)
 def near(
-    campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
+    campaign: Annotated[str, typer.Argument()],
     facts: FactsArgs,
-    within: Annotated[int, typer.Option("--within", min=1, max=10, help="how many conditions short (default 1)")] = 1,
+    within: Annotated[int, typer.Option("--within", min=1, max=10)] = 1,
     format: TableOrJson = None,
     output: Output = None,
     as_of: AsOf = None,
@@ -504,7 +507,6 @@ def near(
     backend: BackendOpt = BackendName.native,
     input_format: InputFormatOpt = None,
 ) -> None:
-    """The candidates closest to an award: a condition short (what would have to change), the reserve by gap, ties."""
     with _guard():
         from engine.render.near import near_dict, near_text
         from engine.render.text import to_json
@@ -519,16 +521,14 @@ def near(
         _emit(text, output, tuple(facts), prose=fmt is not Format.json)
 
 
-@app.command()
+@app.command(cls=LocalizedCommand)
 def verify(
-    report: Annotated[Path, typer.Argument(help="a saved JSON result (evaluate or award --format json)")],
-    campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
+    report: Annotated[Path, typer.Argument()],
+    campaign: Annotated[str, typer.Argument()],
     facts: FactsArgs,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="exit 1 also when the result was made with settings the facts file lacks")
-    ] = False,
+    strict: Annotated[bool, typer.Option("--strict")] = False,
+    lang: LangOpt = Lang.vi,
 ) -> None:
-    """Recompute a saved JSON result from its inputs; exit 1 if it no longer matches."""
     with _guard():
         from engine.verify import verify as run_verify
 
@@ -538,30 +538,29 @@ def verify(
             _say(note)
         for diff in result.differences:
             _say(f"  - {diff}")
-        _say(words("en")["verify.matches" if result.matches else "verify.does_not_match"])
+        _say(words(lang.value)["verify.matches" if result.matches else "verify.does_not_match"])
         if not result.matches or (strict and result.warnings):
             raise typer.Exit(EXIT_PROBLEMS)
 
 
-@app.command()
+@app.command(cls=LocalizedCommand)
 def example(
-    campaign: Annotated[str, typer.Argument(help="a shipped campaign id, e.g. ninh_thuan_2020")],
+    campaign: Annotated[str, typer.Argument()],
     output: Output = None,
+    lang: LangOpt = Lang.vi,
 ) -> None:
-    """The bundled example facts file of a shipped campaign, to start from (stdout, or -o FILE)."""
     with _guard():
         from engine.pipeline import example_facts
 
         _emit(example_facts(campaign), output)
 
 
-@app.command()
+@app.command(cls=LocalizedCommand)
 def template(
-    campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="the blank file to write: .xlsx, .csv or .yaml")],
+    campaign: Annotated[str, typer.Argument()],
+    output: Annotated[Path, typer.Option("-o", "--output")],
     lang: LangOpt = Lang.vi,
 ) -> None:
-    """A blank facts file with exactly the facts the campaign uses (XLSX, CSV or YAML)."""
     with _guard():
         from engine.authoring.facts_template import write_template
         from engine.model.campaign import load_campaign
@@ -570,16 +569,12 @@ def template(
         write_atomic(output, write_template(load_campaign(campaign), output, lang.value))
 
 
-@app.command()
+@app.command(cls=LocalizedCommand)
 def report(
-    campaign: Annotated[str, typer.Argument(help="campaign id or YAML file")],
+    campaign: Annotated[str, typer.Argument()],
     facts: FactsArgs,
-    output: Annotated[
-        Path, typer.Option("-o", "--output", help="the report to write: .html, .md, .xlsx, .docx or .pdf")
-    ],
-    format: Annotated[
-        str | None, typer.Option("--format", "-f", help="html, markdown, xlsx, docx or pdf (default: -o's extension)")
-    ] = None,
+    output: Annotated[Path, typer.Option("-o", "--output")],
+    format: Annotated[str | None, typer.Option("--format", "-f")] = None,
     as_of: AsOf = None,
     deadline: Deadline = None,
     round_year: RoundOpt = None,
@@ -589,41 +584,26 @@ def report(
     input_format: InputFormatOpt = None,
     appendix: Annotated[
         bool,
-        typer.Option("--appendix/--no-appendix", help="also print every candidate in full (default: the short report)"),
+        typer.Option("--appendix/--no-appendix"),
     ] = False,
-    reserve: Annotated[
-        int | None, typer.Option("--reserve", help="reserve candidates listed per award list (default 10)", min=0)
-    ] = None,
+    reserve: Annotated[int | None, typer.Option("--reserve", min=0)] = None,
     profile: Annotated[
         Path | None,
-        typer.Option("--profile", help="a YAML file: office, governing_body, abbreviation, number, signer, recipients"),
+        typer.Option("--profile"),
     ] = None,
-    office: Annotated[
-        str | None, typer.Option("--office", help="the issuing office (default: from the campaign)")
-    ] = None,
-    governing_body: Annotated[
-        str | None, typer.Option("--governing-body", help="its governing body; '' for none")
-    ] = None,
-    abbreviation: Annotated[
-        str | None, typer.Option("--abbreviation", help="the office's abbreviation, as in Số: …/TTr-SNV")
-    ] = None,
-    number: Annotated[str | None, typer.Option("--number", help="the document's number (default: blank)")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="the document's date (default: blank)")] = None,
-    place: Annotated[str | None, typer.Option("--place", help="the place of the place-date line")] = None,
-    addressee: Annotated[
-        list[str] | None, typer.Option("--addressee", help="Kính gửi (repeatable; default: the granting authority)")
-    ] = None,
-    recipient: Annotated[
-        list[str] | None, typer.Option("--recipient", help="Nơi nhận, after the addressee (repeatable)")
-    ] = None,
-    sign_mode: Annotated[str | None, typer.Option("--sign-mode", help="TM., KT., Q., TL., TUQ. or ''")] = None,
-    sign_for: Annotated[
-        str | None, typer.Option("--sign-for", help="what --sign-mode refers to, e.g. 'Giám đốc'")
-    ] = None,
-    signer_title: Annotated[str | None, typer.Option("--signer-title", help="the signer's title")] = None,
-    signer: Annotated[str | None, typer.Option("--signer", help="the signer's name")] = None,
+    office: Annotated[str | None, typer.Option("--office")] = None,
+    governing_body: Annotated[str | None, typer.Option("--governing-body")] = None,
+    abbreviation: Annotated[str | None, typer.Option("--abbreviation")] = None,
+    number: Annotated[str | None, typer.Option("--number")] = None,
+    date: Annotated[str | None, typer.Option("--date")] = None,
+    place: Annotated[str | None, typer.Option("--place")] = None,
+    addressee: Annotated[list[str] | None, typer.Option("--addressee")] = None,
+    recipient: Annotated[list[str] | None, typer.Option("--recipient")] = None,
+    sign_mode: Annotated[str | None, typer.Option("--sign-mode")] = None,
+    sign_for: Annotated[str | None, typer.Option("--sign-for")] = None,
+    signer_title: Annotated[str | None, typer.Option("--signer-title")] = None,
+    signer: Annotated[str | None, typer.Option("--signer")] = None,
 ) -> None:
-    """A document to sign and send: HTML or PDF (A4, Decree 30/2020), Word (Tờ trình + Danh sách), XLSX, Markdown."""
     with _guard():
         from engine.render.output import write_atomic
         from engine.render.profile import resolve_profile
@@ -666,27 +646,25 @@ class SchemaKind(StrEnum):
     facts = "facts"
 
 
-@app.command()
+@app.command(cls=LocalizedCommand)
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="campaign or facts")],
+    kind: Annotated[SchemaKind, typer.Argument()],
     output: Output = None,
+    lang: LangOpt = Lang.vi,
 ) -> None:
-    """JSON Schema of a campaign or facts file, for editors (VS Code YAML) and other tools."""
     with _guard():
         from engine.authoring.jsonschema import schema_text
 
         _emit(schema_text(kind.value), output)
 
 
-@app.command()
+@app.command(cls=LocalizedCommand)
 def lint(
-    campaigns: Annotated[
-        list[str] | None, typer.Argument(help="campaign ids or files; 'facts' for the catalogue; none: all")
-    ] = None,
-    source: Annotated[Path | None, typer.Option("--source", help="the plan's text (default: document.source)")] = None,
+    campaigns: Annotated[list[str] | None, typer.Argument()] = None,
+    source: Annotated[Path | None, typer.Option("--source")] = None,
     format: TableOrJson = None,
+    lang: LangOpt = Lang.vi,
 ) -> None:
-    """Check campaigns against the plan's text: clauses and quotes, ids, dates, quotas, notes; exit 1 on errors."""
     with _guard(EXIT_PROBLEMS):
         from engine.authoring.lint import lint_json, lint_many, lint_text
 
@@ -698,13 +676,13 @@ def lint(
             raise typer.Exit(EXIT_PROBLEMS)
 
 
-@app.command("test")
+@app.command("test", cls=LocalizedCommand)
 def test_cases(
-    paths: Annotated[list[Path] | None, typer.Argument(help="case files or folders (default: tests/cases)")] = None,
-    junit: Annotated[Path | None, typer.Option("--junit", help="also write JUnit XML to this file")] = None,
-    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="list passing cases too")] = False,
+    paths: Annotated[list[Path] | None, typer.Argument()] = None,
+    junit: Annotated[Path | None, typer.Option("--junit")] = None,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose")] = False,
+    lang: LangOpt = Lang.vi,
 ) -> None:
-    """Run the regression cases; exit 1 on any failure."""
     with _guard():
         from engine.authoring.testrun import junit_xml, run_tests, text_report
 
@@ -718,19 +696,16 @@ def test_cases(
             raise typer.Exit(EXIT_PROBLEMS)
 
 
-@app.command()
+@app.command(cls=LocalizedCommand)
 def diff(
-    old: Annotated[str, typer.Argument(help="the earlier campaign (id or file)")],
-    new: Annotated[str, typer.Argument(help="the later campaign (id or file)")],
-    facts: Annotated[
-        Path | None, typer.Option("--facts", help="facts file: who is affected, and by which rule")
-    ] = None,
+    old: Annotated[str, typer.Argument()],
+    new: Annotated[str, typer.Argument()],
+    facts: Annotated[Path | None, typer.Option("--facts")] = None,
     format: TableOrJson = None,
     output: Output = None,
     as_of: AsOf = None,
     lang: LangOpt = Lang.vi,
 ) -> None:
-    """What changed between two campaigns; with --facts, whose verdict or selection changes, and why."""
     with _guard():
         from engine.authoring.diff import compare
         from engine.authoring.diff_render import diff_json, diff_text
@@ -741,46 +716,36 @@ def diff(
         _emit(diff_json(d) if fmt is Format.json else diff_text(d), output, prose=fmt is not Format.json)
 
 
-@app.command()
+@app.command(cls=LocalizedCommand)
 def init(
-    new_id: Annotated[str, typer.Argument(help="the new campaign's id, e.g. ninh_thuan_2026")],
-    from_: Annotated[str, typer.Option("--from", help="the campaign to copy")],
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "-o",
-            "--output",
-            help="default: NEW_ID.yaml in --campaigns DIR (THIDUA_CAMPAIGNS); in a checkout its campaigns/; "
-            "else the current folder",
-        ),
-    ] = None,
+    new_id: Annotated[str, typer.Argument()],
+    from_: Annotated[str, typer.Option("--from")],
+    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+    lang: LangOpt = Lang.vi,
 ) -> None:
-    """A new campaign file copied from an existing one, document fields and dates cleared to fill."""
     with _guard():
         from engine.authoring.init import init_campaign
 
         result = init_campaign(new_id, from_, output)
-        _say(f"{result.path}: written; fill in:")
+        _say(f"{result.path}: {_said(Msg('problem.cli_init_written'))}")
         for line, what in result.todo:
-            _say(f"  {result.path}:{line}: {what}")
+            _say(f"  {result.path}:{line}: {_said(what)}")
         if result.year_lines:
-            _say(f"  lines still naming the old year: {', '.join(map(str, result.year_lines))}")
+            _say(f"  {_said(Msg('problem.cli_init_old_year', lines=result.year_lines))}")
 
 
-@app.command()
+@app.command(cls=LocalizedCommand)
 def serve(
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="the port to listen on")] = 8765,
-    host: Annotated[
-        str, typer.Option("--host", help="the address to listen on (default: this computer only)")
-    ] = "127.0.0.1",
-    open_browser: Annotated[bool, typer.Option("--open", help="open the app in the browser")] = False,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8765,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open")] = False,
+    lang: LangOpt = Lang.vi,
 ) -> None:
-    """The local web app and HTTP API: upload returns, read each verdict, print the list (Ctrl-C stops it)."""
     with _guard():
         from engine.web.server import serve as run_server
 
         url = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
-        _say(words("vi")["cli.serving"].format(url=url), err=True)
+        _say(words(lang.value)["cli.serving"].format(url=url), err=True)
         run_server(host, port, open_browser=open_browser)
 
 
@@ -803,7 +768,8 @@ def main() -> None:
         _exit(e.exit_code)
     except Exception as e:
         # Click (vendored by Typer) usage errors: a box of several lines by default
-        if type(e).__name__ == "NoArgsIsHelpError":  # bare `thidua`: the help is already printed
+        if type(e).__name__ == "NoArgsIsHelpError":  # bare `thidua`: its help, on stdout
+            _say(str(getattr(e, "format_message", lambda: "")()))
             _exit(0)
         if isinstance(e, BrokenPipeError):
             _silence_stdout()
@@ -813,13 +779,12 @@ def main() -> None:
 
             _say(internal_error_line(e), err=True)
             sys.exit(EXIT_INTERNAL)
-        ctx = getattr(e, "ctx", None)
-        where = ctx.command_path if ctx is not None else "thidua"
-        message = " ".join(str(e.format_message()).split())
-        _say(f"{where}: {message} — try '{where} --help'", err=True)
+        from engine.render.help import usage_error
+
+        _say(usage_error(e), err=True)
         sys.exit(int(getattr(e, "exit_code", EXIT_USAGE)))
     except KeyboardInterrupt:
-        print("thidua: interrupted", file=sys.stderr)
+        print(f"thidua: {_said(Msg('problem.cli_interrupted'))}", file=sys.stderr)
         sys.exit(EXIT_USAGE)
 
 

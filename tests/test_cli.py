@@ -128,7 +128,7 @@ def test_list_and_validate() -> None:
     code, out, _ = run("list")
     assert code == 0 and "ninh_thuan_2020" in out and "288/KH-UBND" in out
     code, out, _ = run("validate", "ninh_thuan_2020")
-    assert code == 0 and "ok" in out
+    assert code == 0 and "hợp lệ" in out
 
 
 def test_validate_reports_every_problem_and_exits_1(tmp_path: Path) -> None:
@@ -162,10 +162,15 @@ def test_markdown_and_csv_formats() -> None:
         (
             ["evaluate", "ninh_thuan_2020"],
             2,
-            "thidua evaluate: Missing argument 'facts'. — try 'thidua evaluate --help'",
+            "thidua evaluate: thiếu TỆP_SỐ_LIỆU — xem hướng dẫn: 'thidua evaluate --help'",
         ),
         (["evaluate", "ninh_thuan_2020", "x.yaml", "--format", "xml"], 2, "'xml' is not a format of thidua evaluate"),
-        (["nonsense"], 2, "thidua: No such command 'nonsense'."),
+        (["nonsense"], 2, "thidua: không có lệnh 'nonsense'"),
+        (
+            ["--lang", "en", "evaluate", "ninh_thuan_2020"],
+            2,
+            "thidua evaluate: missing FACTS — try 'thidua evaluate --help'",
+        ),
         (["evaluate", "ninh_thuan_2020", "missing.yaml"], 2, "missing.yaml: file not found"),
         (
             ["validate", str(ROOT / "tests" / "gallery" / "campaigns" / "misspelt_fact.yaml")],
@@ -198,7 +203,7 @@ def test_bare_command_prints_help_once() -> None:
     exe = shutil.which("thidua") or str(Path(sys.executable).parent / "thidua")
     proc = subprocess.run([exe], capture_output=True, text=True, cwd=ROOT, check=False)
     assert proc.returncode == 0
-    assert proc.stdout.count("Usage:") == 1
+    assert proc.stdout.count("Cách dùng:") == 1
 
 
 def test_rule_the_durable_backend_cannot_express_is_a_user_error(tmp_path: Path) -> None:
