@@ -31,7 +31,7 @@ from engine.authoring.docs import Part, refresh  # noqa: E402
 
 DOCS = ROOT / "docs"
 HINT = "run python docs/regenerate.py"
-WIDTH = 100  # columns of the help text: fits a page of the repository's viewer without wrapping
+WIDTH = 100  # the terminal's columns, fixed so that the text does not depend on who regenerates it
 # the environment a reader's terminal must not leak into the reference (colour, width, a user's folders)
 UNSET = ("FORCE_COLOR", "NO_COLOR", "TERMINAL_WIDTH", "THIDUA_CAMPAIGNS", "THIDUA_PLANS", "LINES")
 
