@@ -35,7 +35,7 @@ from engine.model.checks import codes as check_codes
 from engine.model.schema import Award, CampaignModel, Cited, Criterion, Group, readable_path
 from engine.model.source import Document, PathT, load_yaml_text, read_text
 
-# code: (severity, title) — lint's own checks; the README's table is checked against `CODES`.
+# code: (severity, title) — lint's own checks; docs/authoring.md's table is checked against `CODES`.
 LINT_CODES: dict[str, tuple[str, str]] = {
     "TD101": ("error", "a rule, group, period, nomination, award or reward lacks its clause or quote"),
     "TD102": ("error", "a quote is not found in the plan's text (NFC, whitespace folded)"),
