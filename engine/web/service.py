@@ -18,7 +18,7 @@ from typing import Any
 
 from engine.common import limits
 from engine.common.errors import Problem, UsageError, UserError, did_you_mean
-from engine.common.message import Msg
+from engine.common.message import Msg, say
 from engine.common.text import visible
 from engine.evaluate.allocate import Allocation, allocate
 from engine.evaluate.core import CandidateResult, Evaluation
@@ -289,7 +289,10 @@ class Checked:
             "rules": self.rules,
             "groups": self.groups,
             "note": self.note,
-            "findings": [{**finding_dict(p), "text": str(p)} for p in self.findings],
+            "findings": [
+                {**{k: say(v) if isinstance(v, Msg) else v for k, v in finding_dict(p).items()}, "text": str(p)}
+                for p in self.findings
+            ],
         }
         if self.diff is not None:
             from engine.authoring.diff_render import diff_dict
