@@ -822,3 +822,86 @@ def test_a_long_award_list_is_paged_one_list_at_a_time(client: TestClient) -> No
     assert numbers[0] == 501 and len(numbers) <= 500
     other = re.findall(r'id="t-([0-9]+-[a-z]+)"', second)
     assert other == re.findall(r'id="t-([0-9]+-[a-z]+)"', page)  # the same lists, the others at page 1
+
+
+# -- the request's language, in every error ---------------------------------------------------------
+
+
+def _upload(client: TestClient) -> str:
+    """A session of the example's returns: the token of its result pages."""
+    got = client.post(f"/campaigns/{NT}/upload", files=facts(), follow_redirects=False)
+    assert got.status_code == 303, got.text
+    return str(got.headers["location"]).split("/results/")[1].split("?")[0]
+
+
+def _errors(client: TestClient, monkeypatch: pytest.MonkeyPatch, lang: str) -> dict[str, str]:
+    """Every error page and API error the suite provokes whose words are the web app's, the
+    evaluation's or the output's, asked in `lang`: what a reader sees (a page's text, the JSON's lines)."""
+    out: dict[str, str] = {}
+
+    def keep(name: str, got: Any, status: int) -> None:
+        assert got.status_code == status, (name, got.status_code, got.text[:500])
+        out[name] = "\n".join(got.json()["error"]["lines"]) if name.startswith("api ") else got.text
+
+    for case, method, url, files, status, _, _, ours in ERRORS:
+        if ours:
+            keep(
+                f"api {case}" if url.startswith("/api/") else case, _ask(client, method, _in(url, lang), files), status
+            )
+    token = _upload(client)
+    pages = [
+        ("page not found", "get", "/nothing", None, 404),
+        ("a session that is gone", "get", "/results/not-a-token", None, 404),
+        ("an unknown campaign's page", "get", "/campaigns/nope", None, 404),
+        ("a page's method not taken", "put", "/", None, 405),
+        ("an upload without files", "post", f"/campaigns/{NT}/upload", {"other": ("a.yaml", b"")}, 400),
+        ("an upload of another campaign's file", "post", "/campaigns/uong_bi_2024/upload", facts(), 400),
+        ("an unknown candidate's page", "get", f"/results/{token}/candidates/nobody", None, 404),
+        ("a download there is not", "get", f"/results/{token}/download/report.exe", None, 404),
+        ("a template format there is not", "get", f"/campaigns/{NT}/template.exe", None, 400),
+    ]
+    for case, method, url, files, status in pages:
+        keep(case, _ask(client, method, _in(url, lang), files), status)
+    keep("an upload dated no date", client.post(_in(f"/campaigns/{NT}/upload", lang), data={"as_of": "soon"}), 400)
+    uploads, request_bytes = limits.MAX_UPLOADS, limits.MAX_REQUEST_BYTES
+    monkeypatch.setattr(limits, "MAX_UPLOADS", 1)
+    two = [("facts", ("a.yaml", NT_FACTS)), ("facts", ("b.yaml", NT_FACTS))]
+    keep("api too many files", client.post(_in(f"/api/campaigns/{NT}/evaluate", lang), files=two), 413)
+    keep("too many files", client.post(_in(f"/campaigns/{NT}/upload", lang), files=two), 413)
+    monkeypatch.setattr(limits, "MAX_REQUEST_BYTES", 1000)
+    keep("api too large", client.post(_in(f"/api/campaigns/{NT}/evaluate", lang), files=facts()), 413)
+    keep("too large", client.post(_in(f"/campaigns/{NT}/upload", lang), files=facts()), 413)
+    monkeypatch.setattr(limits, "MAX_UPLOADS", uploads)
+    monkeypatch.setattr(limits, "MAX_REQUEST_BYTES", request_bytes)
+    from engine.web import service, views
+
+    def boom(*args: object) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(service, "evaluation_json", boom)
+    monkeypatch.setattr(views, "verdicts", boom)
+    keep("api a bug", client.post(_in(f"/api/campaigns/{NT}/evaluate", lang), files=facts()), 500)
+    keep("a bug", client.get(_in(f"/results/{token}", lang)), 500)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_error_speaks_the_requests_language(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """Issue 24: an officer reads every error page and API error in the language asked (Vietnamese
+    by default, ?lang=en), by the counter of tests/language.py — no English sentence in Vietnamese,
+    no Vietnamese one in English. The campaign and facts readers' own words are theirs to test."""
+    from language import english_sentences, vietnamese_sentences
+
+    seen = _errors(client, monkeypatch, lang)
+    assert len(seen) > 30
+    find, same = (
+        (english_sentences, vietnamese_sentences) if lang == "vi" else (vietnamese_sentences, english_sentences)
+    )
+    foreign = {name: found for name, text in seen.items() if (found := find(text))}
+    assert foreign == {}
+    assert sum(1 for text in seen.values() if same(text)) >= len(seen) - 5  # the counter reads these texts
+    for name, text in seen.items():  # and the page says it in the language it declares
+        if not name.startswith("api "):
+            assert f'<html lang="{lang}">' in text, name
