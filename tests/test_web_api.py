@@ -827,13 +827,6 @@ def test_a_long_award_list_is_paged_one_list_at_a_time(client: TestClient) -> No
 # -- the request's language, in every error ---------------------------------------------------------
 
 
-def _upload(client: TestClient) -> str:
-    """A session of the example's returns: the token of its result pages."""
-    got = client.post(f"/campaigns/{NT}/upload", files=facts(), follow_redirects=False)
-    assert got.status_code == 303, got.text
-    return str(got.headers["location"]).split("/results/")[1].split("?")[0]
-
-
 def _errors(client: TestClient, monkeypatch: pytest.MonkeyPatch, lang: str) -> dict[str, str]:
     """Every error page and API error the suite provokes whose words are the web app's, the
     evaluation's or the output's, asked in `lang`: what a reader sees (a page's text, the JSON's lines)."""
@@ -848,7 +841,7 @@ def _errors(client: TestClient, monkeypatch: pytest.MonkeyPatch, lang: str) -> d
             keep(
                 f"api {case}" if url.startswith("/api/") else case, _ask(client, method, _in(url, lang), files), status
             )
-    token = _upload(client)
+    results = _upload(client)  # /results/TOKEN
     pages = [
         ("page not found", "get", "/nothing", None, 404),
         ("a session that is gone", "get", "/results/not-a-token", None, 404),
@@ -856,8 +849,8 @@ def _errors(client: TestClient, monkeypatch: pytest.MonkeyPatch, lang: str) -> d
         ("a page's method not taken", "put", "/", None, 405),
         ("an upload without files", "post", f"/campaigns/{NT}/upload", {"other": ("a.yaml", b"")}, 400),
         ("an upload of another campaign's file", "post", "/campaigns/uong_bi_2024/upload", facts(), 400),
-        ("an unknown candidate's page", "get", f"/results/{token}/candidates/nobody", None, 404),
-        ("a download there is not", "get", f"/results/{token}/download/report.exe", None, 404),
+        ("an unknown candidate's page", "get", f"{results}/candidates/nobody", None, 404),
+        ("a download there is not", "get", f"{results}/download/report.exe", None, 404),
         ("a template format there is not", "get", f"/campaigns/{NT}/template.exe", None, 400),
     ]
     for case, method, url, files, status in pages:
@@ -881,7 +874,7 @@ def _errors(client: TestClient, monkeypatch: pytest.MonkeyPatch, lang: str) -> d
     monkeypatch.setattr(service, "evaluation_json", boom)
     monkeypatch.setattr(views, "verdicts", boom)
     keep("api a bug", client.post(_in(f"/api/campaigns/{NT}/evaluate", lang), files=facts()), 500)
-    keep("a bug", client.get(_in(f"/results/{token}", lang)), 500)
+    keep("a bug", client.get(_in(results, lang)), 500)
     return out
 
 
