@@ -14,9 +14,8 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import Any
 
-from engine.common.message import current
+from engine.common.message import Msg, say
 
 
 def log_dir() -> Path:
@@ -56,8 +55,6 @@ def write_log(exc: BaseException, argv: list[str] | None = None, now: dt.datetim
 def internal_error_line(exc: BaseException, argv: list[str] | None = None) -> str:
     """The one stderr line for a bug, after writing its log, in the reader's language (the
     exception's own text stays as Python wrote it: it is for the developers)."""
-    from engine.common.message import Msg
-
     what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     try:
         path = write_log(exc, argv)
@@ -67,12 +64,11 @@ def internal_error_line(exc: BaseException, argv: list[str] | None = None) -> st
     return _said(Msg("problem.render_internal", what=what, log=str(path)))
 
 
-def _said(msg: Any) -> str:
-    """The line in the reader's language; should the vocabulary itself be what broke, the line
-    is still printed, with its facts (a bug line must never raise)."""
+def _said(msg: Msg) -> str:
+    """The line in the reader's language (the vocabulary, loaded by the CLI and the web app before
+    any command runs, says it: engine.common.message.say); should the vocabulary itself be what
+    broke, the line is still printed, with its facts (a bug line must never raise)."""
     try:
-        from engine.model.vocabulary import say
-
-        return say(msg, current())
+        return say(msg)
     except Exception:
         return "thidua: lỗi nội bộ (internal error): " + " — ".join(str(v) for _, v in msg.params)
