@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import cast
 
 from engine.common.errors import Problem, UsageError
+from engine.common.message import Msg
 from engine.evaluate.core import Evaluation, evaluate
 from engine.model.campaign import Campaign, load_campaign
 from engine.model.catalogue import Catalogue
@@ -49,7 +50,7 @@ def read_uploads(files: Sequence[Upload], catalogue: Catalogue | None = None) ->
     """Uploaded facts files as one population, as `load_inputs` reads files: one file as itself,
     several combined (one id once, one set of settings; every problem of every file listed)."""
     if not files:
-        raise UsageError(Problem("facts", "no facts file given", hint="upload one or more facts files"))
+        raise UsageError(Problem("facts", Msg("problem.eval_no_facts"), hint=Msg("problem.eval_no_facts_hint")))
     alone = len(files) == 1
     read = [read_facts_data(name, data, catalogue, alone=alone) for name, data in files]
     return read[0] if alone else combine(read)
@@ -70,8 +71,8 @@ def read_facts(source: Inputs, campaign: Campaign, input_format: str | None = No
         raise UsageError(
             Problem(
                 facts.file,
-                f"this facts file is for campaign '{facts.campaign}', not '{campaign.id}'",
-                hint="pick the matching campaign, or fix 'campaign:'",
+                Msg("problem.eval_other_campaign", theirs=facts.campaign, ours=campaign.id),
+                hint=Msg("problem.eval_other_campaign_hint"),
             )
         )
     return facts
@@ -114,6 +115,6 @@ def example_facts(campaign: str) -> str:
     folder = shipped("examples")
     known = sorted(p.stem for p in folder.glob("*.yaml"))
     if campaign not in known:
-        hint = did_you_mean(campaign, known) or "examples: " + ", ".join(known)
-        raise UsageError(Problem(campaign, "no example facts file for this campaign", hint=hint))
+        hint = did_you_mean(campaign, known) or Msg("problem.eval_examples", names=known)
+        raise UsageError(Problem(campaign, Msg("problem.eval_no_example"), hint=hint))
     return (folder / f"{campaign}.yaml").read_text(encoding="utf-8")

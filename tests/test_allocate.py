@@ -147,9 +147,9 @@ def test_price_by_hand(decree: str, form: str, level: str, on: dt.date, individu
 @pytest.mark.parametrize(
     ("decree", "on", "fragment"),
     [
-        ("98/2023/NĐ-CP", dt.date(2023, 6, 1), "not in force"),  # before it took effect: no predecessor is guessed
-        ("91/2017/NĐ-CP", dt.date(2010, 1, 1), "not in force"),
-        ("91/2017/NĐ-CP", dt.date(2017, 7, 30), "not in force"),
+        ("98/2023/NĐ-CP", dt.date(2023, 6, 1), "không có hiệu lực"),  # before it took effect: no predecessor is guessed
+        ("91/2017/NĐ-CP", dt.date(2010, 1, 1), "không có hiệu lực"),
+        ("91/2017/NĐ-CP", dt.date(2017, 7, 30), "không có hiệu lực"),
     ],
 )
 def test_price_refuses_what_the_law_does_not_say(decree: str, on: dt.date, fragment: str) -> None:
@@ -238,8 +238,12 @@ def test_the_successor_chain_is_followed_to_the_decree_in_force(monkeypatch: pyt
     applied, steps = allocate_module.in_force("A", dt.date(2022, 3, 1))
     assert applied == "C" and [(s.decree, s.by) for s in steps] == [("A", "B"), ("B", "C")]
     assert allocate_module.in_force("B", dt.date(2021, 5, 1)) == ("B", ())
-    with pytest.raises(UsageError, match="decree B is not in force on 31/12/2020"):
+    with pytest.raises(UsageError, match="Nghị định B không có hiệu lực vào ngày 31/12/2020") as e:
         allocate_module.in_force("B", dt.date(2020, 12, 31))
+    assert e.value.problems[0].render("en") == (
+        "--decision-date: decree B is not in force on 31/12/2020 (in force 01/01/2021–31/12/2021) — pick a decision "
+        "date within its validity, or record which decree applies"
+    )
 
 
 @pytest.mark.parametrize(

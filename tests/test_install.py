@@ -79,6 +79,12 @@ def test_installed_runs_outside_the_checkout(installed: tuple[Path, Path], tmp_p
     no_durable = _run([thidua, "evaluate", "ninh_thuan_2020", "facts.yaml", "--backend", "durable"], tmp_path, env)
     assert no_durable.returncode == 2 and not no_durable.stdout
     assert no_durable.stderr.strip().splitlines() == [
+        "--backend: chưa cài bộ máy suy luận durable — cài bằng pip install 'thidua[durable]' (cần trình biên dịch C), "
+        "hoặc dùng --backend native"
+    ]
+    args = [thidua, "evaluate", "ninh_thuan_2020", "facts.yaml", "--backend", "durable"]
+    no_durable = _run(args, tmp_path, {**env, "THIDUA_LANG": "en"})
+    assert no_durable.stderr.strip().splitlines() == [
         "--backend: the durable backend is not installed — pip install 'thidua[durable]' (it needs a C compiler), "
         "or use --backend native"
     ]

@@ -23,8 +23,9 @@ EXAMPLE = ROOT / "examples" / "ninh_thuan_2020.yaml"
 runner = CliRunner()
 
 
-def _evaluate_to(out: Path) -> tuple[int, str]:
-    result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(EXAMPLE), "-f", "json", "-o", str(out)])
+def _evaluate_to(out: Path, lang: str = "vi") -> tuple[int, str]:
+    args = ["evaluate", "ninh_thuan_2020", str(EXAMPLE), "-f", "json", "-o", str(out)]
+    result = runner.invoke(app, args, env={"THIDUA_LANG": lang})
     return result.exit_code, result.stderr
 
 
@@ -59,6 +60,10 @@ def test_a_read_only_output_is_refused_not_replaced(tmp_path: Path) -> None:
     out.chmod(0o444)
     code, err = _evaluate_to(out)
     assert code == 2
+    assert err.strip() == (
+        f"{out}: tệp đang ở chế độ chỉ đọc — bỏ chế độ chỉ đọc của tệp trước, hoặc chọn tên khác cho tệp kết quả"
+    )
+    code, err = _evaluate_to(out, "en")
     assert err.strip() == f"{out}: the file is read-only — make it writable first, or choose another output name"
     assert out.read_text(encoding="utf-8") == "keep me" and stat.S_IMODE(out.stat().st_mode) == 0o444
     assert [p.name for p in tmp_path.iterdir()] == ["result.json"]

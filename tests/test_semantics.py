@@ -18,6 +18,7 @@ from rounds import last_round
 from test_differential import CAMPAIGNS, _campaign, _facts_file
 
 from engine.authoring import docs
+from engine.common.message import Msg
 from engine.evaluate import core
 from engine.evaluate.allocate import allocate
 from engine.evaluate.core import Evaluation, cases, evaluate
@@ -28,6 +29,7 @@ from engine.lang.builtins import BUILTINS
 from engine.model.catalogue import load_catalogue
 from engine.model.facts import facts_from_document
 from engine.model.source import Document, load_yaml_text
+from engine.model.vocabulary import say
 from engine.pipeline import run
 from engine.render.report import build_context, render_text
 from engine.render.text import csv_text, evaluation_dict, explain_text, markdown, table
@@ -189,7 +191,7 @@ def test_every_builtin_is_declared_once_and_documented() -> None:
         parse_rule(b.example if b.result.kind == "bool" or ">" in b.example else f"{b.example} > 0", cat)
     with pytest.raises(RuleError) as e:
         parse_rule("lastest(disbursement_pct) > 1", cat)
-    assert "did you mean 'latest'" in e.value.hint or "latest" in e.value.hint
+    assert "did you mean 'latest'" in say(e.value.hint, "en")
 
 
 @pytest.mark.parametrize(
@@ -297,7 +299,7 @@ def test_a_value_dated_after_the_period_bounds_a_milestone_the_plan_names() -> N
     by_id = {c.id: c.outcome for c in res.criteria}
     assert by_id["disbursement_80pct_by_30_09"] == "pass"
     assert by_id["disbursement_100pct_by_31_12"] == "unknown"
-    assert not [w for w in ev.warnings if "2025-01-15" in w.message]
+    assert not [d for _, d in _after_period(ev) if d == dt.date(2025, 1, 15)]
     rr = next(c for c in res.criteria if c.id == "disbursement_100pct_by_31_12")
     assert Explainer(ev.campaign, "vi").dated(rr) == [
         "Tỷ lệ giải ngân vốn đầu tư công được giao (%) ngày 31/12/2024: không có số liệu đúng ngày; số liệu lũy kế "
@@ -316,9 +318,24 @@ def test_values_dated_after_the_period_are_dropped_for_a_series_read_without_a_d
     assert res is not None
     # the 100 is not counted; 90 on 01/12 only says the year reached at least 90: open, not failed
     assert {c.id: c.outcome for c in res.criteria}["unit_disbursement_100"] == "unknown"
-    late = [w for w in ev.warnings if "2026-01-15" in w.message]
-    assert len(late) == 1 and late[0].severity == "warning"
-    assert "disbursement_pct" in late[0].message and late[0].where == "units[u1]"
+    assert _after_period(ev) == [("disbursement_pct", dt.date(2026, 1, 15))]
+    (late,) = [w for w in ev.warnings if isinstance(w.message, Msg) and w.message.key == "problem.eval_after_period"]
+    assert late.severity == "warning" and late.where == "units[u1]"
+    assert late.render("vi") == (
+        "f.yaml: cảnh báo: units[u1]: disbursement_pct có số liệu ghi ngày 15/01/2026, sau thời gian của kế hoạch "
+        "(kéo dài đến hết ngày 31/12/2025): số liệu này không được tính — số liệu đo sau thời gian của kế hoạch "
+        "không nói lên kết quả thi đua; hãy xóa dòng này"
+    )
+    assert "disbursement_pct has a value dated 15/01/2026, after the campaign period" in late.render("en")
+
+
+def _after_period(ev: Evaluation) -> list[tuple[str, Any]]:
+    """The (fact, day) of every value the evaluation dropped as dated after the period."""
+    return [
+        (dict(w.message.params)["fact"], dict(w.message.params)["day"])
+        for w in ev.warnings
+        if isinstance(w.message, Msg) and w.message.key == "problem.eval_after_period"
+    ]
 
 
 def test_the_pipeline_takes_bytes_as_it_takes_a_path() -> None:
@@ -355,8 +372,12 @@ def test_a_refused_na_is_unknown_for_that_rule_only_and_warned() -> None:
     assert by["unit_par_rating_good"].reads()[0].value is UNKNOWN  # the trace shows what the rule read
     assert by["unit_key_projects_on_track"].outcome == "not_applicable"
     assert by["staff_discipline_over_10pct"].outcome == "clear"  # a share of nothing, not a written n/a
-    lines = [str(w) for w in ev.warnings if "n/a" in w.message]
-    assert lines == [
+    refused = [w for w in ev.warnings if isinstance(w.message, Msg) and w.message.key == "problem.eval_na_refused"]
+    assert [str(w) for w in refused] == [
+        "f.yaml: cảnh báo: units[s]: par_rating ghi 'n/a' (không áp dụng), nhưng tiêu chí unit_par_rating_good áp "
+        "dụng cho mọi đơn vị trong nhóm (II.2.a) — số liệu này được coi là chưa rõ"
+    ]
+    assert [w.render("en") for w in refused] == [
         "f.yaml: warning: units[s]: par_rating is 'n/a', but criterion unit_par_rating_good applies to every "
         "unit of its group (II.2.a) — it counts as unknown"
     ]

@@ -15,6 +15,8 @@ import tempfile
 import traceback
 from pathlib import Path
 
+from engine.common.message import Msg, say
+
 
 def log_dir() -> Path:
     """Where crash logs go: `$THIDUA_LOG_DIR`, else a `thidua` folder in the system's temp dir."""
@@ -51,14 +53,22 @@ def write_log(exc: BaseException, argv: list[str] | None = None, now: dt.datetim
 
 
 def internal_error_line(exc: BaseException, argv: list[str] | None = None) -> str:
-    """The one stderr line for a bug, after writing its log."""
+    """The one stderr line for a bug, after writing its log, in the reader's language (the
+    exception's own text stays as Python wrote it: it is for the developers)."""
     what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    head = f"thidua: lỗi nội bộ (internal error): {what}"
     try:
         path = write_log(exc, argv)
     except OSError as e:
-        return (
-            f"{head} — không ghi được nhật ký lỗi vào {log_dir()} ({type(e).__name__}: {e}); "
-            "hãy báo lỗi này cho nhóm phát triển (could not write the error log; please report this)"
-        )
-    return f"{head} — chi tiết đã ghi vào {path}; hãy gửi tệp này cho nhóm phát triển"
+        why = f"{type(e).__name__}: {e}"
+        return _said(Msg("problem.render_internal_unlogged", what=what, folder=str(log_dir()), why=why))
+    return _said(Msg("problem.render_internal", what=what, log=str(path)))
+
+
+def _said(msg: Msg) -> str:
+    """The line in the reader's language (the vocabulary, loaded by the CLI and the web app before
+    any command runs, says it: engine.common.message.say); should the vocabulary itself be what
+    broke, the line is still printed, with its facts (a bug line must never raise)."""
+    try:
+        return say(msg)
+    except Exception:
+        return "thidua: lỗi nội bộ (internal error): " + " — ".join(str(v) for _, v in msg.params)

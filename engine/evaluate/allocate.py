@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from engine.common.errors import Problem, UsageError
+from engine.common.message import Msg, Text, current
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
 from engine.lang import NA, UNKNOWN
 from engine.model.campaign import AwardPlace, Campaign, CompiledRankKey
 from engine.model.catalogue import campaigns_dir
 from engine.model.schema import Label
-from engine.model.vocabulary import words
+from engine.model.vocabulary import say
 
 # ---------------------------------------------------------------- reward data
 
@@ -174,23 +175,29 @@ class BudgetIssue:
     values it names (a value in two languages is a `Label`), so each output says it in its language."""
 
     key: str
-    values: tuple[tuple[str, str | Label], ...] = ()
+    values: tuple[tuple[str, str | dt.date | Label | Msg], ...] = ()
 
     def text(self, lang: str) -> str:
-        filled = {k: v.get(lang) if isinstance(v, Label) else v for k, v in self.values}
-        return words(lang)[f"award.budget_{self.key}"].format(**filled)
+        return say(self.message(lang), lang)
+
+    def message(self, lang: str | None = None) -> Msg:
+        """The issue as a message; a value in two languages (the plan's award names) is taken in
+        `lang` (default: the reader's language of the moment), the only language it is said in."""
+        lang = lang or current()
+        values = {k: v.get(lang) if isinstance(v, Label) else v for k, v in self.values}
+        return Msg(f"award.budget_{self.key}", **values)
+
+    def problem(self, where: str) -> Problem:
+        """The line a user reads when a decision date cannot be priced (`where`: the option or field)."""
+        return Problem(where, self.message())
 
 
 class NoPrice(UsageError):
     """The law cannot price an award: a usage error on the command line, a `BudgetIssue` in a budget."""
 
-    def __init__(self, issue: BudgetIssue, hint: str = ""):
+    def __init__(self, issue: BudgetIssue, hint: Text = ""):
         self.issue = issue
-        super().__init__(Problem("--decision-date", issue.text("en"), hint=hint))
-
-
-def _day(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
+        super().__init__(replace(issue.problem("--decision-date"), hint=hint))
 
 
 def in_force(decree_id: str, on: dt.date) -> tuple[str, tuple[Replaced, ...]]:
@@ -210,15 +217,11 @@ def in_force(decree_id: str, on: dt.date) -> tuple[str, tuple[Replaced, ...]]:
             current = decree.replaced_by.decree
             continue
         if on < decree.valid_from or after:
-            until: str | Label = (
-                _day(decree.valid_until)
-                if decree.valid_until
-                else Label(vi=words("vi")["award.budget_now"], en=words("en")["award.budget_now"])
-            )
-            values = (("decree", current), ("on", _day(on)), ("start", _day(decree.valid_from)), ("until", until))
+            until = decree.valid_until or Msg("award.budget_now")
+            values = (("decree", current), ("on", on), ("start", decree.valid_from), ("until", until))
             raise NoPrice(
                 BudgetIssue("not_in_force", values),
-                hint="pick a decision date within its validity, or record which decree applies",
+                hint=Msg("problem.eval_price_decision_date"),
             )
         return current, tuple(steps)
 
@@ -231,7 +234,8 @@ def price(decree_id: str, form: str | None, level: str, on: dt.date) -> Price:
     decree = data.decrees[applied]
     salaries = [s for s in data.base_salary if s.from_ <= on]
     if not salaries:
-        raise NoPrice(BudgetIssue("no_salary", (("first", _day(data.base_salary[0].from_)),)), hint="check the date")
+        first = data.base_salary[0].from_
+        raise NoPrice(BudgetIssue("no_salary", (("first", first),)), hint=Msg("problem.eval_price_check_date"))
     salary = max(salaries, key=lambda s: s.from_)
     coef = next((c for c in decree.coefficients if c.form == form and c.level == level), None)
     if coef is None:

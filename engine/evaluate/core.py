@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from engine.common.errors import Problem, UsageError
+from engine.common.message import Msg, Text
 from engine.common.speed import gc_paused
 from engine.common.text import visible
 from engine.evaluate.backends import Traces, Work
@@ -190,13 +191,13 @@ class Evaluation:
         cid = unicodedata.normalize("NFC", written)
         return self.get(cid) or next((r for r in self.results if fold_id(r.id) == fold_id(cid)), None)
 
-    def not_found(self, written: str, where: str, see: str) -> Problem:
+    def not_found(self, written: str, where: str, see: Text) -> Problem:
         """The line for an id `find` does not know: the nearest ids, else where to look (`see`)."""
         from engine.common.errors import did_you_mean
 
         cid = unicodedata.normalize("NFC", written)
         hint = did_you_mean(cid, [r.id for r in self.results]) or see
-        return Problem(where, f"no candidate with id '{visible(written)}'", hint=hint)
+        return Problem(where, Msg("problem.eval_no_candidate", id=visible(written)), hint=hint)
 
 
 def evaluate(
@@ -259,9 +260,10 @@ def _run_deadline(campaign: Campaign, facts: FactsFile, given: dt.date | None) -
     if deadline is None or plan.event is not None:
         return deadline, []
     where = "--deadline" if given is not None else facts.file
-    fixed = plan.date.strftime("%d/%m/%Y") if plan.date else f"{plan.yearly} each year"
-    message = f"the deadline {deadline.strftime('%d/%m/%Y')} is not used: the plan fixes its own ({fixed})"
-    return None, [Problem(where, message, severity="warning", hint="leave --deadline out for this campaign")]
+    month, _, day = (plan.yearly or "").partition("-")
+    fixed = plan.date or Msg("problem.eval_deadline_each_year", day=f"{day}/{month}")
+    message = Msg("problem.eval_deadline_unused", deadline=deadline, fixed=fixed)
+    return None, [Problem(where, message, severity="warning", hint=Msg("problem.eval_deadline_unused_hint"))]
 
 
 def file_round(facts: FactsFile) -> int | None:
@@ -279,8 +281,8 @@ def file_round(facts: FactsFile) -> int | None:
         raise UsageError(
             Problem(
                 facts.file,
-                f"no round given, and the nomination files are dated in {y1} ({c1}) and in {y2} ({c2})",
-                hint="state the year judged: --round YEAR, or 'round:' in the facts file",
+                Msg("problem.eval_round_two_years", y1=str(y1), c1=c1, y2=str(y2), c2=c2),  # a year, not a number
+                hint=Msg("problem.eval_round_state"),
             )
         )
     return next(iter(years), None)
@@ -305,29 +307,30 @@ def check_round(
     period = campaign.model.period
     first = period.start.year if period.start else None
     outside = (first is not None and round_year < first) or round_year > period.end.year
-    span = f"{period.start.strftime('%d/%m/%Y') if period.start else '…'}–{period.end.strftime('%d/%m/%Y')}"
-    hint = "state it: --round YEAR, or 'round:' in the facts file"
+    span = {"start": period.start or "…", "end": period.end}
+    hint = Msg("problem.eval_round_state")
+    year = str(round_year)  # a year is written as a year (2024), not as a number (2.024)
     if outside:
-        where = "--round" if stated is not None else facts.file
-        told = (
-            ""
-            if stated is not None
-            else f" ({'the year the files were sent' if dated else 'no round given: the year of the evaluation date'})"
-        )
-        raise UsageError(Problem(where, f"the round {round_year}{told} is outside the plan's period {span}", hint=hint))
+        if stated is not None:
+            message = Msg("problem.eval_round_outside", round=year, **span)
+        else:
+            told = Msg("problem.eval_round_why_sent" if dated else "problem.eval_round_why_as_of")
+            message = Msg("problem.eval_round_outside_guessed", round=year, why=told, **span)
+        raise UsageError(Problem("--round" if stated is not None else facts.file, message, hint=hint))
     if stated is not None:
         return []
+    why: Msg
     if dated is not None:
-        why = "the year the nomination files were sent"
+        why = Msg("problem.eval_round_why_sent")
     else:
         deadline = campaign_deadline(campaign, round_year, None)
         early = deadline is not None and as_of < deadline and any(c.submission for c in facts.candidates)
         why = (
-            f"before its deadline {deadline.strftime('%d/%m/%Y')}: this may be the {round_year - 1} round"
+            Msg("problem.eval_round_why_early", deadline=deadline, previous=str(round_year - 1))
             if early and deadline is not None
-            else "the year of the evaluation date"
+            else Msg("problem.eval_round_why_as_of_short")
         )
-    message = f"no round given: judging the {round_year} round ({why})"
+    message = Msg("problem.eval_round_guessed", round=year, why=why)
     return [Problem(facts.file, message, severity="warning", hint=hint)]
 
 
@@ -342,14 +345,13 @@ def check_one_off(campaign: Campaign, facts: FactsFile, as_of: dt.date, round_ar
     final, so the warning says so.
     """
     period = campaign.model.period
-    end = period.end.strftime("%d/%m/%Y")
-    span = f"{'to the end of' if period.end_inclusive else 'before'} {end}"
+    span = period_end(campaign)
     if round_arg is not None:
         raise UsageError(
             Problem(
                 "--round",
-                f"{campaign.id} is not judged every year (one period, {span}): --round {round_arg} has no meaning",
-                hint="leave out --round; it is for campaigns judged every year (Mỹ Thạnh)",
+                Msg("problem.eval_round_one_off", campaign=campaign.id, span=span, round=str(round_arg)),
+                hint=Msg("problem.eval_round_one_off_hint"),
             )
         )
     out = []
@@ -357,9 +359,9 @@ def check_one_off(campaign: Campaign, facts: FactsFile, as_of: dt.date, round_ar
         out.append(
             Problem(
                 facts.file,
-                f"round: {facts.round} is ignored: {campaign.id} is not judged every year (one period, {span})",
+                Msg("problem.eval_round_ignored", round=str(facts.round), campaign=campaign.id, span=span),
                 severity="warning",
-                hint="remove 'round:' from the facts file",
+                hint=Msg("problem.eval_round_ignored_hint"),
             )
         )
     running = as_of <= period.end if period.end_inclusive else as_of < period.end
@@ -367,13 +369,18 @@ def check_one_off(campaign: Campaign, facts: FactsFile, as_of: dt.date, round_ar
         out.append(
             Problem(
                 facts.file,
-                f"the evaluation date {as_of.strftime('%d/%m/%Y')} is before the campaign period ends ({span}): "
-                "the results are provisional",
+                Msg("problem.eval_provisional", as_of=as_of, span=span),
                 severity="warning",
-                hint="for the review, evaluate after the period (--as-of, or 'as_of:' in the facts file)",
+                hint=Msg("problem.eval_provisional_hint"),
             )
         )
     return out
+
+
+def period_end(campaign: Campaign) -> Msg:
+    """When the plan's period ends, as its own words put it: to the end of a day, or before it."""
+    period = campaign.model.period
+    return Msg("problem.eval_span_to" if period.end_inclusive else "problem.eval_span_before", end=period.end)
 
 
 def _within_period(campaign: Campaign, facts: FactsFile) -> tuple[FactsFile, list[Problem]]:
@@ -387,6 +394,7 @@ def _within_period(campaign: Campaign, facts: FactsFile) -> tuple[FactsFile, lis
     explanation says which value was used and why."""
     period = campaign.model.period
     end, inclusive = period.end, period.end_inclusive
+    span = period_end(campaign)
     dated = _read_on_days(campaign)
     warnings: list[Problem] = []
     candidates = []
@@ -404,11 +412,10 @@ def _within_period(campaign: Campaign, facts: FactsFile) -> tuple[FactsFile, lis
                 warnings.append(
                     Problem(
                         facts.file_of(cand),
-                        f"{key} has a value dated {d.isoformat()}, after the campaign period "
-                        f"({'ends' if inclusive else 'ends before'} {end.isoformat()}): it is not counted",
+                        Msg("problem.eval_after_period", fact=key, day=d, span=span),
                         where=f"{'units' if cand.group == 'unit' else 'people'}[{cand.id}]",
                         severity="warning",
-                        hint="a value measured after the period says nothing of the campaign; remove it",
+                        hint=Msg("problem.eval_after_period_hint"),
                     )
                 )
         candidates.append(replace(cand, facts=kept) if kept is not None else cand)
@@ -510,17 +517,25 @@ def _refuse_na(step: _Step, cand: Candidate, whose: Candidate, file: str, warnin
         return step
     step.env = {**step.env, **dict.fromkeys(refused, UNKNOWN)}
     step.refused = refused
-    who = "unit" if cand.group == "unit" else "person"
-    what_rule = f"the condition {rule.id} of award {rule.award}" if rule.award else f"criterion {rule.id}"
+    who = Msg("problem.eval_na_unit" if cand.group == "unit" else "problem.eval_na_person")
+    what_rule = (
+        Msg("problem.eval_na_condition", rule=rule.id, award=rule.award)
+        if rule.award
+        else Msg("problem.eval_na_criterion", rule=rule.id)
+    )
     for key in refused:
-        what = f"{key} is 'n/a'" + (f" (read for people[{cand.id}])" if whose is not cand else "")
+        what = (
+            Msg("problem.eval_na_fact_for", fact=key, person=cand.id)
+            if whose is not cand
+            else Msg("problem.eval_na_fact", fact=key)
+        )
         warnings.append(
             Problem(
                 file,
-                f"{what}, but {what_rule} applies to every {who} of its group ({spec.clause})",
+                Msg("problem.eval_na_refused", fact=what, rule=what_rule, who=who, clause=spec.clause),
                 where=f"{'units' if whose.group == 'unit' else 'people'}[{whose.id}]",
                 severity="warning",
-                hint="it counts as unknown",
+                hint=Msg("problem.eval_na_refused_hint"),
             )
         )
     return step

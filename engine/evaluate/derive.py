@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from engine.common.errors import Problem
+from engine.common.message import Msg
 from engine.lang import UNKNOWN, Value
 from engine.model.catalogue import Catalogue
 from engine.model.facts import Candidate, FactsFile
@@ -128,13 +129,13 @@ def _beyond(made: Derived, c: Candidate, kids: list[Candidate], total_key: str |
 
 
 def _contradiction(file: str, c: Candidate, key: str, shown: int, stated: int, where: str | None) -> Problem:
-    what = "subordinate units in the file" if where is None else f"subordinate units in the file have {where} = true"
+    message = (
+        Msg("problem.eval_units_counted", shown=shown, fact=key, stated=stated)
+        if where is None
+        else Msg("problem.eval_units_counted_where", shown=shown, where=where, fact=key, stated=stated)
+    )
     return Problem(
-        file,
-        f"{shown} {what}, but {key} says {stated}",
-        where=f"units[{c.id}]",
-        severity="warning",
-        hint="the units in the file are counted; correct the stated count",
+        file, message, where=f"units[{c.id}]", severity="warning", hint=Msg("problem.eval_units_counted_hint")
     )
 
 

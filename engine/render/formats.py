@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.common.errors import Problem, UsageError
+from engine.common.message import Msg
 
 COMMAND_FORMATS: dict[str, tuple[str, ...]] = {
     "evaluate": ("table", "json", "markdown", "csv"),
@@ -54,8 +55,8 @@ def choose(command: str, requested: str | None, output: Path | None) -> str:
         raise UsageError(
             Problem(
                 "--format",
-                f"'{requested}' is not a format of thidua {command}",
-                hint=f"it writes {_named(formats)}",
+                Msg("problem.render_not_a_format", format=requested, command=command),
+                hint=Msg("problem.render_it_writes", formats=_named(formats)),
             )
         )
     implied = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
@@ -64,16 +65,16 @@ def choose(command: str, requested: str | None, output: Path | None) -> str:
             raise UsageError(
                 Problem(
                     str(output),
-                    f"thidua {command} cannot write a '{output.suffix}' file",
-                    hint=f"it writes {_named(formats)}",
+                    Msg("problem.render_cannot_write_ext", command=command, ext=output.suffix),
+                    hint=Msg("problem.render_it_writes", formats=_named(formats)),
                 )
             )
         if requested is not None and requested != implied:
             raise UsageError(
                 Problem(
                     str(output),
-                    f"the extension '{output.suffix}' contradicts --format {requested}",
-                    hint=f"name the file .{_ext(requested)} or leave out --format",
+                    Msg("problem.render_ext_contradicts", ext=output.suffix, format=requested),
+                    hint=Msg("problem.render_ext_contradicts_hint", want=_ext(requested)),
                 )
             )
         return implied
@@ -82,7 +83,11 @@ def choose(command: str, requested: str | None, output: Path | None) -> str:
     if command == "report":  # a report has no terminal form: its file must say what it is
         where = str(output) if output is not None else "-o"
         raise UsageError(
-            Problem(where, "cannot tell the report's format from the file name", hint=f"use {_named(formats)}")
+            Problem(
+                where,
+                Msg("problem.render_report_format_unknown"),
+                hint=Msg("problem.render_use", formats=_named(formats)),
+            )
         )
     return formats[0]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import os
 import stat
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from engine.common.errors import Problem, UsageError
+from engine.common.message import Msg, Text
 from engine.common.text import visible
 from engine.model.source import INPUTS_READ
 
@@ -158,11 +160,11 @@ def write_atomic(path: Path, data: str | bytes | Iterable[str], inputs: tuple[Pa
     except (FileNotFoundError, NotADirectoryError):
         st = None
     except OSError as e:
-        raise UsageError(Problem(str(path), f"cannot write: {e.strerror}")) from None
+        raise cannot_write(path, e) from None
     if st is not None and any(_same(path, src) for src in (*INPUTS_READ, *inputs)):
-        raise UsageError(Problem(str(path), "refusing to write over an input file", hint="choose another output name"))
+        raise UsageError(Problem(str(path), Msg("problem.render_over_input"), hint=Msg("problem.render_other_name")))
     if st is not None and stat.S_ISDIR(st.st_mode):
-        raise UsageError(Problem(str(path), "is a folder", hint="name a file to write"))
+        raise UsageError(Problem(str(path), Msg("problem.render_is_folder"), hint=Msg("problem.render_name_a_file")))
     pieces: Iterable[bytes] = (
         (data.encode("utf-8"),)
         if isinstance(data, str)
@@ -174,15 +176,13 @@ def write_atomic(path: Path, data: str | bytes | Iterable[str], inputs: tuple[Pa
         _write_through(path, st, pieces)
         return
     if st is not None and (not st.st_mode & 0o222 or not os.access(path, os.W_OK)):
-        raise UsageError(
-            Problem(str(path), "the file is read-only", hint="make it writable first, or choose another output name")
-        )
+        raise UsageError(Problem(str(path), Msg("problem.render_read_only"), hint=Msg("problem.render_read_only_hint")))
     if not target.parent.is_dir():
-        raise UsageError(Problem(str(path), "the output folder does not exist", hint="create it first"))
+        raise UsageError(Problem(str(path), Msg("problem.render_no_folder"), hint=Msg("problem.render_no_folder_hint")))
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as e:
-        raise UsageError(Problem(str(path), f"cannot write: {e.strerror}")) from None
+        raise cannot_write(path, e) from None
     try:
         if st is None:
             umask = os.umask(0)
@@ -201,22 +201,46 @@ def write_atomic(path: Path, data: str | bytes | Iterable[str], inputs: tuple[Pa
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(e, OSError):
-            raise UsageError(Problem(str(path), f"cannot write: {e.strerror}")) from None
+            raise cannot_write(path, e) from None
         raise
 
 
 def _write_through(path: Path, st: os.stat_result, pieces: Iterable[bytes]) -> None:
     """A character device or a named pipe: write into it; never rename a file over it."""
     if not (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
-        raise UsageError(
-            Problem(str(path), "is not an ordinary file (a block device or a socket)", hint="name a file to write")
-        )
+        raise UsageError(Problem(str(path), Msg("problem.render_not_ordinary"), hint=Msg("problem.render_name_a_file")))
     try:
         with path.open("wb") as f:
             for piece in pieces:
                 f.write(piece)
     except OSError as e:
-        raise UsageError(Problem(str(path), f"cannot write: {e.strerror}")) from None
+        raise cannot_write(path, e) from None
+
+
+# what the system says of a failed write, in the officer's words; another reason is the system's own
+_OS_REASONS = {
+    errno.EACCES: "problem.render_os_denied",
+    errno.EPERM: "problem.render_os_denied",
+    errno.ENOSPC: "problem.render_os_full",
+    errno.EDQUOT: "problem.render_os_full",
+    errno.EROFS: "problem.render_os_read_only_disk",
+    errno.ENAMETOOLONG: "problem.render_os_name_too_long",
+    errno.ENOENT: "problem.render_os_no_folder",
+    errno.ENOTDIR: "problem.render_os_not_folder",
+    errno.EBUSY: "problem.render_os_busy",
+    errno.ETXTBSY: "problem.render_os_busy",
+}
+
+
+def os_reason(e: OSError) -> Text:
+    """Why the system refused, as a message where thidua has words for it, else the system's text."""
+    key = _OS_REASONS.get(e.errno or 0)
+    return Msg(key) if key is not None else (e.strerror or str(e))
+
+
+def cannot_write(path: Path, e: OSError) -> UsageError:
+    """The one line for a file the system would not let thidua write."""
+    return UsageError(Problem(str(path), Msg("problem.render_cannot_write", reason=os_reason(e))))
 
 
 def _same(a: Path, b: Path) -> bool:

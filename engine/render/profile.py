@@ -29,8 +29,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from engine.common.errors import Problem, UsageError
+from engine.common.message import Msg
+from engine.common.text import visible
 from engine.model.schema import Document_
 from engine.model.vocabulary import words
 
@@ -82,7 +85,8 @@ class DocumentProfile(_Strict):
             try:
                 return parse_day(v)
             except ValueError:
-                raise ValueError(f"'{v}' is not a date — write dd/mm/yyyy or YYYY-MM-DD") from None
+                # pydantic's own kind of error: read as every other date that is not one (schema.pydantic_problems)
+                raise PydanticCustomError("date_parsing", "'{value}' is not a date", {"value": v}) from None
         return v
 
     def merged(self, other: DocumentProfile) -> DocumentProfile:
@@ -100,12 +104,22 @@ def load_profile(path: Path) -> DocumentProfile:
     from engine.model.source import load_file
 
     if not path.is_file():
-        raise UsageError(Problem(str(path), "no such profile file", hint="give a .yaml file (see README)"))
+        raise UsageError(
+            Problem(str(path), Msg("problem.render_no_profile"), hint=Msg("problem.render_no_profile_hint"))
+        )
     doc = load_file(path)
     if doc.data is None:
         return DocumentProfile()
     if not isinstance(doc.data, dict):
-        raise UsageError(Problem(doc.file, "a profile must be a mapping of keys (office:, number:, signer:, …)", 1, 1))
+        raise UsageError(Problem(doc.file, Msg("problem.render_profile_mapping"), 1, 1))
+    day = doc.data.get("date")
+    if isinstance(day, str) and day.strip():  # a profile's date reads dd/mm/yyyy, as every date thidua reads
+        from engine.lang.values import parse_day
+
+        try:
+            parse_day(day)
+        except ValueError:
+            raise UsageError(doc.problem(("date",), Msg("problem.render_not_a_date", value=visible(day)))) from None
     try:
         return DocumentProfile.model_validate(doc.data)
     except ValidationError as e:
@@ -149,8 +163,25 @@ def resolve_profile(path: Path | None, options: dict[str, Any]) -> DocumentProfi
         err = e.errors()[0]
         key = ".".join(str(x) for x in err["loc"] if not isinstance(x, int)).split(".function")[0]
         option = next((o for k, o in OPTIONS.items() if key.startswith(k)), key)
-        raise UsageError(Problem(option, f"'{err.get('input')}': {err['msg']}")) from None
+        raise UsageError(Problem(option, _option_problem(err))) from None
     return base.merged(given) if base is not None else given
+
+
+def _option_problem(err: Any) -> Msg:
+    """What is wrong with an option's value, for the officer: the kinds of error an option can
+    have (a date, a choice, a count); another says pydantic's own words beside the value."""
+    value = visible(str(err.get("input")))
+    kind = str(err["type"])
+    if kind.startswith("date"):
+        return Msg("problem.render_not_a_date", value=value)
+    if kind.startswith("literal_error"):
+        expected = str(err.get("ctx", {}).get("expected", ""))
+        return Msg("problem.render_not_allowed", value=value, options=re.findall(r"'[^']*'", expected))
+    if kind.startswith("int_"):
+        return Msg("problem.render_not_whole", value=value)
+    if kind == "greater_than_equal":
+        return Msg("problem.render_not_negative", value=value)
+    return Msg("problem.render_option_invalid", value=value, detail=str(err["msg"]))
 
 
 def doc(text: str) -> dict[str, str]:

@@ -13,16 +13,22 @@ import threading
 from types import TracebackType
 from typing import IO, Any
 
-from engine.model.vocabulary import words
+from engine.common.message import Msg, current
+from engine.model.vocabulary import say, words
 
 DELAY = 1.0  # seconds of silence before anything is shown
 
 
 class Progress:
     def __init__(
-        self, lang: str = "vi", *, enabled: bool | None = None, delay: float = DELAY, file: IO[str] | None = None
+        self,
+        lang: str | None = None,
+        *,
+        enabled: bool | None = None,
+        delay: float = DELAY,
+        file: IO[str] | None = None,
     ):
-        self.lang = lang
+        self.lang = lang or current()  # the reader's language (--lang / THIDUA_LANG) unless told
         self.file = file or sys.stderr
         self.enabled = self.file.isatty() if enabled is None else enabled
         self.delay = delay
@@ -48,10 +54,11 @@ class Progress:
             self.enabled = False
 
     def stage(self, key: str, **values: Any) -> None:
-        """The stage now under way: `progress.<key>` of the vocabulary, formatted with `values`."""
+        """The stage now under way: `progress.<key>` of the vocabulary, its counts `values` written
+        in the reader's language (engine.common.fmt)."""
         if not self.enabled:
             return
-        text = words(self.lang)[f"progress.{key}"].format(**{k: f"{v:,}".replace(",", ".") for k, v in values.items()})
+        text = say(Msg(f"progress.{key}", **values), self.lang)
         with self._lock:
             self.text = text
             if self._status is not None:

@@ -26,6 +26,8 @@ import tempfile
 from pathlib import Path
 
 from engine.common.errors import Problem, UsageError
+from engine.common.message import Msg, Text
+from engine.render.output import os_reason
 
 BROWSER_ENV = "THIDUA_BROWSER"
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "microsoft-edge", "msedge")
@@ -72,8 +74,8 @@ def html_to_pdf(html: str, when: dt.date, name: str = "-o") -> bytes:
         raise UsageError(
             Problem(
                 name,
-                "cannot write PDF: no Chromium, Chrome or Edge browser found",
-                hint=f"install one (Debian/Ubuntu: apt-get install chromium fonts-liberation) or set {BROWSER_ENV}",
+                Msg("problem.render_no_browser"),
+                hint=Msg("problem.render_no_browser_hint", env=BROWSER_ENV),
             )
         )
     with tempfile.TemporaryDirectory(prefix="thidua-pdf-") as tmp:
@@ -88,11 +90,15 @@ def html_to_pdf(html: str, when: dt.date, name: str = "-o") -> bytes:
                 timeout=TIMEOUT,
                 check=False,
             )
-        except (OSError, subprocess.TimeoutExpired) as e:
-            raise UsageError(Problem(browser, f"the browser could not print the report: {e}")) from None
+        except OSError as e:
+            raise UsageError(Problem(browser, Msg("problem.render_browser_failed", reason=os_reason(e)))) from None
+        except subprocess.TimeoutExpired:
+            timeout = Msg("problem.render_browser_timeout", seconds=TIMEOUT)
+            raise UsageError(Problem(browser, Msg("problem.render_browser_failed", reason=timeout))) from None
         if not pdf.is_file() or pdf.stat().st_size == 0:
-            last = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
-            raise UsageError(Problem(browser, f"the browser printed no PDF: {last}"))
+            lines = done.stderr.strip().splitlines()  # the browser's own last word, as it wrote it
+            last: Text = lines[-1] if lines else Msg("problem.render_browser_exit", code=str(done.returncode))
+            raise UsageError(Problem(browser, Msg("problem.render_browser_no_pdf", last=last)))
         return stable_dates(pdf.read_bytes(), when)
 
 

@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from engine.common.errors import Problem
+from engine.common.message import Msg
 from engine.web import service
 from engine.web.forms import WebError, read_form
 
@@ -87,9 +88,7 @@ async def _facts(request: Request) -> list[tuple[str, bytes]]:
     form = await read_form(request)
     files = form.uploads("facts")
     if not files:
-        raise WebError(
-            400, Problem("facts", "no facts file given", hint="send one or more files as the multipart field 'facts'")
-        )
+        raise WebError(400, Problem("facts", Msg("problem.eval_no_facts"), hint=Msg("problem.web_no_facts_api_hint")))
     return files
 
 
@@ -205,7 +204,7 @@ def router() -> APIRouter:
         files = form.uploads("campaign")
         if not files and "campaign" not in form.fields:
             raise WebError(
-                400, Problem("campaign", "no campaign file given", hint="send it as the multipart field 'campaign'")
+                400, Problem("campaign", Msg("problem.web_no_campaign"), hint=Msg("problem.web_no_campaign_hint"))
             )
         name, data = files[0] if files else ("campaign.yaml", form.fields["campaign"].encode("utf-8"))
         facts = form.uploads("facts")

@@ -6,6 +6,10 @@ page otherwise. The CLI's exit codes map to statuses: a campaign that fails vali
 input too large 413, an unknown campaign or candidate 404, any other unusable input or usage 400.
 A bug is a 500: one log line on the server and the log file the CLI would write (engine.common.crash);
 the response never holds a traceback.
+
+Every answer speaks the request's language (`?lang=en`, else Vietnamese): `Speaking` sets it around
+the whole request (engine.common.message.speaking), so a problem's line, an error page and a JSON
+error are said in it wherever they are made — a route's worker thread takes the request's context.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engine import __version__
 from engine.common.errors import CampaignInvalid, Problem, UserError, problem_lines
-from engine.model.vocabulary import words
+from engine.common.message import Msg, speaking
+from engine.common.text import visible
 from engine.web.forms import WebError
 
 log = logging.getLogger("thidua.web")
@@ -40,6 +45,23 @@ SECURITY_HEADERS = {
     "cross-origin-resource-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
+
+
+class Speaking:
+    """The request's language (`?lang=`, else Vietnamese: `engine.web.service.lang_of`) for
+    everything said while it is answered, its errors included."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from urllib.parse import parse_qs
+
+        from engine.web.service import lang_of
+
+        query = parse_qs(bytes(scope.get("query_string", b"")).decode("latin-1")) if scope["type"] == "http" else {}
+        with speaking(lang_of((query.get("lang") or [""])[-1])):
+            await self.app(scope, receive, send)
 
 
 class SecurityHeaders:
@@ -94,6 +116,29 @@ def bug_response(request: Request, exc: BaseException) -> Response:
     return pages.error_page(request, 500, [line])
 
 
+def http_message(request: Request, exc: HTTPException) -> Msg:
+    """What an HTTP refusal of the framework's own (no such page, a method a route does not take)
+    means, for the officer; its English detail only where thidua has no words for it."""
+    if exc.status_code == 404:
+        return Msg("web.not_found")
+    if exc.status_code == 405:
+        return Msg("problem.web_method", method=request.method)
+    return Msg("problem.web_http", status=str(exc.status_code), detail=str(exc.detail))
+
+
+def invalid_message(err: Any) -> Msg:
+    """One refused query parameter or field: missing, not a whole number, or another refusal
+    (pydantic's own words beside the value)."""
+    name = str(err.get("loc", ("",))[-1])
+    value = visible(str(err.get("input", "")))
+    kind = str(err.get("type", ""))
+    if kind == "missing":
+        return Msg("problem.web_param_missing", name=name)
+    if kind.startswith("int_"):
+        return Msg("problem.web_param_not_whole", value=value)
+    return Msg("problem.web_param_invalid", value=value, name=name, detail=str(err.get("msg", "")))
+
+
 def status_of(e: Exception) -> int:
     if isinstance(e, WebError):
         return e.status
@@ -135,6 +180,7 @@ def create_app(allowed_hosts: list[str] | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=shipped("templates") / "web" / "static"), name="static")
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or ["127.0.0.1", "localhost", "[::1]"])
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(Speaking)  # outermost: a bug's 500 (SecurityHeaders) speaks the request's language too
 
     async def user_error(request: Request, exc: Exception) -> Response:
         status, lines = status_of(exc), error_lines(exc)
@@ -144,18 +190,16 @@ def create_app(allowed_hosts: list[str] | None = None) -> FastAPI:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
+        lines = [str(Problem(visible(request.url.path), http_message(request, exc)))]
         if is_api(request):
-            return api_error(exc.status_code, [str(Problem(request.url.path, str(exc.detail)))])
-        lang = pages.lang_of(request)
-        what = words(lang)["web.not_found"] if exc.status_code == 404 else str(exc.detail)
-        return pages.error_page(request, exc.status_code, [str(Problem(request.url.path, what))])
+            return api_error(exc.status_code, lines)
+        return pages.error_page(request, exc.status_code, lines)
 
     async def invalid_request(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         lines = [
-            str(Problem(".".join(str(x) for x in err.get("loc", ())), str(err.get("msg", "invalid"))))
-            for err in exc.errors()
-        ] or ["request: invalid"]
+            str(Problem(".".join(str(x) for x in err.get("loc", ())), invalid_message(err))) for err in exc.errors()
+        ] or [str(Problem("request", Msg("problem.web_request_invalid")))]
         if is_api(request):
             return api_error(400, lines)
         return pages.error_page(request, 400, lines)

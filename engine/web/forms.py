@@ -15,6 +15,7 @@ from starlette.requests import Request
 
 from engine.common import limits
 from engine.common.errors import Problem
+from engine.common.message import Msg
 from engine.common.text import visible
 
 
@@ -49,8 +50,8 @@ def too_large(size: int) -> WebError:
         413,
         Problem(
             "request",
-            f"the upload is {size:,} bytes or more, over the limit of {limits.MAX_REQUEST_BYTES:,} ({mb:g} MB)",
-            hint="send fewer or smaller files, or raise THIDUA_MAX_REQUEST_BYTES when starting thidua serve",
+            Msg("problem.web_too_large", size=size, limit=limits.MAX_REQUEST_BYTES, mb=float(f"{mb:.3g}")),
+            hint=Msg("problem.web_too_large_hint"),
         ),
     )
 
@@ -83,8 +84,8 @@ async def read_form(request: Request) -> Form:
             415,
             Problem(
                 "request",
-                "the body is not a multipart form",
-                hint="send the files as multipart/form-data (curl -F facts=@FILE)",
+                Msg("problem.web_not_multipart"),
+                hint=Msg("problem.web_not_multipart_hint"),
             ),
         )
     form = Form()
@@ -117,8 +118,8 @@ async def read_form(request: Request) -> Form:
                 413,
                 Problem(
                     "request",
-                    f"more than {limits.MAX_UPLOADS} files in one upload",
-                    hint="send fewer files at once, or raise THIDUA_MAX_UPLOADS when starting thidua serve",
+                    Msg("problem.web_too_many_files", n=limits.MAX_UPLOADS),
+                    hint=Msg("problem.web_too_many_files_hint"),
                 ),
             )
 
@@ -142,7 +143,7 @@ async def read_form(request: Request) -> Form:
     except WebError:
         raise
     except Exception as e:  # python-multipart's own parse errors: a broken request, not a bug
-        raise WebError(400, Problem("request", f"the multipart form cannot be read: {e}")) from None
+        raise WebError(400, Problem("request", Msg("problem.web_bad_multipart", reason=str(e)))) from None
     for field_name, filename, data in parts:
         content = b"".join(data)
         if filename is None:

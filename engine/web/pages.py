@@ -30,6 +30,8 @@ from starlette.concurrency import run_in_threadpool
 from engine import __version__
 from engine.common import limits
 from engine.common.errors import Problem, UserError, problem_lines
+from engine.common.message import Msg
+from engine.common.text import visible
 from engine.model.vocabulary import words
 from engine.web import service, views
 from engine.web.forms import WebError, read_form
@@ -101,7 +103,7 @@ def error_page(request: Request, status: int, lines: list[str]) -> HTMLResponse:
 def _session(store: Store, token: str, request: Request) -> Session:
     s = store.get(token)
     if s is None:
-        raise WebError(404, Problem("results", words(lang_of(request))["web.expired"]))
+        raise WebError(404, Problem("results", Msg("web.expired")))
     return s
 
 
@@ -200,7 +202,14 @@ def router(store: Store) -> APIRouter:
     async def download(request: Request, token: str, name: str) -> Response:
         s = _session(store, token, request)
         if name not in DOWNLOADS:
-            raise WebError(404, Problem(name, "no such download", hint=", ".join(DOWNLOADS)))
+            raise WebError(
+                404,
+                Problem(
+                    visible(name),
+                    Msg("problem.web_no_download"),
+                    hint=Msg("problem.web_one_of", options=list(DOWNLOADS)),
+                ),
+            )
         what, fmt, _ = DOWNLOADS[name]
         lang = lang_of(request)
         ev = s.evaluation

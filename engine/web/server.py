@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 
 
@@ -13,14 +14,22 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Fal
     import uvicorn
 
     from engine.common.errors import Problem, UsageError
+    from engine.common.message import Msg
     from engine.web.app import create_app
 
     try:  # a port already taken is the user's to change: one line, exit 2 (uvicorn would log and exit 1)
         with socket.create_server((host, port)):
             pass
     except OSError as e:
+        from engine.render.output import os_reason
+
+        reason = Msg("problem.web_port_taken") if e.errno == errno.EADDRINUSE else os_reason(e)
         raise UsageError(
-            Problem("--port", f"cannot listen on {host}:{port}: {e.strerror or e}", hint="give another --port")
+            Problem(
+                "--port",
+                Msg("problem.web_cannot_listen", host=host, port=str(port), reason=reason),
+                hint=Msg("problem.web_cannot_listen_hint"),
+            )
         ) from None
 
     local = host in ("127.0.0.1", "localhost", "::1")

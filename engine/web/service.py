@@ -18,7 +18,7 @@ from typing import Any
 
 from engine.common import limits
 from engine.common.errors import Problem, UsageError, UserError, did_you_mean
-from engine.common.message import say
+from engine.common.message import Msg, say
 from engine.common.text import visible
 from engine.evaluate.allocate import Allocation, allocate
 from engine.evaluate.core import CandidateResult, Evaluation
@@ -50,8 +50,8 @@ def campaign_id(name: str) -> str:
     known = available_campaigns()
     if name in known:
         return name
-    hint = did_you_mean(name, known) or "available: " + ", ".join(known)
-    raise WebError(404, Problem(visible(name), "unknown campaign", hint=hint))
+    hint = did_you_mean(name, known) or Msg("problem.web_campaigns_available", names=known)
+    raise WebError(404, Problem(visible(name), Msg("problem.web_unknown_campaign"), hint=hint))
 
 
 def campaign(name: str) -> Campaign:
@@ -103,7 +103,7 @@ def _date(value: str | None, name: str) -> dt.date | None:
     try:
         return parse_day(value.strip())
     except ValueError:
-        raise UsageError(f"{name}: '{visible(value)}' is not a date — write dd/mm/yyyy or YYYY-MM-DD") from None
+        raise UsageError(Problem(name, Msg("problem.render_not_a_date", value=visible(value)))) from None
 
 
 def settings(
@@ -117,7 +117,7 @@ def settings(
     year = None
     if round is not None and round.strip():
         if not round.strip().isdigit() or len(round.strip()) != 4:
-            raise UsageError(f"round: '{visible(round)}' is not a year — write the year judged, e.g. 2019")
+            raise UsageError(Problem("round", Msg("problem.web_not_a_year", value=visible(round))))
         year = int(round.strip())
     return Settings(
         _date(as_of, "as_of"), _date(deadline, "deadline"), year, _date(decision_date, "decision_date"), lang_of(lang)
@@ -128,7 +128,7 @@ def evaluate(name: str, files: list[Upload], s: Settings) -> Evaluation:
     """`thidua evaluate CAMPAIGN FILE…`: the uploads read as one population (engine.pipeline)."""
     cid = campaign_id(name)
     if not files:
-        raise UsageError(Problem("facts", "no facts file given", hint="upload one or more files in the field 'facts'"))
+        raise UsageError(Problem("facts", Msg("problem.eval_no_facts"), hint=Msg("problem.web_no_facts_hint")))
     for fname, data in files:
         if len(data) > limits.MAX_BYTES:
             from engine.model.source import check_size
@@ -162,8 +162,8 @@ def evaluation_data(ev: Evaluation, lang: str) -> dict[str, Any]:
 def allocation(ev: Evaluation, s: Settings) -> Allocation:
     """The award list, as the CLI makes it; a decision date the law cannot price is the user's error."""
     alloc = allocate(ev, s.decision_date)
-    if s.decision_date is not None and alloc.budget_error:
-        raise UsageError(f"decision_date: {alloc.budget_error}")
+    if s.decision_date is not None and alloc.budget_issue is not None:
+        raise UsageError(alloc.budget_issue.problem("decision_date"))
     return alloc
 
 
@@ -184,7 +184,7 @@ def find(ev: Evaluation, candidate: str) -> CandidateResult:
     """The candidate `thidua explain` finds for this id (Evaluation.find); else 404 with its line."""
     res = ev.find(candidate)
     if res is None:
-        raise WebError(404, ev.not_found(candidate, ev.facts.file, "see the verdicts"))
+        raise WebError(404, ev.not_found(candidate, ev.facts.file, Msg("problem.eval_see_verdicts")))
     return res
 
 
@@ -206,7 +206,9 @@ def report_format(value: str | None) -> str:
     if fmt not in REPORT_FORMATS:
         raise UsageError(
             Problem(
-                "format", f"'{visible(fmt)}' is not a format of the report", hint="html, pdf, docx, xlsx or markdown"
+                "format",
+                Msg("problem.web_report_format", format=visible(fmt)),
+                hint=Msg("problem.web_one_of", options=list(REPORT_FORMATS)),
             )
         )
     return fmt
@@ -225,7 +227,13 @@ def template(name: str, fmt: str, lang: str) -> bytes:
     from engine.authoring.facts_template import write_template
 
     if fmt not in TEMPLATE_FORMATS:
-        raise UsageError(Problem("format", f"'{visible(fmt)}' is not a template format", hint="xlsx, csv or yaml"))
+        raise UsageError(
+            Problem(
+                "format",
+                Msg("problem.web_template_format", format=visible(fmt)),
+                hint=Msg("problem.web_one_of", options=list(TEMPLATE_FORMATS)),
+            )
+        )
     return write_template(campaign(name), Path(f"{name}.{fmt}"), lang)
 
 
@@ -281,7 +289,10 @@ class Checked:
             "rules": self.rules,
             "groups": self.groups,
             "note": self.note,
-            "findings": [{**finding_dict(p), "text": str(p)} for p in self.findings],
+            "findings": [
+                {**{k: say(v) if isinstance(v, Msg) else v for k, v in finding_dict(p).items()}, "text": str(p)}
+                for p in self.findings
+            ],
         }
         if self.diff is not None:
             from engine.authoring.diff_render import diff_dict

@@ -93,7 +93,7 @@ def verdicts(
         "pager": pager,
         "groups": [(gid, g.label.get(lang)) for gid, g in m.groups.items()],
         "rows": rows,
-        "warnings": [str(p) for p in ev.warnings],
+        "warnings": [p.render(lang) for p in ev.warnings],
         "files": [name for name, _ in ev.facts.inputs],
     }
 

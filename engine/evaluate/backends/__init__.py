@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from engine.common.errors import Problem, UsageError
+from engine.common.message import Msg
 from engine.evaluate.trace import Evaluable, RuleTrace
 from engine.model.campaign import Campaign
 
@@ -42,11 +43,17 @@ def get_backend(name: str) -> Backend:
             raise UsageError(
                 Problem(
                     "--backend",
-                    "the durable backend is not installed",
-                    hint="pip install 'thidua[durable]' (it needs a C compiler), or use --backend native",
+                    Msg("problem.eval_durable_missing"),
+                    hint=Msg("problem.eval_durable_missing_hint"),
                 )
             )
         from engine.evaluate.backends.durable import DurableBackend  # imported only when chosen
 
         return DurableBackend()
-    raise UsageError(Problem("--backend", f"unknown backend '{name}'", hint="native or durable"))
+    raise UsageError(
+        Problem(
+            "--backend",
+            Msg("problem.eval_backend_unknown", name=name),
+            hint=Msg("problem.eval_backend_choose", options=list(BACKENDS)),
+        )
+    )

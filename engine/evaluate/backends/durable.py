@@ -77,6 +77,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.common.errors import Problem, UsageError
+from engine.common.message import Msg
 from engine.evaluate.backends import Traces, Work
 from engine.evaluate.trace import Evaluable, RuleTrace, needs_waiver
 from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not, Trace, Value, trace
@@ -102,7 +103,9 @@ MAX_WEIGHT = 54
 
 
 class DurableError(RuntimeError):
-    """durable-rules did something the backend cannot trust (a bug here or in the engine)."""
+    """durable-rules did something the backend cannot trust (a bug here or in the engine), or an
+    expression its Rete translation cannot express: then its one argument is a `Msg`, the user's
+    to read (`_Builder.plan`)."""
 
 
 # ---------------------------------------------------------------- conditions
@@ -223,7 +226,7 @@ class _Builder:
             return ("const", self._const(node))
         if isinstance(node, Fact):
             if node.type.kind in ("series", "records"):
-                raise DurableError(f"'{node.key}' is not a plain value")
+                raise DurableError(Msg("problem.eval_durable_not_plain", fact=node.key))
             self.fields.setdefault(node.key, self._getter(node))
             self.used.add(node.key)
             return ("field", node.key)
@@ -233,7 +236,7 @@ class _Builder:
             return ("arith", "-", ("const", 0.0), self.operand(node.item))
         if isinstance(node, Call):
             return ("field", self._derived(node))
-        raise DurableError(f"cannot place {type(node).__name__} in a comparison")
+        raise DurableError(Msg("problem.eval_durable_no_compare", node=type(node).__name__))
 
     def _const(self, node: Const) -> Any:
         v = node.value
@@ -301,7 +304,7 @@ class _Builder:
             }
         if isinstance(node, Compare):
             return self._compare(node)
-        raise DurableError(f"cannot translate {type(node).__name__}")
+        raise DurableError(Msg("problem.eval_durable_no_translate", node=type(node).__name__))
 
     def _compare(self, node: Compare) -> Four:
         lnode, rnode = node.left, node.right
@@ -363,7 +366,7 @@ def _divisions(op: Operand) -> list[tuple[list[str], Operand]]:
     if op[1] == "/":
         divisor = op[3]
         if divisor[0] == "arith":
-            raise DurableError("a divisor must be a fact or a number")
+            raise DurableError(Msg("problem.eval_durable_divisor"))
         out.append((_leaves(op), divisor))
     return out
 
@@ -428,8 +431,8 @@ def compile_campaign(campaign: Campaign) -> _Compiled:
                 raise UsageError(
                     Problem(
                         campaign.file,
-                        f"rule '{what}' cannot run on the durable backend: {e}",
-                        hint="use --backend native (the default)",
+                        Msg("problem.eval_durable_rule", rule=what, reason=e.args[0] if e.args else ""),
+                        hint=Msg("problem.eval_durable_rule_hint"),
                     )
                 ) from None
         item_slots[k] = mine
