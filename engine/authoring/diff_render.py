@@ -12,6 +12,7 @@ import textwrap
 from typing import Any
 
 from engine.authoring.diff import CampaignDiff, Change, ImpactRow, w
+from engine.common import fmt
 from engine.explain.reasons import VERDICT_LABELS, T
 from engine.model.schema import CampaignModel
 from engine.model.vocabulary import words
@@ -122,7 +123,7 @@ def _rules(row: ImpactRow, lang: str) -> str:
 def _impact(d: CampaignDiff, lang: str) -> list[str]:
     im = d.impact
     assert im is not None
-    head = w("impact_head", lang).format(n=im.total, as_of=f"{im.as_of:%d/%m/%Y}")
+    head = w("impact_head", lang).format(n=fmt.number(im.total, lang), as_of=fmt.day(im.as_of))
     out = ["", f"{w('impact', lang)}: {im.facts} ({head})"]
     note = w("impact_note", lang)
     out += textwrap.wrap(note, WIDTH, initial_indent="  ", subsequent_indent="  ")

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from engine.common import fmt
 from engine.common.errors import Problem, UsageError
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
 from engine.lang import NA, UNKNOWN
@@ -190,7 +191,7 @@ class NoPrice(UsageError):
 
 
 def _day(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
+    return fmt.day(d)
 
 
 def in_force(decree_id: str, on: dt.date) -> tuple[str, tuple[Replaced, ...]]:

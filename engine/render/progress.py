@@ -13,6 +13,7 @@ import threading
 from types import TracebackType
 from typing import IO, Any
 
+from engine.common import fmt
 from engine.model.vocabulary import words
 
 DELAY = 1.0  # seconds of silence before anything is shown
@@ -51,7 +52,7 @@ class Progress:
         """The stage now under way: `progress.<key>` of the vocabulary, formatted with `values`."""
         if not self.enabled:
             return
-        text = words(self.lang)[f"progress.{key}"].format(**{k: f"{v:,}".replace(",", ".") for k, v in values.items()})
+        text = words(self.lang)[f"progress.{key}"].format(**{k: fmt.number(v, self.lang) for k, v in values.items()})
         with self._lock:
             self.text = text
             if self._status is not None:
