@@ -97,6 +97,24 @@ def test_a_message_writes_its_numbers_and_days_through_fmt() -> None:
     assert say(Msg("problem.more_lines", n=1), "en") == "… and 1 more problem"  # CLDR's `one`
 
 
+@pytest.mark.parametrize(
+    ("msg", "one", "many"),
+    [
+        (Msg("nomination.copies_short"), "1 copy short", "1,490 copies short"),
+        (Msg("near.gap"), "1 place below", "1,490 places below"),
+        (Msg("near.short", count=3), "1 condition short or unknown (3)", "1,490 conditions short or unknown (3)"),
+        (Msg("diff.impact_head", as_of=dt.date(2021, 1, 25)), "1 candidate, as of 25/01/2021", "1,490 candidates"),
+        (Msg("explain.computed", parts="u1"), "from the 1 subordinate unit in", "from the 1,490 subordinate units in"),
+        (Msg("award.not_ranked", campaign="x"), "1 candidate is not eligible and was", "1,490 candidates are not"),
+    ],
+)
+def test_a_count_takes_the_languages_plural_form(msg: Msg, one: str, many: str) -> None:
+    params = dict(msg.params)
+    assert one in say(Msg(msg.key, n=1, **params), "en")
+    assert many in say(Msg(msg.key, n=1_490, **params), "en")
+    assert "1.490" in say(Msg(msg.key, n=1_490, **params), "vi")
+
+
 # ---------------------------------------------------------------- no hand-written numbers or dates
 
 # A number grouped or rounded by a format spec (`{n:,}`, `{x:,.2f}`, `{x:.1f}`, `{x:g}`, `format(n, ",")`)

@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.common import fmt
+from engine.common.message import Msg
 from engine.evaluate.core import RuleResult, SubmissionResult
 from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not, Trace
 from engine.lang.builtins import BUILTINS
 from engine.model.campaign import Campaign, Scope
 from engine.model.catalogue import Catalogue
 from engine.model.schema import Unstated
-from engine.model.vocabulary import ByLang, words
+from engine.model.vocabulary import ByLang, say, words
 
 # The words, from the vocabulary (templates/vocabulary.yaml); read as `T[lang][key]`.
 T = ByLang("explain", "outcome")
@@ -171,7 +172,7 @@ class Explainer:
             parts = ", ".join(
                 uid if d.where is None else f"{uid}: {fmt_value(v, d.where, self.cat, self.lang)}" for uid, v in d.parts
             )
-            how = w["explain.computed"].format(n=fmt.number(len(d.parts), self.lang), parts=parts)
+            how = say(Msg("explain.computed", n=len(d.parts), parts=parts), self.lang)
             if d.stated is not None:
                 how = f"{w['explain.stated_refuted'].format(stated=fmt.number(d.stated, self.lang))} {how}"
             shown = (
@@ -376,7 +377,7 @@ class Explainer:
             if docs:
                 parts.append(v["nomination.missing"] + docs)
             if sub.copies_short:
-                parts.append(v["nomination.copies_short"].format(n=fmt.number(sub.copies_short, self.lang)))
+                parts.append(say(Msg("nomination.copies_short", n=sub.copies_short), self.lang))
             return "; ".join(parts)
         if sub.outcome == "undecided":
             if sub.why == "no_date":

@@ -7,11 +7,11 @@ import io
 from typing import Any
 
 from engine.common import fmt
-from engine.common.message import current
+from engine.common.message import Msg, current
 from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked
 from engine.explain.ranking import outside_text, passed_text, shortfall_text
 from engine.explain.reasons import VERDICT_LABELS, Explainer, json_value
-from engine.model.vocabulary import words
+from engine.model.vocabulary import say, words
 from engine.render.text import header, late_note, to_json
 
 __all__ = ["allocation_dict", "award_table", "budget_dict", "checked_text", "replacement_text", "to_json"]
@@ -310,7 +310,7 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
     others = [r for r in ev.results if r.verdict != "eligible"]
     if others:
         con.print("")
-        note = t["not_ranked"].format(n=fmt.number(len(others), lang), campaign=ev.campaign.id)
+        note = say(Msg("award.not_ranked", n=len(others), campaign=ev.campaign.id), lang)
         con.print(note)
         con.print("  " + ", ".join(f"{r.id} ({VERDICT_LABELS[lang][r.verdict]})" for r in others))
     con.print("")

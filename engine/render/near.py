@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from engine.common import fmt
+from engine.common.message import Msg
 from engine.evaluate.allocate import Allocation
 from engine.explain.near import NearMisses, near_misses
 from engine.explain.ranking import shortfall_text
 from engine.explain.reasons import VERDICT_LABELS, Explainer
-from engine.model.vocabulary import words
+from engine.model.vocabulary import say, words
 from engine.render.text import header
 
 
@@ -24,7 +25,7 @@ def near_text(alloc: Allocation, lang: str = "vi", within: int = 1) -> str:
         out.append(f"{w['meta.round']}: {ev.round}")
     for k in range(1, within + 1):
         rows = [s for s in n.short if s.count == k]
-        out += ["", t["short"].format(n=fmt.number(k, lang), count=fmt.number(len(rows), lang))]
+        out += ["", say(Msg("near.short", n=k, count=len(rows)), lang)]
         for s in rows:
             res = s.result
             out.append(f"  {res.candidate.name} ({res.id}) — {VERDICT_LABELS[lang][res.verdict]}")
@@ -39,7 +40,7 @@ def near_text(alloc: Allocation, lang: str = "vi", within: int = 1) -> str:
     out += ["", t["reserve"].format(count=fmt.number(len(n.reserve), lang))]
     for b in n.reserve:
         g, r = b.group, b.ranked
-        gap = t["gap"].format(gap=fmt.number(b.gap, lang))
+        gap = say(Msg("near.gap", n=b.gap), lang)
         line = f"  {r.rank}. {r.result.candidate.name} ({r.id}) — {_award(alloc, g, lang)} — {gap}"
         sf = shortfall_text(ev.campaign, g.group, r, lang)
         if sf is not None:
