@@ -65,7 +65,8 @@ def test_near_command_text_and_json() -> None:
     assert first["group"] == "collective" and first["rank"] == 2 and first["gap"] == 1
     assert {"doan-thanh-nien-xa", "cong-an-xa"} <= {r["id"] for r in data["reserve"]}
     en = runner.invoke(app, ["near", "my_thanh_2015", example, "--lang", "en"]).stdout
-    assert "condition(s) short or unknown" in en
+    assert "1 condition short or unknown (5)" in en  # CLDR's singular (was "condition(s)")
+    assert "1 place below" in en
 
 
 class _Terminal(io.StringIO):

@@ -12,9 +12,10 @@ import textwrap
 from typing import Any
 
 from engine.authoring.diff import CampaignDiff, Change, ImpactRow, w
+from engine.common.message import Msg
 from engine.explain.reasons import VERDICT_LABELS, T
 from engine.model.schema import CampaignModel
-from engine.model.vocabulary import words
+from engine.model.vocabulary import say, words
 
 WIDTH = 100
 MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -122,7 +123,7 @@ def _rules(row: ImpactRow, lang: str) -> str:
 def _impact(d: CampaignDiff, lang: str) -> list[str]:
     im = d.impact
     assert im is not None
-    head = w("impact_head", lang).format(n=im.total, as_of=f"{im.as_of:%d/%m/%Y}")
+    head = say(Msg("diff.impact_head", n=im.total, as_of=im.as_of), lang)
     out = ["", f"{w('impact', lang)}: {im.facts} ({head})"]
     note = w("impact_note", lang)
     out += textwrap.wrap(note, WIDTH, initial_indent="  ", subsequent_indent="  ")

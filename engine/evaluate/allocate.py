@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from engine.common import fmt
 from engine.common.errors import Problem, UsageError
 from engine.common.message import Msg, Text, current
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
@@ -198,6 +199,10 @@ class NoPrice(UsageError):
     def __init__(self, issue: BudgetIssue, hint: Text = ""):
         self.issue = issue
         super().__init__(replace(issue.problem("--decision-date"), hint=hint))
+
+
+def _day(d: dt.date) -> str:
+    return fmt.day(d)
 
 
 def in_force(decree_id: str, on: dt.date) -> tuple[str, tuple[Replaced, ...]]:

@@ -10,16 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
+from engine.common import fmt
+from engine.common.message import Msg
 from engine.evaluate.core import RuleResult, SubmissionResult
 from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not, Trace
 from engine.lang.builtins import BUILTINS
 from engine.model.campaign import Campaign, Scope
 from engine.model.catalogue import Catalogue
 from engine.model.schema import Unstated
-from engine.model.vocabulary import ByLang, words
+from engine.model.vocabulary import ByLang, say, words
 
 # The words, from the vocabulary (templates/vocabulary.yaml); read as `T[lang][key]`.
 T = ByLang("explain", "outcome")
@@ -32,25 +33,8 @@ SUBMISSION_LABELS = ByLang("submission")
 DOC_LABELS = ByLang("document")
 
 
-def fmt_number(v: float | int, lang: str = "vi") -> str:
-    """A number as the reader writes it: Vietnamese 1.490.000 and 0,1; English 1,490,000 and 0.1
-    (at most four decimals, no trailing zeros)."""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    text = f"{v:,.4f}".rstrip("0").rstrip(".") if isinstance(v, float) else f"{v:,}"
-    return text.translate(_marks(lang))
-
-
-@cache
-def _marks(lang: str) -> dict[int, str]:
-    """Python's `,` and `.` as the language writes them (a `str.translate` table)."""
-    w = words(lang)
-    return str.maketrans({",": w["text.thousands_mark"], ".": w["text.decimal_mark"]})
-
-
-def fmt_date(d: dt.date) -> str:
-    """A date as every output shows it: dd/mm/yyyy."""
-    return d.strftime("%d/%m/%Y")
+# A number as the reader writes it (engine.common.fmt); the web views read it here.
+fmt_number = fmt.number
 
 
 def fmt_value(v: Any, key: str | None, cat: Catalogue, lang: str) -> str:
@@ -62,11 +46,11 @@ def fmt_value(v: Any, key: str | None, cat: Catalogue, lang: str) -> str:
     if isinstance(v, bool):
         return t["yes"] if v else t["no"]
     if isinstance(v, int | float):
-        return fmt_number(v, lang)
+        return fmt.number(v, lang)
     if isinstance(v, dt.date):
-        return v.strftime("%d/%m/%Y")
+        return fmt.day(v)
     if isinstance(v, dict):
-        return ", ".join(f"{d.strftime('%d/%m/%Y')}: {fmt_value(x, None, cat, lang)}" for d, x in v.items())
+        return ", ".join(f"{fmt.day(d)}: {fmt_value(x, None, cat, lang)}" for d, x in v.items())
     if isinstance(v, list):
 
         def score(x: Any) -> str:
@@ -131,7 +115,9 @@ class Explainer:
         }
 
     def between(self, bounds: tuple[int, int]) -> str:
-        return words(self.lang)["explain.between"].format(low=bounds[0], high=bounds[1])
+        return words(self.lang)["explain.between"].format(
+            low=fmt.number(bounds[0], self.lang), high=fmt.number(bounds[1], self.lang)
+        )
 
     # -- one line per rule
     def reason(self, rr: RuleResult) -> str:
@@ -186,9 +172,9 @@ class Explainer:
             parts = ", ".join(
                 uid if d.where is None else f"{uid}: {fmt_value(v, d.where, self.cat, self.lang)}" for uid, v in d.parts
             )
-            how = w["explain.computed"].format(n=len(d.parts), parts=parts)
+            how = say(Msg("explain.computed", n=len(d.parts), parts=parts), self.lang)
             if d.stated is not None:
-                how = f"{w['explain.stated_refuted'].format(stated=d.stated)} {how}"
+                how = f"{w['explain.stated_refuted'].format(stated=fmt.number(d.stated, self.lang))} {how}"
             shown = (
                 self.between(d.bounds)
                 if d.bounds is not None and r.value is UNKNOWN
@@ -209,7 +195,7 @@ class Explainer:
             if day is not None:
                 value = fmt_value(rr.trace.nodes[node.idx], None, self.cat, self.lang)
                 line = words(self.lang)["explain.dated"].format(
-                    what=self.render(node.args[0]), day=day.strftime("%d/%m/%Y"), v=value
+                    what=self.render(node.args[0]), day=fmt.day(day), v=value
                 )
                 if line not in out:
                     out.append(line)
@@ -217,16 +203,14 @@ class Explainer:
             if bounds is not None:  # no entry that day (or no day at all): what the entries say of it
                 w = words(self.lang)
                 parts = "; ".join(
-                    w[f"explain.{side}"].format(
-                        day=b[0].strftime("%d/%m/%Y"), v=fmt_value(b[1], None, self.cat, self.lang)
-                    )
+                    w[f"explain.{side}"].format(day=fmt.day(b[0]), v=fmt_value(b[1], None, self.cat, self.lang))
                     for side, b in zip(("bound_low", "bound_high"), bounds, strict=True)
                     if b is not None
                 )
                 on = args[1] if len(args) > 1 and isinstance(args[1], dt.date) else None
                 what = self.render(node.args[0])
                 line = (
-                    w["explain.bounded"].format(what=what, day=on.strftime("%d/%m/%Y"), parts=parts)
+                    w["explain.bounded"].format(what=what, day=fmt.day(on), parts=parts)
                     if on is not None
                     else w["explain.bounded_latest"].format(what=what, parts=parts)
                 )
@@ -328,7 +312,7 @@ class Explainer:
             else:
                 whole = math.ceil(rv) if op == ">=" else math.floor(rv) + 1
                 op = ">="
-            text = str(whole)
+            text = fmt.number(whole, self.lang)
         if isinstance(right, Arith):
             text += f" ({self.render(right)} = {fmt_value(rv, None, self.cat, self.lang)})"
         return op, text
@@ -383,7 +367,7 @@ class Explainer:
         v = words(self.lang)
 
         def d(x: dt.date | None) -> str:
-            return x.strftime("%d/%m/%Y") if x else "?"
+            return fmt.day(x, none="?")
 
         if sub.outcome == "not_checked":
             return v["nomination.not_checked"]
@@ -393,7 +377,7 @@ class Explainer:
             if docs:
                 parts.append(v["nomination.missing"] + docs)
             if sub.copies_short:
-                parts.append(v["nomination.copies_short"].format(n=sub.copies_short))
+                parts.append(say(Msg("nomination.copies_short", n=sub.copies_short), self.lang))
             return "; ".join(parts)
         if sub.outcome == "undecided":
             if sub.why == "no_date":

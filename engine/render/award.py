@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
+from engine.common import fmt
+from engine.common.message import Msg, current
 from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked
 from engine.explain.ranking import outside_text, passed_text, shortfall_text
 from engine.explain.reasons import VERDICT_LABELS, Explainer, json_value
-from engine.model.vocabulary import words
+from engine.model.vocabulary import say, words
 from engine.render.text import header, late_note, to_json
 
 __all__ = ["allocation_dict", "award_table", "budget_dict", "checked_text", "replacement_text", "to_json"]
@@ -56,7 +59,7 @@ def allocation_dict(alloc: Allocation, lang: str = "vi") -> dict[str, Any]:
             "tie_at_cutoff": [r.id for r in g.tie],
             "slots_left": g.slots_left,
             "unfilled": g.unfilled,
-            "deadline": _stage_deadline(a, alloc),
+            "deadline": json_value(_stage_deadline(a, alloc)),
             "provisional": g.provisional,
             "amount_each": g.amount,
         }
@@ -99,14 +102,13 @@ def _own_terms(alloc: Allocation, g: GroupAllocation, a: Any, lang: str) -> dict
     return out
 
 
-def _stage_deadline(award: Any, alloc: Allocation) -> str | None:
+def _stage_deadline(award: Any, alloc: Allocation) -> dt.date | None:
     """A stage's own deadline (e.g. Mỹ Thạnh: to the district by 10/12 of the round)."""
     from engine.evaluate.core import resolve_deadline
 
     if award.deadline is None:
         return None
-    day = resolve_deadline(award.deadline, alloc.evaluation.round_year, None)
-    return day.isoformat() if day else None
+    return resolve_deadline(award.deadline, alloc.evaluation.round_year, None)
 
 
 def _short(alloc: Allocation, g: GroupAllocation, r: Ranked) -> dict[str, Any] | None:
@@ -182,11 +184,11 @@ def replacement_text(alloc: Allocation, lang: str) -> str:
     w = words(lang)
     parts = [
         w["award.budget_replaced" if i == 0 else "award.budget_replaced_again"].format(
-            decree=r.decree, by=r.by, start=r.from_.strftime("%d/%m/%Y")
+            decree=r.decree, by=r.by, start=fmt.day(r.from_)
         )
         for i, r in enumerate(p.replaced)
     ]
-    parts.append(w["award.budget_applied"].format(decree=p.decree, on=alloc.decision_date.strftime("%d/%m/%Y")))
+    parts.append(w["award.budget_applied"].format(decree=p.decree, on=fmt.day(alloc.decision_date)))
     return "; ".join(parts) + "."
 
 
@@ -203,17 +205,19 @@ def checked_text(alloc: Allocation, lang: str) -> str:
         refs = dict.fromkeys(x.reference or "" for x in prices)
         parts.append(w["award.budget_ref_coefficient"].format(ref=", ".join(refs)))
     if p.collective_confirmed:
-        parts.append(w["award.budget_ref_collective"].format(n=p.multiplier, ref=p.collective_reference))
+        times = fmt.number(p.multiplier, lang)
+        parts.append(w["award.budget_ref_collective"].format(n=times, ref=p.collective_reference))
     if p.rounding_confirmed:
-        parts.append(w["award.budget_ref_rounding"].format(step=money(p.step), ref=p.rounding_reference))
+        parts.append(w["award.budget_ref_rounding"].format(step=money(p.step, lang), ref=p.rounding_reference))
     if not parts:
         return ""
     return w["award.budget_checked"].format(decree=p.decree, parts="; ".join(parts))
 
 
-def money(n: int | None, none: str = "—") -> str:
-    """An amount in đồng the Vietnamese way: 1.490.000."""
-    return none if n is None else f"{n:,}".replace(",", ".")
+def money(n: int | None, lang: str | None = None, none: str = "—") -> str:
+    """An amount in đồng as the reader writes it (1.490.000; 1,490,000 in English), a dash when not
+    computed; in the reader's language of the moment unless `lang` says."""
+    return fmt.money(n, lang or current(), none)
 
 
 def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -> str:
@@ -255,7 +259,7 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
             title += f" — {t['conditions']}: " + ", ".join(f"{c.label.get(lang)} ({c.clause})" for c in a.conditions)
         stage_deadline = _stage_deadline(a, alloc)
         if stage_deadline:
-            title += f" — {t['deadline']} {'/'.join(reversed(stage_deadline.split('-')))}"
+            title += f" — {t['deadline']} {fmt.day(stage_deadline)}"
         columns = [
             Col(t[c], justify="right" if c in ("amount", "rank") else "left")
             for c in ("no", "name", "unit", "form", "amount", "rank")
@@ -268,12 +272,12 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
                 if c.unit and c.unit in by_id
                 else (by_id[c.parent].name if c.parent and c.parent in by_id else "")
             )
-            rows.append((str(i), c.name + flag(r), unit, a.form.get(lang), money(g.amount), str(r.rank)))
+            rows.append((str(i), c.name + flag(r), unit, a.form.get(lang), money(g.amount, lang), str(r.rank)))
         if not g.selected:
             rows.append(("", t["none"], "", "", "", ""))
         print_grid(con, title, columns, rows, box.SIMPLE, title_justify="left")
         if g.unfilled:
-            con.print(f"  {t['unfilled']}: {g.unfilled}")
+            con.print(f"  {t['unfilled']}: {fmt.number(g.unfilled, lang)}")
         if g.counted_elsewhere and a.instead_of in awards:
             other = f"{awards[a.instead_of].form.get(lang)} ({awards[a.instead_of].authority.get(lang)})"
             con.print(f"  {t['counted_elsewhere'].format(award=other)}: {', '.join(g.counted_elsewhere)}")
@@ -283,7 +287,7 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
                 con.print(f"    {p.result.candidate.name} ({p.id}) — {passed_text(p, lang)}")
         if g.tie:
             names = ", ".join(f"{r.result.candidate.name} ({r.id}){flag(r)}" for r in g.tie)
-            con.print(f"  {t['tie']} ({t['slots']}: {g.slots_left}): {names}")
+            con.print(f"  {t['tie']} ({t['slots']}: {fmt.number(g.slots_left, lang)}): {names}")
         if g.reserve:
             con.print(f"  {t['reserve']}:")
             for r in g.reserve:
@@ -306,7 +310,7 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
     others = [r for r in ev.results if r.verdict != "eligible"]
     if others:
         con.print("")
-        note = t["not_ranked"].format(n=len(others), campaign=ev.campaign.id)
+        note = say(Msg("award.not_ranked", n=len(others), campaign=ev.campaign.id), lang)
         con.print(note)
         con.print("  " + ", ".join(f"{r.id} ({VERDICT_LABELS[lang][r.verdict]})" for r in others))
     con.print("")
@@ -315,8 +319,8 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
     else:
         b = budget_dict(alloc, lang)
         con.print(
-            f"{t['total']}: {money(b['total'])} {t['currency']} ({t['base']} {money(b['base_salary'])} — "
-            f"{b['base_salary_source']}; {b['decree']}; {alloc.decision_date.strftime('%d/%m/%Y')})"
+            f"{t['total']}: {money(b['total'], lang)} {t['currency']} ({t['base']} {money(b['base_salary'], lang)} — "
+            f"{b['base_salary_source']}; {b['decree']}; {fmt.day(alloc.decision_date)})"
         )
         if b["replacement"]:
             con.print(f"  {b['replacement']}")

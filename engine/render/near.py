@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.common import fmt
+from engine.common.message import Msg
 from engine.evaluate.allocate import Allocation
 from engine.explain.near import NearMisses, near_misses
 from engine.explain.ranking import shortfall_text
 from engine.explain.reasons import VERDICT_LABELS, Explainer
-from engine.model.vocabulary import words
+from engine.model.vocabulary import say, words
 from engine.render.text import header
 
 
@@ -18,12 +20,12 @@ def near_text(alloc: Allocation, lang: str = "vi", within: int = 1) -> str:
     w = words(lang)
     t = w.section("near")
     ex = Explainer(ev.campaign, lang)
-    out = [f"{t['title']} — {ev.campaign.model.title.get(lang)}", f"{w['meta.as_of']}: {ev.as_of.strftime('%d/%m/%Y')}"]
+    out = [f"{t['title']} — {ev.campaign.model.title.get(lang)}", f"{w['meta.as_of']}: {fmt.day(ev.as_of)}"]
     if ev.round is not None:
         out.append(f"{w['meta.round']}: {ev.round}")
     for k in range(1, within + 1):
         rows = [s for s in n.short if s.count == k]
-        out += ["", t["short"].format(n=k, count=len(rows))]
+        out += ["", say(Msg("near.short", n=k, count=len(rows)), lang)]
         for s in rows:
             res = s.result
             out.append(f"  {res.candidate.name} ({res.id}) — {VERDICT_LABELS[lang][res.verdict]}")
@@ -35,12 +37,11 @@ def near_text(alloc: Allocation, lang: str = "vi", within: int = 1) -> str:
                 out.append(f"      {t['nomination']}: {ex.submission_reason(res.submission)}")
         if not rows:
             out.append(f"  {t['none']}")
-    out += ["", t["reserve"].format(count=len(n.reserve))]
+    out += ["", t["reserve"].format(count=fmt.number(len(n.reserve), lang))]
     for b in n.reserve:
         g, r = b.group, b.ranked
-        line = (
-            f"  {r.rank}. {r.result.candidate.name} ({r.id}) — {_award(alloc, g, lang)} — {t['gap'].format(gap=b.gap)}"
-        )
+        gap = say(Msg("near.gap", n=b.gap), lang)
+        line = f"  {r.rank}. {r.result.candidate.name} ({r.id}) — {_award(alloc, g, lang)} — {gap}"
         sf = shortfall_text(ev.campaign, g.group, r, lang)
         if sf is not None:
             line += f"; {w['award.short'].format(last=sf.last_selected)} '{sf.label}': {sf.mine} < {sf.theirs}"

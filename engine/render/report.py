@@ -12,19 +12,18 @@ campaign. Output is deterministic — the dates printed come from the facts file
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from engine import __version__
+from engine.common import fmt
 from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
 from engine.explain.ranking import key_texts, outside_text, passed_text, shortfall_text
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value
 from engine.model.vocabulary import TEMPLATES, load_labels, words
 from engine.render.award import checked_text, replacement_text
-from engine.render.award import money as _money
 from engine.render.profile import DocumentProfile, Letterhead, letterhead, same_body
 from engine.render.text import late_note, md_escape, short_reason
 
@@ -424,14 +423,6 @@ def context_doc() -> str:
 # ---------------------------------------------------------------- building it
 
 
-def money(n: int | None) -> str:
-    return _money(n, none="")
-
-
-def _date(d: dt.date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
-
-
 def build_context(
     ev: Evaluation,
     alloc: Allocation,
@@ -464,7 +455,7 @@ def build_context(
     if dl.date or dl.yearly or ev.deadline:
         from engine.evaluate.core import campaign_deadline
 
-        deadline = _date(campaign_deadline(ev.campaign, ev.round_year, ev.deadline))
+        deadline = fmt.day(campaign_deadline(ev.campaign, ev.round_year, ev.deadline))
     elif dl.event is not None:
         deadline = dl.event.get(lang)
     head = letterhead(d, [a.authority.get(lang) for a in m.awards], profile, lang)
@@ -487,7 +478,7 @@ def build_context(
         head=head,
         appendix=appendix,
         place=d.place,
-        as_of=_date(ev.as_of),
+        as_of=fmt.day(ev.as_of),
         deadline=deadline,
         round=str(ev.round) if ev.round is not None else "",
         summary=summary,
@@ -510,8 +501,8 @@ def build_context(
             campaign_sha256=ev.campaign.sha256,
             facts_file="; ".join(Path(name).name for name, _ in ev.facts.inputs) or Path(ev.facts.file).name,
             facts_sha256=ev.facts.sha256,
-            as_of=ev.as_of.strftime("%d/%m/%Y"),
-            decision_date=alloc.decision_date.strftime("%d/%m/%Y"),
+            as_of=fmt.day(ev.as_of),
+            decision_date=fmt.day(alloc.decision_date),
             backend=ev.backend,
             ids=[AuditId(r.name, r.id) for a in awards for r in (*a.selected, *a.ties, *a.reserve)],
             notes=_notes(ev, lang, excluded, candidates if appendix else []),
@@ -562,7 +553,7 @@ def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer, head: Let
             unit=_place_of(r.result, ev),
             position=r.result.candidate.position,
             rank=r.rank,
-            amount=money(g.amount) if alloc.budget_issue is None else "",
+            amount=fmt.money(g.amount, lang) if alloc.budget_issue is None else "",
             amount_dong=g.amount if alloc.budget_issue is None else None,
             keys=shown,
             short_of=short,
@@ -577,7 +568,7 @@ def _award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer, head: Let
         form=a.form.get(lang),
         authority=a.authority.get(lang),
         group=m.groups[g.group].label.get(lang),
-        quota=str(g.quota) if g.quota is not None else labels["no_quota"],
+        quota=fmt.number(g.quota, lang) if g.quota is not None else labels["no_quota"],
         pool=g.pool,
         chosen_from=awards[a.from_].form.get(lang) if a.from_ and a.from_ in awards else "",
         provisional=g.provisional,
@@ -616,8 +607,8 @@ def _budget(alloc: Allocation, lang: str, labels: dict[str, str]) -> Budget:
             form=forms[g.award_id],
             group=m.groups[g.group].label.get(lang),
             count=g.costed,
-            amount=money(g.amount),
-            subtotal=money((g.amount or 0) * g.costed),
+            amount=fmt.money(g.amount, lang),
+            subtotal=fmt.money((g.amount or 0) * g.costed, lang),
             amount_dong=g.amount,
             subtotal_dong=(g.amount or 0) * g.costed,
             under=alloc.evaluation.facts.by_id[g.under].name if g.under in alloc.evaluation.facts.by_id else "",
@@ -630,12 +621,12 @@ def _budget(alloc: Allocation, lang: str, labels: dict[str, str]) -> Budget:
         available=True,
         error="",
         lines=lines,
-        total=money(alloc.total),
+        total=fmt.money(alloc.total, lang),
         total_dong=alloc.total,
-        base_salary=money(p.base_salary) if p else "",
+        base_salary=fmt.money(p.base_salary, lang) if p else "",
         base_salary_source=p.base_salary_source if p else "",
         decree=p.decree if p else "",
-        decision_date=_date(alloc.decision_date),
+        decision_date=fmt.day(alloc.decision_date),
         confirmed=all(x.confirmed for x in alloc.prices.values()),
         cited_decree=cited,
         replacement=replacement_text(alloc, lang),

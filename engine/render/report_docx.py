@@ -17,6 +17,7 @@ import datetime as dt
 import io
 from typing import TYPE_CHECKING, Any
 
+from engine.common.fmt import number
 from engine.render.profile import is_self
 from engine.render.report import AwardBlock, AwardRow, ReportContext
 from engine.render.xlsx import stable_zip
@@ -125,11 +126,11 @@ def _submission(doc: DocxDocument, ctx: ReportContext) -> None:
     here = [a for a in ctx.awards if a.selected and a.proposed_here]
     others = [a for a in ctx.awards if a.selected and not a.proposed_here]
     for a in here:
-        _sub_line(doc, L, a)
+        _sub_line(doc, L, a, ctx.lang)
     if others:
         _para(doc, L["sub_other"].format(office=h.office_name, addressee=addressee), indent=True, justify=True)
         for a in others:
-            _sub_line(doc, L, a)
+            _sub_line(doc, L, a, ctx.lang)
     b = ctx.budget
     if b.available:
         money = L["sub_budget"].format(total=b.total, decree=b.decree, base=b.base_salary)
@@ -140,10 +141,10 @@ def _submission(doc: DocxDocument, ctx: ReportContext) -> None:
     _para(doc, money, indent=True, justify=True)
     ties = sum(len(a.ties) for a in ctx.awards)
     if ties:
-        _para(doc, L["sub_ties"].format(count=ties, decides=_decides(ctx)), indent=True, justify=True)
+        _para(doc, L["sub_ties"].format(count=number(ties, ctx.lang), decides=_decides(ctx)), indent=True, justify=True)
     reserve = sum(len(a.reserve) + a.reserve_more for a in ctx.awards)  # all of them; the list names the first
     if reserve:
-        _para(doc, L["sub_reserve"].format(count=reserve), indent=True, justify=True)
+        _para(doc, L["sub_reserve"].format(count=number(reserve, ctx.lang)), indent=True, justify=True)
     _para(doc, L["sub_attached"], indent=True, italic=True)
     close = _para(doc, L["sub_close"].format(office=h.office_name, addressee=addressee), indent=True, justify=True)
     close.paragraph_format.keep_with_next = True  # the last paragraph goes with the signature
@@ -151,9 +152,9 @@ def _submission(doc: DocxDocument, ctx: ReportContext) -> None:
     _signature(doc, ctx)
 
 
-def _sub_line(doc: DocxDocument, L: dict[str, str], a: AwardBlock) -> None:
+def _sub_line(doc: DocxDocument, L: dict[str, str], a: AwardBlock, lang: str) -> None:
     group = f"{a.group} — {a.under}" if a.under else a.group
-    text = L["sub_line"].format(form=a.form, authority=a.authority, group=group, count=len(a.selected))
+    text = L["sub_line"].format(form=a.form, authority=a.authority, group=group, count=number(len(a.selected), lang))
     _para(doc, "- " + text, indent=True, justify=True)
 
 
@@ -223,7 +224,7 @@ def _award_list(doc: DocxDocument, ctx: ReportContext) -> None:
         rows = [[str(s.no), s.name, s.position, s.unit, a.form, s.amount] for s in a.selected]
         total = None
         if i < len(lines) and a.selected:
-            total = ["", f"{L['xlsx_total']} ({lines[i].count})", "", "", "", lines[i].subtotal]
+            total = ["", f"{L['xlsx_total']} ({number(lines[i].count, ctx.lang)})", "", "", "", lines[i].subtotal]
         _list_table(doc, headers, rows, (13, 50, 24, 38, 20, 25), money_col=5, total=total, none=L["none"])
     if ctx.budget.available:
         _para(doc, "", size=6)
@@ -248,7 +249,7 @@ def _rows_page(doc: DocxDocument, ctx: ReportContext, which: str) -> None:
         _para(doc, "", size=6)
         title = _block_title(a)
         if which == "ties":  # one rank, one set of ranking values: printed once, above the tied
-            title += f" ({L['slots_left']}: {a.slots_left}; {L['rank']}: {rows[0].rank})"
+            title += f" ({L['slots_left']}: {number(a.slots_left, ctx.lang)}; {L['rank']}: {rows[0].rank})"
             _para(doc, title, bold=True)
             if rows[0].keys:
                 _para(doc, f"{L['ranking_by']}: {rows[0].keys}", size=12, italic=True)
@@ -261,7 +262,7 @@ def _rows_page(doc: DocxDocument, ctx: ReportContext, which: str) -> None:
         body = [[str(s.no), s.name, s.position, s.unit, str(s.rank), s.short_of] for s in rows]
         _list_table(doc, headers, body, (13, 44, 22, 34, 13, 39), money_col=None, total=None, none=L["none"])
         if which == "reserve" and a.reserve_more:
-            _para(doc, L["reserve_more"].format(count=a.reserve_more), size=12, italic=True)
+            _para(doc, L["reserve_more"].format(count=number(a.reserve_more, ctx.lang)), size=12, italic=True)
 
 
 def _decides(ctx: ReportContext) -> str:

@@ -5,8 +5,8 @@ get), writes every text cell through `engine.render.xlsx.put` so a name such as 
 stays text, and saves reproducibly. Each sheet prints on A4 with no text under 9 pt (`print_on_a4`):
 fitted to the page's width, portrait or landscape, where its columns fit that way; else (the
 verdicts, a column per rule) over several pages, the number, id and name repeated on each. Its
-header rows repeat on every page, wrapped. Money is a number (đồng) shown 1.490.000 whatever the
-computer's regional settings (`money_format`).
+header rows repeat on every page, wrapped. Money is a number (đồng) shown as the reader writes it,
+1.490.000 (1,490,000 in English), whatever the computer's regional settings (`money_format`).
 The proposal sheet has a title, one list per award with its total, and the budget below; ties
 for the council and the reserve have a sheet of their own, so the proposal holds only those
 proposed.
@@ -19,6 +19,7 @@ from collections.abc import Callable
 from copy import copy
 from typing import Any
 
+from engine.common.fmt import number
 from engine.render.report import ReportContext
 from engine.render.xlsx import a4_workbook, money_format, print_on_a4, put, workbook_bytes
 
@@ -110,7 +111,7 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
     def line(ws: Worksheet, row: int, values: list[Any], money: tuple[int, ...] = (), strong: bool = False) -> None:
         for i, v in enumerate(values, 1):
             cell = put(ws.cell(row=row, column=i), v)
-            fmt = money_format(v) if i in money and isinstance(v, int | float) else ""
+            fmt = money_format(v, ctx.lang) if i in money and isinstance(v, int | float) else ""
             look = (strong, fmt, not fmt and isinstance(v, int))
             dress = dress_line.get(look)
             if dress is None:
@@ -169,7 +170,7 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
             line(
                 ws,
                 row,
-                ["", f"{L['xlsx_total']} ({lines[i].count})", "", "", "", lines[i].subtotal_dong],
+                ["", f"{L['xlsx_total']} ({number(lines[i].count, ctx.lang)})", "", "", "", lines[i].subtotal_dong],
                 (6,),
                 True,
             )

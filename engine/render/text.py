@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from engine import __version__
+from engine.common import fmt
 from engine.common.text import visible
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value, json_value
@@ -423,7 +424,7 @@ def _narrow_table(ev: Evaluation, lang: str, console: Any) -> list[Line]:
 def dates_line(ev: Evaluation, lang: str) -> str:
     """The evaluation date, and for a campaign judged every year the round judged."""
     v = words(lang)
-    line = v["text.as_of"] + f": {ev.as_of.strftime('%d/%m/%Y')}"
+    line = v["text.as_of"] + f": {fmt.day(ev.as_of)}"
     if ev.round is not None:
         line += f"; {v['meta.round']}: {ev.round}"
     return line

@@ -16,6 +16,7 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
 
+from engine.common import fmt
 from engine.common.text import visible
 from engine.render.output import looks_like_formula
 
@@ -84,16 +85,24 @@ SMALLEST_PT = 9.0  # the smallest printed text allowed: fit to the page only whe
 SAFETY = 1.04  # the width model's error, measured under 1 %: fit only with 4 % to spare
 SPLIT_SCALE = 85  # a sheet too wide to fit: printed at 85 % (10.2 pt), its columns over several pages
 
-# Money in the Vietnamese way whatever the computer's regional settings (`#,##0` shows the
-# computer's separator: 2,980,000 on most): the dots are part of the format. A format holds two
-# conditions and a default, so a value of a billion đồng or more takes the second format.
-MONEY = '[<1000]0;[<1000000]0"."000;0"."000"."000'
-MONEY_BILLIONS = '0"."000"."000"."000'
+
+# Money as the reader writes it whatever the computer's regional settings (`#,##0` shows the
+# computer's separator: 2,980,000 on most): the group marks (engine.common.fmt) are literals of the
+# format. A format holds two conditions and a default, so a value of a billion đồng or more takes
+# the second format.
+def money_formats(lang: str = "vi") -> tuple[str, str]:
+    """The number formats that show đồng as 1.490.000 (vi) or 1,490,000 (en): under a billion, and from one."""
+    g = f'"{fmt.group_mark(lang)}"'
+    return f"[<1000]0;[<1000000]0{g}000;0{g}000{g}000", f"0{g}000{g}000{g}000"
 
 
-def money_format(value: float) -> str:
-    """The number format that shows `value` đồng as 1.490.000."""
-    return MONEY if abs(value) < 1_000_000_000 else MONEY_BILLIONS
+MONEY, MONEY_BILLIONS = money_formats("vi")
+
+
+def money_format(value: float, lang: str = "vi") -> str:
+    """The number format that shows `value` đồng as the reader writes it (1.490.000 in Vietnamese)."""
+    under, billions = money_formats(lang)
+    return under if abs(value) < 1_000_000_000 else billions
 
 
 def a4_workbook() -> Workbook:

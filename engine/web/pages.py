@@ -28,7 +28,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from engine import __version__
-from engine.common import limits
+from engine.common import fmt, limits
 from engine.common.errors import Problem, UserError, problem_lines
 from engine.common.message import Msg
 from engine.common.text import visible
@@ -58,7 +58,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["q"] = lambda s: quote(str(s), safe="")
-    env.filters["day"] = lambda d: d.strftime("%d/%m/%Y") if hasattr(d, "strftime") else str(d)
+    env.filters["day"] = lambda d: fmt.day(d) if hasattr(d, "strftime") else str(d)
     return env
 
 
