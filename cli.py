@@ -279,8 +279,8 @@ def _allocate(ev: Evaluation, decision_date: str | None) -> Allocation:
     from engine.evaluate.allocate import allocate
 
     alloc = allocate(ev, _date(decision_date, "--decision-date"))
-    if decision_date is not None and alloc.budget_error:
-        raise UserError(Problem("--decision-date", alloc.budget_error))
+    if decision_date is not None and alloc.budget_issue is not None:
+        raise UserError(alloc.budget_issue.problem("--decision-date"))
     return alloc
 
 
@@ -455,7 +455,7 @@ def explain(
         ev = _run(campaign, facts, as_of, deadline, backend, round_year, input_format, lang)
         res = ev.find(candidate)
         if res is None:
-            raise UserError(ev.not_found(candidate, "; ".join(map(str, facts)), "see `thidua evaluate`"))
+            raise UserError(ev.not_found(candidate, "; ".join(map(str, facts)), Msg("problem.eval_see_evaluate")))
         if fmt is Format.json:
             text = render.to_json(render.explain_dict(ev, res, lang.value))
         else:
