@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.common import fmt
 from engine.lang.builtins import doc_table
 from engine.model.catalogue import FactDef, load_catalogue
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS
@@ -49,9 +50,9 @@ def _type(fact: FactDef) -> str:
         dated = "a number, or a dated series `{YYYY-MM-DD: value}`"
         return dated + (" (cumulative: only grows within the year)" if fact.cumulative else "")
     if low is not None and high is None:
-        return f"{fact.type} ≥ {low:g}"
+        return f"{fact.type} ≥ {fmt.number(low, 'en')}"
     if low is not None and high is not None and fact.type != "percent":
-        return f"{fact.type} {low:g}–{high:g}"
+        return f"{fact.type} {fmt.number(low, 'en')}–{fmt.number(high, 'en')}"
     return fact.type
 
 
