@@ -8,7 +8,7 @@ file (or the options of `thidua report`) that sets them, strictly checked like e
 (errors carry file:line:column); what it leaves out comes from the campaign's `document:`:
 
 The defaults follow the plan's level: the body that proposes, to the authority that awards
-(issue 23; the table in README, 'The report'): a province's Sở Nội vụ, a city's or district's
+(issue 23; the table in docs/reports.md): a province's Sở Nội vụ, a city's or district's
 Phòng Nội vụ, a department's Phòng Tổ chức cán bộ, a commune's Hội đồng Thi đua - Khen thưởng; TM./KT./Q.
 follow from the signer's title and the issuing body (`_signing`). A body never kính trình itself
 (`is_self`).

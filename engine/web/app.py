@@ -170,7 +170,7 @@ def create_app(allowed_hosts: list[str] | None = None) -> FastAPI:
     app = FastAPI(
         title="thidua",
         version=__version__,
-        description="The HTTP API of thidua serve: the CLI's JSON over HTTP (README: Web app and HTTP API).",
+        description="The HTTP API of thidua serve: the CLI's JSON over HTTP (docs/web.md, docs/api.md).",
         docs_url=None,  # Swagger UI and ReDoc load their assets from a CDN: only /openapi.json is served
         redoc_url=None,
     )
