@@ -151,6 +151,10 @@ def _document(v: Any) -> Any:
     return document_of(v) if isinstance(v, str) else v
 
 
+def _yes_no(v: Any) -> Any:
+    return bool_of(v) if isinstance(v, str) else v
+
+
 Day = Annotated[dt.date, BeforeValidator(_day)]
 
 
@@ -169,7 +173,7 @@ class CandidateIn(_Strict):
     kind: Annotated[Kind, BeforeValidator(_kind)]
     parent: str | int | None = None
     unit: str | int | None = None
-    head: bool = False
+    head: Annotated[bool, BeforeValidator(_yes_no)] = False
     position: str | None = Field(default=None, description="chức vụ (people): shown in award lists and reports")
     facts: dict[str, Any] = {}
     submission: SubmissionIn | None = None
@@ -217,7 +221,7 @@ class Candidate:
     facts: dict[str, Any]
     parent: str | None = None
     unit: str | None = None
-    head: bool = False
+    head: Annotated[bool, BeforeValidator(_yes_no)] = False
     submission: Submission | None = None
     path: PathT = ()
     position: str = ""  # chức vụ, for people; '' when not given

@@ -111,14 +111,18 @@ class TableDocument(Document):
 
 def cell_problem(file: str, cell: Cell, message: Text, hint: Text = "") -> Problem:
     """A problem at a cell, named as an officer finds it: `Ô D7 (trang Đơn vị), cột par_rating`
-    in a workbook, `facts.csv:7: cột D (par_rating)` in a CSV file (its line is the row)."""
+    in a workbook, `facts.csv:7:4: cột D (par_rating)` in a CSV file (line and column are the
+    row and the column's number: the place is the problem's own, so two cells of a row are two
+    problems, engine.common.errors.problem_lines)."""
     if cell.sheet is None:
         at = Msg(
             "problem.facts_csv_column_of" if cell.column else "problem.facts_csv_column",
             col=col_letter(cell.col),
             column=cell.column,
         )
-        return Problem(file, Msg("problem.facts_at_cell", at=at, message=message), line=cell.row, hint=hint)
+        return Problem(
+            file, Msg("problem.facts_at_cell", at=at, message=message), line=cell.row, column=cell.col, hint=hint
+        )
     at = Msg(
         "problem.facts_cell_of" if cell.column else "problem.facts_cell",
         cell=cell.ref,
