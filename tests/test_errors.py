@@ -37,7 +37,7 @@ def test_three_facts_problems_are_three_lines(tmp_path: Path, suffix: str) -> No
     assert result.exit_code == 2 and result.stdout == ""
     lines = result.stderr.strip().split("\n")
     assert len(lines) == 3, result.stderr
-    assert all(line.startswith(f"{facts}:") and "'Tot' is not a par_rating value" in line for line in lines)
+    assert all(line.startswith(f"{facts}:") and "'Tot' không phải là một mức của" in line for line in lines)
     numbers = [int(re.match(rf"{re.escape(str(facts))}:(\d+)", line).group(1)) for line in lines]  # type: ignore[union-attr]
     assert numbers == sorted(numbers) and len(set(numbers)) == 3
     assert "more" not in result.stderr
@@ -52,7 +52,10 @@ def test_sixty_facts_problems_are_fifty_lines_and_a_count(tmp_path: Path, suffix
     lines = result.stderr.strip().split("\n")
     assert len(lines) == 51, result.stderr
     assert all(line.startswith(f"{facts}:") for line in lines[:50])
-    assert lines[50] == "… và 10 lỗi khác (… and 10 more problems)"
+    assert lines[50] == "… và 10 lỗi khác"
+    english = runner.invoke(app, ["evaluate", str(MINIMAL), str(facts)], env={"THIDUA_LANG": "en"})
+    assert english.stderr.strip().split("\n")[50] == "… and 10 more problems"
+    assert "'Tot' is not a level of PAR task evaluation rating" in english.stderr
 
 
 def _boom() -> None:

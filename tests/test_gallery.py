@@ -43,15 +43,19 @@ def test_broken_campaign(path: Path) -> None:
 
 @pytest.mark.parametrize("path", sorted((GALLERY / "facts").glob("*.yaml")), ids=lambda p: p.stem)
 def test_broken_facts(path: Path) -> None:
+    """The one line in Vietnamese (`expect:`, the default) and in English (`expect-en:`, THIDUA_LANG=en)."""
     line, fragments = expectations(path)
-    result = runner.invoke(app, ["evaluate", str(MINIMAL), str(path)])
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().split("\n")
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"{path}:{line}:"), lines[0]
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
+    english = re.findall(r"# gallery: expect-en: (.+)", path.read_text(encoding="utf-8"))
+    assert english, f"{path.name}: no expect-en line"
+    for lang, wanted in (("vi", fragments), ("en", english)):
+        result = runner.invoke(app, ["evaluate", str(MINIMAL), str(path)], env={"THIDUA_LANG": lang})
+        assert result.exit_code == 2, result.output
+        assert result.stdout == ""
+        lines = result.stderr.strip().split("\n")
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith(f"{path}:{line}:"), lines[0]
+        for fragment in wanted:
+            assert fragment in lines[0], (lang, fragment, lines[0])
 
 
 def test_broken_campaign_used_for_evaluation_exits_2() -> None:

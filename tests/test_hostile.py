@@ -1,7 +1,8 @@
 """A gallery of hostile inputs (tests/hostile/): each ends in a result or the expected one-line error.
 
 Every file has a sidecar `<name>.expect` with the exit code and the fragments stderr must carry
-(`stderr` for the one error line, `warning` for warnings beside a result) and, with `table`, what
+(`stderr` for the one error line, `warning` for warnings beside a result — in Vietnamese, the
+default; `stderr_en`, `warning_en` as read with THIDUA_LANG=en) and, with `table`, what
 the terminal table must show as written: facts files (YAML, JSON, CSV) are evaluated, campaigns
 (`campaigns/`) validated, and their `.expect` also gives the line. Names that look like formulas or
 markup must come out inert in CSV and JSON. Inputs that cannot be files in a repository (a FIFO, a
@@ -39,6 +40,12 @@ def test_hostile_file(path: Path) -> None:
             assert fragment in lines[0], (fragment, lines[0])
     for fragment in expect.get("warning", []):  # a warning: on stderr, the result still given
         assert fragment in result.stderr, (fragment, result.stderr)
+    if "stderr_en" in expect or "warning_en" in expect:  # the same line read in English
+        english = runner.invoke(
+            app, ["evaluate", "ninh_thuan_2020", str(path), "-f", "json"], env={"THIDUA_LANG": "en"}
+        )
+        for fragment in expect.get("stderr_en", []) + expect.get("warning_en", []):
+            assert fragment in english.stderr, (fragment, english.stderr)
     if expect.get("table"):  # what the terminal table must show, as written
         shown = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path)])
         assert shown.exit_code == 0, shown.output
@@ -112,7 +119,12 @@ def test_yaml_1_1_numbers_are_refused_for_numeric_facts(tmp_path: Path, value: s
     result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts)])
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith(f"{facts}:2:")
-    assert f"'{value}' is not a plain decimal number (YAML 1.1 reads {old}, YAML 1.2 reads {new})" in result.stderr
+    assert (
+        f"'{value}' không phải là số thập phân thông thường (YAML 1.1 đọc là {old}, YAML 1.2 đọc là {new})"
+        in result.stderr
+    )
+    english = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts)], env={"THIDUA_LANG": "en"})
+    assert f"'{value}' is not a plain decimal number (YAML 1.1 reads {old}, YAML 1.2 reads {new})" in english.stderr
 
 
 def test_yaml_1_1_number_forms_stay_text_where_text_is_meant(tmp_path: Path) -> None:
@@ -124,12 +136,18 @@ def test_yaml_1_1_number_forms_stay_text_where_text_is_meant(tmp_path: Path) -> 
 
 
 def test_count_column_comma_thousands_is_ambiguous_as_percent_dot_is() -> None:
+    from engine.common.message import say
+    from engine.lang.values import BadValue
     from engine.readers.tables import parse_number
 
-    with pytest.raises(ValueError, match=r"'2,000' is ambiguous: 2000 .* or 2 with a decimal comma"):
+    with pytest.raises(ValueError, match=r"'2,000' hiểu được hai cách: 2000 .* hoặc 2 nếu ',' là dấu thập phân"):
         parse_number("2,000", "int")
-    with pytest.raises(ValueError, match=r"'1\.000' is ambiguous"):
+    with pytest.raises(BadValue) as e:
         parse_number("1.000", "percent")
+    assert (
+        say(e.value.message, "en") == "'1.000' is ambiguous: 1000 with '.' between thousands, or 1 with a decimal point"
+    )
+    assert say(e.value.hint, "vi") == "ghi 1000 hoặc 1,000"
     assert parse_number("1.490", "int") == 1490 and parse_number("1,490,000", "int") == 1_490_000
 
 
@@ -138,7 +156,7 @@ def test_alias_bomb_is_refused_before_it_is_expanded() -> None:
 
     started = time.perf_counter()
     result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(HOSTILE / "alias_bomb.yaml")])
-    assert result.exit_code == 2 and "expand 20 values into 1,234,567,900 (an alias bomb)" in result.stderr
+    assert result.exit_code == 2 and "làm 20 giá trị nở thành 1.234.567.900 giá trị (bom bí danh)" in result.stderr
     assert time.perf_counter() - started < 2  # was 8-28 s and 1.1 GB: the bomb was expanded to the node limit
 
 
@@ -146,7 +164,7 @@ def test_a_self_referring_alias_is_refused(tmp_path: Path) -> None:
     facts = tmp_path / "f.yaml"
     facts.write_text("units: &u [*u]\n", encoding="utf-8")
     result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts)])
-    assert result.exit_code == 2 and "nested more than 64 levels deep" in result.stderr
+    assert result.exit_code == 2 and "dữ liệu lồng sâu quá 64 cấp" in result.stderr
 
 
 @pytest.mark.parametrize("command", ["evaluate", "validate"])
@@ -164,7 +182,8 @@ def test_an_input_that_is_not_a_regular_file_is_refused(tmp_path: Path, command:
     assert result.exit_code == 2, result.output
     assert (
         result.stderr.strip()
-        == f"{path}: is not a regular file (a device, a pipe or a socket) — save the data to a file"
+        == f"{path}: không phải là một tệp thông thường (là thiết bị, ống dẫn hoặc socket) — lưu dữ liệu vào một tệp "
+        "rồi chỉ ra tệp đó"
     )
 
 
@@ -174,11 +193,11 @@ def test_lint_source_is_read_with_the_input_limits(tmp_path: Path) -> None:
     fifo = tmp_path / "plan.txt"
     os.mkfifo(fifo)
     result = runner.invoke(app, ["lint", "ninh_thuan_2020", "--source", str(fifo)])
-    assert result.exit_code == 2 and "is not a regular file" in result.stderr
+    assert result.exit_code == 2 and "không phải là một tệp thông thường" in result.stderr
     legacy = tmp_path / "legacy.txt"
     legacy.write_bytes("Kế hoạch".encode("utf-16"))
     result = runner.invoke(app, ["lint", "ninh_thuan_2020", "--source", str(legacy)])
-    assert result.exit_code == 2 and "not UTF-8" in result.stderr
+    assert result.exit_code == 2 and "không phải văn bản UTF-8" in result.stderr
 
 
 def test_a_plan_linked_out_of_the_plans_folder_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -249,8 +268,8 @@ def _header_and_unit(extra: str = "") -> str:
     return f'<row r="1">{head}</row><row r="2">{unit}{extra}</row>'
 
 
-def _evaluate(path: Path) -> Result:
-    return runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path), "-f", "json"])
+def _evaluate(path: Path, lang: str = "vi") -> Result:
+    return runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path), "-f", "json"], env={"THIDUA_LANG": lang})
 
 
 def test_rows_are_not_padded_to_the_last_styled_cell(tmp_path: Path) -> None:
@@ -271,7 +290,11 @@ def test_a_value_beyond_the_columns_a_table_may_have_is_refused(tmp_path: Path) 
     result = _evaluate(book)
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.strip() == (
-        f"{book}: Units!XFD2: a value in column XFD, beyond the 1,000 columns a facts table may have"
+        f"{book}: Ô XFD2 (trang Units): có giá trị ở cột XFD, ngoài 1.000 cột một bảng dữ liệu được có"
+        " — xóa các ô thừa ở bên phải bảng"
+    )
+    assert _evaluate(book, "en").stderr.strip() == (
+        f"{book}: cell XFD2 (sheet Units): a value in column XFD, beyond the 1,000 columns a facts table may have"
         " — delete the stray cells to the right of the table"
     )
 
@@ -279,10 +302,13 @@ def test_a_value_beyond_the_columns_a_table_may_have_is_refused(tmp_path: Path) 
 def test_one_very_long_text_is_refused(tmp_path: Path) -> None:
     book = _workbook(tmp_path / "long.xlsx", _header_and_unit(), ["x" * 40_000])
     result = _evaluate(book)
-    assert result.exit_code == 2 and "a text of 40,000 characters, over the limit of 32,767" in result.stderr
+    assert result.exit_code == 2 and "một đoạn văn bản dài 40.000 ký tự, vượt giới hạn 32.767" in result.stderr
     inline = _workbook(tmp_path / "inline.xlsx", _header_and_unit(_inline("E2", "y" * 40_000)))
     result = _evaluate(inline)
-    assert result.exit_code == 2 and "Units!E2: a text of 40,000 characters, over 32,767" in result.stderr
+    assert (
+        result.exit_code == 2
+        and "Ô E2 (trang Units): đoạn văn bản dài 40.000 ký tự, vượt giới hạn 32.767" in result.stderr
+    )
 
 
 def test_shared_strings_are_counted_before_they_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -292,7 +318,7 @@ def test_shared_strings_are_counted_before_they_are_read(tmp_path: Path, monkeyp
     book = _workbook(tmp_path / "sst.xlsx", _header_and_unit(), [f"s{i}" for i in range(101)])
     result = _evaluate(book)
     assert result.exit_code == 2
-    assert result.stderr.strip().startswith(f"{book}: the workbook has more than 100 shared strings")
+    assert result.stderr.strip().startswith(f"{book}: sổ tính có hơn 100 chuỗi văn bản dùng chung")
 
 
 def test_cells_are_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -302,9 +328,9 @@ def test_cells_are_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
     monkeypatch.setattr(limits, "MAX_NODES", 6)
     book = _workbook(tmp_path / "cells.xlsx", _header_and_unit())
-    with pytest.raises(UsageError, match=r"Units!C2: more than 6 cells with a value"):
+    with pytest.raises(UsageError, match=r"Ô C2 \(trang Units\): có hơn 6 ô có giá trị"):
         _xlsx_sheets(book.read_bytes(), str(book), [])
-    with pytest.raises(UsageError, match=r"t\.csv:2: more than 6 cells"):
+    with pytest.raises(UsageError, match=r"t\.csv:2: có hơn 6 ô"):
         _csv_sheet(b"id,name,group,kind\nu1,A,unit,commune\n", "t.csv")
 
 
@@ -315,11 +341,7 @@ def test_a_zip_bomb_workbook_is_refused_before_it_is_unpacked(tmp_path: Path, mo
     book = _workbook(tmp_path / "bomb.xlsx", _header_and_unit(), ["z" * 20_000])
     assert book.stat().st_size < 2_000
     result = _evaluate(book)
-    assert (
-        result.exit_code == 2
-        and "the workbook unpacks to" in result.stderr
-        and "over the limit of 10,000" in result.stderr
-    )
+    assert result.exit_code == 2 and "sổ tính giải nén ra" in result.stderr and "vượt giới hạn 10.000" in result.stderr
 
 
 def test_a_header_of_a_million_columns_is_refused_at_once(tmp_path: Path) -> None:
@@ -332,7 +354,8 @@ def test_a_header_of_a_million_columns_is_refused_at_once(tmp_path: Path) -> Non
     result = _evaluate(table)
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        f"{table}:1: 1,000,004 columns, over the limit of 1,000 for a facts table — one column per fact; check the delimiter"
+        f"{table}:1: có 1.000.004 cột, vượt giới hạn 1.000 cột của một bảng dữ liệu — mỗi chỉ tiêu một cột; "
+        "kiểm tra dấu phân cách (',' hay ';')"
     )
     assert time.perf_counter() - started < 5
 
@@ -342,14 +365,16 @@ def test_unknown_columns_past_the_printed_problems_get_no_suggestion(tmp_path: P
     table.write_text("id,name,group,kind," + ",".join(f"staff_totl{i}" for i in range(900)) + "\nu1,A,unit,commune\n")
     result = _evaluate(table)
     lines = result.stderr.strip().split("\n")
-    assert result.exit_code == 2 and len(lines) == 51 and "did you mean 'staff_total'" in lines[0]
-    assert lines[-1] == "… và 850 lỗi khác (… and 850 more problems)"
+    assert result.exit_code == 2 and len(lines) == 51 and "có phải ý bạn là 'staff_total'" in lines[0]
+    assert lines[-1] == "… và 850 lỗi khác"
 
 
 def test_did_you_mean_skips_words_too_long_to_compare() -> None:
     from engine.common.errors import did_you_mean
+    from engine.common.message import say
 
-    assert did_you_mean("staff_totl", ["staff_total"]) == "did you mean 'staff_total'?"
+    assert say(did_you_mean("staff_totl", ["staff_total"]), "en") == "did you mean 'staff_total'?"
+    assert say(did_you_mean("staff_totl", ["staff_total"]), "vi") == "có phải ý bạn là 'staff_total'?"
     assert did_you_mean("staff_totl" * 10_000, ["staff_total"]) == ""
 
 

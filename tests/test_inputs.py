@@ -25,6 +25,12 @@ def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def run_en(*args: str) -> tuple[int, str, str]:
+    """The same command read in English (THIDUA_LANG=en)."""
+    result = runner.invoke(app, list(args), env={"THIDUA_LANG": "en"})
+    return result.exit_code, result.stdout, result.stderr
+
+
 @pytest.fixture
 def split(tmp_path: Path) -> tuple[Path, Path]:
     """The Ninh Thuận 2020 example as two returns: the units (with the settings), and the people."""
@@ -64,7 +70,9 @@ def test_an_empty_folder_is_refused(tmp_path: Path) -> None:
     code, _, err = run("evaluate", "ninh_thuan_2020", str(tmp_path))
     assert (
         code == 2
-        and err.strip() == f"{tmp_path}: no facts file in this folder — it holds no .yaml, .json, .csv or .xlsx"
+        and err.strip()
+        == f"{tmp_path}: thư mục này không có tệp dữ liệu nào — thư mục không có tệp .xlsx, .csv, "
+        ".yaml hay .json nào; chỉ ra đúng thư mục hoặc từng tệp"
     )
 
 
@@ -72,8 +80,12 @@ def test_the_same_id_in_two_files_names_both(split: tuple[Path, Path]) -> None:
     code, _, err = run("evaluate", "ninh_thuan_2020", str(split[0]), str(EXAMPLE))
     assert code == 2
     first = err.splitlines()[0]
+    assert first.startswith(f"{EXAMPLE}:13:3: units[so-noi-vu]: mã 'so-noi-vu' cũng có trong {split[0]}:")
+    assert "— mỗi mã chỉ dùng một lần trong tất cả các tệp" in first
+    _, _, err = run_en("evaluate", "ninh_thuan_2020", str(split[0]), str(EXAMPLE))
+    first = err.splitlines()[0]
     assert first.startswith(f"{EXAMPLE}:13:3: units[so-noi-vu]: id 'so-noi-vu' is also in {split[0]}:")
-    assert first.endswith("— ids are unique across all the files")
+    assert "— ids are unique across all the files" in first
 
 
 def test_settings_that_disagree_are_refused(split: tuple[Path, Path]) -> None:
@@ -82,19 +94,23 @@ def test_settings_that_disagree_are_refused(split: tuple[Path, Path]) -> None:
     code, _, err = run("evaluate", "ninh_thuan_2020", *map(str, split))
     assert code == 2
     assert err.strip() == (
-        f"{split[1]}: as_of: 2021-02-01 here, but 2021-01-25 in {split[0]} — the files of one evaluation "
-        "must agree: correct one, or leave it out of all but one"
+        f"{split[1]}: as_of: tệp này ghi 01/02/2021, nhưng {split[0]} ghi 25/01/2021 — các tệp của một lần xét "
+        "phải ghi giống nhau: sửa một tệp, hoặc chỉ ghi ở một tệp"
     )
 
 
 def test_a_reference_found_in_no_file(split: tuple[Path, Path]) -> None:
     code, _, err = run("evaluate", "ninh_thuan_2020", str(split[1]), str(split[1].parent / "none.yaml"))
-    assert code == 2 and "file not found" in err
+    assert code == 2 and "không tìm thấy tệp" in err
     lone = split[1].parent / "c.yaml"
     lone.write_text("people:\n  - {id: p1, name: P, kind: civil_servant, unit: nowhere}\n", encoding="utf-8")
     code, _, err = run("evaluate", "ninh_thuan_2020", str(split[0]), str(lone))
     assert code == 2 and err.strip().startswith(f"{lone}:2:")
-    assert "unit 'nowhere' is not in any of the files" in err
+    assert "đơn vị công tác 'nowhere' (unit) không có trong tệp nào" in err
+    assert (
+        "unit 'nowhere' is not in any of the files"
+        in run_en("evaluate", "ninh_thuan_2020", str(split[0]), str(lone))[2]
+    )
 
 
 def test_standard_input_with_its_format(split: tuple[Path, Path]) -> None:
@@ -107,7 +123,8 @@ def test_standard_input_with_its_format(split: tuple[Path, Path]) -> None:
     code, _, err = run("evaluate", "ninh_thuan_2020", "-", stdin=people)
     assert (
         code == 2
-        and err.strip() == "-: the format of standard input is not known — give --input-format yaml|json|csv|xlsx"
+        and err.strip()
+        == "-: chưa biết dữ liệu ở đầu vào chuẩn thuộc loại tệp nào — ghi --input-format yaml|json|csv|xlsx"
     )
 
 

@@ -65,7 +65,12 @@ def test_a_csv_id_starting_with_hash_is_not_dropped_silently(tmp_path: Path) -> 
     assert result.exit_code == 0
     assert [c["id"] for c in json.loads(result.stdout)["candidates"]] == ["u1"]
     assert result.stderr.strip() == (
-        f"{facts}:2: warning: column A: the row starting with '#12' is read as a note, not as a candidate"
+        f"{facts}:2:1: cảnh báo: cột A: dòng bắt đầu bằng '#12' được đọc là ghi chú, không phải một đơn vị hay cá nhân"
+        " — mã không được bắt đầu bằng '#': đổi mã, hoặc xóa các ô khác của dòng"
+    )
+    english = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts), "-f", "json"], env={"THIDUA_LANG": "en"})
+    assert english.stderr.strip() == (
+        f"{facts}:2:1: warning: column A: the row starting with '#12' is read as a note, not as a candidate"
         " — an id cannot start with '#': rename it, or clear the row's other cells"
     )
 
@@ -85,8 +90,8 @@ def test_look_alike_ids_across_several_files(tmp_path: Path) -> None:
     result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(one), str(two)])
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        f"{two}:2:6: units[ubnd-hòa-bình]: id 'ubnd-hòa-bình' is also in {one}:2 (as 'ubnd-hoà-bình')"
-        " — ids are unique across all the files"
+        f"{two}:2:6: units[ubnd-hòa-bình]: mã 'ubnd-hòa-bình' cũng có trong {one}:2 (ghi là 'ubnd-hoà-bình')"
+        " — mỗi mã chỉ dùng một lần trong tất cả các tệp của lần xét; đổi một mã, hoặc bỏ bản trùng"
     )
     two.write_text(
         'people:\n  - {id: p1, name: C, kind: civil_servant, unit: "ubnd-hòa-bình\\u200b"}\n', encoding="utf-8"

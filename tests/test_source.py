@@ -13,19 +13,25 @@ def test_positions_of_nested_values() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "fragment"),
+    ("text", "fragment", "english"),
     [
-        ("a: 1\na: 2\n", "duplicate key 'a'"),
-        ("a: !!python/object:os.system x\n", "not allowed"),
-        ("a: &x [1]\nb:\n  <<: {c: 1}\n", "merge keys"),
-        ("a: [\n", "YAML syntax error"),
-        ("d: 2024-02-30\n", "bad value '2024-02-30'"),
+        ("a: 1\na: 2\n", "khóa 'a' bị lặp lại", "duplicate key 'a'"),
+        ("a: !!python/object:os.system x\n", "không được dùng thẻ", "not allowed"),
+        ("a: &x [1]\nb:\n  <<: {c: 1}\n", "không được dùng khóa gộp", "merge keys"),
+        ("a: [\n", "lỗi cú pháp YAML", "YAML syntax error"),
+        (
+            "a: b: c\n",
+            "dấu ':' đứng ở chỗ không được phép — một giá trị có ': ' phải đặt trong dấu nháy",
+            "must be quoted",
+        ),
+        ("d: 2024-02-30\n", "'2024-02-30' không phải là một ngày có thật", "'2024-02-30' is not a real day"),
     ],
 )
-def test_refusals(text: str, fragment: str) -> None:
+def test_refusals(text: str, fragment: str, english: str) -> None:
     with pytest.raises(UsageError) as e:
         load_yaml_text(text, "t.yaml")
     assert fragment in str(e.value)
+    assert english in e.value.problems[0].render("en")
 
 
 def test_alias_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,7 +44,8 @@ def test_alias_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
         bomb += f"{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
     with pytest.raises(UsageError) as e:
         load_yaml_text(bomb, "bomb.yaml")
-    assert "alias bomb" in str(e.value)
+    assert "(bom bí danh)" in str(e.value) and "12.345.678 giá trị" in str(e.value)
+    assert "into 12,345,678 (an alias bomb)" in e.value.problems[0].render("en")
 
 
 def test_nfc_normalisation() -> None:
@@ -55,11 +62,11 @@ def test_windows_1258_refused_with_hint() -> None:
     raw = "S\u01a1\u0309 N\u00f4\u0323i vu\u0323".encode("cp1258")  # "Sở Nội vụ" as Windows-1258 writes it
     with pytest.raises(UsageError) as e:
         decode(raw, "t.yaml")
-    assert "not UTF-8" in str(e.value) and "Windows-1258" in str(e.value)
+    assert "không phải văn bản UTF-8" in str(e.value) and "Windows-1258" in str(e.value)
 
 
 def test_json_duplicate_keys_and_lazy_positions() -> None:
-    with pytest.raises(UsageError, match="duplicate key 'a'"):
+    with pytest.raises(UsageError, match="khóa 'a' bị lặp lại"):
         load_json_text('{"a": 1, "a": 2}', "t.json")
     doc = load_json_text('{\n  "units": [\n    {"id": "x"}\n  ]\n}', "t.json")
     assert doc.locate(("units", 0, "id"))[0] == 3

@@ -66,8 +66,8 @@ def test_a_hidden_sheet_is_not_read_and_is_named(template: Path, tmp_path: Path,
     code, data, err = _evaluate(_book(template, tmp_path, edit))
     assert code == 0, err
     assert _ids(data) == ["u1", "u2"]
-    what = "a very hidden sheet" if state == "veryHidden" else "a hidden sheet"
-    assert f"facts.xlsx: warning: Năm trước: {what} is not read — unhide it if it holds candidates" in err
+    what = "trang ẩn sâu (very hidden)" if state == "veryHidden" else "trang ẩn"
+    assert f"facts.xlsx: cảnh báo: {what} 'Năm trước' không được đọc — bỏ ẩn nếu trang có đơn vị hay cá nhân" in err
 
 
 def test_hidden_rows_are_read_and_named(template: Path, tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ def test_hidden_rows_are_read_and_named(template: Path, tmp_path: Path) -> None:
     code, data, err = _evaluate(_book(template, tmp_path, edit))
     assert code == 0, err
     assert _ids(data) == ["u1", "u2"]
-    assert "facts.xlsx: warning: Đơn vị: hidden rows are read: 6 — unhide them" in err
+    assert "facts.xlsx: cảnh báo: trang Đơn vị: các dòng ẩn vẫn được đọc: 6 — bỏ ẩn" in err
 
 
 def test_hidden_columns_are_read_and_named(template: Path, tmp_path: Path) -> None:
@@ -91,7 +91,7 @@ def test_hidden_columns_are_read_and_named(template: Path, tmp_path: Path) -> No
     u1 = data["candidates"][0]
     read = {k: v for r in u1["criteria"] for k, v in r["values"].items()}
     assert read["initiatives_recognized"] == 2
-    assert "facts.xlsx: warning: Đơn vị: hidden columns are read: H — unhide them" in err
+    assert "facts.xlsx: cảnh báo: trang Đơn vị: các cột ẩn vẫn được đọc: H — bỏ ẩn" in err
 
 
 def test_a_hidden_row_without_values_is_not_worth_a_warning(template: Path, tmp_path: Path) -> None:
@@ -129,7 +129,7 @@ def test_a_merged_id_makes_a_duplicate_not_a_silent_row(template: Path, tmp_path
 
     code, _, err = _evaluate(_book(template, tmp_path, edit))
     assert code == 2
-    assert "duplicate id 'u1'" in err and len(err.strip().split("\n")) == 1
+    assert "Ô A6 (trang Đơn vị), cột id: mã 'u1' bị trùng" in err and len(err.strip().split("\n")) == 1
 
 
 def _patch(path: Path, part: str, change: Any) -> None:

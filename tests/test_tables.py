@@ -96,7 +96,8 @@ def test_error_names_sheet_cell_and_column(tmp_path: Path) -> None:
         },
     )
     [msg] = problems(f)
-    assert msg.startswith(f"{f}: Đơn vị!D7: par_rating: 'Tot' is not a par_rating value — did you mean 'Tốt'?")
+    assert msg.startswith(f"{f}: Ô D7 (trang Đơn vị), cột par_rating: 'Tot' không phải là một mức của Xếp loại")
+    assert 'có phải ý bạn là \'Tốt\'? Ghi một trong: "Xuất sắc", "Tốt", "Khá"' in msg
 
 
 def test_csv_errors_name_line_and_column(tmp_path: Path) -> None:
@@ -106,10 +107,10 @@ def test_csv_errors_name_line_and_column(tmp_path: Path) -> None:
         'u1,A,unit,commune,2%,"1.490",maybe,31/02/2021\n',
     )
     msgs = problems(f)
-    assert f"{f}:2: column E (staff_total): '2%' is a percentage" in msgs[0]
-    assert "column F (full_online_tthc_pct): '1.490' is ambiguous: 1490" in msgs[1]
-    assert "column G (par_tasks_done_well): 'maybe' is not yes/no" in msgs[2]
-    assert "column H (submission.sent_on): '31/02/2021' is not a date" in msgs[3]
+    assert f"{f}:2:5: cột E (staff_total): '2%' là tỷ lệ phần trăm" in msgs[0]
+    assert "cột F (full_online_tthc_pct): '1.490' hiểu được hai cách: 1490" in msgs[1]
+    assert "cột G (par_tasks_done_well): 'maybe' không phải là Có/Không" in msgs[2]
+    assert "cột H (submission.sent_on): '31/02/2021' không phải là một ngày có thật" in msgs[3]
 
 
 def test_csv_semicolon_bom_and_submission(tmp_path: Path) -> None:
@@ -130,8 +131,8 @@ def test_csv_semicolon_bom_and_submission(tmp_path: Path) -> None:
 def test_unknown_header_and_dated_non_series(tmp_path: Path) -> None:
     f = csv_file(tmp_path / "f.csv", "id,name,kind,par_ratting,staff_total@2024-01-01\nu1,A,commune,Tốt,3\n")
     msgs = problems(f)
-    assert "column D (par_ratting): unknown column 'par_ratting' — did you mean 'par_rating'?" in msgs[0]
-    assert "'staff_total' is not a dated fact" in msgs[1]
+    assert "cột D (par_ratting): không có cột 'par_ratting' — có phải ý bạn là 'par_rating'?" in msgs[0]
+    assert "'staff_total' không phải là chỉ tiêu theo ngày" in msgs[1]
 
 
 def test_references_checked_by_the_shared_path(tmp_path: Path) -> None:
@@ -143,8 +144,8 @@ def test_references_checked_by_the_shared_path(tmp_path: Path) -> None:
         },
     )
     msgs = problems(f)
-    assert any("Đơn vị!A3" in m and "duplicate id 'u1'" in m for m in msgs)
-    assert any("Cá nhân!D2: unit: unit 'u2' is not in the file" in m for m in msgs)
+    assert any("Ô A3 (trang Đơn vị)" in m and "mã 'u1' bị trùng" in m for m in msgs)
+    assert any("Ô D2 (trang Cá nhân), cột unit: đơn vị công tác 'u2' (unit) không có trong tệp" in m for m in msgs)
 
 
 def test_a_date_where_a_number_belongs_is_refused(tmp_path: Path) -> None:
@@ -153,7 +154,7 @@ def test_a_date_where_a_number_belongs_is_refused(tmp_path: Path) -> None:
         {"Đơn vị": [["id", "name", "kind", "e_payment_pct"], ["u1", "A", "commune", dt.datetime(2024, 5, 1)]]},
     )
     [msg] = problems(f)
-    assert "Đơn vị!D2: e_payment_pct: 2024-05-01 is a date, not a number" in msg
+    assert "Ô D2 (trang Đơn vị), cột e_payment_pct: 01/05/2024 là ngày, không phải số" in msg
 
 
 @pytest.mark.parametrize(
@@ -222,7 +223,7 @@ ROWS = [
 
 def test_damaged_sheet_xml_is_a_one_line_error(tmp_path: Path) -> None:
     path = _rewrite(xlsx(tmp_path / "f.xlsx", {"Đơn vị": ROWS}), "xl/worksheets/sheet1.xml", lambda b: b[: len(b) // 2])
-    with pytest.raises(UsageError, match=r"not a readable \.xlsx workbook"):
+    with pytest.raises(UsageError, match=r"không đọc được sổ tính \.xlsx"):
         load_table(path, CAT)
 
 
@@ -242,8 +243,8 @@ def test_excel_error_value_is_not_taken_for_a_note(tmp_path: Path) -> None:
         tmp_path / "f.csv", "id,name,group,kind,par_rating\n#N/A,A,unit,commune,Tốt\nu2,B,unit,commune,#REF!\n"
     )
     found = problems(path)
-    assert any("the cell holds the Excel error #N/A" in p for p in found), found
-    assert any("the cell holds the Excel error #REF!" in p for p in found), found
+    assert any("ô chứa lỗi Excel #N/A" in p for p in found), found
+    assert any("ô chứa lỗi Excel #REF!" in p for p in found), found
 
 
 def test_formula_cells_take_the_values_excel_computed(tmp_path: Path) -> None:
@@ -274,7 +275,7 @@ def test_formula_cells_take_the_values_excel_computed(tmp_path: Path) -> None:
 
 
 def test_empty_csv_is_an_error_not_zero_candidates(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="the file is empty"):
+    with pytest.raises(UsageError, match="tệp trống"):
         load_table(csv_file(tmp_path / "f.csv", ""), CAT)
 
 

@@ -13,6 +13,8 @@ import enum
 import re
 from typing import Any, Final, Literal, TypeAlias
 
+from engine.common.message import Msg, Text
+
 
 class Missing(enum.Enum):
     """The two values that are not values: unknown (missing) and not applicable."""
@@ -48,17 +50,42 @@ VERDICTS: Final[tuple[Verdict, ...]] = (
 )
 
 
+class BadValue(ValueError):
+    """A value that cannot be read, said to an officer: what is wrong and what to write instead,
+    as messages (`Msg`), so the one who catches it — a facts file's line, a spreadsheet's cell —
+    adds where it stood and the edge says it in the reader's language."""
+
+    def __init__(self, message: Text, hint: Text = ""):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def reasons(error: ValueError) -> tuple[Text, Text]:
+    """What is wrong and what to write, from a value's error: a `BadValue`'s own messages; any
+    other `ValueError` (Python's own, in English) is shown as it is, so nothing is lost."""
+    if isinstance(error, BadValue):
+        return error.message, error.hint
+    return str(error), ""
+
+
 _DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
 
 def parse_day(text: str) -> dt.date:
     """A day as people write it: dd/mm/yyyy (Vietnamese order, day first; `.` or `-` also) or ISO
-    YYYY-MM-DD. ValueError otherwise. Cells, YAML strings and the CLI's date options read days here."""
+    YYYY-MM-DD. `BadValue` otherwise, saying how to write it (a day that does not exist, 31/02,
+    says so). Cells, YAML strings and the CLI's date options read days here."""
     text = text.strip()
     m = _DAY.fullmatch(text)
-    if m:
-        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    return dt.date.fromisoformat(text)
+    try:
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        shaped = m is not None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
+        key = "problem.facts_no_such_day" if shaped else "problem.facts_not_a_date"
+        raise BadValue(Msg(key, value=text), Msg("problem.facts_write_a_day")) from None
 
 
 def is_missing(v: object) -> bool:

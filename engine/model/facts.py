@@ -19,11 +19,21 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from engine.common.errors import MAX_LINES, Problem, UsageError, did_you_mean
+from engine.common.message import Msg, Text
 from engine.common.text import controls
 from engine.lang import NA, UNKNOWN
-from engine.lang.values import parse_day
-from engine.model.catalogue import Catalogue, FactDef
-from engine.model.schema import ISSUER, PERSON_KINDS, UNIT_KINDS, DocumentName, Kind, pydantic_problems
+from engine.lang.values import BadValue, parse_day, reasons
+from engine.model.catalogue import Catalogue, FactDef, Scale
+from engine.model.schema import (
+    ISSUER,
+    PERSON_KINDS,
+    UNIT_KINDS,
+    DocumentName,
+    Kind,
+    data_path,
+    pydantic_problems,
+    readable_path,
+)
 from engine.model.source import Document, PathT, number_readings
 
 NA_WORDS = {"n/a", "na", "không áp dụng", "kad"}
@@ -45,12 +55,104 @@ _KINDS = frozenset((*UNIT_KINDS, *PERSON_KINDS))
 
 
 def _kind(v: Any) -> Any:
-    """A kind by its key or by its name in either language (`Sở, ban, ngành`), as a cell takes it."""
-    if isinstance(v, str) and v not in _KINDS:
-        from engine.model.vocabulary import kind_names, norm
+    """A kind by its key or by its name in either language (`Sở, ban, ngành`), as a cell takes it;
+    `BadValue` naming the kinds, Vietnamese names first, for anything else."""
+    return kind_of(v) if isinstance(v, str) and v not in _KINDS else v
 
-        return kind_names().get(norm(v), v)
-    return v
+
+def kind_of(v: Any, kinds: tuple[str, ...] = (*UNIT_KINDS, *PERSON_KINDS)) -> str:
+    """A kind (of `kinds`) by its key or its name in either language; `BadValue` otherwise."""
+    from engine.model.vocabulary import kind_names, norm, words
+
+    kind = v if v in kinds else kind_names().get(norm(v))
+    if kind in kinds:
+        return str(kind)
+    names = [words("vi")[f"kind.{k}"] for k in kinds]
+    message = {
+        UNIT_KINDS: "problem.facts_not_a_unit_kind",
+        PERSON_KINDS: "problem.facts_not_a_person_kind",
+    }.get(kinds, "problem.facts_not_a_kind")
+    raise BadValue(Msg(message, kind=str(v)), one_of(str(v), names, kinds))
+
+
+def one_of(value: str, names: list[str], keys: tuple[str, ...] | list[str]) -> Msg:
+    """The hint for a word that is none of a list's: the closest, then every one — Vietnamese
+    names first (quoted: a name may hold a comma, `Sở, ban, ngành`), then the keys."""
+    quoted = [f'"{n}"' for n in names]
+    close = did_you_mean(value, [*names, *keys])
+    if close:
+        return Msg("problem.facts_close_one_of", close=close, names=quoted, keys=list(keys))
+    return Msg("problem.facts_write_one_of", names=quoted, keys=list(keys))
+
+
+def word_of(v: Any, table: dict[str, tuple[str, ...]]) -> str | None:
+    """The key a word stands for in a table of accepted words (`vocabulary.yaml` `words:`), by its
+    key or any of its words (any case, NFC); None when it is none of them."""
+    from engine.model.vocabulary import norm
+
+    text = norm(v)
+    for key, accepted in table.items():
+        if text == key or text in {norm(w) for w in accepted}:
+            return key
+    return None
+
+
+def via_of(v: Any) -> str:
+    """How a file was sent, by its key or as an officer writes it (`bưu điện`): a cell and a YAML
+    `via:` read it alike; `BadValue` otherwise."""
+    from engine.model.vocabulary import load_labels
+
+    table = load_labels().words.via
+    via = word_of(v, table)
+    if via is None:
+        raise BadValue(Msg("problem.facts_not_a_via", value=str(v)), _words_hint(str(v), table))
+    return via
+
+
+def document_of(v: Any) -> str:
+    """A document of a nomination file by its key or its name (`biên bản họp Hội đồng TĐKT`);
+    `BadValue` otherwise."""
+    from engine.model.vocabulary import load_labels
+
+    table = load_labels().words.documents
+    doc = word_of(v, table)
+    if doc is None:
+        raise BadValue(Msg("problem.facts_not_a_document", value=str(v)), _words_hint(str(v), table))
+    return doc
+
+
+def _words_hint(value: str, table: dict[str, tuple[str, ...]]) -> Msg:
+    return one_of(value, [accepted[0] for accepted in table.values() if accepted], list(table))
+
+
+def bool_of(v: Any) -> bool:
+    """Yes or no as an officer writes it — `true`/`false`, Có/Không, x, đạt — in a cell or a YAML
+    value alike; `BadValue` otherwise (n/a is the caller's: it is not a yes/no)."""
+    from engine.model.vocabulary import load_labels, norm
+
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int | float) and v in (0, 1):
+        return bool(v)
+    w = load_labels().words
+    text = norm(v)
+    if text in {norm(x) for x in w.true}:
+        return True
+    if text in {norm(x) for x in w.false}:
+        return False
+    raise BadValue(Msg("problem.facts_not_yes_no", value=shown(v)), Msg("problem.facts_write_yes_no"))
+
+
+def _via(v: Any) -> Any:
+    return via_of(v) if isinstance(v, str) else v
+
+
+def _document(v: Any) -> Any:
+    return document_of(v) if isinstance(v, str) else v
+
+
+def _yes_no(v: Any) -> Any:
+    return bool_of(v) if isinstance(v, str) else v
 
 
 Day = Annotated[dt.date, BeforeValidator(_day)]
@@ -58,9 +160,10 @@ Day = Annotated[dt.date, BeforeValidator(_day)]
 
 class SubmissionIn(_Strict):
     sent_on: Day | None = None
-    via: Literal["postmark", "tdo", "hand", "email"] | None = None
+    via: Annotated[Literal["postmark", "tdo", "hand", "email"], BeforeValidator(_via)] | None = None
     received_on: Day | None = None
-    documents: tuple[DocumentName, ...] | None = None  # not recorded: unknown, not missing
+    # not recorded: unknown, not missing
+    documents: tuple[Annotated[DocumentName, BeforeValidator(_document)], ...] | None = None
     copies: int | None = None
 
 
@@ -70,7 +173,7 @@ class CandidateIn(_Strict):
     kind: Annotated[Kind, BeforeValidator(_kind)]
     parent: str | int | None = None
     unit: str | int | None = None
-    head: bool = False
+    head: Annotated[bool, BeforeValidator(_yes_no)] = False
     position: str | None = Field(default=None, description="chức vụ (people): shown in award lists and reports")
     facts: dict[str, Any] = {}
     submission: SubmissionIn | None = None
@@ -118,7 +221,7 @@ class Candidate:
     facts: dict[str, Any]
     parent: str | None = None
     unit: str | None = None
-    head: bool = False
+    head: Annotated[bool, BeforeValidator(_yes_no)] = False
     submission: Submission | None = None
     path: PathT = ()
     position: str = ""  # chức vụ, for people; '' when not given
@@ -153,11 +256,19 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
     one of several making one evaluation, its `unit`/`parent` references may name candidates of
     another file, and `combine` checks them with the others'."""
     if not isinstance(doc.data, dict):
-        raise UsageError(Problem(doc.file, "a facts file must be a mapping with 'units' and/or 'people'", 1, 1))
+        raise UsageError(
+            Problem(
+                doc.file,
+                Msg("problem.facts_not_a_mapping"),
+                1,
+                1,
+                hint=Msg("problem.facts_start_from_template", suffix=".yaml"),
+            )
+        )
     try:
         raw = FactsFileIn.model_validate(doc.data)
     except ValidationError as e:
-        raise UsageError(pydantic_problems(e, doc, FactsFileIn)) from None
+        raise UsageError(_structure_problems(e, doc)) from None
     problems: list[Problem] = []
     cleaned: list[Problem] = []  # warnings: names whose line breaks or tabs became spaces
     candidates: list[Candidate] = []
@@ -172,37 +283,38 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
             cid = _nfc(str(item.id))
             where = f"{section}[{cid}]"
             if not cid.strip():
-                problems.append(doc.problem((*p, "id"), "empty id", where=where))
+                problems.append(
+                    doc.problem((*p, "id"), Msg("problem.facts_empty_id"), Msg("problem.facts_give_id"), where=where)
+                )
                 continue
             bad = controls(cid)
             if bad:  # an id is typed, compared and shown: a hidden character makes it another id
                 problems.append(
                     doc.problem(
                         (*p, "id"),
-                        f"the id holds control characters ({', '.join(bad)})",
-                        "retype the id without them",
+                        Msg("problem.facts_id_controls", chars=bad),
+                        Msg("problem.facts_retype_id"),
                         where=where,
                     )
                 )
                 continue
             name = _clean_name(_nfc(item.name), doc, (*p, "name"), where, problems, cleaned)
             if item.kind not in kinds:
-                problems.append(
-                    doc.problem(
-                        (*p, "kind"),
-                        f"'{item.kind}' is not a kind of {group}",
-                        "kinds: " + ", ".join(kinds),
-                        where=where,
-                    )
-                )
+                try:
+                    kind_of(item.kind, kinds)
+                except BadValue as e:
+                    problems.append(doc.problem((*p, "kind"), e.message, e.hint, where=where))
             first = folded.get(fold_id(cid))
             if first is not None:
-                message, hint = f"duplicate id '{cid}'", "ids are unique across units and people"
+                message = Msg("problem.facts_duplicate_id", id=cid)
+                hint = Msg("problem.facts_ids_unique")
                 if first != cid:  # the same id written another way: name the first spelling, and where
                     line, _ = doc.locate((*by_id[first].path, "id"))
-                    at = f" (line {line})" if line is not None and doc.kind != "table" else ""
-                    message += f": it is '{first}'{at} written another way"
-                    hint += "; where the tone mark sits and invisible characters do not count"
+                    if line is not None and doc.kind != "table":  # a line number is written as is, not 1.234
+                        message = Msg("problem.facts_duplicate_id_as", id=cid, first=first, line=str(line))
+                    else:
+                        message = Msg("problem.facts_duplicate_id_as_here", id=cid, first=first)
+                    hint = Msg("problem.facts_ids_unique_folded")
                 problems.append(doc.problem((*p, "id"), message, hint, where=where))
                 continue
             facts = _read_facts(item.facts, group, where, p, doc, catalogue, problems)
@@ -280,10 +392,10 @@ def _read_facts(
             problems.append(
                 doc.problem(
                     fp,
-                    f"unknown fact '{key}'",
+                    Msg("problem.facts_unknown_fact", field=key),
                     # past the problems that are printed, no 'did you mean' for each
                     (did_you_mean(key, catalogue.facts) if len(problems) < MAX_LINES else "")
-                    or "see campaigns/facts.yaml",
+                    or Msg("problem.facts_see_catalogue"),
                     where=fwhere,
                 )
             )
@@ -292,8 +404,8 @@ def _read_facts(
             problems.append(
                 doc.problem(
                     fp,
-                    f"'{key}' is not a fact of {section}",
-                    f"it is recorded for {' and '.join(fdef.for_)}",
+                    Msg(f"problem.facts_not_for_{section}", field=key),
+                    Msg(f"problem.facts_recorded_for_{fdef.for_[0]}"),
                     where=fwhere,
                 )
             )
@@ -303,8 +415,7 @@ def _read_facts(
             if parsed is _SLOW:
                 parsed = parse_fact(value, fdef, catalogue)
         except ValueError as e:
-            msg, _, hint = str(e).partition(" — ")
-            problems.append(doc.problem(fp, msg, hint, where=fwhere))
+            problems.append(doc.problem(fp, *reasons(e), where=fwhere))
             continue
         if parsed is not UNKNOWN:
             facts[key] = parsed
@@ -334,8 +445,12 @@ def combine(files: list[FactsFile]) -> FactsFile:
             there = first_of[first].pending
             line = there.locate((*seen.path, "id"))[0] if there is not None else None
             at = f"{seen.file}:{line}" if line else seen.file
-            also = f"id '{c.id}' is also in {at}" + ("" if first == c.id else f" (as '{first}')")
-            problems.append(_at(f, c, "id", also, "ids are unique across all the files"))
+            also = (
+                Msg("problem.facts_id_in_another_file", id=c.id, at=at)
+                if first == c.id
+                else Msg("problem.facts_id_in_another_file_as", id=c.id, at=at, first=first)
+            )
+            problems.append(_at(f, c, "id", also, Msg("problem.facts_ids_unique_files")))
     settings: dict[str, tuple[object, str]] = {}
     for name in SETTINGS:
         for f in files:
@@ -349,9 +464,9 @@ def combine(files: list[FactsFile]) -> FactsFile:
                 problems.append(
                     Problem(
                         f.file,
-                        f"{value} here, but {was} in {where}",
+                        Msg("problem.facts_setting_differs", value=value, was=was, other=where),
                         where=name,
-                        hint="the files of one evaluation must agree: correct one, or leave it out of all but one",
+                        hint=Msg("problem.facts_files_agree"),
                     )
                 )
     issuer: dict[str, Any] = {}
@@ -362,9 +477,15 @@ def combine(files: list[FactsFile]) -> FactsFile:
                 problems.append(
                     Problem(
                         f.file,
-                        f"issuer.facts.{key} is {value} here, but {issuer[key]} in {issuer_from[key]}",
+                        Msg(
+                            "problem.facts_issuer_differs",
+                            field=key,
+                            value=_said(value),
+                            was=_said(issuer[key]),
+                            other=issuer_from[key],
+                        ),
                         where="issuer",
-                        hint="the issuer's figures are one: correct one file, or give them in one file only",
+                        hint=Msg("problem.facts_issuer_once"),
                     )
                 )
             issuer.setdefault(key, value)
@@ -403,7 +524,30 @@ def inputs_sha(inputs: list[tuple[str, str]]) -> str:
     return hashlib.sha256("".join(f"{sha}  {name}\n" for name, sha in inputs).encode()).hexdigest()
 
 
-def _at(f: FactsFile, c: Candidate, key: str, message: str, hint: str) -> Problem:
+def _said(value: Any) -> Any:
+    """A parsed value as a message's parameter: a word, number, yes/no or day as itself, n/a as
+    the officer writes it, anything larger (a dated series, index records) as written."""
+    if value is NA:
+        return Msg("problem.facts_na")
+    return value if isinstance(value, str | int | float | dt.date) else str(value)
+
+
+def _structure_problems(error: ValidationError, doc: Document) -> list[Problem]:
+    """The problems of a facts file's structure: a value read by this module's own readers (a day,
+    a kind, a way of sending, a document) says what it says (`BadValue`); the rest as the schema
+    says them (engine.model.schema.pydantic_problems)."""
+    ours: list[Problem] = []
+    for err in error.errors():
+        cause = err.get("ctx", {}).get("error")
+        if isinstance(cause, BadValue):
+            path = data_path(doc.data, err["loc"])
+            ours.append(doc.problem(path, cause.message, cause.hint, where=readable_path(doc.data, path)))
+    places = {(p.line, p.column, p.where) for p in ours}
+    rest = [p for p in pydantic_problems(error, doc, FactsFileIn) if (p.line, p.column, p.where) not in places]
+    return [*ours, *rest]
+
+
+def _at(f: FactsFile, c: Candidate, key: str, message: Text, hint: Text) -> Problem:
     where = f"{'units' if c.group == 'unit' else 'people'}[{c.id}]"
     if f.pending is not None:
         return f.pending.problem((*c.path, key), message, hint, where=where)
@@ -419,11 +563,10 @@ def _contradictions(c: Candidate, doc: Document, warnings: list[Problem]) -> Non
         warnings.append(
             Problem(
                 doc.file,
-                f"disbursement is {latest:g}% but the shortfall reason is n/a",
+                Msg("problem.facts_shortfall_na", pct=latest),
                 *doc.locate((*c.path, "facts", "disbursement_shortfall_reason"), precise=False),
                 where=where,
-                hint="give the reason (objective / subjective); n/a is left out of a rule, so a "
-                "subjective-reason exclusion would then read the percentage alone",
+                hint=Msg("problem.facts_shortfall_na_hint"),
                 severity="warning",
             )
         )
@@ -438,7 +581,7 @@ def _clean_name(
     bad = [c for c in controls(name) if c not in ("U+0009", "U+000A", "U+000D")]
     if bad:
         problems.append(
-            doc.problem(path, f"the name holds control characters ({', '.join(bad)})", "retype it without them", where)
+            doc.problem(path, Msg("problem.facts_name_controls", chars=bad), Msg("problem.facts_retype_name"), where)
         )
         return name
     if not controls(name):
@@ -446,7 +589,7 @@ def _clean_name(
     flat = " ".join(name.split())
     warnings.append(
         replace(
-            doc.problem(path, f"line breaks in the name replaced by spaces: '{flat}'", where=where),
+            doc.problem(path, Msg("problem.facts_name_line_breaks", name=flat), where=where),
             severity="warning",
         )
     )
@@ -559,28 +702,18 @@ def is_na(value: Any) -> bool:
 
 
 def parse_fact(value: Any, fdef: FactDef, catalogue: Catalogue) -> Any:
-    """A facts-file value in its evaluation form; raises ValueError('message — hint')."""
+    """A facts-file value in its evaluation form; raises `BadValue` (what is wrong, what to write)."""
     if value is None:
         return UNKNOWN
     if is_na(value):
         return NA
     t = fdef.type
     if t == "bool":
-        if isinstance(value, bool):
-            return value
-        raise ValueError(f"{value!r} is not true/false — write true, false or n/a")
+        return bool_of(value)
     if t in ("int", "number", "percent"):
         return _number(value, fdef)
     if t in ("rating", "enum"):
-        scale = catalogue.scales[fdef.scale or ""]
-        text = _nfc(str(value)).strip()
-        for v in scale.values:
-            names = [v.value, v.label.vi, v.label.en, *v.aliases]
-            if any(text.casefold() == n.casefold() for n in names):
-                return v.value
-        options = [n for v in scale.values for n in (v.value, v.label.vi)]
-        hint = did_you_mean(text, options) or "values: " + ", ".join(scale.names)
-        raise ValueError(f"{value!r} is not a {fdef.scale} value — {hint}")
+        return scale_value(value, fdef, catalogue.scales[fdef.scale or ""])
     if t == "date":
         return _date(value)
     if t == "series":
@@ -593,18 +726,18 @@ def parse_fact(value: Any, fdef: FactDef, catalogue: Catalogue) -> Any:
         return _number(value, fdef)
     if t == "records":
         if not isinstance(value, list):
-            raise ValueError("expected a list of {index, component, score, prev_score} — see CONTRACT.md")
+            raise BadValue(Msg("problem.facts_records_not_a_list"), Msg("problem.facts_records_how"))
         records = []
         for n, r in enumerate(value, 1):
             if not isinstance(r, dict) or set(r) - {"index", "component", "score", "prev_score"}:
-                raise ValueError("each item needs index, component, score, prev_score — no other keys")
+                raise BadValue(Msg("problem.facts_records_keys", item=n), Msg("problem.facts_records_how"))
             for k in ("index", "component"):
                 label = r.get(k)
                 if label is not None and (not isinstance(label, str) or controls(label)):
-                    shown = "control characters" if isinstance(label, str) else _short(label)
-                    raise ValueError(
-                        f"item {n}: '{k}' must be the name of the {k}, not {shown} — "
-                        "write it as text, e.g. index: PCI, component: Tiếp cận đất đai"
+                    what: Text = Msg("problem.facts_control_characters") if isinstance(label, str) else _short(label)
+                    raise BadValue(
+                        Msg(f"problem.facts_records_{k}_not_text", item=n, value=what),
+                        Msg("problem.facts_records_write_text"),
                     )
             rec = dict(r)
             for k in ("score", "prev_score"):
@@ -617,47 +750,71 @@ def parse_fact(value: Any, fdef: FactDef, catalogue: Catalogue) -> Any:
     raise ValueError(f"unsupported type {t}")  # pragma: no cover - catalogue is validated
 
 
+def scale_value(value: Any, fdef: FactDef, scale: Scale) -> str:
+    """A rating's or a list's value by its key, its name in either language or an alias (`Tốt`,
+    `Hoàn thành xuất sắc nhiệm vụ`, `HTXSNV`; any case): the one reading of a YAML value and a
+    cell alike. `BadValue` otherwise, its hint naming the Vietnamese names first."""
+    text = _nfc(str(value)).strip()
+    for v in scale.values:
+        names = [v.value, v.label.vi, v.label.en, *v.aliases]
+        if any(text.casefold() == n.casefold() for n in names):
+            return v.value
+    raise BadValue(
+        Msg("problem.facts_not_a_level", value=shown(value), label_vi=fdef.label.vi, label_en=fdef.label.en),
+        one_of(text, [v.label.vi for v in scale.values], scale.names),
+    )
+
+
 def _number(value: Any, fdef: FactDef | None) -> float | int:
     if isinstance(value, str) and (readings := number_readings(value)) is not None:
         old, new = (repr(r) if isinstance(r, str) else f"{r:g}" for r in readings)
         plain = new if new[:1] != "'" else old
-        raise ValueError(
-            f"{value!r} is not a plain decimal number (YAML 1.1 reads {old}, YAML 1.2 reads {new}) — "
-            f"write it in digits without a leading zero, 0x/0o/0b, '_' or ':', e.g. {plain}"
+        raise BadValue(
+            Msg("problem.facts_yaml_number", value=value, old=old, new=new),
+            Msg("problem.facts_yaml_number_hint", plain=plain),
         )
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{_short(value)} is not a number — write digits, e.g. 100 or 82.5")
+        raise BadValue(Msg("problem.facts_not_a_number", value=_short(value)), Msg("problem.facts_write_digits"))
     if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(f"{value!r} is not a number")
+        raise BadValue(Msg("problem.facts_not_a_number", value=repr(value)), Msg("problem.facts_write_digits"))
     if not -MAX_NUMBER <= value <= MAX_NUMBER:
-        raise ValueError(
-            f"{_short(value)} is beyond ±10^15 — no count, score or percentage is that large; check the value"
-        )
+        raise BadValue(Msg("problem.facts_beyond", value=_short(value)), Msg("problem.facts_beyond_hint"))
     if fdef is None:
         return value
     if fdef.type == "int" and isinstance(value, float):
         if not value.is_integer():
-            raise ValueError(f"{value!r} must be a whole number")
+            raise BadValue(Msg("problem.facts_not_whole", value=repr(value)), Msg("problem.facts_write_whole"))
         value = int(value)
     lo, hi = fdef.bounds
     if lo is not None and value < lo:
-        raise ValueError(f"{value} is below {lo:g} — a {_what(fdef)} cannot be below {lo:g}")
+        raise BadValue(
+            Msg("problem.facts_below", value=value, lo=lo), Msg("problem.facts_below_hint", what=_what(fdef), lo=lo)
+        )
     if hi is not None and value > hi:
-        raise ValueError(f"{value} is above {hi:g} — a {_what(fdef)} cannot be above {hi:g}")
+        raise BadValue(
+            Msg("problem.facts_above", value=value, hi=hi), Msg("problem.facts_above_hint", what=_what(fdef), hi=hi)
+        )
     number: float | int = value
     return number
 
 
-def _short(value: Any) -> str:
+def shown(value: Any) -> Text:
+    """A value as the officer wrote it, for a message: text as typed, a number of hundreds of
+    digits named by its length, a long text cut."""
+    return value if isinstance(value, str) and len(value) <= 60 else _short(value)
+
+
+def _short(value: Any) -> Text:
     """A value for a message: a number of hundreds of digits is named by its length."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
-        return f"a number of {int(abs(value).bit_length() * 0.30103) + 1} digits"
-    text = repr(value)
+        return Msg("problem.facts_digits", n=int(abs(value).bit_length() * 0.30103) + 1)
+    text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _what(fdef: FactDef) -> str:
-    return {"percent": "percentage", "series": "percentage", "int": "count"}.get(fdef.type, "value")
+def _what(fdef: FactDef) -> Msg:
+    what = {"percent": "percent", "series": "percent", "int": "count"}.get(fdef.type, "value")
+    return Msg(f"problem.facts_what_{what}")
 
 
 def _date(value: Any) -> dt.date:
@@ -665,10 +822,7 @@ def _date(value: Any) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    try:
-        return parse_day(str(value))
-    except ValueError:
-        raise ValueError(f"{value!r} is not a date — write YYYY-MM-DD or dd/mm/yyyy, e.g. 2024-09-30") from None
+    return parse_day(str(value))
 
 
 def _sanity(c: Candidate, doc: Document, problems: list[Problem]) -> None:
@@ -679,9 +833,8 @@ def _sanity(c: Candidate, doc: Document, problems: list[Problem]) -> None:
         problems.append(  # a file handed in is sent the day it is received: two days contradict each other
             doc.problem(
                 (*c.path, "submission", "received_on"),
-                f"a file handed in is received the day it is handed in, but sent_on is {sub.sent_on.isoformat()} "
-                f"and received_on {sub.received_on.isoformat()}",
-                "write the day it was handed in (the receipt register's) as both, or correct 'via'",
+                Msg("problem.facts_hand_days", sent=sub.sent_on, received=sub.received_on),
+                Msg("problem.facts_hand_days_hint"),
                 where=f"{where}.submission",
             )
         )
@@ -694,8 +847,8 @@ def _sanity(c: Candidate, doc: Document, problems: list[Problem]) -> None:
             problems.append(
                 doc.problem(
                     (*c.path, "facts", part),
-                    f"{part} ({a}) is more than {whole} ({b})",
-                    "the violators are part of the total",
+                    Msg("problem.facts_part_over_whole", part=part, a=a, whole=whole, b=b),
+                    Msg("problem.facts_part_of_total"),
                     where=f"{where}.facts.{part}",
                 )
             )
@@ -704,8 +857,8 @@ def _sanity(c: Candidate, doc: Document, problems: list[Problem]) -> None:
         problems.append(
             doc.problem(
                 (*c.path, key),
-                f"'{key}' is for people",
-                "a unit's place in the hierarchy is 'parent'",
+                Msg("problem.facts_for_people", field=key),
+                Msg("problem.facts_unit_has_parent"),
                 where=where,
             )
         )
@@ -713,8 +866,8 @@ def _sanity(c: Candidate, doc: Document, problems: list[Problem]) -> None:
         problems.append(
             doc.problem(
                 (*c.path, "parent"),
-                "'parent' is for units",
-                "a person's unit is 'unit'",
+                Msg("problem.facts_parent_for_units"),
+                Msg("problem.facts_person_has_unit"),
                 where=where,
             )
         )
@@ -722,8 +875,8 @@ def _sanity(c: Candidate, doc: Document, problems: list[Problem]) -> None:
         problems.append(
             doc.problem(
                 (*c.path, "head"),
-                "a head of unit needs 'unit'",
-                "name the unit this person heads",
+                Msg("problem.facts_head_needs_unit"),
+                Msg("problem.facts_name_head_unit"),
                 where=where,
             )
         )
@@ -745,8 +898,8 @@ def _references(
             problems.append(
                 doc.problem(
                     (*c.path, "id"),
-                    f"'{c.id}' is the word for the plan's issuer, not an id",
-                    "give the unit another id; write `parent: issuer` for a unit directly under the issuer",
+                    Msg("problem.facts_issuer_id", id=c.id),
+                    Msg("problem.facts_issuer_id_hint"),
                     where=where,
                 )
             )
@@ -765,21 +918,28 @@ def _references(
                 problems.append(
                     doc.problem(
                         (*c.path, key),
-                        f"{key} '{ref}' is not in " + ("any of the files" if many else "the file"),
+                        Msg(f"problem.facts_{key}_missing" + ("_files" if many else ""), ref=ref),
                         did_you_mean(ref, [k for k, v in by_id.items() if v.group == "unit"])
-                        or "add that unit to 'units'",
+                        or Msg("problem.facts_add_unit"),
                         where=where,
                     )
                 )
             elif target.group != "unit":
-                problems.append(doc.problem((*c.path, key), f"{key} '{ref}' is a person, not a unit", where=where))
+                problems.append(
+                    doc.problem(
+                        (*c.path, key),
+                        Msg(f"problem.facts_{key}_is_person", ref=ref),
+                        Msg("problem.facts_give_unit_id"),
+                        where=where,
+                    )
+                )
         if c.head and c.unit:
             if c.unit in heads:
                 problems.append(
                     doc.problem(
                         (*c.path, "head"),
-                        f"unit '{c.unit}' already has a head: '{heads[c.unit]}'",
-                        "a unit has one head",
+                        Msg("problem.facts_second_head", unit=c.unit, head=heads[c.unit]),
+                        Msg("problem.facts_one_head"),
                         where=where,
                     )
                 )
@@ -792,8 +952,8 @@ def _references(
                 problems.append(
                     doc.problem(
                         (*c.path, "parent"),
-                        f"parent cycle through '{node.parent}'",
-                        "a unit cannot be its own ancestor",
+                        Msg("problem.facts_parent_cycle", id=node.parent),
+                        Msg("problem.facts_no_own_ancestor"),
                         where=f"units[{c.id}]",
                     )
                 )

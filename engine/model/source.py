@@ -26,7 +26,7 @@ import yaml
 
 from engine.common import limits
 from engine.common.errors import Problem, UsageError
-from engine.common.message import Text
+from engine.common.message import Msg, Text
 
 try:  # libyaml is ~4x faster; fall back to the pure-Python loader when absent
     from yaml import CSafeLoader as _BaseLoader
@@ -141,27 +141,40 @@ def read_input(path: Path, display: str | None = None) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise UsageError(Problem(name, "file not found", hint="check the path")) from None
+        raise UsageError(
+            Problem(name, Msg("problem.facts_file_not_found"), hint=Msg("problem.facts_check_path"))
+        ) from None
     except IsADirectoryError:
-        raise UsageError(Problem(name, "is a folder, not a file")) from None
+        raise UsageError(_folder(name)) from None
     except OSError as e:
-        raise UsageError(Problem(name, f"cannot read: {e.strerror}")) from None
+        raise UsageError(_unreadable(name, e)) from None
     with os.fdopen(fd, "rb") as f:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise UsageError(Problem(name, "is a folder, not a file"))
+            raise UsageError(_folder(name))
         if not stat.S_ISREG(mode):
             raise UsageError(
-                Problem(name, "is not a regular file (a device, a pipe or a socket)", hint="save the data to a file")
+                Problem(name, Msg("problem.facts_not_a_regular_file"), hint=Msg("problem.facts_save_to_file"))
             )
         try:
             raw = f.read(limits.MAX_BYTES + 1)
         except OSError as e:
-            raise UsageError(Problem(name, f"cannot read: {e.strerror}")) from None
+            raise UsageError(_unreadable(name, e)) from None
         size = max(os.fstat(fd).st_size, len(raw))
     check_size(size, name)
     INPUTS_READ.add(path.resolve())
     return raw
+
+
+def _folder(name: str) -> Problem:
+    return Problem(name, Msg("problem.facts_is_a_folder"), hint=Msg("problem.facts_name_a_file"))
+
+
+def _unreadable(name: str, error: OSError) -> Problem:
+    # the system's own reason (in the system's language) as it gives it, after what to do
+    return Problem(
+        name, Msg("problem.facts_cannot_read", reason=error.strerror or ""), hint=Msg("problem.facts_cannot_read_hint")
+    )
 
 
 def check_size(size: int, name: str) -> None:
@@ -170,8 +183,8 @@ def check_size(size: int, name: str) -> None:
         raise UsageError(
             Problem(
                 name,
-                f"file is {size:,} bytes, over the limit of {limits.MAX_BYTES:,}",
-                hint="split it, or raise the limit with THIDUA_MAX_BYTES=<bytes>",
+                Msg("problem.facts_too_large", size=size, limit=limits.MAX_BYTES),
+                hint=Msg("problem.facts_too_large_hint"),
             )
         )
 
@@ -186,14 +199,13 @@ def decode(raw: bytes, name: str) -> str:
         raise UsageError(
             Problem(
                 name,
-                f"not UTF-8 text (byte 0x{raw[e.start]:02x} cannot be decoded)",
+                Msg("problem.facts_not_utf8", byte=f"0x{raw[e.start]:02x}"),
                 line=line,
-                hint="save the file as UTF-8; legacy Vietnamese encodings such as "
-                "Windows-1258 or TCVN3 are not accepted",
+                hint=Msg("problem.facts_not_utf8_hint"),
             )
         ) from None
     if "\x00" in text:
-        raise UsageError(Problem(name, "contains NUL bytes: not a text file"))
+        raise UsageError(Problem(name, Msg("problem.facts_nul_bytes"), hint=Msg("problem.facts_nul_bytes_hint")))
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -229,23 +241,39 @@ def load_json_text(text: str, name: str) -> Document:
             data = _nfc(data)
     except _DuplicateKey as e:
         raise UsageError(
-            Problem(name, f"duplicate key '{e.key}'", hint="each key may appear once per object")
+            Problem(name, Msg("problem.facts_duplicate_key", field=e.key), hint=Msg("problem.facts_duplicate_key_json"))
         ) from None
     except json.JSONDecodeError as e:
-        raise UsageError(Problem(name, f"not valid JSON: {e.msg}", e.lineno, e.colno)) from None
+        # Python's own words for what broke (in English), after what to check
+        raise UsageError(
+            Problem(
+                name,
+                Msg("problem.facts_not_json", detail=e.msg),
+                e.lineno,
+                e.colno,
+                hint=Msg("problem.facts_not_json_hint"),
+            )
+        ) from None
     except RecursionError:
-        raise UsageError(Problem(name, "nesting too deep")) from None
+        raise UsageError(
+            Problem(name, Msg("problem.facts_too_deep"), hint=Msg("problem.facts_too_deep_hint"))
+        ) from None
     except ValueError:  # Python refuses to read an integer of more than 4,300 digits
         raise UsageError(
-            Problem(name, "a number with thousands of digits", *_json_at(text, _LONG_NUMBER), hint="check the value")
+            Problem(
+                name,
+                Msg("problem.facts_thousands_of_digits"),
+                *_json_at(text, _LONG_NUMBER),
+                hint=Msg("problem.facts_check_value"),
+            )
         ) from None
     except _LoneSurrogate:
         raise UsageError(
             Problem(
                 name,
-                "a \\u escape names half a character (a lone UTF-16 surrogate), which is not text",
+                Msg("problem.facts_lone_surrogate"),
                 *_json_at(text, _SURROGATE),
-                hint="write the character itself, or both halves of its pair",
+                hint=Msg("problem.facts_lone_surrogate_hint"),
             )
         ) from None
     return Document(name, data, {}, text, "json")
@@ -301,12 +329,17 @@ def _compose(text: str, name: str) -> tuple[Any, dict[PathT, tuple[int, int]]]:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
-        msg = (e.problem or e.context or "cannot parse").strip()
-        raise UsageError(Problem(name, f"YAML syntax error: {msg}", line, col, hint=_yaml_hint(msg))) from None
+        msg = (e.problem or e.context or "").strip()
+        message, hint = _yaml_syntax(msg)
+        raise UsageError(Problem(name, message, line, col, hint=hint)) from None
     except yaml.YAMLError as e:
-        raise UsageError(Problem(name, f"YAML error: {e}")) from None
+        raise UsageError(
+            Problem(name, Msg("problem.facts_yaml_error", detail=str(e)), hint=Msg("problem.facts_yaml_hint"))
+        ) from None
     except RecursionError:
-        raise UsageError(Problem(name, "nesting too deep")) from None
+        raise UsageError(
+            Problem(name, Msg("problem.facts_too_deep"), hint=Msg("problem.facts_too_deep_hint"))
+        ) from None
     if node is None:
         return None, {(): (1, 1)}
     if "*" in text:  # an alias is written *name: without one there is nothing to expand
@@ -316,16 +349,25 @@ def _compose(text: str, name: str) -> tuple[Any, dict[PathT, tuple[int, int]]]:
     return data, builder.marks
 
 
-def _yaml_hint(msg: str) -> str:
-    if "second occurrence" in msg:
-        return "an anchor (&name) may be defined only once in a file; give this one another name"
-    if "mapping values are not allowed" in msg:
-        return "a value containing ': ' must be quoted"
-    if "found character '\\t'" in msg:
-        return "use spaces, not tabs, for indentation"
-    if "could not find expected ':'" in msg:
-        return "check the indentation and that each key ends with ':'"
-    return "check the indentation and quoting around this line"
+# PyYAML's words for the faults an officer makes most → what is wrong and what to do (facts_yaml_<x>)
+_YAML_FAULTS = (
+    ("second occurrence", "anchor_twice"),
+    ("mapping values are not allowed", "colon"),
+    ("found character '\\t'", "tab"),
+    ("could not find expected ':'", "no_colon"),
+    ("found undefined alias", "undefined_alias"),
+    ("found unexpected end of stream", "unclosed"),
+    ("found unknown escape character", "escape"),
+)
+
+
+def _yaml_syntax(msg: str) -> tuple[Msg, Msg]:
+    """What a YAML syntax error means to the one who wrote the file, and what to do: the faults an
+    officer makes most in their words; any other with PyYAML's own (English) in brackets."""
+    for words, fault in _YAML_FAULTS:
+        if words in msg:
+            return Msg(f"problem.facts_yaml_{fault}"), Msg(f"problem.facts_yaml_{fault}_hint")
+    return Msg("problem.facts_yaml_syntax", detail=msg), Msg("problem.facts_yaml_hint")
 
 
 def _refuse_alias_bomb(root: yaml.Node, name: str) -> None:
@@ -343,7 +385,13 @@ def _refuse_alias_bomb(root: yaml.Node, name: str) -> None:
         if depth > limits.MAX_DEPTH:  # also where an alias refers to its own ancestor
             m = node.start_mark
             raise UsageError(
-                Problem(name, f"nested more than {limits.MAX_DEPTH} levels deep", m.line + 1, m.column + 1)
+                Problem(
+                    name,
+                    Msg("problem.facts_nested", levels=limits.MAX_DEPTH),
+                    m.line + 1,
+                    m.column + 1,
+                    hint=Msg("problem.facts_too_deep_hint"),
+                )
             )
         total = 1
         if isinstance(node, yaml.MappingNode):
@@ -359,14 +407,11 @@ def _refuse_alias_bomb(root: yaml.Node, name: str) -> None:
         return
     where = (first_alias or [root])[0].start_mark
     if expanded > own:
-        message = f"aliases (*name) expand {own:,} values into {expanded:,} (an alias bomb)"
-        hint = (
-            f"write repeated blocks out; aliases may add at most {limits.ALIAS_FACTOR}× the file's own values, "
-            f"and a file holds at most {limits.MAX_NODES:,} (THIDUA_MAX_NODES)"
-        )
+        message = Msg("problem.facts_alias_bomb", own=own, expanded=expanded)
+        hint = Msg("problem.facts_alias_bomb_hint", factor=limits.ALIAS_FACTOR, most=limits.MAX_NODES)
     else:
-        message = f"more than {limits.MAX_NODES:,} values (a very large file)"
-        hint = "split it, or raise THIDUA_MAX_NODES"
+        message = Msg("problem.facts_too_many_values", most=limits.MAX_NODES)
+        hint = Msg("problem.facts_too_many_values_hint")
     raise UsageError(Problem(name, message, where.line + 1, where.column + 1, hint=hint))
 
 
@@ -382,43 +427,52 @@ class _Builder:
         self.count = 0
         self.scalars = yaml.constructor.SafeConstructor()
 
-    def _fail(self, node: yaml.Node, message: str, hint: str = "") -> UsageError:
+    def _fail(self, node: yaml.Node, message: Text, hint: Text = "") -> UsageError:
         m = node.start_mark
         return UsageError(Problem(self.name, message, m.line + 1, m.column + 1, hint=hint))
+
+    def _tag(self, node: yaml.Node) -> UsageError:
+        return self._fail(node, Msg("problem.facts_yaml_tag", tag=node.tag), Msg("problem.facts_yaml_tag_hint"))
 
     def build(self, node: yaml.Node, path: PathT, depth: int) -> Any:
         self.count += 1
         if self.count > limits.MAX_NODES:  # `_refuse_alias_bomb` has counted them: a safety net
-            raise self._fail(node, f"more than {limits.MAX_NODES:,} values", "raise THIDUA_MAX_NODES")
+            raise self._fail(
+                node,
+                Msg("problem.facts_too_many_values", most=limits.MAX_NODES),
+                Msg("problem.facts_too_many_values_hint"),
+            )
         if depth > limits.MAX_DEPTH:
-            raise self._fail(node, f"nested more than {limits.MAX_DEPTH} levels deep")
+            raise self._fail(
+                node, Msg("problem.facts_nested", levels=limits.MAX_DEPTH), Msg("problem.facts_too_deep_hint")
+            )
         if path not in self.marks:
             self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
-                raise self._fail(node, f"tag {node.tag} is not allowed", "remove the '!' tag")
+                raise self._tag(node)
             return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: PathT, depth: int) -> dict[Any, Any]:
         if node.tag != "tag:yaml.org,2002:map":
-            raise self._fail(node, f"tag {node.tag} is not allowed", "remove the '!' tag")
+            raise self._tag(node)
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self._fail(key_node, "merge keys ('<<') are not allowed", "write keys out")
+                raise self._fail(key_node, Msg("problem.facts_yaml_merge"), Msg("problem.facts_yaml_merge_hint"))
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self._fail(key_node, "a key must be a plain value")
+                raise self._fail(key_node, Msg("problem.facts_yaml_key"), Msg("problem.facts_yaml_key_hint"))
             key = self._scalar(key_node)
             if not isinstance(key, Hashable):
-                raise self._fail(key_node, "a key must be a plain value")
+                raise self._fail(key_node, Msg("problem.facts_yaml_key"), Msg("problem.facts_yaml_key_hint"))
             if key in out:
                 raise self._fail(
                     key_node,
-                    f"duplicate key '{key}'",
-                    "each key may appear once in a mapping; YAML would silently keep the last",
+                    Msg("problem.facts_duplicate_key", field=str(key)),
+                    Msg("problem.facts_duplicate_key_yaml"),
                 )
             child = (*path, key)
             self.marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -427,15 +481,20 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node) -> Any:
         if node.tag not in _SCALAR_TAGS:
-            raise self._fail(node, f"tag {node.tag} is not allowed", "remove the '!' tag")
+            raise self._tag(node)
         try:
             value = self.scalars.construct_object(node, deep=True)
-        except yaml.YAMLError as e:
-            raise self._fail(node, f"bad value: {getattr(e, 'problem', e)}") from None
-        except ValueError as e:  # e.g. an impossible date such as 2024-02-30
-            raise self._fail(node, f"bad value '{node.value}': {e}") from None
+        except (yaml.YAMLError, ValueError):  # an impossible date such as 2024-02-30, a number too long
+            shown = str(node.value) if len(str(node.value)) <= 60 else str(node.value)[:57] + "…"
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                raise self._fail(
+                    node, Msg("problem.facts_no_such_day", value=shown), Msg("problem.facts_write_a_day")
+                ) from None
+            raise self._fail(
+                node, Msg("problem.facts_bad_value", value=shown), Msg("problem.facts_check_value")
+            ) from None
         if isinstance(value, str):
             return unicodedata.normalize("NFC", value)
         if isinstance(value, bytes | set):
-            raise self._fail(node, "binary and set values are not allowed")
+            raise self._fail(node, Msg("problem.facts_yaml_binary"), Msg("problem.facts_yaml_tag_hint"))
         return value

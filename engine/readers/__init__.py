@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 
 from engine.common import limits
 from engine.common.errors import Problem, UsageError
+from engine.common.message import Msg
 from engine.model.catalogue import Catalogue, load_catalogue
 from engine.model.facts import FactsFile, combine, facts_from_document
 from engine.model.source import check_size, decode, load_json_text, load_yaml_text, read_input
@@ -27,7 +28,7 @@ def _suffix(name: str) -> str:
     suffix = PurePath(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise UsageError(
-            Problem(name, f"unsupported facts file type '{suffix}'", hint="use .yaml, .yml, .json, .csv or .xlsx")
+            Problem(name, Msg("problem.facts_file_type", suffix=suffix), hint=Msg("problem.facts_file_types"))
         )
     return suffix
 
@@ -72,7 +73,7 @@ def input_files(args: Sequence[str | Path]) -> list[Path]:
             inside = [p for p in inside if not p.name.startswith((".", "~$"))]
             if not inside:
                 raise UsageError(
-                    Problem(str(path), "no facts file in this folder", hint="it holds no .yaml, .json, .csv or .xlsx")
+                    Problem(str(path), Msg("problem.facts_empty_folder"), hint=Msg("problem.facts_empty_folder_hint"))
                 )
             out += inside
         else:
@@ -80,7 +81,13 @@ def input_files(args: Sequence[str | Path]) -> list[Path]:
     seen: dict[Path, Path] = {}
     for p in out:
         if str(p) != STDIN and p.resolve() in seen:
-            raise UsageError(Problem(str(p), f"given twice (also as {seen[p.resolve()]})", hint="name each file once"))
+            raise UsageError(
+                Problem(
+                    str(p),
+                    Msg("problem.facts_given_twice", other=str(seen[p.resolve()])),
+                    hint=Msg("problem.facts_name_once"),
+                )
+            )
         seen.setdefault(p.resolve(), p)
     return out
 
@@ -92,9 +99,9 @@ def load_inputs(
     `input_format`: yaml, json, csv, xlsx) — as one population. One file is read as itself."""
     files = input_files(args)
     if not files:
-        raise UsageError(Problem("FACTS", "no facts file given", hint="name one or more files or folders, or -"))
+        raise UsageError(Problem("FACTS", Msg("problem.facts_no_file"), hint=Msg("problem.facts_no_file_hint")))
     if sum(1 for p in files if str(p) == STDIN) > 1:
-        raise UsageError(Problem(STDIN, "standard input given twice", hint="give - once"))
+        raise UsageError(Problem(STDIN, Msg("problem.facts_stdin_twice"), hint=Msg("problem.facts_stdin_once")))
     alone = len(files) == 1
     read: list[FactsFile] = []
     problems: list[Problem] = []
@@ -114,8 +121,6 @@ def _one(path: Path, catalogue: Catalogue | None, input_format: str | None, alon
     if str(path) != STDIN:
         return load_facts(path, catalogue, alone=alone)
     if input_format is None:
-        raise UsageError(
-            Problem(STDIN, "the format of standard input is not known", hint="give --input-format yaml|json|csv|xlsx")
-        )
+        raise UsageError(Problem(STDIN, Msg("problem.facts_stdin_format"), hint=Msg("problem.facts_stdin_format_hint")))
     data = sys.stdin.buffer.read(limits.MAX_BYTES + 1)
     return read_facts(f"<stdin>.{input_format}", data, catalogue, alone=alone)

@@ -9,8 +9,8 @@ one validation path. What is particular to tables happens here, before that:
 - cells are read the way a Vietnamese user meant them: `82,5` and `1.490.000`, `100%`,
   `'100` written as text, a cell formatted as a percentage, có/không/x, dd/mm/yyyy — and a
   cell that could mean two things (`1.490` in a percentage column) is refused, never guessed;
-- every problem names the cell: `facts.xlsx: Đơn vị!D7: par_rating: …` (XLSX) or
-  `facts.csv:7: column D (par_rating): …` (CSV).
+- every problem names the cell: `facts.xlsx: Ô D7 (trang Đơn vị), cột par_rating: …` (XLSX) or
+  `facts.csv:7: cột D (par_rating): …` (CSV), in the reader's language.
 
 Rows whose first cell starts with `#` are notes; above the header they may carry the file's
 `campaign`, `as_of` and `deadline` (`# as_of: 2021-01-25`, or `# as_of` with the value in the
@@ -33,11 +33,20 @@ from typing import Any
 
 from engine.common import limits
 from engine.common.errors import MAX_LINES, Problem, UsageError, did_you_mean
-from engine.common.message import Text
+from engine.common.message import Msg, Text
 from engine.lang import UNKNOWN
-from engine.lang.values import parse_day
+from engine.lang.values import BadValue, parse_day, reasons
 from engine.model.catalogue import Catalogue, FactDef
-from engine.model.facts import FactsFile, facts_from_document, is_na, parse_fact
+from engine.model.facts import (
+    FactsFile,
+    bool_of,
+    document_of,
+    facts_from_document,
+    is_na,
+    parse_fact,
+    scale_value,
+    via_of,
+)
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS
 from engine.model.source import Document, PathT, decode, read_input
 from engine.model.vocabulary import Labels, kind_names, load_labels, norm
@@ -100,12 +109,27 @@ class TableDocument(Document):
         return cell_problem(self.file, cell, message, hint)
 
 
-def cell_problem(file: str, cell: Cell, message: str, hint: str = "") -> Problem:
+def cell_problem(file: str, cell: Cell, message: Text, hint: Text = "") -> Problem:
+    """A problem at a cell, named as an officer finds it: `Ô D7 (trang Đơn vị), cột par_rating`
+    in a workbook, `facts.csv:7:4: cột D (par_rating)` in a CSV file (line and column are the
+    row and the column's number: the place is the problem's own, so two cells of a row are two
+    problems, engine.common.errors.problem_lines)."""
     if cell.sheet is None:
-        what = f"column {col_letter(cell.col)}" + (f" ({cell.column})" if cell.column else "")
-        return Problem(file, message, line=cell.row, where=what, hint=hint)
-    where = f"{cell.sheet}!{cell.ref}" + (f": {cell.column}" if cell.column else "")
-    return Problem(file, message, where=where, hint=hint)
+        at = Msg(
+            "problem.facts_csv_column_of" if cell.column else "problem.facts_csv_column",
+            col=col_letter(cell.col),
+            column=cell.column,
+        )
+        return Problem(
+            file, Msg("problem.facts_at_cell", at=at, message=message), line=cell.row, column=cell.col, hint=hint
+        )
+    at = Msg(
+        "problem.facts_cell_of" if cell.column else "problem.facts_cell",
+        cell=cell.ref,
+        sheet=cell.sheet,
+        column=cell.column,
+    )
+    return Problem(file, Msg("problem.facts_at_cell", at=at, message=message), hint=hint)
 
 
 def col_letter(n: int) -> str:
@@ -140,7 +164,9 @@ def read_table(raw: bytes, name: str, catalogue: Catalogue, *, csv: bool, alone:
 def _csv_sheet(raw: bytes, name: str) -> Sheet:
     text = decode(raw, name)
     if not text.strip():
-        raise UsageError(Problem(name, "the file is empty", hint="start from `thidua template CAMPAIGN -o facts.csv`"))
+        raise UsageError(
+            Problem(name, Msg("problem.facts_empty_file"), hint=Msg("problem.facts_start_from_template", suffix=".csv"))
+        )
     sample = text[:4096]
     first = sample.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)  # Excel in a Vietnamese locale writes ';'
@@ -156,20 +182,29 @@ def _csv_sheet(raw: bytes, name: str) -> Sheet:
                 raise UsageError(
                     Problem(
                         name,
-                        f"{len(record):,} columns, over the limit of {limits.MAX_COLUMNS:,} for a facts table",
+                        Msg("problem.facts_too_many_columns", count=len(record), most=limits.MAX_COLUMNS),
                         line=line,
-                        hint="one column per fact; check the delimiter",
+                        hint=Msg("problem.facts_too_many_columns_hint"),
                     )
                 )
             budget -= len(record)
             if budget < 0:
                 raise UsageError(
-                    Problem(name, f"more than {limits.MAX_NODES:,} cells", line=line, hint="raise THIDUA_MAX_NODES")
+                    Problem(
+                        name,
+                        Msg("problem.facts_too_many_cells", most=limits.MAX_NODES),
+                        line=line,
+                        hint=Msg("problem.facts_too_many_values_hint"),
+                    )
                 )
             rows.append((line, [RawCell(v) for v in record]))
             line = reader.line_num + 1
-    except csv.Error as e:
-        raise UsageError(Problem(name, f"not valid CSV: {e}", line=line)) from None
+    except csv.Error as e:  # Python's own words for what broke (in English), after what to do
+        raise UsageError(
+            Problem(
+                name, Msg("problem.facts_not_csv", detail=str(e)), line=line, hint=Msg("problem.facts_not_csv_hint")
+            )
+        ) from None
     return Sheet(None, rows)
 
 
@@ -187,12 +222,14 @@ def _xlsx_sheets(raw: bytes, name: str, warnings: list[Problem]) -> list[Sheet]:
         raise
     except Exception as e:
         raise UsageError(
-            Problem(name, f"not a readable .xlsx workbook ({type(e).__name__})", hint="save it from Excel as .xlsx")
+            Problem(
+                name, Msg("problem.facts_not_xlsx", error=type(e).__name__), hint=Msg("problem.facts_not_xlsx_hint")
+            )
         ) from None
     if problems:
         raise UsageError(problems)
     if not sheets:
-        raise UsageError(Problem(name, "no sheet of candidates in the workbook"))
+        raise UsageError(Problem(name, Msg("problem.facts_no_sheet"), hint=Msg("problem.facts_no_sheet_hint")))
     return sheets
 
 
@@ -241,8 +278,8 @@ def _read_sheets(
                                 cell_problem(
                                     name,
                                     Cell(ws.title, r, c),
-                                    "a formula with no computed value",
-                                    "open and save the file in Excel, or type the value",
+                                    Msg("problem.facts_formula_no_value"),
+                                    Msg("problem.facts_formula_no_value_hint"),
                                 )
                             )
                     row[c - 1] = RawCell(value, _number_format(ws, cell))
@@ -275,8 +312,8 @@ def _check_parts(raw: bytes, name: str) -> None:
             raise UsageError(
                 Problem(
                     name,
-                    f"the workbook unpacks to {unpacked:,} bytes, over the limit of {limits.MAX_UNPACKED:,}",
-                    hint="split it, or raise the limit with THIDUA_MAX_BYTES=<bytes> (a quarter of it)",
+                    Msg("problem.facts_unpacks", size=unpacked, limit=limits.MAX_UNPACKED),
+                    hint=Msg("problem.facts_unpacks_hint"),
                 )
             )
         strings = next((p for p in parts if p.filename.lower().endswith("sharedstrings.xml")), None)
@@ -297,8 +334,8 @@ def _too_many_strings(name: str) -> UsageError:
     return UsageError(
         Problem(
             name,
-            f"the workbook has more than {limits.MAX_SHARED_STRINGS:,} shared strings",
-            hint="a facts table needs far fewer; save only the sheets of candidates",
+            Msg("problem.facts_shared_strings", most=limits.MAX_SHARED_STRINGS),
+            hint=Msg("problem.facts_shared_strings_hint"),
         )
     )
 
@@ -313,8 +350,8 @@ def _check_strings(wb: Any, name: str) -> None:
         raise UsageError(
             Problem(
                 name,
-                f"the workbook holds a text of {longest:,} characters, over the limit of {limits.MAX_TEXT:,}",
-                hint="no cell of a facts table holds more than Excel's own limit of one cell",
+                Msg("problem.facts_workbook_long_text", length=longest, most=limits.MAX_TEXT),
+                hint=Msg("problem.facts_workbook_long_text_hint"),
             )
         )
 
@@ -352,14 +389,18 @@ def _cells(ws: Any, name: str, budget: list[int]) -> list[tuple[int, dict[int, d
                         cell_problem(
                             name,
                             where,
-                            f"a value in column {col_letter(c)}, beyond the {limits.MAX_COLUMNS:,} columns "
-                            "a facts table may have",
-                            "delete the stray cells to the right of the table",
+                            Msg("problem.facts_beyond_columns", col=col_letter(c), most=limits.MAX_COLUMNS),
+                            Msg("problem.facts_beyond_columns_hint"),
                         )
                     )
                 if isinstance(value, str) and len(value) > limits.MAX_TEXT:
                     raise UsageError(
-                        cell_problem(name, where, f"a text of {len(value):,} characters, over {limits.MAX_TEXT:,}")
+                        cell_problem(
+                            name,
+                            where,
+                            Msg("problem.facts_long_text", length=len(value), most=limits.MAX_TEXT),
+                            Msg("problem.facts_long_text_hint"),
+                        )
                     )
                 budget[0] -= 1
                 if budget[0] < 0:
@@ -367,8 +408,8 @@ def _cells(ws: Any, name: str, budget: list[int]) -> list[tuple[int, dict[int, d
                         cell_problem(
                             name,
                             where,
-                            f"more than {limits.MAX_NODES:,} cells with a value",
-                            "split the workbook, or raise THIDUA_MAX_NODES",
+                            Msg("problem.facts_too_many_cells", most=limits.MAX_NODES),
+                            Msg("problem.facts_too_many_values_hint"),
                         )
                     )
                 cells[c] = cell
@@ -448,7 +489,11 @@ class TableReader:
             if any(_first_text(r) is not None for _, r in sheet.rows):
                 self.problems.append(
                     Problem(
-                        self.file, "no header row found", where=sheet.name or "", hint="the first row names the columns"
+                        self.file,
+                        Msg("problem.facts_no_header_in", sheet=sheet.name)
+                        if sheet.name is not None
+                        else Msg("problem.facts_no_header"),
+                        hint=Msg("problem.facts_no_header_hint"),
                     )
                 )
             return
@@ -474,8 +519,8 @@ class TableReader:
                     cell_problem(
                         self.file,
                         Cell(sheet.name, rownum, 1),
-                        f"the row starting with '{first}' is read as a note, not as a candidate",
-                        "an id cannot start with '#': rename it, or clear the row's other cells",
+                        Msg("problem.facts_note_row", first=first),
+                        Msg("problem.facts_note_row_hint"),
                     ),
                     severity="warning",
                 )
@@ -500,8 +545,7 @@ class TableReader:
                     fdef, value.strip() if isinstance(value, str) else value, raw.number_format if raw else ""
                 )
             except ValueError as e:
-                msg, _, hint = str(e).partition(" — ")
-                self.problems.append(cell_problem(self.file, Cell(sheet.name, rownum, 2, issuer.group(1)), msg, hint))
+                self.problems.append(cell_problem(self.file, Cell(sheet.name, rownum, 2, issuer.group(1)), *reasons(e)))
                 return
             if got is not None:
                 data.setdefault("issuer", {}).setdefault("facts", {})[issuer.group(1)] = got
@@ -518,13 +562,12 @@ class TableReader:
             try:
                 data["round"] = _whole(parse_number(str(value), "int") if isinstance(value, str) else value)
             except ValueError as e:
-                self.problems.append(cell_problem(self.file, cell, str(e)))
+                self.problems.append(cell_problem(self.file, cell, *reasons(e)))
             return
         try:
             data[meta] = _date(value)
         except ValueError as e:
-            msg, _, hint = str(e).partition(" — ")
-            self.problems.append(cell_problem(self.file, cell, msg, hint))
+            self.problems.append(cell_problem(self.file, cell, *reasons(e)))
 
     def _columns(self, sheet: Sheet, rownum: int, header: list[RawCell]) -> dict[int, Column] | None:
         columns: dict[int, Column] = {}
@@ -537,16 +580,15 @@ class TableReader:
             try:
                 col = self._column(text, suggest=len(self.problems) < MAX_LINES)
             except ValueError as e:
-                msg, _, hint = str(e).partition(" — ")
-                self.problems.append(cell_problem(self.file, cell, msg, hint))
+                self.problems.append(cell_problem(self.file, cell, *reasons(e)))
                 continue
             if col.name in seen:
                 self.problems.append(
                     cell_problem(
                         self.file,
                         cell,
-                        f"column '{col.name}' appears twice",
-                        f"also in column {col_letter(seen[col.name])}",
+                        Msg("problem.facts_column_twice", column=col.name),
+                        Msg("problem.facts_column_twice_hint", col=col_letter(seen[col.name])),
                     )
                 )
                 continue
@@ -557,8 +599,8 @@ class TableReader:
                 cell_problem(
                     self.file,
                     Cell(sheet.name, rownum, 1),
-                    "the header row has no 'id' column",
-                    f"name one column 'id' or '{self.labels.columns['id'].vi}'",
+                    Msg("problem.facts_no_id_column"),
+                    Msg("problem.facts_no_id_column_hint", label=self.labels.columns["id"].vi),
                 )
             )
             return None
@@ -578,19 +620,21 @@ class TableReader:
             try:
                 day = _date(when.strip())
             except ValueError:
-                raise ValueError(f"'{when.strip()}' is not a date — write {raw}@YYYY-MM-DD") from None
+                raise BadValue(
+                    Msg("problem.facts_not_a_date", value=when.strip()), Msg("problem.facts_dated_column", field=raw)
+                ) from None
         key = self.headers.get(norm(raw))
         if key is None and not suggest:  # past the problems that are printed: no 'did you mean' for each
-            raise ValueError(f"unknown column '{raw}'")
+            raise BadValue(Msg("problem.facts_unknown_column", column=raw))
         if key is None:
             options = sorted({*self.cat.facts, *FIXED, *(f"submission.{k}" for k in SUBMISSION)})
             hint = did_you_mean(raw, options) or did_you_mean(
                 raw, [f.label.vi for f in self.cat.facts.values()] + [c.vi for c in self.labels.columns.values()]
             )
-            raise ValueError(f"unknown column '{raw}' — {hint or 'see campaigns/facts.yaml for the fact keys'}")
+            raise BadValue(Msg("problem.facts_unknown_column", column=raw), hint or Msg("problem.facts_see_catalogue"))
         kind = "fixed" if key in FIXED else ("submission" if key.startswith("submission.") else "fact")
         if day is not None and (kind != "fact" or self.cat.facts[key].type != "series"):
-            raise ValueError(f"'{key}' is not a dated fact — only a dated series (e.g. disbursement_pct) takes @date")
+            raise BadValue(Msg("problem.facts_not_dated", field=key), Msg("problem.facts_not_dated_hint"))
         return Column(key, kind, day)
 
     def _sheet_group(self, name: str | None) -> str | None:
@@ -627,8 +671,8 @@ class TableReader:
                         cell_problem(
                             self.file,
                             Cell(sheet.name, rownum, i),
-                            "a value in a column without a header",
-                            "name the column",
+                            Msg("problem.facts_no_column_name"),
+                            Msg("problem.facts_no_column_name_hint"),
                         )
                     )
                 continue
@@ -637,8 +681,8 @@ class TableReader:
                     cell_problem(
                         self.file,
                         Cell(sheet.name, rownum, i, col.key),
-                        f"the cell holds the Excel error {raw.value.strip()}",
-                        "fix the formula, or type the value",
+                        Msg("problem.facts_excel_error", error=raw.value.strip()),
+                        Msg("problem.facts_excel_error_hint"),
                     )
                 )
                 continue
@@ -648,8 +692,7 @@ class TableReader:
             try:
                 value = self._value(col, raw)
             except ValueError as e:
-                msg, _, hint = str(e).partition(" — ")
-                self.problems.append(cell_problem(self.file, cell, msg, hint))
+                self.problems.append(cell_problem(self.file, cell, *reasons(e)))
                 continue
             if value is None:
                 continue
@@ -676,8 +719,8 @@ class TableReader:
                     cell_problem(
                         self.file,
                         where[f"facts.{key}"],
-                        f"'{key}' has both a plain value and dated values",
-                        "fill either the plain column or the dated ones",
+                        Msg("problem.facts_plain_and_dated", field=key),
+                        Msg("problem.facts_plain_and_dated_hint"),
                     )
                 )
                 continue
@@ -690,8 +733,8 @@ class TableReader:
                 cell_problem(
                     self.file,
                     where.get("kind") or Cell(sheet.name, rownum, 1),
-                    "cannot tell whether this row is a unit or a person",
-                    "fill 'group' (unit/person) or a valid 'kind'",
+                    Msg("problem.facts_unit_or_person"),
+                    Msg("problem.facts_unit_or_person_hint"),
                 )
             )
             return
@@ -733,11 +776,11 @@ class TableReader:
             for group, words in self.labels.words.group.items():
                 if text == group or text in {norm(w) for w in words}:
                     return group
-            raise ValueError(f"'{v}' is not a group — write unit (tập thể) or person (cá nhân)")
+            raise BadValue(Msg("problem.facts_not_a_group", value=_show(v)), Msg("problem.facts_write_group"))
         if isinstance(v, float) and v.is_integer():
             v = int(v)
         if isinstance(v, dt.datetime | dt.date | bool):
-            raise ValueError(f"{v!r} is not a {key}")
+            raise BadValue(Msg("problem.facts_not_text", value=_show(v), field=key), Msg("problem.facts_not_text_hint"))
         if key == "kind":
             return kind_names().get(norm(v), str(v))
         return str(v)
@@ -748,40 +791,14 @@ class TableReader:
         if key == "copies":
             return _whole(parse_number(v, "int") if isinstance(v, str) else v)
         if key == "via":
-            text = norm(v)
-            for via, words in self.labels.words.via.items():
-                if text == via or text in {norm(w) for w in words}:
-                    return via
-            raise ValueError(f"'{v}' is not a way of sending — write postmark (bưu điện), tdo, hand or email")
-        docs = []
-        for part in re.split(r"[;,\n]", str(v)):
-            text = norm(part)
-            if not text:
-                continue
-            for doc, words in self.labels.words.documents.items():
-                if text == doc or text in {norm(w) for w in words}:
-                    docs.append(doc)
-                    break
-            else:
-                raise ValueError(
-                    f"'{part.strip()}' is not a document name — "
-                    "write proposal, council_minutes, achievement_report, separated by ';'"
-                )
-        return docs
+            return via_of(v)
+        # several in one cell, separated by ';' (or ',' or a line break)
+        return [document_of(part.strip()) for part in re.split(r"[;,\n]", str(v)) if norm(part)]
 
     def _bool(self, v: Any) -> bool | str:
-        if isinstance(v, bool):
-            return v
-        if isinstance(v, int | float) and v in (0, 1):
-            return bool(v)
         if isinstance(v, str) and is_na(v):
             return "n/a"
-        text = norm(v)
-        if text in {norm(w) for w in self.labels.words.true}:
-            return True
-        if text in {norm(w) for w in self.labels.words.false}:
-            return False
-        raise ValueError(f"{_show(v)} is not yes/no — write Có or Không (x for yes), or 'không áp dụng'")
+        return bool_of(v)
 
     def _fact(self, fdef: FactDef, v: Any, number_format: str) -> Any:
         if isinstance(v, str) and is_na(v):
@@ -791,24 +808,29 @@ class TableReader:
             return self._bool(v)
         if t in ("int", "number", "percent", "series"):
             if isinstance(v, bool):
-                raise ValueError(f"{_show(v)} is not a number — write digits, e.g. 100 or 82,5")
+                raise BadValue(
+                    Msg("problem.facts_not_a_number", value=_show(v)), Msg("problem.facts_write_digits_cell")
+                )
             if isinstance(v, dt.datetime | dt.date):
-                raise ValueError(
-                    f"{_show(v)} is a date, not a number — the spreadsheet turned the entry into a date; "
-                    "format the cell as Text or Number and type it again"
+                raise BadValue(
+                    Msg("problem.facts_date_not_number", value=_show(v)),
+                    Msg("problem.facts_date_not_number_hint"),
                 )
             if isinstance(v, int | float):
                 if "%" in number_format:
                     if t not in ("percent", "series"):
-                        raise ValueError(f"{_show(v)} is formatted as a percentage — {fdef.type} facts are not")
+                        raise BadValue(
+                            Msg("problem.facts_percent_format", value=v, what=_kind_word(t)),
+                            Msg("problem.facts_percent_format_hint"),
+                        )
                     return _tidy(round(v * 100, 9))
                 return v
             return parse_number(str(v), t)
         if t == "date":
             return _date(v)
         if t in ("rating", "enum"):
-            if not isinstance(v, str):
-                raise ValueError(f"{_show(v)} is not a {fdef.scale} value — pick one from the list")
+            if not isinstance(v, str):  # a number or a day where a word belongs: said as the list's
+                scale_value(str(_show(v)), fdef, self.cat.scales[fdef.scale or ""])
             return v
         if t == "records":
             return parse_records(str(v))
@@ -832,20 +854,22 @@ def parse_number(text: str, kind: str) -> int | float:
     if percent:
         s = s[:-1].strip()
         if kind not in ("percent", "series"):
-            raise ValueError(f"'{shown}' is a percentage — this fact is a {_kind_word(kind)}, write digits only")
+            raise BadValue(
+                Msg("problem.facts_percent_sign", value=shown, what=_kind_word(kind)), Msg("problem.facts_digits_only")
+            )
     sign = -1 if s.startswith("-") else 1
     s = s.lstrip("+-").strip()
     if re.fullmatch(r"\d{1,3}( \d{3})+([.,]\d+)?", s):
         s = s.replace(" ", "")
     if not re.fullmatch(r"\d[\d.,]*", s) or s.endswith((".", ",")):
-        raise ValueError(f"'{shown}' is not a number — write digits, e.g. 100 or 82,5")
+        raise BadValue(Msg("problem.facts_not_a_number", value=shown), Msg("problem.facts_write_digits_cell"))
     dots, commas = s.count("."), s.count(",")
     if dots and commas:
         dec = "." if s.rfind(".") > s.rfind(",") else ","
         thou = "," if dec == "." else "."
         whole, _, frac = s.rpartition(dec)
         if dec in whole or not _grouped(whole, thou):
-            raise ValueError(f"'{shown}' is not a number — mixed separators; write e.g. 1.490.000 or 82,5")
+            raise BadValue(Msg("problem.facts_not_a_number", value=shown), Msg("problem.facts_mixed_separators"))
         return _signed(sign, float(whole.replace(thou, "") + "." + frac))
     sep = "." if dots else "," if commas else ""
     if not sep:
@@ -853,17 +877,21 @@ def parse_number(text: str, kind: str) -> int | float:
     count = dots or commas
     if count > 1:  # only thousands separators can repeat
         if not _grouped(s, sep):
-            raise ValueError(f"'{shown}' is not a number — a separator every three digits, e.g. 1.490.000")
+            raise BadValue(Msg("problem.facts_not_a_number", value=shown), Msg("problem.facts_group_thousands"))
         return sign * int(s.replace(sep, ""))
     whole, _, frac = s.partition(sep)
+    # the two readings of an ambiguous value, and what to type, are written as digits to type (not
+    # in the reader's number format, which would write one of the two ambiguous forms again)
     if sep == "," and kind == "int" and len(frac) == 3 and _grouped(s, ","):
         # a count has no decimals, so '2,000' is 2000 written the English way — or 2,000 = 2 the
         # Vietnamese way: as ambiguous as '1.000' in a percentage column, and refused the same
         decimal = _tidy(float(f"{whole}.{frac}"))
-        raise ValueError(
-            f"'{shown}' is ambiguous: {int(whole + frac)} with ',' between thousands, "
-            f"or {decimal} with a decimal comma — write {int(whole + frac)}"
-            + (f" or {decimal}" if isinstance(decimal, int) else "")
+        thousands_reading = str(int(whole + frac))
+        raise BadValue(
+            Msg("problem.facts_ambiguous_comma", value=shown, whole=thousands_reading, decimal=str(decimal)),
+            Msg("problem.facts_write_either", a=thousands_reading, b=str(decimal))
+            if isinstance(decimal, int)
+            else Msg("problem.facts_write_this", a=thousands_reading),
         )
     if sep == ",":  # the Vietnamese decimal comma
         return _signed(sign, float(f"{whole}.{frac}"))
@@ -871,9 +899,9 @@ def parse_number(text: str, kind: str) -> int | float:
     if thousands and kind == "int":
         return sign * int(whole + frac)  # a count has no decimals: 1.490 is one thousand four hundred ninety
     if thousands:
-        raise ValueError(
-            f"'{shown}' is ambiguous: {int(whole + frac)} with '.' between thousands, "
-            f"or {_tidy(float(s))} with a decimal point — write {int(whole + frac)} or {whole},{frac}"
+        raise BadValue(
+            Msg("problem.facts_ambiguous_dot", value=shown, whole=str(int(whole + frac)), decimal=str(_tidy(float(s)))),
+            Msg("problem.facts_write_either", a=str(int(whole + frac)), b=f"{whole},{frac}"),
         )
     return _signed(sign, float(s))
 
@@ -892,13 +920,14 @@ def _tidy(value: float) -> int | float:
 
 def _whole(v: Any) -> int:
     if isinstance(v, bool) or not isinstance(v, int | float) or not float(v).is_integer():
-        raise ValueError(f"{_show(v)} is not a whole number")
+        raise BadValue(Msg("problem.facts_not_whole", value=_show(v)), Msg("problem.facts_write_whole"))
     return int(v)
 
 
 @cache
-def _kind_word(kind: str) -> str:
-    return {"int": "count", "number": "number"}.get(kind, kind)
+def _kind_word(kind: str) -> Msg:
+    what = {"int": "count", "percent": "percent", "series": "percent"}.get(kind, "number")
+    return Msg(f"problem.facts_what_{what}")
 
 
 def parse_records(text: str) -> list[dict[str, Any]]:
@@ -909,9 +938,8 @@ def parse_records(text: str) -> list[dict[str, Any]]:
             continue
         parts = [p.strip() for p in line.split(";")]
         if len(parts) != 4:
-            raise ValueError(
-                f"'{line.strip()}' is not 'index; component; last year's score; this year's score' — "
-                "one component per line, four parts separated by ';'"
+            raise BadValue(
+                Msg("problem.facts_records_line", value=line.strip()), Msg("problem.facts_records_line_hint")
             )
         index, component, prev, score = parts
         records.append(
@@ -939,20 +967,20 @@ def _date(v: Any) -> dt.date:
     if isinstance(v, dt.date):
         return v
     if isinstance(v, int | float) and not isinstance(v, bool):
-        raise ValueError(f"{_show(v)} is a number, not a date — format the cell as a date, or write dd/mm/yyyy")
-    text = str(v).strip().lstrip("'")
-    try:
-        return parse_day(text)
-    except ValueError:
-        raise ValueError(f"'{text}' is not a date — write dd/mm/yyyy, e.g. 30/09/2024") from None
+        raise BadValue(Msg("problem.facts_number_not_date", value=_show(v)), Msg("problem.facts_number_not_date_hint"))
+    return parse_day(str(v).strip().lstrip("'"))
 
 
-def _show(v: Any) -> str:
+def _show(v: Any) -> str | dt.date:
+    """A cell's value as the sheet shows it, for a message: a day as a day (the message writes it
+    dd/mm/yyyy), a whole number without '.0', anything else as text."""
     if isinstance(v, dt.datetime):
-        return v.date().isoformat()
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
-    return repr(v) if isinstance(v, str) else str(v)
+    return str(v)
 
 
 def _blank(v: Any) -> bool:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.common.errors import Problem
+from engine.common.message import Msg, Text
 
 
 @dataclass
@@ -109,9 +110,8 @@ def hidden_warnings(
         out.append(
             Problem(
                 file,
-                f"hidden rows are read: {_spans(rows_with_data)}",
-                where=sheet,
-                hint="unhide them to see what is read, or delete the rows that are not candidates",
+                Msg("problem.facts_hidden_rows", sheet=sheet, rows=_spans(rows_with_data)),
+                hint=Msg("problem.facts_hidden_rows_hint"),
                 severity="warning",
             )
         )
@@ -122,9 +122,8 @@ def hidden_warnings(
         out.append(
             Problem(
                 file,
-                f"hidden columns are read: {_spans(cols_with_data, col_letter)}",
-                where=sheet,
-                hint="unhide them to see what is read, or delete the columns that are not facts",
+                Msg("problem.facts_hidden_columns", sheet=sheet, columns=_spans(cols_with_data, col_letter)),
+                hint=Msg("problem.facts_hidden_columns_hint"),
                 severity="warning",
             )
         )
@@ -132,23 +131,25 @@ def hidden_warnings(
 
 
 def hidden_sheet_warning(file: str, sheet: str, state: str) -> Problem:
-    what = "a very hidden sheet" if state == "veryHidden" else "a hidden sheet"
+    what = "very_hidden" if state == "veryHidden" else "hidden"
     return Problem(
         file,
-        f"{what} is not read",
-        where=sheet,
-        hint="unhide it if it holds candidates, or delete it",
+        Msg(f"problem.facts_{what}_sheet", sheet=sheet),
+        hint=Msg("problem.facts_hidden_sheet_hint"),
         severity="warning",
     )
 
 
-def _spans(numbers: list[int], name: Any = str) -> str:
-    """`3, 5–7, 10` (at most ten spans shown)."""
+def _spans(numbers: list[int], name: Any = str) -> Text:
+    """`3, 5–7, 10` (at most ten spans shown, then how many more). Row numbers and column letters
+    are written as the sheet shows them (no thousands separator)."""
     spans: list[tuple[int, int]] = []
     for n in numbers:
         if spans and n == spans[-1][1] + 1:
             spans[-1] = (spans[-1][0], n)
         else:
             spans.append((n, n))
-    shown = [name(a) if a == b else f"{name(a)}–{name(b)}" for a, b in spans[:10]]
-    return ", ".join(shown) + (f" and {len(spans) - 10} more" if len(spans) > 10 else "")
+    shown = ", ".join(name(a) if a == b else f"{name(a)}–{name(b)}" for a, b in spans[:10])
+    if len(spans) > 10:
+        return Msg("problem.facts_spans_more", shown=shown, n=len(spans) - 10)
+    return shown
