@@ -219,14 +219,13 @@ def _exit(code: int) -> None:
 def _date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
-    from engine.lang.values import parse_day
+    from engine.lang.values import parse_day, reasons
 
     try:
         return parse_day(value)
-    except ValueError:
-        raise UserError(
-            Problem(option, Msg("problem.cli_not_a_date", value=value), hint=Msg("problem.cli_write_a_date"))
-        ) from None
+    except ValueError as e:  # the reader's own words: not a date, or not a real day (31/02)
+        message, hint = reasons(e)
+        raise UserError(Problem(option, message, hint=hint)) from None
 
 
 MAX_WARNINGS = 50
