@@ -59,7 +59,14 @@ class Lang(StrEnum):
 
 # the language is chosen before the command line is read (engine.render.help.requested_lang); the
 # option is declared so that every command accepts it and its help says so
-LangOpt = Annotated[Lang, typer.Option("--lang", envvar="THIDUA_LANG", show_envvar=False)]
+def _run_lang(value: Lang) -> Lang:
+    """The run's language, whichever command or group the --lang stood after (`thidua --lang en list`)."""
+    from engine.common.message import current
+
+    return Lang(current())
+
+
+LangOpt = Annotated[Lang, typer.Option("--lang", envvar="THIDUA_LANG", show_envvar=False, callback=_run_lang)]
 
 
 def _version(value: bool) -> None:

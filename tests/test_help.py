@@ -127,3 +127,11 @@ def test_every_catalogue_entry_is_a_sentence_typer_still_asks_gettext_for() -> N
         with po.open("rb") as f:
             ours = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
         assert ours - asked == set(), f"{po}: entries Typer no longer asks for"
+
+
+def test_a_lang_given_to_the_group_reaches_the_command() -> None:
+    """`thidua --lang en list` speaks English as `thidua list --lang en` does: one language per run."""
+    before = runner.invoke(app, ["--lang", "en", "list"], prog_name="thidua").stdout
+    after = runner.invoke(app, ["list", "--lang", "en"], prog_name="thidua").stdout
+    assert before == after and "(no number yet)" in before
+    assert "(chưa có số)" in runner.invoke(app, ["list"], prog_name="thidua").stdout
