@@ -80,6 +80,7 @@ from typer.testing import CliRunner
 from cli import app
 from engine.authoring.subjects import Witness, search
 from engine.common.errors import UserError
+from engine.common.message import Msg
 from engine.evaluate.core import Evaluation, campaign_deadline
 from engine.explain.reasons import VERDICT_LABELS
 from engine.lang.ir import Call, Fact, Node
@@ -548,8 +549,10 @@ def test_a_head_without_its_unit_is_refused_so_it_is_not_drawn() -> None:
     doc = example_doc("ninh_thuan_2025")
     i = next(i for i, p in enumerate(doc["people"]) if p.get("head"))
     assert ("people", i, "unit") not in removals(doc)
-    with pytest.raises(UserError, match="a head of unit needs 'unit'"):
+    with pytest.raises(UserError) as refused:
         evaluation("ninh_thuan_2025", without(doc, ("people", i, "unit")), "native")
+    message = refused.value.problems[0].message
+    assert isinstance(message, Msg) and message.key == "problem.facts_head_needs_unit", message
 
 
 def test_the_known_classes_excuse_nothing_else() -> None:
