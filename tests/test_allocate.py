@@ -87,13 +87,17 @@ def test_later_stage_asking_for_more_is_refused(tmp_path: Path) -> None:
     bad = STAGES.replace(
         "quotas: {collective: 1, individual: 1}\n    from", "quotas: {collective: 1, individual: 4}\n    from"
     )
-    with pytest.raises(CampaignInvalid, match="asks for 4 'individual' but 'giay_khen' gives at most 3"):
+    with pytest.raises(
+        CampaignInvalid, match="vòng xét 'giay_khen_huyen' cần 4 'individual' nhưng 'giay_khen' chỉ chọn nhiều nhất 3"
+    ) as e:
         campaign_from(tmp_path, bad)
+    assert "asks for 4 'individual' but 'giay_khen' gives at most 3" in e.value.problems[0].render("en")
 
 
 def test_quota_without_ranking_warns(tmp_path: Path) -> None:
     c = campaign_from(tmp_path, MINIMAL)
-    assert any("no ranking declared" in str(w) for w in c.warnings)
+    assert any(w.code == "TD408" and "nhóm này chưa có cách xếp hạng" in str(w) for w in c.warnings)
+    assert any("no ranking declared" in w.render("en") for w in c.warnings)
 
 
 def test_null_quota_proposes_every_eligible(tmp_path: Path) -> None:
@@ -352,7 +356,8 @@ def test_award_cli_decision_date_outside_decree_is_an_error() -> None:
         ["award", "ninh_thuan_2020", str(ROOT / "examples" / "ninh_thuan_2020.yaml"), "--decision-date", "2017-07-30"],
     )
     assert result.exit_code == 2
-    assert "not in force on 30/07/2017" in result.stderr and len(result.stderr.strip().split("\n")) == 1
+    assert "Nghị định 91/2017/NĐ-CP không có hiệu lực vào ngày 30/07/2017" in result.stderr
+    assert result.stderr.startswith("--decision-date: ") and len(result.stderr.strip().split("\n")) == 1
 
 
 REPLACED_VI = "Nghị định số 91/2017/NĐ-CP mà kế hoạch viện dẫn đã được thay thế bởi Nghị định số 98/2023/NĐ-CP"
@@ -387,8 +392,11 @@ def test_every_campaign_is_priced_under_the_law_in_force(
     result = runner.invoke(app, [*args, "-f", "json"])
     assert result.exit_code == code, result.output
     if code:
-        errors = [line for line in result.stderr.split("\n") if line.startswith("thidua: ")]  # warnings aside
-        assert len(errors) == 1 and "--decision-date" in errors[0] and "Traceback" not in result.stderr
+        lines = [line for line in result.stderr.split("\n") if line]
+        errors = [line for line in lines if ": cảnh báo: " not in line]  # warnings aside
+        assert len(errors) == 1 and errors[0].startswith("--decision-date: ") and "Traceback" not in result.stderr
+        because = "không nêu nghị định" if campaign == "my_thanh_2015" else "không có hiệu lực vào ngày 30/12/2023"
+        assert because in errors[0]
         assert result.stdout == ""
         return
     b = json.loads(result.stdout)["budget"]

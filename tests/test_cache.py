@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from engine.common import cache
+from engine.common.message import Msg
 from engine.model.campaign import read_campaign
+from engine.model.vocabulary import say
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "ninh_thuan_2020.yaml"
@@ -58,7 +60,10 @@ def test_a_changed_campaign_is_read_again(tmp_path: Path, monkeypatch: pytest.Mo
     assert again.model == first.model and again.sha256 == first.sha256
     path.write_text(text.replace("title:", "title_typo:", 1), encoding="utf-8")
     changed = read_campaign(path)
-    assert changed.campaign is None and any("title_typo" in p.message for p in changed.problems)
+    assert changed.campaign is None
+    said = [(say(p.message, "vi"), say(p.message, "en")) for p in changed.problems if isinstance(p.message, Msg)]
+    assert any("khóa 'title_typo' không có trong mẫu" in vi for vi, _ in said)
+    assert any("unknown key 'title_typo'" in en for _, en in said)
 
 
 def test_a_cache_folder_others_may_write_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -91,5 +91,7 @@ def test_a_label_for_an_unknown_fact_stops_the_campaign(tmp_path: Path) -> None:
     )
     result = runner.invoke(app, ["evaluate", str(bad), str(_facts(tmp_path))])
     assert result.exit_code == 2
-    assert "TD215" in result.stderr or "is not a fact of the catalogue" in result.stderr
-    assert "did you mean 'staff_violating_discipline'" in result.stderr
+    assert (
+        "TD215" in result.stderr and "'staff_violating_disciplin' không phải là số liệu trong danh mục" in result.stderr
+    )
+    assert "có phải ý bạn là 'staff_violating_discipline'?" in result.stderr

@@ -506,7 +506,8 @@ def test_every_problem_of_several_files(client: TestClient) -> None:
     got = client.post(f"/api/campaigns/{NT}/evaluate", files=twice)
     assert got.status_code == 400
     lines = got.json()["error"]["lines"]
-    assert len(lines) > 5 and all(x.startswith("b.yaml:") for x in lines[:-1]) and "is also in a.yaml:" in lines[0]
+    assert len(lines) > 5 and all(x.startswith("b.yaml:") for x in lines[:-1])
+    assert "mã 'so-noi-vu' cũng có trong a.yaml:" in lines[0]
 
 
 def test_not_a_form(client: TestClient) -> None:
@@ -527,9 +528,31 @@ def test_one_file_too_large(client: TestClient, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(limits, "MAX_BYTES", 1000)
     got = client.post(f"/api/campaigns/{NT}/evaluate", files=facts())
     assert got.status_code == 413
+    size = f"{len(NT_FACTS):,}".replace(",", ".")
+    assert got.json()["error"]["message"].startswith(f"{NT}.yaml: tệp dài {size} byte, vượt giới hạn 1.000 byte")
+    got = client.post(f"/api/campaigns/{NT}/evaluate?lang=en", files=facts())
+    assert got.status_code == 413
     assert got.json()["error"]["message"].startswith(
         f"{NT}.yaml: file is {len(NT_FACTS):,} bytes, over the limit of 1,000"
     )
+
+
+def test_a_limit_below_the_shipped_words_is_said_not_a_crash(tmp_path: Path) -> None:
+    """A size limit under templates/vocabulary.yaml's own size, in a fresh process (the words not yet
+    loaded): the file over it is named in the reader's words, exit 2 — the words themselves are
+    shipped, not an input held to the limit (they were, and saying so recursed: an internal error)."""
+    env = {**os.environ, "THIDUA_MAX_BYTES": "1000", "THIDUA_CACHE_DIR": "", "THIDUA_LOG_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "evaluate", NT, f"{NT}.yaml"],
+        cwd=EXAMPLES,
+        capture_output=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 2 and "tệp dài" in err and "vượt giới hạn 1.000 byte" in err, err
+    assert "lỗi nội bộ" not in err and "Traceback" not in err
 
 
 def test_too_many_files(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -551,7 +574,9 @@ def test_an_invalid_campaign_is_422(client: TestClient, tmp_path: Path, monkeypa
     monkeypatch.setenv("THIDUA_CAMPAIGNS", str(own))
     got = client.post("/api/campaigns/broken_2026/evaluate", files=facts())
     assert got.status_code == 422
-    assert all(x.startswith("broken_2026:1:1: ") for x in got.json()["error"]["lines"])
+    lines = got.json()["error"]["lines"]  # named by the file an editor can open
+    assert all(x.startswith(f"{own / 'broken_2026.yaml'}:1:1: ") for x in lines)
+    assert any("title: thiếu khóa 'title'" in x for x in lines)
 
 
 def test_a_bug_is_a_500_naming_its_log(client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -706,7 +731,7 @@ def test_english_pages_and_vietnamese_pages_keep_to_their_language(client: TestC
 def test_a_broken_file_on_the_page(client: TestClient) -> None:
     got = client.post(f"/campaigns/{NT}/upload", files=facts("hỏng.yaml", b"units:\n  - id: x\n    kind: nope\n"))
     assert got.status_code == 400
-    assert "hỏng.yaml:3:5: units[x].kind: 'nope' is not allowed" in _text(got.text)
+    assert "hỏng.yaml:3:5: units[x].kind: 'nope' không phải là một loại đơn vị hay cá nhân" in _text(got.text)
     assert words("vi")["web.error_help"] in got.text
 
 
