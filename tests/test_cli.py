@@ -16,8 +16,9 @@ EXAMPLE = ROOT / "examples" / "ninh_thuan_2020.yaml"
 runner = CliRunner()
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
+def run(*args: str, lang: str | None = None) -> tuple[int, str, str]:
+    """The command as a user runs it: in Vietnamese (the default), or in `lang` by THIDUA_LANG."""
+    result = runner.invoke(app, list(args), env={"THIDUA_LANG": lang} if lang else None)
     assert "Traceback" not in result.output
     return result.exit_code, result.stdout, result.stderr
 
@@ -80,11 +81,19 @@ def test_explain_json_and_unknown_candidate() -> None:
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["evaluate", "ninh_thuan_2020", "missing.yaml"], "missing.yaml: file not found"),
+        (["evaluate", "ninh_thuan_2020", "missing.yaml"], "missing.yaml: không tìm thấy tệp"),
+        (["--lang", "en", "evaluate", "ninh_thuan_2020", "missing.yaml"], "missing.yaml: file not found"),
         (["evaluate", "ninh_thuan2020", str(EXAMPLE)], "có phải ý bạn là 'ninh_thuan_2020'"),
-        (["evaluate", "ninh_thuan_2020", str(EXAMPLE), "--as-of", "31/02/2021"], "'31/02/2021' không phải là một ngày"),
-        (["--lang", "en", "evaluate", "ninh_thuan_2020", str(EXAMPLE), "--as-of", "31/02/2021"], "is not a date"),
-        (["evaluate", "ninh_thuan_2020", "README.md"], "unsupported facts file type '.md'"),
+        (
+            ["evaluate", "ninh_thuan_2020", str(EXAMPLE), "--as-of", "31/02/2021"],
+            "--as-of: '31/02/2021' không phải là một ngày có thật",
+        ),
+        (
+            ["--lang", "en", "evaluate", "ninh_thuan_2020", str(EXAMPLE), "--as-of", "31/02/2021"],
+            "--as-of: '31/02/2021' is not a real day",
+        ),
+        (["evaluate", "ninh_thuan_2020", "README.md"], "README.md: không đọc được loại tệp '.md'"),
+        (["--lang", "en", "evaluate", "ninh_thuan_2020", "README.md"], "unsupported facts file type '.md'"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(args: list[str], fragment: str) -> None:
@@ -99,6 +108,8 @@ def test_facts_for_another_campaign_refused(tmp_path: Path) -> None:
     facts = tmp_path / "f.yaml"
     facts.write_text("campaign: uong_bi_2024\nunits: []\n", encoding="utf-8")
     code, _, err = run("evaluate", "ninh_thuan_2020", str(facts))
+    assert code == 2 and "dành cho kế hoạch 'uong_bi_2024', không phải 'ninh_thuan_2020'" in err
+    code, _, err = run("evaluate", "ninh_thuan_2020", str(facts), lang="en")
     assert code == 2 and "for campaign 'uong_bi_2024'" in err
 
 
@@ -117,11 +128,11 @@ def test_output_file_is_written_whole_and_never_over_an_input(tmp_path: Path) ->
     original = json.dumps(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")), default=str).encode()
     copy.write_bytes(original)
     code, _, err = run("evaluate", "ninh_thuan_2020", str(copy), "-o", str(copy))
-    assert code == 2 and "refusing to write over an input file" in err
+    assert code == 2 and f"{copy}: không ghi đè lên tệp đầu vào" in err
     assert copy.read_bytes() == original
     # a YAML file is no format of evaluate's: refused before anything is read
     code, _, err = run("evaluate", "ninh_thuan_2020", str(EXAMPLE), "-o", str(tmp_path / "facts.yaml"))
-    assert code == 2 and "cannot write a '.yaml' file" in err
+    assert code == 2 and "lệnh thidua evaluate không ghi được tệp '.yaml'" in err
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
@@ -165,14 +176,23 @@ def test_markdown_and_csv_formats() -> None:
             2,
             "thidua evaluate: thiếu TỆP_SỐ_LIỆU — xem hướng dẫn: 'thidua evaluate --help'",
         ),
-        (["evaluate", "ninh_thuan_2020", "x.yaml", "--format", "xml"], 2, "'xml' is not a format of thidua evaluate"),
+        (
+            ["evaluate", "ninh_thuan_2020", "x.yaml", "--format", "xml"],
+            2,
+            "--format: 'xml' không phải là định dạng của lệnh thidua evaluate",
+        ),
+        (
+            ["--lang", "en", "evaluate", "ninh_thuan_2020", "x.yaml", "--format", "xml"],
+            2,
+            "'xml' is not a format of thidua evaluate",
+        ),
         (["nonsense"], 2, "thidua: không có lệnh 'nonsense'"),
         (
             ["--lang", "en", "evaluate", "ninh_thuan_2020"],
             2,
             "thidua evaluate: missing FACTS — try 'thidua evaluate --help'",
         ),
-        (["evaluate", "ninh_thuan_2020", "missing.yaml"], 2, "missing.yaml: file not found"),
+        (["evaluate", "ninh_thuan_2020", "missing.yaml"], 2, "missing.yaml: không tìm thấy tệp"),
         (
             ["validate", str(ROOT / "tests" / "gallery" / "campaigns" / "misspelt_fact.yaml")],
             1,
@@ -220,24 +240,43 @@ def test_rule_the_durable_backend_cannot_express_is_a_user_error(tmp_path: Path)
     assert run("evaluate", str(path), str(EXAMPLE), "-f", "json")[0] == 0  # native runs it
     code, out, err = run("evaluate", str(path), str(EXAMPLE), "-f", "json", "--backend", "durable")
     assert code == 2 and out == ""
-    assert "rule 'staff_discipline_over_10pct' cannot run on the durable backend" in err
+    assert "quy tắc 'staff_discipline_over_10pct' không chạy được trên bộ máy suy luận durable" in err
     assert "--backend native" in err and "internal error" not in err
+    code, out, err = run("evaluate", str(path), str(EXAMPLE), "-f", "json", "--backend", "durable", lang="en")
+    assert code == 2 and out == ""
+    assert "rule 'staff_discipline_over_10pct' cannot run on the durable backend" in err
 
 
 @pytest.mark.parametrize(
-    ("args", "fragment"),
+    ("args", "fragment", "fragment_en"),
     [
-        (["template", "{camp}", "-o", "{camp}"], "refusing to write over an input file"),
+        (
+            ["template", "{camp}", "-o", "{camp}"],
+            "không ghi đè lên tệp đầu vào",
+            "refusing to write over an input file",
+        ),
         # a .yaml input is no output format of evaluate or diff: refused before anything is written
-        (["evaluate", "{camp}", "{facts}", "-f", "json", "-o", "{camp}"], "cannot write a '.yaml' file"),
-        (["diff", "{camp}", "ninh_thuan_2025", "--facts", "{facts}", "-o", "{facts}"], "cannot write a '.yaml' file"),
-        (["evaluate", "{camp}", "{facts}", "-o", "{dir}"], "is a folder"),
-        (["evaluate", "{camp}", "{facts}", "-o", "{facts}/x.txt"], "the output folder does not exist"),
-        (["evaluate", "{camp}", "{facts}", "-o", "/proc/thidua-x.txt"], "cannot write"),
+        (
+            ["evaluate", "{camp}", "{facts}", "-f", "json", "-o", "{camp}"],
+            "lệnh thidua evaluate không ghi được tệp '.yaml'",
+            "cannot write a '.yaml' file",
+        ),
+        (
+            ["diff", "{camp}", "ninh_thuan_2025", "--facts", "{facts}", "-o", "{facts}"],
+            "lệnh thidua diff không ghi được tệp '.yaml'",
+            "cannot write a '.yaml' file",
+        ),
+        (["evaluate", "{camp}", "{facts}", "-o", "{dir}"], "đây là một thư mục, không phải tệp", "is a folder"),
+        (
+            ["evaluate", "{camp}", "{facts}", "-o", "{facts}/x.txt"],
+            "thư mục để ghi tệp không tồn tại",
+            "the output folder does not exist",
+        ),
+        (["evaluate", "{camp}", "{facts}", "-o", "/proc/thidua-x.txt"], "không ghi được tệp", "cannot write"),
     ],
 )
 def test_no_output_goes_over_any_input_and_write_errors_are_one_line(
-    tmp_path: Path, args: list[str], fragment: str
+    tmp_path: Path, args: list[str], fragment: str, fragment_en: str
 ) -> None:
     camp = tmp_path / "camp.yaml"
     camp.write_bytes((ROOT / "campaigns" / "ninh_thuan_2020.yaml").read_bytes())
@@ -249,6 +288,8 @@ def test_no_output_goes_over_any_input_and_write_errors_are_one_line(
     assert out == ""
     assert code == 2 and fragment in err and "internal error" not in err
     assert len(err.strip().split("\n")) == 1
+    code, out, err = run(*filled, lang="en")
+    assert out == "" and code == 2 and fragment_en in err and len(err.strip().split("\n")) == 1
     assert camp.read_bytes() == (ROOT / "campaigns" / "ninh_thuan_2020.yaml").read_bytes()
     assert facts.read_bytes() == EXAMPLE.read_bytes()
     assert not [p for p in tmp_path.rglob("*.tmp")]
@@ -259,6 +300,8 @@ def test_decision_date_the_law_cannot_price_is_an_error_for_award_and_report(tmp
     out = tmp_path / "r.html"
     args = [command, "ninh_thuan_2020", str(EXAMPLE), "--decision-date", "2017-01-01"]  # before Decree 91/2017
     code, _, err = run(*args, *(["-o", str(out)] if command == "report" else []))
+    assert code == 2 and "Nghị định 91/2017/NĐ-CP không có hiệu lực vào ngày 01/01/2017" in err
+    code, _, err = run(*args, *(["-o", str(out)] if command == "report" else []), lang="en")
     assert code == 2 and "is not in force on 01/01/2017" in err
     assert not out.exists()
 

@@ -169,21 +169,34 @@ def test_a_profile_file_sets_every_part(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "fragment"),
+    ("text", "fragment", "fragment_en"),
     [
-        ("office: Sở Nội vụ\nofice: x\n", "profile.yaml:2:1: ofice: unknown key 'ofice' — did you mean 'office'?"),
-        ("signer:\n  mode: KT\n", "profile.yaml:2:3: signer.mode: 'KT' is not allowed"),
-        ("date: 31/02/2021\n", "profile.yaml:1:1: date: '31/02/2021' is not a date — write dd/mm/yyyy"),
-        ("date: 05/02/2021\nnumber: [1]\n", "profile.yaml:2:1: number"),
-        ("- office\n", "a profile must be a mapping"),
+        (
+            "office: Sở Nội vụ\nofice: x\n",
+            "profile.yaml:2:1: ofice: khóa 'ofice' không có trong mẫu — có phải ý bạn là 'office'?",
+            "profile.yaml:2:1: ofice: unknown key 'ofice' — did you mean 'office'?",
+        ),
+        (
+            "signer:\n  mode: KT\n",
+            "profile.yaml:2:3: signer.mode: không dùng được 'KT' ở đây",
+            "profile.yaml:2:3: signer.mode: 'KT' is not allowed",
+        ),
+        (
+            "date: 31/02/2021\n",
+            "profile.yaml:1:1: date: '31/02/2021' không phải là ngày — ghi theo dạng dd/mm/yyyy",
+            "profile.yaml:1:1: date: '31/02/2021' is not a date — write dd/mm/yyyy",
+        ),
+        ("date: 05/02/2021\nnumber: [1]\n", "profile.yaml:2:1: number", "profile.yaml:2:1: number"),
+        ("- office\n", "tệp hồ sơ văn bản phải gồm các khóa", "a profile must be a mapping"),
     ],
 )
-def test_a_bad_profile_is_one_located_line(tmp_path: Path, text: str, fragment: str) -> None:
+def test_a_bad_profile_is_one_located_line(tmp_path: Path, text: str, fragment: str, fragment_en: str) -> None:
     path = tmp_path / "profile.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(UsageError) as e:
         load_profile(path)
-    assert fragment in str(e.value.problems[0])
+    assert fragment in e.value.problems[0].render("vi")
+    assert fragment_en in e.value.problems[0].render("en")
     out = tmp_path / "r.html"
     result = runner.invoke(app, ["report", "ninh_thuan_2020", str(EXAMPLE), "-o", str(out), "--profile", str(path)])
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1 and not out.exists()
@@ -517,27 +530,66 @@ def test_the_format_follows_the_output(command: str, fmt: str | None, out: str |
 
 
 @pytest.mark.parametrize(
-    ("command", "fmt", "out", "fragment"),
+    ("command", "fmt", "out", "fragment", "fragment_en"),
     [
-        ("evaluate", None, "r.xlsx", "thidua evaluate cannot write a '.xlsx' file — it writes table (.txt), json"),
-        ("evaluate", "json", "r.csv", "the extension '.csv' contradicts --format json"),
-        ("explain", "csv", None, "'csv' is not a format of thidua explain — it writes table (.txt), json (.json)"),
-        ("award", None, "a.csv", "thidua award cannot write a '.csv' file"),
-        ("report", "table", "r.html", "'table' is not a format of thidua report"),
-        ("report", None, "r.odt", "cannot tell the report's format"),
-        ("report", "html", "r.pdf", "contradicts --format html"),
+        (
+            "evaluate",
+            None,
+            "r.xlsx",
+            "lệnh thidua evaluate không ghi được tệp '.xlsx' — lệnh này ghi được: table (.txt), json",
+            "thidua evaluate cannot write a '.xlsx' file — it writes table (.txt), json",
+        ),
+        (
+            "evaluate",
+            "json",
+            "r.csv",
+            "đuôi tệp '.csv' không khớp với --format json",
+            "the extension '.csv' contradicts --format json",
+        ),
+        (
+            "explain",
+            "csv",
+            None,
+            "'csv' không phải là định dạng của lệnh thidua explain — lệnh này ghi được: table (.txt), json (.json)",
+            "'csv' is not a format of thidua explain — it writes table (.txt), json (.json)",
+        ),
+        (
+            "award",
+            None,
+            "a.csv",
+            "lệnh thidua award không ghi được tệp '.csv'",
+            "thidua award cannot write a '.csv' file",
+        ),
+        (
+            "report",
+            "table",
+            "r.html",
+            "'table' không phải là định dạng của lệnh thidua report",
+            "'table' is not a format of thidua report",
+        ),
+        (
+            "report",
+            None,
+            "r.odt",
+            "không biết ghi báo cáo theo định dạng nào từ tên tệp",
+            "cannot tell the report's format",
+        ),
+        ("report", "html", "r.pdf", "không khớp với --format html", "contradicts --format html"),
     ],
 )
-def test_a_format_the_command_lacks_is_an_error(command: str, fmt: str | None, out: str | None, fragment: str) -> None:
+def test_a_format_the_command_lacks_is_an_error(
+    command: str, fmt: str | None, out: str | None, fragment: str, fragment_en: str
+) -> None:
     with pytest.raises(UsageError) as e:
         choose(command, fmt, Path(out) if out else None)
-    assert fragment in str(e.value.problems[0])
+    assert fragment in e.value.problems[0].render("vi")
+    assert fragment_en in e.value.problems[0].render("en")
 
 
 def test_never_a_terminal_table_in_a_spreadsheet_file(tmp_path: Path) -> None:
     out = tmp_path / "r.xlsx"
     result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(EXAMPLE), "-o", str(out)])
-    assert result.exit_code == 2 and "cannot write a '.xlsx' file" in result.stderr and not out.exists()
+    assert result.exit_code == 2 and "không ghi được tệp '.xlsx'" in result.stderr and not out.exists()
     csv = tmp_path / "r.csv"
     assert runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(EXAMPLE), "-o", str(csv)]).exit_code == 0
     assert "," in csv.read_text(encoding="utf-8-sig").splitlines()[0] and "│" not in csv.read_text(encoding="utf-8")
@@ -545,7 +597,7 @@ def test_never_a_terminal_table_in_a_spreadsheet_file(tmp_path: Path) -> None:
     assert runner.invoke(app, ["award", "ninh_thuan_2020", str(EXAMPLE), "-o", str(js)]).exit_code == 0
     assert js.read_text(encoding="utf-8").lstrip().startswith("{")
     result = runner.invoke(app, ["award", "ninh_thuan_2020", str(EXAMPLE), "-f", "csv"])
-    assert result.exit_code == 2 and "'csv' is not a format of thidua award" in result.stderr
+    assert result.exit_code == 2 and "'csv' không phải là định dạng của lệnh thidua award" in result.stderr
     docx_out = tmp_path / "r.docx"
     result = runner.invoke(app, ["report", "ninh_thuan_2020", str(EXAMPLE), "-o", str(docx_out)])
     assert result.exit_code == 0 and docx_out.read_bytes()[:2] == b"PK"

@@ -112,7 +112,11 @@ def test_own_campaigns_beside_the_shipped_ones(installed: tuple[Path, Path], tmp
     assert not list((installed[1].parent).rglob("xa_my_thanh_201*.yaml"))
     (own / "ninh_thuan_2020.yaml").write_text("x: 1\n", "utf-8")  # a shipped id: ambiguous, refused
     clash = _run([thidua, "--campaigns", str(own), "validate", "ninh_thuan_2020"], tmp_path, env)
-    assert clash.returncode == 2 and "is also" in clash.stderr
+    assert clash.returncode == 2 and "mã kế hoạch 'ninh_thuan_2020' trùng với tệp" in clash.stderr
+    clash = _run(
+        [thidua, "--campaigns", str(own), "validate", "ninh_thuan_2020"], tmp_path, {**env, "THIDUA_LANG": "en"}
+    )
+    assert clash.returncode == 2 and "campaign 'ninh_thuan_2020' is also" in clash.stderr
 
 
 def test_installed_serves_the_web_app(installed: tuple[Path, Path], tmp_path: Path) -> None:

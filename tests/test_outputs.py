@@ -103,7 +103,17 @@ def test_sigterm_is_handled_like_ctrl_c_and_leaves_no_temporary_file(tmp_path: P
         timeout=120,
     )
     assert proc.returncode == 2, proc.stderr
-    assert proc.stderr.strip() == "thidua: interrupted"
+    assert proc.stderr.strip() == "thidua: đã dừng theo yêu cầu"  # a SIGTERM is no Ctrl-C: not named one
+    assert list(tmp_path.iterdir()) == []
+    english = subprocess.run(
+        [sys.executable, "-c", SIGTERM_MID_WRITE, str(EXAMPLE), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "THIDUA_LANG": "en"},
+    )
+    assert english.returncode == 2 and english.stderr.strip() == "thidua: interrupted", english.stderr
     assert list(tmp_path.iterdir()) == []
 
 
@@ -208,7 +218,9 @@ def test_stderr_shows_control_characters_as_escapes(tmp_path: Path) -> None:
     facts.write_text('units:\n  - {id: u1, name: A, kind: department, facts: {"staff\\e[2J": 1}}\n', encoding="utf-8")
     result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts)])
     assert result.exit_code == 2
-    assert "\x1b" not in result.stderr and "unknown fact 'staff\\u001b[2J'" in result.stderr
+    assert "\x1b" not in result.stderr and "không có chỉ tiêu 'staff\\u001b[2J'" in result.stderr
+    english = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts)], env={"THIDUA_LANG": "en"})
+    assert "\x1b" not in english.stderr and "unknown fact 'staff\\u001b[2J'" in english.stderr
 
 
 # ---------------------------------------------------------------- a reader that goes away (issue 13.6)

@@ -178,7 +178,7 @@ def test_cli_refuses_unknown_format(tmp_path: Path) -> None:
         ["report", "ninh_thuan_2020", str(ROOT / "examples" / "ninh_thuan_2020.yaml"), "-o", str(tmp_path / "r.odt")],
     )
     assert result.exit_code == 2
-    assert "cannot tell the report's format from the file name" in result.stderr
+    assert "r.odt: không biết ghi báo cáo theo định dạng nào từ tên tệp" in result.stderr
     assert not (tmp_path / "r.odt").exists()
 
 

@@ -272,4 +272,4 @@ def test_template_cli_refuses_unknown_suffix(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(app, ["template", "ninh_thuan_2020", "-o", str(tmp_path / "t.docx")])
     assert result.exit_code == 2
-    assert "cannot write a template as '.docx'" in result.stderr
+    assert "t.docx: không lập được mẫu dạng '.docx'" in result.stderr
