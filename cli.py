@@ -737,7 +737,7 @@ def init(
         for line, what in result.todo:
             _say(f"  {result.path}:{line}: {_said(what)}")
         if result.year_lines:
-            _say(f"  {_said(Msg('problem.cli_init_old_year', lines=result.year_lines))}")
+            _say(f"  {_said(Msg('problem.cli_init_old_year', lines=[str(n) for n in result.year_lines]))}")
 
 
 @app.command(cls=LocalizedCommand)

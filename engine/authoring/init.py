@@ -23,14 +23,14 @@ from engine.model.campaign import read_campaign
 from engine.render.output import write_atomic
 
 TODO = "# TODO(init): "
-CLEARED: tuple[tuple[tuple[str | int, ...], str], ...] = (
-    (("document", "number"), "số, ký hiệu của kế hoạch mới (null nếu chưa có số)"),
-    (("document", "date"), "ngày ban hành YYYY-MM-DD (hoặc YYYY-MM)"),
-    (("document", "signer"), "người ký"),
-    (("document", "source"), "tên tệp văn bản trong ../shared/plans/"),
-    (("period", "start"), "ngày bắt đầu thi đua"),
-    (("period", "end"), "ngày kết thúc thi đua; kiểm tra end_inclusive"),
-    (("nomination", "deadline"), "thời hạn gửi hồ sơ: {date: YYYY-MM-DD}, {yearly: MM-DD} hoặc {event: …}"),
+CLEARED: tuple[tuple[tuple[str | int, ...], str], ...] = (  # what to fill: problem.init_todo_<word>
+    (("document", "number"), "number"),
+    (("document", "date"), "date"),
+    (("document", "signer"), "signer"),
+    (("document", "source"), "source"),
+    (("period", "start"), "start"),
+    (("period", "end"), "end"),
+    (("nomination", "deadline"), "deadline"),
 )
 
 
@@ -54,9 +54,7 @@ def init_campaign(new_id: str, source: str, output: Path | None = None) -> InitR
     text = doc.text
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     paths = list(CLEARED)
-    paths += [
-        (("awards", i, "deadline"), "thời hạn riêng của hình thức") for i, a in enumerate(model.awards) if a.deadline
-    ]
+    paths += [(("awards", i, "deadline"), "award_deadline") for i, a in enumerate(model.awards) if a.deadline]
     edits: list[tuple[int, int, str]] = []  # start, end, replacement
     top = _item(node, ("id",))
     if top is not None:
@@ -72,7 +70,8 @@ def init_campaign(new_id: str, source: str, output: Path | None = None) -> InitR
     lines = out.split("\n")
     todo: list[tuple[int, str]] = []
     cleared = yaml.compose(out, Loader=yaml.SafeLoader)
-    for path_, what in paths:
+    for path_, word in paths:
+        what = say(Msg(f"problem.init_todo_{word}"))  # in the language of the one who made it
         item = _item(cleared, path_)
         if item is None:
             continue
