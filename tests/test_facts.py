@@ -109,7 +109,17 @@ def test_file_contradicting_stated_counts_warns() -> None:
     # the file's units are certain: they refute the stated counts, and are counted instead
     assert made["so"]["subordinate_units_total"].value == 2 and made["so"]["subordinate_units_total"].stated == 1
     assert made["so"]["subordinate_units_violating"].value == 1
-    messages = " | ".join(str(w) for w in warnings)
+    import engine.model.vocabulary  # noqa: F401  (says a problem's words; derive alone does not load it)
+
+    with speaking("vi"):
+        messages = " | ".join(str(w) for w in warnings)
+    assert "tệp có 2 đơn vị trực thuộc, nhưng subordinate_units_total ghi 1" in messages
+    assert (
+        "tệp có 1 đơn vị trực thuộc ghi discipline_violation = true, nhưng subordinate_units_violating ghi 0"
+        in messages
+    )
+    with speaking("en"):
+        messages = " | ".join(str(w) for w in warnings)
     assert "2 subordinate units in the file, but subordinate_units_total says 1" in messages
     assert (
         "1 subordinate units in the file have discipline_violation = true, but subordinate_units_violating says 0"

@@ -91,14 +91,19 @@ def test_markup_names_are_escaped_in_evaluate_markdown() -> None:
 def test_hostile_campaign(path: Path) -> None:
     """Campaigns that try to read other files or to exhaust the parser: `validate` exits 1 naming the line."""
     expect = json.loads((path.parent / (path.name + ".expect")).read_text(encoding="utf-8"))
-    result = runner.invoke(app, ["validate", str(path)])
-    assert result.exit_code == expect["exit"], result.output
-    assert "Traceback" not in result.output and "internal error" not in result.output
-    first = next(line for line in result.stderr.split("\n") if " error: " in line or "TD" not in line)
-    assert first.startswith(f"{path}:{expect['line']}:"), first
-    for fragment in expect["stderr"]:
-        assert fragment in first, (fragment, first)
-    assert "root:" not in result.output  # nothing of another file is quoted
+    # in Vietnamese (the default), then in English; a coded error reads `TD… lỗi:` / `TD… error:`
+    for env, error, fragments in (
+        ({}, " lỗi: ", expect["stderr"]),
+        ({"THIDUA_LANG": "en"}, " error: ", expect["stderr_en"]),
+    ):
+        result = runner.invoke(app, ["validate", str(path)], env=env)
+        assert result.exit_code == expect["exit"], result.output
+        assert "Traceback" not in result.output and "internal error" not in result.output
+        first = next(line for line in result.stderr.split("\n") if error in line or "TD" not in line)
+        assert first.startswith(f"{path}:{expect['line']}:"), first
+        for fragment in fragments:
+            assert fragment in first, (fragment, first)
+        assert "root:" not in result.output  # nothing of another file is quoted
 
 
 @pytest.mark.parametrize(
@@ -136,11 +141,14 @@ def test_yaml_1_1_number_forms_stay_text_where_text_is_meant(tmp_path: Path) -> 
 
 
 def test_count_column_comma_thousands_is_ambiguous_as_percent_dot_is() -> None:
-    from engine.common.message import say
+    from engine.common.message import say, speaking
     from engine.lang.values import BadValue
     from engine.readers.tables import parse_number
 
-    with pytest.raises(ValueError, match=r"'2,000' hiểu được hai cách: 2000 .* hoặc 2 nếu ',' là dấu thập phân"):
+    with (
+        speaking("vi"),
+        pytest.raises(ValueError, match=r"'2,000' hiểu được hai cách: 2000 .* hoặc 2 nếu ',' là dấu thập phân"),
+    ):
         parse_number("2,000", "int")
     with pytest.raises(BadValue) as e:
         parse_number("1.000", "percent")
@@ -211,8 +219,11 @@ def test_a_plan_linked_out_of_the_plans_folder_is_not_read(tmp_path: Path, monke
     monkeypatch.setattr(quotes, "plans_dir", lambda: plans)
     result = runner.invoke(app, ["validate", "ninh_thuan_2020"])
     assert result.exit_code == 2, result.output
-    assert "is a link to a file outside the plans folder" in result.stderr
+    assert f"{plans / 'ninh_thuan_2020.txt'}: là liên kết đến một tệp nằm ngoài thư mục các kế hoạch" in result.stderr
     assert "hunter2" not in result.output
+    english = runner.invoke(app, ["validate", "ninh_thuan_2020"], env={"THIDUA_LANG": "en"})
+    assert english.exit_code == 2 and "is a link to a file outside the plans folder" in english.stderr
+    assert "hunter2" not in english.output
 
 
 # ---------------------------------------------------------------- workbooks and tables built to cost
@@ -386,6 +397,12 @@ def test_thidua_test_on_a_folder_without_cases_fails(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("no cases here", encoding="utf-8")
     result = runner.invoke(app, ["test", str(tmp_path)])
     assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (
+        f"{tmp_path}: thư mục này không có tệp trường hợp kiểm thử nào (*.yaml)"
+        " — ghi các tệp hoặc thư mục chứa trường hợp kiểm thử"
+    )
+    result = runner.invoke(app, ["test", str(tmp_path)], env={"THIDUA_LANG": "en"})
+    assert result.exit_code == 2, result.output
     assert result.stderr.strip() == f"{tmp_path}: no case files (*.yaml) in this folder — give case files or folders"
     result = runner.invoke(app, ["test", str(tmp_path / "missing")])
-    assert result.exit_code == 2 and "no such file or folder" in result.stderr
+    assert result.exit_code == 2 and f"{tmp_path / 'missing'}: không có tệp hoặc thư mục này" in result.stderr

@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from cli import app
 from engine.model.campaign import load_campaign
-from engine.model.schema import Channels, Late
-from engine.model.vocabulary import words
+from engine.model.schema import Channels, Late, schema_message
+from engine.model.vocabulary import say, words
 
 runner = CliRunner()
 
@@ -150,13 +150,26 @@ def test_nomination_decisions_are_recorded_for_every_campaign() -> None:
     assert channels is not None and channels.accepted == ("postmark", "tdo")
 
 
+def _said(e: pytest.ExceptionInfo[ValidationError], lang: str) -> str:
+    """A validator's refusal as the campaign loader says it (engine.model.schema.schema_message)."""
+    err = e.value.errors()[0]
+    message, hint = schema_message(err, tuple(err["loc"]), set())
+    return f"{say(message, lang)} — {say(hint, lang)}"
+
+
 def test_an_undecided_point_needs_its_note() -> None:
-    with pytest.raises(ValidationError, match="record the decision in 'note'"):
+    with pytest.raises(ValidationError) as e:
         Late(decision="considered")
-    with pytest.raises(ValidationError, match="record in 'note' what the others get"):
+    assert "ghi quyết định vào 'note'" in _said(e, "vi")
+    assert "record the decision in 'note'" in _said(e, "en")
+    with pytest.raises(ValidationError) as e:
         Channels(accepted=("postmark",), clause="III.3", quote="theo dấu bưu điện")
-    with pytest.raises(ValidationError, match="clause and quote together"):
+    assert "ghi vào 'note' các cách gửi khác được xử lý thế nào" in _said(e, "vi")
+    assert "record in 'note' what the others get" in _said(e, "en")
+    with pytest.raises(ValidationError) as e:
         Late(decision="not_considered", quote="Không xem xét")
+    assert "clause và quote phải ghi cùng nhau" in _said(e, "vi")
+    assert "clause and quote together" in _said(e, "en")
 
 
 def test_every_channel_has_a_word() -> None:
@@ -177,4 +190,8 @@ def test_a_file_handed_in_on_two_days_is_refused(tmp_path: Path) -> None:
     )
     got = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts)])
     assert got.exit_code == 2 and got.stdout == ""
-    assert ".yaml:3:101:" in got.stderr and "a file handed in is received the day it is handed in" in got.stderr
+    assert ".yaml:3:101:" in got.stderr and "hồ sơ nộp trực tiếp được nhận ngay ngày nộp" in got.stderr
+    assert "sent_on là 17/01/2021 còn received_on là 21/01/2021" in got.stderr
+    english = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts)], env={"THIDUA_LANG": "en"})
+    assert english.exit_code == 2 and ".yaml:3:101:" in english.stderr
+    assert "a file handed in is received the day it is handed in" in english.stderr
