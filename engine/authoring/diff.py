@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.common import fmt
 from engine.evaluate.allocate import Allocation
 from engine.evaluate.core import CandidateResult, RuleResult, evaluate
 from engine.explain.reasons import DOC_LABELS, VERDICT_LABELS, Explainer
@@ -292,10 +293,10 @@ def quote_change(old: str, new: str, context: int = 4) -> str:
 
 
 def _period(p: Period, lang: str) -> list[tuple[str, str]]:
-    end = p.end.strftime("%d/%m/%Y")
+    end = fmt.day(p.end)
     until = w("until_inclusive" if p.end_inclusive else "until_before", lang).format(end=end)
     out = [
-        ("start", p.start.strftime("%d/%m/%Y") if p.start else w("none", lang)),
+        ("start", fmt.day(p.start) if p.start else w("none", lang)),
         ("end", until),
         ("yearly", w("yes" if p.yearly else "no", lang)),
     ]
@@ -306,7 +307,7 @@ def _deadline(d: Deadline | None, inclusive: bool, lang: str) -> str:
     if d is None:
         return w("none", lang)
     if d.date is not None:
-        text = d.date.strftime("%d/%m/%Y")
+        text = fmt.day(d.date)
         return text + (f" ({w('inclusive', lang)})" if inclusive else "")
     if d.yearly is not None:
         month, day = d.yearly.split("-")

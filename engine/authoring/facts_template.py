@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from engine.common import fmt
 from engine.common.errors import Problem, UsageError
 from engine.common.message import Msg
 from engine.lang import Call, Fact, Node
@@ -148,7 +149,7 @@ def template_columns(campaign: Campaign, group: str, lang: str = "vi") -> list[T
         fdef = cat.facts[base]
         label = fdef.label.get(lang)
         if day:
-            label += f" — {dt.date.fromisoformat(day).strftime('%d/%m/%Y')}"
+            label += f" — {fmt.day(dt.date.fromisoformat(day))}"
         options: list[str] = []
         if fdef.type == "bool":
             options = [*yes_no, na]

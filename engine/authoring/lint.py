@@ -501,7 +501,7 @@ class Linter:
                 self.add(
                     path,
                     "TD602",
-                    Msg("problem.lint_td602_number", number=f"{v:g}"),
+                    Msg("problem.lint_td602_number", number=v),
                     Msg("problem.lint_td602_number_hint"),
                 )
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from engine.common import fmt
 from engine.common.errors import CampaignInvalid, Problem, did_you_mean
 from engine.common.message import Msg, Text
 from engine.model.source import Document, PathT, dotted
@@ -102,7 +103,7 @@ class Document_(Strict):
     def date_text(self) -> str:
         d = self.date
         if isinstance(d, dt.date):
-            return d.strftime("%d/%m/%Y")
+            return fmt.day(d)
         parts = d.split("-")
         return "/".join(reversed(parts))
 

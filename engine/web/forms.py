@@ -50,7 +50,7 @@ def too_large(size: int) -> WebError:
         413,
         Problem(
             "request",
-            Msg("problem.web_too_large", size=size, limit=limits.MAX_REQUEST_BYTES, mb=float(f"{mb:.3g}")),
+            Msg("problem.web_too_large", size=size, limit=limits.MAX_REQUEST_BYTES, mb=mb),
             hint=Msg("problem.web_too_large_hint"),
         ),
     )

@@ -130,7 +130,7 @@ def router(store: Store) -> APIRouter:
             c=c,
             title=c.model.title.get(lang),
             doc=c.model.document,
-            limits={"files": limits.MAX_UPLOADS, "mb": f"{limits.MAX_REQUEST_BYTES / 1024 / 1024:g}"},
+            limits={"files": limits.MAX_UPLOADS, "mb": fmt.number(limits.MAX_REQUEST_BYTES / 1024 / 1024, lang)},
         )
 
     @r.post("/campaigns/{campaign}/upload")
