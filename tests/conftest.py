@@ -18,6 +18,17 @@ from engine.common.errors import UserError
 CASES = Path(__file__).parent / "cases"
 
 
+@pytest.fixture(autouse=True)
+def _one_language_per_test() -> Iterator[None]:
+    """Each test starts in the default language: a command run in-process (Typer's runner) sets the
+    run's language for the rest of the process, as the console script's one command does."""
+    from engine.common.message import set_current
+
+    set_current(None)
+    yield
+    set_current(None)
+
+
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
     if file_path.suffix == ".yaml" and CASES in file_path.parents:
         return CaseFile.from_parent(parent, path=file_path)

@@ -62,3 +62,16 @@ def test_init_refuses_to_overwrite_and_bad_ids(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "chữ thường không dấu" in result.stderr
     result = runner.invoke(app, ["init", "x", "--from", "nowhere_2020", "-o", str(tmp_path / "z.yaml")])
     assert result.exit_code == 2 and "không có kế hoạch 'nowhere_2020'" in result.stderr
+
+
+def test_a_copy_left_unfilled_says_each_empty_key_once(tmp_path: Path) -> None:
+    """Validating what init cleared: one line per key left empty, in the author's words — not one per
+    type the key may take (a date or a month), nor Python's 'None'."""
+    out = tmp_path / "ninh_thuan_2026.yaml"
+    assert runner.invoke(app, ["init", "ninh_thuan_2026", "--from", "ninh_thuan_2020", "-o", str(out)]).exit_code == 0
+    result = runner.invoke(app, ["validate", str(out)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().split("\n")
+    keys = [line.split(": ")[1] for line in lines]
+    assert keys == ["document.date", "document.source", "period.end", "nomination.deadline"], lines
+    assert all("không được để trống" in line and "None" not in line for line in lines), lines

@@ -41,6 +41,7 @@ def test_the_wheel_carries_the_data(installed: tuple[Path, Path]) -> None:
         "thidua_campaigns/rewards.yaml",
         "thidua_campaigns/ninh_thuan_2020.yaml",
         "thidua_templates/vocabulary.yaml",
+        "thidua_templates/locale/vi/LC_MESSAGES/click.mo",
         "thidua_templates/report.html.j2",
         "thidua_templates/web/base.html.j2",
         "thidua_templates/web/static/app.css",
@@ -90,6 +91,9 @@ def test_installed_runs_outside_the_checkout(installed: tuple[Path, Path], tmp_p
     ]
     version = _run([thidua, "--version"], tmp_path, env)
     assert version.returncode == 0 and version.stdout.startswith("thidua ")
+    # the help in Vietnamese, Typer's own headings from the shipped catalogue (issue 24)
+    shown = _run([thidua, "evaluate", "--help"], tmp_path, env)
+    assert shown.stdout.startswith("Cách dùng: thidua evaluate") and "\nTùy chọn:\n" in shown.stdout, shown.stdout
 
 
 def test_own_campaigns_beside_the_shipped_ones(installed: tuple[Path, Path], tmp_path: Path) -> None:
@@ -110,6 +114,23 @@ def test_own_campaigns_beside_the_shipped_ones(installed: tuple[Path, Path], tmp
     here = _run([thidua, "init", "xa_my_thanh_2018", "--from", "my_thanh_2015"], tmp_path, env)
     assert here.returncode == 0 and (tmp_path / "xa_my_thanh_2018.yaml").is_file(), here.stderr
     assert not list((installed[1].parent).rglob("xa_my_thanh_201*.yaml"))
+    # an upgrade (here: the same wheel again, forced) replaces the package and loses none of them
+    again = _run(
+        [
+            str(installed[1] / "python"),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--force-reinstall",
+            "--no-deps",
+            str(installed[0]),
+        ],
+        tmp_path,
+    )
+    assert again.returncode == 0, again.stderr
+    listed = _run([thidua, "--campaigns", str(own), "list"], tmp_path, env)
+    assert "xa_my_thanh_2017" in listed.stdout and (tmp_path / "xa_my_thanh_2018.yaml").is_file()
     (own / "ninh_thuan_2020.yaml").write_text("x: 1\n", "utf-8")  # a shipped id: ambiguous, refused
     clash = _run([thidua, "--campaigns", str(own), "validate", "ninh_thuan_2020"], tmp_path, env)
     assert clash.returncode == 2 and "mã kế hoạch 'ninh_thuan_2020' trùng với tệp" in clash.stderr

@@ -58,9 +58,10 @@ def current() -> str:
     return _current.get() or lang_from_env()
 
 
-def set_current(lang: str) -> None:
-    """The command line's language for the rest of the process (one command per process)."""
-    _current.set(lang if lang in LANGS else "vi")
+def set_current(lang: str | None) -> None:
+    """The command line's language for the rest of the process (one command per process); None
+    returns to THIDUA_LANG, else Vietnamese (a test runner between two commands)."""
+    _current.set(lang if lang in LANGS or lang is None else "vi")
 
 
 @contextmanager
@@ -82,10 +83,20 @@ def use_sayer(fn: Any) -> None:
     _sayer[:] = [fn]
 
 
+_saying: ContextVar[bool] = ContextVar("thidua_saying", default=False)
+
+
 def say(text: Text, lang: str | None = None) -> str:
-    """`text` in `lang` (default: the reader's language of the moment); a plain string as written."""
+    """`text` in `lang` (default: the reader's language of the moment); a plain string as written.
+
+    A message that cannot be said through the vocabulary — none loaded yet, or the vocabulary
+    itself being read (a broken vocabulary's own problem) — is shown as its key and parameters."""
     if isinstance(text, str):
         return text
-    if not _sayer:  # pragma: no cover - every caller imports the vocabulary first
+    if not _sayer or _saying.get():
         return f"{text.key} {dict(text.params)}"
-    return str(_sayer[0](text, lang or current()))
+    token = _saying.set(True)
+    try:
+        return str(_sayer[0](text, lang or current()))
+    finally:
+        _saying.reset(token)

@@ -528,6 +528,9 @@ def schema_message(err: Any, path: PathT, fields: set[str], allowed: list[str] |
         return Msg("problem.campaign_schema_unknown_key", field=key), hint
     if kind == "missing":
         return Msg("problem.campaign_schema_missing", field=str(err["loc"][-1])), Msg("problem.campaign_schema_add")
+    if got is None and err.get("loc") and kind != "none_required":
+        # an empty value where one is needed (a union says so once per branch: one line, by its key)
+        return Msg("problem.campaign_schema_empty", field=key), Msg("problem.campaign_schema_fill")
     if kind.startswith("literal_error"):
         options = allowed or _options(err)
         return (
