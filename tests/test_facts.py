@@ -122,7 +122,7 @@ def test_file_contradicting_stated_counts_warns() -> None:
         messages = " | ".join(str(w) for w in warnings)
     assert "2 subordinate units in the file, but subordinate_units_total says 1" in messages
     assert (
-        "1 subordinate units in the file have discipline_violation = true, but subordinate_units_violating says 0"
+        "1 subordinate unit in the file has discipline_violation = true, but subordinate_units_violating says 0"
         in messages
     )
 

@@ -130,9 +130,9 @@ def _beyond(made: Derived, c: Candidate, kids: list[Candidate], total_key: str |
 
 def _contradiction(file: str, c: Candidate, key: str, shown: int, stated: int, where: str | None) -> Problem:
     message = (
-        Msg("problem.eval_units_counted", shown=shown, fact=key, stated=stated)
+        Msg("problem.eval_units_counted", n=shown, fact=key, stated=stated)
         if where is None
-        else Msg("problem.eval_units_counted_where", shown=shown, where=where, fact=key, stated=stated)
+        else Msg("problem.eval_units_counted_where", n=shown, where=where, fact=key, stated=stated)
     )
     return Problem(
         file, message, where=f"units[{c.id}]", severity="warning", hint=Msg("problem.eval_units_counted_hint")
