@@ -98,3 +98,7 @@ def test_the_guides_are_vietnamese_and_show_real_pictures(guide: Path) -> None:
     assert pictures, f"{guide.name}: show the outputs it explains"
     for picture in pictures:
         assert (guide.parent / picture).is_file(), f"{guide.name}: no picture {picture}"
+    # written for an officer: no English sentence, outputs quoted as thidua now prints them (Vietnamese)
+    from language import english_sentences
+
+    assert english_sentences(text) == [], guide.name
