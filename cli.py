@@ -29,6 +29,7 @@ from engine.common.errors import (
     EXIT_USAGE,
     CampaignInvalid,
     Problem,
+    UsageError,
     UserError,
     problem_lines,
 )
@@ -157,6 +158,7 @@ def _guard(campaign_exit: int = EXIT_USAGE) -> Iterator[None]:
     from engine.render.progress import Progress
 
     try:  # one command per process: the cyclic collector is paused for all of it (engine.common.speed)
+        _settings_read()
         with gc_paused(), Progress(enabled=False if _State.quiet else None) as _State.progress:
             yield
     except CampaignInvalid as e:
@@ -171,6 +173,20 @@ def _guard(campaign_exit: int = EXIT_USAGE) -> Iterator[None]:
         _broken_pipe()
     except Exception as e:  # a bug: still one line, never a traceback; the traceback goes to a log
         _internal(e)
+
+
+def _settings_read() -> None:
+    """A limit set in the environment that cannot be read (THIDUA_MAX_BYTES=lots) stops the command
+    with one line, before anything is read under a limit the user did not mean."""
+    from engine.common import limits
+
+    if limits.UNREADABLE:
+        raise UsageError(
+            [
+                Problem(name, Msg("problem.cli_bad_setting", value=value), hint=Msg("problem.cli_bad_setting_hint"))
+                for name, value in sorted(limits.UNREADABLE.items())
+            ]
+        )
 
 
 def _said(text: Text) -> str:

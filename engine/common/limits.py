@@ -10,11 +10,46 @@ raises it. Read at call time (`limits.MAX_NODES`), so a test can lower one.
 from __future__ import annotations
 
 import os
+import re
+
+# a setting's value as people write it: 200MB, 1.5 GB, 64M, 65536, 5.000.000 (binary multiples: a
+# megabyte is 1024 × 1024 bytes, as the defaults below are written)
+_AMOUNT = re.compile(r"(\d+(?:[.,]\d{3})*|\d*[.,]\d+)\s*([kmgt]?)(?:i?b)?", re.IGNORECASE)
+_UNIT = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+UNREADABLE: dict[str, str] = {}  # settings whose value could not be read: the command line refuses to start
+
+
+def amount(text: str) -> int | None:
+    """A number of bytes or of items as written (`200MB`, `1,5 GB`, `5.000.000`), or None."""
+    m = _AMOUNT.fullmatch(text.strip())
+    if m is None:
+        return None
+    digits, unit = m.group(1), m.group(2).lower()
+    if re.fullmatch(r"\d+(?:[.,]\d{3})+", digits) and not unit:
+        number = float(re.sub(r"[.,]", "", digits))  # grouped thousands: 5.000.000
+    else:
+        number = float(digits.replace(",", "."))
+    value = int(number * _UNIT[unit])
+    return value if value > 0 else None
+
+
+def _setting(name: str, default: int) -> int:
+    """The environment's value for a limit, else `default`; one that cannot be read is kept in
+    UNREADABLE (said as one line by the command line or the web app) and the default is used."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    value = amount(raw)
+    if value is None:
+        UNREADABLE[name] = raw
+        return default
+    return value
+
 
 # one input file's bytes (facts, campaign, plan text, cases); raise with THIDUA_MAX_BYTES
-MAX_BYTES = int(os.environ.get("THIDUA_MAX_BYTES", str(64 * 1024 * 1024)))
+MAX_BYTES = _setting("THIDUA_MAX_BYTES", 64 * 1024 * 1024)
 # the values read from one file: YAML nodes once aliases are expanded, table cells; THIDUA_MAX_NODES
-MAX_NODES = int(os.environ.get("THIDUA_MAX_NODES", "5000000"))
+MAX_NODES = _setting("THIDUA_MAX_NODES", 5_000_000)
 MAX_DEPTH = 64  # nesting of a YAML or JSON document
 
 # aliases (*name) may add at most this many values beyond the file's own nodes, times that count
@@ -39,7 +74,7 @@ MAX_SUGGEST_LENGTH = 64
 
 # the web app (thidua serve): one request's body, the files in it, and the uploads it keeps in memory
 # (each set of returns for an hour, the oldest dropped first); every file is also held to MAX_BYTES
-MAX_REQUEST_BYTES = int(os.environ.get("THIDUA_MAX_REQUEST_BYTES", str(32 * 1024 * 1024)))
-MAX_UPLOADS = int(os.environ.get("THIDUA_MAX_UPLOADS", "100"))
+MAX_REQUEST_BYTES = _setting("THIDUA_MAX_REQUEST_BYTES", 32 * 1024 * 1024)
+MAX_UPLOADS = _setting("THIDUA_MAX_UPLOADS", 100)
 MAX_SESSIONS = 32
 SESSION_SECONDS = 3600
