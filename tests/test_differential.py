@@ -34,7 +34,9 @@ from rounds import last_round
 from engine.authoring.cases import Case, load_cases
 from engine.common.errors import UserError
 from engine.evaluate.core import Evaluation, evaluate
-from engine.lang import Const, Node, parse_rule
+from engine.lang import Call, Compare, Const, Node, parse_rule
+from engine.lang.builtins import BUILTINS
+from engine.lang.operators import COMPARISONS
 from engine.model.campaign import Campaign, CompiledRule, available_campaigns, load_campaign
 from engine.model.catalogue import Catalogue, FactDef, load_catalogue
 from engine.model.facts import MAX_NUMBER, facts_from_document
@@ -434,10 +436,21 @@ EXPRESSIONS = [
     "all_improved(index_components) or initiatives_registered >= 1",
     "staff_total / 0 > 1 or late_dossiers == 0",
     "not (late_dossiers == 0 and backlog_dossiers == 0)",
+    # every registered builtin, by its own example: a new builtin is cross-checked without a word here
+    *(b.example for b in BUILTINS.values()),
     # too heavy for one Rete condition (error code 113): the and/or are combined from Rete's items
     "late_dossiers > 1 and backlog_dossiers > 1 and staff_total > staff_violating_discipline"
     " and not (ddci_rank < 3 or par_tasks_done_well or ddci_score >= ddci_score_prev)",
 ]
+
+
+def test_expressions_exercise_every_builtin_and_comparison() -> None:
+    """What the expressions below cross-check covers the whole registry (engine.lang.builtins,
+    engine.lang.operators): a builtin or comparison added there and read nowhere here fails."""
+    cat = load_catalogue()
+    nodes = [n for text in EXPRESSIONS for n in parse_rule(text, cat, scope_units=True).walk()]
+    assert {n.name for n in nodes if isinstance(n, Call)} == set(BUILTINS)
+    assert {n.op for n in nodes if isinstance(n, Compare)} == set(COMPARISONS)
 
 
 def _expression_campaign(cat: Catalogue) -> Any:

@@ -20,6 +20,8 @@ from typer.testing import CliRunner
 
 from cli import app
 from engine.lang import RuleError, interpret, parse_rule
+from engine.lang.builtins import BUILTINS
+from engine.lang.operators import COMPARISONS
 from engine.model.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,12 +44,7 @@ TOKENS = [
     "and",
     "or",
     "not",
-    "==",
-    "!=",
-    "<",
-    "<=",
-    ">",
-    ">=",
+    *COMPARISONS,
     "+",
     "-",
     "*",
@@ -66,9 +63,7 @@ TOKENS = [
     "1e308",
     "'2024-09-30'",
     "'2024-02-30'",
-    "at",
-    "latest",
-    "all_improved",
+    *BUILTINS,  # every registered builtin (engine.lang.builtins), a new one included
     "__import__",
     "lambda",
     "x",
@@ -135,6 +130,12 @@ def _one_line_user_error(result) -> None:  # type: ignore[no-untyped-def]
         assert 1 <= len(lines) <= 51, result.stderr
         assert all(": " in line for line in lines[:50]), result.stderr
         assert len(lines) <= 50 or lines[50].startswith("… và "), result.stderr
+
+
+def test_tokens_include_every_builtin_and_comparison() -> None:
+    """The rule fuzzer draws every name of the registries (engine.lang.builtins, engine.lang.operators)."""
+    assert set(BUILTINS) <= set(TOKENS)
+    assert set(COMPARISONS) <= set(TOKENS)
 
 
 @FUZZ

@@ -67,7 +67,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import yaml
@@ -85,7 +85,7 @@ from engine.evaluate.core import Evaluation, campaign_deadline
 from engine.explain.reasons import VERDICT_LABELS
 from engine.lang.ir import Call, Fact, Node
 from engine.model.campaign import Campaign, available_campaigns, load_campaign
-from engine.model.schema import ISSUER
+from engine.model.schema import CHANNELS, ISSUER, DocumentName
 from engine.model.vocabulary import words
 from engine.pipeline import run
 
@@ -93,8 +93,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGNS = available_campaigns()
 BACKENDS = ("native", "durable")
 SUBMISSION_KEYS = ("sent_on", "received_on", "via", "documents")
-CHANNELS = ("postmark", "tdo", "hand", "email")
-DOCUMENTS = ("proposal", "council_minutes", "achievement_report")
+DOCUMENTS = get_args(DocumentName)
 
 Doc = dict[str, Any]  # a facts file as data (YAML/JSON document)
 Removal = tuple[str | int, ...]  # the path of what is taken out, from the document's root

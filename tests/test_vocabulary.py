@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from engine.evaluate.core import VERDICTS
 from engine.model.catalogue import Label
-from engine.model.schema import PERSON_KINDS, UNIT_KINDS, DocumentName
+from engine.model.schema import CHANNELS, PERSON_KINDS, UNIT_KINDS, DocumentName
 from engine.model.vocabulary import load_labels, words
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +73,7 @@ def test_every_entry_has_both_languages() -> None:
         ("outcome", ("pass", "fail", "waived", "not_applicable", "triggered", "clear")),
         ("submission", ("on_time", "late", "missing_documents", "not_checked", "undecided")),
         ("document", get_args(DocumentName)),
+        ("channel", CHANNELS),
         ("kind", (*UNIT_KINDS, *PERSON_KINDS)),
         ("kind_full", (*UNIT_KINDS, *PERSON_KINDS)),
     ],
@@ -81,6 +82,13 @@ def test_every_key_the_engine_knows_has_a_word(section: str, keys: tuple[str, ..
     for lang in LANGS:
         names = words(lang).section(section)
         assert sorted(names) == sorted(keys), f"{section} ({lang})"
+
+
+def test_every_channel_and_document_has_its_accepted_words() -> None:
+    """The words an officer may write for a channel or a document are keyed by the schema's lists."""
+    accepted = load_labels().words
+    assert sorted(accepted.via) == sorted(CHANNELS)
+    assert sorted(accepted.documents) == sorted(get_args(DocumentName))
 
 
 def test_a_missing_word_fails_loudly() -> None:

@@ -17,6 +17,8 @@ from engine.common.message import Msg
 from engine.evaluate.core import RuleResult, SubmissionResult
 from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not, Trace
 from engine.lang.builtins import BUILTINS
+from engine.lang.ir import CompareOp
+from engine.lang.operators import COMPARISONS
 from engine.model.campaign import Campaign, Scope
 from engine.model.catalogue import Catalogue
 from engine.model.schema import Unstated
@@ -26,7 +28,6 @@ from engine.model.vocabulary import ByLang, say, words
 T = ByLang("explain", "outcome")
 _OPS = ByLang("compare")
 _RATING_OPS = ByLang("compare_rating")
-_NEGATE = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
 VERDICT_LABELS = ByLang("verdict")
 SUBMISSION_LABELS = ByLang("submission")
@@ -264,7 +265,7 @@ class Explainer:
         return ", ".join(self.cat.label(k, self.lang) for k in keys) or self.render(node)
 
     def _compare(self, node: Compare, trace: Trace, want: bool, ranges: Mapping[str, tuple[int, int]]) -> str:
-        op = node.op if want else _NEGATE[node.op]
+        op = node.op if want else COMPARISONS[node.op].negation
         left, right = node.left, node.right
         lv, rv = trace[left.idx], trace[right.idx]
         ranged = ranges.get(left.key) if isinstance(left, Fact) and lv is UNKNOWN else None
@@ -302,9 +303,9 @@ class Explainer:
             return self.t["between"].format(low=low, high=high)
         return self.t["at_least_v" if low is not None else "at_most_v"].format(v=low or high)
 
-    def _bound(self, left: Node, right: Node, op: str, rv: Any) -> tuple[str, str]:
+    def _bound(self, left: Node, right: Node, op: CompareOp, rv: Any) -> tuple[CompareOp, str]:
         text = fmt_value(rv, _key(left), self.cat, self.lang)
-        if isinstance(rv, int | float) and _is_int_fact(left, self.cat) and op in ("<", ">", "<=", ">="):
+        if isinstance(rv, int | float) and _is_int_fact(left, self.cat) and COMPARISONS[op].ordered:
             # a count against a limit: say the whole number that would do ("at most 4")
             if op in ("<=", "<"):
                 whole = math.floor(rv) if op == "<=" else math.ceil(rv) - 1

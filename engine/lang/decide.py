@@ -35,8 +35,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from engine.lang.builtins import BUILTINS
-from engine.lang.interpret import COMPARE, Trace, combine, negate
-from engine.lang.ir import Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not
+from engine.lang.interpret import Trace, combine, negate
+from engine.lang.ir import Arith, Call, Compare, CompareOp, Const, Fact, Logic, Neg, Node, Not
+from engine.lang.operators import COMPARISONS
 from engine.lang.values import NA, UNKNOWN, Value
 
 INF = math.inf
@@ -167,10 +168,10 @@ def _arith(op: str, a: Num, b: Num) -> Num | None:
     return Num(min(quotients), max(quotients), na)
 
 
-def _compare(op: str, a: Num, b: Num) -> frozenset[Value] | None:
+def _compare(op: CompareOp, a: Num, b: Num) -> frozenset[Value] | None:
     """The truth values `a op b` may take over the two intervals (and n/a, if either may be)."""
     if a.point is not None and b.point is not None:
-        got: set[Value] = {COMPARE[op](a.point, b.point)}
+        got: set[Value] = {COMPARISONS[op].fn(a.point, b.point)}
     else:
         below, above = a.hi < b.lo, a.lo > b.hi  # every a is below / above every b
         at_most, at_least = a.hi <= b.lo, a.lo >= b.hi

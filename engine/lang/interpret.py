@@ -20,19 +20,12 @@ from typing import Any
 
 from engine.lang.builtins import BUILTINS
 from engine.lang.ir import Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not
+from engine.lang.operators import COMPARISONS
 from engine.lang.values import NA, UNKNOWN, Value
 
 Env = Mapping[str, Any]
 Trace = tuple[Value, ...]
 
-COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
 ARITH: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add,
     "-": operator.sub,
@@ -84,7 +77,7 @@ def _compute(node: Node, env: Env, out: list[Value]) -> Value:
             return marker
         if node.ranks is not None:
             a, b = node.ranks[a], node.ranks[b]  # type: ignore[index]
-        return COMPARE[node.op](a, b)
+        return COMPARISONS[node.op].fn(a, b)
     if isinstance(node, Logic):
         items = [_eval(item, env, out) for item in node.items]
         return combine(node.op, items)

@@ -45,6 +45,7 @@ from engine.lang.ir import (
     TypeKind,
     number,
 )
+from engine.lang.operators import COMPARISONS
 
 MAX_RULE_LENGTH = limits.MAX_RULE_LENGTH
 MAX_NUMBER = limits.MAX_NUMBER
@@ -114,14 +115,7 @@ _FACT_TYPES: dict[str, Type] = {
 # ---------------------------------------------------------------- parsing
 
 
-_CMP: dict[type[ast.cmpop], CompareOp] = {
-    ast.Eq: "==",
-    ast.NotEq: "!=",
-    ast.Lt: "<",
-    ast.LtE: "<=",
-    ast.Gt: ">",
-    ast.GtE: ">=",
-}
+_CMP: dict[type[ast.cmpop], CompareOp] = {c.syntax: c.symbol for c in COMPARISONS.values()}
 _ARITH: dict[type[ast.operator], ArithOp] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 # what each refused construct is called (a vocabulary entry: problem.campaign_rule_no_<name>)
 _REFUSED = {
@@ -439,7 +433,7 @@ class _Converter:
                 col,
                 Msg("problem.campaign_rule_same_type"),
             )
-        if lt.kind in ("enum", "bool", "records") and op not in ("==", "!="):
+        if lt.kind in ("enum", "bool", "records") and COMPARISONS[op].ordered:
             raise RuleError(Msg("problem.campaign_rule_no_order", type=_type_name(lt)), col)
         ranks = None
         if lt.kind == "rating":

@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
@@ -28,6 +28,7 @@ from engine.model.schema import (
     ISSUER,
     PERSON_KINDS,
     UNIT_KINDS,
+    Channel,
     DocumentName,
     Kind,
     data_path,
@@ -160,7 +161,7 @@ Day = Annotated[dt.date, BeforeValidator(_day)]
 
 class SubmissionIn(_Strict):
     sent_on: Day | None = None
-    via: Annotated[Literal["postmark", "tdo", "hand", "email"], BeforeValidator(_via)] | None = None
+    via: Annotated[Channel, BeforeValidator(_via)] | None = None
     received_on: Day | None = None
     # not recorded: unknown, not missing
     documents: tuple[Annotated[DocumentName, BeforeValidator(_document)], ...] | None = None

@@ -276,7 +276,7 @@ class Decided(Strict):
 
 class Channels(Decided):
     accepted: tuple[Channel, ...] = Field(
-        min_length=1, description="the ways of sending the file that count: postmark | tdo | hand | email"
+        min_length=1, description=f"the ways of sending the file that count: {' | '.join(CHANNELS)}"
     )
     other: Literal["undecided", "counted"] = Field(
         default="undecided",

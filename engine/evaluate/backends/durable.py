@@ -82,7 +82,8 @@ from engine.evaluate.backends import Traces, Work
 from engine.evaluate.trace import Evaluable, RuleTrace, needs_waiver
 from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not, Trace, Value, trace
 from engine.lang.interpret import combine, negate
-from engine.lang.ir import BOOL
+from engine.lang.ir import BOOL, CompareOp
+from engine.lang.operators import COMPARISONS
 from engine.model.campaign import Campaign
 from engine.model.catalogue import Catalogue
 
@@ -93,9 +94,8 @@ Four = dict[str, Cond]  # outcome (T/F/U/N) → its condition
 
 OUTCOMES = ("T", "F", "U", "N")
 _VALUE: dict[str, Value] = {"T": True, "F": False, "U": UNKNOWN, "N": NA}
-_OPS = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
-_NEGATE = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
-_FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+# the Rete spelling of each comparison (`engine.lang.operators`); equality is a bare {field: value}
+_RETE: dict[CompareOp, str | None] = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 _ARITH = {"+": "$add", "-": "$sub", "*": "$mul", "/": "$div"}  # Rete-side arithmetic (right-hand side)
 # the weight of one outcome's condition (`_weight`) past which an and/or/not is combined in
 # Python: measured on durable-rules 2.0.28, conditions of weight 54 register and of 57 can fail
@@ -309,9 +309,9 @@ class _Builder:
     def _compare(self, node: Compare) -> Four:
         lnode, rnode = node.left, node.right
         left, right = self.operand(lnode), self.operand(rnode)
-        op: str = node.op
+        op = node.op
         if left[0] != "field" and right[0] == "field":
-            left, right, lnode, op = right, left, rnode, _FLIP[op]
+            left, right, lnode, op = right, left, rnode, COMPARISONS[op].flipped
         if left[0] != "field":  # the engine takes arithmetic on the right only: compute the left here
             left = ("field", self._derived(lnode))
         leaves = _leaves(left) + [f for f in _leaves(right) if f not in _leaves(left)]
@@ -322,7 +322,7 @@ class _Builder:
         all_known = _and(*(_present(f) for f in leaves), *(_not_zero(d) for _, d in divisions))
         return {
             "T": _and(all_known, _cmp(op, left[1], right)),
-            "F": _and(all_known, _cmp(_NEGATE[op], left[1], right)),
+            "F": _and(all_known, _cmp(COMPARISONS[op].negation, left[1], right)),
             "U": _and(*(_not_na(f) for f in leaves), _or(*(_absent(f) for f in leaves)), *div_ok),
             "N": _or(any_na, *div_zero),
         }
@@ -391,11 +391,10 @@ def _rhs(op: Operand) -> Any:
     return {_ARITH[op[1]]: {"$l": _rhs(op[2]), "$r": _rhs(op[3])}}
 
 
-def _cmp(op: str, left: str, right: Operand) -> Cond:
+def _cmp(op: CompareOp, left: str, right: Operand) -> Cond:
     rhs = _rhs(right)
-    if op == "==":
-        return {left: rhs}
-    return {_OPS[op]: {left: rhs}}
+    rete = _RETE[op]
+    return {left: rhs} if rete is None else {rete: {left: rhs}}
 
 
 def compile_campaign(campaign: Campaign) -> _Compiled:
