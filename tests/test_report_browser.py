@@ -23,7 +23,7 @@ from engine.render.report_pdf import HEADLESS, find_browser
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "ninh_thuan_2020.yaml"
 CHROMIUM = find_browser()  # the browser `report -o x.pdf` would use (engine/render/report_pdf.py)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium binary on this machine")
+pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="no Chromium binary on this machine"), pytest.mark.slow]
 FLAGS = HEADLESS
 A4 = (595.28, 841.89)  # points
 
