@@ -29,6 +29,7 @@ def _evaluate(cache_dir: str, tmp: Path, name: str) -> bytes:
     return out.read_bytes()
 
 
+@pytest.mark.slow
 def test_kept_results_give_the_same_bytes_and_damage_is_made_again(tmp_path: Path) -> None:
     folder = tmp_path / "cache"
     fresh = _evaluate("", tmp_path, "off.json")

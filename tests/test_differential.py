@@ -355,6 +355,7 @@ def _decisions(ev: Evaluation) -> list[Any]:
 
 
 @pytest.mark.parametrize("cid", CAMPAIGNS)
+@pytest.mark.slow
 def test_generated_facts_agree(cid: str) -> None:
     campaign = _campaign(cid)
 
@@ -466,6 +467,7 @@ def _expression_campaign(cat: Catalogue) -> Any:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(st.data())
+@pytest.mark.slow
 def test_expressions_agree(data: st.DataObject) -> None:
     from engine.evaluate.backends.durable import DurableBackend
     from engine.evaluate.backends.native import NativeBackend
@@ -588,6 +590,7 @@ EXAMPLE_FILES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"
 
 
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=[p.stem for p in EXAMPLE_FILES])
+@pytest.mark.slow
 def test_explain_text_is_identical_on_both_backends(example: Path) -> None:
     """`thidua explain CAMPAIGN FACTS ID --backend durable` prints byte for byte what native prints."""
     from typer.testing import CliRunner
@@ -643,6 +646,7 @@ def test_shared_rule_rows_read_as_fresh_ones() -> None:
 
 
 @pytest.mark.parametrize("cid", CAMPAIGNS)
+@pytest.mark.slow
 def test_shared_rule_rows_of_generated_facts(cid: str) -> None:
     campaign = _campaign(cid)
 

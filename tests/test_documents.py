@@ -332,6 +332,7 @@ def libreoffice_pdf(data: bytes, tmp_path: Path, name: str) -> Path:
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.slow
 @pytest.mark.parametrize("recipients", [0, 9])
 @pytest.mark.parametrize("cid", CAMPAIGNS)
 def test_libreoffice_converts_the_word_document_to_a4_pdf(cid: str, recipients: int, tmp_path: Path) -> None:
@@ -612,6 +613,7 @@ def test_no_browser_is_one_line_saying_what_to_install(tmp_path: Path, monkeypat
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.slow
 def test_a_10000_candidate_word_document_is_at_most_30_pages(tmp_path: Path) -> None:
     """Issue 23.5: the ties printed once with their shared rank and values, the reserve capped."""
     import sys

@@ -194,6 +194,7 @@ def _mutate(text: str, data: st.DataObject) -> str:
 
 @FUZZ
 @given(st.data())
+@pytest.mark.slow
 def test_mutated_facts_files(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
     path = tmp_path_factory.mktemp("f") / "facts.yaml"
     path.write_text(_mutate(EXAMPLE, data), encoding="utf-8")
@@ -229,6 +230,7 @@ json_values = st.recursive(
         optional={"people": json_values, "as_of": json_values, "campaign": json_values},
     )
 )
+@pytest.mark.slow
 def test_generated_json_facts(tmp_path_factory: pytest.TempPathFactory, doc: dict) -> None:
     path = tmp_path_factory.mktemp("j") / "facts.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
@@ -239,6 +241,7 @@ def test_generated_json_facts(tmp_path_factory: pytest.TempPathFactory, doc: dic
 
 @FUZZ
 @given(st.data())
+@pytest.mark.slow
 def test_mutated_campaign_files(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
     path = tmp_path_factory.mktemp("c") / "campaign.yaml"
     path.write_text(_mutate(CAMPAIGN, data), encoding="utf-8")
@@ -249,6 +252,7 @@ def test_mutated_campaign_files(tmp_path_factory: pytest.TempPathFactory, data: 
 
 @FUZZ
 @given(st.binary(max_size=200))
+@pytest.mark.slow
 def test_arbitrary_bytes_as_facts(tmp_path_factory: pytest.TempPathFactory, raw: bytes) -> None:
     path = tmp_path_factory.mktemp("b") / "facts.yaml"
     path.write_bytes(raw)
@@ -318,6 +322,7 @@ def _template(kind: str) -> Path:
 
 @FUZZ
 @given(st.lists(st.lists(CELLS, min_size=1, max_size=24), min_size=1, max_size=5), st.booleans())
+@pytest.mark.slow
 def test_generated_csv_facts(
     tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]], keep_header: bool
 ) -> None:
@@ -337,6 +342,7 @@ def test_generated_csv_facts(
 
 @FUZZ
 @given(st.lists(st.tuples(st.integers(1, 8), st.integers(1, 24), CELLS | st.integers() | st.floats()), max_size=12))
+@pytest.mark.slow
 def test_mutated_xlsx_facts(tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[int, int, object]]) -> None:
     import openpyxl
 
@@ -413,6 +419,7 @@ LOOKALIKES = st.sampled_from(["#", "# note", "ｓ", "ℓ", "ﬁ", "Ａ", "\u00a0
 
 @FUZZ
 @given(st.data())
+@pytest.mark.slow
 def test_deep_long_and_look_alike_rules_are_refused_not_crashed(data: st.DataObject) -> None:
     """Deep or long rules and ranking keys, comments and look-alike letters: a `RuleError` with a
     column, never a RecursionError (issue 13.7); what is accepted evaluates."""
@@ -441,6 +448,7 @@ ALIAS_DOC = st.recursive(
 
 @FUZZ
 @given(st.integers(1, 12), st.integers(1, 14), ALIAS_DOC, st.booleans())
+@pytest.mark.slow
 def test_alias_trees_are_bounded_before_expansion(fan: int, levels: int, leaf: str, cycle: bool) -> None:
     """Anchors of aliases of anchors: the loader answers quickly — a value or a refusal (issue 13.8)."""
     import time
@@ -471,6 +479,7 @@ def test_alias_trees_are_bounded_before_expansion(fan: int, levels: int, leaf: s
         st.text(alphabet="./\\:abc~", min_size=1, max_size=12),
     )
 )
+@pytest.mark.slow
 def test_document_source_never_reads_outside_the_plans_folder(
     tmp_path_factory: pytest.TempPathFactory, source: str
 ) -> None:
@@ -519,6 +528,7 @@ def _hostile_facts(draw: st.DrawFn) -> dict:  # type: ignore[type-arg]
 
 @FUZZ
 @given(_hostile_facts(), st.sampled_from(["table", "json", "csv", "markdown"]), st.booleans())
+@pytest.mark.slow
 def test_hostile_values_in_every_output(
     tmp_path_factory: pytest.TempPathFactory,
     doc: dict,
@@ -547,6 +557,7 @@ NUMBER_FORMS = st.sampled_from(
 
 @FUZZ
 @given(NUMBER_FORMS, st.sampled_from(["staff_total", "ddci_score", "disbursement_pct"]))
+@pytest.mark.slow
 def test_json_number_forms(tmp_path_factory: pytest.TempPathFactory, number: str, key: str) -> None:
     """Numbers as JSON text (thousands of digits, out of float range): a result or one line with the place."""
     path = tmp_path_factory.mktemp("n") / "facts.json"
@@ -574,6 +585,7 @@ LAYOUT_EDITS = st.lists(
 
 @FUZZ
 @given(LAYOUT_EDITS)
+@pytest.mark.slow
 def test_xlsx_hidden_and_merged_content(tmp_path_factory: pytest.TempPathFactory, edits: list) -> None:  # type: ignore[type-arg]
     """Hidden rows, columns and sheets and merged ranges (13.5): a result or one line, never a bug."""
     import openpyxl

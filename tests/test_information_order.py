@@ -506,6 +506,7 @@ SEEDS = {"example": example_doc, "witnesses": witnesses_doc}
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("cid", CAMPAIGNS)
 @pytest.mark.parametrize("seed", list(SEEDS))
+@pytest.mark.slow
 def test_a_removal_from_a_shipped_file_leaves_each_verdict_or_makes_it_incomplete(
     seed: str, cid: str, backend: str
 ) -> None:
@@ -523,6 +524,7 @@ def test_a_removal_from_a_shipped_file_leaves_each_verdict_or_makes_it_incomplet
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("cid", CAMPAIGNS)
+@pytest.mark.slow
 def test_a_removal_from_a_generated_file_leaves_each_verdict_or_makes_it_incomplete(cid: str, backend: str) -> None:
     @settings(ORDER, max_examples=BUDGET[backend])
     @given(st.data())

@@ -41,12 +41,14 @@ def test_the_detector_finds_a_vietnamese_sentence_but_not_a_name() -> None:
 
 
 @pytest.mark.parametrize("campaign", CAMPAIGNS)
+@pytest.mark.slow
 def test_vietnamese_outputs_have_no_english_sentence(campaign: str) -> None:
     found = count(campaign, "vi")
     assert not found, {k: v[:3] for k, v in found.items()}
 
 
 @pytest.mark.parametrize("campaign", CAMPAIGNS)
+@pytest.mark.slow
 def test_english_outputs_have_no_vietnamese_sentence(campaign: str) -> None:
     found = count(campaign, "en")
     assert not found, {k: v[:3] for k, v in found.items()}

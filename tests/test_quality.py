@@ -5,7 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+pytestmark = pytest.mark.slow  # ruff and mypy over the whole tree: seconds each
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

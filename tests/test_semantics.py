@@ -62,6 +62,7 @@ def test_examples_traces_and_outputs(example: Path) -> None:
 
 
 @pytest.mark.parametrize("cid", CAMPAIGNS)
+@pytest.mark.slow
 def test_generated_facts_explain_and_report(cid: str) -> None:
     campaign = _campaign(cid)
 

@@ -83,6 +83,7 @@ TAKES_LANG = {"evaluate", "explain", "award", "near", "diff"}
 @pytest.mark.parametrize("width", [80, 120, 200])
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.slow
 def test_a_command_reads_on_a_terminal(command: str, lang: str, width: int) -> None:
     if command not in TAKES_LANG and lang == "en":
         pytest.skip("the command has no --lang")

@@ -29,7 +29,10 @@ DRIVER = shutil.which("chromedriver") or next(
     (p for p in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver") if Path(p).is_file()), None
 )
 ARTEFACTS = Path(os.environ.get("THIDUA_ARTEFACTS") or ROOT / "tests" / "artefacts")
-pytestmark = pytest.mark.skipif(CHROMIUM is None or DRIVER is None, reason="no Chromium or chromedriver here")
+pytestmark = [
+    pytest.mark.skipif(CHROMIUM is None or DRIVER is None, reason="no Chromium or chromedriver here"),
+    pytest.mark.slow,
+]
 
 
 @pytest.fixture(scope="module")

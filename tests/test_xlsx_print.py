@@ -75,6 +75,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @needs_soffice
+@pytest.mark.slow
 @pytest.mark.parametrize("cid", CAMPAIGNS)
 def test_every_page_is_a4_and_no_text_is_under_9_pt(rendered: dict[str, Path], cid: str) -> None:
     from pypdf import PdfReader
@@ -94,6 +95,7 @@ def test_every_page_is_a4_and_no_text_is_under_9_pt(rendered: dict[str, Path], c
 
 
 @needs_soffice
+@pytest.mark.slow
 @pytest.mark.parametrize("cid", CAMPAIGNS)
 def test_money_prints_the_vietnamese_way(rendered: dict[str, Path], cid: str) -> None:
     """Every amount of the workbook printed as 1.490.000, none with commas."""
@@ -117,6 +119,7 @@ def test_money_prints_the_vietnamese_way(rendered: dict[str, Path], cid: str) ->
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_the_verdicts_sheet_is_split_with_its_id_columns_repeated(rendered: dict[str, Path]) -> None:
     """Kết quả xét of Ninh Thuận 2020 (7 columns and one per rule): over several pages at 10.2 pt,
     each holding the number, id and name of the candidates it shows."""
@@ -130,6 +133,7 @@ def test_the_verdicts_sheet_is_split_with_its_id_columns_repeated(rendered: dict
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_number_formats_as_libreoffice_prints_them(tmp_path: Path) -> None:
     wb = xlsx.a4_workbook()
     ws = wb.active

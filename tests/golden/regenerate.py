@@ -1,40 +1,103 @@
-"""Regenerate the golden reports and the template-context docs: `python tests/golden/regenerate.py`;
+"""Regenerate the golden files: `python tests/golden/regenerate.py` — the only way they are written;
 the pictures of each campaign's Tờ trình in docs/: `python tests/golden/regenerate.py --pages`.
 
-For every campaign with an example in examples/ that validates, writes tests/golden/<campaign>.md,
-<campaign>.html, <campaign>.docx.txt (the Word document's text, `docx_text`) and <campaign>.xlsx.txt
-(the workbook's cells and print setup, `xlsx_text`) in Vietnamese with the example's own as_of,
-ninh_thuan_2020.en.md, .en.html, .en.docx.txt and .en.xlsx.txt in English, and docs/report-context.md
-from the context's field docs. tests/test_report.py compares against these files byte for byte.
+What is golden is listed here, explicitly (`GOLDEN`, relative to tests/golden/): for each campaign
+in `CAMPAIGNS`, <campaign>.md, <campaign>.html, <campaign>.docx.txt (the Word document's text,
+`docx_text`) and <campaign>.xlsx.txt (the workbook's cells and print setup, `xlsx_text`) in
+Vietnamese with the example's own as_of; the same four of ninh_thuan_2020 in English (.en.md, …);
+the 2020 → 2025 diff (diff/ninh_thuan_2020_2025.txt); and docs/report-context.md from the
+context's field docs. tests/test_report.py and tests/test_diff.py compare against these byte for
+byte, fail on a golden file that is not listed here (an orphan) or listed and missing, and fail
+when a listed campaign does not load: a campaign is never dropped silently.
 """
 
 from __future__ import annotations
 
+import difflib
 import sys
+from collections.abc import Callable
+from contextlib import chdir
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-GOLDEN = Path(__file__).resolve().parent
+GOLDEN_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from engine.common.errors import UserError  # noqa: E402
-
 PAGES = ROOT / "docs"  # page 1 of each campaign's Tờ trình as LibreOffice renders it: to-trinh-<campaign>.png
-from engine.model.campaign import available_campaigns, load_campaign  # noqa: E402
+REGENERATE = "python tests/golden/regenerate.py"
+
+# the campaigns whose example report is golden: every campaign with an example in examples/
+CAMPAIGNS = ("my_thanh_2015", "ninh_thuan_2020", "ninh_thuan_2025", "syt_2024", "uong_bi_2024")
+REPORTS = (".md", ".html", ".docx.txt", ".xlsx.txt")
+IN_ENGLISH = ("ninh_thuan_2020",)
+DIFFS = {
+    "diff/ninh_thuan_2020_2025.txt": [
+        "diff",
+        "ninh_thuan_2020",
+        "ninh_thuan_2025",
+        "--facts",
+        "examples/ninh_thuan_2020.yaml",
+    ],
+}
 
 
 def golden_campaigns() -> list[str]:
-    """Campaigns that have an example in examples/ and load without errors."""
-    out = []
-    for cid in available_campaigns():
-        if not (ROOT / "examples" / f"{cid}.yaml").exists():
-            continue
-        try:
-            load_campaign(cid)
-        except UserError:
-            continue
-        out.append(cid)
+    """The campaigns with golden reports (the explicit list; tests fail if one does not load)."""
+    return list(CAMPAIGNS)
+
+
+def _golden() -> dict[str, Callable[[], bytes]]:
+    out: dict[str, Callable[[], bytes]] = {}
+    for cid in CAMPAIGNS:
+        for suffix in REPORTS:
+            out[f"{cid}{suffix}"] = partial(render, cid, suffix)
+    for cid in IN_ENGLISH:
+        for suffix in REPORTS:
+            out[f"{cid}.en{suffix}"] = partial(render, cid, suffix, "en")
+    for name, args in DIFFS.items():
+        out[name] = partial(run_cli, args)
     return out
+
+
+def run_cli(args: list[str]) -> bytes:
+    """`thidua ARGS` in-process from the checkout's root (paths in the output are relative to it)."""
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    with chdir(ROOT):
+        result = CliRunner().invoke(app, args)
+    if result.exit_code != 0:
+        raise RuntimeError(f"thidua {' '.join(args)} exited {result.exit_code}: {result.output}")
+    return result.stdout.encode("utf-8")
+
+
+def on_disk() -> set[str]:
+    """Every golden file under tests/golden/ (not the scripts)."""
+    return {
+        p.relative_to(GOLDEN_DIR).as_posix()
+        for p in GOLDEN_DIR.rglob("*")
+        if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts
+    }
+
+
+def mismatch(name: str, got: bytes, want: bytes, limit: int = 40, width: int = 200) -> str:
+    """Why `got` is not the golden `name`: a unified diff of the first lines that differ (at most
+    `limit` lines of diff, each cut at `width` characters), then how to regenerate."""
+    old = want.decode("utf-8", "replace").splitlines()
+    new = got.decode("utf-8", "replace").splitlines()
+    lines = list(difflib.unified_diff(old, new, f"tests/golden/{name}", "now", lineterm="", n=2))
+    if not lines:  # the same lines: the bytes differ elsewhere (line endings, a final newline)
+        lines = [f"the lines are equal; the bytes differ ({len(want)} golden, {len(got)} now)"]
+    shown = [line if len(line) <= width else line[:width] + " …" for line in lines[:limit]]
+    if len(lines) > limit:
+        shown.append(f"… {len(lines) - limit} more lines of diff")
+    return (
+        f"{name} differs from its golden file:\n"
+        + "\n".join(shown)
+        + f"\nif the change is intended: `{REGENERATE}`, then read `git diff tests/golden`"
+    )
 
 
 def render(cid: str, suffix: str, lang: str = "vi") -> bytes:
@@ -151,6 +214,9 @@ def pages() -> None:
             print(f"wrote {png.relative_to(ROOT)}.png")
 
 
+GOLDEN = _golden()  # file name under tests/golden/ → how to produce it
+
+
 def main() -> None:
     from engine.render.output import write_atomic
     from engine.render.report import context_doc
@@ -158,15 +224,12 @@ def main() -> None:
     if "--pages" in sys.argv[1:]:
         pages()
         return
-    for cid in golden_campaigns():
-        for suffix in (".md", ".html", ".docx.txt", ".xlsx.txt"):
-            path = GOLDEN / f"{cid}{suffix}"
-            write_atomic(path, render(cid, suffix))
-            print(f"wrote {path.relative_to(ROOT)}")
-    for suffix in (".md", ".html", ".docx.txt", ".xlsx.txt"):
-        path = GOLDEN / f"ninh_thuan_2020.en{suffix}"
-        write_atomic(path, render("ninh_thuan_2020", suffix, "en"))
+    for name, produce in GOLDEN.items():
+        path = GOLDEN_DIR / name
+        write_atomic(path, produce())
         print(f"wrote {path.relative_to(ROOT)}")
+    for orphan in sorted(on_disk() - set(GOLDEN)):
+        print(f"not golden (listed nowhere in tests/golden/regenerate.py), delete it: tests/golden/{orphan}")
     doc = ROOT / "docs" / "report-context.md"
     write_atomic(doc, context_doc())
     print(f"wrote {doc.relative_to(ROOT)}")

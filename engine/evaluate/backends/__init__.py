@@ -6,27 +6,17 @@ returns per candidate the list of `RuleTrace`s in the same order: the value of e
 the item's expression, and the waiver's trace when it was looked at. Traces are the same
 format for every backend and must equal the reference interpreter's
 (`engine.evaluate.trace.reference`); verdicts, reasons, ranks and output are shared code.
+The shared types live in `engine.evaluate.backends.base`, which the backends import: this
+package imports a backend only when it is chosen, and no backend imports this package.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol
-
 from engine.common.errors import Problem, UsageError
 from engine.common.message import Msg
-from engine.evaluate.trace import Evaluable, RuleTrace
-from engine.model.campaign import Campaign
+from engine.evaluate.backends.base import Backend, Traces, Work
 
-Work = list[list[tuple[Evaluable, Mapping[str, Any]]]]
-Traces = list[list[RuleTrace]]
-
-
-class Backend(Protocol):
-    name: str
-
-    def run(self, campaign: Campaign, work: Work) -> Traces: ...
-
+__all__ = ["BACKENDS", "Backend", "Traces", "Work", "get_backend"]
 
 BACKENDS = ("native", "durable")
 

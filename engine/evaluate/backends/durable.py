@@ -78,7 +78,7 @@ from typing import Any
 
 from engine.common.errors import Problem, UsageError
 from engine.common.message import Msg
-from engine.evaluate.backends import Traces, Work
+from engine.evaluate.backends.base import Traces, Work
 from engine.evaluate.trace import Evaluable, RuleTrace, needs_waiver
 from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not, Trace, Value, trace
 from engine.lang.interpret import combine, negate

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.common.speed import gc_paused
-from engine.evaluate.backends import Traces, Work
+from engine.evaluate.backends.base import Traces, Work
 from engine.evaluate.trace import Evaluable, RuleTrace
 from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not
 from engine.lang.builtins import BUILTINS
