@@ -64,6 +64,38 @@ class Speaking:
             await self.app(scope, receive, send)
 
 
+class SameOrigin:
+    """Only the officer's own pages act (issue 26, that point): a request that sends or changes
+    something (any method but GET, HEAD, OPTIONS) from a browser page of another site is refused
+    with 403 — the browser says where the page came from (`Sec-Fetch-Site`; else `Origin`, whose
+    host must be the one the request was sent to). A client that is no browser page (curl, a script
+    on this computer) sends neither header and is served: the server answers this computer only."""
+
+    SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method") not in self.SAFE:
+            request = Request(scope)
+            site = request.headers.get("sec-fetch-site")
+            origin = request.headers.get("origin")
+            foreign = site not in ("same-origin", "none") if site is not None else False
+            if site is None and origin is not None:
+                from urllib.parse import urlsplit
+
+                foreign = origin == "null" or urlsplit(origin).netloc != request.headers.get("host", "")
+            if foreign:
+                from engine.web import pages
+
+                line = str(Problem(request.url.path, Msg("problem.web_cross_site", origin=origin or site or "?")))
+                refusal = api_error(403, [line]) if is_api(request) else pages.error_page(request, 403, [line])
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 class SecurityHeaders:
     """Every answer, an error's too, carries the security headers; pages are not cached. A bug
     that escapes a route becomes a 500 here (`bug_response`), with one log line and no traceback."""
@@ -178,6 +210,7 @@ def create_app(allowed_hosts: list[str] | None = None) -> FastAPI:
     app.include_router(api.router())
     app.include_router(pages.router(store))
     app.mount("/static", StaticFiles(directory=shipped("templates") / "web" / "static"), name="static")
+    app.add_middleware(SameOrigin)  # innermost: its 403 gets the security headers and the request's language
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or ["127.0.0.1", "localhost", "[::1]"])
     app.add_middleware(SecurityHeaders)
     app.add_middleware(Speaking)  # outermost: a bug's 500 (SecurityHeaders) speaks the request's language too
