@@ -180,11 +180,11 @@ def _settings_read() -> None:
     with one line, before anything is read under a limit the user did not mean."""
     from engine.common import limits
 
-    if limits.UNREADABLE:
+    if bad := limits.unreadable():
         raise UsageError(
             [
                 Problem(name, Msg("problem.cli_bad_setting", value=value), hint=Msg("problem.cli_bad_setting_hint"))
-                for name, value in sorted(limits.UNREADABLE.items())
+                for name, value in sorted(bad.items())
             ]
         )
 

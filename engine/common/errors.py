@@ -77,7 +77,9 @@ class UserError(Exception):
             self.problems = list(problems)
         if exit_code is not None:
             self.exit_code = exit_code
-        super().__init__(str(self))
+        # said when it is read (`str`), in the reader's language then: not here, where the language
+        # may not be chosen yet and the vocabulary may be what is being read
+        super().__init__()
 
     def __str__(self) -> str:
         first = str(self.problems[0]) if self.problems else "thidua"

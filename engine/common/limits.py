@@ -16,7 +16,6 @@ import re
 # megabyte is 1024 × 1024 bytes, as the defaults below are written)
 _AMOUNT = re.compile(r"(\d+(?:[.,]\d{3})*|\d*[.,]\d+)\s*([kmgt]?)(?:i?b)?", re.IGNORECASE)
 _UNIT = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
-UNREADABLE: dict[str, str] = {}  # settings whose value could not be read: the command line refuses to start
 
 
 def amount(text: str) -> int | None:
@@ -33,17 +32,19 @@ def amount(text: str) -> int | None:
     return value if value > 0 else None
 
 
+SETTINGS = ("THIDUA_MAX_BYTES", "THIDUA_MAX_NODES", "THIDUA_MAX_REQUEST_BYTES", "THIDUA_MAX_UPLOADS")
+
+
 def _setting(name: str, default: int) -> int:
-    """The environment's value for a limit, else `default`; one that cannot be read is kept in
-    UNREADABLE (said as one line by the command line or the web app) and the default is used."""
-    raw = os.environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    value = amount(raw)
-    if value is None:
-        UNREADABLE[name] = raw
-        return default
-    return value
+    """The environment's value for a limit, else `default` (also when it cannot be read: the
+    command line refuses to start then, `unreadable`)."""
+    raw = os.environ.get(name, "")
+    return (amount(raw) or default) if raw.strip() else default
+
+
+def unreadable() -> dict[str, str]:
+    """The limits set in the environment whose value cannot be read, by name."""
+    return {name: raw for name in SETTINGS if (raw := os.environ.get(name, "")).strip() and amount(raw) is None}
 
 
 # one input file's bytes (facts, campaign, plan text, cases); raise with THIDUA_MAX_BYTES

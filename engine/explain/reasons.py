@@ -34,10 +34,6 @@ SUBMISSION_LABELS = ByLang("submission")
 DOC_LABELS = ByLang("document")
 
 
-# A number as the reader writes it (engine.common.fmt); the web views read it here.
-fmt_number = fmt.number
-
-
 def fmt_value(v: Any, key: str | None, cat: Catalogue, lang: str) -> str:
     t = T[lang]
     if v is UNKNOWN:

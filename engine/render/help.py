@@ -214,6 +214,8 @@ if __name__ == "__main__":  # python -m engine.render.help --compile
 
     if sys.argv[1:] != ["--compile"]:
         sys.exit("python -m engine.render.help --compile")
+    from engine.render.output import write_atomic
+
     for po, mo in catalogues():
-        mo.write_bytes(compile_catalogue(po))
+        write_atomic(mo, compile_catalogue(po))
         print(mo)

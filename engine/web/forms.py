@@ -25,7 +25,10 @@ class WebError(Exception):
     def __init__(self, status: int, problems: list[Problem] | Problem):
         self.status = status
         self.problems = problems if isinstance(problems, list) else [problems]
-        super().__init__(str(self.problems[0]) if self.problems else str(status))
+        super().__init__()
+
+    def __str__(self) -> str:
+        return str(self.problems[0]) if self.problems else str(self.status)
 
 
 @dataclass

@@ -29,7 +29,7 @@ def paged(items: Sequence[T], page: int, lang: str, size: int = PAGE_ROWS) -> tu
     """One page of `items` (pages from 1; a page out of range is the nearest one), and its pager:
     the page, how many, the first and last shown (from 1), and the page links to offer — the
     first, the last and two either side of this one, None where some are left out."""
-    from engine.explain.reasons import fmt_number
+    from engine.common.fmt import number as fmt_number
 
     pages = max(1, -(-len(items) // size))
     page = min(max(page, 1), pages)
@@ -56,7 +56,8 @@ def verdicts(
 ) -> dict[str, Any]:
     """The verdict table: counts, the groups to filter by, and the rows that pass the filters —
     a page of them (`paged`): only the rows shown are explained."""
-    from engine.explain.reasons import VERDICT_LABELS, Explainer, fmt_number
+    from engine.common.fmt import number as fmt_number
+    from engine.explain.reasons import VERDICT_LABELS, Explainer
     from engine.render.text import short_reason
 
     ex = Explainer(ev.campaign, lang)
