@@ -256,8 +256,7 @@ def test_a_typo_in_a_value_names_the_vietnamese_values_first() -> None:
     assert p.message == Msg(
         "problem.facts_not_a_level",
         value="tot",
-        label_vi=CAT.facts["par_rating"].label.vi,
-        label_en=CAT.facts["par_rating"].label.en,
+        label=CAT.facts["par_rating"].label,
     )
     assert str(p).endswith(
         "'tot' không phải là một mức của Xếp loại đánh giá thực hiện nhiệm vụ CCHC — ghi một trong: "

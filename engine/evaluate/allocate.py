@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from engine.common import fmt
 from engine.common.errors import Problem, UsageError
-from engine.common.message import Msg, Text, current
+from engine.common.message import Msg, Text
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
 from engine.lang import NA, UNKNOWN
 from engine.model.campaign import AwardPlace, Campaign, CompiledRankKey
@@ -179,14 +179,11 @@ class BudgetIssue:
     values: tuple[tuple[str, str | dt.date | Label | Msg], ...] = ()
 
     def text(self, lang: str) -> str:
-        return say(self.message(lang), lang)
+        return say(self.message(), lang)
 
-    def message(self, lang: str | None = None) -> Msg:
-        """The issue as a message; a value in two languages (the plan's award names) is taken in
-        `lang` (default: the reader's language of the moment), the only language it is said in."""
-        lang = lang or current()
-        values = {k: v.get(lang) if isinstance(v, Label) else v for k, v in self.values}
-        return Msg(f"award.budget_{self.key}", **values)
+    def message(self) -> Msg:
+        """The issue as a message, said in whichever language reads it (a `Label` value too)."""
+        return Msg(f"award.budget_{self.key}", **dict(self.values))
 
     def problem(self, where: str) -> Problem:
         """The line a user reads when a decision date cannot be priced (`where`: the option or field)."""

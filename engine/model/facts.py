@@ -761,7 +761,7 @@ def scale_value(value: Any, fdef: FactDef, scale: Scale) -> str:
         if any(text.casefold() == n.casefold() for n in names):
             return v.value
     raise BadValue(
-        Msg("problem.facts_not_a_level", value=shown(value), label_vi=fdef.label.vi, label_en=fdef.label.en),
+        Msg("problem.facts_not_a_level", value=shown(value), label=fdef.label),
         one_of(text, [v.label.vi for v in scale.values], scale.names),
     )
 

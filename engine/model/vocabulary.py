@@ -205,6 +205,8 @@ def say(msg: Msg, lang: str) -> str:
 def _param(value: Any, lang: str) -> str:
     if isinstance(value, Msg):
         return say(value, lang)
+    if isinstance(value, Label):  # a name given in both languages (a fact's, a rule's)
+        return value.get(lang)
     if isinstance(value, bool):
         return words(lang)["explain.yes" if value else "explain.no"]
     if isinstance(value, int | float):
