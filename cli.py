@@ -557,9 +557,9 @@ def verify(
         result = run_verify(report, campaign, facts)
         _warn(result.warnings)
         for note in result.notes:
-            _say(note)
+            _say(_said(note))
         for diff in result.differences:
-            _say(f"  - {diff}")
+            _say(f"  - {_said(diff)}")
         _say(words(lang.value)["verify.matches" if result.matches else "verify.does_not_match"])
         if not result.matches or (strict and result.warnings):
             raise typer.Exit(EXIT_PROBLEMS)

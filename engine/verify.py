@@ -20,7 +20,7 @@ from typing import Any
 
 from engine import __version__
 from engine.common.errors import Problem, UsageError
-from engine.common.message import Msg, Text, say
+from engine.common.message import Msg, Text
 from engine.model.facts import FactsFile
 from engine.model.source import decode, load_json_text
 
@@ -31,8 +31,8 @@ from engine.model.source import decode, load_json_text
 @dataclass
 class Verification:
     matches: bool
-    notes: list[str] = field(default_factory=list)  # the settings used, inputs that changed, versions (said)
-    differences: list[str] = field(default_factory=list)  # what came out differently (said)
+    notes: list[Msg] = field(default_factory=list)  # the settings used, inputs that changed, versions
+    differences: list[Msg] = field(default_factory=list)  # what came out differently
     warnings: list[Problem] = field(default_factory=list)  # settings that differ from the facts file's own
 
 
@@ -46,7 +46,7 @@ def verify(report: Path, campaign_name: str, facts_path: Path | list[Path]) -> V
     saved = _load_report(report)
     out = Verification(matches=True)
     if saved.get("thidua_version") != __version__:
-        out.notes.append(say(Msg("verify.version", saved=_shown(saved.get("thidua_version")), now=__version__)))
+        out.notes.append(Msg("verify.version", saved=_shown(saved.get("thidua_version")), now=__version__))
     campaign_sha = hashlib.sha256(resolve_campaign_path(campaign_name).read_bytes()).hexdigest()
     from engine.model.facts import inputs_sha
     from engine.readers import STDIN, input_files
@@ -59,17 +59,17 @@ def verify(report: Path, campaign_name: str, facts_path: Path | list[Path]) -> V
     if saved.get("campaign_sha256") != campaign_sha:
         inputs_changed = True
         saved_sha = str(saved.get("campaign_sha256"))[:12]
-        out.notes.append(say(Msg("verify.campaign_changed", now=campaign_sha[:12], saved=saved_sha)))
+        out.notes.append(Msg("verify.campaign_changed", now=campaign_sha[:12], saved=saved_sha))
     if saved.get("facts_sha256") != facts_sha:
         inputs_changed = True
         saved_sha = str(saved.get("facts_sha256"))[:12]
-        out.notes.append(say(Msg("verify.facts_changed", now=facts_sha[:12], saved=saved_sha)))
+        out.notes.append(Msg("verify.facts_changed", now=facts_sha[:12], saved=saved_sha))
     as_of = _day(saved.get("as_of"), report, "as_of")
     deadline = _day(saved.get("deadline"), report, "deadline")
     backend = saved.get("backend") or "native"
     round_year = saved.get("round")
     ev = run(campaign_name, paths, as_of=as_of, deadline=deadline, backend=str(backend), round_year=round_year)
-    out.notes.insert(0, say(Msg("verify.settings", **_settings(as_of, deadline, round_year, str(backend)))))
+    out.notes.insert(0, Msg("verify.settings", **_settings(as_of, deadline, round_year, str(backend))))
     out.warnings = _settings_differ(report, ev.facts, as_of, deadline, round_year)
     if "awards" in saved:
         decision = _day(saved.get("decision_date"), report, "decision_date")
@@ -79,7 +79,7 @@ def verify(report: Path, campaign_name: str, facts_path: Path | list[Path]) -> V
         fresh = render.evaluation_dict(ev, _lang(saved))
         out.differences = _diff_candidates(saved, fresh)
     if not out.differences and render.to_json(fresh) != render.to_json(saved):
-        out.differences.append(say(Msg("verify.details_differ")))
+        out.differences.append(Msg("verify.details_differ"))
     out.matches = not out.differences and not inputs_changed
     return out
 
@@ -219,29 +219,29 @@ def _lang(saved: dict[str, Any]) -> str:
     return str(saved.get("lang") or "vi")
 
 
-def _diff_candidates(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
+def _diff_candidates(saved: dict[str, Any], fresh: dict[str, Any]) -> list[Msg]:
     old = {c["id"]: c for c in saved.get("candidates", []) if isinstance(c, dict) and "id" in c}
     new = {c["id"]: c for c in fresh["candidates"]}
     out = []
     for cid in sorted(set(old) | set(new)):
         if cid not in new:
-            out.append(say(Msg("verify.gone", id=cid)))
+            out.append(Msg("verify.gone", id=cid))
         elif cid not in old:
-            out.append(say(Msg("verify.new", id=cid)))
+            out.append(Msg("verify.new", id=cid))
         elif old[cid].get("verdict") != new[cid]["verdict"]:
             was, now = _shown(old[cid].get("verdict")), new[cid]["verdict"]
-            out.append(say(Msg("verify.verdict", id=cid, was=was, now=now)))
+            out.append(Msg("verify.verdict", id=cid, was=was, now=now))
         else:
             for section in ("criteria", "disqualifiers"):
                 before = {r.get("id"): r.get("outcome") for r in old[cid].get(section, [])}
                 for r in new[cid][section]:
                     if before.get(r["id"]) != r["outcome"]:
                         was = _shown(before.get(r["id"]))
-                        out.append(say(Msg("verify.rule", id=cid, rule=r["id"], was=was, now=r["outcome"])))
+                        out.append(Msg("verify.rule", id=cid, rule=r["id"], was=was, now=r["outcome"]))
     return out
 
 
-def _diff_awards(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
+def _diff_awards(saved: dict[str, Any], fresh: dict[str, Any]) -> list[Msg]:
     def index(data: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         def key(a: dict[str, Any]) -> tuple[str, str]:  # a per-unit award has one row per unit (`under`)
             group = str(a.get("group")) + (f"/{a['under']}" if a.get("under") else "")
@@ -258,17 +258,15 @@ def _diff_awards(saved: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
             ids_b = [x.get("id") for x in b.get(part, [])]
             if ids_a != ids_b:
                 was, now = _shown(ids_a), _shown(ids_b)
-                out.append(say(Msg("verify.award_part", award=key[0], group=key[1], part=part, was=was, now=now)))
+                out.append(Msg("verify.award_part", award=key[0], group=key[1], part=part, was=was, now=now))
         if a.get("tie_at_cutoff") != b.get("tie_at_cutoff"):
             was, now = _shown(a.get("tie_at_cutoff")), _shown(b.get("tie_at_cutoff"))
-            out.append(
-                say(Msg("verify.award_part", award=key[0], group=key[1], part="tie_at_cutoff", was=was, now=now))
-            )
+            out.append(Msg("verify.award_part", award=key[0], group=key[1], part="tie_at_cutoff", was=was, now=now))
     if saved.get("budget") != _as_saved(saved.get("budget"), fresh.get("budget")):
         # a total is a number (written as the reader's language writes money), none is '—'
         totals = [(saved.get("budget") or {}).get("total"), fresh["budget"].get("total")]
         was, now = (_shown(t) if t is None else t for t in totals)
-        out.append(say(Msg("verify.budget", was=was, now=now)))
+        out.append(Msg("verify.budget", was=was, now=now))
     return out
 
 
