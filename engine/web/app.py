@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -55,8 +56,6 @@ class Speaking:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        from urllib.parse import parse_qs
-
         from engine.web.service import lang_of
 
         query = parse_qs(bytes(scope.get("query_string", b"")).decode("latin-1")) if scope["type"] == "http" else {}
@@ -83,8 +82,6 @@ class SameOrigin:
             origin = request.headers.get("origin")
             foreign = site not in ("same-origin", "none") if site is not None else False
             if site is None and origin is not None:
-                from urllib.parse import urlsplit
-
                 foreign = origin == "null" or urlsplit(origin).netloc != request.headers.get("host", "")
             if foreign:
                 from engine.web import pages
