@@ -314,6 +314,75 @@ def _default_addressee(authorities: list[str], office: str) -> list[str]:
     return [f"{chairman} {a}" if a.casefold().startswith(committee.casefold() + " ") else a for a in found]
 
 
+@dataclass(frozen=True)
+class _Office:
+    """Who proposes: the office's name, its lines in the head, its abbreviation, the body above it,
+    and how its head signs (mode, on whose behalf, title)."""
+
+    name: str
+    lines: list[str]
+    abbreviation: str
+    governing: list[str]
+    signing: tuple[str, str, str]
+
+
+def _default_office(document: Document_) -> _Office:
+    """The proposing office by the plan's level (see `letterhead`)."""
+    vi = words("vi")
+    committee = vi["report.lh_committee"]  # names are Vietnamese in either language
+    plan_issuer = _nfc(document.issuer)
+    chairman = vi["report.lh_chairman"]
+    if plan_issuer.casefold().startswith(chairman.casefold() + " "):
+        plan_issuer = plan_issuer[len(chairman) + 1 :]  # the chairman issues in the committee's name
+    locality = _locality(plan_issuer)
+    governing = [_upper(f"{vi['report.lh_committee_short']} {locality}")] if locality else []
+    if document.level in ("province", "city", "district"):
+        key = "report.lh_home_affairs_department" if document.level == "province" else "report.lh_home_affairs_division"
+        name = vi[key]
+        lines, abbreviation = _split_body(name, committee), _initials(name)
+    elif document.level == "commune":
+        name = f"{vi['report.lh_council']} {locality}".strip()
+        lines = _split_body(vi["report.lh_council"], vi["report.lh_council_short_name"])
+        abbreviation = vi["report.lh_council_abbreviation"]
+    else:  # a department: its Phòng Tổ chức cán bộ, under the department (Sở Y tế 2024 V.3)
+        name = f"{vi['report.lh_personnel']} {plan_issuer[: len(plan_issuer) - len(locality)].strip()}"
+        lines = [_upper(vi["report.lh_personnel"])]
+        governing = [_upper(plan_issuer)]
+        abbreviation = vi["report.lh_personnel_abbreviation"]
+    return _Office(name, lines, abbreviation, governing, _signing(name, ""))
+
+
+def _office(p: DocumentProfile) -> _Office | None:
+    """The office the profile names instead (its own head signs), or None."""
+    if p.office is None:
+        return None
+    vi = words("vi")
+    committee, committee_short = vi["report.lh_committee"], vi["report.lh_committee_short"]
+    name = " ".join(_nfc(x) for x in ([p.office] if isinstance(p.office, str) else p.office))
+    lines = _split_body(p.office, committee) if isinstance(p.office, str) else _lines(p.office)
+    if name.casefold().startswith(committee.casefold()):
+        abbreviation = committee_short
+    else:
+        abbreviation = _initials(name[: len(name) - len(_locality(name))] or name)
+    return _Office(name, lines, abbreviation, [], _signing(name, ""))
+
+
+def _signature(s: SignerIn, office_name: str, default: tuple[str, str, str], lang: str) -> tuple[str, str, str]:
+    """The signing line (TM./KT./Q. and on whose behalf), the title and the name: the profile's
+    signer where given, else the office's head; the title alone implies the mode."""
+    d_mode, d_of, d_title = default
+    if s.mode is None and s.title is not None:  # the title alone: TM./KT./Q. follow from it
+        d_mode, d_of, title = _signing(office_name, s.title)
+    else:
+        title = _nfc(s.title) if s.title is not None else d_title
+    mode = s.mode if s.mode is not None else d_mode
+    of = _nfc(s.of) if s.of is not None else (d_of if s.mode is None else "")
+    name = _nfc(s.name) if s.name is not None else ""
+    mode_words = words(lang).section("sign_mode")
+    sign_mode = f"{mode_words.get(mode, mode)} {_upper(of)}".strip() if mode else ""
+    return sign_mode, _upper(title), name
+
+
 def letterhead(
     document: Document_,
     authorities: list[str],
@@ -335,49 +404,11 @@ def letterhead(
     The signer's name is left for the office to fill: the plan names who signed the plan, not who
     signs the proposal."""
     p = profile or DocumentProfile()
-    vi = words("vi")
     w = words(lang)
-    committee = vi["report.lh_committee"]  # names are Vietnamese in either language
-    committee_short = vi["report.lh_committee_short"]
-    plan_issuer = _nfc(document.issuer)
-    chairman = vi["report.lh_chairman"]
-    if plan_issuer.casefold().startswith(chairman.casefold() + " "):
-        plan_issuer = plan_issuer[len(chairman) + 1 :]  # the chairman issues in the committee's name
-    locality = _locality(plan_issuer)
-    level = document.level
-
-    # the defaults, by the plan's level
-    d_governing = [_upper(f"{committee_short} {locality}")] if locality else []
-    if level in ("province", "city", "district"):
-        office_name = vi[
-            "report.lh_home_affairs_department" if level == "province" else "report.lh_home_affairs_division"
-        ]
-        office_lines = _split_body(office_name, committee)
-        d_abbr = _initials(office_name)
-    elif level == "commune":
-        office_name = f"{vi['report.lh_council']} {locality}".strip()
-        office_lines = _split_body(vi["report.lh_council"], vi["report.lh_council_short_name"])
-        d_abbr = vi["report.lh_council_abbreviation"]
-    else:  # a department: its Phòng Tổ chức cán bộ, under the department (Sở Y tế 2024 V.3)
-        office_name = f"{vi['report.lh_personnel']} {plan_issuer[: len(plan_issuer) - len(locality)].strip()}"
-        office_lines = [_upper(vi["report.lh_personnel"])]
-        d_governing = [_upper(plan_issuer)]
-        d_abbr = vi["report.lh_personnel_abbreviation"]
-    d_mode, d_of, d_title = _signing(office_name, "")
-    d_name = ""
-
-    if p.office is not None:
-        office_name = " ".join(_nfc(x) for x in ([p.office] if isinstance(p.office, str) else p.office))
-        office_lines = _split_body(p.office, committee) if isinstance(p.office, str) else _lines(p.office)
-        if p.abbreviation is None:
-            d_abbr = (
-                committee_short
-                if office_name.casefold().startswith(committee.casefold())
-                else _initials(office_name[: len(office_name) - len(_locality(office_name))] or office_name)
-            )
-        d_mode, d_of, d_title = _signing(office_name, "")  # another office: its own head signs
-    governing = _lines(p.governing_body) if p.governing_body is not None else d_governing
-    abbr = _nfc(p.abbreviation) if p.abbreviation is not None else d_abbr
+    default = _default_office(document)
+    office = _office(p) or default
+    governing = _lines(p.governing_body) if p.governing_body is not None else default.governing
+    abbr = _nfc(p.abbreviation) if p.abbreviation is not None else office.abbreviation
     number = _nfc(p.number) if p.number else " " * 8
 
     def ref(code: str) -> str:
@@ -391,30 +422,21 @@ def letterhead(
     addressee = (
         [_nfc(x) for x in ([p.addressee] if isinstance(p.addressee, str) else p.addressee)]
         if p.addressee is not None
-        else _default_addressee(authorities, office_name)
+        else _default_addressee(authorities, office.name)
     )
-    s = p.signer or SignerIn()
-    if s.mode is None and s.title is not None:  # the title alone: TM./KT./Q. follow from it
-        d_mode, d_of, title = _signing(office_name, s.title)
-    else:
-        title = _nfc(s.title) if s.title is not None else d_title
-    mode = s.mode if s.mode is not None else d_mode
-    of = _nfc(s.of) if s.of is not None else (d_of if s.mode is None else "")
-    name = _nfc(s.name) if s.name is not None else d_name
-    mode_words = words(lang).section("sign_mode")
-    sign_mode = f"{mode_words.get(mode, mode)} {_upper(of)}".strip() if mode else ""
+    sign_mode, title, name = _signature(p.signer or SignerIn(), office.name, office.signing, lang)
     recipients = [*addressee, *(_nfc(x) for x in (p.recipients or [])), w["report.lh_archive"]]
     return Letterhead(
         governing=governing,
-        office=office_lines,
+        office=office.lines,
         number_report=f"{w['report.lh_number']} {ref(w['report.lh_code_report'])}",
         number_submission=f"{w['report.lh_number']} {ref(w['report.lh_code_submission'])}",
         submission_ref=ref(w["report.lh_code_submission"]).strip(),
         place_date=f"{place}, {day}",
         addressee=addressee,
         sign_mode=sign_mode,
-        sign_title=_upper(title),
+        sign_title=title,
         sign_name=name,
         recipients=recipients,
-        office_name=office_name,
+        office_name=office.name,
     )
