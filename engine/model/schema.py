@@ -537,30 +537,70 @@ def schema_message(err: Any, path: PathT, fields: set[str], allowed: list[str] |
             Msg("problem.campaign_schema_not_allowed", value=str(got), options=options),
             did_you_mean(str(got), options),
         )
+    said = _value_message(kind, got, ctx) or _shape_message(kind, key, found) or _size_message(kind, key, got, ctx)
+    if said is not None:
+        return said
+    if kind == "value_error":
+        raised = ctx.get("error")
+        args = getattr(raised, "args", ())
+        if args and isinstance(args[0], Msg):  # a validator of ours
+            return args[0], args[1] if len(args) > 1 and isinstance(args[1], str | Msg) else ""
+        return Msg("problem.campaign_schema_invalid", field=key, found=found), str(raised or "")
+    return Msg("problem.campaign_schema_invalid", field=key, found=found), ""
+
+
+# a Pydantic error type about the value written → (the message, the hint), both said with the value
+_VALUE_KEYS: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(
+        ("bool_parsing", "bool_type"), ("problem.campaign_schema_not_bool", "problem.campaign_schema_bool_hint")
+    ),
+    **dict.fromkeys(
+        ("int_parsing", "int_type", "int_from_float"),
+        ("problem.campaign_schema_not_int", "problem.campaign_schema_int_hint"),
+    ),
+    **dict.fromkeys(
+        ("float_parsing", "float_type", "decimal_parsing", "decimal_type"),
+        ("problem.campaign_schema_not_number", "problem.campaign_schema_number_hint"),
+    ),
+}
+
+# a Pydantic error type about the kind of thing found → (the message, the hint)
+_SHAPE_KEYS: dict[str, tuple[str, str]] = {
+    "string_type": ("problem.campaign_schema_want_text", "problem.campaign_schema_text_hint"),
+    **dict.fromkeys(
+        ("model_type", "model_attributes_type", "dict_type", "mapping_type", "dataclass_type"),
+        ("problem.campaign_schema_want_mapping", "problem.campaign_schema_mapping_hint"),
+    ),
+    **dict.fromkeys(
+        ("list_type", "tuple_type", "set_type", "iterable_type"),
+        ("problem.campaign_schema_want_list", "problem.campaign_schema_list_hint"),
+    ),
+}
+
+
+def _value_message(kind: str, got: Any, ctx: dict[str, Any]) -> tuple[Text, Text] | None:
+    """A value of the wrong type or form (a date, yes/no, a whole number, a number, a pattern)."""
     if kind.startswith(("date_", "datetime_")):
         return Msg("problem.campaign_schema_not_date", value=str(got)), Msg("problem.campaign_schema_date_hint")
-    if kind in ("bool_parsing", "bool_type"):
-        return Msg("problem.campaign_schema_not_bool", value=str(got)), Msg("problem.campaign_schema_bool_hint")
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return Msg("problem.campaign_schema_not_int", value=str(got)), Msg("problem.campaign_schema_int_hint")
-    if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type"):
-        return Msg("problem.campaign_schema_not_number", value=str(got)), Msg("problem.campaign_schema_number_hint")
+    if kind in _VALUE_KEYS:
+        message, hint = _VALUE_KEYS[kind]
+        return Msg(message, value=str(got)), Msg(hint)
     if kind == "string_pattern_mismatch":
-        pattern = str(ctx.get("pattern", ""))
-        hint_key = _PATTERN_HINTS.get(pattern)
+        hint_key = _PATTERN_HINTS.get(str(ctx.get("pattern", "")))
         return Msg("problem.campaign_schema_pattern", value=str(got)), Msg(hint_key) if hint_key else ""
-    if kind == "string_type":
-        return Msg("problem.campaign_schema_want_text", field=key, found=found), Msg(
-            "problem.campaign_schema_text_hint"
-        )
-    if kind in ("model_type", "model_attributes_type", "dict_type", "mapping_type", "dataclass_type"):
-        return Msg("problem.campaign_schema_want_mapping", field=key, found=found), Msg(
-            "problem.campaign_schema_mapping_hint", field=key
-        )
-    if kind in ("list_type", "tuple_type", "set_type", "iterable_type"):
-        return Msg("problem.campaign_schema_want_list", field=key, found=found), Msg(
-            "problem.campaign_schema_list_hint"
-        )
+    return None
+
+
+def _shape_message(kind: str, key: str, found: Text) -> tuple[Text, Text] | None:
+    """Text, a mapping or a list wanted where something else was found."""
+    if kind not in _SHAPE_KEYS:
+        return None
+    message, hint = _SHAPE_KEYS[kind]
+    return Msg(message, field=key, found=found), Msg(hint, field=key)
+
+
+def _size_message(kind: str, key: str, got: Any, ctx: dict[str, Any]) -> tuple[Text, Text] | None:
+    """Too few or too many items, or a number beyond its bound."""
     if kind in ("too_short", "string_too_short"):
         least = ctx.get("min_length", 1)
         if kind == "string_too_short" or least == 1:
@@ -569,15 +609,8 @@ def schema_message(err: Any, path: PathT, fields: set[str], allowed: list[str] |
     if kind in ("too_long", "string_too_long"):
         return Msg("problem.campaign_schema_too_many", field=key, n=ctx.get("max_length", 0)), ""
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        limit = next(iter(ctx.values()), "")
-        return Msg(f"problem.campaign_schema_{kind}", value=str(got), limit=limit), ""
-    if kind == "value_error":
-        raised = ctx.get("error")
-        args = getattr(raised, "args", ())
-        if args and isinstance(args[0], Msg):  # a validator of ours
-            return args[0], args[1] if len(args) > 1 and isinstance(args[1], str | Msg) else ""
-        return Msg("problem.campaign_schema_invalid", field=key, found=found), str(raised or "")
-    return Msg("problem.campaign_schema_invalid", field=key, found=found), ""
+        return Msg(f"problem.campaign_schema_{kind}", value=str(got), limit=next(iter(ctx.values()), "")), ""
+    return None
 
 
 def _found(value: Any) -> Text:
