@@ -32,3 +32,31 @@ def test_every_shipped_case_file_names_an_existing_campaign() -> None:
             assert folder.name in available_campaigns(), folder
             for f in folder.glob("*.yaml"):
                 assert all(c.campaign == folder.name for c in load_cases(f)), f
+
+
+def test_award_and_budget_expectations_can_fail() -> None:
+    """Each kind of award/budget expectation says when the allocation differs from it."""
+    import dataclasses
+
+    from engine.authoring.cases import ExpectBudget, ExpectGroup
+
+    case = load_cases(Path(__file__).parent / "cases" / "ninh_thuan_2020" / "awards.yaml")[0]
+    assert run_case(case).ok
+    wrong = case.spec.model_copy(
+        update={
+            "awards": {
+                "bang_khen_ubnd_tinh": {
+                    "collective": ExpectGroup(amount_each=1, slots_left=99, selected=["nobody"]),
+                    "nowhere": ExpectGroup(selected=[]),
+                }
+            },
+            "budget": ExpectBudget(decision_date=case.spec.budget.decision_date, total=1, decree="1/2000/NĐ-CP")
+            if case.spec.budget
+            else None,
+        }
+    )
+    failures = run_case(dataclasses.replace(case, spec=wrong)).failures
+    joined = "\n".join(failures)
+    for fragment in ("amount_each", "slots_left", "selected", "nowhere", "budget: total", "budget: decree"):
+        assert fragment in joined, (fragment, failures)
+    assert len(failures) == 6, failures

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -23,6 +23,9 @@ from engine.model.campaign import Campaign, load_campaign
 from engine.model.facts import facts_from_document
 from engine.model.schema import pydantic_problems
 from engine.model.source import Document, load_file
+
+if TYPE_CHECKING:
+    from engine.evaluate.allocate import Allocation
 
 Outcome = Literal["pass", "fail", "unknown", "waived", "not_applicable", "triggered", "clear"]
 Verdict = Literal["out_of_scope", "not_considered", "disqualified", "ineligible", "incomplete", "eligible"]
@@ -177,57 +180,70 @@ def run_case(case: Case) -> CaseResult:
 
 
 def compare_awards(ev: Evaluation, spec: CaseIn) -> list[str]:
+    """Every difference between the award lists and budget expected and those allocated."""
     from engine.evaluate.allocate import allocate
 
-    decision = spec.budget.decision_date if spec.budget else None
-    alloc = allocate(ev, decision)
+    alloc = allocate(ev, spec.budget.decision_date if spec.budget else None)
     failures = []
-    got = {(g.award_id, g.group, g.under): g for g in alloc.groups}
     for award_id, groups in spec.awards.items():
         for key, exp in groups.items():
-            gid, _, under = key.partition("@")
-            if exp.outside is not None:
-                outside = sorted(o.id for o in alloc.outside if (o.award_id, o.group) == (award_id, gid))
-                if sorted(exp.outside) != outside:
-                    failures.append(f"award {award_id}/{gid}: " + _differs("outside", sorted(exp.outside), outside))
-                if exp.model_fields_set == {"outside"}:
-                    continue
-            g = got.get((award_id, gid, under))
-            if g is None:
-                lists = ", ".join(f"{a}/{x}" + (f"@{u}" if u else "") for a, x, u in got)
-                failures.append(f"award {award_id}/{key}: " + say(Msg("problem.test_no_such_list", lists=lists or "—")))
-                continue
-            for name, ids in (
-                ("selected", exp.selected),
-                ("reserve", exp.reserve),
-                ("tie_at_cutoff", exp.tie_at_cutoff),
-                ("passed_over", exp.passed_over),
-                ("counted_elsewhere", exp.counted_elsewhere),
-            ):
-                items = getattr(g, "tie" if name == "tie_at_cutoff" else name)
-                actual = sorted(r if isinstance(r, str) else r.id for r in items)
-                if ids is not None and sorted(ids) != actual:
-                    failures.append(f"award {award_id}/{key}: " + _differs(name, sorted(ids), actual))
-            if exp.slots_left is not None and exp.slots_left != g.slots_left:
-                failures.append(f"award {award_id}/{gid}: " + _differs("slots_left", exp.slots_left, g.slots_left))
-            if exp.amount_each is not None and exp.amount_each != g.amount:
-                failures.append(f"award {award_id}/{gid}: " + _differs("amount_each", exp.amount_each, g.amount))
+            failures += _compare_list(alloc, award_id, key, exp)
     if spec.budget is not None:
-        if spec.budget.total is not None and spec.budget.total != alloc.total:
-            failures.append("budget: " + _differs("total", spec.budget.total, alloc.total, alloc.budget_error))
-        if spec.budget.error is not None and spec.budget.error not in alloc.budget_error:
-            failures.append(
-                "budget: " + say(Msg("problem.test_error_contains", expected=spec.budget.error, got=alloc.budget_error))
-            )
-        applied = alloc.basis.decree if alloc.basis else None
-        if spec.budget.decree is not None and spec.budget.decree != applied:
-            failures.append("budget: " + _differs("decree", spec.budget.decree, applied, alloc.budget_error))
-        if spec.budget.replacement is not None:
-            from engine.render.award import replacement_text
+        failures += _compare_budget(alloc, spec.budget)
+    return failures
 
-            said = replacement_text(alloc, "vi")
-            if (spec.budget.replacement not in said) if spec.budget.replacement else said:
-                failures.append("budget: " + _differs("replacement", repr(spec.budget.replacement), repr(said)))
+
+def _compare_list(alloc: Allocation, award_id: str, key: str, exp: ExpectGroup) -> list[str]:
+    """One award list (`group` or `group@under`) against what was expected of it."""
+    failures = []
+    gid, _, under = key.partition("@")
+    if exp.outside is not None:
+        outside = sorted(o.id for o in alloc.outside if (o.award_id, o.group) == (award_id, gid))
+        if sorted(exp.outside) != outside:
+            failures.append(f"award {award_id}/{gid}: " + _differs("outside", sorted(exp.outside), outside))
+        if exp.model_fields_set == {"outside"}:
+            return failures
+    got = {(g.award_id, g.group, g.under): g for g in alloc.groups}
+    g = got.get((award_id, gid, under))
+    if g is None:
+        lists = ", ".join(f"{a}/{x}" + (f"@{u}" if u else "") for a, x, u in got)
+        return [*failures, f"award {award_id}/{key}: " + say(Msg("problem.test_no_such_list", lists=lists or "—"))]
+    for name, ids in (
+        ("selected", exp.selected),
+        ("reserve", exp.reserve),
+        ("tie_at_cutoff", exp.tie_at_cutoff),
+        ("passed_over", exp.passed_over),
+        ("counted_elsewhere", exp.counted_elsewhere),
+    ):
+        items = getattr(g, "tie" if name == "tie_at_cutoff" else name)
+        actual = sorted(r if isinstance(r, str) else r.id for r in items)
+        if ids is not None and sorted(ids) != actual:
+            failures.append(f"award {award_id}/{key}: " + _differs(name, sorted(ids), actual))
+    if exp.slots_left is not None and exp.slots_left != g.slots_left:
+        failures.append(f"award {award_id}/{gid}: " + _differs("slots_left", exp.slots_left, g.slots_left))
+    if exp.amount_each is not None and exp.amount_each != g.amount:
+        failures.append(f"award {award_id}/{gid}: " + _differs("amount_each", exp.amount_each, g.amount))
+    return failures
+
+
+def _compare_budget(alloc: Allocation, budget: ExpectBudget) -> list[str]:
+    """The budget's total, error, decree and replacement sentence against what was expected."""
+    failures = []
+    if budget.total is not None and budget.total != alloc.total:
+        failures.append("budget: " + _differs("total", budget.total, alloc.total, alloc.budget_error))
+    if budget.error is not None and budget.error not in alloc.budget_error:
+        failures.append(
+            "budget: " + say(Msg("problem.test_error_contains", expected=budget.error, got=alloc.budget_error))
+        )
+    applied = alloc.basis.decree if alloc.basis else None
+    if budget.decree is not None and budget.decree != applied:
+        failures.append("budget: " + _differs("decree", budget.decree, applied, alloc.budget_error))
+    if budget.replacement is not None:
+        from engine.render.award import replacement_text
+
+        said = replacement_text(alloc, "vi")
+        if (budget.replacement not in said) if budget.replacement else said:
+            failures.append("budget: " + _differs("replacement", repr(budget.replacement), repr(said)))
     return failures
 
 
