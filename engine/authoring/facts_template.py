@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -117,12 +118,24 @@ def group_kinds(campaign: Campaign, group: str) -> list[str]:
 
 
 def template_columns(campaign: Campaign, group: str, lang: str = "vi") -> list[TemplateColumn]:
-    """The columns of the blank sheet for `group` ('unit' or 'person')."""
+    """The columns of the blank sheet for `group` ('unit' or 'person'): who (fixed columns), the
+    facts the campaign's rules read, then the file's submission."""
+    return [
+        *_fixed_columns(campaign, group, lang),
+        *_fact_columns(campaign, group, lang),
+        *_submission_columns(campaign, lang),
+    ]
+
+
+def _yes_no(lang: str) -> list[str]:
+    values = load_labels().values
+    return [values["true"].get(lang), values["false"].get(lang)]
+
+
+def _fixed_columns(campaign: Campaign, group: str, lang: str) -> list[TemplateColumn]:
+    """Id, name, kind, head, parent or workplace …: the columns every sheet of `group` has."""
     labels = load_labels()
-    cat = campaign.catalogue
     m = campaign.model
-    na = labels.values["na"].get(lang)
-    yes_no = [labels.values["true"].get(lang), labels.values["false"].get(lang)]
     names = words(lang).section("kind")  # a cell takes the kind's name (engine.readers.tables reads it back)
     kinds = [names[k] for k in group_kinds(campaign, group)]
     cols: list[TemplateColumn] = []
@@ -131,9 +144,8 @@ def template_columns(campaign: Campaign, group: str, lang: str = "vi") -> list[T
         if key == "kind":
             cols.append(TemplateColumn(key, label, "kind", kinds))
         elif key == "head":
-            heads = [g for g in m.groups.values() if g.heads_only]
-            cite = [(g.clause, g.quote) for g in heads]
-            cols.append(TemplateColumn(key, label, "bool", yes_no, cite))
+            cite = [(g.clause, g.quote) for g in m.groups.values() if g.heads_only]
+            cols.append(TemplateColumn(key, label, "bool", _yes_no(lang), cite))
         elif key in ("parent", "unit"):  # where scope is decided: cite the plan's limits (groups.*.parents/workplaces)
             limits = [
                 (x.clause or g.clause, x.quote or g.quote)
@@ -144,6 +156,14 @@ def template_columns(campaign: Campaign, group: str, lang: str = "vi") -> list[T
             cols.append(TemplateColumn(key, label, "ref", [], list(dict.fromkeys(limits))))
         else:
             cols.append(TemplateColumn(key, label, "text"))
+    return cols
+
+
+def _fact_columns(campaign: Campaign, group: str, lang: str) -> list[TemplateColumn]:
+    """One column per fact (and dated reading) the campaign's rules read of `group`, citing them."""
+    cat = campaign.catalogue
+    na = load_labels().values["na"].get(lang)
+    cols: list[TemplateColumn] = []
     for key, cites in used_facts(campaign, lang)[group].items():
         base, _, day = key.partition("@")
         fdef = cat.facts[base]
@@ -152,33 +172,36 @@ def template_columns(campaign: Campaign, group: str, lang: str = "vi") -> list[T
             label += f" — {fmt.day(dt.date.fromisoformat(day))}"
         options: list[str] = []
         if fdef.type == "bool":
-            options = [*yes_no, na]
+            options = [*_yes_no(lang), na]
         elif fdef.type in ("rating", "enum"):
             options = [v.label.get(lang) for v in cat.scales[fdef.scale or ""].values] + [na]
         cols.append(TemplateColumn(key, label, fdef.type, options, list(cites)))
-    nom = m.nomination
+    return cols
+
+
+def _submission_columns(campaign: Campaign, lang: str) -> list[TemplateColumn]:
+    """When and how the file was sent and received, its documents and copies where the plan asks."""
+    labels = load_labels()
+    nom = campaign.model.nomination
+
+    def column(key: str, kind: str, options: list[str], cite: list[tuple[str, str]]) -> TemplateColumn:
+        return TemplateColumn(f"submission.{key}", labels.columns[f"submission.{key}"].get(lang), kind, options, cite)
+
     # the same citations the outputs show for the file's outcomes (Nomination.cite)
     cite = [nom.cite("on_time")]
     doc_cite = [nom.cite("missing_documents")]
-    via_cite = [nom.cite("undecided", "channel")]
     vias = [said[0] if lang == "vi" else via for via, said in labels.words.via.items()]
     sub = [
-        TemplateColumn("submission.sent_on", labels.columns["submission.sent_on"].get(lang), "date", [], cite),
-        TemplateColumn("submission.via", labels.columns["submission.via"].get(lang), "via", vias, via_cite),
+        column("sent_on", "date", [], cite),
+        column("via", "via", vias, [nom.cite("undecided", "channel")]),
         # a file received by the deadline was sent by it (issue 22.2): the receipt date can decide
-        TemplateColumn("submission.received_on", labels.columns["submission.received_on"].get(lang), "date", [], cite),
+        column("received_on", "date", [], cite),
     ]
     if nom.documents:
-        sub.append(
-            TemplateColumn(
-                "submission.documents", labels.columns["submission.documents"].get(lang), "text", [], doc_cite
-            )
-        )
+        sub.append(column("documents", "text", [], doc_cite))
     if nom.copies is not None:
-        sub.append(
-            TemplateColumn("submission.copies", labels.columns["submission.copies"].get(lang), "int", [], doc_cite)
-        )
-    return cols + sub
+        sub.append(column("copies", "int", [], doc_cite))
+    return sub
 
 
 # ---------------------------------------------------------------- writing
@@ -308,11 +331,11 @@ def _yaml_comment(cols: list[TemplateColumn], labels: Labels, lang: str, label: 
 
 
 def xlsx_template(campaign: Campaign, lang: str = "vi") -> bytes:
+    """The blank workbook a unit fills: a sheet per group present (the first one headed by the
+    plan), each column with its note, its citation as a comment and a drop-down of its values
+    (kept on a hidden sheet), then a guide sheet."""
     from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.styles import Alignment
 
     from engine.render.xlsx import put, workbook_bytes
 
@@ -321,59 +344,92 @@ def xlsx_template(campaign: Campaign, lang: str = "vi") -> bytes:
     first = wb.active
     assert first is not None
     wb.remove(first)
-    lists = wb.create_sheet(labels.sheets["lists"].get(lang))
-    list_cols: dict[tuple[str, ...], str] = {}
-
-    def list_range(options: list[str]) -> str:
-        key = tuple(options)
-        if key not in list_cols:
-            col = get_column_letter(len(list_cols) + 1)
-            for i, opt in enumerate(options, 1):
-                put(lists[f"{col}{i}"], opt)
-            list_cols[key] = f"'{lists.title}'!${col}$1:${col}${len(options)}"
-        return list_cols[key]
-
-    bold = Font(name="Times New Roman", bold=True)
-    note_font = Font(name="Times New Roman", italic=True, color="555555", size=9)
-    fill = PatternFill("solid", fgColor="DDEBF7")
+    lists = _Lists(wb.create_sheet(labels.sheets["lists"].get(lang)))
     for n, group in enumerate(groups_present(campaign)):
         ws = wb.create_sheet(labels.sheets["units" if group == "unit" else "people"].get(lang), n)
-        row = 1
-        if n == 0:
-            for meta in _meta_rows(campaign, labels, lang):
-                for i, v in enumerate(meta, 1):
-                    put(ws.cell(row=row, column=i), v).font = bold if i == 1 else Font(name="Times New Roman")
-                row += 1
-        header_row, notes_row = row, row + 1
-        cols = template_columns(campaign, group, lang)
-        for i, c in enumerate(cols, 1):
-            cell = put(ws.cell(row=header_row, column=i), c.header)
-            cell.font = bold
-            cell.fill = fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if c.clauses:
-                cell.comment = Comment(c.comment()[:30000], "thidua", width=420, height=220)
-            note = put(
-                ws.cell(row=notes_row, column=i), labels.template.notes.get(lang) if i == 1 else c.note(labels, lang)
-            )
-            note.font = note_font
-            note.alignment = Alignment(wrap_text=True, vertical="top")
-            ws.column_dimensions[get_column_letter(i)].width = 14 if c.type in ("bool", "date") else 22
-            if c.options:
-                dv = DataValidation(type="list", formula1=list_range(c.options), allow_blank=True)
-                dv.error = labels.template.note_type["rating"].get(lang)
-                dv.showErrorMessage = True
-                letter = get_column_letter(i)
-                dv.add(f"{letter}{notes_row + 1}:{letter}{notes_row + DATA_ROWS}")
-                ws.add_data_validation(dv)
-        ws.row_dimensions[header_row].height = 60
-        ws.freeze_panes = ws.cell(row=notes_row + 1, column=3)
+        _fill_sheet(ws, campaign, group, lang, lists, heading=n == 0)
     guide = wb.create_sheet(labels.sheets["guide"].get(lang))
     m = campaign.model
-    put(guide["A1"], f"{m.title.get(lang)} — {m.document.kind} {m.document.number or '…'}").font = bold
+    put(guide["A1"], f"{m.title.get(lang)} — {m.document.kind} {m.document.number or '…'}").font = _font(bold=True)
     put(guide["A2"], labels.template.guide.get(lang))
     guide["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     guide.column_dimensions["A"].width = 100
-    lists.sheet_state = "hidden"
+    lists.sheet.sheet_state = "hidden"
     when = m.document.date if isinstance(m.document.date, dt.date) else dt.date(int(str(m.document.date)[:4]), 1, 1)
     return workbook_bytes(wb, when)
+
+
+def _font(bold: bool = False, note: bool = False) -> Any:
+    from openpyxl.styles import Font
+
+    if note:
+        return Font(name="Times New Roman", italic=True, color="555555", size=9)
+    return Font(name="Times New Roman", bold=bold)
+
+
+class _Lists:
+    """The hidden sheet holding each distinct list of values a column's drop-down offers."""
+
+    def __init__(self, sheet: Any) -> None:
+        self.sheet = sheet
+        self.ranges: dict[tuple[str, ...], str] = {}
+
+    def range_of(self, options: list[str]) -> str:
+        from openpyxl.utils import get_column_letter
+
+        from engine.render.xlsx import put
+
+        key = tuple(options)
+        if key not in self.ranges:
+            col = get_column_letter(len(self.ranges) + 1)
+            for i, opt in enumerate(options, 1):
+                put(self.sheet[f"{col}{i}"], opt)
+            self.ranges[key] = f"'{self.sheet.title}'!${col}$1:${col}${len(options)}"
+        return self.ranges[key]
+
+
+def _fill_sheet(ws: Any, campaign: Campaign, group: str, lang: str, lists: _Lists, heading: bool) -> None:
+    """One group's sheet: the plan's heading (first sheet only), the header row, the notes row."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from engine.render.xlsx import put
+
+    labels = load_labels()
+    row = 1
+    if heading:
+        for meta in _meta_rows(campaign, labels, lang):
+            for i, v in enumerate(meta, 1):
+                put(ws.cell(row=row, column=i), v).font = _font(bold=True) if i == 1 else Font(name="Times New Roman")
+            row += 1
+    header_row, notes_row = row, row + 1
+    for i, c in enumerate(template_columns(campaign, group, lang), 1):
+        cell = put(ws.cell(row=header_row, column=i), c.header)
+        cell.font = _font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if c.clauses:
+            from openpyxl.comments import Comment
+
+            cell.comment = Comment(c.comment()[:30000], "thidua", width=420, height=220)
+        note = put(
+            ws.cell(row=notes_row, column=i), labels.template.notes.get(lang) if i == 1 else c.note(labels, lang)
+        )
+        note.font = _font(note=True)
+        note.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(i)].width = 14 if c.type in ("bool", "date") else 22
+        if c.options:
+            _drop_down(ws, get_column_letter(i), lists.range_of(c.options), notes_row, lang)
+    ws.row_dimensions[header_row].height = 60
+    ws.freeze_panes = ws.cell(row=notes_row + 1, column=3)
+
+
+def _drop_down(ws: Any, letter: str, formula: str, notes_row: int, lang: str) -> None:
+    """A list validation on the column's data rows: only the values offered."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True)
+    dv.error = load_labels().template.note_type["rating"].get(lang)
+    dv.showErrorMessage = True
+    dv.add(f"{letter}{notes_row + 1}:{letter}{notes_row + DATA_ROWS}")
+    ws.add_data_validation(dv)
