@@ -138,18 +138,88 @@ class SubmissionResult:
         return self.outcome == "missing_documents" or (self.outcome == "late" and self.why != "late_considered")
 
 
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """A rule the facts leave open, and what to write to decide it: the facts it read that are
+    unknown — or, when none of them reads as unknown (a unit not in the file), all it reads."""
+
+    result: RuleResult
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A candidate's verdict and why, decided once (`verdict_of`); every output reads it.
+
+    The verdict is the first of out_of_scope, not_considered, disqualified, ineligible,
+    incomplete, eligible that applies once every question before it is decided (CONTRACT.md).
+    What it depends on: the scope (`scope`, open when the file may yet show it out of scope),
+    the nomination file (`submission`), the exclusions that apply or may and the required
+    criteria that fail or may (`against`), and, for the rules left open, the facts missing
+    (`missing`). A rule not named here (met, clear, n/a, waived, or optional) cannot change it.
+    """
+
+    verdict: Verdict
+    scope: Scope | None = None
+    submission: SubmissionResult | None = None
+    against: tuple[RuleResult, ...] = ()  # exclusions then required criteria, declared order: triggered, fail, unknown
+    missing: tuple[Missing, ...] = ()  # the unknown ones of `against`: required criteria first, then exclusions
+    waived: tuple[RuleResult, ...] = ()  # criteria met by their waiver (said beside an eligible verdict)
+
+    @property
+    def scope_open(self) -> bool:
+        """The file may yet show it out of scope: nothing stronger than incomplete can be said."""
+        return self.scope is not None and self.scope.unknown
+
+    @property
+    def triggered(self) -> tuple[RuleResult, ...]:
+        """The exclusions that apply."""
+        return tuple(r for r in self.against if r.outcome == "triggered")
+
+    @property
+    def failed(self) -> tuple[RuleResult, ...]:
+        """The required criteria that fail."""
+        return tuple(r for r in self.against if r.outcome == "fail")
+
+    @property
+    def held(self) -> tuple[RuleResult, ...]:
+        """What already holds against it (exclusions, then criteria): the reason of a verdict that
+        waits on an earlier question (incomplete while the file or an exclusion is open)."""
+        return tuple(r for r in self.against if r.outcome != "unknown")
+
+    @property
+    def file_open(self) -> bool:
+        """The nomination file is undecided, and what is unknown of it may still exclude it."""
+        return self.submission is not None and self.submission.may_exclude
+
+    @property
+    def file_undecided(self) -> bool:
+        return self.submission is not None and self.submission.outcome == "undecided"
+
+    @property
+    def file_note(self) -> SubmissionResult | None:
+        """The file, when it is said beside the verdict: undecided (incomplete), or late where the
+        plan does not exclude late files."""
+        sub = self.submission
+        return sub if sub is not None and sub.outcome in ("undecided", "late") else None
+
+
 @dataclass(slots=True)
 class CandidateResult:
     candidate: Candidate
     group: str | None  # the group it competes in (quota), None when out of scope
     groups: list[str]
-    verdict: Verdict
+    decision: Decision  # the verdict and why (verdict_of): computed once, read by every output
     criteria: list[RuleResult] = field(default_factory=list)
     disqualifiers: list[RuleResult] = field(default_factory=list)
     submission: SubmissionResult | None = None
     keys: list[RuleTrace] = field(default_factory=list)  # ranking keys of its group, in declared order
     conditions: list[RuleResult] = field(default_factory=list)  # the awards' own conditions for its group
     scope: Scope | None = None  # why it is (out of) scope: Campaign.scope_of
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.decision.verdict
 
     @property
     def scope_reason(self) -> str:
@@ -603,7 +673,7 @@ def _results(
     skipped: dict[int, RuleTrace] = {}  # one all-n/a trace per rule, shared by the candidates it skips
     for (cand, scope, steps), got in zip(plan, traces, strict=True):
         it = iter(got)
-        res = CandidateResult(cand, scope.group, scope.groups, "eligible", scope=scope)
+        res = CandidateResult(cand, scope.group, scope.groups, UNDECIDED, scope=scope)
         for step in steps:
             item = step.item
             if isinstance(item, CompiledRankKey):
@@ -626,7 +696,7 @@ def _results(
             else:
                 (res.criteria if item.kind == "criterion" else res.disqualifiers).append(rr)
         res.submission = check_submission(campaign, cand, round_year, deadline)
-        res.verdict = verdict_of(res)
+        res.decision = verdict_of(res)
         results.append(res)
     return results
 
@@ -700,30 +770,46 @@ def outcome_of(kind: RuleKind, value: Value, waived: Value, has_waiver: bool = F
     return "unknown"
 
 
-def verdict_of(res: CandidateResult) -> Verdict:
-    """The first verdict that applies — and only once every verdict before it is decided: a verdict
-    whose precedents the facts leave open is `incomplete` (the missing facts could make an earlier
-    one apply: issue 22). Out of scope, then not considered (the file), disqualified (an exclusion),
-    ineligible (a required criterion), incomplete, eligible."""
-    if res.group is None:
+UNDECIDED = Decision("incomplete")  # a result's decision until verdict_of has made it
+
+
+def verdict_of(res: CandidateResult) -> Decision:
+    """The verdict and why (`Decision`): the first verdict that applies — and only once every
+    verdict before it is decided: a verdict whose precedents the facts leave open is `incomplete`
+    (the missing facts could make an earlier one apply: issue 22). Out of scope, then not
+    considered (the file), disqualified (an exclusion), ineligible (a required criterion),
+    incomplete, eligible."""
+    against = tuple(
+        r
+        for r in (*res.disqualifiers, *res.criteria)
+        if r.outcome in ("triggered", "fail", "unknown") and (r.rule.kind == "disqualifier" or r.rule.required)
+    )
+    open_ = [r for r in against if r.outcome == "unknown"]
+    missing = tuple(
+        Missing(r, tuple(x.key for x in r.reads() if x.value is UNKNOWN) or tuple(r.rule.facts))
+        for r in sorted(open_, key=lambda r: r.rule.kind != "criterion")  # stable: criteria first
+    )
+    waived = tuple(r for r in res.criteria if r.outcome == "waived")
+    why = Decision("eligible", res.scope, res.submission, against, missing, waived)
+    return replace(why, verdict=_verdict(res.group is not None, why))
+
+
+def _verdict(in_scope: bool, why: Decision) -> Verdict:
+    """The verdict that `why` gives (verdict_of): read from the decision alone."""
+    if not in_scope:
         return "out_of_scope"
-    if res.scope is not None and res.scope.unknown:  # the file may yet show it out of scope: nothing stronger
+    if why.scope_open:  # the file may yet show it out of scope: nothing stronger
         return "incomplete"
-    sub = res.submission
+    sub = why.submission
     if sub and sub.excludes:
         return "not_considered"
-    file_open = sub is not None and sub.may_exclude  # the file may yet turn out late or short of a document
-    if any(d.outcome == "triggered" for d in res.disqualifiers):
+    file_open = why.file_open  # the file may yet turn out late or short of a document
+    if why.triggered:
         return "incomplete" if file_open else "disqualified"
-    exclusion_open = any(d.outcome == "unknown" for d in res.disqualifiers)
-    required = [c for c in res.criteria if c.rule.required]
-    if any(c.outcome == "fail" for c in required):
+    exclusion_open = any(r.outcome == "unknown" and r.rule.kind == "disqualifier" for r in why.against)
+    if why.failed:
         return "incomplete" if file_open or exclusion_open else "ineligible"
-    if (
-        any(c.outcome == "unknown" for c in required)
-        or any(d.outcome == "unknown" for d in res.disqualifiers)
-        or (sub is not None and sub.outcome == "undecided")
-    ):
+    if why.missing or why.file_undecided:
         return "incomplete"
     return "eligible"
 

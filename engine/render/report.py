@@ -711,9 +711,9 @@ def _excluded(ev: Evaluation, ex: Explainer, lines: _RuleLines) -> list[Excluded
             continue
         reasons: list[RuleLine] = []
         if res.verdict == "disqualified":
-            reasons = [lines(r) for r in res.disqualifiers if r.outcome == "triggered"]
+            reasons = [lines(r) for r in res.decision.triggered]
         elif res.verdict == "ineligible":
-            reasons = [lines(r) for r in res.criteria if r.outcome == "fail" and r.rule.required]
+            reasons = [lines(r) for r in res.decision.failed]
         elif res.verdict == "not_considered" and res.submission is not None:
             reasons = [
                 RuleLine(
@@ -788,19 +788,17 @@ def _incomplete(ev: Evaluation, ex: Explainer) -> list[Incomplete]:
     for res in ev.results:
         if res.verdict != "incomplete":
             continue
+        why = res.decision
         missing: list[str] = []
-        for r in [*res.criteria, *res.disqualifiers]:
-            if r.outcome == "unknown" and (r.rule.kind == "disqualifier" or r.rule.required):
-                keys = ex.missing_facts(r) or r.rule.facts
-                for k in keys:
-                    label = ex.cat.label(k, ex.lang)
-                    if r.rule.spec.scope == "unit" and not r.env:
-                        label = f"{label} ({ex.t['no_unit']})"
-                    if label not in missing:
-                        missing.append(label)
-        other = ""
-        if res.submission is not None and res.submission.outcome in ("undecided", "late"):
-            other = f"{ex.submission_reason(res.submission)} ({res.submission.clause})"
+        for m in why.missing:
+            for k in m.facts:
+                label = ex.cat.label(k, ex.lang)
+                if m.result.rule.spec.scope == "unit" and not m.result.env:
+                    label = f"{label} ({ex.t['no_unit']})"
+                if label not in missing:
+                    missing.append(label)
+        note = why.file_note
+        other = f"{ex.submission_reason(note)} ({note.clause})" if note is not None else ""
         out.append(
             Incomplete(
                 no=len(out) + 1,

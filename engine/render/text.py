@@ -141,7 +141,7 @@ def candidate_dict(
         out["unit"] = c.unit
     if c.head:
         out["head"] = True
-    if res.scope is not None and (res.verdict == "out_of_scope" or res.scope.unknown):
+    if res.scope is not None and (res.verdict == "out_of_scope" or res.decision.scope_open):
         sc = res.scope
         out["scope"] = {"reason": sc.reason, "clause": sc.clause or None, "text": ex.scope_reason(sc, c.kind)}
         if sc.unknown:
@@ -266,51 +266,37 @@ def short_reason(res: CandidateResult, ex: Explainer) -> str:
             return ex.scope_reason(res.scope, res.candidate.kind)
         kind = res.candidate.kind
         return words(lang)["text.out_of_scope"].format(kind=words(lang).section("kind").get(kind, kind))
-    sub = res.submission
+    why = res.decision
+    sub = why.submission
     if res.verdict == "not_considered" and sub:
         return f"{ex.submission_reason(sub)} ({sub.clause})"
     if res.verdict == "disqualified":
-        return "; ".join(
-            f"{ex.rule_name(r)} ({r.rule.spec.clause}): {ex.reason(r)}"
-            for r in res.disqualifiers
-            if r.outcome == "triggered"
-        )
+        return _rule_reasons(why.triggered, ex)
     if res.verdict == "ineligible":
-        return "; ".join(
-            f"{ex.rule_name(r)} ({r.rule.spec.clause}): {ex.reason(r)}"
-            for r in res.criteria
-            if r.outcome == "fail" and r.rule.required
-        )
+        return _rule_reasons(why.failed, ex)
+    parts = []
     if res.verdict == "incomplete":
-        scope = res.scope
-        if scope is not None and scope.unknown:  # first: whether it is a subject at all
-            return ex.scope_reason(scope, res.candidate.kind)
-        # what already holds against it, when the verdict waits on an earlier question (verdict_of)
-        held = [
-            f"{ex.rule_name(r)} ({r.rule.spec.clause}): {ex.reason(r)}"
-            for r in [*res.disqualifiers, *res.criteria]
-            if r.outcome == "triggered" or (r.outcome == "fail" and r.rule.required)
-        ]
+        if why.scope_open and why.scope is not None:  # first: whether it is a subject at all
+            return ex.scope_reason(why.scope, res.candidate.kind)
+        if why.held:  # what already holds against it, when the verdict waits on an earlier question
+            parts.append(_rule_reasons(why.held, ex))
         missing: list[str] = []
-        for r in [*res.criteria, *res.disqualifiers]:
-            if r.outcome == "unknown" and (r.rule.kind == "disqualifier" or r.rule.required):
-                keys = ex.missing_facts(r) or r.rule.facts
-                for name in [ex.cat.label(k, lang) for k in keys] if keys else [ex.rule_name(r)]:
-                    if name not in missing:
-                        missing.append(name)
-        parts = [*held]
+        for m in why.missing:
+            for name in [ex.cat.label(k, lang) for k in m.facts] if m.facts else [ex.rule_name(m.result)]:
+                if name not in missing:
+                    missing.append(name)
         if missing:
             parts.append(words(lang)["text.missing"] + ", ".join(missing))
-        if sub and sub.outcome in ("undecided", "late"):
-            parts.append(f"{ex.submission_reason(sub)} ({sub.clause})")
-        return "; ".join(parts)
-    parts = []
-    waived = [ex.rule_name(r) for r in res.criteria if r.outcome == "waived"]
-    if waived:
-        parts.append(words(lang)["text.waived"] + ", ".join(waived))
-    if sub and sub.outcome == "late":  # late, but the plan does not exclude late files: say so
-        parts.append(f"{ex.submission_reason(sub)} ({sub.clause})")
+    elif why.waived:
+        parts.append(words(lang)["text.waived"] + ", ".join(ex.rule_name(r) for r in why.waived))
+    note = why.file_note  # undecided (incomplete), or late where the plan does not exclude late files
+    if note is not None:
+        parts.append(f"{ex.submission_reason(note)} ({note.clause})")
     return "; ".join(parts)
+
+
+def _rule_reasons(rules: Iterable[RuleResult], ex: Explainer) -> str:
+    return "; ".join(f"{ex.rule_name(r)} ({r.rule.spec.clause}): {ex.reason(r)}" for r in rules)
 
 
 def late_note(res: CandidateResult, ex: Explainer) -> str:
@@ -528,7 +514,7 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
         out.append(v["text.head_of"] + f": {c.unit}")
     if res.scope is not None and res.scope.unstated is not None and not res.scope.reason:
         out.append(f"{v['text.scope']}: {ex.unstated(res.scope.unstated, c.group)}")
-    if res.scope is not None and (res.verdict == "out_of_scope" or res.scope.unknown):
+    if res.scope is not None and (res.verdict == "out_of_scope" or res.decision.scope_open):
         sc = res.scope
         out.append(f"{v['text.scope']}: {ex.scope_reason(sc, c.kind)}")
         if sc.quote:
