@@ -20,7 +20,7 @@ from copy import copy
 from typing import Any
 
 from engine.common.fmt import number
-from engine.render.report import ReportContext
+from engine.render.report_model import ReportContext
 from engine.render.xlsx import a4_workbook, money_format, print_on_a4, put, workbook_bytes
 
 
