@@ -30,6 +30,8 @@ from engine.render.report_model import (
     CONTEXT_TYPES,
     Audit,
     AuditId,
+    AuditNote,
+    AwardBlock,
     CampaignInfo,
     ReportContext,
     SummaryRow,
@@ -76,29 +78,12 @@ def build_context(
     ex = Explainer(ev.campaign, lang)
     m = ev.campaign.model
     d = m.document
-    info = CampaignInfo(
-        id=m.id,
-        title=m.title.get(lang),
-        issuer=d.issuer,
-        document=f"{d.kind} {d.number or '…'}",
-        date=d.date_text,
-        dated=labels[f"dated_{d.precision}"].format(date=d.date_text),
-        place=d.place,
-    )
     counts = {v: 0 for v in VERDICT_LABELS["en"]}
     for res in ev.results:
         counts[res.verdict] += 1
     summary = [SummaryRow(v, VERDICT_LABELS[lang][v], n) for v, n in counts.items() if n]
     lines = sections.RuleLines(ex)
     excluded = sections.excluded_list(ev, ex, lines)
-    deadline = ""
-    dl = m.nomination.deadline
-    if dl.date or dl.yearly or ev.deadline:
-        from engine.evaluate.core import campaign_deadline
-
-        deadline = fmt.day(campaign_deadline(ev.campaign, ev.round_year, ev.deadline))
-    elif dl.event is not None:
-        deadline = dl.event.get(lang)
     head = letterhead(d, [a.authority.get(lang) for a in m.awards], profile, lang)
     limit = profile.reserve if profile is not None and profile.reserve is not None else RESERVE_LIMIT
     blocks = [sections.award_block(alloc, g, ex, head, limit) for g in alloc.groups]
@@ -114,13 +99,13 @@ def build_context(
     return ReportContext(
         lang=lang,
         labels=labels,
-        campaign=info,
+        campaign=_campaign_info(ev, labels, lang),
         issuer=d.issuer.upper(),
         head=head,
         appendix=appendix,
         place=d.place,
         as_of=fmt.day(ev.as_of),
-        deadline=deadline,
+        deadline=_deadline(ev, lang),
         round=str(ev.round) if ev.round is not None else "",
         summary=summary,
         total=len(ev.results),
@@ -135,19 +120,48 @@ def build_context(
         incomplete_more=max(len(incomplete) - cap, 0),
         chart=sections.chart_of(ev, lang),
         candidates=candidates,
-        audit=Audit(
-            version=__version__,
-            campaign=ev.campaign.id,
-            campaign_file=Path(ev.campaign.file).name,
-            campaign_sha256=ev.campaign.sha256,
-            facts_file="; ".join(Path(name).name for name, _ in ev.facts.inputs) or Path(ev.facts.file).name,
-            facts_sha256=ev.facts.sha256,
-            as_of=fmt.day(ev.as_of),
-            decision_date=fmt.day(alloc.decision_date),
-            backend=ev.backend,
-            ids=[AuditId(r.name, r.id) for a in awards for r in (*a.selected, *a.ties, *a.reserve)],
-            notes=sections.audit_notes(ev, lang, excluded, candidates if appendix else []),
-        ),
+        audit=_audit(ev, alloc, awards, sections.audit_notes(ev, lang, excluded, candidates if appendix else [])),
+    )
+
+
+def _campaign_info(ev: Evaluation, labels: dict[str, str], lang: str) -> CampaignInfo:
+    m = ev.campaign.model
+    d = m.document
+    return CampaignInfo(
+        id=m.id,
+        title=m.title.get(lang),
+        issuer=d.issuer,
+        document=f"{d.kind} {d.number or '…'}",
+        date=d.date_text,
+        dated=labels[f"dated_{d.precision}"].format(date=d.date_text),
+        place=d.place,
+    )
+
+
+def _deadline(ev: Evaluation, lang: str) -> str:
+    """The nomination deadline as the report prints it: a date, the event it is tied to, or ''."""
+    dl = ev.campaign.model.nomination.deadline
+    if dl.date or dl.yearly or ev.deadline:
+        from engine.evaluate.core import campaign_deadline
+
+        return fmt.day(campaign_deadline(ev.campaign, ev.round_year, ev.deadline))
+    return dl.event.get(lang) if dl.event is not None else ""
+
+
+def _audit(ev: Evaluation, alloc: Allocation, awards: list[AwardBlock], notes: list[AuditNote]) -> Audit:
+    """What the report was made from."""
+    return Audit(
+        version=__version__,
+        campaign=ev.campaign.id,
+        campaign_file=Path(ev.campaign.file).name,
+        campaign_sha256=ev.campaign.sha256,
+        facts_file="; ".join(Path(name).name for name, _ in ev.facts.inputs) or Path(ev.facts.file).name,
+        facts_sha256=ev.facts.sha256,
+        as_of=fmt.day(ev.as_of),
+        decision_date=fmt.day(alloc.decision_date),
+        backend=ev.backend,
+        ids=[AuditId(r.name, r.id) for a in awards for r in (*a.selected, *a.ties, *a.reserve)],
+        notes=notes,
     )
 
 

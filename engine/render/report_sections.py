@@ -9,7 +9,7 @@ from typing import Any
 
 from engine.common import fmt
 from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked
-from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
+from engine.evaluate.core import CandidateResult, Evaluation, RuleResult, SubmissionResult
 from engine.explain.ranking import key_texts, outside_text, passed_text, shortfall_text
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value
 from engine.model.vocabulary import load_labels, words
@@ -63,23 +63,7 @@ def award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer, head: Lett
     outside = [o for o in alloc.outside if (o.award_id, o.group) == (g.award_id, g.group)] if first else []
 
     def row(i: int, r: Ranked) -> AwardRow:
-        shown = "; ".join(f"{label}: {text}" for label, _, text in key_texts(ev.campaign, g.group, r, lang))
-        sf = shortfall_text(ev.campaign, g.group, r, lang)
-        last = ev.facts.by_id.get(sf.last_selected) if sf else None  # named, not by id (issue 23.4)
-        short = f"{sf.label}: {sf.mine} < {sf.theirs} ({last.name if last else sf.last_selected})" if sf else ""
-        return AwardRow(
-            no=i,
-            id=r.id,
-            name=r.result.candidate.name,
-            unit=place_of(r.result, ev),
-            position=r.result.candidate.position,
-            rank=r.rank,
-            amount=fmt.money(g.amount, lang) if alloc.budget_issue is None else "",
-            amount_dong=g.amount if alloc.budget_issue is None else None,
-            keys=shown,
-            short_of=short,
-            late=late_note(r.result, ex),
-        )
+        return _award_row(alloc, g, i, r, ex)
 
     elsewhere = set(g.counted_elsewhere)
     names = {r.id: r.result.candidate.name for r in g.selected}
@@ -114,6 +98,28 @@ def award_block(alloc: Allocation, g: GroupAllocation, ex: Explainer, head: Lett
             if g.counted_elsewhere and a.instead_of in awards
             else ""
         ),
+    )
+
+
+def _award_row(alloc: Allocation, g: GroupAllocation, i: int, r: Ranked, ex: Explainer) -> AwardRow:
+    """One candidate on an award list: its place, its ranking keys, where it fell short, a late file."""
+    ev, lang = alloc.evaluation, ex.lang
+    shown = "; ".join(f"{label}: {text}" for label, _, text in key_texts(ev.campaign, g.group, r, lang))
+    sf = shortfall_text(ev.campaign, g.group, r, lang)
+    last = ev.facts.by_id.get(sf.last_selected) if sf else None  # named, not by id (issue 23.4)
+    short = f"{sf.label}: {sf.mine} < {sf.theirs} ({last.name if last else sf.last_selected})" if sf else ""
+    return AwardRow(
+        no=i,
+        id=r.id,
+        name=r.result.candidate.name,
+        unit=place_of(r.result, ev),
+        position=r.result.candidate.position,
+        rank=r.rank,
+        amount=fmt.money(g.amount, lang) if alloc.budget_issue is None else "",
+        amount_dong=g.amount if alloc.budget_issue is None else None,
+        keys=shown,
+        short_of=short,
+        late=late_note(r.result, ex),
     )
 
 
@@ -226,62 +232,23 @@ def citations_of(excluded: list[Excluded]) -> list[Citation]:
 
 
 def excluded_list(ev: Evaluation, ex: Explainer, lines: RuleLines) -> list[Excluded]:
+    """The candidates excluded, each with the reasons its verdict gives (`Decision`): the exclusions
+    that apply, the required criteria that fail, the nomination file, or the scope."""
     out: list[Excluded] = []
-    m = ev.campaign.model
     lang = ex.lang
     for res in ev.results:
         if res.verdict not in EXCLUDED:
             continue
+        why = res.decision
         reasons: list[RuleLine] = []
         if res.verdict == "disqualified":
-            reasons = [lines(r) for r in res.decision.triggered]
+            reasons = [lines(r) for r in why.triggered]
         elif res.verdict == "ineligible":
-            reasons = [lines(r) for r in res.decision.failed]
-        elif res.verdict == "not_considered" and res.submission is not None:
-            reasons = [
-                RuleLine(
-                    "nomination",
-                    "nomination",
-                    load_labels().lang(lang)["submission"],
-                    res.submission.clause,
-                    res.submission.quote,
-                    res.submission.outcome,
-                    SUBMISSION_LABELS[lang][res.submission.outcome],
-                    ex.submission_reason(res.submission),
-                    "",
-                )
-            ]
-        elif res.scope is not None and res.scope.quote:  # out of scope by a workplace or parent limit: quote it
-            g = m.groups[ev.campaign.base_group(res.candidate.group, res.candidate.kind) or ""]
-            reasons.append(
-                RuleLine(
-                    "scope",
-                    "scope",
-                    g.label.get(lang),
-                    res.scope.clause,
-                    res.scope.quote,
-                    "out_of_scope",
-                    VERDICT_LABELS[lang]["out_of_scope"],
-                    one_line_reason(res, ev, ex),
-                    "",
-                )
-            )
-        else:  # out of scope by kind: quote who the plan's groups are
-            for g in m.groups.values():
-                if g.candidates == res.candidate.group and not g.heads_only:
-                    reasons.append(
-                        RuleLine(
-                            "scope",
-                            "scope",
-                            g.label.get(lang),
-                            g.clause,
-                            g.quote,
-                            "out_of_scope",
-                            VERDICT_LABELS[lang]["out_of_scope"],
-                            one_line_reason(res, ev, ex),
-                            "",
-                        )
-                    )
+            reasons = [lines(r) for r in why.failed]
+        elif res.verdict == "not_considered" and why.submission is not None:
+            reasons = [_nomination_line(why.submission, ex)]
+        else:
+            reasons = _scope_lines(res, ev, ex)
         out.append(
             Excluded(
                 no=len(out) + 1,
@@ -294,6 +261,42 @@ def excluded_list(ev: Evaluation, ex: Explainer, lines: RuleLines) -> list[Exclu
             )
         )
     return out
+
+
+def _nomination_line(sub: SubmissionResult, ex: Explainer) -> RuleLine:
+    """The nomination file as the reason a candidate is not considered."""
+    lang = ex.lang
+    return RuleLine(
+        "nomination",
+        "nomination",
+        load_labels().lang(lang)["submission"],
+        sub.clause,
+        sub.quote,
+        sub.outcome,
+        SUBMISSION_LABELS[lang][sub.outcome],
+        ex.submission_reason(sub),
+        "",
+    )
+
+
+def _scope_lines(res: CandidateResult, ev: Evaluation, ex: Explainer) -> list[RuleLine]:
+    """Why a candidate is out of scope, quoting the plan: its workplace or parent limit, else who
+    the plan's groups are (out of scope by kind)."""
+    lang = ex.lang
+    m = ev.campaign.model
+
+    def line(label: str, clause: str, quote: str) -> RuleLine:
+        out = VERDICT_LABELS[lang]["out_of_scope"]
+        return RuleLine("scope", "scope", label, clause, quote, "out_of_scope", out, one_line_reason(res, ev, ex), "")
+
+    if res.scope is not None and res.scope.quote:  # out of scope by a workplace or parent limit: quote it
+        g = m.groups[ev.campaign.base_group(res.candidate.group, res.candidate.kind) or ""]
+        return [line(g.label.get(lang), res.scope.clause, res.scope.quote)]
+    return [
+        line(g.label.get(lang), g.clause, g.quote)
+        for g in m.groups.values()
+        if g.candidates == res.candidate.group and not g.heads_only
+    ]
 
 
 def one_line_reason(res: CandidateResult, ev: Evaluation, ex: Explainer) -> str:

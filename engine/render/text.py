@@ -13,7 +13,7 @@ from typing import Any
 from engine import __version__
 from engine.common import fmt
 from engine.common.text import visible
-from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
+from engine.evaluate.core import CandidateResult, Evaluation, RuleResult, SubmissionResult
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value, json_value
 from engine.model.campaign import CompiledRule
 from engine.model.catalogue import Catalogue
@@ -141,49 +141,67 @@ def candidate_dict(
         out["unit"] = c.unit
     if c.head:
         out["head"] = True
-    if res.scope is not None and (res.verdict == "out_of_scope" or res.decision.scope_open):
-        sc = res.scope
-        out["scope"] = {"reason": sc.reason, "clause": sc.clause or None, "text": ex.scope_reason(sc, c.kind)}
-        if sc.unknown:
-            out["scope"]["unknown"] = True
-            out["scope"]["missing"] = sc.key
-        if sc.quote:
-            out["scope"]["quote"] = sc.quote
-        if sc.detail:
-            out["scope"]["found"] = f"{sc.detail} ({sc.found_kind})" if sc.found_kind else sc.detail
-        if sc.allowed:
-            out["scope"]["allowed"] = list(sc.allowed)
-    elif res.scope is not None and res.scope.unstated is not None:
-        u = res.scope.unstated
-        out["scope"] = {"unstated": u.means, "clause": u.clause, "text": ex.unstated(u, c.group)}
+    scope = _scope_dict(res, ex)
+    if scope is not None:
+        out["scope"] = scope
     out["criteria"] = [rule_dict(r, ex, made) for r in res.criteria]
     out["disqualifiers"] = [rule_dict(r, ex, made) for r in res.disqualifiers]
     if res.conditions:  # the awards' own conditions: who may be proposed for which award, not the verdict
         out["award_conditions"] = [{"award": r.rule.award, **rule_dict(r, ex, made)} for r in res.conditions]
     if res.submission is not None:
-        sub = res.submission
-        out["submission"] = {
-            "outcome": sub.outcome,
-            "reason": ex.submission_reason(sub),
-            "deadline": sub.deadline.isoformat() if sub.deadline else None,
-            "date": sub.date.isoformat() if sub.date else None,
-        }
-        if sub.via is not None:
-            out["submission"]["via"] = sub.via
-        if sub.why:
-            out["submission"]["why"] = sub.why
-        if sub.basis:
-            out["submission"]["basis"] = sub.basis
-        if sub.missing:
-            out["submission"]["missing_documents"] = list(sub.missing)
-        if sub.copies_short:
-            out["submission"]["copies_short"] = sub.copies_short
-        out["submission"]["clause"] = sub.clause
-        if citations is None:
-            out["submission"]["quote"] = sub.quote
-        else:  # the plan's sentence once, in the result's `citations`; here its place there
-            key = (sub.clause, sub.quote)
-            out["submission"]["citation"] = citations.setdefault(key, len(citations))
+        out["submission"] = _submission_dict(res.submission, ex, citations)
+    return out
+
+
+def _scope_dict(res: CandidateResult, ex: Explainer) -> dict[str, Any] | None:
+    """Why a candidate is out of scope, or may be (the file leaves it open), or how an unstated
+    kind was read: the JSON `scope`; None when there is nothing to say."""
+    c, sc = res.candidate, res.scope
+    if sc is None:
+        return None
+    if res.verdict == "out_of_scope" or res.decision.scope_open:
+        out: dict[str, Any] = {"reason": sc.reason, "clause": sc.clause or None, "text": ex.scope_reason(sc, c.kind)}
+        if sc.unknown:
+            out["unknown"] = True
+            out["missing"] = sc.key
+        if sc.quote:
+            out["quote"] = sc.quote
+        if sc.detail:
+            out["found"] = f"{sc.detail} ({sc.found_kind})" if sc.found_kind else sc.detail
+        if sc.allowed:
+            out["allowed"] = list(sc.allowed)
+        return out
+    if sc.unstated is not None:
+        u = sc.unstated
+        return {"unstated": u.means, "clause": u.clause, "text": ex.unstated(u, c.group)}
+    return None
+
+
+def _submission_dict(
+    sub: SubmissionResult, ex: Explainer, citations: dict[tuple[str, str], int] | None
+) -> dict[str, Any]:
+    """The nomination file's outcome, as the JSON `submission` writes it."""
+    out: dict[str, Any] = {
+        "outcome": sub.outcome,
+        "reason": ex.submission_reason(sub),
+        "deadline": sub.deadline.isoformat() if sub.deadline else None,
+        "date": sub.date.isoformat() if sub.date else None,
+    }
+    if sub.via is not None:
+        out["via"] = sub.via
+    if sub.why:
+        out["why"] = sub.why
+    if sub.basis:
+        out["basis"] = sub.basis
+    if sub.missing:
+        out["missing_documents"] = list(sub.missing)
+    if sub.copies_short:
+        out["copies_short"] = sub.copies_short
+    out["clause"] = sub.clause
+    if citations is None:
+        out["quote"] = sub.quote
+    else:  # the plan's sentence once, in the result's `citations`; here its place there
+        out["citation"] = citations.setdefault((sub.clause, sub.quote), len(citations))
     return out
 
 
@@ -541,27 +559,32 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
             continue
         out += ["", f"{title}:"]
         for rr in items:
-            spec = rr.rule.spec
-            opt = "" if rr.rule.kind == "disqualifier" or rr.rule.required else v["text.optional"]
-            a = awards.get(rr.rule.award or "")
-            award = f" [{a.form.get(lang)} — {a.authority.get(lang)}]" if a is not None else ""
-            head = f"{mark.get(rr.outcome, ' ')} {ex.outcome(rr.outcome):<{width}} {spec.id}"
-            out.append(f"  {head} — {spec.label.get(lang)}{opt}{award}")
-            out.append(f"      {spec.clause}: “{spec.quote}”")
-            scope = f" ({v['text.scope_unit'].format(unit=c.unit)})" if spec.scope == "unit" else ""
-            out.append(f"      {v['text.rule']}{spec.rule}{scope}")
-            values = ex.values_read(rr)
-            if values:
-                shown = "; ".join(f"{k} = {fmt_value(x, k, ex.cat, lang)}" for k, x in values.items())
-                out.append("      " + v["text.read"] + shown)
-            for line in [*ex.dated(rr), *ex.computed(rr)]:
-                out.append(f"      = {line}")
-            out.append(f"      → {ex.reason(rr)}")
-            if spec.note:
-                out.append("      " + v["text.note"] + " ".join(spec.note.get(lang).split()))
+            head = f"{mark.get(rr.outcome, ' ')} {ex.outcome(rr.outcome):<{width}}"
+            out += _explain_rule(rr, head, awards, c.unit, ex)
     if alloc is not None:
         out += allocation_lines(ev, res, alloc, lang)
     return "\n".join(out) + "\n"
+
+
+def _explain_rule(rr: RuleResult, head: str, awards: dict[str, Any], unit: str | None, ex: Explainer) -> list[str]:
+    """One rule of `explain`: its mark and outcome (`head`), label, clause and quote, the rule as
+    written, the values it read, what was computed, the reason and the plan's note."""
+    lang, v, spec = ex.lang, words(ex.lang), rr.rule.spec
+    opt = "" if rr.rule.kind == "disqualifier" or rr.rule.required else v["text.optional"]
+    a = awards.get(rr.rule.award or "")
+    award = f" [{a.form.get(lang)} — {a.authority.get(lang)}]" if a is not None else ""
+    out = [f"  {head} {spec.id} — {spec.label.get(lang)}{opt}{award}", f"      {spec.clause}: “{spec.quote}”"]
+    scope = f" ({v['text.scope_unit'].format(unit=unit)})" if spec.scope == "unit" else ""
+    out.append(f"      {v['text.rule']}{spec.rule}{scope}")
+    values = ex.values_read(rr)
+    if values:
+        shown = "; ".join(f"{k} = {fmt_value(x, k, ex.cat, lang)}" for k, x in values.items())
+        out.append("      " + v["text.read"] + shown)
+    out += [f"      = {line}" for line in [*ex.dated(rr), *ex.computed(rr)]]
+    out.append(f"      → {ex.reason(rr)}")
+    if spec.note:
+        out.append("      " + v["text.note"] + " ".join(spec.note.get(lang).split()))
+    return out
 
 
 def allocation_lines(ev: Evaluation, res: CandidateResult, alloc: Any, lang: str) -> list[str]:
