@@ -20,6 +20,7 @@ from test_differential import CAMPAIGNS, _campaign, _facts_file
 from engine.authoring import docs
 from engine.common.message import Msg
 from engine.evaluate import core
+from engine.evaluate import plan as planning
 from engine.evaluate.allocate import allocate
 from engine.evaluate.core import Evaluation, cases, evaluate
 from engine.evaluate.trace import RuleTrace, merge, reference
@@ -161,7 +162,7 @@ def test_a_count_known_as_a_range_decides_when_every_value_does(backend: str) ->
 
 
 def test_beyond_max_cases_a_range_stays_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(core, "MAX_CASES", 1)
+    monkeypatch.setattr(planning, "MAX_CASES", 1)  # where cases() reads it (engine.evaluate.plan)
     assert _over_10pct(_facts(_TWO_OF_TEN_ONE_UNKNOWN)).outcome == "unknown"
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from engine.common import fmt
 from engine.evaluate.allocate import Allocation
-from engine.evaluate.core import CandidateResult, RuleResult, evaluate
+from engine.evaluate.core import CandidateResult, evaluate
 from engine.explain.reasons import DOC_LABELS, VERDICT_LABELS, Explainer
 from engine.model.campaign import Campaign
 from engine.model.schema import CHANNELS, Award, CampaignModel, Criterion, Deadline, Disqualifier, Nomination, Period
@@ -475,10 +475,6 @@ def _statuses(alloc: Allocation, campaign: Campaign) -> dict[str, tuple[str, int
     return out
 
 
-def _bad(rr: RuleResult) -> bool:
-    return rr.outcome in ("fail", "triggered", "unknown") and (rr.rule.kind != "criterion" or rr.rule.required)
-
-
 def _why(
     ro: CandidateResult, rn: CandidateResult, d: CampaignDiff, row: ImpactRow, campaigns: tuple[Campaign, Campaign]
 ) -> None:
@@ -499,13 +495,14 @@ def _why(
     old = {r.id: r for r in (*ro.criteria, *ro.disqualifiers)}
     new = {r.id: r for r in (*rn.criteria, *rn.disqualifiers)}
     back = {v: k for k, v in d.renames.items()}
+    bad = {id(r) for r in (*ro.decision.against, *rn.decision.against)}  # what each verdict depends on
     for rid, rr in new.items():
         before = old.get(back.get(rid, rid))
-        if _bad(rr) and (before is None or before.outcome != rr.outcome):
+        if id(rr) in bad and (before is None or before.outcome != rr.outcome):
             row.rules.append((rid, before.outcome if before else None, rr.outcome))
     for rid, rr in old.items():
         after = new.get(d.renames.get(rid, rid))
-        if _bad(rr) and (after is None or not _bad(after)):
+        if id(rr) in bad and (after is None or id(after) not in bad):
             same = after is not None and after.outcome == rr.outcome  # it still fails, but is optional now
             row.rules.append((rid, rr.outcome, "optional" if same else after.outcome if after else None))
 

@@ -115,11 +115,7 @@ def failure_details(case: Case, result: CaseResult) -> list[str]:
             got = _sub(res) or "—"
             lines.append("  submission: " + say(Msg("problem.test_expected", expected=exp.submission, got=got)))
         if verdict_differs and not diffs:
-            why = [
-                f"{r.id} [{r.rule.spec.clause}] {r.outcome}"
-                for r in (*res.disqualifiers, *res.criteria)
-                if r.outcome in ("fail", "triggered", "unknown") and (r.rule.kind != "criterion" or r.rule.required)
-            ]
+            why = [f"{r.id} [{r.rule.spec.clause}] {r.outcome}" for r in res.decision.against]
             if why:
                 lines.append("  " + say(Msg("problem.test_decided_by", rules="; ".join(why))))
     lines += [f for f in result.failures if not any(f.startswith(c) for c in covered)]

@@ -67,7 +67,7 @@ def _short(res: CandidateResult) -> Short | None:
     """What stands between a candidate and eligibility, or None when nothing can be done by data."""
     if res.verdict not in ("ineligible", "incomplete"):
         return None
-    rules = [c for c in res.criteria if c.rule.required and c.outcome in ("fail", "unknown")]
-    rules += [d for d in res.disqualifiers if d.outcome == "unknown"]
-    nomination = res.submission is not None and res.submission.outcome == "undecided"
-    return Short(res, tuple(rules), nomination, res.scope is not None and res.scope.unknown)
+    why = res.decision
+    rules = [r for r in why.against if r.rule.kind == "criterion"]  # required, failing or unknown
+    rules += [m.result for m in why.missing if m.result.rule.kind == "disqualifier"]  # exclusions unknown
+    return Short(res, tuple(rules), why.file_undecided, why.scope_open)

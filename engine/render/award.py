@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from engine.common import fmt
@@ -221,111 +222,151 @@ def money(n: int | None, lang: str | None = None, none: str = "—") -> str:
 
 
 def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -> str:
-    from rich import box
-
-    from engine.render.grid import Col, print_grid
+    """The award lists as the terminal shows them: per group its title line and its selected, then
+    who was passed over, tied or kept in reserve; the per-unit awards a candidate is in no list of;
+    those not ranked; the budget."""
     from engine.render.output import terminal
 
-    t = words(lang).section("award")
     ev = alloc.evaluation
-    ex = Explainer(ev.campaign, lang)
-
-    def flag(r: Ranked) -> str:  # a late file the plan does not exclude (nomination.late): said on the list
-        late = late_note(r.result, ex)
-        return f" — {late}" if late else ""
-
-    m = ev.campaign.model
-    awards = {a.id: a for a in m.awards}
-    by_id = ev.facts.by_id
     buf = io.StringIO()
     con = terminal(buf, width or 140)
-    con.print(f"{t['title']} — {m.title.get(lang)}")
+    tab = _Table(alloc, lang, words(lang).section("award"), Explainer(ev.campaign, lang), con)
+    con.print(f"{tab.t['title']} — {ev.campaign.model.title.get(lang)}")
     if ev.round is not None:
         con.print(f"{words(lang)['meta.round']}: {ev.round}")
     for g in alloc.groups:
-        a = awards[g.award_id]
-        group = m.groups[g.group].label.get(lang)
-        quota = str(g.quota) if g.quota is not None else t["no_quota"]
-        title = f"{a.form.get(lang)} — {a.authority.get(lang)} — {group} ({t['quota']}: {quota}; {t['pool']}: {g.pool})"
-        if a.from_:
-            title += f" — {t['from']} {a.from_}"
-        if g.provisional:
-            title += f" — {t['provisional']}"
-        if g.under:
-            title += f" — {t['under']} {by_id[g.under].name}" if g.under in by_id else ""
-        if a.standard == "own":
-            title += f" — {t['standard_own']}"
-        if a.conditions:
-            title += f" — {t['conditions']}: " + ", ".join(f"{c.label.get(lang)} ({c.clause})" for c in a.conditions)
-        stage_deadline = _stage_deadline(a, alloc)
-        if stage_deadline:
-            title += f" — {t['deadline']} {fmt.day(stage_deadline)}"
-        columns = [
-            Col(t[c], justify="right" if c in ("amount", "rank") else "left")
-            for c in ("no", "name", "unit", "form", "amount", "rank")
-        ]
-        rows = []
-        for i, r in enumerate(g.selected, 1):
-            c = r.result.candidate
-            unit = (
-                by_id[c.unit].name
-                if c.unit and c.unit in by_id
-                else (by_id[c.parent].name if c.parent and c.parent in by_id else "")
-            )
-            rows.append((str(i), c.name + flag(r), unit, a.form.get(lang), money(g.amount, lang), str(r.rank)))
-        if not g.selected:
-            rows.append(("", t["none"], "", "", "", ""))
-        print_grid(con, title, columns, rows, box.SIMPLE, title_justify="left")
-        if g.unfilled:
-            con.print(f"  {t['unfilled']}: {fmt.number(g.unfilled, lang)}")
-        if g.counted_elsewhere and a.instead_of in awards:
-            other = f"{awards[a.instead_of].form.get(lang)} ({awards[a.instead_of].authority.get(lang)})"
-            con.print(f"  {t['counted_elsewhere'].format(award=other)}: {', '.join(g.counted_elsewhere)}")
-        if g.passed_over:
-            con.print(f"  {t['passed_over']}:")
-            for p in g.passed_over:
-                con.print(f"    {p.result.candidate.name} ({p.id}) — {passed_text(p, lang)}")
-        if g.tie:
-            names = ", ".join(f"{r.result.candidate.name} ({r.id}){flag(r)}" for r in g.tie)
-            con.print(f"  {t['tie']} ({t['slots']}: {fmt.number(g.slots_left, lang)}): {names}")
-        if g.reserve:
-            con.print(f"  {t['reserve']}:")
-            for r in g.reserve:
-                line = f"    {r.rank}. {r.result.candidate.name} ({r.id}){flag(r)}"
-                sf = shortfall_text(ev.campaign, g.group, r, lang)
-                if sf is not None:
-                    short = t["short"].format(last=sf.last_selected)
-                    line += f" — {short} '{sf.label}': {sf.mine} < {sf.theirs}"
-                con.print(line)
-    shown: set[tuple[str, str]] = set()
-    for o in alloc.outside:
-        if (o.award_id, o.group) not in shown:
-            shown.add((o.award_id, o.group))
-            con.print("")
-            a = awards[o.award_id]
-            group = m.groups[o.group].label.get(lang)
-            con.print(f"{a.form.get(lang)} — {a.authority.get(lang)} — {group}: {outside_text(o.place, lang)}")
-            ids = [x for x in alloc.outside if (x.award_id, x.group) == (o.award_id, o.group)]
-            con.print("  " + ", ".join(f"{x.result.candidate.name} ({x.id})" for x in ids))
+        _group_list(tab, g)
+        _group_notes(tab, g)
+    _outside(tab)
     others = [r for r in ev.results if r.verdict != "eligible"]
     if others:
         con.print("")
-        note = say(Msg("award.not_ranked", n=len(others), campaign=ev.campaign.id), lang)
-        con.print(note)
+        con.print(say(Msg("award.not_ranked", n=len(others), campaign=ev.campaign.id), lang))
         con.print("  " + ", ".join(f"{r.id} ({VERDICT_LABELS[lang][r.verdict]})" for r in others))
     con.print("")
+    _budget_lines(tab)
+    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+
+
+@dataclass(frozen=True)
+class _Table:
+    """What every part of `award_table` reads: the allocation, the words, where it prints."""
+
+    alloc: Allocation
+    lang: str
+    t: Any  # the vocabulary's `award` section
+    ex: Explainer
+    con: Any  # a rich Console (engine.render.output.terminal)
+
+    @property
+    def awards(self) -> dict[str, Any]:
+        return {a.id: a for a in self.alloc.evaluation.campaign.model.awards}
+
+    def flag(self, r: Ranked) -> str:
+        """A late file the plan does not exclude (nomination.late): said on the list."""
+        late = late_note(r.result, self.ex)
+        return f" — {late}" if late else ""
+
+
+def _group_title(tab: _Table, g: GroupAllocation) -> str:
+    t, lang, a = tab.t, tab.lang, tab.awards[g.award_id]
+    by_id = tab.alloc.evaluation.facts.by_id
+    group = tab.alloc.evaluation.campaign.model.groups[g.group].label.get(lang)
+    quota = str(g.quota) if g.quota is not None else t["no_quota"]
+    title = f"{a.form.get(lang)} — {a.authority.get(lang)} — {group} ({t['quota']}: {quota}; {t['pool']}: {g.pool})"
+    parts = [
+        f"{t['from']} {a.from_}" if a.from_ else "",
+        t["provisional"] if g.provisional else "",
+        f"{t['under']} {by_id[g.under].name}" if g.under and g.under in by_id else "",
+        t["standard_own"] if a.standard == "own" else "",
+    ]
+    if a.conditions:
+        parts.append(f"{t['conditions']}: " + ", ".join(f"{c.label.get(lang)} ({c.clause})" for c in a.conditions))
+    stage_deadline = _stage_deadline(a, tab.alloc)
+    if stage_deadline:
+        parts.append(f"{t['deadline']} {fmt.day(stage_deadline)}")
+    return title + "".join(f" — {p}" for p in parts if p)
+
+
+def _group_list(tab: _Table, g: GroupAllocation) -> None:
+    """One award list: its title and those selected."""
+    from rich import box
+
+    from engine.render.grid import Col, print_grid
+
+    t, lang, a = tab.t, tab.lang, tab.awards[g.award_id]
+    by_id = tab.alloc.evaluation.facts.by_id
+    columns = [
+        Col(t[c], justify="right" if c in ("amount", "rank") else "left")
+        for c in ("no", "name", "unit", "form", "amount", "rank")
+    ]
+    rows = []
+    for i, r in enumerate(g.selected, 1):
+        c = r.result.candidate
+        over = c.unit if c.unit and c.unit in by_id else c.parent if c.parent and c.parent in by_id else None
+        unit = by_id[over].name if over else ""
+        rows.append((str(i), c.name + tab.flag(r), unit, a.form.get(lang), money(g.amount, lang), str(r.rank)))
+    if not g.selected:
+        rows.append(("", t["none"], "", "", "", ""))
+    print_grid(tab.con, _group_title(tab, g), columns, rows, box.SIMPLE, title_justify="left")
+
+
+def _group_notes(tab: _Table, g: GroupAllocation) -> None:
+    """Below a list: places left unfilled, those counted under another award, passed over, tied, in reserve."""
+    t, lang, con, awards = tab.t, tab.lang, tab.con, tab.awards
+    a = awards[g.award_id]
+    if g.unfilled:
+        con.print(f"  {t['unfilled']}: {fmt.number(g.unfilled, lang)}")
+    if g.counted_elsewhere and a.instead_of in awards:
+        other = f"{awards[a.instead_of].form.get(lang)} ({awards[a.instead_of].authority.get(lang)})"
+        con.print(f"  {t['counted_elsewhere'].format(award=other)}: {', '.join(g.counted_elsewhere)}")
+    if g.passed_over:
+        con.print(f"  {t['passed_over']}:")
+        for p in g.passed_over:
+            con.print(f"    {p.result.candidate.name} ({p.id}) — {passed_text(p, lang)}")
+    if g.tie:
+        names = ", ".join(f"{r.result.candidate.name} ({r.id}){tab.flag(r)}" for r in g.tie)
+        con.print(f"  {t['tie']} ({t['slots']}: {fmt.number(g.slots_left, lang)}): {names}")
+    if g.reserve:
+        con.print(f"  {t['reserve']}:")
+        for r in g.reserve:
+            line = f"    {r.rank}. {r.result.candidate.name} ({r.id}){tab.flag(r)}"
+            sf = shortfall_text(tab.alloc.evaluation.campaign, g.group, r, lang)
+            if sf is not None:
+                short = t["short"].format(last=sf.last_selected)
+                line += f" — {short} '{sf.label}': {sf.mine} < {sf.theirs}"
+            con.print(line)
+
+
+def _outside(tab: _Table) -> None:
+    """The per-unit awards some candidates are in no list of: once per award and group."""
+    alloc, lang, con, awards = tab.alloc, tab.lang, tab.con, tab.awards
+    groups = alloc.evaluation.campaign.model.groups
+    shown: set[tuple[str, str]] = set()
+    for o in alloc.outside:
+        if (o.award_id, o.group) in shown:
+            continue
+        shown.add((o.award_id, o.group))
+        con.print("")
+        a = awards[o.award_id]
+        group = groups[o.group].label.get(lang)
+        con.print(f"{a.form.get(lang)} — {a.authority.get(lang)} — {group}: {outside_text(o.place, lang)}")
+        ids = [x for x in alloc.outside if (x.award_id, x.group) == (o.award_id, o.group)]
+        con.print("  " + ", ".join(f"{x.result.candidate.name} ({x.id})" for x in ids))
+
+
+def _budget_lines(tab: _Table) -> None:
+    alloc, lang, con, t = tab.alloc, tab.lang, tab.con, tab.t
     if alloc.budget_issue is not None:
         con.print(f"{t['budget_na']}: {alloc.budget_text(lang)}")
-    else:
-        b = budget_dict(alloc, lang)
-        con.print(
-            f"{t['total']}: {money(b['total'], lang)} {t['currency']} ({t['base']} {money(b['base_salary'], lang)} — "
-            f"{b['base_salary_source']}; {b['decree']}; {fmt.day(alloc.decision_date)})"
-        )
-        if b["replacement"]:
-            con.print(f"  {b['replacement']}")
-        if b["checked"]:
-            con.print(f"  {b['checked']}")
-        if not b["confirmed"]:
-            con.print(f"  ({t['unconfirmed']})")
-    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+        return
+    b = budget_dict(alloc, lang)
+    con.print(
+        f"{t['total']}: {money(b['total'], lang)} {t['currency']} ({t['base']} {money(b['base_salary'], lang)} — "
+        f"{b['base_salary_source']}; {b['decree']}; {fmt.day(alloc.decision_date)})"
+    )
+    for line in (b["replacement"], b["checked"]):
+        if line:
+            con.print(f"  {line}")
+    if not b["confirmed"]:
+        con.print(f"  ({t['unconfirmed']})")

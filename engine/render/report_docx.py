@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.common.fmt import number
 from engine.render.profile import is_self
-from engine.render.report import AwardBlock, AwardRow, ReportContext
+from engine.render.report_model import AwardBlock, AwardRow, ReportContext
 from engine.render.xlsx import stable_zip
 
 if TYPE_CHECKING:

@@ -20,109 +20,129 @@ from copy import copy
 from typing import Any
 
 from engine.common.fmt import number
-from engine.render.report import ReportContext
+from engine.render.report_model import ReportContext
 from engine.render.xlsx import a4_workbook, money_format, print_on_a4, put, workbook_bytes
 
 
 def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.worksheet import Worksheet
+    """The workbook: the proposal (with the budget), the ties and reserve, the exclusions, every
+    verdict, and what it was made from — one sheet each."""
+    book = _Book(ctx)
+    _proposal_sheet(book)
+    _ties_sheet(book)
+    _excluded_sheet(book)
+    _verdicts_sheet(book)
+    _audit_sheet(book)
+    return workbook_bytes(book.wb, when)
 
-    L = ctx.labels
-    c = ctx.campaign
-    wb = a4_workbook()
-    font = Font(name="Times New Roman", size=12)
-    bold = Font(name="Times New Roman", size=12, bold=True)
-    title_font = Font(name="Times New Roman", size=14, bold=True)
-    italic = Font(name="Times New Roman", size=12, italic=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    column_widths: dict[str, list[int]] = {}  # a sheet's column widths, in characters (by its title)
-    subtitle = L["xlsx_as_of"].format(as_of=ctx.as_of, document=c.document, dated=c.dated, issuer=c.issuer)
 
-    def new_sheet(title: str, widths: list[int], header_row: int, title_cols: int = 2) -> Worksheet:
+class _Book:
+    """The workbook being written, its fonts and looks, and how a sheet, a header or a line is
+    written: what every sheet's writer shares."""
+
+    def __init__(self, ctx: ReportContext) -> None:
+        from openpyxl.styles import Alignment, Border, Font, Side
+
+        self.ctx = ctx
+        self.L = ctx.labels
+        self.wb = a4_workbook()
+        first = self.wb.active
+        assert first is not None
+        self.wb.remove(first)
+        self.font = Font(name="Times New Roman", size=12)
+        self.bold = Font(name="Times New Roman", size=12, bold=True)
+        self.title_font = Font(name="Times New Roman", size=14, bold=True)
+        self.italic = Font(name="Times New Roman", size=12, italic=True)
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        self.right = Alignment(vertical="top", horizontal="right")
+        self.middle = Alignment(vertical="top", horizontal="center")
+        thin = Side(style="thin")
+        self.box = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.column_widths: dict[str, list[int]] = {}  # a sheet's column widths, in characters (by its title)
+        c = ctx.campaign
+        self.subtitle = self.L["xlsx_as_of"].format(
+            as_of=ctx.as_of, document=c.document, dated=c.dated, issuer=c.issuer
+        )
+        self.looks: dict[tuple[str, bool], Any] = {}  # a look → the first cell given it
+        self.dress_line: dict[tuple[bool, str, bool], Callable[[Any], None]] = {}
+
+    def new_sheet(self, title: str, widths: list[int], header_row: int, title_cols: int = 2) -> Any:
         """A sheet of these column widths, set to print on A4 with its header row on every page
         (and, split over pages, its `title_cols` first columns)."""
-        ws = wb.create_sheet(title[:31])
+        from openpyxl.utils import get_column_letter
+
+        ws = self.wb.create_sheet(title[:31])
         for i, w in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = w
-        column_widths[ws.title] = widths
+        self.column_widths[ws.title] = widths
         print_on_a4(ws, [float(w) for w in widths], f"{header_row}:{header_row}", title_cols)
         ws.freeze_panes = f"A{header_row + 1}"
         return ws
 
-    def title_rows(ws: Worksheet, text: str, ncols: int) -> int:
+    def title_rows(self, ws: Any, text: str, ncols: int) -> int:
         """The sheet's title and subtitle, merged across its columns; the next free row."""
-        for r, (value, f) in enumerate(((text, title_font), (subtitle, italic)), 1):
+        for r, (value, f) in enumerate(((text, self.title_font), (self.subtitle, self.italic)), 1):
             cell = put(ws.cell(row=r, column=1), value)
             cell.font = f
-            cell.alignment = centre
+            cell.alignment = self.centre
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
         ws.row_dimensions[1].height = 36
         ws.row_dimensions[2].height = 30
         return 4
 
-    right = Alignment(vertical="top", horizontal="right")
-    middle = Alignment(vertical="top", horizontal="center")
-    looks: dict[tuple[str, bool], Any] = {}  # a look → the first cell given it
-
-    def styled(cell: Any, look: str, dress: Callable[[Any], None]) -> None:
+    def styled(self, cell: Any, look: str, dress: Callable[[Any], None]) -> None:
         """Give a cell a look (`dress` sets its font, alignment, box, number format). The cells
         of one look share one style record: the first is dressed, the others take a copy of its
         record, as openpyxl's own `copy_worksheet` copies styles — dressing each cell anew hashed
         every font, alignment and border again (80% of the time of a 10,000-candidate workbook).
         The workbook's styles come out the same, in the same order."""
         key = (look, bool(cell.quotePrefix))  # `put` may have marked the text as text
-        first = looks.get(key)
+        first = self.looks.get(key)
         if first is not None:
             cell._style = copy(first._style)
             return
         dress(cell)
-        looks[key] = cell
+        self.looks[key] = cell
 
-    def dress_header(cell: Any) -> None:
-        cell.font = bold
-        cell.alignment = centre
-        cell.border = box
+    def dress_header(self, cell: Any) -> None:
+        cell.font = self.bold
+        cell.alignment = self.centre
+        cell.border = self.box
 
-    def dresser(f: Font, money: str, number: bool) -> Callable[[Any], None]:
+    def dresser(self, f: Any, money: str, number: bool) -> Callable[[Any], None]:
         def dress(cell: Any) -> None:
             cell.font = f
-            cell.alignment = wrap
-            cell.border = box
+            cell.alignment = self.wrap
+            cell.border = self.box
             if money:
                 cell.number_format = money
-                cell.alignment = right
+                cell.alignment = self.right
             elif number:
-                cell.alignment = middle
+                cell.alignment = self.middle
 
         return dress
 
-    dress_line: dict[tuple[bool, str, bool], Callable[[Any], None]] = {}
-
-    def header(ws: Worksheet, row: int, headers: list[str]) -> None:
+    def header(self, ws: Any, row: int, headers: list[str]) -> None:
         for i, h in enumerate(headers, 1):
-            styled(put(ws.cell(row=row, column=i), h), "header", dress_header)
-        fit_height(ws, row, headers)  # a header wraps at its column's width
+            self.styled(put(ws.cell(row=row, column=i), h), "header", self.dress_header)
+        self.fit_height(ws, row, headers)  # a header wraps at its column's width
 
-    def line(ws: Worksheet, row: int, values: list[Any], money: tuple[int, ...] = (), strong: bool = False) -> None:
+    def line(self, ws: Any, row: int, values: list[Any], money: tuple[int, ...] = (), strong: bool = False) -> None:
         for i, v in enumerate(values, 1):
             cell = put(ws.cell(row=row, column=i), v)
-            fmt = money_format(v, ctx.lang) if i in money and isinstance(v, int | float) else ""
+            fmt = money_format(v, self.ctx.lang) if i in money and isinstance(v, int | float) else ""
             look = (strong, fmt, not fmt and isinstance(v, int))
-            dress = dress_line.get(look)
+            dress = self.dress_line.get(look)
             if dress is None:
-                dress = dress_line[look] = dresser(bold if strong else font, *look[1:])
-            styled(cell, f"line {look}", dress)
-        fit_height(ws, row, values)
+                dress = self.dress_line[look] = self.dresser(self.bold if strong else self.font, *look[1:])
+            self.styled(cell, f"line {look}", dress)
+        self.fit_height(ws, row, values)
 
-    def fit_height(ws: Worksheet, row: int, values: list[Any], across: bool = False) -> None:
+    def fit_height(self, ws: Any, row: int, values: list[Any], across: bool = False) -> None:
         """A row tall enough for its wrapped text (not every program fits rows on opening a file);
         `across`: one text in cells merged across the sheet's columns."""
-        widths = column_widths[ws.title]
+        widths = self.column_widths[ws.title]
         if across:
             widths = [sum(widths)]
         lines = 1
@@ -134,59 +154,62 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
         if lines > 1:
             ws.row_dimensions[row].height = 15.5 * min(lines, 25)
 
+    def merged_text(self, ws: Any, row: int, text: str, ncols: int, font: Any) -> Any:
+        """One text in cells merged across the table, wrapped there (never wider than the page)."""
+        cell = put(ws.cell(row=row, column=1), text)
+        cell.font = font
+        cell.alignment = self.wrap
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+        return cell
+
     def table_sheet(
-        title: str, headers: list[str], rows: list[list[Any]], widths: list[int], title_cols: int = 3
+        self, title: str, headers: list[str], rows: list[list[Any]], widths: list[int], title_cols: int = 3
     ) -> None:
-        ws = new_sheet(title, widths, 1, title_cols)
-        header(ws, 1, headers)
+        ws = self.new_sheet(title, widths, 1, title_cols)
+        self.header(ws, 1, headers)
         for r, row in enumerate(rows, 2):
-            line(ws, r, row)
+            self.line(ws, r, row)
 
-    first = wb.active
-    assert first is not None
-    wb.remove(first)
 
-    # the proposal: only those proposed, one list per award, each with its total; the budget below
+def _proposal_sheet(book: _Book) -> None:
+    """The proposal: only those proposed, one list per award, each with its total; the budget below."""
+    ctx, L = book.ctx, book.L
     heads = [L["no"], L["person_or_unit"], L["position"], L["unit"], L["form"], L["amount"]]
-    ws = new_sheet(L["sheet_awards"], [5, 30, 18, 26, 13, 14], 4)
-    row = title_rows(ws, L["xlsx_title"].format(title=c.title), len(heads))
-    header(ws, row, heads)
+    ws = book.new_sheet(L["sheet_awards"], [5, 30, 18, 26, 13, 14], 4)
+    row = book.title_rows(ws, L["xlsx_title"].format(title=ctx.campaign.title), len(heads))
+    book.header(ws, row, heads)
     row += 1
     lines = ctx.budget.lines if ctx.budget.available else []
     for i, a in enumerate(ctx.awards):
         if not a.selected:
             continue
         text = " — ".join(x for x in (a.form, a.authority, a.group, a.under) if x)
-        label = put(ws.cell(row=row, column=1), text)
-        label.font = bold
-        label.alignment = wrap  # merged across the table, wrapped there (never wider than the page)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(heads))
-        fit_height(ws, row, [text], across=True)
+        book.merged_text(ws, row, text, len(heads), book.bold)
+        book.fit_height(ws, row, [text], across=True)
         row += 1
         for s in a.selected:
-            line(ws, row, [s.no, s.name, s.position, s.unit, a.form, s.amount_dong], (6,))
+            book.line(ws, row, [s.no, s.name, s.position, s.unit, a.form, s.amount_dong], (6,))
             row += 1
         if i < len(lines):
-            line(
-                ws,
-                row,
-                ["", f"{L['xlsx_total']} ({number(lines[i].count, ctx.lang)})", "", "", "", lines[i].subtotal_dong],
-                (6,),
-                True,
-            )
+            total = f"{L['xlsx_total']} ({number(lines[i].count, ctx.lang)})"
+            book.line(ws, row, ["", total, "", "", "", lines[i].subtotal_dong], (6,), True)
             row += 1
-    row += 1
-    b = ctx.budget
-    put(ws.cell(row=row, column=1), L["sec_budget"]).font = bold
+    _budget_block(book, ws, row + 1, len(heads))
+
+
+def _budget_block(book: _Book, ws: Any, row: int, ncols: int) -> None:
+    """The budget below the proposal: a line per award list shown, the total, and how it was priced."""
+    L, b = book.L, book.ctx.budget
+    put(ws.cell(row=row, column=1), L["sec_budget"]).font = book.bold
     row += 1
     if b.available:
-        header(ws, row, [L["no"], L["award"], L["group"], L["count"], L["amount"], L["subtotal"]])
+        book.header(ws, row, [L["no"], L["award"], L["group"], L["count"], L["amount"], L["subtotal"]])
         row += 1
         for n, bl in enumerate((x for x in b.lines if x.shown), 1):
             form = f"{bl.form} — {bl.under}" if bl.under else bl.form
-            line(ws, row, [n, form, bl.group, bl.count, bl.amount_dong, bl.subtotal_dong], (5, 6))
+            book.line(ws, row, [n, form, bl.group, bl.count, bl.amount_dong, bl.subtotal_dong], (5, 6))
             row += 1
-        line(ws, row, ["", L["budget_total"], "", "", "", b.total_dong], (6,), True)
+        book.line(ws, row, ["", L["budget_total"], "", "", "", b.total_dong], (6,), True)
         row += 1
         note = (
             f"{L['budget_decree']} {b.decree}; {L['budget_base']} {b.base_salary} {L['currency']} "
@@ -199,13 +222,13 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
             note += " " + L["budget_unconfirmed"]
     else:
         note = f"{L['budget_unavailable']}: {b.error}" + (f" ({b.cited_decree})" if b.cited_decree else "")
-    cell = put(ws.cell(row=row, column=1), note)
-    cell.font = font
-    cell.alignment = wrap
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(heads))
+    book.merged_text(ws, row, note, ncols, book.font)
     ws.row_dimensions[row].height = 45
 
-    # ties for the council, and the reserve: apart from the proposal
+
+def _ties_sheet(book: _Book) -> None:
+    """Ties for the council, and the reserve: apart from the proposal."""
+    ctx, L = book.ctx, book.L
     heads = [
         L["no"],
         L["person_or_unit"],
@@ -217,17 +240,20 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
         L["status"],
         L["reason"],
     ]
-    ws = new_sheet(L["sheet_ties"], [5, 26, 16, 22, 14, 11, 6, 16, 34], 4)
-    row = title_rows(ws, L["xlsx_ties_title"].format(title=c.title), len(heads))
-    header(ws, row, heads)
+    ws = book.new_sheet(L["sheet_ties"], [5, 26, 16, 22, 14, 11, 6, 16, 34], 4)
+    row = book.title_rows(ws, L["xlsx_ties_title"].format(title=ctx.campaign.title), len(heads))
+    book.header(ws, row, heads)
     n = 0
     for a in ctx.awards:
         for status, rows, why in (("status_tie", a.ties, "keys"), ("status_reserve", a.reserve, "short_of")):
             for s in rows:
                 n += 1
                 row += 1
-                line(ws, row, [n, s.name, s.position, s.unit, a.form, a.group, s.rank, L[status], getattr(s, why)])
+                book.line(ws, row, [n, s.name, s.position, s.unit, a.form, a.group, s.rank, L[status], getattr(s, why)])
 
+
+def _excluded_sheet(book: _Book) -> None:
+    L = book.L
     excluded = [
         [
             e.no,
@@ -238,14 +264,19 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
             "; ".join(x.clause for x in e.reasons),
             "\n".join(f"{x.clause} — {x.label}: {x.reason} “{x.quote}”" for x in e.reasons),
         ]
-        for e in ctx.excluded
+        for e in book.ctx.excluded
     ]
-    table_sheet(
+    book.table_sheet(
         L["sheet_excluded"],
         [L["no"], L["id"], L["name"], L["group"], L["verdict"], L["clause"], L["reason"]],
         excluded,
         [5, 14, 26, 11, 16, 10, 70],
     )
+
+
+def _verdicts_sheet(book: _Book) -> None:
+    """Every verdict, a column per rule (its outcome)."""
+    L, ctx = book.L, book.ctx
     rule_cols: dict[str, str] = {}
     for cand in ctx.candidates:
         for x in cand.rules:
@@ -257,14 +288,17 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
             [cand.no, cand.id, cand.name, cand.group, cand.kind_label, cand.verdict_label, cand.summary]
             + [outcomes.get(rid, "") for rid in rule_cols]
         )
-    table_sheet(
+    book.table_sheet(
         L["sheet_verdicts"],
         [L["no"], L["id"], L["name"], L["group"], L["kind"], L["verdict"], L["reason"], *rule_cols.values()],
         verdicts,
         [5, 14, 26, 11, 14, 16, 46] + [16] * len(rule_cols),
     )
-    audit = ctx.audit
-    table_sheet(
+
+
+def _audit_sheet(book: _Book) -> None:
+    L, ctx, audit = book.L, book.ctx, book.ctx.audit
+    book.table_sheet(
         L["sheet_audit"],
         [L["sec_audit"], ""],
         [
@@ -282,4 +316,3 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
         [30, 70],
         title_cols=0,
     )
-    return workbook_bytes(wb, when)

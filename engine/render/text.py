@@ -13,7 +13,7 @@ from typing import Any
 from engine import __version__
 from engine.common import fmt
 from engine.common.text import visible
-from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
+from engine.evaluate.core import CandidateResult, Evaluation, RuleResult, SubmissionResult
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value, json_value
 from engine.model.campaign import CompiledRule
 from engine.model.catalogue import Catalogue
@@ -141,49 +141,67 @@ def candidate_dict(
         out["unit"] = c.unit
     if c.head:
         out["head"] = True
-    if res.scope is not None and (res.verdict == "out_of_scope" or res.scope.unknown):
-        sc = res.scope
-        out["scope"] = {"reason": sc.reason, "clause": sc.clause or None, "text": ex.scope_reason(sc, c.kind)}
-        if sc.unknown:
-            out["scope"]["unknown"] = True
-            out["scope"]["missing"] = sc.key
-        if sc.quote:
-            out["scope"]["quote"] = sc.quote
-        if sc.detail:
-            out["scope"]["found"] = f"{sc.detail} ({sc.found_kind})" if sc.found_kind else sc.detail
-        if sc.allowed:
-            out["scope"]["allowed"] = list(sc.allowed)
-    elif res.scope is not None and res.scope.unstated is not None:
-        u = res.scope.unstated
-        out["scope"] = {"unstated": u.means, "clause": u.clause, "text": ex.unstated(u, c.group)}
+    scope = _scope_dict(res, ex)
+    if scope is not None:
+        out["scope"] = scope
     out["criteria"] = [rule_dict(r, ex, made) for r in res.criteria]
     out["disqualifiers"] = [rule_dict(r, ex, made) for r in res.disqualifiers]
     if res.conditions:  # the awards' own conditions: who may be proposed for which award, not the verdict
         out["award_conditions"] = [{"award": r.rule.award, **rule_dict(r, ex, made)} for r in res.conditions]
     if res.submission is not None:
-        sub = res.submission
-        out["submission"] = {
-            "outcome": sub.outcome,
-            "reason": ex.submission_reason(sub),
-            "deadline": sub.deadline.isoformat() if sub.deadline else None,
-            "date": sub.date.isoformat() if sub.date else None,
-        }
-        if sub.via is not None:
-            out["submission"]["via"] = sub.via
-        if sub.why:
-            out["submission"]["why"] = sub.why
-        if sub.basis:
-            out["submission"]["basis"] = sub.basis
-        if sub.missing:
-            out["submission"]["missing_documents"] = list(sub.missing)
-        if sub.copies_short:
-            out["submission"]["copies_short"] = sub.copies_short
-        out["submission"]["clause"] = sub.clause
-        if citations is None:
-            out["submission"]["quote"] = sub.quote
-        else:  # the plan's sentence once, in the result's `citations`; here its place there
-            key = (sub.clause, sub.quote)
-            out["submission"]["citation"] = citations.setdefault(key, len(citations))
+        out["submission"] = _submission_dict(res.submission, ex, citations)
+    return out
+
+
+def _scope_dict(res: CandidateResult, ex: Explainer) -> dict[str, Any] | None:
+    """Why a candidate is out of scope, or may be (the file leaves it open), or how an unstated
+    kind was read: the JSON `scope`; None when there is nothing to say."""
+    c, sc = res.candidate, res.scope
+    if sc is None:
+        return None
+    if res.verdict == "out_of_scope" or res.decision.scope_open:
+        out: dict[str, Any] = {"reason": sc.reason, "clause": sc.clause or None, "text": ex.scope_reason(sc, c.kind)}
+        if sc.unknown:
+            out["unknown"] = True
+            out["missing"] = sc.key
+        if sc.quote:
+            out["quote"] = sc.quote
+        if sc.detail:
+            out["found"] = f"{sc.detail} ({sc.found_kind})" if sc.found_kind else sc.detail
+        if sc.allowed:
+            out["allowed"] = list(sc.allowed)
+        return out
+    if sc.unstated is not None:
+        u = sc.unstated
+        return {"unstated": u.means, "clause": u.clause, "text": ex.unstated(u, c.group)}
+    return None
+
+
+def _submission_dict(
+    sub: SubmissionResult, ex: Explainer, citations: dict[tuple[str, str], int] | None
+) -> dict[str, Any]:
+    """The nomination file's outcome, as the JSON `submission` writes it."""
+    out: dict[str, Any] = {
+        "outcome": sub.outcome,
+        "reason": ex.submission_reason(sub),
+        "deadline": sub.deadline.isoformat() if sub.deadline else None,
+        "date": sub.date.isoformat() if sub.date else None,
+    }
+    if sub.via is not None:
+        out["via"] = sub.via
+    if sub.why:
+        out["why"] = sub.why
+    if sub.basis:
+        out["basis"] = sub.basis
+    if sub.missing:
+        out["missing_documents"] = list(sub.missing)
+    if sub.copies_short:
+        out["copies_short"] = sub.copies_short
+    out["clause"] = sub.clause
+    if citations is None:
+        out["quote"] = sub.quote
+    else:  # the plan's sentence once, in the result's `citations`; here its place there
+        out["citation"] = citations.setdefault((sub.clause, sub.quote), len(citations))
     return out
 
 
@@ -266,51 +284,37 @@ def short_reason(res: CandidateResult, ex: Explainer) -> str:
             return ex.scope_reason(res.scope, res.candidate.kind)
         kind = res.candidate.kind
         return words(lang)["text.out_of_scope"].format(kind=words(lang).section("kind").get(kind, kind))
-    sub = res.submission
+    why = res.decision
+    sub = why.submission
     if res.verdict == "not_considered" and sub:
         return f"{ex.submission_reason(sub)} ({sub.clause})"
     if res.verdict == "disqualified":
-        return "; ".join(
-            f"{ex.rule_name(r)} ({r.rule.spec.clause}): {ex.reason(r)}"
-            for r in res.disqualifiers
-            if r.outcome == "triggered"
-        )
+        return _rule_reasons(why.triggered, ex)
     if res.verdict == "ineligible":
-        return "; ".join(
-            f"{ex.rule_name(r)} ({r.rule.spec.clause}): {ex.reason(r)}"
-            for r in res.criteria
-            if r.outcome == "fail" and r.rule.required
-        )
+        return _rule_reasons(why.failed, ex)
+    parts = []
     if res.verdict == "incomplete":
-        scope = res.scope
-        if scope is not None and scope.unknown:  # first: whether it is a subject at all
-            return ex.scope_reason(scope, res.candidate.kind)
-        # what already holds against it, when the verdict waits on an earlier question (verdict_of)
-        held = [
-            f"{ex.rule_name(r)} ({r.rule.spec.clause}): {ex.reason(r)}"
-            for r in [*res.disqualifiers, *res.criteria]
-            if r.outcome == "triggered" or (r.outcome == "fail" and r.rule.required)
-        ]
+        if why.scope_open and why.scope is not None:  # first: whether it is a subject at all
+            return ex.scope_reason(why.scope, res.candidate.kind)
+        if why.held:  # what already holds against it, when the verdict waits on an earlier question
+            parts.append(_rule_reasons(why.held, ex))
         missing: list[str] = []
-        for r in [*res.criteria, *res.disqualifiers]:
-            if r.outcome == "unknown" and (r.rule.kind == "disqualifier" or r.rule.required):
-                keys = ex.missing_facts(r) or r.rule.facts
-                for name in [ex.cat.label(k, lang) for k in keys] if keys else [ex.rule_name(r)]:
-                    if name not in missing:
-                        missing.append(name)
-        parts = [*held]
+        for m in why.missing:
+            for name in [ex.cat.label(k, lang) for k in m.facts] if m.facts else [ex.rule_name(m.result)]:
+                if name not in missing:
+                    missing.append(name)
         if missing:
             parts.append(words(lang)["text.missing"] + ", ".join(missing))
-        if sub and sub.outcome in ("undecided", "late"):
-            parts.append(f"{ex.submission_reason(sub)} ({sub.clause})")
-        return "; ".join(parts)
-    parts = []
-    waived = [ex.rule_name(r) for r in res.criteria if r.outcome == "waived"]
-    if waived:
-        parts.append(words(lang)["text.waived"] + ", ".join(waived))
-    if sub and sub.outcome == "late":  # late, but the plan does not exclude late files: say so
-        parts.append(f"{ex.submission_reason(sub)} ({sub.clause})")
+    elif why.waived:
+        parts.append(words(lang)["text.waived"] + ", ".join(ex.rule_name(r) for r in why.waived))
+    note = why.file_note  # undecided (incomplete), or late where the plan does not exclude late files
+    if note is not None:
+        parts.append(f"{ex.submission_reason(note)} ({note.clause})")
     return "; ".join(parts)
+
+
+def _rule_reasons(rules: Iterable[RuleResult], ex: Explainer) -> str:
+    return "; ".join(f"{ex.rule_name(r)} ({r.rule.spec.clause}): {ex.reason(r)}" for r in rules)
 
 
 def late_note(res: CandidateResult, ex: Explainer) -> str:
@@ -528,7 +532,7 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
         out.append(v["text.head_of"] + f": {c.unit}")
     if res.scope is not None and res.scope.unstated is not None and not res.scope.reason:
         out.append(f"{v['text.scope']}: {ex.unstated(res.scope.unstated, c.group)}")
-    if res.scope is not None and (res.verdict == "out_of_scope" or res.scope.unknown):
+    if res.scope is not None and (res.verdict == "out_of_scope" or res.decision.scope_open):
         sc = res.scope
         out.append(f"{v['text.scope']}: {ex.scope_reason(sc, c.kind)}")
         if sc.quote:
@@ -555,27 +559,32 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
             continue
         out += ["", f"{title}:"]
         for rr in items:
-            spec = rr.rule.spec
-            opt = "" if rr.rule.kind == "disqualifier" or rr.rule.required else v["text.optional"]
-            a = awards.get(rr.rule.award or "")
-            award = f" [{a.form.get(lang)} — {a.authority.get(lang)}]" if a is not None else ""
-            head = f"{mark.get(rr.outcome, ' ')} {ex.outcome(rr.outcome):<{width}} {spec.id}"
-            out.append(f"  {head} — {spec.label.get(lang)}{opt}{award}")
-            out.append(f"      {spec.clause}: “{spec.quote}”")
-            scope = f" ({v['text.scope_unit'].format(unit=c.unit)})" if spec.scope == "unit" else ""
-            out.append(f"      {v['text.rule']}{spec.rule}{scope}")
-            values = ex.values_read(rr)
-            if values:
-                shown = "; ".join(f"{k} = {fmt_value(x, k, ex.cat, lang)}" for k, x in values.items())
-                out.append("      " + v["text.read"] + shown)
-            for line in [*ex.dated(rr), *ex.computed(rr)]:
-                out.append(f"      = {line}")
-            out.append(f"      → {ex.reason(rr)}")
-            if spec.note:
-                out.append("      " + v["text.note"] + " ".join(spec.note.get(lang).split()))
+            head = f"{mark.get(rr.outcome, ' ')} {ex.outcome(rr.outcome):<{width}}"
+            out += _explain_rule(rr, head, awards, c.unit, ex)
     if alloc is not None:
         out += allocation_lines(ev, res, alloc, lang)
     return "\n".join(out) + "\n"
+
+
+def _explain_rule(rr: RuleResult, head: str, awards: dict[str, Any], unit: str | None, ex: Explainer) -> list[str]:
+    """One rule of `explain`: its mark and outcome (`head`), label, clause and quote, the rule as
+    written, the values it read, what was computed, the reason and the plan's note."""
+    lang, v, spec = ex.lang, words(ex.lang), rr.rule.spec
+    opt = "" if rr.rule.kind == "disqualifier" or rr.rule.required else v["text.optional"]
+    a = awards.get(rr.rule.award or "")
+    award = f" [{a.form.get(lang)} — {a.authority.get(lang)}]" if a is not None else ""
+    out = [f"  {head} {spec.id} — {spec.label.get(lang)}{opt}{award}", f"      {spec.clause}: “{spec.quote}”"]
+    scope = f" ({v['text.scope_unit'].format(unit=unit)})" if spec.scope == "unit" else ""
+    out.append(f"      {v['text.rule']}{spec.rule}{scope}")
+    values = ex.values_read(rr)
+    if values:
+        shown = "; ".join(f"{k} = {fmt_value(x, k, ex.cat, lang)}" for k, x in values.items())
+        out.append("      " + v["text.read"] + shown)
+    out += [f"      = {line}" for line in [*ex.dated(rr), *ex.computed(rr)]]
+    out.append(f"      → {ex.reason(rr)}")
+    if spec.note:
+        out.append("      " + v["text.note"] + " ".join(spec.note.get(lang).split()))
+    return out
 
 
 def allocation_lines(ev: Evaluation, res: CandidateResult, alloc: Any, lang: str) -> list[str]:

@@ -1,0 +1,168 @@
+"""Judging: each rule's outcome from its trace (what the facts already decide, then pass / fail /
+triggered / clear / waived / unknown / not applicable), and each candidate's verdict with why
+(`verdict_of` → `Decision`), gathered into its `CandidateResult`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from engine.evaluate.derive import Derived
+from engine.evaluate.plan import Plan
+from engine.evaluate.results import UNDECIDED, CandidateResult, Decision, Missing, RuleResult
+from engine.evaluate.submission import check_submission
+from engine.evaluate.trace import Evaluable, RuleTrace, needs_waiver
+from engine.lang import NA, UNKNOWN, Value
+from engine.lang.decide import Domain, decide_rule
+from engine.lang.values import Outcome, RuleKind, Verdict
+from engine.model.campaign import Campaign, CompiledRankKey
+
+
+def judge_all(
+    campaign: Campaign, plan: Plan, traces: list[list[RuleTrace]], round_year: int, deadline: dt.date | None
+) -> list[CandidateResult]:
+    """Each candidate's result: its rules' outcomes (the awards' own conditions apart), its ranking
+    keys, its nomination file, and its verdict with why."""
+    results = []
+    skipped: dict[int, RuleTrace] = {}  # one all-n/a trace per rule, shared by the candidates it skips
+    for (cand, scope, steps), got in zip(plan, traces, strict=True):
+        it = iter(got)
+        res = CandidateResult(cand, scope.group, scope.groups, UNDECIDED, scope=scope)
+        for step in steps:
+            item = step.item
+            if isinstance(item, CompiledRankKey):
+                res.keys.append(next(it))
+                continue
+            if step.skipped:
+                tr = skipped.get(id(item))
+                if tr is None:
+                    tr = skipped[id(item)] = RuleTrace((NA,) * item.node.size())
+                outcome: Outcome = "not_applicable" if item.kind == "criterion" else "clear"
+            else:
+                tr = next(it)
+                tr = decided(campaign, item, tr, step.env, step.derived, step.refused)
+                outcome = outcome_of(item.kind, tr.value, tr.waived, item.waiver is not None)
+            rr = RuleResult(
+                item, outcome, tr, step.env, step.skipped, step.source, step.derived, step.has_unit, step.refused
+            )
+            if item.award:
+                res.conditions.append(rr)
+            else:
+                (res.criteria if item.kind == "criterion" else res.disqualifiers).append(rr)
+        res.submission = check_submission(campaign, cand, round_year, deadline)
+        res.decision = verdict_of(res)
+        results.append(res)
+    return results
+
+
+def decided(
+    campaign: Campaign,
+    item: Evaluable,
+    tr: RuleTrace,
+    env: Mapping[str, Any],
+    derived: Mapping[str, Derived],
+    refused: tuple[str, ...] = (),
+) -> RuleTrace:
+    """The trace with what the facts already decide (`engine.lang.decide`): every node whose
+    possible values, the unknown facts ranging over `domains`, are all one. The waiver is kept
+    only where the rule still does not give its good value."""
+    if UNKNOWN not in tr.nodes:
+        return tr
+    nodes = decide_rule(item.kind, item.node, tr.nodes, domains(campaign, item, env, derived, refused))
+    if nodes == tr.nodes:
+        return tr
+    return RuleTrace(nodes, tr.waiver if needs_waiver(item.kind, nodes[0]) else None)
+
+
+def domains(
+    campaign: Campaign,
+    item: Evaluable,
+    env: Mapping[str, Any],
+    derived: Mapping[str, Derived],
+    refused: tuple[str, ...] = (),
+) -> dict[str, Domain]:
+    """What each fact of a rule may be when unknown (or, for a dated series, on a day it has no
+    entry for): a count with unknown parts its known range (derive), another the catalogue's
+    bounds — none for a fact written n/a that the rule reads as unknown (`refused`)."""
+    out: dict[str, Domain] = {}
+    facts = campaign.catalogue.facts
+    for key in item.node.facts():
+        if key in refused:
+            continue
+        d = derived.get(key)
+        if d is not None and d.bounds is not None and env.get(key, UNKNOWN) is UNKNOWN:
+            out[key] = (float(d.bounds[0]), float(d.bounds[1]))
+        elif key in facts:
+            lo, hi = facts[key].bounds
+            out[key] = (-math.inf if lo is None else lo, math.inf if hi is None else hi)
+    return out
+
+
+def outcome_of(kind: RuleKind, value: Value, waived: Value, has_waiver: bool = False) -> Outcome:
+    """Map an expression's three-valued result (and its waiver's) to a rule outcome.
+
+    A rule that would fail (criterion) or trigger (disqualifier) is `waived` when its waiver
+    holds, and `unknown` when the waiver itself is unknown: it might hold.
+    """
+    waiver_unknown = has_waiver and waived is UNKNOWN
+    if kind == "criterion":
+        if value is True:
+            return "pass"
+        if value is NA:
+            return "not_applicable"
+        if waived is True:
+            return "waived"
+        if value is False and not waiver_unknown:
+            return "fail"
+        return "unknown"
+    if value is False or value is NA:
+        return "clear"
+    if waived is True:
+        return "waived"
+    if value is True and not waiver_unknown:
+        return "triggered"
+    return "unknown"
+
+
+def verdict_of(res: CandidateResult) -> Decision:
+    """The verdict and why (`Decision`): the first verdict that applies — and only once every
+    verdict before it is decided: a verdict whose precedents the facts leave open is `incomplete`
+    (the missing facts could make an earlier one apply: issue 22). Out of scope, then not
+    considered (the file), disqualified (an exclusion), ineligible (a required criterion),
+    incomplete, eligible."""
+    against = tuple(
+        r
+        for r in (*res.disqualifiers, *res.criteria)
+        if r.outcome in ("triggered", "fail", "unknown") and (r.rule.kind == "disqualifier" or r.rule.required)
+    )
+    open_ = [r for r in against if r.outcome == "unknown"]
+    missing = tuple(
+        Missing(r, tuple(x.key for x in r.reads() if x.value is UNKNOWN) or tuple(r.rule.facts))
+        for r in sorted(open_, key=lambda r: r.rule.kind != "criterion")  # stable: criteria first
+    )
+    waived = tuple(r for r in res.criteria if r.outcome == "waived")
+    why = Decision("eligible", res.scope, res.submission, against, missing, waived)
+    return replace(why, verdict=_verdict(res.group is not None, why))
+
+
+def _verdict(in_scope: bool, why: Decision) -> Verdict:
+    """The verdict that `why` gives (verdict_of): read from the decision alone."""
+    if not in_scope:
+        return "out_of_scope"
+    if why.scope_open:  # the file may yet show it out of scope: nothing stronger
+        return "incomplete"
+    sub = why.submission
+    if sub and sub.excludes:
+        return "not_considered"
+    file_open = why.file_open  # the file may yet turn out late or short of a document
+    if why.triggered:
+        return "incomplete" if file_open else "disqualified"
+    exclusion_open = any(r.outcome == "unknown" and r.rule.kind == "disqualifier" for r in why.against)
+    if why.failed:
+        return "incomplete" if file_open or exclusion_open else "ineligible"
+    if why.missing or why.file_undecided:
+        return "incomplete"
+    return "eligible"
