@@ -18,7 +18,7 @@ from engine.evaluate.core import RuleResult, SubmissionResult
 from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not, Trace
 from engine.lang.builtins import BUILTINS
 from engine.lang.ir import CompareOp
-from engine.lang.operators import COMPARISONS
+from engine.lang.operators import ARITHMETIC, COMPARISONS, LOGIC, NOT_PHRASE
 from engine.model.campaign import Campaign, Scope
 from engine.model.catalogue import Catalogue
 from engine.model.schema import Unstated
@@ -230,8 +230,7 @@ class Explainer:
             return []
         if isinstance(node, Logic):
             parts = [r for item in node.items for r in self.requirements(item, trace, want, ranges)]
-            conjunctive = (node.op == "and") == want
-            if conjunctive or len(parts) <= 1:
+            if LOGIC[node.op].conjunctive(want) or len(parts) <= 1:
                 return parts
             return [f"{self.t['one_of']}: " + f" {self.t['or']} ".join(f"({p})" for p in parts)]
         if isinstance(node, Not):
@@ -321,7 +320,7 @@ class Explainer:
         if isinstance(node, Const):
             return fmt_value(node.value, None, self.cat, self.lang)
         if isinstance(node, Arith):
-            return f"{self.render(node.left)} {node.op.replace('*', '×')} {self.render(node.right)}"
+            return f"{self.render(node.left)} {ARITHMETIC[node.op].phrase} {self.render(node.right)}"
         if isinstance(node, Neg):
             return f"-{self.render(node.item)}"
         if isinstance(node, Call):
@@ -331,9 +330,9 @@ class Explainer:
         if isinstance(node, Compare):
             return f"{self.render(node.left)} {w['compare.' + node.op]} {self.render(node.right)}"
         if isinstance(node, Logic):
-            return f" {w['explain.' + node.op]} ".join(self.render(i) for i in node.items)
+            return f" {w[LOGIC[node.op].phrase]} ".join(self.render(i) for i in node.items)
         if isinstance(node, Not):
-            return f"{w['explain.not']} {self.render(node.item)}"
+            return f"{w[NOT_PHRASE]} {self.render(node.item)}"
         raise TypeError(f"cannot phrase {type(node).__name__}")  # pragma: no cover - the parser refuses
 
     def scope_reason(self, scope: Scope, kind: str) -> str:

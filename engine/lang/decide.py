@@ -14,7 +14,7 @@ node whose possible values are all one. Per operator, soundly:
 - a comparison of two intervals is decided when they cannot overlap in the wrong way; ratings
   and words are not ranged (they stay as the trace has them);
 - `not`, `and`, `or` over the sets of values their items can take (Kleene, n/a left out, as
-  `interpret.combine`);
+  `operators.combine`);
 - a builtin call stays as the trace has it, but a dated series read on a day it has no entry
   for is the interval its entries around that day allow (`Builtin.bounds`: a cumulative value
   is at least what was reached before and at most what is recorded after).
@@ -35,9 +35,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from engine.lang.builtins import BUILTINS
-from engine.lang.interpret import Trace, combine, negate
+from engine.lang.interpret import Trace
 from engine.lang.ir import Arith, Call, Compare, CompareOp, Const, Fact, Logic, Neg, Node, Not
-from engine.lang.operators import COMPARISONS
+from engine.lang.operators import COMPARISONS, combine, negate
 from engine.lang.values import NA, UNKNOWN, Value
 
 INF = math.inf

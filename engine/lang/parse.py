@@ -17,7 +17,7 @@ import re
 import tokenize
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Literal, Protocol
+from typing import Protocol
 
 from engine.common import limits
 from engine.common.errors import did_you_mean
@@ -45,7 +45,7 @@ from engine.lang.ir import (
     TypeKind,
     number,
 )
-from engine.lang.operators import COMPARISONS
+from engine.lang.operators import ARITHMETIC, COMPARISONS, LOGIC, LogicOp
 
 MAX_RULE_LENGTH = limits.MAX_RULE_LENGTH
 MAX_NUMBER = limits.MAX_NUMBER
@@ -116,7 +116,8 @@ _FACT_TYPES: dict[str, Type] = {
 
 
 _CMP: dict[type[ast.cmpop], CompareOp] = {c.syntax: c.symbol for c in COMPARISONS.values()}
-_ARITH: dict[type[ast.operator], ArithOp] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+_ARITH: dict[type[ast.operator], ArithOp] = {a.syntax: a.symbol for a in ARITHMETIC.values()}
+_LOGIC: dict[type[ast.boolop], LogicOp] = {c.syntax: c.symbol for c in LOGIC.values()}
 # what each refused construct is called (a vocabulary entry: problem.campaign_rule_no_<name>)
 _REFUSED = {
     ast.Attribute: "attribute",
@@ -324,7 +325,7 @@ class _Converter:
 
     # operators
     def _BoolOp(self, node: ast.BoolOp) -> Node:
-        op: Literal["and", "or"] = "and" if isinstance(node.op, ast.And) else "or"
+        op = _LOGIC[type(node.op)]
         items = [self._bool(v) for v in node.values]
         return Logic(type=BOOL, col=self.col(node), op=op, items=items)
 

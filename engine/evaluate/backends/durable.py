@@ -81,9 +81,8 @@ from engine.common.message import Msg
 from engine.evaluate.backends.base import Traces, Work
 from engine.evaluate.trace import Evaluable, RuleTrace, needs_waiver
 from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not, Trace, Value, trace
-from engine.lang.interpret import combine, negate
 from engine.lang.ir import BOOL, CompareOp
-from engine.lang.operators import COMPARISONS
+from engine.lang.operators import ARITHMETIC, COMPARISONS, LOGIC, combine, negate
 from engine.model.campaign import Campaign
 from engine.model.catalogue import Catalogue
 
@@ -94,9 +93,6 @@ Four = dict[str, Cond]  # outcome (T/F/U/N) → its condition
 
 OUTCOMES = ("T", "F", "U", "N")
 _VALUE: dict[str, Value] = {"T": True, "F": False, "U": UNKNOWN, "N": NA}
-# the Rete spelling of each comparison (`engine.lang.operators`); equality is a bare {field: value}
-_RETE: dict[CompareOp, str | None] = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
-_ARITH = {"+": "$add", "-": "$sub", "*": "$mul", "/": "$div"}  # Rete-side arithmetic (right-hand side)
 # the weight of one outcome's condition (`_weight`) past which an and/or/not is combined in
 # Python: measured on durable-rules 2.0.28, conditions of weight 54 register and of 57 can fail
 MAX_WEIGHT = 54
@@ -292,7 +288,7 @@ class _Builder:
             return {"T": inner["F"], "F": inner["T"], "U": inner["U"], "N": inner["N"]}
         if isinstance(node, Logic):
             parts = [self.four(i) for i in node.items]
-            win, lose = ("T", "F") if node.op == "or" else ("F", "T")
+            win, lose = ("T", "F") if LOGIC[node.op].decisive else ("F", "T")
             return {
                 win: _or(*(p[win] for p in parts)),
                 "U": _and(
@@ -388,12 +384,12 @@ def _rhs(op: Operand) -> Any:
         return op[1]
     if op[0] == "field":
         return {"$m": op[1]}
-    return {_ARITH[op[1]]: {"$l": _rhs(op[2]), "$r": _rhs(op[3])}}
+    return {ARITHMETIC[op[1]].rete: {"$l": _rhs(op[2]), "$r": _rhs(op[3])}}
 
 
 def _cmp(op: CompareOp, left: str, right: Operand) -> Cond:
     rhs = _rhs(right)
-    rete = _RETE[op]
+    rete = COMPARISONS[op].rete  # equality is a bare {field: value}
     return {left: rhs} if rete is None else {rete: {left: rhs}}
 
 
