@@ -22,7 +22,7 @@ from typing import Protocol
 from engine.common import limits
 from engine.common.errors import did_you_mean
 from engine.common.message import Msg, Text
-from engine.lang.builtins import BUILTINS, ArgumentError
+from engine.lang.builtins import BUILTINS, ArgumentError, Builtin
 from engine.lang.ir import (
     BOOL,
     DATE,
@@ -377,13 +377,14 @@ class _Converter:
         if node.keywords:
             raise RuleError(Msg("problem.campaign_rule_keywords", name=name), col)
         args = [self.convert(a) for a in node.args]
+        args = [_coerce(a, builtin.accepts(i), self.cat) if i < len(builtin.params) else a for i, a in enumerate(args)]
         try:
             result = builtin.check(args)
         except ArgumentError as e:
             raise RuleError(
                 e.message, col, Msg("problem.campaign_rule_signature", signature=builtin.signature)
             ) from None
-        return Call(type=result, col=col, name=name, args=args, cumulative=_cumulative(args, self.cat))
+        return _call(builtin, args, col, self.cat, result)
 
     # helpers
     def _bool(self, node: ast.AST) -> Node:
@@ -470,14 +471,25 @@ def _const(value: object, typ: Type, col: int) -> Const:
 
 
 def _latest(series: Node, col: int | None, catalogue: Catalogue) -> Node:
-    """A series read as a number: its latest value (`latest(series)`, made explicit in the IR)."""
-    col = series.col if col is None else col
-    return Call(type=NUMBER, col=col, name="latest", args=[series], cumulative=_cumulative([series], catalogue))
+    """A series read as a number: through the builtin that reads series (`latest(series)`, made
+    explicit in the IR)."""
+    reader = next(b for b in BUILTINS.values() if b.reads_series)
+    return _call(reader, [series], series.col if col is None else col, catalogue, NUMBER)
 
 
-def _cumulative(args: list[Node], catalogue: Catalogue) -> bool:
-    """Whether a call's series argument is a fact the catalogue marks cumulative (see `Call`)."""
-    if not args or args[0].type != SERIES or not isinstance(args[0], Fact):
-        return False
-    fact = catalogue.facts.get(args[0].key)
-    return fact is not None and fact.cumulative
+def _coerce(arg: Node, accepts: tuple[Type, ...], catalogue: Catalogue) -> Node:
+    """An argument of a type its parameter does not accept but can read: a series where a number is wanted."""
+    if arg.type == SERIES and SERIES not in accepts and NUMBER in accepts:
+        return _latest(arg, None, catalogue)
+    return arg
+
+
+def _call(builtin: Builtin, args: list[Node], col: int, catalogue: Catalogue, result: Type) -> Call:
+    """A call, with the options its builtin reads from the catalogue (`Builtin.marks`: a series
+    the catalogue marks `cumulative: true` is read as one)."""
+    options: dict[str, object] = {}
+    fact = catalogue.facts.get(args[0].key) if args and isinstance(args[0], Fact) else None
+    for mark in builtin.marks:
+        if fact is not None and getattr(fact, mark, False):
+            options[mark] = True
+    return Call(type=result, col=col, name=builtin.name, args=args, options=options)
