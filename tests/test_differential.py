@@ -504,7 +504,7 @@ def test_expressions_agree(data: st.DataObject) -> None:
 
 def test_heavy_expressions_are_split_and_still_traced_by_rete() -> None:
     """An and/or too heavy for one Rete condition is combined from its items' Rete outcomes."""
-    from engine.evaluate.backends import durable
+    from engine.evaluate.backends import durable, rete
     from engine.evaluate.trace import reference
 
     cat = load_catalogue()
@@ -513,7 +513,7 @@ def test_heavy_expressions_are_split_and_still_traced_by_rete() -> None:
     heavy = compiled.index[id(rules[-1])]
     plan = compiled.plans[(heavy, 0)]
     assert plan.combined and plan.slots, "the last expression should be split"
-    assert all(durable._weight(d["all"][0]["m"]) <= durable.MAX_WEIGHT for d in compiled.definition.values())
+    assert all(rete.weight(d["all"][0]["m"]) <= durable.MAX_WEIGHT for d in compiled.definition.values())
     env = {"late_dossiers": 2, "backlog_dossiers": 3, "staff_total": 10, "staff_violating_discipline": 1}
     for extra in ({}, {"ddci_rank": 5, "par_tasks_done_well": False}, {"ddci_rank": 1}):
         e = {**env, **extra}
