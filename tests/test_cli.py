@@ -232,7 +232,7 @@ def test_rule_the_durable_backend_cannot_express_is_a_user_error(tmp_path: Path)
     path = tmp_path / "c.yaml"
     path.write_text(
         src.replace(
-            "rule: staff_violating_discipline > 0.10 * staff_total",
+            "rule: share(staff_violating_discipline, staff_total) > 0.10",
             "rule: staff_violating_discipline > staff_total / (subordinate_units_total + 1)",
         ),
         encoding="utf-8",

@@ -13,7 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.lang import NA, UNKNOWN, parse_rule, trace
+from engine.lang.builtins import BUILTINS
 from engine.lang.decide import decide, decide_rule
+from engine.lang.operators import ARITHMETIC, COMPARISONS, LOGIC
 from engine.model.catalogue import load_catalogue
 
 CAT = load_catalogue()
@@ -25,19 +27,22 @@ SAMPLES = {
     "e_payment_pct": [0, 0.5, 10, 99.9, 100],
 }
 
+# every operator of the registry (engine.lang.operators), and every builtin that means one (share)
+MEANS = sorted(b.name for b in BUILTINS.values() if b.means is not None)
 number = st.recursive(
     st.one_of(st.sampled_from(sorted(FACTS)), st.sampled_from(["0", "1", "0.10", "100", "5"])),
     lambda inner: st.one_of(
-        st.tuples(inner, st.sampled_from(["+", "-", "*"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(inner, st.sampled_from(sorted(ARITHMETIC)), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
         inner.map(lambda n: f"(-{n})"),
+        st.tuples(st.sampled_from(MEANS), inner, inner).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
     ),
     max_leaves=4,
 )
-comparison = st.tuples(number, st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), number).map(" ".join)
+comparison = st.tuples(number, st.sampled_from(sorted(COMPARISONS)), number).map(" ".join)
 rule = st.recursive(
     comparison,
     lambda inner: st.one_of(
-        st.tuples(inner, st.sampled_from(["and", "or"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(inner, st.sampled_from(sorted(LOGIC)), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
         inner.map(lambda r: f"not ({r})"),
     ),
     max_leaves=3,

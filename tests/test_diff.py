@@ -28,8 +28,8 @@ def _changed_copy(tmp_path: Path) -> Path:
     edits = [
         ("quotas: {collective: 12, individual: 12}", "quotas: {collective: 9, individual: 12}"),
         (
-            "rule: staff_violating_discipline > 0.10 * staff_total",
-            "rule: staff_violating_discipline >= 0.10 * staff_total",
+            "rule: share(staff_violating_discipline, staff_total) > 0.10",
+            "rule: share(staff_violating_discipline, staff_total) >= 0.10",
         ),
         ("  - id: person_directives_on_time", "  - id: person_directives_in_time"),
         ("deadline: {date: 2021-01-20}", "deadline: {date: 2021-01-15}"),
@@ -80,7 +80,8 @@ def test_structural_changes_grouped_and_labelled(tmp_path: Path) -> None:
     )
     assert "      bắt buộc: có → không" in out
     assert "      trích dẫn: “Hoàn thành [-xuất sắc-] nhiệm" in out
-    assert "      quy tắc: staff_violating_discipline > 0.10 * staff_total → staff_violating_discipline >= 0.10" in out
+    assert "      quy tắc: share(staff_violating_discipline, staff_total) > 0.10 →" in out
+    assert "          share(staff_violating_discipline, staff_total) >= 0.10" in out
     assert "  ~ thời hạn: 20/01/2021 (tính cả ngày cuối) → 15/01/2021 (tính cả ngày cuối)" in out
     assert "      số lượng Tập thể: 12 → 9" in out
     assert "  ~ nghị định: Nghị định 91/2017/NĐ-CP → Nghị định 98/2023/NĐ-CP" in out

@@ -34,9 +34,9 @@ from rounds import last_round
 from engine.authoring.cases import Case, load_cases
 from engine.common.errors import UserError
 from engine.evaluate.core import Evaluation, evaluate
-from engine.lang import Call, Compare, Const, Node, parse_rule
+from engine.lang import Arith, Call, Compare, Const, Logic, Neg, Node, Not, parse_rule
 from engine.lang.builtins import BUILTINS
-from engine.lang.operators import COMPARISONS
+from engine.lang.operators import ARITHMETIC, COMPARISONS, LOGIC
 from engine.model.campaign import Campaign, CompiledRule, available_campaigns, load_campaign
 from engine.model.catalogue import Catalogue, FactDef, load_catalogue
 from engine.model.facts import MAX_NUMBER, facts_from_document
@@ -447,11 +447,14 @@ EXPRESSIONS = [
 
 def test_expressions_exercise_every_builtin_and_comparison() -> None:
     """What the expressions below cross-check covers the whole registry (engine.lang.builtins,
-    engine.lang.operators): a builtin or comparison added there and read nowhere here fails."""
+    engine.lang.operators): a builtin or operator added there and read nowhere here fails."""
     cat = load_catalogue()
     nodes = [n for text in EXPRESSIONS for n in parse_rule(text, cat, scope_units=True).walk()]
     assert {n.name for n in nodes if isinstance(n, Call)} == set(BUILTINS)
     assert {n.op for n in nodes if isinstance(n, Compare)} == set(COMPARISONS)
+    assert {n.op for n in nodes if isinstance(n, Arith)} == set(ARITHMETIC)
+    assert {n.op for n in nodes if isinstance(n, Logic)} == set(LOGIC)
+    assert any(isinstance(n, Not) for n in nodes) and any(isinstance(n, Neg) for n in nodes)
 
 
 def _expression_campaign(cat: Catalogue) -> Any:
@@ -501,7 +504,7 @@ def test_expressions_agree(data: st.DataObject) -> None:
 
 def test_heavy_expressions_are_split_and_still_traced_by_rete() -> None:
     """An and/or too heavy for one Rete condition is combined from its items' Rete outcomes."""
-    from engine.evaluate.backends import durable
+    from engine.evaluate.backends import durable, rete
     from engine.evaluate.trace import reference
 
     cat = load_catalogue()
@@ -510,7 +513,7 @@ def test_heavy_expressions_are_split_and_still_traced_by_rete() -> None:
     heavy = compiled.index[id(rules[-1])]
     plan = compiled.plans[(heavy, 0)]
     assert plan.combined and plan.slots, "the last expression should be split"
-    assert all(durable._weight(d["all"][0]["m"]) <= durable.MAX_WEIGHT for d in compiled.definition.values())
+    assert all(rete.weight(d["all"][0]["m"]) <= durable.MAX_WEIGHT for d in compiled.definition.values())
     env = {"late_dossiers": 2, "backlog_dossiers": 3, "staff_total": 10, "staff_violating_discipline": 1}
     for extra in ({}, {"ddci_rank": 5, "par_tasks_done_well": False}, {"ddci_rank": 1}):
         e = {**env, **extra}

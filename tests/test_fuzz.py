@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from cli import app
 from engine.lang import RuleError, interpret, parse_rule
 from engine.lang.builtins import BUILTINS
-from engine.lang.operators import COMPARISONS
+from engine.lang.operators import ARITHMETIC, COMPARISONS, LOGIC
 from engine.model.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,14 +41,10 @@ TOKENS = [
     "objective",
     "true",
     "false",
-    "and",
-    "or",
+    *LOGIC,
     "not",
     *COMPARISONS,
-    "+",
-    "-",
-    "*",
-    "/",
+    *ARITHMETIC,
     "**",
     "(",
     ")",
@@ -136,6 +132,7 @@ def test_tokens_include_every_builtin_and_comparison() -> None:
     """The rule fuzzer draws every name of the registries (engine.lang.builtins, engine.lang.operators)."""
     assert set(BUILTINS) <= set(TOKENS)
     assert set(COMPARISONS) <= set(TOKENS)
+    assert set(ARITHMETIC) | set(LOGIC) <= set(TOKENS)
 
 
 @FUZZ

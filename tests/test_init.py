@@ -23,7 +23,7 @@ def test_init_clears_document_fields_and_dates(tmp_path: Path) -> None:
     for key in ("number", "date", "signer", "source", "start", "end", "deadline"):
         assert f"  {key}: null  # TODO(init): " in text, key
     assert "288/KH-UBND" not in text.split("criteria:")[0].split("\n", 4)[-1]  # only in the header comment
-    assert "rule: staff_violating_discipline > 0.10 * staff_total" in text  # the rules are kept
+    assert "rule: share(staff_violating_discipline, staff_total) > 0.10" in text  # the rules are kept
     assert f"{out}: đã tạo; cần điền:" in result.stdout and "các dòng còn ghi năm cũ: " in result.stdout
     # validate points at exactly the lines to fill
     check = runner.invoke(app, ["validate", str(out)])

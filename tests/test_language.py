@@ -61,8 +61,8 @@ def test_explain_shows_outcomes_in_words_not_codes() -> None:
     text = outs["explain so-tai-chinh"]
     codes = r"\[(eligible|disqualified|department|on_time|late)\]|\b(pass|triggered|clear|unknown)\s{2,}|^\s+rule: "
     assert not re.search(codes, text, re.M), text
-    assert "biểu thức: staff_violating_discipline > 0.10 * staff_total" in text
-    assert "0,1 × Tổng số biên chế" in text
+    assert "biểu thức: share(staff_violating_discipline, staff_total) > 0.10" in text
+    assert "10% × Tổng số biên chế" in text
 
 
 def test_json_notes_follow_the_output_language() -> None:

@@ -25,7 +25,7 @@ from engine.evaluate.allocate import allocate
 from engine.evaluate.core import Evaluation, cases, evaluate
 from engine.evaluate.trace import RuleTrace, merge, reference
 from engine.explain.reasons import Explainer
-from engine.lang import NA, UNKNOWN, RuleError, parse_rule
+from engine.lang import NA, UNKNOWN, Call, RuleError, parse_rule
 from engine.lang.builtins import BUILTINS
 from engine.model.catalogue import load_catalogue
 from engine.model.facts import facts_from_document
@@ -217,6 +217,16 @@ def test_every_builtin_is_declared_once_and_documented() -> None:
         ("all_improved", [[{"score": 8, "prev_score": 8}, {"score": None, "prev_score": 1}]], False),
         ("all_improved", [[{"score": 9, "prev_score": NA}]], UNKNOWN),
         ("all_improved", [UNKNOWN], UNKNOWN),
+        # share(part, whole): part / whole; unknown if either is, n/a if either is or the whole is 0
+        ("share", [5, 40], 0.125),
+        ("share", [4, 40], 0.1),
+        ("share", [0, 40], 0.0),
+        ("share", [0, 0], NA),
+        ("share", [5, 0], NA),
+        ("share", [UNKNOWN, 40], UNKNOWN),
+        ("share", [5, UNKNOWN], UNKNOWN),
+        ("share", [NA, UNKNOWN], NA),
+        ("share", [5, NA], NA),
     ],
 )
 def test_builtin_meanings(name: str, args: list[Any], want: Any) -> None:
@@ -283,7 +293,7 @@ def test_the_parser_marks_calls_on_cumulative_facts() -> None:
     for text in ("at(disbursement_pct, '2024-09-30') >= 80", "disbursement_pct >= 100"):
         node = parse_rule(text, cat)
         calls = [n for n in node.walk() if getattr(n, "name", "") in ("at", "latest")]
-        assert calls and all(getattr(c, "cumulative", False) for c in calls)
+        assert calls and all(c.options == {"cumulative": True} for c in calls)  # type: ignore[attr-defined]
 
 
 def test_a_value_dated_after_the_period_bounds_a_milestone_the_plan_names() -> None:
@@ -386,3 +396,23 @@ def test_a_refused_na_is_unknown_for_that_rule_only_and_warned() -> None:
     reason = Explainer(ev.campaign, "en").reason(by["unit_par_rating_good"])
     assert "written n/a, but this criterion applies to everyone: counted as unknown" in reason
     _consistent(ev)
+
+
+def test_every_builtin_has_its_meanings_tested() -> None:
+    """A builtin added to the registry without a line in test_builtin_meanings fails here."""
+    marks = [m for m in test_builtin_meanings.pytestmark if m.name == "parametrize"]  # type: ignore[attr-defined]
+    tested = {case[0] for case in marks[0].args[1]}
+    assert tested == set(BUILTINS)
+
+
+def test_a_series_where_a_number_is_wanted_is_read_through_the_series_reader() -> None:
+    """Arguments coerce as their builtin declares: `share` takes numbers, so a dated series passed to
+    it is read through the builtin marked `reads_series` (latest), with the catalogue's marks."""
+    cat = load_catalogue()
+    node = parse_rule("share(disbursement_pct, 100) >= 0.8", cat, scope_units=True)
+    call = node.children()[0]
+    assert isinstance(call, Call) and call.name == "share"
+    reader = call.args[0]
+    assert isinstance(reader, Call) and BUILTINS[reader.name].reads_series
+    assert reader.options == {"cumulative": True}
+    assert [b.name for b in BUILTINS.values() if b.reads_series] == ["latest"]

@@ -143,7 +143,7 @@ def test_rules_that_contradict_each_other_are_blocked_together(tmp_path: Path) -
     path = _with(
         "ninh_thuan_2020",
         tmp_path,
-        "rule: staff_violating_discipline > 0.10 * staff_total",
+        "rule: share(staff_violating_discipline, staff_total) > 0.10",
         "rule: initiatives_recognized > 0",
     )
     assert _blocked(path) == [

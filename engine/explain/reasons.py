@@ -18,7 +18,7 @@ from engine.evaluate.core import RuleResult, SubmissionResult
 from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not, Trace
 from engine.lang.builtins import BUILTINS
 from engine.lang.ir import CompareOp
-from engine.lang.operators import COMPARISONS
+from engine.lang.operators import ARITHMETIC, COMPARISONS, LOGIC, NOT_PHRASE
 from engine.model.campaign import Campaign, Scope
 from engine.model.catalogue import Catalogue
 from engine.model.schema import Unstated
@@ -230,8 +230,7 @@ class Explainer:
             return []
         if isinstance(node, Logic):
             parts = [r for item in node.items for r in self.requirements(item, trace, want, ranges)]
-            conjunctive = (node.op == "and") == want
-            if conjunctive or len(parts) <= 1:
+            if LOGIC[node.op].conjunctive(want) or len(parts) <= 1:
                 return parts
             return [f"{self.t['one_of']}: " + f" {self.t['or']} ".join(f"({p})" for p in parts)]
         if isinstance(node, Not):
@@ -264,6 +263,10 @@ class Explainer:
         op = node.op if want else COMPARISONS[node.op].negation
         left, right = node.left, node.right
         lv, rv = trace[left.idx], trace[right.idx]
+        how: str | None = self._arith_shown(right, rv)
+        solved = self._solved(left, rv, trace)
+        if solved is not None:  # `share(part, whole) > 0.1` said as a bound on the part
+            left, lv, rv, how = solved
         ranged = ranges.get(left.key) if isinstance(left, Fact) and lv is UNKNOWN else None
         around = self._around(left, trace) if lv is UNKNOWN and ranged is None else None
         if (lv is UNKNOWN and ranged is None and around is None) or rv is UNKNOWN:
@@ -275,15 +278,37 @@ class Explainer:
             cur = scale.label(str(lv), self.lang)
             phrase = _RATING_OPS[self.lang][op].format(v=target)
             return f"{lt} {self.t['must']} {phrase}; {self.t['now']} {cur}"
-        op, bound = self._bound(left, right, op, rv)
-        now = (
-            self.between(ranged)
-            if ranged is not None
-            else around
-            if around is not None
-            else fmt_value(lv, _key(left), self.cat, self.lang)
-        )
+        op, bound = self._bound(left, op, rv, how)
+        now = self.between(ranged) if ranged is not None else around if around is not None else self._shown(left, lv)
         return f"{lt} {self.t['must']} {_OPS[self.lang][op]} {bound}; {self.t['now']} {now}"
+
+    def _arith_shown(self, right: Node, rv: Any) -> str | None:
+        """How a bound computed by arithmetic was reached, in words ("0,1 × Tổng số biên chế = 4")."""
+        return (
+            f"{self.render(right)} = {fmt_value(rv, None, self.cat, self.lang)}" if isinstance(right, Arith) else None
+        )
+
+    def _solved(self, left: Node, rv: Any, trace: Trace) -> tuple[Node, Any, Any, str] | None:
+        """A bound on a builtin that means `part / whole` (`share`), as a bound on the part: `share(part,
+        whole) > c` holds exactly when `part > c × whole`, for a whole above 0 (else the call is n/a).
+        Returns (the part, its value, the bound c × whole, how it was reached) or None."""
+        if not isinstance(left, Call) or BUILTINS[left.name].means != "/" or not isinstance(rv, int | float):
+            return None
+        part, whole = left.args
+        pv, wv = trace[part.idx], trace[whole.idx]
+        if isinstance(rv, bool) or not isinstance(wv, int | float) or isinstance(wv, bool) or wv <= 0:
+            return None
+        bound = rv * wv
+        shown = self._shown(left, rv)
+        how = f"{shown} × {self.render(whole)} = {fmt_value(bound, None, self.cat, self.lang)}"
+        return part, pv, bound, how
+
+    def _shown(self, node: Node, v: Any) -> str:
+        """A value of `node` in words, in the unit of the builtin it is a call of (a share as 10%)."""
+        unit = BUILTINS[node.name].unit if isinstance(node, Call) else None
+        if unit is not None and isinstance(v, int | float) and not isinstance(v, bool):
+            return unit(v, self.lang)
+        return fmt_value(v, _key(node), self.cat, self.lang)
 
     def _around(self, node: Node, trace: Trace) -> str | None:
         """A dated series read on a day it has no entry for, in words: what its entries around
@@ -299,8 +324,8 @@ class Explainer:
             return self.t["between"].format(low=low, high=high)
         return self.t["at_least_v" if low is not None else "at_most_v"].format(v=low or high)
 
-    def _bound(self, left: Node, right: Node, op: CompareOp, rv: Any) -> tuple[CompareOp, str]:
-        text = fmt_value(rv, _key(left), self.cat, self.lang)
+    def _bound(self, left: Node, op: CompareOp, rv: Any, how: str | None) -> tuple[CompareOp, str]:
+        text = self._shown(left, rv)
         if isinstance(rv, int | float) and _is_int_fact(left, self.cat) and COMPARISONS[op].ordered:
             # a count against a limit: say the whole number that would do ("at most 4")
             if op in ("<=", "<"):
@@ -310,8 +335,8 @@ class Explainer:
                 whole = math.ceil(rv) if op == ">=" else math.floor(rv) + 1
                 op = ">="
             text = fmt.number(whole, self.lang)
-        if isinstance(right, Arith):
-            text += f" ({self.render(right)} = {fmt_value(rv, None, self.cat, self.lang)})"
+        if how is not None:
+            text += f" ({how})"
         return op, text
 
     # -- an expression in words
@@ -321,7 +346,7 @@ class Explainer:
         if isinstance(node, Const):
             return fmt_value(node.value, None, self.cat, self.lang)
         if isinstance(node, Arith):
-            return f"{self.render(node.left)} {node.op.replace('*', '×')} {self.render(node.right)}"
+            return f"{self.render(node.left)} {ARITHMETIC[node.op].phrase} {self.render(node.right)}"
         if isinstance(node, Neg):
             return f"-{self.render(node.item)}"
         if isinstance(node, Call):
@@ -331,9 +356,9 @@ class Explainer:
         if isinstance(node, Compare):
             return f"{self.render(node.left)} {w['compare.' + node.op]} {self.render(node.right)}"
         if isinstance(node, Logic):
-            return f" {w['explain.' + node.op]} ".join(self.render(i) for i in node.items)
+            return f" {w[LOGIC[node.op].phrase]} ".join(self.render(i) for i in node.items)
         if isinstance(node, Not):
-            return f"{w['explain.not']} {self.render(node.item)}"
+            return f"{w[NOT_PHRASE]} {self.render(node.item)}"
         raise TypeError(f"cannot phrase {type(node).__name__}")  # pragma: no cover - the parser refuses
 
     def scope_reason(self, scope: Scope, kind: str) -> str:

@@ -1,15 +1,21 @@
 """The functions of the rule language, each declared once.
 
 A `Builtin` is everything the project knows about one function: its name and signature,
-how the type checker checks a call (`check`), its three-valued meaning (`impl`: the one
-implementation every evaluator calls — the reference interpreter, the generated native
-code and the durable backend's derived fields), how an explanation phrases it (`phrase`,
-`requirement`), the facts-file columns a call implies (`columns`, for `thidua template`)
-and its line in the documentation (`doc`; `docs/campaign-format.md` is generated from it,
-see `python -m engine.authoring.docs --check`).
+the types each argument accepts (`params`: one type or several; a dated series where a number
+is wanted is read through the builtin marked `reads_series`, `latest`), how the type checker
+checks a call (`check`), the catalogue marks of its series argument it reads (`marks`: they
+become the call's `options`, passed to `impl`, `dated` and `bounds` as keywords), its
+three-valued meaning (`impl`: the one implementation every evaluator calls — the reference
+interpreter, the generated native code and the durable backend's derived fields — or `means`,
+an arithmetic operator of `engine.lang.operators` whose meaning it is, read by `decide` too),
+how an explanation phrases it (`phrase`, `requirement`, `unit`), the facts-file columns a call
+implies (`columns`, for `thidua template`) and its line in the documentation (`doc`;
+`docs/campaign-format.md` is generated from it, see `python -m engine.authoring.docs --check`).
 
-Adding a function: declare it here and test its meaning in `tests/test_semantics.py`
-(`test_builtin_meanings`). Nothing else names functions.
+Adding a function: declare it here, test its meaning in `tests/test_semantics.py`
+(`test_builtin_meanings`) and regenerate the docs. Nothing else names functions: the parser,
+the interpreter, both backends, `decide`, the explanations and the differential and fuzz tests
+read this table (`share` was added so: one entry, its meanings in the test, the docs).
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from engine.common import fmt
 from engine.common.message import Msg
-from engine.lang.ir import BOOL, DATE, NUMBER, RECORDS, SERIES, Call, Const, Fact, Node, Type
+from engine.lang.ir import BOOL, DATE, NUMBER, RECORDS, SERIES, ArithOp, Call, Const, Fact, Node, Type
+from engine.lang.operators import ARITHMETIC
 from engine.lang.values import NA, UNKNOWN, Value
 
 Lang = str  # "vi" | "en"
@@ -37,9 +45,9 @@ class ArgumentError(Exception):
 class Builtin:
     name: str
     signature: str  # as the documentation shows it
-    params: tuple[Type, ...]  # argument types; a DATE parameter must be a quoted date constant
+    params: tuple[Type | tuple[Type, ...], ...]  # the type(s) each argument accepts; a DATE must be a quoted date
     result: Type
-    impl: Callable[..., Value]  # three-valued meaning: argument values → value
+    impl: Callable[..., Value]  # three-valued meaning: argument values (and `options`) → value
     doc: dict[Lang, str]  # one line per language
     example: str
     phrase: dict[Lang, str]  # the call in words: {0}, {1}… are the arguments in words
@@ -49,12 +57,23 @@ class Builtin:
     # what the entries of a series around the day say of a value the call leaves unknown (args, **options)
     bounds: Callable[..., tuple[Bound | None, Bound | None] | None] | None = None
     implies: Callable[[Call], list[str]] | None = None  # facts-file columns a call implies beyond its facts
+    # the catalogue marks of its first argument (a fact) it reads: the call's `options` (`cumulative`)
+    marks: tuple[str, ...] = ()
+    reads_series: bool = False  # the builtin a series is read through where a number is wanted
+    means: ArithOp | None = None  # its meaning is `args[0] <means> args[1]` (engine.lang.operators)
+    unit: Callable[[float, Lang], str] | None = None  # how an explanation writes its value (and a bound on it)
+
+    def accepts(self, i: int) -> tuple[Type, ...]:
+        """The types argument `i` may have."""
+        p = self.params[i]
+        return p if isinstance(p, tuple) else (p,)
 
     def check(self, args: list[Node]) -> Type:
-        if len(args) != len(self.params) or any(a.type != p for a, p in zip(args, self.params, strict=False)):
+        n = len(self.params)
+        if len(args) != n or any(a.type not in self.accepts(i) for i, a in enumerate(args)):
             raise ArgumentError(Msg("problem.campaign_rule_call_as", example=self.example))
-        for a, p in zip(args, self.params, strict=True):
-            if p == DATE and not isinstance(a, Const):
+        for i, a in enumerate(args):
+            if self.accepts(i) == (DATE,) and not isinstance(a, Const):
                 raise ArgumentError(Msg("problem.campaign_rule_call_date", name=self.name))
         return self.result
 
@@ -190,6 +209,11 @@ def _improved_requirement(args: Sequence[Value], lang: Lang, fmt: Callable[[Valu
     return f"{_IMPROVED[lang]}; " + ", ".join(bad)
 
 
+def _share_unit(v: float, lang: Lang) -> str:
+    """A share as a percentage: 0.1 → 10%."""
+    return fmt.percent(round(v * 100, 10), lang)
+
+
 _IMPROVED = {  # the requirement in words; a registry entry carries its own phrasing
     "vi": "mọi chỉ số thành phần được giao phải tăng điểm so với năm trước",
     "en": "every assigned index component must score above last year",
@@ -223,6 +247,7 @@ BUILTINS: dict[str, Builtin] = {
             dated=at_date,
             bounds=at_bounds,
             implies=_dated_column,
+            marks=("cumulative",),
         ),
         Builtin(
             name="latest",
@@ -243,6 +268,8 @@ BUILTINS: dict[str, Builtin] = {
             phrase={"vi": "{0}", "en": "{0}"},
             dated=latest_date,
             bounds=latest_bounds,
+            marks=("cumulative",),
+            reads_series=True,
         ),
         Builtin(
             name="all_improved",
@@ -258,6 +285,25 @@ BUILTINS: dict[str, Builtin] = {
             example="all_improved(index_components)",
             phrase=_IMPROVED,
             requirement=_improved_requirement,
+        ),
+        Builtin(
+            name="share",
+            signature="share(part, whole) → number",
+            params=(NUMBER, NUMBER),
+            result=NUMBER,
+            impl=ARITHMETIC["/"].run,
+            means="/",
+            doc={
+                "vi": "tỷ lệ của phần trên tổng, từ 0 đến 1 (0,1 là 10%): chưa có nếu một trong hai chưa có; không "
+                "áp dụng nếu một trong hai không áp dụng hoặc tổng bằng 0 (tỷ lệ trên không có gì không áp dụng); "
+                'lý do giải thích điều kiện theo số của phần ("phải không quá 4 (10% × tổng = 4)")',
+                "en": "the share of a part in a whole, from 0 to 1 (0.1 is 10%): unknown if either is unknown; "
+                "n/a if either is n/a or the whole is 0 (a share of nothing does not apply); explanations state "
+                'the condition as a count of the part ("must be at most 4 (10% × whole = 4)")',
+            },
+            example="share(staff_violating_discipline, staff_total) > 0.10",
+            phrase={"vi": "tỷ lệ {0} trên {1}", "en": "the share of {0} in {1}"},
+            unit=_share_unit,
         ),
     )
 }

@@ -14,7 +14,7 @@ node whose possible values are all one. Per operator, soundly:
 - a comparison of two intervals is decided when they cannot overlap in the wrong way; ratings
   and words are not ranged (they stay as the trace has them);
 - `not`, `and`, `or` over the sets of values their items can take (Kleene, n/a left out, as
-  `interpret.combine`);
+  `operators.combine`);
 - a builtin call stays as the trace has it, but a dated series read on a day it has no entry
   for is the interval its entries around that day allow (`Builtin.bounds`: a cumulative value
   is at least what was reached before and at most what is recorded after).
@@ -35,9 +35,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from engine.lang.builtins import BUILTINS
-from engine.lang.interpret import Trace, combine, negate
+from engine.lang.interpret import Trace
 from engine.lang.ir import Arith, Call, Compare, CompareOp, Const, Fact, Logic, Neg, Node, Not
-from engine.lang.operators import COMPARISONS
+from engine.lang.operators import COMPARISONS, combine, negate
 from engine.lang.values import NA, UNKNOWN, Value
 
 INF = math.inf
@@ -113,12 +113,14 @@ def _compute(node: Node, t: Trace, domains: Mapping[str, Domain], out: list[Valu
     if isinstance(node, Neg):
         a = _abstract(node.item, t, domains, out)
         return Num(-a.hi, -a.lo, a.na) if isinstance(a, Num) else None
-    if isinstance(node, Arith):
-        a = _abstract(node.left, t, domains, out)
-        b = _abstract(node.right, t, domains, out)
+    means = BUILTINS[node.name].means if isinstance(node, Call) else None
+    if isinstance(node, Arith) or means is not None:  # a builtin that means an operator is ranged as one
+        left, right = node.children()
+        a = _abstract(left, t, domains, out)
+        b = _abstract(right, t, domains, out)
         if not (isinstance(a, Num) and isinstance(b, Num)):
             return None
-        return _arith(node.op, a, b)
+        return _arith(node.op if isinstance(node, Arith) else means or "/", a, b)
     if isinstance(node, Compare):
         a = _abstract(node.left, t, domains, out)
         b = _abstract(node.right, t, domains, out)
@@ -160,12 +162,27 @@ def _arith(op: str, a: Num, b: Num) -> Num | None:
     if op == "*":
         products = [_mul(x, y) for x in (a.lo, a.hi) for y in (b.lo, b.hi)]
         return Num(min(products), max(products), na)
-    if b.lo <= 0 <= b.hi:  # "/": a divisor that may be 0 gives n/a there (interpret)
-        return None
+    if b.lo <= 0 <= b.hi:  # "/": a divisor that may be 0 gives n/a there (operators: division by zero)
+        return _divide_near_zero(a, b)
     quotients = [x / y for x in (a.lo, a.hi) for y in (b.lo, b.hi) if not (math.isinf(x) and math.isinf(y))]
     if len(quotients) < 4:
         return None
     return Num(min(quotients), max(quotients), na)
+
+
+def _divide_near_zero(a: Num, b: Num) -> Num | None:
+    """`a / b` for a divisor that may be 0: n/a there; elsewhere, for a divisor of at least 0, a
+    quotient of a number of one sign keeps that sign (0 of anything is 0: "none of an unknown
+    staff is in breach" is no share above 10%). Nothing is claimed otherwise."""
+    if a.lo == a.hi == 0 and not (b.lo == b.hi == 0):
+        return Num(0.0, 0.0, True)
+    if b.lo < 0 or b.hi <= 0 or math.isinf(a.lo) or math.isinf(a.hi):
+        return None
+    if a.lo >= 0:  # b in (0, hi]: a / b from a.lo / hi up
+        return Num(a.lo / b.hi, INF, True)
+    if a.hi <= 0:
+        return Num(-INF, a.hi / b.hi, True)
+    return None
 
 
 def _compare(op: CompareOp, a: Num, b: Num) -> frozenset[Value] | None:

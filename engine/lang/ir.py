@@ -121,17 +121,13 @@ class Neg(Node):
 class Call(Node):
     """A call of a builtin (`engine.lang.builtins.BUILTINS[name]`).
 
-    `cumulative`: the series argument is a fact the catalogue marks `cumulative: true`; the
-    builtin's one meaning then reads it as a cumulative series (`options` is what every
-    evaluator passes to `impl` and `dated` as keywords)."""
+    `options`: what the builtin reads of the catalogue (`Builtin.marks`: `cumulative` when its
+    series argument is a fact the catalogue marks `cumulative: true`), set by the parser; every
+    evaluator passes them to `impl`, `dated` and `bounds` as keywords."""
 
     name: str = ""
     args: list[Node] = field(default_factory=list)
-    cumulative: bool = False
-
-    @property
-    def options(self) -> dict[str, bool]:
-        return {"cumulative": True} if self.cumulative else {}
+    options: dict[str, Any] = field(default_factory=dict)
 
     def children(self) -> list[Node]:
         return list(self.args)

@@ -1,42 +1,205 @@
-"""The comparison operators of the rule language, declared once.
+"""The operators of the rule language, declared once: comparisons, `and`/`or`/`not`, arithmetic.
 
-One row per comparison: how a rule writes it (`symbol`, also the Python operator the native
-backend emits), the Python syntax node the parser reads it from, its negation (`not a < b`
-is `a >= b` for values), the comparison with its operands swapped (`a < b` is `b > a`),
-whether it needs an order (enums, yes/no and records compare only for (in)equality) and its
-function over two values. The interpreter, the parser, the explanations and the backends
-read this table; none keeps its own.
+Each operator is one entry: how a rule writes it, the Python syntax node the parser reads it
+from, its three-valued meaning (`run`: the one runtime function the reference interpreter calls
+and the native backend's generated code calls — so native equals the reference by
+construction), its negation (what `not` of it is), the words an explanation uses for it (a
+vocabulary key or symbol), and its Rete spelling (the durable backend's condition). The
+interpreter, the parser, the native generator, the durable backend, `decide` and the
+explanations read these tables; none keeps its own copy of an operator's meaning.
+
+The three-valued domain (`engine.lang.values`): a value, `UNKNOWN` (missing) or `NA` (does not
+apply). Kleene logic: `false and unknown` is false, `true or unknown` true; n/a items of
+`and`/`or` are left out (all n/a: n/a); `not` keeps unknown and n/a. A comparison or arithmetic
+with an n/a operand is n/a, else with an unknown one unknown (`strict`); division by zero is
+n/a (a share of nothing does not apply). Ratings compare by their scale's rank (`ranks`).
 """
 
 from __future__ import annotations
 
 import ast
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from engine.lang.ir import CompareOp
+from engine.lang.ir import ArithOp, CompareOp
+from engine.lang.values import NA, UNKNOWN, Value
+
+LogicOp = Literal["and", "or"]
+
+# ---------------------------------------------------------------- the runtime: three-valued meanings
+
+
+def strict(a: Value, b: Value) -> Value | None:
+    """The marker an operation on `a` and `b` gives (n/a before unknown), or None when both are values."""
+    if a is NA or b is NA:
+        return NA
+    if a is UNKNOWN or b is UNKNOWN:
+        return UNKNOWN
+    return None
+
+
+def negate(v: Value) -> Value:
+    """Kleene `not`: unknown and n/a stay what they are."""
+    return v if v is UNKNOWN or v is NA else not v
+
+
+def combine(op: str, items: list[Value]) -> Value:
+    """Kleene and/or over item values; n/a items are left out, all n/a is n/a."""
+    return LOGIC[op].run(*items)
+
+
+def _kleene(decisive: bool) -> Callable[..., Value]:
+    """and (`decisive` False: one false item decides) or or (True): n/a items left out."""
+    other = not decisive
+
+    def run(*items: Value) -> Value:
+        unknown = seen = False
+        for v in items:
+            if v is decisive:
+                return decisive
+            if v is UNKNOWN:
+                unknown = True
+            elif v is other:
+                seen = True
+        return UNKNOWN if unknown else other if seen else NA
+
+    return run
+
+
+def _lifted(fn: Callable[[Any, Any], Any]) -> Callable[[Value, Value], Value]:
+    """`fn` over two values, lifted to the three-valued domain (`strict`)."""
+
+    def run(a: Value, b: Value) -> Value:
+        if a is NA or b is NA:
+            return NA
+        if a is UNKNOWN or b is UNKNOWN:
+            return UNKNOWN
+        return fn(a, b)  # type: ignore[no-any-return]
+
+    return run
+
+
+def _ranked(fn: Callable[[Any, Any], bool]) -> Callable[[Value, Value, Mapping[str, int]], Value]:
+    """A comparison of two ratings by their scale's rank, lifted to the three-valued domain."""
+
+    def run(a: Value, b: Value, ranks: Mapping[str, int]) -> Value:
+        if a is NA or b is NA:
+            return NA
+        if a is UNKNOWN or b is UNKNOWN:
+            return UNKNOWN
+        return fn(ranks[a], ranks[b])  # type: ignore[index]
+
+    return run
+
+
+def _divide(a: Any, b: Any) -> Any:
+    return NA if b == 0 else a / b
+
+
+def minus(a: Value) -> Value:
+    """Negation of a number: unknown and n/a stay what they are."""
+    return a if a is UNKNOWN or a is NA else -a  # type: ignore[operator]
+
+
+# ---------------------------------------------------------------- the tables
 
 
 @dataclass(frozen=True)
 class Comparison:
+    """`symbol`: how a rule writes it; `negation`: `not a < b` is `a >= b` for values; `flipped`:
+    `a < b` is `b > a`; `ordered`: needs an order (enums, yes/no and records compare only for
+    (in)equality); `fn`: over two values; `rete`: durable-rules' spelling (None: `{field: value}`).
+    Its words are the vocabulary's `compare.<symbol>` (and `compare_rating.<symbol>`)."""
+
     symbol: CompareOp
     syntax: type[ast.cmpop]
     negation: CompareOp
     flipped: CompareOp
     ordered: bool
     fn: Callable[[Any, Any], bool]
+    rete: str | None
+
+    @property
+    def run(self) -> Callable[[Value, Value], Value]:
+        return _RUN[self.symbol]
+
+    @property
+    def run_ranked(self) -> Callable[[Value, Value, Mapping[str, int]], Value]:
+        return _RUN_RANKED[self.symbol]
 
 
 COMPARISONS: dict[CompareOp, Comparison] = {
     c.symbol: c
     for c in (
-        Comparison("==", ast.Eq, "!=", "==", False, operator.eq),
-        Comparison("!=", ast.NotEq, "==", "!=", False, operator.ne),
-        Comparison("<", ast.Lt, ">=", ">", True, operator.lt),
-        Comparison("<=", ast.LtE, ">", ">=", True, operator.le),
-        Comparison(">", ast.Gt, "<=", "<", True, operator.gt),
-        Comparison(">=", ast.GtE, "<", "<=", True, operator.ge),
+        Comparison("==", ast.Eq, "!=", "==", False, operator.eq, None),
+        Comparison("!=", ast.NotEq, "==", "!=", False, operator.ne, "$neq"),
+        Comparison("<", ast.Lt, ">=", ">", True, operator.lt, "$lt"),
+        Comparison("<=", ast.LtE, ">", ">=", True, operator.le, "$lte"),
+        Comparison(">", ast.Gt, "<=", "<", True, operator.gt, "$gt"),
+        Comparison(">=", ast.GtE, "<", "<=", True, operator.ge, "$gte"),
     )
 }
+_RUN = {op: _lifted(c.fn) for op, c in COMPARISONS.items()}
+_RUN_RANKED = {op: _ranked(c.fn) for op, c in COMPARISONS.items()}
+
+
+@dataclass(frozen=True)
+class Arithmetic:
+    """`fn`: over two numbers (`/` by zero is n/a); `run`: lifted to the three-valued domain;
+    `phrase`: how an explanation writes it; `rete`: durable-rules' right-hand-side spelling."""
+
+    symbol: ArithOp
+    syntax: type[ast.operator]
+    fn: Callable[[Any, Any], Any]
+    phrase: str
+    rete: str
+
+    @property
+    def run(self) -> Callable[[Value, Value], Value]:
+        return _RUN_ARITH[self.symbol]
+
+
+ARITHMETIC: dict[ArithOp, Arithmetic] = {
+    a.symbol: a
+    for a in (
+        Arithmetic("+", ast.Add, operator.add, "+", "$add"),
+        Arithmetic("-", ast.Sub, operator.sub, "-", "$sub"),
+        Arithmetic("*", ast.Mult, operator.mul, "×", "$mul"),
+        Arithmetic("/", ast.Div, _divide, "/", "$div"),
+    )
+}
+_RUN_ARITH = {op: _lifted(a.fn) for op, a in ARITHMETIC.items()}
+
+
+@dataclass(frozen=True)
+class Connective:
+    """`and`/`or`: `decisive` is the item value that decides it (`or`: a true item, `and`: a
+    false one); `dual` its negation by De Morgan (`not (a and b)` is `not a or not b`), read by
+    the explanations' "what would have to hold"; `run` over item values (Kleene, n/a left out);
+    `phrase` its vocabulary key."""
+
+    symbol: LogicOp
+    syntax: type[ast.boolop]
+    decisive: bool
+    dual: LogicOp
+    run: Callable[..., Value]
+
+    @property
+    def phrase(self) -> str:
+        return f"explain.{self.symbol}"
+
+    def conjunctive(self, want: bool) -> bool:
+        """Whether every item must give `want` for the whole to give it (else one item will do)."""
+        return self.decisive is not want
+
+
+LOGIC: dict[str, Connective] = {
+    c.symbol: c
+    for c in (
+        Connective("and", ast.And, False, "or", _kleene(False)),
+        Connective("or", ast.Or, True, "and", _kleene(True)),
+    )
+}
+NOT_PHRASE = "explain.not"  # `not`'s words; its meaning is `negate`, its negation itself

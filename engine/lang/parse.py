@@ -17,12 +17,12 @@ import re
 import tokenize
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Literal, Protocol
+from typing import Protocol
 
 from engine.common import limits
 from engine.common.errors import did_you_mean
 from engine.common.message import Msg, Text
-from engine.lang.builtins import BUILTINS, ArgumentError
+from engine.lang.builtins import BUILTINS, ArgumentError, Builtin
 from engine.lang.ir import (
     BOOL,
     DATE,
@@ -45,7 +45,7 @@ from engine.lang.ir import (
     TypeKind,
     number,
 )
-from engine.lang.operators import COMPARISONS
+from engine.lang.operators import ARITHMETIC, COMPARISONS, LOGIC, LogicOp
 
 MAX_RULE_LENGTH = limits.MAX_RULE_LENGTH
 MAX_NUMBER = limits.MAX_NUMBER
@@ -116,7 +116,8 @@ _FACT_TYPES: dict[str, Type] = {
 
 
 _CMP: dict[type[ast.cmpop], CompareOp] = {c.syntax: c.symbol for c in COMPARISONS.values()}
-_ARITH: dict[type[ast.operator], ArithOp] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+_ARITH: dict[type[ast.operator], ArithOp] = {a.syntax: a.symbol for a in ARITHMETIC.values()}
+_LOGIC: dict[type[ast.boolop], LogicOp] = {c.syntax: c.symbol for c in LOGIC.values()}
 # what each refused construct is called (a vocabulary entry: problem.campaign_rule_no_<name>)
 _REFUSED = {
     ast.Attribute: "attribute",
@@ -324,7 +325,7 @@ class _Converter:
 
     # operators
     def _BoolOp(self, node: ast.BoolOp) -> Node:
-        op: Literal["and", "or"] = "and" if isinstance(node.op, ast.And) else "or"
+        op = _LOGIC[type(node.op)]
         items = [self._bool(v) for v in node.values]
         return Logic(type=BOOL, col=self.col(node), op=op, items=items)
 
@@ -376,13 +377,14 @@ class _Converter:
         if node.keywords:
             raise RuleError(Msg("problem.campaign_rule_keywords", name=name), col)
         args = [self.convert(a) for a in node.args]
+        args = [_coerce(a, builtin.accepts(i), self.cat) if i < len(builtin.params) else a for i, a in enumerate(args)]
         try:
             result = builtin.check(args)
         except ArgumentError as e:
             raise RuleError(
                 e.message, col, Msg("problem.campaign_rule_signature", signature=builtin.signature)
             ) from None
-        return Call(type=result, col=col, name=name, args=args, cumulative=_cumulative(args, self.cat))
+        return _call(builtin, args, col, self.cat, result)
 
     # helpers
     def _bool(self, node: ast.AST) -> Node:
@@ -469,14 +471,25 @@ def _const(value: object, typ: Type, col: int) -> Const:
 
 
 def _latest(series: Node, col: int | None, catalogue: Catalogue) -> Node:
-    """A series read as a number: its latest value (`latest(series)`, made explicit in the IR)."""
-    col = series.col if col is None else col
-    return Call(type=NUMBER, col=col, name="latest", args=[series], cumulative=_cumulative([series], catalogue))
+    """A series read as a number: through the builtin that reads series (`latest(series)`, made
+    explicit in the IR)."""
+    reader = next(b for b in BUILTINS.values() if b.reads_series)
+    return _call(reader, [series], series.col if col is None else col, catalogue, NUMBER)
 
 
-def _cumulative(args: list[Node], catalogue: Catalogue) -> bool:
-    """Whether a call's series argument is a fact the catalogue marks cumulative (see `Call`)."""
-    if not args or args[0].type != SERIES or not isinstance(args[0], Fact):
-        return False
-    fact = catalogue.facts.get(args[0].key)
-    return fact is not None and fact.cumulative
+def _coerce(arg: Node, accepts: tuple[Type, ...], catalogue: Catalogue) -> Node:
+    """An argument of a type its parameter does not accept but can read: a series where a number is wanted."""
+    if arg.type == SERIES and SERIES not in accepts and NUMBER in accepts:
+        return _latest(arg, None, catalogue)
+    return arg
+
+
+def _call(builtin: Builtin, args: list[Node], col: int, catalogue: Catalogue, result: Type) -> Call:
+    """A call, with the options its builtin reads from the catalogue (`Builtin.marks`: a series
+    the catalogue marks `cumulative: true` is read as one)."""
+    options: dict[str, object] = {}
+    fact = catalogue.facts.get(args[0].key) if args and isinstance(args[0], Fact) else None
+    for mark in builtin.marks:
+        if fact is not None and getattr(fact, mark, False):
+            options[mark] = True
+    return Call(type=result, col=col, name=builtin.name, args=args, options=options)

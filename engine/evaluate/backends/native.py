@@ -1,28 +1,38 @@
-"""The native backend: every rule compiled once to straight-line Python, cached by content hash.
+"""The native backend: every rule compiled once to straight-line Python.
 
-The IR (`engine.lang.ir`) becomes the source of one small function per rule and ranking key —
-three-valued logic spelled out as `is` tests on the UNKNOWN / NA markers, builtins called
-through their one implementation (`engine.lang.builtins`) — returning the value of every node
-in pre-order: exactly the trace of the reference interpreter (`engine.lang.interpret`), which
-tests/test_differential.py holds it to. The source is compiled with `compile()` once per
-distinct text (`_CODE`, keyed by its SHA-256; the text holds only generated identifiers and
-`repr`s of numbers, never rule text; the cache is content-addressed, so it changes no result).
+The IR (`engine.lang.ir`) becomes the source of one small function per rule and ranking key,
+returning the value of every node in pre-order: exactly the trace of the reference interpreter
+(`engine.lang.interpret`). The generated code has no operator logic of its own: every node is a
+call of the runtime function the interpreter calls — an operator's `run` from its registry entry
+(`engine.lang.operators`), a builtin's `impl` (`engine.lang.builtins`), `needs_waiver` for when a
+waiver is looked at (`engine.evaluate.trace`) — bound into the code's namespace, so native equals
+the reference by construction (tests/test_differential.py checks it still, and
+tests/test_operators.py that the code only calls). What is left is straight-line code: no
+tree walk, no dispatch on node types, one call per node.
+
+The source text holds only generated identifiers and `repr`s of numbers, never rule text; its
+compiled code is kept in a bounded cache keyed by the text (`_code`, least recently used out):
+a long-running server evaluating many campaigns holds at most `CODE_CACHE` of them.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
+from types import CodeType
 from typing import Any
 
 from engine.common.speed import gc_paused
 from engine.evaluate.backends.base import Traces, Work
-from engine.evaluate.trace import Evaluable, RuleTrace
-from engine.lang import NA, UNKNOWN, Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not
+from engine.evaluate.trace import Evaluable, RuleTrace, needs_waiver
+from engine.lang import Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not
 from engine.lang.builtins import BUILTINS
+from engine.lang.operators import ARITHMETIC, COMPARISONS, LOGIC, minus, negate
+from engine.lang.values import UNKNOWN
 from engine.model.campaign import Campaign
 
-_CODE: dict[str, dict[str, Any]] = {}  # sha256 of generated source → its namespace
+CODE_CACHE = 64  # compiled campaigns kept (each a few hundred kB of code at most)
 RuleFn = Callable[[Any], RuleTrace]
 
 
@@ -51,91 +61,55 @@ class _Gen:
         self.emit(root, env, out, pad, names)
         return "(" + "".join(f"{names[i]}, " for i in range(root.size())) + ")"
 
-    def emit(self, node: Node, env: str, out: list[str], pad: str, names: dict[int, str]) -> tuple[str, bool]:
-        """Append statements to `out`; return (expression of the value, may it be a marker)."""
-        expr, marker = self._emit(node, env, out, pad, names)
+    def emit(self, node: Node, env: str, out: list[str], pad: str, names: dict[int, str]) -> str:
+        """Append the statements computing `node` to `out`; return the expression of its value."""
+        expr = self._emit(node, env, out, pad, names)
         names[node.idx] = expr
-        return expr, marker
+        return expr
 
-    def _emit(self, node: Node, env: str, out: list[str], pad: str, names: dict[int, str]) -> tuple[str, bool]:
+    def _emit(self, node: Node, env: str, out: list[str], pad: str, names: dict[int, str]) -> str:
         if isinstance(node, Const):
             v = node.value
-            if isinstance(v, bool | int | float):
-                return repr(v), False
-            return self.const(v), False
+            return repr(v) if isinstance(v, bool | int | float) else self.const(v)
+        x = self.var()
         if isinstance(node, Fact):
-            x = self.var()
             out.append(f"{pad}{x} = {env}.get({node.key!r}, U)")
-            return x, True
+            return x
+        fn, args, extra = self._call(node)
+        operands = [self.emit(a, env, out, pad, names) for a in args]
+        out.append(f"{pad}{x} = {self.const(fn)}({', '.join(operands + extra)})")
+        return x
+
+    def _call(self, node: Node) -> tuple[Callable[..., Any], list[Node], list[str]]:
+        """The runtime function a node is a call of, its operand nodes and any further arguments."""
         if isinstance(node, Call):
-            args = [self.emit(a, env, out, pad, names)[0] for a in node.args]
-            x = self.var()
-            fn = self.const(BUILTINS[node.name].impl)
-            args += [f"{k}={v!r}" for k, v in node.options.items()]
-            out.append(f"{pad}{x} = {fn}({', '.join(args)})")
-            return x, True
+            return BUILTINS[node.name].impl, node.args, [f"{k}={self.const(v)}" for k, v in node.options.items()]
         if isinstance(node, Neg):
-            a, ma = self.emit(node.item, env, out, pad, names)
-            x = self.var()
-            out.append(f"{pad}{x} = {a} if ({a} is NA or {a} is U) else -{a}" if ma else f"{pad}{x} = -{a}")
-            return x, ma
-        if isinstance(node, Arith):
-            a, ma = self.emit(node.left, env, out, pad, names)
-            b, mb = self.emit(node.right, env, out, pad, names)
-            x = self.var()
-            calc = f"{a} {node.op} {b}"
-            if node.op == "/":
-                calc = f"(NA if {b} == 0 else {a} / {b})"
-            out.append(f"{pad}{x} = {_guard([a] * ma + [b] * mb, calc)}")
-            return x, True
-        if isinstance(node, Compare):
-            (a, ma), (b, mb) = (self.emit(s, env, out, pad, names) for s in (node.left, node.right))
-            ra, rb = a, b
-            if node.ranks is not None:  # ratings compare by rank, looked up once the operands are known
-                table = self.const(node.ranks)
-                ra, rb = (
-                    repr(node.ranks[s.value]) if isinstance(s, Const) else f"{table}[{e}]"
-                    for s, e in ((node.left, a), (node.right, b))
-                )
-            x = self.var()
-            out.append(f"{pad}{x} = {_guard([a] * ma + [b] * mb, f'{ra} {node.op} {rb}')}")
-            return x, True
+            return minus, [node.item], []
         if isinstance(node, Not):
-            a, _ = self.emit(node.item, env, out, pad, names)
-            x = self.var()
-            out.append(f"{pad}{x} = {a} if ({a} is U or {a} is NA) else not {a}")
-            return x, True
+            return negate, [node.item], []
+        if isinstance(node, Arith):
+            return ARITHMETIC[node.op].run, [node.left, node.right], []
+        if isinstance(node, Compare):
+            c = COMPARISONS[node.op]
+            if node.ranks is None:
+                return c.run, [node.left, node.right], []
+            return c.run_ranked, [node.left, node.right], [self.const(node.ranks)]
         if isinstance(node, Logic):
-            items = [self.emit(i, env, out, pad, names)[0] for i in node.items]
-            win, lose = ("True", "False") if node.op == "or" else ("False", "True")
-            x = self.var()
-
-            def any_(what: str) -> str:
-                return " or ".join(f"{i} is {what}" for i in items)
-
-            out.append(
-                f"{pad}{x} = {win} if ({any_(win)}) else (U if ({any_('U')}) else ({lose} if ({any_(lose)}) else NA))"
-            )
-            return x, True
+            return LOGIC[node.op].run, node.items, []
         raise TypeError(f"cannot compile {type(node).__name__}")  # pragma: no cover - the parser refuses
 
 
-def _guard(markers: list[str], calc: str) -> str:
-    """`calc`, unless an operand is n/a (→ NA) or unknown (→ U)."""
-    if not markers:
-        return calc
-    na = " or ".join(f"{m} is NA" for m in markers)
-    unknown = " or ".join(f"{m} is U" for m in markers)
-    return f"NA if ({na}) else (U if ({unknown}) else {calc})"
+@functools.lru_cache(maxsize=CODE_CACHE)
+def _code(source: str) -> CodeType:
+    """The compiled source (the expensive part), least recently used out past `CODE_CACHE`."""
+    key = hashlib.sha256(source.encode()).hexdigest()
+    return compile(source, f"<thidua rules {key[:12]}>", "exec")
 
 
 def _build(source: str, consts: dict[str, Any]) -> dict[str, Any]:
-    key = hashlib.sha256((source + repr(sorted(consts.items(), key=lambda kv: kv[0]))).encode()).hexdigest()
-    ns = _CODE.get(key)
-    if ns is None:
-        ns = {"U": UNKNOWN, "NA": NA, "RuleTrace": RuleTrace, **consts}
-        exec(compile(source, f"<thidua rules {key[:12]}>", "exec"), ns)  # generated from the IR only
-        _CODE[key] = ns
+    ns = {"U": UNKNOWN, "RuleTrace": RuleTrace, "needs_waiver": needs_waiver, **consts}
+    exec(_code(source), ns)  # generated from the IR only: defines the item functions
     return ns
 
 
@@ -145,8 +119,7 @@ def _item_lines(gen: _Gen, item: Evaluable, name: str) -> list[str]:
     nodes = gen.tree(item.node, "env", out, "    ")
     out.append(f"    t = {nodes}")
     if item.waiver is not None:
-        good = item.kind == "criterion"
-        out.append(f"    if t[0] is not {good}:")
+        out.append(f"    if needs_waiver({item.kind!r}, t[0]):")
         waiver = gen.tree(item.waiver, "env", out, "        ")
         out.append(f"        return RuleTrace(t, {waiver})")
     out.append("    return RuleTrace(t, None)")
