@@ -84,6 +84,8 @@ def word_of(v: Any, table: Mapping[str, tuple[str, ...]]) -> str | None:
     key or any of its words (any case, NFC); None when it is none of them."""
     from engine.model.vocabulary import norm
 
+    if isinstance(v, str) and v in table:
+        return v  # the key itself: the common case, at once
     text = norm(v)
     for key, accepted in table.items():
         if text == key or text in {norm(w) for w in accepted}:
@@ -119,20 +121,29 @@ def _words_hint(value: str, table: Mapping[str, tuple[str, ...]]) -> Msg:
     return one_of(value, [accepted[0] for accepted in table.values() if accepted], list(table))
 
 
-def bool_of(v: Any) -> bool:
-    """Yes or no as an officer writes it — `true`/`false`, Có/Không, x, đạt — in a cell or a YAML
-    value alike; `BadValue` otherwise (n/a is the caller's: it is not a yes/no)."""
+def yes_no_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The words for yes and for no (`vocabulary.yaml` `words:`), as `norm` compares them."""
     from engine.model.vocabulary import load_labels, norm
+
+    w = load_labels().words
+    return frozenset(norm(x) for x in w.true), frozenset(norm(x) for x in w.false)
+
+
+def bool_of(v: Any, words: tuple[frozenset[str], frozenset[str]] | None = None) -> bool:
+    """Yes or no as an officer writes it — `true`/`false`, Có/Không, x, đạt — in a cell or a YAML
+    value alike (`words`: `yes_no_words()`, once for many values); `BadValue` otherwise (n/a is
+    the caller's: it is not a yes/no)."""
+    from engine.model.vocabulary import norm
 
     if isinstance(v, bool):
         return v
     if isinstance(v, int | float) and v in (0, 1):
         return bool(v)
-    w = load_labels().words
+    yes, no = words or yes_no_words()
     text = norm(v)
-    if text in {norm(x) for x in w.true}:
+    if text in yes:
         return True
-    if text in {norm(x) for x in w.false}:
+    if text in no:
         return False
     raise BadValue(Msg("problem.facts_not_yes_no", value=shown(v)), Msg("problem.facts_write_yes_no"))
 
@@ -468,11 +479,15 @@ class Grammar:
 
 
 class YesNo(Grammar):
+    def __init__(self, fdef: FactDef):
+        super().__init__(fdef)
+        self.words = yes_no_words()
+
     def value(self, v: Any) -> Any:
         return v if v is True or v is False else super().value(v)
 
     def read(self, v: Any) -> Any:
-        return bool_of(v)
+        return bool_of(v, self.words)
 
 
 class Number(Grammar):

@@ -45,6 +45,7 @@ from engine.model.fact_values import (
     grammars,
     is_na,
     via_of,
+    yes_no_words,
 )
 from engine.model.facts import FactsFile, facts_from_document
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS
@@ -118,7 +119,10 @@ class TableReader:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.headers = self._header_words()
-        self.grammars: dict[str, Grammar] = grammars(catalogue)  # built for this table: nothing outlives it
+        # built for this table: nothing outlives it
+        self.grammars: dict[str, Grammar] = grammars(catalogue)
+        self.yes_no = yes_no_words()
+        self.groups = {norm(w): g for g, words in reversed(labels.words.group.items()) for w in (g, *words)}
 
     def _header_words(self) -> dict[str, str]:
         words: dict[str, str] = {}
@@ -444,12 +448,11 @@ class TableReader:
 
     def _fixed(self, key: str, v: Any) -> Any:
         if key == "head":
-            return "n/a" if isinstance(v, str) and is_na(v) else bool_of(v)
+            return "n/a" if isinstance(v, str) and is_na(v) else bool_of(v, self.yes_no)
         if key == "group":
-            text = norm(v)
-            for group, words in self.labels.words.group.items():
-                if text == group or text in {norm(w) for w in words}:
-                    return group
+            group = self.groups.get(norm(v))
+            if group is not None:
+                return group
             raise BadValue(Msg("problem.facts_not_a_group", value=cell_shown(v)), Msg("problem.facts_write_group"))
         if isinstance(v, float) and v.is_integer():
             v = int(v)
