@@ -17,11 +17,12 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import InitErrorDetails
 
-from engine.common.errors import MAX_LINES, Problem, UsageError, did_you_mean
+from engine.common.errors import MAX_KEPT, MAX_LINES, Found, Problem, UsageError, did_you_mean
 from engine.common.message import Msg, Text
 from engine.common.text import controls
 from engine.lang import NA, UNKNOWN
@@ -184,10 +185,7 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
                 hint=Msg("problem.facts_start_from_template", suffix=".yaml"),
             )
         )
-    try:
-        raw = FactsFileIn.model_validate(doc.data)
-    except ValidationError as e:
-        raise UsageError(_structure_problems(e, doc)) from None
+    raw = _structure(doc)
     reader = _Reader(doc, catalogue)
     for section, group, kinds in (
         ("units", "unit", UNIT_KINDS),
@@ -202,7 +200,7 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
     if alone:
         _references(reader.candidates, reader.by_id, doc, problems)
     if problems:
-        raise UsageError(problems)
+        raise UsageError(problems.kept())
     warnings: list[Problem] = reader.cleaned
     for cand in reader.candidates:
         _contradictions(cand, doc, warnings)
@@ -244,7 +242,7 @@ class _Reader:
     def __init__(self, doc: Document, catalogue: Catalogue):
         self.doc = doc
         self.catalogue = catalogue
-        self.problems: list[Problem] = []
+        self.problems = Found(doc.file)  # kept up to MAX_KEPT, the rest counted
         self.cleaned: list[Problem] = []  # warnings: names whose line breaks or tabs became spaces
         self.candidates: list[Candidate] = []
         self.by_id: dict[str, Candidate] = {}
@@ -493,12 +491,116 @@ def _name_bytes(name: str) -> bytes:
         return name.encode("utf-8", "surrogatepass")
 
 
+FAR_YEARS = 5  # a day this many years before the plan's year, or after its period, is warned about
+
+
+def far_days(facts: FactsFile, plan_year: int, last_year: int) -> list[Problem]:
+    """A warning for each day of `facts` (the file's `as_of`/`deadline`, a submission's days, a
+    date fact, a dated series' days) that lies more than FAR_YEARS before the plan's year or after
+    its period's last year: a year mistyped (2012 for 2021) that the grammar could not refuse.
+    Each names the day as read and where it stands."""
+    first, last = plan_year - FAR_YEARS, last_year + FAR_YEARS
+    out: list[Problem] = []
+
+    def check(day: Any, file: str, where: str) -> None:
+        if isinstance(day, dt.date) and not first <= day.year <= last:
+            out.append(
+                Problem(
+                    file,
+                    Msg("problem.grammar_day_far", value=day, first=str(first), last=str(last)),
+                    where=where,
+                    hint=Msg("problem.grammar_day_far_hint"),
+                    severity="warning",
+                )
+            )
+
+    for name in ("as_of", "deadline"):
+        check(getattr(facts, name), facts.file, name)
+    for key, value in facts.issuer.items():
+        for day in _days_of(value):
+            check(day, facts.file, f"issuer.facts.{key}")
+    for c in facts.candidates:
+        where = f"{'units' if c.group == 'unit' else 'people'}[{c.id}]"
+        if c.submission is not None:
+            for name in ("sent_on", "received_on"):
+                check(getattr(c.submission, name), facts.file_of(c), f"{where}.submission.{name}")
+        for key, value in c.facts.items():
+            for day in _days_of(value):
+                check(day, facts.file_of(c), f"{where}.facts.{key}")
+    return out
+
+
+def _days_of(value: Any) -> list[dt.date]:
+    """The days a fact's value holds: a date's own, a dated series' days."""
+    if isinstance(value, dt.date):
+        return [value]
+    if isinstance(value, dict):
+        return [d for d in value if isinstance(d, dt.date)]
+    return []
+
+
 def _said(value: Any) -> Any:
     """A parsed value as a message's parameter: a word, number, yes/no or day as itself, n/a as
     the officer writes it, anything larger (a dated series, index records) as written."""
     if value is NA:
         return Msg("problem.facts_na")
     return value if isinstance(value, str | int | float | dt.date) else str(value)
+
+
+CHUNK = 1000  # a long list of units or people is checked this many items at a time
+
+
+def _structure(doc: Document) -> FactsFileIn:
+    """The file's structure checked (`FactsFileIn`). A long `units`/`people` list is checked a chunk
+    at a time, its errors kept up to MAX_KEPT and the rest only counted: a list of a million bare
+    numbers is not a million errors held to print fifty."""
+    data = doc.data
+    long = [k for k in ("units", "people") if isinstance(data.get(k), list) and len(data[k]) > CHUNK]
+    if not long:
+        try:
+            return FactsFileIn.model_validate(data)
+        except ValidationError as e:
+            raise UsageError(_structure_problems(e, doc)) from None
+    errors: list[Any] = []
+    left = [0]  # the places of the errors not kept: how many problems they are
+    items: dict[str, list[CandidateIn]] = {k: [] for k in long}
+
+    def check(part: dict[str, Any], offset: int) -> FactsFileIn | None:
+        try:
+            return FactsFileIn.model_validate(part)
+        except ValidationError as e:
+            places: set[PathT] = set()  # one chunk's (a place's errors come together)
+            for err in e.errors():
+                loc = err["loc"]
+                if offset:
+                    loc = (loc[0], int(loc[1]) + offset, *loc[2:])
+                if len(errors) < MAX_KEPT:
+                    errors.append({**err, "loc": loc})
+                else:
+                    places.add(data_path(data, loc))
+            left[0] += len(places)
+            return None
+
+    head = check({**data, **dict.fromkeys(long, ())}, 0)
+    for k in long:
+        for offset in range(0, len(data[k]), CHUNK):
+            part = check({k: data[k][offset : offset + CHUNK]}, offset)
+            if part is not None:
+                items[k] += getattr(part, k)
+    if errors:
+        kept: list[InitErrorDetails] = [
+            {"type": e["type"], "loc": e["loc"], "input": e["input"], **_ctx(e)}  # type: ignore[typeddict-item]
+            for e in errors
+        ]
+        problems = _structure_problems(ValidationError.from_exception_data("FactsFileIn", kept), doc)
+        if left[0]:
+            problems.append(Problem(doc.file, Msg("problem.more_lines", n=left[0]), left_out=left[0]))
+        raise UsageError(problems)
+    return cast(FactsFileIn, head).model_copy(update={k: tuple(v) for k, v in items.items()})
+
+
+def _ctx(err: Any) -> dict[str, Any]:
+    return {"ctx": err["ctx"]} if "ctx" in err else {}
 
 
 def _structure_problems(error: ValidationError, doc: Document) -> list[Problem]:
