@@ -380,7 +380,41 @@ def combine(files: list[FactsFile]) -> FactsFile:
     """Several facts files (read with `alone=False`) as one population: one id once across all of
     them, one set of settings (`campaign`, `as_of`, `deadline`, `round`: stated by any, contradicted
     by none), and every `unit`/`parent` found in any file. Every problem of every file is listed."""
-    problems: list[Problem] = []
+    problems = Found(files[0].file if files else "")
+    by_id = _ids_across(files, problems)
+    settings = _settings_across(files, problems)
+    issuer = _issuer_across(files, problems)
+    if not any(f.candidates for f in files) and not problems:
+        problems.append(no_candidates(files[0].file))  # as refuse_empty says it of one file
+    heads: dict[str, str] = {}
+    for f in files:
+        if f.pending is not None:
+            _references(f.candidates, by_id, f.pending, problems, heads)
+    if problems:
+        raise UsageError(problems.kept())
+
+    def setting(name: str) -> Any:
+        return settings[name][0] if name in settings else None
+
+    return FactsFile(
+        "; ".join(f.file for f in files),
+        inputs_sha([i for f in files for i in f.inputs]),
+        setting("campaign"),
+        setting("as_of"),
+        setting("deadline"),
+        [c for f in files for c in f.candidates],
+        by_id,
+        [w for f in files for w in f.warnings],
+        setting("round"),
+        tuple(i for f in files for i in f.inputs),
+        None,
+        issuer,
+    )
+
+
+def _ids_across(files: list[FactsFile], problems: list[Problem]) -> dict[str, Candidate]:
+    """Every candidate of the files by id; an id given again (however written) is a problem that
+    names where it was first."""
     by_id: dict[str, Candidate] = {}
     first_of: dict[str, FactsFile] = {}
     folded: dict[str, str] = {}  # fold_id → the id as first written (across the files)
@@ -402,6 +436,12 @@ def combine(files: list[FactsFile]) -> FactsFile:
                 else Msg("problem.facts_id_in_another_file_as", id=c.id, at=at, first=first)
             )
             problems.append(_at(f, c, "id", also, Msg("problem.facts_ids_unique_files")))
+    return by_id
+
+
+def _settings_across(files: list[FactsFile], problems: list[Problem]) -> dict[str, tuple[object, str]]:
+    """Each setting as the first file to state it says it (and which file); a file that says
+    otherwise is a problem."""
     settings: dict[str, tuple[object, str]] = {}
     for name in SETTINGS:
         for f in files:
@@ -420,6 +460,11 @@ def combine(files: list[FactsFile]) -> FactsFile:
                         hint=Msg("problem.facts_files_agree"),
                     )
                 )
+    return settings
+
+
+def _issuer_across(files: list[FactsFile], problems: list[Problem]) -> dict[str, Any]:
+    """The plan issuer's figures, given once across the files; a file that gives another is a problem."""
     issuer: dict[str, Any] = {}
     issuer_from: dict[str, str] = {}
     for f in files:
@@ -441,32 +486,7 @@ def combine(files: list[FactsFile]) -> FactsFile:
                 )
             issuer.setdefault(key, value)
             issuer_from.setdefault(key, f.file)
-    if not any(f.candidates for f in files) and not problems:
-        problems.append(no_candidates(files[0].file))  # as refuse_empty says it of one file
-    heads: dict[str, str] = {}
-    for f in files:
-        if f.pending is not None:
-            _references(f.candidates, by_id, f.pending, problems, heads)
-    if problems:
-        raise UsageError(problems)
-
-    def setting(name: str) -> Any:
-        return settings[name][0] if name in settings else None
-
-    return FactsFile(
-        "; ".join(f.file for f in files),
-        inputs_sha([i for f in files for i in f.inputs]),
-        setting("campaign"),
-        setting("as_of"),
-        setting("deadline"),
-        [c for f in files for c in f.candidates],
-        by_id,
-        [w for f in files for w in f.warnings],
-        setting("round"),
-        tuple(i for f in files for i in f.inputs),
-        None,
-        issuer,
-    )
+    return issuer
 
 
 def inputs_sha(inputs: list[tuple[str, str]]) -> str:
@@ -774,35 +794,10 @@ def _references(
                 )
             )
         for key in ("parent", "unit"):
-            ref = getattr(c, key)
-            if ref is None:
-                continue
-            if fold_id(ref) == ISSUER:  # the plan's issuer itself, which no file lists (campaign: scope_of)
-                setattr(c, key, ISSUER)
-                continue
-            target = by_id.get(ref) or by_id.get(folded.get(fold_id(ref), ""))
-            if target is not None and target.id != ref:
-                setattr(c, key, target.id)  # the id as the file writes it where it is defined
-                ref = target.id
-            if target is None:
-                problems.append(
-                    doc.problem(
-                        (*c.path, key),
-                        Msg(f"problem.facts_{key}_missing" + ("_files" if many else ""), ref=ref),
-                        did_you_mean(ref, [k for k, v in by_id.items() if v.group == "unit"])
-                        or Msg("problem.facts_add_unit"),
-                        where=where,
-                    )
-                )
-            elif target.group != "unit":
-                problems.append(
-                    doc.problem(
-                        (*c.path, key),
-                        Msg(f"problem.facts_{key}_is_person", ref=ref),
-                        Msg("problem.facts_give_unit_id"),
-                        where=where,
-                    )
-                )
+            problem = _reference(c, key, by_id, folded, many)
+            if problem is not None:
+                message, hint = problem
+                problems.append(doc.problem((*c.path, key), message, hint, where=where))
         if c.head and c.unit:
             if c.unit in heads:
                 problems.append(
@@ -814,7 +809,37 @@ def _references(
                     )
                 )
             heads[c.unit] = c.id
-    for c in cands:  # parent cycles
+    _cycles(cands, by_id, doc, problems)
+
+
+def _reference(
+    c: Candidate, key: str, by_id: dict[str, Candidate], folded: dict[str, str], many: bool
+) -> tuple[Text, Text] | None:
+    """A candidate's `parent` or `unit` resolved to the id as defined (set on the candidate); what
+    is wrong with it (message, hint) when it names no unit."""
+    ref = getattr(c, key)
+    if ref is None:
+        return None
+    if fold_id(ref) == ISSUER:  # the plan's issuer itself, which no file lists (campaign: scope_of)
+        setattr(c, key, ISSUER)
+        return None
+    target = by_id.get(ref) or by_id.get(folded.get(fold_id(ref), ""))
+    if target is not None and target.id != ref:
+        setattr(c, key, target.id)  # the id as the file writes it where it is defined
+        ref = target.id
+    if target is None:
+        return (
+            Msg(f"problem.facts_{key}_missing" + ("_files" if many else ""), ref=ref),
+            did_you_mean(ref, [k for k, v in by_id.items() if v.group == "unit"]) or Msg("problem.facts_add_unit"),
+        )
+    if target.group != "unit":
+        return Msg(f"problem.facts_{key}_is_person", ref=ref), Msg("problem.facts_give_unit_id")
+    return None
+
+
+def _cycles(cands: list[Candidate], by_id: dict[str, Candidate], doc: Document, problems: list[Problem]) -> None:
+    """A candidate that is its own ancestor, through its `parent`s."""
+    for c in cands:
         seen = {c.id}
         node = c
         while node.parent and node.parent in by_id:

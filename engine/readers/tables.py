@@ -109,6 +109,18 @@ def read_table(raw: bytes, name: str, catalogue: Catalogue, *, csv: bool, alone:
 # ---------------------------------------------------------------- rows into a facts document
 
 
+@dataclass
+class _RowRead:
+    """A candidate's row as its cells are read: what goes where, and the cell each came from."""
+
+    group: str | None
+    item: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+    series: dict[str, dict[dt.date, Any]] = field(default_factory=dict)
+    submission: dict[str, Any] = field(default_factory=dict)
+    where: dict[str, Cell] = field(default_factory=dict)
+
+
 class TableReader:
     """Turns sheets of rows into a `TableDocument` in the facts-file structure."""
 
@@ -339,63 +351,13 @@ class TableReader:
         people: list[dict[str, Any]],
         cells: dict[PathT, Cell],
     ) -> None:
-        item: dict[str, Any] = {}
-        facts: dict[str, Any] = {}
-        series: dict[str, dict[dt.date, Any]] = {}
-        submission: dict[str, Any] = {}
-        where: dict[str, Cell] = {}
-        group = sheet_group
+        read = _RowRead(group=sheet_group)
         for i, raw in enumerate(row, 1):
-            col = columns.get(i)
-            if col is None:
-                if not blank(raw.value):
-                    self.problems.append(
-                        cell_problem(
-                            self.file,
-                            Cell(sheet.name, rownum, i),
-                            Msg("problem.facts_no_column_name"),
-                            Msg("problem.facts_no_column_name_hint"),
-                        )
-                    )
-                continue
-            if isinstance(raw.value, str) and raw.value.strip().upper() in EXCEL_ERRORS:
-                self.problems.append(
-                    cell_problem(
-                        self.file,
-                        Cell(sheet.name, rownum, i, col.key),
-                        Msg("problem.facts_excel_error", error=raw.value.strip()),
-                        Msg("problem.facts_excel_error_hint"),
-                    )
-                )
-                continue
-            if blank(raw.value):
-                continue
-            cell = Cell(sheet.name, rownum, i, col.name)
-            try:
-                value = self._value(col, raw)
-            except ValueError as e:
-                self.problems.append(cell_problem(self.file, cell, *reasons(e)))
-                continue
-            if value is None:
-                continue
-            if col.key == "group":
-                group = value
-                where["group"] = cell
-            elif col.kind == "fixed":
-                item[col.key] = value
-                where[col.key] = cell
-            elif col.kind == "submission":
-                submission[col.key.split(".", 1)[1]] = value
-                where[col.key] = cell
-            elif col.day is not None:
-                series.setdefault(col.key, {})[col.day] = value
-                where.setdefault(f"facts.{col.key}", cell)
-            else:
-                facts[col.key] = value
-                where[f"facts.{col.key}"] = cell
-        if not item and not facts and not submission and not series:
+            self._cell(sheet, rownum, i, raw, columns.get(i), read)
+        item, facts, where = read.item, read.facts, read.where
+        if not item and not facts and not read.submission and not read.series:
             return
-        for key, values in series.items():
+        for key, values in read.series.items():
             if key in facts:
                 self.problems.append(
                     cell_problem(
@@ -407,6 +369,7 @@ class TableReader:
                 )
                 continue
             facts[key] = dict(sorted(values.items()))
+        group = read.group
         if group is None:
             kind = item.get("kind")
             group = "unit" if kind in UNIT_KINDS else "person" if kind in PERSON_KINDS else None
@@ -425,11 +388,60 @@ class TableReader:
         cells[path] = Cell(sheet.name, rownum, 1, "")
         if facts:
             item["facts"] = facts
-        if submission:
-            item["submission"] = submission
+        if read.submission:
+            item["submission"] = read.submission
         for key, cell in where.items():
             cells[(*path, *key.split("."))] = cell
         section.append(item)
+
+    def _cell(self, sheet: Sheet, rownum: int, i: int, raw: RawCell, col: Column | None, read: _RowRead) -> None:
+        """One cell of a candidate's row, read (once) and put where its column says."""
+        if col is None:
+            if not blank(raw.value):
+                self.problems.append(
+                    cell_problem(
+                        self.file,
+                        Cell(sheet.name, rownum, i),
+                        Msg("problem.facts_no_column_name"),
+                        Msg("problem.facts_no_column_name_hint"),
+                    )
+                )
+            return
+        if isinstance(raw.value, str) and raw.value.strip().upper() in EXCEL_ERRORS:
+            self.problems.append(
+                cell_problem(
+                    self.file,
+                    Cell(sheet.name, rownum, i, col.key),
+                    Msg("problem.facts_excel_error", error=raw.value.strip()),
+                    Msg("problem.facts_excel_error_hint"),
+                )
+            )
+            return
+        if blank(raw.value):
+            return
+        cell = Cell(sheet.name, rownum, i, col.name)
+        try:
+            value = self._value(col, raw)
+        except ValueError as e:
+            self.problems.append(cell_problem(self.file, cell, *reasons(e)))
+            return
+        if value is None:
+            return
+        if col.key == "group":
+            read.group = value
+            read.where["group"] = cell
+        elif col.kind == "fixed":
+            read.item[col.key] = value
+            read.where[col.key] = cell
+        elif col.kind == "submission":
+            read.submission[col.key.split(".", 1)[1]] = value
+            read.where[col.key] = cell
+        elif col.day is not None:
+            read.series.setdefault(col.key, {})[col.day] = value
+            read.where.setdefault(f"facts.{col.key}", cell)
+        else:
+            read.facts[col.key] = value
+            read.where[f"facts.{col.key}"] = cell
 
     # ---------------------------------------------------------------- one cell
 
