@@ -25,7 +25,7 @@ from engine.common.message import Msg
 from engine.evaluate.core import Evaluation, evaluate
 from engine.model.campaign import Campaign, load_campaign
 from engine.model.catalogue import Catalogue
-from engine.model.facts import FactsFile, combine
+from engine.model.facts import FactsFile, combine, far_days
 from engine.readers import input_files, load_facts, load_inputs
 from engine.readers import read_facts as read_facts_data
 
@@ -75,7 +75,16 @@ def read_facts(source: Inputs, campaign: Campaign, input_format: str | None = No
                 hint=Msg("problem.eval_other_campaign_hint"),
             )
         )
+    facts.warnings += far_days(facts, *plan_years(campaign))
     return facts
+
+
+def plan_years(campaign: Campaign) -> tuple[int, int]:
+    """The plan's own year and its period's last year: the days of its facts lie near them."""
+    model = campaign.model
+    plan = model.document.date
+    year = plan.year if isinstance(plan, dt.date) else int(plan[:4])
+    return year, model.period.end.year
 
 
 def run(

@@ -106,7 +106,8 @@ def test_usage_errors_exit_2_with_one_line(args: list[str], fragment: str) -> No
 
 def test_facts_for_another_campaign_refused(tmp_path: Path) -> None:
     facts = tmp_path / "f.yaml"
-    facts.write_text("campaign: uong_bi_2024\nunits: []\n", encoding="utf-8")
+    # one unit: a file of no candidate is refused before its campaign is read (refuse_empty)
+    facts.write_text("campaign: uong_bi_2024\nunits: [{id: U1, name: A, kind: department}]\n", encoding="utf-8")
     code, _, err = run("evaluate", "ninh_thuan_2020", str(facts))
     assert code == 2 and "dành cho kế hoạch 'uong_bi_2024', không phải 'ninh_thuan_2020'" in err
     code, _, err = run("evaluate", "ninh_thuan_2020", str(facts), lang="en")

@@ -39,7 +39,8 @@ from engine.lang.builtins import BUILTINS
 from engine.lang.operators import ARITHMETIC, COMPARISONS, LOGIC
 from engine.model.campaign import Campaign, CompiledRule, available_campaigns, load_campaign
 from engine.model.catalogue import Catalogue, FactDef, load_catalogue
-from engine.model.facts import MAX_NUMBER, facts_from_document
+from engine.model.fact_values import MAX_NUMBER
+from engine.model.facts import facts_from_document
 from engine.model.source import Document
 from engine.render.text import evaluation_dict
 
@@ -474,7 +475,7 @@ def _expression_campaign(cat: Catalogue) -> Any:
 def test_expressions_agree(data: st.DataObject) -> None:
     from engine.evaluate.backends.durable import DurableBackend
     from engine.evaluate.backends.native import NativeBackend
-    from engine.model.facts import parse_fact
+    from engine.model.fact_values import parse_fact
 
     cat = load_catalogue()
     campaign, rules = _expression_campaign(cat)

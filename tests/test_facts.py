@@ -294,7 +294,15 @@ def test_every_facts_message_the_readers_name_is_in_the_vocabulary() -> None:
     from engine.model.vocabulary import words
 
     root = Path(__file__).resolve().parent.parent / "engine"
-    files = ["model/source.py", "model/facts.py", "readers/__init__.py", "readers/tables.py", "readers/xlsx_layout.py"]
+    files = [
+        "model/source.py",
+        "model/facts.py",
+        "model/fact_values.py",
+        "readers/__init__.py",
+        "readers/tables.py",
+        "readers/workbook.py",
+        "readers/xlsx_layout.py",
+    ]
     code = "".join((root / f).read_text(encoding="utf-8") for f in [*files, "lang/values.py"])
     named = set(re.findall(r'"problem\.(facts_[a-z0-9_]+)"', code))
     assert len(named) > 150

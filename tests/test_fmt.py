@@ -135,7 +135,7 @@ MACHINE = {
     "engine/render/report_pdf.py": "the PDF's creation date in its metadata (D:20250101000000)",
     "engine/authoring/testrun.py": "JUnit XML's time attribute (seconds, '.' decimal: the format's own)",
     "engine/authoring/lint.py": "the rule's constant as the plan's text may write it (0.1, 10), searched for in the quote",
-    "engine/model/facts.py": "an ambiguous number's two readings shown as digits (2000 or 2), never regrouped",
+    "engine/model/fact_values.py": "an ambiguous number's two readings shown as digits (2000 or 2), never regrouped",
 }
 
 

@@ -143,7 +143,7 @@ def test_yaml_1_1_number_forms_stay_text_where_text_is_meant(tmp_path: Path) -> 
 def test_count_column_comma_thousands_is_ambiguous_as_percent_dot_is() -> None:
     from engine.common.message import say, speaking
     from engine.lang.values import BadValue
-    from engine.readers.tables import parse_number
+    from engine.model.fact_values import parse_number
 
     with (
         speaking("vi"),
@@ -286,7 +286,7 @@ def _evaluate(path: Path, lang: str = "vi") -> Result:
 def test_rows_are_not_padded_to_the_last_styled_cell(tmp_path: Path) -> None:
     """A styled, empty cell in column XFD on every row: each row was padded to 16,384 cells
     (a 215 KB file took over 2 minutes and 15 GB). Empty cells are dropped, the rows keep their width."""
-    from engine.readers.tables import _xlsx_sheets
+    from engine.readers.workbook import xlsx_sheets as _xlsx_sheets
 
     rows = _header_and_unit('<c r="XFD2" s="0"/>') + "".join(
         f'<row r="{r}">{_inline(f"A{r}", f"u{r}")}<c r="XFD{r}" s="0"/></row>' for r in range(3, 2000)
@@ -335,7 +335,8 @@ def test_shared_strings_are_counted_before_they_are_read(tmp_path: Path, monkeyp
 def test_cells_are_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from engine.common import limits
     from engine.common.errors import UsageError
-    from engine.readers.tables import _csv_sheet, _xlsx_sheets
+    from engine.readers.workbook import csv_sheet as _csv_sheet
+    from engine.readers.workbook import xlsx_sheets as _xlsx_sheets
 
     monkeypatch.setattr(limits, "MAX_NODES", 6)
     book = _workbook(tmp_path / "cells.xlsx", _header_and_unit())

@@ -13,8 +13,9 @@ from engine.common.errors import UsageError
 from engine.lang import NA
 from engine.model.campaign import load_campaign
 from engine.model.catalogue import load_catalogue
+from engine.model.fact_values import parse_number
 from engine.pipeline import read_facts
-from engine.readers.tables import load_table, parse_number
+from engine.readers.tables import load_table
 
 CAT = load_catalogue()
 NT = load_campaign("ninh_thuan_2020")

@@ -27,6 +27,7 @@ from engine.explain.reasons import Explainer
 from engine.model.campaign import available_campaigns, load_campaign
 from engine.model.catalogue import load_catalogue
 from engine.pipeline import read_facts, run
+from engine.readers.tables import read_table
 from engine.render.report_file import make_report
 from engine.render.text import candidate_dict
 
@@ -169,10 +170,18 @@ def test_blank_template_loads_as_it_is(cid: str, suffix: str, tmp_path: Path) ->
     campaign = load_campaign(cid)
     path = tmp_path / f"blank{suffix}"
     path.write_bytes(write_template(campaign, path))
-    facts = read_facts(path, campaign)
-    assert facts.campaign == cid
     if suffix == ".yaml":
+        facts = read_facts(path, campaign)
+        assert facts.campaign == cid
         evaluate(campaign, facts, as_of=dt.date(2025, 1, 1), round_year=last_round(campaign))
+        return
+    # a blank table names no candidate yet: its one problem is that (refuse_empty), nothing in it
+    # is misread — and read as one file of several (where an empty one may stand) it reads as it is
+    with pytest.raises(UserError) as refused:
+        read_facts(path, campaign)
+    assert [p.message.key for p in refused.value.problems] == ["problem.facts_no_candidates"]  # type: ignore[union-attr]
+    facts = read_table(path.read_bytes(), str(path), campaign.catalogue, csv=suffix == ".csv", alone=False)
+    assert facts.campaign == cid and not facts.candidates
 
 
 @pytest.mark.parametrize("cid", valid_campaigns())

@@ -19,6 +19,9 @@ EXIT_PROBLEMS = 1  # the check found problems (validation errors, failed regress
 EXIT_USAGE = 2  # unusable input or usage
 EXIT_INTERNAL = 3  # a bug: one line naming the log file with the traceback (engine.common.crash)
 MAX_LINES = 50  # problems listed one a line; beyond, one line says how many more
+# problems kept as they are found (a file of a million bad items is not a million problems held to
+# print fifty); beyond, only counted — one summary problem says how many (`Found`)
+MAX_KEPT = 20 * MAX_LINES
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Problem:
     hint: Text = ""
     severity: str = "error"  # error | warning
     code: str = ""
+    left_out: int = 0  # a summary, not a problem: this many more were found and not kept (`Found`)
 
     def render(self, lang: str | None = None) -> str:
         """The one line a user reads, in `lang` (default: the reader's language of the moment)."""
@@ -82,8 +86,9 @@ class UserError(Exception):
         super().__init__()
 
     def __str__(self) -> str:
-        first = str(self.problems[0]) if self.problems else "thidua"
-        more = len(self.problems) - 1
+        kept = [p for p in self.problems if not p.left_out]
+        first = str(kept[0]) if kept else "thidua"
+        more = len(kept) - 1 + sum(p.left_out for p in self.problems)
         if more > 0:
             first += f" ({say(Msg('problem.and_more', n=more))})"
         return first
@@ -95,7 +100,11 @@ def problem_lines(problems: Iterable[Problem], cap: int = MAX_LINES, lang: str |
     how many are left out."""
     items: list[Problem] = []
     seen: set[tuple[str, int | None, int | None, str]] = set()
+    left = 0  # found and not kept (`Found`): said in the last line's count
     for p in problems:
+        if p.left_out:
+            left += p.left_out
+            continue
         # one place, one line: a value that fits no branch of a union (a kind of units or of
         # people) gets one error per branch from the schema; the first says what to write
         key = (p.file, p.line, p.column, p.where)
@@ -107,10 +116,33 @@ def problem_lines(problems: Iterable[Problem], cap: int = MAX_LINES, lang: str |
         order.setdefault(p.file, len(order))
     items.sort(key=lambda p: (order[p.file], p.line or 0, p.column or 0))
     lines = [p.render(lang) for p in items[:cap]]
-    more = len(items) - cap
+    more = max(len(items) - cap, 0) + left
     if more > 0:
         lines.append(say(Msg("problem.more_lines", n=more), lang))
     return lines or [f"thidua: {say(Msg('problem.severity_error'), lang)}"]
+
+
+class Found(list[Problem]):
+    """Problems as they are found: the first MAX_KEPT kept, the rest only counted, so collecting
+    is bounded by what can be printed, not by the input; `kept()` ends with one summary
+    (`left_out`) when some were not kept — `problem_lines` says it as '… and N more'."""
+
+    def __init__(self, file: str, most: int = MAX_KEPT):
+        super().__init__()
+        self.file = file
+        self.most = most
+        self.dropped = 0
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < self.most:
+            super().append(problem)
+        else:
+            self.dropped += 1
+
+    def kept(self) -> list[Problem]:
+        if not self.dropped:
+            return list(self)
+        return [*self, Problem(self.file, Msg("problem.more_lines", n=self.dropped), left_out=self.dropped)]
 
 
 class UsageError(UserError):

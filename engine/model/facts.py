@@ -1,8 +1,10 @@
 """Load and validate a facts file into `Candidate`s (units and people).
 
-The file's structure is checked by a strict Pydantic model; each fact value is then
-checked against the catalogue's type and range (and turned into its evaluation form:
-`n/a` → NA, a rating alias → its key, an ISO date → a date). References between
+The file's structure is checked by a strict Pydantic model (structure only: the words it holds —
+a kind, a day, a way of sending — are read by engine.model.fact_values); each fact value is then
+read by its type's one grammar (`engine.model.fact_values.Grammar`: `n/a` → NA, a rating alias →
+its key, an ISO date → a date). A table's cells were read by the same grammars, once, where they
+stood (engine.readers.tables): its values arrive in their evaluation form. References between
 candidates (`parent`, `unit`) must resolve, parents may not form a cycle, and ids are
 unique as `fold_id` compares them (NFC, tone mark on either vowel, invisible characters
 ignored). Every problem names the file, the line, the candidate and the key.
@@ -14,16 +16,19 @@ import datetime as dt
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Annotated, Any
+from pathlib import PurePath
+from typing import Annotated, Any, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import InitErrorDetails
 
-from engine.common.errors import MAX_LINES, Problem, UsageError, did_you_mean
+from engine.common.errors import MAX_KEPT, MAX_LINES, Found, Problem, UsageError, did_you_mean
 from engine.common.message import Msg, Text
 from engine.common.text import controls
 from engine.lang import NA, UNKNOWN
-from engine.lang.values import BadValue, parse_day, reasons
-from engine.model.catalogue import Catalogue, FactDef, Scale
+from engine.lang.values import BadValue, reasons
+from engine.model.catalogue import Catalogue
+from engine.model.fact_values import Grammar, bool_of, day_of, document_of, grammars, kind_of, nfc, via_of
 from engine.model.schema import (
     ISSUER,
     PERSON_KINDS,
@@ -35,12 +40,7 @@ from engine.model.schema import (
     pydantic_problems,
     readable_path,
 )
-from engine.model.source import Document, PathT, number_readings
-
-NA_WORDS = {"n/a", "na", "không áp dụng", "kad"}
-# Beyond this a value is a typo, not a fact — and outside the range where every number is exact in
-# a float and an int64 alike, so both backends (and every arithmetic step: 0.1 × staff_total) agree.
-MAX_NUMBER = 10**15
+from engine.model.source import Document, PathT
 
 
 class _Strict(BaseModel):
@@ -48,8 +48,9 @@ class _Strict(BaseModel):
 
 
 def _day(v: Any) -> Any:
-    """A day written as people write it (25/01/2021) or ISO (2021-01-25): YAML and JSON as a cell."""
-    return parse_day(v) if isinstance(v, str) else v
+    """A day written as people write it (25/01/2021) or ISO (2021-01-25): YAML and JSON as a cell;
+    its year one that can be meant (engine.model.fact_values.day_of)."""
+    return day_of(v) if isinstance(v, str | dt.date) else v
 
 
 _KINDS = frozenset((*UNIT_KINDS, *PERSON_KINDS))
@@ -59,89 +60,6 @@ def _kind(v: Any) -> Any:
     """A kind by its key or by its name in either language (`Sở, ban, ngành`), as a cell takes it;
     `BadValue` naming the kinds, Vietnamese names first, for anything else."""
     return kind_of(v) if isinstance(v, str) and v not in _KINDS else v
-
-
-def kind_of(v: Any, kinds: tuple[str, ...] = (*UNIT_KINDS, *PERSON_KINDS)) -> str:
-    """A kind (of `kinds`) by its key or its name in either language; `BadValue` otherwise."""
-    from engine.model.vocabulary import kind_names, norm, words
-
-    kind = v if v in kinds else kind_names().get(norm(v))
-    if kind in kinds:
-        return str(kind)
-    names = [words("vi")[f"kind.{k}"] for k in kinds]
-    message = {
-        UNIT_KINDS: "problem.facts_not_a_unit_kind",
-        PERSON_KINDS: "problem.facts_not_a_person_kind",
-    }.get(kinds, "problem.facts_not_a_kind")
-    raise BadValue(Msg(message, kind=str(v)), one_of(str(v), names, kinds))
-
-
-def one_of(value: str, names: list[str], keys: tuple[str, ...] | list[str]) -> Msg:
-    """The hint for a word that is none of a list's: the closest, then every one — Vietnamese
-    names first (quoted: a name may hold a comma, `Sở, ban, ngành`), then the keys."""
-    quoted = [f'"{n}"' for n in names]
-    close = did_you_mean(value, [*names, *keys])
-    if close:
-        return Msg("problem.facts_close_one_of", close=close, names=quoted, keys=list(keys))
-    return Msg("problem.facts_write_one_of", names=quoted, keys=list(keys))
-
-
-def word_of(v: Any, table: dict[str, tuple[str, ...]]) -> str | None:
-    """The key a word stands for in a table of accepted words (`vocabulary.yaml` `words:`), by its
-    key or any of its words (any case, NFC); None when it is none of them."""
-    from engine.model.vocabulary import norm
-
-    text = norm(v)
-    for key, accepted in table.items():
-        if text == key or text in {norm(w) for w in accepted}:
-            return key
-    return None
-
-
-def via_of(v: Any) -> str:
-    """How a file was sent, by its key or as an officer writes it (`bưu điện`): a cell and a YAML
-    `via:` read it alike; `BadValue` otherwise."""
-    from engine.model.vocabulary import load_labels
-
-    table = load_labels().words.via
-    via = word_of(v, table)
-    if via is None:
-        raise BadValue(Msg("problem.facts_not_a_via", value=str(v)), _words_hint(str(v), table))
-    return via
-
-
-def document_of(v: Any) -> str:
-    """A document of a nomination file by its key or its name (`biên bản họp Hội đồng TĐKT`);
-    `BadValue` otherwise."""
-    from engine.model.vocabulary import load_labels
-
-    table = load_labels().words.documents
-    doc = word_of(v, table)
-    if doc is None:
-        raise BadValue(Msg("problem.facts_not_a_document", value=str(v)), _words_hint(str(v), table))
-    return doc
-
-
-def _words_hint(value: str, table: dict[str, tuple[str, ...]]) -> Msg:
-    return one_of(value, [accepted[0] for accepted in table.values() if accepted], list(table))
-
-
-def bool_of(v: Any) -> bool:
-    """Yes or no as an officer writes it — `true`/`false`, Có/Không, x, đạt — in a cell or a YAML
-    value alike; `BadValue` otherwise (n/a is the caller's: it is not a yes/no)."""
-    from engine.model.vocabulary import load_labels, norm
-
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, int | float) and v in (0, 1):
-        return bool(v)
-    w = load_labels().words
-    text = norm(v)
-    if text in {norm(x) for x in w.true}:
-        return True
-    if text in {norm(x) for x in w.false}:
-        return False
-    raise BadValue(Msg("problem.facts_not_yes_no", value=shown(v)), Msg("problem.facts_write_yes_no"))
 
 
 def _via(v: Any) -> Any:
@@ -255,7 +173,8 @@ class FactsFile:
 def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone: bool = True) -> FactsFile:
     """A document's units and people, every value parsed and checked. `alone=False`: the file is
     one of several making one evaluation, its `unit`/`parent` references may name candidates of
-    another file, and `combine` checks them with the others'."""
+    another file, and `combine` checks them with the others'. (A file of no candidate is the
+    readers' to refuse: `refuse_empty`.)"""
     if not isinstance(doc.data, dict):
         raise UsageError(
             Problem(
@@ -266,91 +185,24 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
                 hint=Msg("problem.facts_start_from_template", suffix=".yaml"),
             )
         )
-    try:
-        raw = FactsFileIn.model_validate(doc.data)
-    except ValidationError as e:
-        raise UsageError(_structure_problems(e, doc)) from None
-    problems: list[Problem] = []
-    cleaned: list[Problem] = []  # warnings: names whose line breaks or tabs became spaces
-    candidates: list[Candidate] = []
-    by_id: dict[str, Candidate] = {}
-    folded: dict[str, str] = {}  # fold_id(id) → the id as first written
+    raw = _structure(doc)
+    reader = _Reader(doc, catalogue)
     for section, group, kinds in (
         ("units", "unit", UNIT_KINDS),
         ("people", "person", PERSON_KINDS),
     ):
         for i, item in enumerate(getattr(raw, section)):
-            p: PathT = (section, i)
-            cid = _nfc(str(item.id))
-            where = f"{section}[{cid}]"
-            if not cid.strip():
-                problems.append(
-                    doc.problem((*p, "id"), Msg("problem.facts_empty_id"), Msg("problem.facts_give_id"), where=where)
-                )
-                continue
-            bad = controls(cid)
-            if bad:  # an id is typed, compared and shown: a hidden character makes it another id
-                problems.append(
-                    doc.problem(
-                        (*p, "id"),
-                        Msg("problem.facts_id_controls", chars=bad),
-                        Msg("problem.facts_retype_id"),
-                        where=where,
-                    )
-                )
-                continue
-            name = _clean_name(_nfc(item.name), doc, (*p, "name"), where, problems, cleaned)
-            if item.kind not in kinds:
-                try:
-                    kind_of(item.kind, kinds)
-                except BadValue as e:
-                    problems.append(doc.problem((*p, "kind"), e.message, e.hint, where=where))
-            first = folded.get(fold_id(cid))
-            if first is not None:
-                message = Msg("problem.facts_duplicate_id", id=cid)
-                hint = Msg("problem.facts_ids_unique")
-                if first != cid:  # the same id written another way: name the first spelling, and where
-                    line, _ = doc.locate((*by_id[first].path, "id"))
-                    if line is not None and doc.kind != "table":  # a line number is written as is, not 1.234
-                        message = Msg("problem.facts_duplicate_id_as", id=cid, first=first, line=str(line))
-                    else:
-                        message = Msg("problem.facts_duplicate_id_as_here", id=cid, first=first)
-                    hint = Msg("problem.facts_ids_unique_folded")
-                problems.append(doc.problem((*p, "id"), message, hint, where=where))
-                continue
-            facts = _read_facts(item.facts, group, where, p, doc, catalogue, problems)
-            sub = None
-            if item.submission is not None:
-                s = item.submission
-                docs = tuple(s.documents) if s.documents is not None else None
-                sub = Submission(s.sent_on, s.via, s.received_on, docs, s.copies)
-            cand = Candidate(
-                id=cid,
-                name=name,
-                group=group,
-                kind=item.kind,
-                facts=facts,
-                parent=_nfc(str(item.parent)) if item.parent is not None else None,
-                unit=_nfc(str(item.unit)) if item.unit is not None else None,
-                head=item.head,
-                position=_nfc(item.position.strip()) if item.position else "",
-                submission=sub,
-                path=p,
-                file=doc.file,
-            )
-            _sanity(cand, doc, problems)
-            by_id[cid] = cand
-            folded[fold_id(cid)] = cid
-            candidates.append(cand)
+            reader.candidate(item, section, group, kinds, i)
     issuer: dict[str, Any] = {}
     if raw.issuer is not None:
-        issuer = _read_facts(raw.issuer.facts, "unit", "issuer", ("issuer",), doc, catalogue, problems)
+        issuer = reader.facts(raw.issuer.facts, "units", "issuer", ("issuer",))
+    problems = reader.problems
     if alone:
-        _references(candidates, by_id, doc, problems)
+        _references(reader.candidates, reader.by_id, doc, problems)
     if problems:
-        raise UsageError(problems)
-    warnings: list[Problem] = cleaned
-    for cand in candidates:
+        raise UsageError(problems.kept())
+    warnings: list[Problem] = reader.cleaned
+    for cand in reader.candidates:
         _contradictions(cand, doc, warnings)
     return FactsFile(
         doc.file,
@@ -358,8 +210,8 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
         raw.campaign,
         raw.as_of,
         raw.deadline,
-        candidates,
-        by_id,
+        reader.candidates,
+        reader.by_id,
         warnings,
         raw.round,
         ((doc.file, sha),),
@@ -368,59 +220,157 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
     )
 
 
-def _read_facts(
-    given: dict[str, Any],
-    group: str,
-    where: str,
-    p: PathT,
-    doc: Document,
-    catalogue: Catalogue,
-    problems: list[Problem],
-) -> dict[str, Any]:
-    """A candidate's (or the issuer's) facts, every value parsed against the catalogue; each bad key
-    or value is a problem at its line."""
-    section = "units" if group == "unit" else "people"
-    facts: dict[str, Any] = {}
-    fast = _fast_facts(given, group, catalogue)  # None: some value needs the careful path
-    if fast is not None:
-        return fast
-    for key, value in given.items():
-        key = _nfc(str(key))
+def refuse_empty(facts: FactsFile) -> FactsFile:
+    """`facts`, unless they name no unit and no person (`{}`, a blank workbook, a table with its
+    header only): the one refusal of an empty population, for one file read alone
+    (engine.readers.read_facts) and for several (`combine`)."""
+    if not facts.candidates:
+        raise UsageError(no_candidates(facts.file.split("; ")[0]))
+    return facts
+
+
+def no_candidates(file: str) -> Problem:
+    suffix = PurePath(file).suffix.lower() if "." in PurePath(file).name else ".yaml"
+    return Problem(
+        file, Msg("problem.facts_no_candidates"), hint=Msg("problem.facts_start_from_template", suffix=suffix)
+    )
+
+
+class _Reader:
+    """One document's candidates as they are read: what was read, and every problem found."""
+
+    def __init__(self, doc: Document, catalogue: Catalogue):
+        self.doc = doc
+        self.catalogue = catalogue
+        self.problems = Found(doc.file)  # kept up to MAX_KEPT, the rest counted
+        self.cleaned: list[Problem] = []  # warnings: names whose line breaks or tabs became spaces
+        self.candidates: list[Candidate] = []
+        self.by_id: dict[str, Candidate] = {}
+        self.folded: dict[str, str] = {}  # fold_id(id) → the id as first written
+        every = grammars(catalogue)  # built for this document: nothing outlives it
+        self.grammars = {
+            section: {k: g for k, g in every.items() if section in g.fdef.for_} for section in ("units", "people")
+        }
+        # a table's cells were read where they stood (engine.readers.tables): values in evaluation form
+        self.read_already = doc.kind == "table"
+
+    def candidate(self, item: CandidateIn, section: str, group: str, kinds: tuple[str, ...], i: int) -> None:
+        doc, problems = self.doc, self.problems
+        p: PathT = (section, i)
+        cid = nfc(str(item.id))
+        where = f"{section}[{cid}]"
+        if not self._id_readable(cid, p, where):
+            return
+        name = _clean_name(nfc(item.name), doc, (*p, "name"), where, problems, self.cleaned)
+        if item.kind not in kinds:
+            try:
+                kind_of(item.kind, kinds)
+            except BadValue as e:
+                problems.append(doc.problem((*p, "kind"), e.message, e.hint, where=where))
+        if not self._id_new(cid, p, where):
+            return
+        facts = self.facts(item.facts, section, where, p)
+        sub = None
+        if item.submission is not None:
+            s = item.submission
+            docs = tuple(s.documents) if s.documents is not None else None
+            sub = Submission(s.sent_on, s.via, s.received_on, docs, s.copies)
+        cand = Candidate(
+            id=cid,
+            name=name,
+            group=group,
+            kind=item.kind,
+            facts=facts,
+            parent=nfc(str(item.parent)) if item.parent is not None else None,
+            unit=nfc(str(item.unit)) if item.unit is not None else None,
+            head=item.head,
+            position=nfc(item.position.strip()) if item.position else "",
+            submission=sub,
+            path=p,
+            file=doc.file,
+        )
+        _sanity(cand, doc, problems)
+        self.by_id[cid] = cand
+        self.folded[fold_id(cid)] = cid
+        self.candidates.append(cand)
+
+    def _id_readable(self, cid: str, p: PathT, where: str) -> bool:
+        if not cid.strip():
+            self.problems.append(
+                self.doc.problem((*p, "id"), Msg("problem.facts_empty_id"), Msg("problem.facts_give_id"), where=where)
+            )
+            return False
+        bad = controls(cid)
+        if bad:  # an id is typed, compared and shown: a hidden character makes it another id
+            self.problems.append(
+                self.doc.problem(
+                    (*p, "id"), Msg("problem.facts_id_controls", chars=bad), Msg("problem.facts_retype_id"), where=where
+                )
+            )
+            return False
+        return True
+
+    def _id_new(self, cid: str, p: PathT, where: str) -> bool:
+        doc = self.doc
+        first = self.folded.get(fold_id(cid))
+        if first is None:
+            return True
+        message = Msg("problem.facts_duplicate_id", id=cid)
+        hint = Msg("problem.facts_ids_unique")
+        if first != cid:  # the same id written another way: name the first spelling, and where
+            line, _ = doc.locate((*self.by_id[first].path, "id"))
+            if line is not None and doc.kind != "table":  # a line number is written as is, not 1.234
+                message = Msg("problem.facts_duplicate_id_as", id=cid, first=first, line=str(line))
+            else:
+                message = Msg("problem.facts_duplicate_id_as_here", id=cid, first=first)
+            hint = Msg("problem.facts_ids_unique_folded")
+        self.problems.append(doc.problem((*p, "id"), message, hint, where=where))
+        return False
+
+    def facts(self, given: dict[str, Any], section: str, where: str, p: PathT) -> dict[str, Any]:
+        """A candidate's (or the issuer's) facts, each value read by its fact's grammar; each bad
+        key or value is a problem at its line."""
+        table: dict[str, Grammar] = self.grammars[section]
+        facts: dict[str, Any] = {}
+        for key, value in given.items():
+            g = table.get(key)
+            if g is None:
+                key = nfc(str(key))
+                g = table.get(key)
+                if g is None:
+                    self._key_problem(key, section, where, p)
+                    continue
+            if self.read_already:
+                facts[key] = value
+                continue
+            try:
+                v = g.value(value)
+            except ValueError as e:
+                self.problems.append(self.doc.problem((*p, "facts", key), *reasons(e), where=f"{where}.facts.{key}"))
+                continue
+            if v is not UNKNOWN:
+                facts[key] = v
+        return facts
+
+    def _key_problem(self, key: str, section: str, where: str, p: PathT) -> None:
+        """A fact key the catalogue does not know, or one the candidate's group does not have."""
         fp: PathT = (*p, "facts", key)
         fwhere = f"{where}.facts.{key}"
-        fdef = catalogue.facts.get(key)
+        fdef = self.catalogue.facts.get(key)
         if fdef is None:
-            problems.append(
-                doc.problem(
-                    fp,
-                    Msg("problem.facts_unknown_fact", field=key),
-                    # past the problems that are printed, no 'did you mean' for each
-                    (did_you_mean(key, catalogue.facts) if len(problems) < MAX_LINES else "")
-                    or Msg("problem.facts_see_catalogue"),
-                    where=fwhere,
-                )
+            hint = (  # past the problems that are printed, no 'did you mean' for each
+                did_you_mean(key, self.catalogue.facts) if len(self.problems) < MAX_LINES else ""
+            ) or Msg("problem.facts_see_catalogue")
+            self.problems.append(self.doc.problem(fp, Msg("problem.facts_unknown_fact", field=key), hint, where=fwhere))
+            return
+        self.problems.append(
+            self.doc.problem(
+                fp,
+                Msg(f"problem.facts_not_for_{section}", field=key),
+                Msg(f"problem.facts_recorded_for_{fdef.for_[0]}"),
+                where=fwhere,
             )
-            continue
-        if section not in fdef.for_:
-            problems.append(
-                doc.problem(
-                    fp,
-                    Msg(f"problem.facts_not_for_{section}", field=key),
-                    Msg(f"problem.facts_recorded_for_{fdef.for_[0]}"),
-                    where=fwhere,
-                )
-            )
-            continue
-        try:
-            parsed = _fast_parser(fdef, catalogue)(value)
-            if parsed is _SLOW:
-                parsed = parse_fact(value, fdef, catalogue)
-        except ValueError as e:
-            problems.append(doc.problem(fp, *reasons(e), where=fwhere))
-            continue
-        if parsed is not UNKNOWN:
-            facts[key] = parsed
-    return facts
+        )
 
 
 SETTINGS = ("campaign", "as_of", "deadline", "round")  # what the files of one evaluation must agree on
@@ -430,7 +380,41 @@ def combine(files: list[FactsFile]) -> FactsFile:
     """Several facts files (read with `alone=False`) as one population: one id once across all of
     them, one set of settings (`campaign`, `as_of`, `deadline`, `round`: stated by any, contradicted
     by none), and every `unit`/`parent` found in any file. Every problem of every file is listed."""
-    problems: list[Problem] = []
+    problems = Found(files[0].file if files else "")
+    by_id = _ids_across(files, problems)
+    settings = _settings_across(files, problems)
+    issuer = _issuer_across(files, problems)
+    if not any(f.candidates for f in files) and not problems:
+        problems.append(no_candidates(files[0].file))  # as refuse_empty says it of one file
+    heads: dict[str, str] = {}
+    for f in files:
+        if f.pending is not None:
+            _references(f.candidates, by_id, f.pending, problems, heads)
+    if problems:
+        raise UsageError(problems.kept())
+
+    def setting(name: str) -> Any:
+        return settings[name][0] if name in settings else None
+
+    return FactsFile(
+        "; ".join(f.file for f in files),
+        inputs_sha([i for f in files for i in f.inputs]),
+        setting("campaign"),
+        setting("as_of"),
+        setting("deadline"),
+        [c for f in files for c in f.candidates],
+        by_id,
+        [w for f in files for w in f.warnings],
+        setting("round"),
+        tuple(i for f in files for i in f.inputs),
+        None,
+        issuer,
+    )
+
+
+def _ids_across(files: list[FactsFile], problems: list[Problem]) -> dict[str, Candidate]:
+    """Every candidate of the files by id; an id given again (however written) is a problem that
+    names where it was first."""
     by_id: dict[str, Candidate] = {}
     first_of: dict[str, FactsFile] = {}
     folded: dict[str, str] = {}  # fold_id → the id as first written (across the files)
@@ -452,6 +436,12 @@ def combine(files: list[FactsFile]) -> FactsFile:
                 else Msg("problem.facts_id_in_another_file_as", id=c.id, at=at, first=first)
             )
             problems.append(_at(f, c, "id", also, Msg("problem.facts_ids_unique_files")))
+    return by_id
+
+
+def _settings_across(files: list[FactsFile], problems: list[Problem]) -> dict[str, tuple[object, str]]:
+    """Each setting as the first file to state it says it (and which file); a file that says
+    otherwise is a problem."""
     settings: dict[str, tuple[object, str]] = {}
     for name in SETTINGS:
         for f in files:
@@ -470,6 +460,11 @@ def combine(files: list[FactsFile]) -> FactsFile:
                         hint=Msg("problem.facts_files_agree"),
                     )
                 )
+    return settings
+
+
+def _issuer_across(files: list[FactsFile], problems: list[Problem]) -> dict[str, Any]:
+    """The plan issuer's figures, given once across the files; a file that gives another is a problem."""
     issuer: dict[str, Any] = {}
     issuer_from: dict[str, str] = {}
     for f in files:
@@ -491,38 +486,77 @@ def combine(files: list[FactsFile]) -> FactsFile:
                 )
             issuer.setdefault(key, value)
             issuer_from.setdefault(key, f.file)
-    heads: dict[str, str] = {}
-    for f in files:
-        if f.pending is not None:
-            _references(f.candidates, by_id, f.pending, problems, heads)
-    if problems:
-        raise UsageError(problems)
-
-    def setting(name: str) -> Any:
-        return settings[name][0] if name in settings else None
-
-    return FactsFile(
-        "; ".join(f.file for f in files),
-        inputs_sha([i for f in files for i in f.inputs]),
-        setting("campaign"),
-        setting("as_of"),
-        setting("deadline"),
-        [c for f in files for c in f.candidates],
-        by_id,
-        [w for f in files for w in f.warnings],
-        setting("round"),
-        tuple(i for f in files for i in f.inputs),
-        None,
-        issuer,
-    )
+    return issuer
 
 
 def inputs_sha(inputs: list[tuple[str, str]]) -> str:
     """The SHA-256 of one evaluation's facts: one file's own; several files', that of their
-    `sha256sum` listing (each file's SHA-256 and name, a line each, in reading order)."""
+    `sha256sum` listing (each file's SHA-256 and name, a line each, in reading order). A name is
+    hashed as the bytes it was (`os.fsencode`: a zip made on Windows gives names that are not UTF-8);
+    a lone surrogate that stands for no byte is hashed as UTF-8 would write it."""
     if len(inputs) == 1:
         return inputs[0][1]
-    return hashlib.sha256("".join(f"{sha}  {name}\n" for name, sha in inputs).encode()).hexdigest()
+    h = hashlib.sha256()
+    for name, sha in inputs:
+        h.update(f"{sha}  ".encode())
+        h.update(_name_bytes(name))
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def _name_bytes(name: str) -> bytes:
+    try:
+        return name.encode("utf-8", "surrogateescape")  # os.fsencode's bytes on a UTF-8 system
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogatepass")
+
+
+FAR_YEARS = 5  # a day this many years before the plan's year, or after its period, is warned about
+
+
+def far_days(facts: FactsFile, plan_year: int, last_year: int) -> list[Problem]:
+    """A warning for each day of `facts` (the file's `as_of`/`deadline`, a submission's days, a
+    date fact, a dated series' days) that lies more than FAR_YEARS before the plan's year or after
+    its period's last year: a year mistyped (2012 for 2021) that the grammar could not refuse.
+    Each names the day as read and where it stands."""
+    first, last = plan_year - FAR_YEARS, last_year + FAR_YEARS
+    out: list[Problem] = []
+
+    def check(day: Any, file: str, where: str) -> None:
+        if isinstance(day, dt.date) and not first <= day.year <= last:
+            out.append(
+                Problem(
+                    file,
+                    Msg("problem.grammar_day_far", value=day, first=str(first), last=str(last)),
+                    where=where,
+                    hint=Msg("problem.grammar_day_far_hint"),
+                    severity="warning",
+                )
+            )
+
+    for name in ("as_of", "deadline"):
+        check(getattr(facts, name), facts.file, name)
+    for key, value in facts.issuer.items():
+        for day in _days_of(value):
+            check(day, facts.file, f"issuer.facts.{key}")
+    for c in facts.candidates:
+        where = f"{'units' if c.group == 'unit' else 'people'}[{c.id}]"
+        if c.submission is not None:
+            for name in ("sent_on", "received_on"):
+                check(getattr(c.submission, name), facts.file_of(c), f"{where}.submission.{name}")
+        for key, value in c.facts.items():
+            for day in _days_of(value):
+                check(day, facts.file_of(c), f"{where}.facts.{key}")
+    return out
+
+
+def _days_of(value: Any) -> list[dt.date]:
+    """The days a fact's value holds: a date's own, a dated series' days."""
+    if isinstance(value, dt.date):
+        return [value]
+    if isinstance(value, dict):
+        return [d for d in value if isinstance(d, dt.date)]
+    return []
 
 
 def _said(value: Any) -> Any:
@@ -531,6 +565,62 @@ def _said(value: Any) -> Any:
     if value is NA:
         return Msg("problem.facts_na")
     return value if isinstance(value, str | int | float | dt.date) else str(value)
+
+
+CHUNK = 1000  # a long list of units or people is checked this many items at a time
+
+
+def _structure(doc: Document) -> FactsFileIn:
+    """The file's structure checked (`FactsFileIn`). A long `units`/`people` list is checked a chunk
+    at a time, its errors kept up to MAX_KEPT and the rest only counted: a list of a million bare
+    numbers is not a million errors held to print fifty."""
+    data = doc.data
+    long = [k for k in ("units", "people") if isinstance(data.get(k), list) and len(data[k]) > CHUNK]
+    if not long:
+        try:
+            return FactsFileIn.model_validate(data)
+        except ValidationError as e:
+            raise UsageError(_structure_problems(e, doc)) from None
+    errors: list[Any] = []
+    left = [0]  # the places of the errors not kept: how many problems they are
+    items: dict[str, list[CandidateIn]] = {k: [] for k in long}
+
+    def check(part: dict[str, Any], offset: int) -> FactsFileIn | None:
+        try:
+            return FactsFileIn.model_validate(part)
+        except ValidationError as e:
+            places: set[PathT] = set()  # one chunk's (a place's errors come together)
+            for err in e.errors():
+                loc = err["loc"]
+                if offset:
+                    loc = (loc[0], int(loc[1]) + offset, *loc[2:])
+                if len(errors) < MAX_KEPT:
+                    errors.append({**err, "loc": loc})
+                else:
+                    places.add(data_path(data, loc))
+            left[0] += len(places)
+            return None
+
+    head = check({**data, **dict.fromkeys(long, ())}, 0)
+    for k in long:
+        for offset in range(0, len(data[k]), CHUNK):
+            part = check({k: data[k][offset : offset + CHUNK]}, offset)
+            if part is not None:
+                items[k] += getattr(part, k)
+    if errors:
+        kept: list[InitErrorDetails] = [
+            {"type": e["type"], "loc": e["loc"], "input": e["input"], **_ctx(e)}  # type: ignore[typeddict-item]
+            for e in errors
+        ]
+        problems = _structure_problems(ValidationError.from_exception_data("FactsFileIn", kept), doc)
+        if left[0]:
+            problems.append(Problem(doc.file, Msg("problem.more_lines", n=left[0]), left_out=left[0]))
+        raise UsageError(problems)
+    return cast(FactsFileIn, head).model_copy(update={k: tuple(v) for k, v in items.items()})
+
+
+def _ctx(err: Any) -> dict[str, Any]:
+    return {"ctx": err["ctx"]} if "ctx" in err else {}
 
 
 def _structure_problems(error: ValidationError, doc: Document) -> list[Problem]:
@@ -625,207 +715,6 @@ def fold_id(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
-def _nfc(text: str) -> str:
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
-
-
-_SLOW: Any = object()  # "not the common case: let parse_fact decide (and explain)"
-_GROUP_TABLES: dict[tuple[int, str], tuple[Catalogue, dict[str, Any]]] = {}
-
-
-def _fast_facts(raw: dict[str, Any], group: str, catalogue: Catalogue) -> dict[str, Any] | None:
-    """A candidate's facts when every key is a known fact of its group and every value canonical."""
-    entry = _GROUP_TABLES.get((id(catalogue), group))
-    if entry is None or entry[0] is not catalogue:
-        who = "units" if group == "unit" else "people"
-        table = {k: _fast_parser(f, catalogue) for k, f in catalogue.facts.items() if who in f.for_}
-        entry = _GROUP_TABLES[(id(catalogue), group)] = (catalogue, table)
-    table = entry[1]
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        fn = table.get(key)
-        if fn is None:
-            return None
-        v = fn(value)
-        if v is _SLOW:
-            return None
-        out[key] = v
-    return out
-
-
-_FAST: dict[int, tuple[FactDef, Any]] = {}
-
-
-def _fast_parser(fdef: FactDef, catalogue: Catalogue) -> Any:
-    """A check for the common, already-canonical value of a fact (bulk files); `_SLOW` otherwise.
-
-    It accepts only what `parse_fact` would return unchanged — a bool, an in-range number,
-    a rating's own key — and defers everything else (n/a, aliases, errors) to `parse_fact`.
-    """
-    entry = _FAST.get(id(fdef))
-    if entry is not None and entry[0] is fdef:
-        return entry[1]
-    t = fdef.type
-    lo, hi = fdef.bounds
-    lo_ = -MAX_NUMBER if lo is None else lo
-    hi_ = MAX_NUMBER if hi is None else hi
-
-    def slow(v: Any) -> Any:
-        return _SLOW
-
-    fn: Any = slow
-    if t == "bool":
-
-        def fn(v: Any) -> Any:
-            return v if v is True or v is False else _SLOW
-
-    elif t in ("int", "number", "percent"):
-        ints_only = t == "int"
-
-        def fn(v: Any) -> Any:
-            k = type(v)
-            if (k is int or (k is float and not ints_only)) and lo_ <= v <= hi_ and v - v == 0:
-                return v
-            return _SLOW
-
-    elif t in ("rating", "enum"):
-        names = frozenset(catalogue.scales[fdef.scale or ""].names)
-
-        def fn(v: Any) -> Any:
-            return v if type(v) is str and v in names else _SLOW
-
-    _FAST[id(fdef)] = (fdef, fn)
-    return fn
-
-
-def is_na(value: Any) -> bool:
-    return isinstance(value, str) and _nfc(value).strip().lower() in NA_WORDS
-
-
-def parse_fact(value: Any, fdef: FactDef, catalogue: Catalogue) -> Any:
-    """A facts-file value in its evaluation form; raises `BadValue` (what is wrong, what to write)."""
-    if value is None:
-        return UNKNOWN
-    if is_na(value):
-        return NA
-    t = fdef.type
-    if t == "bool":
-        return bool_of(value)
-    if t in ("int", "number", "percent"):
-        return _number(value, fdef)
-    if t in ("rating", "enum"):
-        return scale_value(value, fdef, catalogue.scales[fdef.scale or ""])
-    if t == "date":
-        return _date(value)
-    if t == "series":
-        if isinstance(value, dict):
-            out = {}
-            for day, v in value.items():
-                d = _date(day)
-                out[d] = NA if is_na(v) else (UNKNOWN if v is None else _number(v, fdef))
-            return {d: v for d, v in sorted(out.items()) if v is not UNKNOWN}
-        return _number(value, fdef)
-    if t == "records":
-        if not isinstance(value, list):
-            raise BadValue(Msg("problem.facts_records_not_a_list"), Msg("problem.facts_records_how"))
-        records = []
-        for n, r in enumerate(value, 1):
-            if not isinstance(r, dict) or set(r) - {"index", "component", "score", "prev_score"}:
-                raise BadValue(Msg("problem.facts_records_keys", item=n), Msg("problem.facts_records_how"))
-            for k in ("index", "component"):
-                label = r.get(k)
-                if label is not None and (not isinstance(label, str) or controls(label)):
-                    what: Text = Msg("problem.facts_control_characters") if isinstance(label, str) else _short(label)
-                    raise BadValue(
-                        Msg(f"problem.facts_records_{k}_not_text", item=n, value=what),
-                        Msg("problem.facts_records_write_text"),
-                    )
-            rec = dict(r)
-            for k in ("score", "prev_score"):
-                if is_na(rec.get(k)):
-                    rec[k] = NA  # as everywhere else: n/a is the marker, never the string
-                elif rec.get(k) is not None:
-                    rec[k] = _number(rec[k], None)
-            records.append(rec)
-        return records
-    raise ValueError(f"unsupported type {t}")  # pragma: no cover - catalogue is validated
-
-
-def scale_value(value: Any, fdef: FactDef, scale: Scale) -> str:
-    """A rating's or a list's value by its key, its name in either language or an alias (`Tốt`,
-    `Hoàn thành xuất sắc nhiệm vụ`, `HTXSNV`; any case): the one reading of a YAML value and a
-    cell alike. `BadValue` otherwise, its hint naming the Vietnamese names first."""
-    text = _nfc(str(value)).strip()
-    for v in scale.values:
-        names = [v.value, v.label.vi, v.label.en, *v.aliases]
-        if any(text.casefold() == n.casefold() for n in names):
-            return v.value
-    raise BadValue(
-        Msg("problem.facts_not_a_level", value=shown(value), label=fdef.label),
-        one_of(text, [v.label.vi for v in scale.values], scale.names),
-    )
-
-
-def _number(value: Any, fdef: FactDef | None) -> float | int:
-    if isinstance(value, str) and (readings := number_readings(value)) is not None:
-        old, new = (repr(r) if isinstance(r, str) else f"{r:g}" for r in readings)
-        plain = new if new[:1] != "'" else old
-        raise BadValue(
-            Msg("problem.facts_yaml_number", value=value, old=old, new=new),
-            Msg("problem.facts_yaml_number_hint", plain=plain),
-        )
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise BadValue(Msg("problem.facts_not_a_number", value=_short(value)), Msg("problem.facts_write_digits"))
-    if value != value or value in (float("inf"), float("-inf")):
-        raise BadValue(Msg("problem.facts_not_a_number", value=repr(value)), Msg("problem.facts_write_digits"))
-    if not -MAX_NUMBER <= value <= MAX_NUMBER:
-        raise BadValue(Msg("problem.facts_beyond", value=_short(value)), Msg("problem.facts_beyond_hint"))
-    if fdef is None:
-        return value
-    if fdef.type == "int" and isinstance(value, float):
-        if not value.is_integer():
-            raise BadValue(Msg("problem.facts_not_whole", value=repr(value)), Msg("problem.facts_write_whole"))
-        value = int(value)
-    lo, hi = fdef.bounds
-    if lo is not None and value < lo:
-        raise BadValue(
-            Msg("problem.facts_below", value=value, lo=lo), Msg("problem.facts_below_hint", what=_what(fdef), lo=lo)
-        )
-    if hi is not None and value > hi:
-        raise BadValue(
-            Msg("problem.facts_above", value=value, hi=hi), Msg("problem.facts_above_hint", what=_what(fdef), hi=hi)
-        )
-    number: float | int = value
-    return number
-
-
-def shown(value: Any) -> Text:
-    """A value as the officer wrote it, for a message: text as typed, a number of hundreds of
-    digits named by its length, a long text cut."""
-    return value if isinstance(value, str) and len(value) <= 60 else _short(value)
-
-
-def _short(value: Any) -> Text:
-    """A value for a message: a number of hundreds of digits is named by its length."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
-        return Msg("problem.facts_digits", n=int(abs(value).bit_length() * 0.30103) + 1)
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-def _what(fdef: FactDef) -> Msg:
-    what = {"percent": "percent", "series": "percent", "int": "count"}.get(fdef.type, "value")
-    return Msg(f"problem.facts_what_{what}")
-
-
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return parse_day(str(value))
-
-
 def _sanity(c: Candidate, doc: Document, problems: list[Problem]) -> None:
     where = f"{'units' if c.group == 'unit' else 'people'}[{c.id}]"
     f = c.facts
@@ -905,35 +794,10 @@ def _references(
                 )
             )
         for key in ("parent", "unit"):
-            ref = getattr(c, key)
-            if ref is None:
-                continue
-            if fold_id(ref) == ISSUER:  # the plan's issuer itself, which no file lists (campaign: scope_of)
-                setattr(c, key, ISSUER)
-                continue
-            target = by_id.get(ref) or by_id.get(folded.get(fold_id(ref), ""))
-            if target is not None and target.id != ref:
-                setattr(c, key, target.id)  # the id as the file writes it where it is defined
-                ref = target.id
-            if target is None:
-                problems.append(
-                    doc.problem(
-                        (*c.path, key),
-                        Msg(f"problem.facts_{key}_missing" + ("_files" if many else ""), ref=ref),
-                        did_you_mean(ref, [k for k, v in by_id.items() if v.group == "unit"])
-                        or Msg("problem.facts_add_unit"),
-                        where=where,
-                    )
-                )
-            elif target.group != "unit":
-                problems.append(
-                    doc.problem(
-                        (*c.path, key),
-                        Msg(f"problem.facts_{key}_is_person", ref=ref),
-                        Msg("problem.facts_give_unit_id"),
-                        where=where,
-                    )
-                )
+            problem = _reference(c, key, by_id, folded, many)
+            if problem is not None:
+                message, hint = problem
+                problems.append(doc.problem((*c.path, key), message, hint, where=where))
         if c.head and c.unit:
             if c.unit in heads:
                 problems.append(
@@ -945,7 +809,37 @@ def _references(
                     )
                 )
             heads[c.unit] = c.id
-    for c in cands:  # parent cycles
+    _cycles(cands, by_id, doc, problems)
+
+
+def _reference(
+    c: Candidate, key: str, by_id: dict[str, Candidate], folded: dict[str, str], many: bool
+) -> tuple[Text, Text] | None:
+    """A candidate's `parent` or `unit` resolved to the id as defined (set on the candidate); what
+    is wrong with it (message, hint) when it names no unit."""
+    ref = getattr(c, key)
+    if ref is None:
+        return None
+    if fold_id(ref) == ISSUER:  # the plan's issuer itself, which no file lists (campaign: scope_of)
+        setattr(c, key, ISSUER)
+        return None
+    target = by_id.get(ref) or by_id.get(folded.get(fold_id(ref), ""))
+    if target is not None and target.id != ref:
+        setattr(c, key, target.id)  # the id as the file writes it where it is defined
+        ref = target.id
+    if target is None:
+        return (
+            Msg(f"problem.facts_{key}_missing" + ("_files" if many else ""), ref=ref),
+            did_you_mean(ref, [k for k, v in by_id.items() if v.group == "unit"]) or Msg("problem.facts_add_unit"),
+        )
+    if target.group != "unit":
+        return Msg(f"problem.facts_{key}_is_person", ref=ref), Msg("problem.facts_give_unit_id")
+    return None
+
+
+def _cycles(cands: list[Candidate], by_id: dict[str, Candidate], doc: Document, problems: list[Problem]) -> None:
+    """A candidate that is its own ancestor, through its `parent`s."""
+    for c in cands:
         seen = {c.id}
         node = c
         while node.parent and node.parent in by_id:

@@ -18,7 +18,7 @@ from engine.common import limits
 from engine.common.errors import Problem, UsageError
 from engine.common.message import Msg
 from engine.model.catalogue import Catalogue, load_catalogue
-from engine.model.facts import FactsFile, combine, facts_from_document
+from engine.model.facts import FactsFile, combine, facts_from_document, refuse_empty
 from engine.model.source import check_size, decode, load_json_text, load_yaml_text, read_input
 
 SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
@@ -48,10 +48,12 @@ def read_facts(name: str, data: bytes, catalogue: Catalogue | None = None, *, al
     if suffix in (".csv", ".xlsx"):
         from engine.readers.tables import read_table
 
-        return read_table(data, name, catalogue, csv=suffix == ".csv", alone=alone)
-    text = decode(data, name)
-    doc = load_json_text(text, name) if suffix == ".json" else load_yaml_text(text, name)
-    return facts_from_document(doc, hashlib.sha256(data).hexdigest(), catalogue, alone=alone)
+        facts = read_table(data, name, catalogue, csv=suffix == ".csv", alone=alone)
+    else:
+        text = decode(data, name)
+        doc = load_json_text(text, name) if suffix == ".json" else load_yaml_text(text, name)
+        facts = facts_from_document(doc, hashlib.sha256(data).hexdigest(), catalogue, alone=alone)
+    return refuse_empty(facts) if alone else facts
 
 
 STDIN = "-"
