@@ -14,6 +14,7 @@ The bombs:
 
 - `empty_rows`: one sheet of 3.5 million empty `<row/>` elements (a 20 KB file);
 - `empty_rows_large`: the same with 42 million (252 MB unpacked, under the 256 MB limit);
+- `empty_rows_read`: 1,040,000 empty rows, fewer than an Excel sheet may have: read, not refused;
 - `row_heights`: 2 million empty rows that each set a height (`<row ht="20" customHeight="1"/>`);
 - `shared_part`: 1,000 sheets that all point at one 4 MB sheet part of empty styled cells (17 KB).
 """
@@ -105,6 +106,10 @@ def empty_rows_large(path: Path) -> Path:
     return empty_rows(path, 42_000_000)
 
 
+def empty_rows_read(path: Path) -> Path:
+    return empty_rows(path, 1_040_000)
+
+
 def row_heights(path: Path) -> Path:
     return workbook(path, 1, _sheet(lambda: '<row ht="20" customHeight="1"/>' * 1000, 2000))
 
@@ -117,6 +122,7 @@ def shared_part(path: Path, sheets: int = 1000) -> Path:
 BOMBS: dict[str, Callable[[Path], Path]] = {
     "empty_rows": empty_rows,
     "empty_rows_large": empty_rows_large,
+    "empty_rows_read": empty_rows_read,
     "row_heights": row_heights,
     "shared_part": shared_part,
 }

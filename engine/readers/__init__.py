@@ -20,7 +20,7 @@ from engine.common import limits
 from engine.common.errors import Problem, UsageError
 from engine.common.message import Msg
 from engine.model.catalogue import Catalogue, load_catalogue
-from engine.model.facts import FactsFile, combine, facts_from_document
+from engine.model.facts import SETTINGS, FactsFile, combine, facts_from_document
 from engine.model.source import check_size, decode, load_json_text, load_yaml_text, read_input
 
 SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
@@ -50,10 +50,25 @@ def read_facts(name: str, data: bytes, catalogue: Catalogue | None = None, *, al
     if suffix in (".csv", ".xlsx"):
         from engine.readers.tables import read_table
 
-        return read_table(data, name, catalogue, csv=suffix == ".csv", alone=alone)
+        facts = read_table(data, name, catalogue, csv=suffix == ".csv", alone=alone)
+        if _says_nothing(facts):  # a blank workbook, a header alone: refused as an empty file is
+            raise UsageError(
+                Problem(
+                    name,
+                    Msg("problem.intake_no_candidates"),
+                    hint=Msg("problem.facts_start_from_template", suffix=suffix),
+                )
+            )
+        return facts
     text = decode(data, name)
     doc = load_json_text(text, name) if suffix == ".json" else load_yaml_text(text, name)
     return facts_from_document(doc, hashlib.sha256(data).hexdigest(), catalogue, alone=alone)
+
+
+def _says_nothing(facts: FactsFile) -> bool:
+    """A table that names no one and states nothing else: no issuer's figures, no setting (the
+    blank file states its campaign, and reads as a file of no one yet)."""
+    return not facts.candidates and not facts.issuer and all(getattr(facts, k) is None for k in SETTINGS)
 
 
 STDIN = "-"
