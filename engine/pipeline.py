@@ -26,7 +26,7 @@ from engine.evaluate.core import Evaluation, evaluate
 from engine.model.campaign import Campaign, load_campaign
 from engine.model.catalogue import Catalogue
 from engine.model.facts import FactsFile, combine, far_days
-from engine.readers import input_files, load_facts, load_inputs
+from engine.readers import Listed, input_files, load_facts, load_inputs
 from engine.readers import read_facts as read_facts_data
 
 Upload = tuple[str, bytes]  # one file's name (its suffix gives the format) and content
@@ -66,7 +66,8 @@ def read_facts(source: Inputs, campaign: Campaign, input_format: str | None = No
     elif _is_upload(source):
         facts = read_facts_data(str(source[0]), source[1], campaign.catalogue)  # type: ignore[arg-type]
     else:
-        facts = load_inputs([str(s) for s in source], campaign.catalogue, input_format=input_format)
+        listed = source if isinstance(source, Listed) else [str(s) for s in source]  # Listed: its warnings kept
+        facts = load_inputs(listed, campaign.catalogue, input_format=input_format)
     if facts.campaign is not None and facts.campaign != campaign.id:
         raise UsageError(
             Problem(

@@ -24,7 +24,9 @@ runner = CliRunner()
 
 
 @pytest.mark.parametrize(
-    "path", sorted(p for p in HOSTILE.iterdir() if p.suffix in (".yaml", ".json", ".csv")), ids=lambda p: p.name
+    "path",
+    sorted(p for p in HOSTILE.iterdir() if p.suffix in (".yaml", ".json", ".csv", ".xlsx")),
+    ids=lambda p: p.name,
 )
 def test_hostile_file(path: Path) -> None:
     expect = json.loads((path.parent / (path.name + ".expect")).read_text(encoding="utf-8"))

@@ -23,6 +23,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import InitErrorDetails
 
 from engine.common.errors import MAX_KEPT, MAX_LINES, Found, Problem, UsageError, did_you_mean
+from engine.common.lookalike import foreign_letters, latin_key
 from engine.common.message import Msg, Text
 from engine.common.text import controls
 from engine.lang import NA, UNKNOWN
@@ -417,14 +418,15 @@ def _ids_across(files: list[FactsFile], problems: list[Problem]) -> dict[str, Ca
     names where it was first."""
     by_id: dict[str, Candidate] = {}
     first_of: dict[str, FactsFile] = {}
-    folded: dict[str, str] = {}  # fold_id → the id as first written (across the files)
+    folded: dict[str, str] = {}  # fold_id, letters of other scripts made Latin → the id as first written
     for f in files:
         for c in f.candidates:
-            first = folded.get(fold_id(c.id))
+            key = latin_key(fold_id(c.id))  # engine.common.lookalike: `sо-noi-vu` (Cyrillic о) is `so-noi-vu`
+            first = folded.get(key)
             if first is None:
                 by_id[c.id] = c
                 first_of[c.id] = f
-                folded[fold_id(c.id)] = c.id
+                folded[key] = c.id
                 continue
             seen = by_id[first]
             there = first_of[first].pending
@@ -435,7 +437,12 @@ def _ids_across(files: list[FactsFile], problems: list[Problem]) -> dict[str, Ca
                 if first == c.id
                 else Msg("problem.facts_id_in_another_file_as", id=c.id, at=at, first=first)
             )
-            problems.append(_at(f, c, "id", also, Msg("problem.facts_ids_unique_files")))
+            hint = Msg("problem.facts_ids_unique_files")
+            if fold_id(first) != fold_id(c.id):  # the same letters but for some of another script
+                chars = foreign_letters(c.id + first)
+                also = Msg("problem.intake_lookalike_id", id=c.id, at=at, first=first, chars=chars)
+                hint = Msg("problem.intake_lookalike_id_hint")
+            problems.append(_at(f, c, "id", also, hint))
     return by_id
 
 

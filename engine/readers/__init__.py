@@ -10,6 +10,8 @@ evaluation: every return a unit sent, read as one population (`engine.model.fact
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path, PurePath
@@ -35,7 +37,7 @@ def _suffix(name: str) -> str:
 
 def load_facts(path: Path, catalogue: Catalogue | None = None, *, alone: bool = True) -> FactsFile:
     """Read a facts file of any supported type (and remember it as an input: outputs never go over it)."""
-    display = str(path)
+    display = shown(path)
     _suffix(display)
     return read_facts(display, read_input(path, display), catalogue, alone=alone)
 
@@ -57,27 +59,40 @@ def read_facts(name: str, data: bytes, catalogue: Catalogue | None = None, *, al
 
 
 STDIN = "-"
+# what Windows, macOS and Excel leave in any folder: not returns, and an office expects them passed over
+# (names starting with '.' — .DS_Store, ._x.xlsx — and Excel's '~$' lock files are passed over too)
+LEFT_BY_THE_SYSTEM = ("desktop.ini", "thumbs.db", "icon\r")
+# workbooks of another kind: a return saved so is named with a hint to save it as .xlsx, never passed over
+OTHER_WORKBOOKS = (".xls", ".xlsm", ".xlsb", ".xltx", ".xltm", ".ods", ".numbers")
 
 
-def input_files(args: Sequence[str | Path]) -> list[Path]:
-    """The files `args` name, in a stable order: each file as given; each folder's supported files
-    (sorted by name, not recursing; hidden files and Excel's `~$` lock files left out); `-` as is."""
-    out: list[Path] = []
+class Listed(list[Path]):
+    """The files `input_files` found, with a warning for each entry of a folder that is not read."""
+
+    def __init__(self, paths: Sequence[Path] = (), warnings: Sequence[Problem] = ()) -> None:
+        super().__init__(paths)
+        self.warnings = list(warnings)
+
+
+def shown(path: Path | str) -> str:
+    """A path as it is named to the user: a name that is not UTF-8 (a byte the file system gives
+    as a lone surrogate) with that byte escaped (`\\xff`), never a character that cannot be written."""
+    text = str(path)
+    return text if text.isascii() else os.fsencode(text).decode("utf-8", "backslashreplace")
+
+
+def input_files(args: Sequence[str | Path]) -> Listed:
+    """The files `args` name, in a stable order: each file as given; each folder's facts files
+    (sorted by name, not recursing; see `folder_files`); `-` as is. A file named twice is refused."""
+    out = Listed()
     for arg in args:
         path = Path(arg)
         if str(arg) == STDIN:
             out.append(path)
         elif path.is_dir():
-            inside = sorted(
-                (p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file()),
-                key=lambda p: p.name,
-            )
-            inside = [p for p in inside if not p.name.startswith((".", "~$"))]
-            if not inside:
-                raise UsageError(
-                    Problem(str(path), Msg("problem.facts_empty_folder"), hint=Msg("problem.facts_empty_folder_hint"))
-                )
+            inside, warnings = folder_files(path)
             out += inside
+            out.warnings += warnings
         else:
             out.append(path)
     seen: dict[Path, Path] = {}
@@ -85,8 +100,8 @@ def input_files(args: Sequence[str | Path]) -> list[Path]:
         if str(p) != STDIN and p.resolve() in seen:
             raise UsageError(
                 Problem(
-                    str(p),
-                    Msg("problem.facts_given_twice", other=str(seen[p.resolve()])),
+                    shown(p),
+                    Msg("problem.facts_given_twice", other=shown(seen[p.resolve()])),
                     hint=Msg("problem.facts_name_once"),
                 )
             )
@@ -94,12 +109,80 @@ def input_files(args: Sequence[str | Path]) -> list[Path]:
     return out
 
 
+def folder_files(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """A folder's facts files, sorted by name, and a warning for each other entry that is not read.
+
+    Every entry is read or named (issue 26.4): what the system leaves (`LEFT_BY_THE_SYSTEM`, hidden
+    files, Excel's lock files) is passed over; a folder inside or a file of another type is named in
+    a warning; a link that leads nowhere or out of the folder (its target never read), a pipe or a
+    device (never opened: a pipe would block), or a workbook of another kind (`OTHER_WORKBOOKS`) is
+    refused, every one of them at once."""
+    root = folder.resolve()
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith((".", "~$")) or entry.name.lower() in LEFT_BY_THE_SYSTEM:
+            continue
+        found = _entry(entry, root)
+        if isinstance(found, Path):
+            files.append(found)
+        else:
+            problems.append(found)
+    errors = [p for p in problems if p.severity != "warning"]
+    if errors:
+        raise UsageError(errors)
+    if not files:
+        raise UsageError(
+            Problem(shown(folder), Msg("problem.facts_empty_folder"), hint=Msg("problem.facts_empty_folder_hint"))
+        )
+    return files, problems
+
+
+def _entry(entry: Path, root: Path) -> Path | Problem:
+    """One entry of a folder of returns: the file to read, or the problem that names it."""
+    name = shown(entry)
+    try:
+        mode = entry.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            target = Path(os.path.realpath(entry))
+            if not target.exists():
+                return Problem(name, Msg("problem.intake_link_dangling"), hint=Msg("problem.intake_link_dangling_hint"))
+            if not target.is_relative_to(root):  # its target is neither read nor named
+                return Problem(name, Msg("problem.intake_link_outside"), hint=Msg("problem.intake_link_outside_hint"))
+            mode = target.stat().st_mode
+    except OSError as e:
+        reason = e.strerror or ""
+        return Problem(
+            name, Msg("problem.facts_cannot_read", reason=reason), hint=Msg("problem.facts_cannot_read_hint")
+        )
+    if stat.S_ISDIR(mode):
+        return Problem(
+            name,
+            Msg("problem.intake_subfolder_not_read"),
+            hint=Msg("problem.intake_subfolder_hint"),
+            severity="warning",
+        )
+    if not stat.S_ISREG(mode):
+        return Problem(name, Msg("problem.facts_not_a_regular_file"), hint=Msg("problem.intake_not_regular_hint"))
+    suffix = entry.suffix.lower()
+    if suffix in SUFFIXES:
+        return entry
+    if suffix in OTHER_WORKBOOKS:
+        return Problem(
+            name, Msg("problem.intake_old_spreadsheet", suffix=suffix), hint=Msg("problem.intake_save_as_xlsx")
+        )
+    what = suffix or Msg("problem.intake_no_suffix")
+    return Problem(
+        name, Msg("problem.intake_not_read", suffix=what), hint=Msg("problem.facts_file_types"), severity="warning"
+    )
+
+
 def load_inputs(
     args: Sequence[str | Path], catalogue: Catalogue | None = None, *, input_format: str | None = None
 ) -> FactsFile:
     """Every facts file of one evaluation — files, folders, `-` for standard input (its format from
     `input_format`: yaml, json, csv, xlsx) — as one population. One file is read as itself."""
-    files = input_files(args)
+    files = args if isinstance(args, Listed) else input_files(args)
     if not files:
         raise UsageError(Problem("FACTS", Msg("problem.facts_no_file"), hint=Msg("problem.facts_no_file_hint")))
     if sum(1 for p in files if str(p) == STDIN) > 1:
@@ -116,7 +199,9 @@ def load_inputs(
             problems += e.problems
     if problems:
         raise UsageError(problems)
-    return read[0] if alone else combine(read)
+    facts = read[0] if alone else combine(read)
+    facts.warnings[:0] = files.warnings  # what the folders hold that was not read
+    return facts
 
 
 def _one(path: Path, catalogue: Catalogue | None, input_format: str | None, alone: bool) -> FactsFile:

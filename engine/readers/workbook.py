@@ -158,12 +158,11 @@ def _read_sheets(
 ) -> list[Sheet]:
     import zipfile
 
-    from openpyxl import load_workbook
-
     from engine.readers.xlsx_layout import fill_merged, hidden_sheet_warning, hidden_warnings, sheet_layout
+    from engine.readers.xlsx_stream import open_workbook  # each sheet part parsed a fixed number of times
 
     _check_parts(raw, name)
-    wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    wb = open_workbook(raw, name)
     archive = zipfile.ZipFile(io.BytesIO(raw))
     cached: Any = None  # the same workbook with the values Excel computed, opened only if a formula appears
     sheets: list[Sheet] = []
@@ -182,7 +181,7 @@ def _read_sheets(
             computed: dict[tuple[int, int], Any] = {}
             if formulas:
                 if cached is None:
-                    cached = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+                    cached = open_workbook(raw, name, data_only=True)
                 values = dict(_cells(cached[ws.title], name, [limits.MAX_NODES]))
                 computed = {(r, c): values.get(r, {}).get(c, {}).get("value") for r, c in formulas}
             rows: list[tuple[int, list[RawCell]]] = []
@@ -205,7 +204,7 @@ def _read_sheets(
                     row[c - 1] = RawCell(value, _number_format(ws, cell))
                 rows.append((r, row))
             # merged ranges and hidden rows/columns (engine.readers.xlsx_layout) work on every row from 1
-            layout = sheet_layout(archive, ws._worksheet_path)
+            layout = sheet_layout(archive, ws._worksheet_path, name, ws.title)
             by_row = dict(rows)
             dense = [by_row.get(i, []) for i in range(1, max(by_row, default=0) + 1)]
             fill_merged(dense, layout.merged, lambda: RawCell(None))
@@ -283,18 +282,20 @@ def _cells(ws: Any, name: str, budget: list[int]) -> list[tuple[int, dict[int, d
     styled cell in column XFD makes each row 16,384 cells. Empty cells are dropped; a value beyond
     `limits.MAX_COLUMNS`, a text longer than `limits.MAX_TEXT` or more cells than `budget` holds
     are refused, so the work is bounded by what the sheet holds."""
-    from openpyxl.worksheet._reader import WorkSheetParser
+    from engine.readers.xlsx_stream import SheetParser  # each row released once read
 
     wb = ws.parent
     out: list[tuple[int, dict[int, dict[str, Any]]]] = []
     with ws._get_source() as src:
-        parser = WorkSheetParser(
+        parser = SheetParser(
             src,
             ws._shared_strings,
             data_only=wb.data_only,
             epoch=wb.epoch,
             date_formats=wb._date_formats,
             timedelta_formats=wb._timedelta_formats,
+            file=name,
+            sheet=ws.title,
         )
         for r, parsed in parser.parse():
             cells = {}

@@ -33,18 +33,18 @@ class Layout:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # min_row, min_col, max_row, max_col
 
 
-def sheet_layout(archive: zipfile.ZipFile, part: str) -> Layout:
-    """Stream a worksheet part (`xl/worksheets/sheet1.xml`) for its hidden rows, hidden columns and merges."""
-    from openpyxl.xml.functions import iterparse  # defused where defusedxml is installed, as openpyxl reads
+def sheet_layout(archive: zipfile.ZipFile, part: str, file: str = "", sheet: str = "") -> Layout:
+    """Stream a worksheet part (`xl/worksheets/sheet1.xml`) for its hidden rows, hidden columns and merges
+    (each element released once seen: `engine.readers.xlsx_stream.released`)."""
+    from engine.readers.xlsx_stream import local, released
 
     out = Layout()
     with archive.open(part.lstrip("/")) as f:
-        for _, el in iterparse(f, events=("end",)):
-            tag = el.tag.rsplit("}", 1)[-1]
+        for el in released(f, file, sheet):
+            tag = local(el.tag)
             if tag == "row":
                 if _on(el.get("hidden")) and (el.get("r") or "").isdigit():
                     out.hidden_rows.add(int(el.get("r") or 0))
-                el.clear()  # the cells: not needed here, and a big sheet must not pile up
             elif tag == "col" and _on(el.get("hidden")):
                 lo, hi = int(el.get("min") or 0), int(el.get("max") or 0)
                 out.hidden_cols.update(range(lo, min(hi, 16384) + 1))
