@@ -21,8 +21,8 @@ import typer
 from engine.app import commands, console, renderers
 from engine.app import options as o
 from engine.app import requests as rq
-from engine.app.console import Terminal, fail, line, said, warn
-from engine.common.errors import EXIT_PROBLEMS, EXIT_USAGE, Problem
+from engine.app.console import Terminal, line, said, warn
+from engine.common.errors import EXIT_PROBLEMS
 from engine.common.message import Msg
 from engine.model.vocabulary import words
 from engine.render.help import Localized, LocalizedCommand
@@ -38,33 +38,18 @@ Lang, BackendName = o.Lang, o.BackendName
 command = app.command
 
 
-def _version(value: bool) -> None:
-    if value:
-        from engine import __version__
-
-        print(f"thidua {__version__}")
-        raise typer.Exit(0)
-
-
 @app.callback()
 def _options(
     ctx: typer.Context,
     campaigns: Annotated[list[Path] | None, typer.Option("--campaigns", envvar="THIDUA_CAMPAIGNS")] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+    version: Annotated[bool, typer.Option("--version", callback=o.version, is_eager=True)] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
     lang: o.LangOpt = Lang.vi,
 ) -> None:
     """Options for every command."""
     term = ctx.ensure_object(Terminal)
     term.quiet = quiet
-    for folder in campaigns or []:
-        if not folder.is_dir():
-            hint = Msg("problem.cli_give_a_folder")
-            fail(
-                [str(Problem("--campaigns", Msg("problem.cli_not_a_folder", path=str(folder)), hint=hint))], EXIT_USAGE
-            )
-    if campaigns:  # the session's campaign folders: nothing below reads the environment for them
-        term.session.env = term.session.env.with_campaigns(tuple(campaigns))
+    term.campaign_folders(campaigns or [])
 
 
 def _term(ctx: typer.Context) -> Terminal:
@@ -98,29 +83,7 @@ def list_campaigns(ctx: typer.Context, lang: o.LangOpt = Lang.vi) -> None:
 
 @command(cls=LocalizedCommand)
 def validate(ctx: typer.Context, campaigns: o.CampaignsArg, lang: o.LangOpt = Lang.vi) -> None:
-    term, failed = _term(ctx), False
-    for name in campaigns:
-        try:
-            with term.guard(EXIT_PROBLEMS):
-                from engine.authoring.lint import lint_campaign
-
-                # one reader: the load's findings (TD-coded) and lint's, each once, in file order
-                lint = lint_campaign(name)
-                for p in lint.findings:
-                    line(str(p), err=True)
-                c = lint.campaign
-                if lint.errors or c is None:
-                    raise typer.Exit(EXIT_PROBLEMS)
-                counts = Msg(
-                    "problem.cli_valid", rules=len(c.all_rules()), groups=len(c.model.groups), plan=lint.plan_note
-                )
-                line(f"{c.file}: {said(counts)}")
-        except typer.Exit as e:
-            if e.exit_code != EXIT_PROBLEMS:
-                raise
-            failed = True
-    if failed:
-        raise typer.Exit(EXIT_PROBLEMS)
+    _term(ctx).validate(campaigns)
 
 
 @command(cls=LocalizedCommand)

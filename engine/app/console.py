@@ -79,6 +79,40 @@ class Terminal:
         except Exception as e:  # a bug: still one line, never a traceback; the traceback goes to a log
             fail([self.internal_line(e)], EXIT_INTERNAL)
 
+    def campaign_folders(self, folders: list[Path]) -> None:
+        """`--campaigns`: the session's campaign folders (nothing below reads the environment for them)."""
+        for folder in folders:
+            if not folder.is_dir():
+                said_path = Msg("problem.cli_not_a_folder", path=str(folder))
+                fail([str(Problem("--campaigns", said_path, hint=Msg("problem.cli_give_a_folder")))], EXIT_USAGE)
+        if folders:
+            self.session.env = self.session.env.with_campaigns(tuple(folders))
+
+    def validate(self, campaigns: list[str]) -> None:
+        """`thidua validate`: each campaign's findings (stderr) and, if it loads, its counts; exit 1
+        if any has an error (the others are still checked)."""
+        failed = False
+        for name in campaigns:
+            try:
+                with self.guard(EXIT_PROBLEMS):
+                    from engine.authoring.lint import lint_campaign
+
+                    # one reader: the load's findings (TD-coded) and lint's, each once, in file order
+                    lint = lint_campaign(name)
+                    for p in lint.findings:
+                        line(str(p), err=True)
+                    c = lint.campaign
+                    if lint.errors or c is None:
+                        raise typer.Exit(EXIT_PROBLEMS)
+                    rules, groups = len(c.all_rules()), len(c.model.groups)
+                    line(f"{c.file}: {said(Msg('problem.cli_valid', rules=rules, groups=groups, plan=lint.plan_note))}")
+            except typer.Exit as e:
+                if e.exit_code != EXIT_PROBLEMS:
+                    raise
+                failed = True
+        if failed:
+            raise typer.Exit(EXIT_PROBLEMS)
+
     def _settings_read(self) -> None:
         """A limit set in the environment that cannot be read (THIDUA_MAX_BYTES=lots) stops the command
         with one line, before anything is read under a limit the user did not mean."""

@@ -39,6 +39,15 @@ class SchemaKind(StrEnum):
     facts = "facts"
 
 
+def version(value: bool) -> None:
+    """`--version`: the version, and nothing else."""
+    if value:
+        from engine import __version__
+
+        print(f"thidua {__version__}")
+        raise typer.Exit(0)
+
+
 # the language is chosen before the command line is read (engine.render.help.requested_lang); the
 # option is declared so that every command accepts it and its help says so
 def _run_lang(value: Lang) -> Lang:
