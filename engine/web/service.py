@@ -121,13 +121,6 @@ def evaluation_json(ev: Evaluation, lang: str) -> bytes:
     return renderers.as_bytes(renderers.render("evaluate", "json", Evaluated(ev), lang))
 
 
-def evaluation_data(ev: Evaluation, lang: str) -> dict[str, Any]:
-    """The same result as data, for the pages."""
-    from engine.render.text import evaluation_dict
-
-    return evaluation_dict(ev, lang)
-
-
 def allocation(session: Session, ev: Evaluation, s: Settings) -> Allocation:
     """The award list, as the CLI makes it (engine.app.commands.allocation)."""
     return commands.allocation(session, ev, s.decision_date, DECISION_DATE)
