@@ -14,6 +14,9 @@ import pytest
 
 from engine.authoring.cases import Case, load_cases, run_case
 from engine.common.errors import UserError
+from engine.model.campaign import Campaign
+
+LOADED: dict[str, Campaign] = {}  # the campaigns the cases have loaded, by name: once per test session
 
 CASES = Path(__file__).parent / "cases"
 
@@ -56,7 +59,7 @@ class CaseItem(pytest.Item):
         self.add_marker(getattr(pytest.mark, case.campaign))
 
     def runtest(self) -> None:
-        result = run_case(self.case)
+        result = run_case(self.case, LOADED)
         if result.failures:
             raise CaseFailed(result.failures)
 

@@ -331,8 +331,8 @@ ERRORS: list[tuple[str, str, str, Any, int, str, str, bool]] = [
         f"/api/campaigns/{NT}/evaluate?as_of=31/02/2021",
         facts(),
         400,
-        "as_of: '31/02/2021' không phải là ngày",
-        "as_of: '31/02/2021' is not a date",
+        "as_of: '31/02/2021' không phải là một ngày có thật",  # the CLI's words (engine.app.requests.day)
+        "as_of: '31/02/2021' is not a real day",
         True,
     ),
     (
@@ -341,7 +341,7 @@ ERRORS: list[tuple[str, str, str, Any, int, str, str, bool]] = [
         f"/api/campaigns/{NT}/evaluate?deadline=soon",
         facts(),
         400,
-        "deadline: 'soon' không phải là ngày",
+        "deadline: 'soon' không phải là một ngày",
         "deadline: 'soon' is not a date",
         True,
     ),
@@ -371,7 +371,7 @@ ERRORS: list[tuple[str, str, str, Any, int, str, str, bool]] = [
         f"/api/campaigns/{NT}/award?decision_date=x",
         facts(),
         400,
-        "decision_date: 'x' không phải là ngày",
+        "decision_date: 'x' không phải là một ngày",
         "decision_date: 'x' is not a date",
         True,
     ),
@@ -567,12 +567,13 @@ def test_too_many_files(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> 
     assert got.status_code == 413 and "more than 2 files" in got.json()["error"]["message"]
 
 
-def test_an_invalid_campaign_is_422(client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_invalid_campaign_is_422(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     own = tmp_path / "own"
     own.mkdir()
     (own / "broken_2026.yaml").write_text("id: broken_2026\nschema_version: 1\n", encoding="utf-8")
-    monkeypatch.setenv("THIDUA_CAMPAIGNS", str(own))
-    got = client.post("/api/campaigns/broken_2026/evaluate", files=facts())
+    monkeypatch.setenv("THIDUA_CAMPAIGNS", str(own))  # read once, when the app starts (its session)
+    with TestClient(create_app(), base_url="http://127.0.0.1", raise_server_exceptions=False) as client:
+        got = client.post("/api/campaigns/broken_2026/evaluate", files=facts())
     assert got.status_code == 422
     lines = got.json()["error"]["lines"]  # named by the file an editor can open
     assert all(x.startswith(f"{own / 'broken_2026.yaml'}:1:1: ") for x in lines)

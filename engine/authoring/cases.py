@@ -157,13 +157,12 @@ def discover(paths: list[Path]) -> list[Path]:
     return out
 
 
-_campaign_cache: dict[str, Campaign] = {}
-
-
-def run_case(case: Case) -> CaseResult:
-    campaign = _campaign_cache.get(case.campaign)
+def run_case(case: Case, campaigns: dict[str, Campaign] | None = None) -> CaseResult:
+    """Run one case; `campaigns`: the campaigns a run of many cases has loaded, by name (the caller's)."""
+    loaded = campaigns if campaigns is not None else {}
+    campaign = loaded.get(case.campaign)
     if campaign is None:
-        campaign = _campaign_cache[case.campaign] = load_campaign(case.campaign)
+        campaign = loaded[case.campaign] = load_campaign(case.campaign)
     prefix = ("cases", case.index, "facts")
     marks = {k[len(prefix) :]: v for k, v in case.doc.marks.items() if k[: len(prefix)] == prefix}
     facts_doc = Document(f"{case.file}[{case.name}]", case.spec.facts, marks, case.doc.text)

@@ -24,10 +24,12 @@ from engine.common import fmt
 from engine.evaluate.allocate import Allocation
 from engine.evaluate.core import CandidateResult, evaluate
 from engine.explain.reasons import DOC_LABELS, VERDICT_LABELS, Explainer
-from engine.model.campaign import Campaign
+from engine.model.campaign import Campaign, CampaignRead
 from engine.model.schema import CHANNELS, Award, CampaignModel, Criterion, Deadline, Disqualifier, Nomination, Period
 from engine.model.vocabulary import words
 from engine.readers import load_facts
+
+Upload = tuple[str, bytes]  # an uploaded file's name and content
 
 
 def w(key: str, lang: str) -> str:
@@ -416,11 +418,17 @@ def _reward(old: CampaignModel, new: CampaignModel) -> list[Change]:
 # ---------------------------------------------------------------- impact
 
 
-def impact(d: CampaignDiff, old: Campaign, new: Campaign, facts_path: Path, as_of: dt.date | None) -> Impact:
-    """Evaluate one facts file under both campaigns (rules only) and list what changes."""
+def impact(d: CampaignDiff, old: Campaign, new: Campaign, facts_path: Path | Upload, as_of: dt.date | None) -> Impact:
+    """Evaluate one facts file (a path, or an upload's name and bytes) under both campaigns (rules
+    only) and list what changes."""
     from engine.evaluate.allocate import allocate
+    from engine.readers import read_facts
 
-    facts = load_facts(facts_path, new.catalogue)
+    if isinstance(facts_path, Path):
+        facts = load_facts(facts_path, new.catalogue)
+    else:
+        facts = read_facts(facts_path[0], facts_path[1], new.catalogue)
+        facts_path = Path(facts_path[0])
     for cand in facts.candidates:
         cand.submission = None  # nomination files are compared in the structural diff, not here
     ev_old = evaluate(old, facts, as_of=as_of)
@@ -507,18 +515,26 @@ def _why(
             row.rules.append((rid, rr.outcome, "optional" if same else after.outcome if after else None))
 
 
-def run_impact(d: CampaignDiff, old: Campaign, new: Campaign, facts: Path, as_of: dt.date | None) -> CampaignDiff:
+def run_impact(
+    d: CampaignDiff, old: Campaign, new: Campaign, facts: Path | Upload, as_of: dt.date | None
+) -> CampaignDiff:
     d.impact = impact(d, old, new, facts, as_of)
     return d
 
 
 def compare(
-    old: str, new: str, facts: Path | None = None, as_of: dt.date | None = None, lang: str = "vi"
+    old: str | CampaignRead,
+    new: str | CampaignRead,
+    facts: Path | Upload | None = None,
+    as_of: dt.date | None = None,
+    lang: str = "vi",
 ) -> CampaignDiff:
-    """`thidua diff`: the structural diff of two campaign files, and the impact on `facts` if given."""
+    """`thidua diff`: the structural diff of two campaign files (or campaigns already read, an
+    upload's), and the impact on `facts` (a path, or an upload's name and bytes) if given."""
     from engine.model.campaign import read_campaign
 
-    before, after = read_campaign(old), read_campaign(new)
+    before = old if isinstance(old, CampaignRead) else read_campaign(old)
+    after = new if isinstance(new, CampaignRead) else read_campaign(new)
     d = diff_models(before.require_model()[1], after.require_model()[1], lang)
     if facts is not None:
         run_impact(d, before.require_campaign(), after.require_campaign(), facts, as_of)

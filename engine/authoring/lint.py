@@ -29,7 +29,7 @@ from engine.authoring.subjects import Blocked, search
 from engine.common.errors import Problem, UsageError
 from engine.common.message import Msg, Text, say
 from engine.lang import Compare, Const, Node, RuleError, parse_rule, parse_value
-from engine.model.campaign import Campaign, read_campaign
+from engine.model.campaign import Campaign, CampaignRead, read_campaign
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
 from engine.model.checks import codes as check_codes
 from engine.model.schema import Award, CampaignModel, Cited, Criterion, Group, readable_path
@@ -141,9 +141,10 @@ def finding_dict(p: Problem) -> dict[str, Any]:
     }
 
 
-def lint_campaign(name: str | Path, source: Path | None = None) -> LintResult:
-    """Lint one campaign; quotes are checked against `source`, else `../shared/plans/<document.source>`."""
-    read = read_campaign(name)
+def lint_campaign(name: str | Path | CampaignRead, source: Path | None = None) -> LintResult:
+    """Lint one campaign (or one already read: an upload's); quotes are checked against `source`,
+    else `../shared/plans/<document.source>`."""
+    read = name if isinstance(name, CampaignRead) else read_campaign(name)
     result = LintResult(read.file, list(read.problems), campaign=read.campaign)
     if read.doc is None or read.model is None:
         result.plan_note = Msg("problem.lint_not_loaded")

@@ -17,6 +17,7 @@ from engine.authoring.cases import Case, CaseResult, Expect, discover, load_case
 from engine.common.errors import Problem, UsageError, UserError
 from engine.common.message import Msg, current, say
 from engine.evaluate.core import CandidateResult
+from engine.model.campaign import Campaign
 from engine.model.catalogue import campaigns_dir
 
 
@@ -62,6 +63,7 @@ def run_tests(paths: list[Path] | None = None) -> TestRun:
             )
     files = discover(paths or default_paths())
     reports: list[CaseReport] = []
+    campaigns: dict[str, Campaign] = {}  # loaded once per run, by name
     for f in files:
         try:
             cases = load_cases(f)
@@ -69,15 +71,15 @@ def run_tests(paths: list[Path] | None = None) -> TestRun:
             reports.append(CaseReport(f"{f}", f, status="error", details=[str(p) for p in e.problems]))
             continue
         for case in cases:
-            reports.append(_run_one(case))
+            reports.append(_run_one(case, campaigns))
     return TestRun(reports, time.perf_counter() - started)
 
 
-def _run_one(case: Case) -> CaseReport:
+def _run_one(case: Case, campaigns: dict[str, Campaign]) -> CaseReport:
     report = CaseReport(case.test_id, case.file, case.spec.description)
     t0 = time.perf_counter()
     try:
-        result = run_case(case)
+        result = run_case(case, campaigns)
     except UserError as e:
         report.status = "error"
         report.details = [str(p) for p in e.problems]

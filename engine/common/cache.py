@@ -30,10 +30,10 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar, cast
 
-from engine.common import limits
+from engine.common import environment, limits
+from engine.common.environment import CACHE_ENV as CACHE_ENV  # the variable's name, for tests
 
 T = TypeVar("T")
-CACHE_ENV = "THIDUA_CACHE_DIR"
 ENGINE = Path(__file__).resolve().parents[1]
 _DIGEST = hashlib.sha256().digest_size
 
@@ -93,15 +93,9 @@ def _key(kind: str, inputs: Sequence[str | bytes]) -> str:
 
 def cache_dir() -> Path | None:
     """The user's cache folder for thidua, created private; None when off or not safely usable."""
-    value = os.environ.get(CACHE_ENV)
-    if value is not None:
-        if not value:
-            return None
-        folder = Path(value)
-    elif sys.platform == "win32":
-        folder = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "thidua" / "cache"
-    else:
-        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "thidua"
+    folder = environment.current().cache  # THIDUA_CACHE_DIR, else the platform's (engine.common.environment)
+    if folder is None:
+        return None
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         st = folder.stat()

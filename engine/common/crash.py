@@ -8,7 +8,6 @@ the full traceback. Logs go to `$THIDUA_LOG_DIR` when set, else `<tempdir>/thidu
 from __future__ import annotations
 
 import datetime as dt
-import os
 import platform
 import sys
 import tempfile
@@ -18,17 +17,19 @@ from pathlib import Path
 from engine.common.message import Msg, say
 
 
-def log_dir() -> Path:
-    """Where crash logs go: `$THIDUA_LOG_DIR`, else a `thidua` folder in the system's temp dir."""
-    configured = os.environ.get("THIDUA_LOG_DIR")
-    return Path(configured) if configured else Path(tempfile.gettempdir()) / "thidua"
+def log_dir(configured: Path | None = None) -> Path:
+    """Where crash logs go: `configured` (`$THIDUA_LOG_DIR`, read at the edge), else a `thidua`
+    folder in the system's temp dir."""
+    return configured if configured is not None else Path(tempfile.gettempdir()) / "thidua"
 
 
-def write_log(exc: BaseException, argv: list[str] | None = None, now: dt.datetime | None = None) -> Path:
-    """Write the crash log and return its path; OSError when it cannot be written."""
+def write_log(
+    exc: BaseException, argv: list[str] | None = None, now: dt.datetime | None = None, folder: Path | None = None
+) -> Path:
+    """Write the crash log into `folder` (`log_dir`) and return its path; OSError when it cannot be written."""
     from engine import __version__
 
-    folder = log_dir()
+    folder = log_dir(folder)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     text = "\n".join(
@@ -52,15 +53,15 @@ def write_log(exc: BaseException, argv: list[str] | None = None, now: dt.datetim
     raise FileExistsError(f"{folder}: too many logs for {stamp}")
 
 
-def internal_error_line(exc: BaseException, argv: list[str] | None = None) -> str:
+def internal_error_line(exc: BaseException, argv: list[str] | None = None, folder: Path | None = None) -> str:
     """The one stderr line for a bug, after writing its log, in the reader's language (the
     exception's own text stays as Python wrote it: it is for the developers)."""
     what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     try:
-        path = write_log(exc, argv)
+        path = write_log(exc, argv, folder=folder)
     except OSError as e:
         why = f"{type(e).__name__}: {e}"
-        return _said(Msg("problem.render_internal_unlogged", what=what, folder=str(log_dir()), why=why))
+        return _said(Msg("problem.render_internal_unlogged", what=what, folder=str(log_dir(folder)), why=why))
     return _said(Msg("problem.render_internal", what=what, log=str(path)))
 
 

@@ -9,8 +9,9 @@ raises it. Read at call time (`limits.MAX_NODES`), so a test can lower one.
 
 from __future__ import annotations
 
-import os
 import re
+
+from engine.common import environment
 
 # a setting's value as people write it: 200MB, 1.5 GB, 64M, 65536, 5.000.000 (binary multiples: a
 # megabyte is 1024 × 1024 bytes, as the defaults below are written)
@@ -32,19 +33,19 @@ def amount(text: str) -> int | None:
     return value if value > 0 else None
 
 
-SETTINGS = ("THIDUA_MAX_BYTES", "THIDUA_MAX_NODES", "THIDUA_MAX_REQUEST_BYTES", "THIDUA_MAX_UPLOADS")
+SETTINGS = environment.LIMITS_ENV
 
 
 def _setting(name: str, default: int) -> int:
     """The environment's value for a limit, else `default` (also when it cannot be read: the
     command line refuses to start then, `unreadable`)."""
-    raw = os.environ.get(name, "")
+    raw = dict(environment.current().limits).get(name, "")
     return (amount(raw) or default) if raw.strip() else default
 
 
-def unreadable() -> dict[str, str]:
-    """The limits set in the environment whose value cannot be read, by name."""
-    return {name: raw for name in SETTINGS if (raw := os.environ.get(name, "")).strip() and amount(raw) is None}
+def unreadable(env: environment.Environment) -> dict[str, str]:
+    """The limits set in `env` whose value cannot be read, by name."""
+    return {name: raw for name, raw in env.limits if amount(raw) is None}
 
 
 # one input file's bytes (facts, campaign, plan text, cases); raise with THIDUA_MAX_BYTES

@@ -15,7 +15,6 @@ problem reads it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -46,7 +45,9 @@ Text = str | Msg
 
 def lang_from_env() -> str:
     """The language THIDUA_LANG names (`vi`, `en`), else Vietnamese."""
-    value = os.environ.get(LANG_ENV, "").strip().lower()
+    from engine.common.environment import current as environment
+
+    value = environment().lang
     return value if value in LANGS else "vi"
 
 

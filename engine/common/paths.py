@@ -7,22 +7,22 @@ each as a package (`thidua_campaigns`, `thidua_templates`, …), so a wheel inst
 them through `importlib.resources`; a checkout that is not installed finds the folders beside
 `engine/`. Nothing else in the engine builds these paths.
 
-A user's own campaigns sit in folders named by `THIDUA_CAMPAIGNS` (several joined by the path
-separator; the CLI's `--campaigns DIR` sets it), searched before the shipped ones. The plan texts
-quotes are checked against are in `THIDUA_PLANS`, else `../shared/plans` beside a checkout.
+A user's own campaigns sit in the folders of the session in progress (`THIDUA_CAMPAIGNS` or
+`--campaigns DIR`, read at the edge: engine.common.environment), searched before the shipped ones.
+The plan texts quotes are checked against are the session's (`THIDUA_PLANS`), else
+`../shared/plans` beside a checkout.
 """
 
 from __future__ import annotations
 
 import importlib.resources
-import os
 from pathlib import Path
 from typing import Literal
 
+from engine.common import environment
+
 Shipped = Literal["campaigns", "templates", "schemas", "examples"]
 CHECKOUT = Path(__file__).resolve().parents[2]  # the project folder, when run from a checkout
-CAMPAIGNS_ENV = "THIDUA_CAMPAIGNS"
-PLANS_ENV = "THIDUA_PLANS"
 
 
 def shipped(name: Shipped) -> Path:
@@ -34,15 +34,14 @@ def shipped(name: Shipped) -> Path:
 
 
 def user_campaign_dirs() -> list[Path]:
-    """The user's campaign folders, in the order given (`THIDUA_CAMPAIGNS`)."""
-    value = os.environ.get(CAMPAIGNS_ENV, "")
-    return [Path(p) for p in value.split(os.pathsep) if p]
+    """The user's campaign folders, in the order given (the session's: `--campaigns`, `THIDUA_CAMPAIGNS`)."""
+    return list(environment.current().campaigns)
 
 
 def plans_dir() -> Path:
-    """The plans' own texts: `THIDUA_PLANS`, else `<project>/../shared/plans`."""
-    value = os.environ.get(PLANS_ENV)
-    return Path(value) if value else CHECKOUT.parent / "shared" / "plans"
+    """The plans' own texts: the session's (`THIDUA_PLANS`), else `<project>/../shared/plans`."""
+    given = environment.current().plans
+    return given if given is not None else CHECKOUT.parent / "shared" / "plans"
 
 
 def new_campaigns_dir() -> Path:

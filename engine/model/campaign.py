@@ -364,6 +364,18 @@ def read_campaign(name: str | Path) -> CampaignRead:
     return remembered("campaign", inputs, lambda: _read(path, display, shipped, text, raw))
 
 
+def read_campaign_text(name: str, raw: bytes) -> CampaignRead:
+    """A campaign given as bytes (an upload, engine.app.sources), read as a file named `name` is:
+    nothing written to disk, every problem named by `name`."""
+    from engine.model.source import decode
+
+    try:
+        text = decode(raw, name)
+    except UsageError as e:  # a campaign that does not decode fails validation
+        return CampaignRead(Path(name), name, None, None, e.problems)
+    return _read(Path(name), name, False, text, raw)
+
+
 def _read(path: Path, display: str, shipped: bool, text: str, raw: bytes) -> CampaignRead:
     from engine.model.source import load_yaml_text
 

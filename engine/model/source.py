@@ -17,7 +17,9 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,7 +125,26 @@ def dotted(path: PathT) -> str:
     return out
 
 
-INPUTS_READ: set[Path] = set()  # every file this process read as input: outputs never go over them
+# the files the session in progress has read as input (its `inputs_read`: outputs never go over
+# them), in scope for the call it makes (`recording`); none is kept when no session records them
+_READ: ContextVar[set[Path] | None] = ContextVar("thidua_inputs_read", default=None)
+
+
+@contextmanager
+def recording(inputs_read: set[Path]) -> Iterator[None]:
+    """Every input file read inside is added to `inputs_read` (a session's)."""
+    token = _READ.set(inputs_read)
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
+def note_input(path: Path) -> None:
+    """`path` was read as an input: the session in progress, if any, remembers it."""
+    seen = _READ.get()
+    if seen is not None:
+        seen.add(path.resolve())
 
 
 def read_text(path: Path, display: str | None = None) -> str:
@@ -162,7 +183,7 @@ def read_input(path: Path, display: str | None = None) -> bytes:
             raise UsageError(_unreadable(name, e)) from None
         size = max(os.fstat(fd).st_size, len(raw))
     check_size(size, name)
-    INPUTS_READ.add(path.resolve())
+    note_input(path)
     return raw
 
 

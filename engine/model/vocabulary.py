@@ -100,14 +100,14 @@ class Labels(_Strict):
 def load_labels() -> Labels:
     from engine.common.cache import remembered
     from engine.model.schema import validate_model
-    from engine.model.source import INPUTS_READ, decode, load_yaml_text
+    from engine.model.source import decode, load_yaml_text, note_input
 
     name = "templates/vocabulary.yaml"
     path = TEMPLATES / "vocabulary.yaml"
     # shipped words, not an input: not held to the input size limit (THIDUA_MAX_BYTES), whose own
     # problem is said in these words (a limit below their size recursed into an internal error)
     text = decode(path.read_bytes(), name)
-    INPUTS_READ.add(path.resolve())  # still never overwritten by an output
+    note_input(path)  # still never overwritten by an output
     return remembered("vocabulary", (name, text), lambda: validate_model(Labels, load_yaml_text(text, name)))
 
 

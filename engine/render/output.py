@@ -18,7 +18,7 @@ import io
 import os
 import stat
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -26,7 +26,6 @@ from typing import IO, TYPE_CHECKING, Any
 from engine.common.errors import Problem, UsageError
 from engine.common.message import Msg, Text
 from engine.common.text import visible
-from engine.model.source import INPUTS_READ
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -150,8 +149,9 @@ def screen() -> Screen | None:
     return Screen(console) if console.is_terminal else None
 
 
-def write_atomic(path: Path, data: str | bytes | Iterable[str], inputs: tuple[Path, ...] = ()) -> None:
-    """Write `data` to `path` all at once; never over a file this run read (or one of `inputs`).
+def write_atomic(path: Path, data: str | bytes | Iterable[str], inputs: Collection[Path] = ()) -> None:
+    """Write `data` to `path` all at once; never over one of `inputs` (the files the session read,
+    engine.app.session, and the ones the command names).
     `data` may be pieces of text (a big JSON result, made as it is written): the file still appears
     whole or not at all."""
     target = path.resolve()
@@ -161,7 +161,7 @@ def write_atomic(path: Path, data: str | bytes | Iterable[str], inputs: tuple[Pa
         st = None
     except OSError as e:
         raise cannot_write(path, e) from None
-    if st is not None and any(_same(path, src) for src in (*INPUTS_READ, *inputs)):
+    if st is not None and any(_same(path, src) for src in inputs):
         raise UsageError(Problem(str(path), Msg("problem.render_over_input"), hint=Msg("problem.render_other_name")))
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise UsageError(Problem(str(path), Msg("problem.render_is_folder"), hint=Msg("problem.render_name_a_file")))

@@ -18,13 +18,13 @@ modification dates are set to the evaluation date, so the same inputs give the s
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from engine.common import environment
 from engine.common.errors import Problem, UsageError
 from engine.common.message import Msg, Text
 from engine.render.output import os_reason
@@ -55,9 +55,9 @@ FLAGS = (*HEADLESS, "--no-pdf-header-footer")
 TIMEOUT = 300
 
 
-def find_browser() -> str | None:
-    """A Chromium-family browser: THIDUA_BROWSER, the PATH, then the usual install locations."""
-    given = os.environ.get(BROWSER_ENV)
+def find_browser(given: str | None = None) -> str | None:
+    """A Chromium-family browser: `given` (THIDUA_BROWSER, read at the edge), the PATH, then the usual
+    install locations."""
     if given:
         return given if Path(given).is_file() else shutil.which(given)
     for name in NAMES:
@@ -69,7 +69,7 @@ def find_browser() -> str | None:
 
 def html_to_pdf(html: str, when: dt.date, name: str = "-o") -> bytes:
     """Print `html` to PDF (A4, the page set by the report's own @page rules); `name`: the output, for messages."""
-    browser = find_browser()
+    browser = find_browser(environment.current().browser)  # the session's THIDUA_BROWSER
     if browser is None:
         raise UsageError(
             Problem(

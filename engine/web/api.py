@@ -20,6 +20,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from engine.app.session import Session
 from engine.common.errors import Problem
 from engine.common.message import Msg
 from engine.web import service
@@ -92,12 +93,12 @@ async def _facts(request: Request) -> list[tuple[str, bytes]]:
     return files
 
 
-def router() -> APIRouter:
+def router(session: Session) -> APIRouter:
     r = APIRouter(prefix="/api", tags=["api"])
 
     @r.get("/campaigns", summary="The campaigns: id, document kind and number, issuer, year")
     def campaigns() -> list[dict[str, Any]]:
-        return service.campaigns()
+        return service.campaigns(session)
 
     @r.post("/campaigns/{campaign}/evaluate", summary="thidua evaluate -f json", openapi_extra=FACTS_BODY)
     async def evaluate(
@@ -112,7 +113,7 @@ def router() -> APIRouter:
         files = await _facts(request)
 
         def work() -> bytes:
-            return service.evaluation_json(service.evaluate(campaign, files, s), s.lang)
+            return service.evaluation_json(service.evaluate(session, campaign, files, s), s.lang)
 
         return _json(await run_in_threadpool(work))
 
@@ -130,7 +131,8 @@ def router() -> APIRouter:
         files = await _facts(request)
 
         def work() -> bytes:
-            return service.award_json(service.allocation(service.evaluate(campaign, files, s), s), s.lang)
+            ev = service.evaluate(session, campaign, files, s)
+            return service.award_json(ev, service.allocation(session, ev, s), s.lang)
 
         return _json(await run_in_threadpool(work))
 
@@ -150,8 +152,9 @@ def router() -> APIRouter:
         files = await _facts(request)
 
         def work() -> bytes:
-            ev = service.evaluate(campaign, files, s)
-            return service.explain_json(ev, service.find(ev, candidate), s.lang)
+            ev = service.evaluate(session, campaign, files, s)
+            res = service.find(ev, candidate)
+            return service.explain_json(ev, res, service.allocation(session, ev, s), s.lang)
 
         return _json(await run_in_threadpool(work))
 
@@ -175,11 +178,11 @@ def router() -> APIRouter:
         files = await _facts(request)
 
         def work() -> tuple[bytes, str]:
-            ev = service.evaluate(campaign, files, s)
-            return service.report(ev, service.allocation(ev, s), fmt, s.lang)
+            ev = service.evaluate(session, campaign, files, s)
+            return service.report(ev, service.allocation(session, ev, s), fmt, s.lang)
 
         data, ext = await run_in_threadpool(work)
-        return _download(data, f"{service.campaign_id(campaign)}-report.{ext}", ext)
+        return _download(data, f"{service.campaign_id(session, campaign)}-report.{ext}", ext)
 
     @r.get("/campaigns/{campaign}/template", summary="thidua template: a blank facts file (xlsx, csv, yaml)")
     def template(
@@ -187,8 +190,8 @@ def router() -> APIRouter:
         format: Annotated[str, Query(description="xlsx (default), csv or yaml")] = "xlsx",
         lang: Lang = None,
     ) -> Response:
-        data = service.template(campaign, format, service.lang_of(lang))
-        return _download(data, f"{service.campaign_id(campaign)}.{format}", format)
+        data = service.template(session, campaign, format, service.lang_of(lang))
+        return _download(data, f"{service.campaign_id(session, campaign)}.{format}", format)
 
     @r.post("/validate", summary="thidua validate (lint included); with base, thidua diff", openapi_extra=CAMPAIGN_BODY)
     async def validate(
@@ -210,7 +213,7 @@ def router() -> APIRouter:
         facts = form.uploads("facts")
 
         def work() -> dict[str, Any]:
-            checked = service.check_campaign(data, name, base, facts[0] if facts else None, s.as_of, s.lang)
+            checked = service.check_campaign(session, data, name, base, facts[0] if facts else None, s.as_of, s.lang)
             return checked.as_dict()
 
         return JSONResponse(await run_in_threadpool(work))

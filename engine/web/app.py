@@ -138,7 +138,9 @@ def bug_response(request: Request, exc: BaseException) -> Response:
     from engine.common.crash import internal_error_line
     from engine.web import pages
 
-    line = internal_error_line(exc, ["thidua serve", request.method, request.url.path])
+    session = getattr(request.app.state, "session", None)
+    log_dir = session.env.log_dir if session is not None else None
+    line = internal_error_line(exc, ["thidua serve", request.method, request.url.path], log_dir)
     log.error("%s %s: %s", request.method, request.url.path, line)
     if is_api(request):
         return api_error(500, [line])
@@ -192,6 +194,7 @@ def api_error(status: int, lines: list[str]) -> JSONResponse:
 def create_app(allowed_hosts: list[str] | None = None) -> FastAPI:
     """The app; `allowed_hosts`: the Host headers answered (localhost by default: a page elsewhere
     cannot reach it through a name it rebinds to 127.0.0.1)."""
+    from engine.app.session import Session
     from engine.common.paths import shipped
     from engine.web import api, pages
     from engine.web.store import Store
@@ -204,8 +207,10 @@ def create_app(allowed_hosts: list[str] | None = None) -> FastAPI:
         redoc_url=None,
     )
     store = Store()
-    app.include_router(api.router())
-    app.include_router(pages.router(store))
+    session = Session.from_environment()  # the web app's edge: the environment read once, here
+    app.state.session = session
+    app.include_router(api.router(session))
+    app.include_router(pages.router(store, session))
     app.mount("/static", StaticFiles(directory=shipped("templates") / "web" / "static"), name="static")
     app.add_middleware(SameOrigin)  # innermost: its 403 gets the security headers and the request's language
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or ["127.0.0.1", "localhost", "[::1]"])

@@ -28,6 +28,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from engine import __version__
+from engine.app.session import Session as AppSession
 from engine.common import fmt, limits
 from engine.common.errors import Problem, UserError, problem_lines
 from engine.common.message import Msg
@@ -113,16 +114,16 @@ def _download(data: bytes, name: str, ext: str) -> Response:
     )
 
 
-def router(store: Store) -> APIRouter:
+def router(store: Store, session: AppSession) -> APIRouter:
     r = APIRouter(include_in_schema=False)
 
     @r.get("/", response_class=HTMLResponse)
     def index(request: Request) -> HTMLResponse:
-        return render(request, "index.html.j2", campaigns=service.campaigns())
+        return render(request, "index.html.j2", campaigns=service.campaigns(session))
 
     @r.get("/campaigns/{campaign}", response_class=HTMLResponse)
     def campaign(request: Request, campaign: str) -> HTMLResponse:
-        c = service.campaign(campaign)
+        c = service.campaign(session, campaign)
         lang = lang_of(request)
         return render(
             request,
@@ -135,25 +136,25 @@ def router(store: Store) -> APIRouter:
 
     @r.post("/campaigns/{campaign}/upload")
     async def upload(request: Request, campaign: str) -> Response:
-        cid = service.campaign_id(campaign)
+        cid = service.campaign_id(session, campaign)
         form = await read_form(request)
         f = form.fields
         s = service.settings(f.get("as_of"), f.get("deadline"), f.get("round"), None, lang_of(request))
         files = form.uploads("facts")
-        ev = await run_in_threadpool(service.evaluate, cid, files, s)
+        ev = await run_in_threadpool(service.evaluate, session, cid, files, s)
         token = store.add(Session(cid, files, s, ev))
         target = f"/results/{token}" + (f"?lang={s.lang}" if s.lang != service.LANGS[0] else "")
         return RedirectResponse(target, status_code=303)
 
     @r.get("/campaigns/{campaign}/template.{fmt}")
     def template(request: Request, campaign: str, fmt: str) -> Response:
-        data = service.template(campaign, fmt, lang_of(request))
-        return _download(data, f"{service.campaign_id(campaign)}.{fmt}", fmt)
+        data = service.template(session, campaign, fmt, lang_of(request))
+        return _download(data, f"{service.campaign_id(session, campaign)}.{fmt}", fmt)
 
     @r.get("/campaigns/{campaign}/example.yaml")
     def example(campaign: str) -> Response:
-        cid = service.campaign_id(campaign)
-        return _download(service.example(cid), f"{cid}.yaml", "yaml")
+        cid = service.campaign_id(session, campaign)
+        return _download(service.example(session, cid), f"{cid}.yaml", "yaml")
 
     @r.get("/results/{token}", response_class=HTMLResponse)
     def results(
@@ -179,7 +180,7 @@ def router(store: Store) -> APIRouter:
         lang = lang_of(request)
         ev = s.evaluation
         res = service.find(ev, candidate)
-        alloc = service.allocation(ev, s.settings)
+        alloc = service.allocation(session, ev, s.settings)
         return render(request, "candidate.html.j2", token=token, ev=ev, view=views.candidate(ev, res, alloc, lang))
 
     @r.get("/results/{token}/award", response_class=HTMLResponse)
@@ -187,7 +188,7 @@ def router(store: Store) -> APIRouter:
         s = _session(store, token, request)
         lang = lang_of(request)
         ev = s.evaluation
-        alloc = service.allocation(ev, s.settings)
+        alloc = service.allocation(session, ev, s.settings)
         return render(
             request,
             "award.html.j2",
@@ -217,14 +218,14 @@ def router(store: Store) -> APIRouter:
             return _download(service.evaluation_json(ev, lang), f"{s.campaign}-result.json", "json")
 
         def work() -> tuple[bytes, str]:
-            return service.report(ev, service.allocation(ev, s.settings), fmt, lang)
+            return service.report(ev, service.allocation(session, ev, s.settings), fmt, lang)
 
         data, ext = await run_in_threadpool(work)
         return _download(data, f"{s.campaign}-report.{ext}", ext)
 
     @r.get("/author", response_class=HTMLResponse)
     def author(request: Request) -> HTMLResponse:
-        return render(request, "author.html.j2", text="", base="", checked=None, diff="", lines=[], **_choices())
+        return render(request, "author.html.j2", text="", base="", checked=None, diff="", lines=[], **_choices(session))
 
     @r.post("/author", response_class=HTMLResponse)
     async def author_check(request: Request) -> HTMLResponse:
@@ -241,7 +242,7 @@ def router(store: Store) -> APIRouter:
         checked = None
         try:
             checked = await run_in_threadpool(
-                service.check_campaign, data, name, base, facts[0] if facts else None, None, lang
+                service.check_campaign, session, data, name, base, facts[0] if facts else None, None, lang
             )
         except (UserError, WebError) as e:
             lines = problem_lines(e.problems)
@@ -254,11 +255,11 @@ def router(store: Store) -> APIRouter:
             diff=service.diff_text(checked) if checked is not None else "",
             lines=lines,
             status=200 if not lines else 400,
-            **_choices(),
+            **_choices(session),
         )
 
     return r
 
 
-def _choices() -> dict[str, Any]:
-    return {"campaigns": [c["id"] for c in service.campaigns() if c.get("valid")]}
+def _choices(session: AppSession) -> dict[str, Any]:
+    return {"campaigns": [c["id"] for c in service.campaigns(session) if c.get("valid")]}

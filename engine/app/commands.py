@@ -1,0 +1,225 @@
+"""The commands, once, for every edge: `evaluate`, `award`, `explain`, `near`, `report`, `verify`
+and the campaign list, each `(session, request) → result`; engine.app.renderers turns a result
+into bytes or text in the format asked.
+
+    Run ─ run() ─► Evaluation ─ allocation() ─► Allocation
+    Evaluate → Evaluated · Award → Awarded · Explain → Explained · Near → Nearby · Report → Reported
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from engine.app import requests as rq
+from engine.app.session import Session
+from engine.app.sources import Source
+from engine.common.errors import UserError
+from engine.common.message import Msg
+
+if TYPE_CHECKING:
+    from engine.evaluate.allocate import Allocation
+    from engine.evaluate.core import CandidateResult, Evaluation
+    from engine.model.campaign import Campaign
+    from engine.model.schema import CampaignModel
+    from engine.render.profile import DocumentProfile
+    from engine.verify import Verification
+
+Stage = Callable[..., None]  # told each stage as it begins (the command line's progress line)
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What an edge is told as a command runs: each stage as it begins (`stage(name, **counts)`: the
+    command line's progress line) and the evaluation once it is made (its warnings said then,
+    before anything else is found wrong)."""
+
+    stage: Stage | None = None
+    evaluated: Callable[[Evaluation], None] | None = None
+
+
+QUIET = Watch()
+
+
+class NotFound(UserError):
+    """What the request names is not there (a candidate id): the web app answers 404."""
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    ev: Evaluation
+
+
+@dataclass(frozen=True)
+class Awarded:
+    ev: Evaluation
+    alloc: Allocation
+
+
+@dataclass(frozen=True)
+class Explained:
+    ev: Evaluation
+    res: CandidateResult
+    alloc: Allocation
+
+
+@dataclass(frozen=True)
+class Nearby:
+    ev: Evaluation
+    alloc: Allocation
+    within: int
+
+
+@dataclass(frozen=True)
+class Reported:
+    ev: Evaluation
+    alloc: Allocation
+    path: Path  # the report's name (its extension names the document)
+    profile: DocumentProfile | None
+    appendix: bool
+
+
+def campaign(session: Session, name: str | Source) -> Campaign:
+    """The campaign an id, a path or a campaign's bytes names, compiled (`CampaignInvalid` otherwise)."""
+    with session.active():
+        if isinstance(name, Source):
+            from engine.app.sources import load_campaign as load_source
+
+            return load_source(name)
+        from engine.model.campaign import load_campaign
+
+        return load_campaign(name)
+
+
+def run(session: Session, r: rq.Run, watch: Watch = QUIET) -> Evaluation:
+    """Load the campaign and the facts, and evaluate: the one way every command gets its result."""
+    from engine.pipeline import Uploads
+    from engine.pipeline import run as pipeline_run
+
+    with session.active():
+        target = campaign(session, r.campaign) if isinstance(r.campaign, Source) else r.campaign
+        uploads = [i for i in r.inputs if isinstance(i, Source)]
+        facts = Uploads((s.name, s.data) for s in uploads) if uploads else list(r.paths())
+        ev = pipeline_run(
+            target,
+            facts,
+            as_of=r.as_of,
+            deadline=r.deadline,
+            backend=r.backend,
+            round_year=r.round,
+            input_format=r.input_format,
+            stage=watch.stage,
+        )
+    if watch.evaluated is not None:
+        watch.evaluated(ev)
+    return ev
+
+
+def allocation(session: Session, ev: Evaluation, decision_date: dt.date | None, option: str) -> Allocation:
+    """The award list; a decision date the law cannot price (given explicitly) is the user's error,
+    named as the edge names the option."""
+    from engine.evaluate.allocate import allocate
+
+    with session.active():
+        alloc = allocate(ev, decision_date)
+    if decision_date is not None and alloc.budget_issue is not None:
+        raise UserError(alloc.budget_issue.problem(option))
+    return alloc
+
+
+def find(ev: Evaluation, candidate: str, inputs: tuple[rq.Input, ...], see: str) -> CandidateResult:
+    """The candidate `candidate` names (Evaluation.find), else `NotFound` with its line."""
+    res = ev.find(candidate)
+    if res is None:
+        paths = [str(i) for i in inputs if isinstance(i, Path)]
+        where = "; ".join(paths) if paths else ev.facts.file
+        raise NotFound(ev.not_found(candidate, where, Msg(see)))
+    return res
+
+
+def evaluate(session: Session, r: rq.Evaluate, watch: Watch = QUIET) -> Evaluated:
+    return Evaluated(run(session, r.run, watch))
+
+
+def award(session: Session, r: rq.Award, watch: Watch = QUIET) -> Awarded:
+    ev = run(session, r.run, watch)
+    return Awarded(ev, allocation(session, ev, r.decision_date, r.decision_option))
+
+
+def explain(session: Session, r: rq.Explain, watch: Watch = QUIET) -> Explained:
+    ev = run(session, r.run, watch)
+    res = find(ev, r.candidate, r.run.inputs, r.see)
+    return Explained(ev, res, allocation(session, ev, None, ""))
+
+
+def near(session: Session, r: rq.Near, watch: Watch = QUIET) -> Nearby:
+    ev = run(session, r.run, watch)
+    return Nearby(ev, allocation(session, ev, None, ""), r.within)
+
+
+def report(session: Session, r: rq.Report, watch: Watch = QUIET) -> Reported:
+    """The report's evaluation and award list, with its document profile (a file, with the options
+    given over it: engine.render.profile)."""
+    from engine.render.profile import resolve_profile
+
+    with session.active():
+        profile = resolve_profile(r.profile, dict(r.profile_options))
+    ev = run(session, r.run, watch)
+    alloc = allocation(session, ev, r.decision_date, r.decision_option)
+    return Reported(ev, alloc, r.output.path or Path("report.html"), profile, r.appendix)
+
+
+def verify(session: Session, r: rq.Verify) -> Verification:
+    """Re-create a saved result from its inputs and compare (engine.verify)."""
+    from engine.verify import verify as run_verify
+
+    with session.active():
+        return run_verify(r.report, r.campaign, list(r.inputs))
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One campaign of the list: its model, or the number of problems that keep it from loading."""
+
+    id: str
+    model: CampaignModel | None
+    problems: int = 0
+
+
+def campaigns(session: Session) -> list[Listed]:
+    """The campaigns the session's folders and the shipped ones hold, in id order (`thidua list`)."""
+    from engine.model.campaign import available_campaigns, load_campaign
+
+    out = []
+    with session.active():
+        for cid in available_campaigns():
+            try:
+                out.append(Listed(cid, load_campaign(cid).model))
+            except UserError as e:
+                out.append(Listed(cid, None, len(e.problems)))
+    return out
+
+
+def campaign_ids(session: Session) -> list[str]:
+    from engine.model.campaign import available_campaigns
+
+    with session.active():
+        return available_campaigns()
+
+
+def example(session: Session, name: str) -> str:
+    """The example facts file shipped for the campaign `name`."""
+    from engine.pipeline import example_facts
+
+    with session.active():
+        return example_facts(name)
+
+
+def template(session: Session, name: str, output: Path, lang: str) -> bytes:
+    """A blank facts file for the campaign `name`, in the format `output`'s extension names."""
+    from engine.authoring.facts_template import write_template
+
+    return write_template(campaign(session, name), output, lang)
