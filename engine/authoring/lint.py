@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.authoring.quotes import PlanText, fold, plan_path
+from engine.authoring.quotes import PlanText, SearchBudget, fold, plan_path
 from engine.authoring.subjects import Blocked, search
 from engine.common.errors import Problem, UsageError
 from engine.common.message import Msg, Text, say
@@ -241,6 +241,7 @@ class Linter:
         self.cat = catalogue
         self.plan = plan
         self.out = out
+        self.budget = SearchBudget()  # the closest-passage search's work for this campaign (issue 26)
 
     def add(self, path: PathT, code: str, message: Text, hint: Text = "") -> None:
         self.out.append(_finding(self.doc, path, code, message, hint))
@@ -307,7 +308,7 @@ class Linter:
     def quote_not_found(self, path: PathT, quote: str) -> None:
         assert self.plan is not None
         name = self.plan.path.name
-        near = self.plan.closest(quote)
+        near = self.plan.closest(quote, self.budget)
         message = Msg("problem.lint_td102", plan=name)
         if near is None:
             self.add(path, "TD102", message, Msg("problem.lint_td102_hint"))
