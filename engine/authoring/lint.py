@@ -4,13 +4,15 @@
 campaign, validates its structure, then looks at its content: every rule cites a clause and
 quotes the plan, and each quote is found in the plan's text; ids are unique; no rule can
 never apply; dates agree with each other; quotas name real groups; a rule that departs from
-the literal text says why in a note. Each finding is a `Problem` with a code (`CODES`), a
-severity, `file:line:column` and a one-line hint. `lint_catalogue` finds the catalogue's
-facts that no shipped campaign reads.
+the literal text says why in a note. Each finding is a `Problem` with a code, a severity,
+`file:line:column` and a one-line hint. `lint_catalogue` finds the catalogue's facts that no
+shipped campaign reads.
 
-The structural checks — ids, groups, quotas, stages (engine.model.checks) — and the rules'
-own errors (TD701) are the campaign reader's: lint takes its findings as they are and adds
-its own, so `lint` and `validate` print the same line for the same problem.
+Every code is an entry of the registry of checks (engine.model.checks.Check): the campaign
+reader's (`READER`: ids, groups, quotas, stages, and the rules' own errors, TD204 and TD701) are
+made once when the campaign is read, and lint takes those findings as they are, so `lint` and
+`validate` print the same line for the same problem; lint's own (`LINT`, one function a code)
+are run here stage by stage. `REGISTRY` is both, by code: docs/authoring.md's table.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from engine.lang import Compare, Const, Node, RuleError, parse_rule, parse_value
 from engine.model.campaign import Campaign, read_campaign
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
 from engine.model.checks import READER, STAGES, Check, Finding, Subject, by_code, coded, run
-from engine.model.schema import Award, CampaignModel, Cited, Criterion, Group
+from engine.model.schema import Award, CampaignModel, Cited, Criterion, Group, Rule
 from engine.model.source import PathT, load_yaml_text, read_text
 
 
@@ -415,7 +417,7 @@ def channels_not_recorded(s: Linted) -> Iterator[Finding]:
 # TD601–TD603: a rule that departs from its quote says why in a note
 
 
-def _unexplained(s: Linted) -> Iterator[tuple[PathT, Criterion | Any]]:
+def _unexplained(s: Linted) -> Iterator[tuple[PathT, Rule]]:
     for path, spec in s.model.rule_specs():
         if not (spec.note and spec.note.vi.strip() and spec.note.en.strip()):
             yield path, spec
