@@ -7,7 +7,8 @@ in a hand-written page, so the prose around it stays the author's:
   (`engine.lang.builtins`);
 - the fact keys, kinds and nomination documents in docs/facts-format.md, from the catalogue
   (`campaigns/facts.yaml`), the contract's kinds (`engine.model.schema`) and their words in the
-  vocabulary.
+  vocabulary;
+- the table of TD codes in docs/authoring.md, from the registry of checks (`engine.authoring.lint.REGISTRY`).
 The CLI and HTTP references (docs/cli.md, docs/api.md) come from the Typer app and the web app,
 which sit above the engine's rooms: docs/regenerate.py makes them.
 """
@@ -85,6 +86,15 @@ def documents_table() -> str:
     return "\n".join(rows)
 
 
+def codes_table() -> str:
+    """Every TD code of the registry of checks: its severity, stage, who makes it and what it finds."""
+    from engine.authoring.lint import REGISTRY
+
+    rows = ["| code | severity | stage | made by | finding |", "|---|---|---|---|---|"]
+    rows += [f"| `{c.code}` | {c.severity} | {c.stage} | {c.by} | {_cell(c.title)} |" for c in REGISTRY]
+    return "\n".join(rows)
+
+
 @dataclass(frozen=True)
 class Part:
     """A generated part of a page: between `<!-- NAME: generated from SOURCE; do not edit -->` and
@@ -109,6 +119,12 @@ PARTS = (
     Part(FACTS_FORMAT, "facts", "campaigns/facts.yaml", facts_table),
     Part(FACTS_FORMAT, "kinds", "engine/model/schema.py and templates/vocabulary.yaml", kinds_table),
     Part(FACTS_FORMAT, "documents", "templates/vocabulary.yaml", documents_table),
+    Part(
+        DOCS / "authoring.md",
+        "codes",
+        "the registry of checks (engine/model/checks.py, engine/authoring/lint.py)",
+        codes_table,
+    ),
 )
 
 

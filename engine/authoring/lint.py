@@ -4,13 +4,15 @@
 campaign, validates its structure, then looks at its content: every rule cites a clause and
 quotes the plan, and each quote is found in the plan's text; ids are unique; no rule can
 never apply; dates agree with each other; quotas name real groups; a rule that departs from
-the literal text says why in a note. Each finding is a `Problem` with a code (`CODES`), a
-severity, `file:line:column` and a one-line hint. `lint_catalogue` finds the catalogue's
-facts that no shipped campaign reads.
+the literal text says why in a note. Each finding is a `Problem` with a code, a severity,
+`file:line:column` and a one-line hint. `lint_catalogue` finds the catalogue's facts that no
+shipped campaign reads.
 
-The structural checks — ids, groups, quotas, stages (engine.model.checks) — and the rules'
-own errors (TD701) are the campaign reader's: lint takes its findings as they are and adds
-its own, so `lint` and `validate` print the same line for the same problem.
+Every code is an entry of the registry of checks (engine.model.checks.Check): the campaign
+reader's (`READER`: ids, groups, quotas, stages, and the rules' own errors, TD204 and TD701) are
+made once when the campaign is read, and lint takes those findings as they are, so `lint` and
+`validate` print the same line for the same problem; lint's own (`LINT`, one function a code)
+are run here stage by stage. `REGISTRY` is both, by code: docs/authoring.md's table.
 """
 
 from __future__ import annotations
@@ -24,37 +26,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.authoring.quotes import PlanText, fold, plan_path
+from engine.authoring.quotes import PlanText, SearchBudget, fold, plan_path
 from engine.authoring.subjects import Blocked, search
 from engine.common.errors import Problem, UsageError
 from engine.common.message import Msg, Text, say
 from engine.lang import Compare, Const, Node, RuleError, parse_rule, parse_value
 from engine.model.campaign import Campaign, CampaignRead, read_campaign
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
-from engine.model.checks import codes as check_codes
-from engine.model.schema import Award, CampaignModel, Cited, Criterion, Group, readable_path
-from engine.model.source import Document, PathT, load_yaml_text, read_text
-
-# code: (severity, title) — lint's own checks; docs/authoring.md's table is checked against `CODES`.
-LINT_CODES: dict[str, tuple[str, str]] = {
-    "TD101": ("error", "a rule, group, period, nomination, award or reward lacks its clause or quote"),
-    "TD102": ("error", "a quote is not found in the plan's text (NFC, whitespace folded)"),
-    "TD202": ("error", "a heads' group has no kind of the group it extends, so its rules can never apply"),
-    "TD205": ("warning", "a group competes in no award's quotas"),
-    "TD216": ("error", "a kind a group admits can never be eligible: no facts pass its required rules"),
-    "TD301": ("error", "the nomination deadline falls before the campaign period ends"),
-    "TD302": ("error", "the campaign period ends before it starts, or before the plan is issued"),
-    "TD303": ("warning", "a yearly deadline in a one-off period, or a fixed date in a yearly one"),
-    "TD304": ("warning", "the nomination deadline is more than a year after the period ends"),
-    "TD305": ("warning", "the nomination does not record what a late file gets (`late:`)"),
-    "TD306": ("warning", "the nomination does not record which ways of sending a file count (`channels:`)"),
-    "TD501": ("warning", "a fact of the catalogue is read by no shipped campaign"),
-    "TD601": ("error", "an optional criterion without a note saying why (the plan lists it)"),
-    "TD602": ("warning", "a rule's number or date does not appear in its quote, and no note says why"),
-    "TD603": ("warning", "a rule's bound is strict where the quote's is inclusive (or the reverse), no note"),
-}
-# every code a finding can carry: the campaign reader's (structural, TD701) and lint's own
-CODES: dict[str, tuple[str, str]] = dict(sorted({**check_codes(), **LINT_CODES}.items()))
+from engine.model.checks import READER, STAGES, Check, Finding, Subject, by_code, coded, run
+from engine.model.schema import Award, CampaignModel, Cited, Criterion, Group, Rule
+from engine.model.source import PathT, load_yaml_text, read_text
 
 
 @dataclass
@@ -167,7 +148,10 @@ def lint_campaign(name: str | Path | CampaignRead, source: Path | None = None) -
             result.plan_note = Msg("problem.lint_quotes_unchecked", plan=_relative(default))
     result.plan = plan
     text = PlanText.read(plan, str(plan) if plan is source else _relative(plan)) if plan is not None else None
-    Linter(doc, model, load_catalogue(), text, result.findings, read.campaign).run()
+    shipped = read.path.parent.resolve() == campaigns_dir().resolve()
+    subject = Linted(model, doc, read.path.stem, shipped, load_catalogue(), text, read.campaign, SearchBudget())
+    for stage in STAGES:  # the schema's, the structure's and the compiler's reader findings are in already
+        result.findings += run(LINT, subject, stage)
     result.findings.sort(key=lambda p: (p.line or 0, p.column or 0, p.code))
     return result
 
@@ -189,17 +173,11 @@ def lint_catalogue(campaign_names: list[str] | None = None) -> LintResult:
         read.append(model.id)
         used |= facts_read(model, catalogue)
     result.plan_note = Msg("problem.lint_facts_read_by", ids=read) if read else Msg("problem.lint_no_valid_campaign")
+    td501 = by_code(LINT, "TD501")
     for key in catalogue.facts:
         if key not in used:
-            result.findings.append(
-                _finding(
-                    doc,
-                    ("facts", key),
-                    "TD501",
-                    Msg("problem.lint_td501", fact=key, ids=read or Msg("problem.lint_none_valid")),
-                    Msg("problem.lint_td501_hint"),
-                )
-            )
+            message = Msg("problem.lint_td501", fact=key, ids=read or Msg("problem.lint_none_valid"))
+            result.findings.append(coded(doc, ("facts", key), td501, message, Msg("problem.lint_td501_hint")))
     return result
 
 
@@ -218,321 +196,443 @@ def facts_read(model: CampaignModel, catalogue: Catalogue) -> set[str]:
     return out
 
 
-def _finding(doc: Document, path: PathT, code: str, message: Text, hint: Text = "") -> Problem:
-    line, col = doc.locate(path)
-    severity = LINT_CODES[code][0]
-    return Problem(doc.file, message, line, col, readable_path(doc.data, path), hint, severity, code)
+@dataclass(frozen=True)
+class Linted(Subject):
+    """What lint's checks read besides the reader's: the catalogue, the plan's text (None: quotes
+    not checked), the compiled campaign (None: it has errors) and the passage search's budget."""
+
+    catalogue: Catalogue
+    plan: PlanText | None
+    campaign: Campaign | None
+    budget: SearchBudget
 
 
-class Linter:
-    """The checks, one method per family of codes; findings in file order within each family."""
+# TD101, TD102: what a part cites, and the quotes it gives
 
-    def __init__(
-        self,
-        doc: Document,
-        model: CampaignModel,
-        catalogue: Catalogue,
-        plan: PlanText | None,
-        out: list[Problem],
-        campaign: Campaign | None = None,
-    ):
-        self.campaign = campaign  # compiled: the search of TD216 evaluates its rules
-        self.doc = doc
-        self.model = model
-        self.cat = catalogue
-        self.plan = plan
-        self.out = out
 
-    def add(self, path: PathT, code: str, message: Text, hint: Text = "") -> None:
-        self.out.append(_finding(self.doc, path, code, message, hint))
+def _cited(m: CampaignModel) -> Iterator[tuple[PathT, Cited]]:
+    for gid, group in m.groups.items():
+        yield ("groups", gid), group
+    yield from m.rule_specs()
+    yield ("period",), m.period
+    yield ("nomination",), m.nomination
+    for i, award in enumerate(m.awards):
+        yield ("awards", i), award
+    if m.reward is not None:
+        yield ("reward",), m.reward
+    for key, label in m.labels.items():
+        yield ("labels", key), label
+    if m.issuer_facts is not None:
+        yield ("issuer_facts",), m.issuer_facts
+    for key, holders in m.facts_for.items():
+        yield ("facts_for", key), holders
 
-    def run(self) -> None:
-        self.citations()
-        self.applicability()
-        self.winnable()
-        self.dates()
-        self.nomination_decisions()
-        self.interpretation()
 
-    # TD101, TD102
-    def cited(self) -> Iterator[tuple[PathT, Cited]]:
-        m = self.model
-        for gid, group in m.groups.items():
-            yield ("groups", gid), group
-        yield from m.rule_specs()
-        yield ("period",), m.period
-        yield ("nomination",), m.nomination
-        for i, award in enumerate(m.awards):
-            yield ("awards", i), award
-        if m.reward is not None:
-            yield ("reward",), m.reward
-        for key, label in m.labels.items():
-            yield ("labels", key), label
-        if m.issuer_facts is not None:
-            yield ("issuer_facts",), m.issuer_facts
-        for key, holders in m.facts_for.items():
-            yield ("facts_for", key), holders
+def _quotes(m: CampaignModel, path: PathT, item: Cited) -> list[tuple[str, str]]:
+    """A cited part's quotes: its own, and those of its parts that quote their own sentence
+    (a nomination's documents, channels and late files; a group's scope limits; an award's scope)."""
+    quotes = [("quote", item.quote)]
+    if path == ("nomination",):
+        nom = m.nomination
+        if nom.documents_quote is not None:
+            quotes.append(("documents_quote", nom.documents_quote))
+        for part in ("channels", "late"):
+            decided = getattr(nom, part)
+            if decided is not None and decided.quote is not None:
+                quotes.append((f"{part}.quote", decided.quote))
+    if isinstance(item, Group):
+        for section in ("workplaces", "parents"):
+            for j, limit in enumerate(getattr(item, section)):
+                if limit.quote is not None:
+                    quotes.append((f"{section}.{j}.quote", limit.quote))
+                if limit.unstated is not None:
+                    quotes.append((f"{section}.{j}.unstated.quote", limit.unstated.quote))
+    if isinstance(item, Award) and item.scope is not None and item.scope.quote is not None:
+        quotes.append(("scope.quote", item.scope.quote))
+    return quotes
 
-    def citations(self) -> None:
-        for path, item in self.cited():
-            quotes = [("quote", item.quote)]
-            if not item.clause.strip():
-                self.add(
-                    (*path, "clause"), "TD101", Msg("problem.lint_td101_clause"), Msg("problem.lint_td101_clause_hint")
-                )
-            if path == ("nomination",):
-                nom = self.model.nomination
-                if nom.documents_quote is not None:
-                    quotes.append(("documents_quote", nom.documents_quote))
-                for part in ("channels", "late"):
-                    decided = getattr(nom, part)
-                    if decided is not None and decided.quote is not None:
-                        quotes.append((f"{part}.quote", decided.quote))
-            if isinstance(item, Group):  # scope limits may quote their own sentence
-                for section in ("workplaces", "parents"):
-                    for j, limit in enumerate(getattr(item, section)):
-                        if limit.quote is not None:
-                            quotes.append((f"{section}.{j}.quote", limit.quote))
-                        if limit.unstated is not None:
-                            quotes.append((f"{section}.{j}.unstated.quote", limit.unstated.quote))
-            if isinstance(item, Award) and item.scope is not None and item.scope.quote is not None:
-                quotes.append(("scope.quote", item.scope.quote))
-            for key, quote in quotes:
-                if not quote.strip():
-                    self.add(
-                        (*path, key), "TD101", Msg("problem.lint_td101_quote"), Msg("problem.lint_td101_quote_hint")
-                    )
-                elif self.plan is not None and not self.plan.contains(quote):
-                    self.quote_not_found((*path, *(int(k) if k.isdigit() else k for k in key.split("."))), quote)
 
-    def quote_not_found(self, path: PathT, quote: str) -> None:
-        assert self.plan is not None
-        name = self.plan.path.name
-        near = self.plan.closest(quote)
-        message = Msg("problem.lint_td102", plan=name)
-        if near is None:
-            self.add(path, "TD102", message, Msg("problem.lint_td102_hint"))
-            return
-        shown = near.text if len(near.text) <= 100 else near.text[:99] + "…"
-        hint = Msg("problem.lint_td102_closest", plan=name, line=str(near.line), text=shown)
-        if near.quote_has or near.plan_has:
-            hint = Msg("problem.lint_td102_differs", closest=hint, quote=near.quote_has, plan=near.plan_has)
-        self.add(path, "TD102", message, hint)
+def missing_citations(s: Linted) -> Iterator[Finding]:
+    for path, item in _cited(s.model):
+        if not item.clause.strip():
+            yield (*path, "clause"), Msg("problem.lint_td101_clause"), Msg("problem.lint_td101_clause_hint")
+        for key, quote in _quotes(s.model, path, item):
+            if not quote.strip():
+                yield (*path, key), Msg("problem.lint_td101_quote"), Msg("problem.lint_td101_quote_hint")
 
-    # TD202, TD205 (TD203, TD204, TD208, TD209: the campaign reader's)
-    def applicability(self) -> None:
-        groups = self.model.groups
-        for gid, group in groups.items():
-            base = groups.get(group.extends or "")
-            # a heads' group of units, or one extending no group, is the reader's (TD210, TD211)
-            if (
-                group.heads_only
-                and group.candidates == "person"
-                and base is not None
-                and not set(group.kinds) & set(base.kinds)
-            ):
-                self.add(
-                    ("groups", gid, "kinds"),
-                    "TD202",
-                    Msg("problem.lint_td202", group=gid, base=str(group.extends)),
-                    Msg("problem.lint_td202_hint", base=str(group.extends), kinds=list(base.kinds)),
-                )
-        quota_groups = {g for a in self.model.awards for g in a.quotas}
-        for gid, group in groups.items():
-            if not group.heads_only and gid not in quota_groups:
-                self.add(
-                    ("groups", gid),
-                    "TD205",
-                    Msg("problem.lint_td205", group=gid),
-                    Msg("problem.lint_td205_hint"),
-                )
 
-    # TD216: every subject the plan names can win (engine.authoring.subjects)
-    def winnable(self) -> None:
-        if self.campaign is None:
-            return  # the campaign has errors of its own: its rules cannot be evaluated
-        paths = {id(spec): path for path, spec in self.model.rule_specs()}
-        for found in search(self.campaign):
-            if isinstance(found, Blocked):
-                self.blocked(found, paths)
+def quotes_not_found(s: Linted) -> Iterator[Finding]:
+    if s.plan is None:
+        return
+    for path, item in _cited(s.model):
+        for key, quote in _quotes(s.model, path, item):
+            if quote.strip() and not s.plan.contains(quote):
+                where = (*path, *(int(k) if k.isdigit() else k for k in key.split(".")))
+                yield where, Msg("problem.lint_td102", plan=s.plan.path.name), _closest_hint(s, s.plan, quote)
 
-    def blocked(self, found: Blocked, paths: dict[int, PathT]) -> None:
-        s = found.subject
-        first, *others = found.rules
-        what = "criterion" if first.kind == "criterion" else "disqualifier"
-        lead = Msg(
-            "problem.lint_td216_lead_unit" if found.unit_kind else "problem.lint_td216_lead",
-            group=s.group,
-            kind=s.kind,
-            unit_kind=found.unit_kind or "",
-            rule=Msg(f"problem.lint_td216_{what}", id=first.id, clause=first.spec.clause),
+
+def _closest_hint(s: Linted, plan: PlanText, quote: str) -> Text:
+    """The plan's passage closest to a quote not found, and the first words that differ; or, when
+    there is none (or the search's budget is spent), the plain hint."""
+    name = plan.path.name
+    near = plan.closest(quote, s.budget)
+    if near is None:
+        return Msg("problem.lint_td102_hint")
+    shown = near.text if len(near.text) <= 100 else near.text[:99] + "…"
+    hint = Msg("problem.lint_td102_closest", plan=name, line=str(near.line), text=shown)
+    if near.quote_has or near.plan_has:
+        return Msg("problem.lint_td102_differs", closest=hint, quote=near.quote_has, plan=near.plan_has)
+    return hint
+
+
+# TD202, TD205 (TD203, TD208, TD209: the campaign reader's)
+
+
+def heads_without_kinds(s: Linted) -> Iterator[Finding]:
+    groups = s.model.groups
+    for gid, group in groups.items():
+        base = groups.get(group.extends or "")
+        # a heads' group of units, or one extending no group, is the reader's (TD210, TD211)
+        heads = group.heads_only and group.candidates == "person"
+        if heads and base is not None and not set(group.kinds) & set(base.kinds):
+            yield (
+                ("groups", gid, "kinds"),
+                Msg("problem.lint_td202", group=gid, base=str(group.extends)),
+                Msg("problem.lint_td202_hint", base=str(group.extends), kinds=list(base.kinds)),
+            )
+
+
+def group_without_award(s: Linted) -> Iterator[Finding]:
+    quota_groups = {g for a in s.model.awards for g in a.quotas}
+    for gid, group in s.model.groups.items():
+        if not group.heads_only and gid not in quota_groups:
+            yield ("groups", gid), Msg("problem.lint_td205", group=gid), Msg("problem.lint_td205_hint")
+
+
+# TD216: every subject the plan names can win (engine.authoring.subjects)
+
+
+def unwinnable(s: Linted) -> Iterator[Finding]:
+    if s.campaign is None:
+        return  # the campaign has errors of its own: its rules cannot be evaluated
+    paths = {id(spec): path for path, spec in s.model.rule_specs()}
+    for found in search(s.campaign):
+        if isinstance(found, Blocked):
+            message, hint = _blocked(s.model, found)
+            yield (*paths[id(found.rules[0].spec)], "rule"), message, hint
+
+
+def _blocked(model: CampaignModel, found: Blocked) -> tuple[Msg, Msg]:
+    s = found.subject
+    first, *others = found.rules
+    what = "criterion" if first.kind == "criterion" else "disqualifier"
+    lead = Msg(
+        "problem.lint_td216_lead_unit" if found.unit_kind else "problem.lint_td216_lead",
+        group=s.group,
+        kind=s.kind,
+        unit_kind=found.unit_kind or "",
+        rule=Msg(f"problem.lint_td216_{what}", id=first.id, clause=first.spec.clause),
+    )
+    if others:
+        names = [f"'{r.id}' ({r.spec.clause})" for r in others]
+        return Msg("problem.lint_td216_contradict", lead=lead, rules=names), Msg("problem.lint_td216_contradict_hint")
+    if found.never_has:
+        holders = [f"{k}: {', '.join(model.facts_for[k].kinds)}" for k in found.never_has if k in model.facts_for]
+        where = (
+            Msg("problem.lint_td216_facts_for", holders="; ".join(holders))
+            if holders
+            else Msg("problem.lint_td216_catalogue_for")
         )
-        message: Msg
-        if others:
-            names = [f"'{r.id}' ({r.spec.clause})" for r in others]
-            message = Msg("problem.lint_td216_contradict", lead=lead, rules=names)
-            hint = Msg("problem.lint_td216_contradict_hint")
-        elif found.never_has:
-            holders = [
-                f"{k}: {', '.join(self.model.facts_for[k].kinds)}" for k in found.never_has if k in self.model.facts_for
-            ]
-            where = (
-                Msg("problem.lint_td216_facts_for", holders="; ".join(holders))
-                if holders
-                else Msg("problem.lint_td216_catalogue_for")
-            )
-            message = Msg(
-                "problem.lint_td216_never_has_unit" if found.unit_kind else "problem.lint_td216_never_has",
-                lead=lead,
-                facts=list(found.never_has),
-                kind=s.kind,
-                where=where,
-            )
-            hint = Msg("problem.lint_td216_never_has_hint", kind=s.kind, group=s.group)
-        else:
-            message = Msg(f"problem.lint_td216_never_{'pass' if first.kind == 'criterion' else 'clear'}", lead=lead)
-            hint = Msg("problem.lint_td216_never_hint")
-        self.add((*paths[id(first.spec)], "rule"), "TD216", message, hint)
+        message = Msg(
+            "problem.lint_td216_never_has_unit" if found.unit_kind else "problem.lint_td216_never_has",
+            lead=lead,
+            facts=list(found.never_has),
+            kind=s.kind,
+            where=where,
+        )
+        return message, Msg("problem.lint_td216_never_has_hint", kind=s.kind, group=s.group)
+    never = Msg(f"problem.lint_td216_never_{'pass' if first.kind == 'criterion' else 'clear'}", lead=lead)
+    return never, Msg("problem.lint_td216_never_hint")
 
-    # TD301–TD304
-    def dates(self) -> None:
-        m = self.model
-        period = m.period
-        first_day = _earliest(m.document.date)
-        if period.start is not None and period.start > period.end:
-            self.add(
-                ("period", "start"),
-                "TD302",
-                Msg("problem.lint_td302_inverted"),
-                Msg("problem.lint_td302_inverted_hint"),
-            )
-        if first_day is not None and period.end < first_day:
-            self.add(
-                ("period", "end"),
-                "TD302",
-                Msg("problem.lint_td302_before_issue", end=period.end, issued=m.document.date_text),
-                Msg("problem.lint_check_year"),
-            )
-        deadlines: list[tuple[PathT, Any]] = [(("nomination", "deadline"), m.nomination.deadline)]
-        deadlines += [(("awards", i, "deadline"), a.deadline) for i, a in enumerate(m.awards) if a.deadline]
-        for path, d in deadlines:
-            if d.date is not None:
-                # an exclusive end ("trước ngày 20/12") makes the day before it the last day
-                if (period.end - d.date).days > (0 if period.end_inclusive else 1):
-                    self.add(
-                        (*path, "date"),
-                        "TD301",
-                        Msg("problem.lint_td301", deadline=d.date, end=period.end),
-                        Msg("problem.lint_td301_hint"),
-                    )
-                elif (d.date - period.end).days > 366:
-                    self.add(
-                        (*path, "date"),
-                        "TD304",
-                        Msg("problem.lint_td304", deadline=d.date, end=period.end),
-                        Msg("problem.lint_check_year"),
-                    )
-                if period.yearly:
-                    self.add(
-                        (*path, "date"),
-                        "TD303",
-                        Msg("problem.lint_td303_fixed"),
-                        Msg("problem.lint_td303_fixed_hint"),
-                    )
-            elif d.yearly is not None and not period.yearly:
-                self.add(
-                    (*path, "yearly"),
-                    "TD303",
-                    Msg("problem.lint_td303_yearly"),
-                    Msg("problem.lint_td303_yearly_hint"),
-                )
 
-    # TD305, TD306: a nomination's two decisions, recorded rather than left to the defaults
-    def nomination_decisions(self) -> None:
-        nom = self.model.nomination
-        if nom.late is None:
-            self.add(
-                ("nomination",),
-                "TD305",
-                Msg("problem.lint_td305"),
-                Msg("problem.lint_td305_hint"),
-            )
-        if nom.channels is None:
-            self.add(
-                ("nomination",),
-                "TD306",
-                Msg("problem.lint_td306"),
-                Msg("problem.lint_td306_hint"),
+# TD301–TD306: dates, and the nomination's two decisions
+
+
+def _deadlines(m: CampaignModel) -> list[tuple[PathT, Any]]:
+    out: list[tuple[PathT, Any]] = [(("nomination", "deadline"), m.nomination.deadline)]
+    return out + [(("awards", i, "deadline"), a.deadline) for i, a in enumerate(m.awards) if a.deadline]
+
+
+def deadline_before_end(s: Linted) -> Iterator[Finding]:
+    period = s.model.period
+    for path, d in _deadlines(s.model):
+        # an exclusive end ("trước ngày 20/12") makes the day before it the last day
+        if d.date is not None and (period.end - d.date).days > (0 if period.end_inclusive else 1):
+            yield (
+                (*path, "date"),
+                Msg("problem.lint_td301", deadline=d.date, end=period.end),
+                Msg("problem.lint_td301_hint"),
             )
 
-    # TD601–TD603
-    def interpretation(self) -> None:
-        for path, spec in self.model.rule_specs():
-            if spec.note and spec.note.vi.strip() and spec.note.en.strip():
-                continue
-            if isinstance(spec, Criterion) and not spec.required:
-                self.add(
-                    (*path, "required"),
-                    "TD601",
-                    Msg("problem.lint_td601"),
-                    Msg("problem.lint_td601_hint"),
-                )
-            try:
-                node = parse_rule(spec.rule, self.cat)
-            except RuleError:
-                continue
-            self.literal_numbers((*path, "rule"), node, spec.quote)
-            self.bounds((*path, "rule"), node, spec.quote)
 
-    def literal_numbers(self, path: PathT, node: Node, quote: str) -> None:
+def period_out_of_order(s: Linted) -> Iterator[Finding]:
+    m = s.model
+    period = m.period
+    first_day = _earliest(m.document.date)
+    if period.start is not None and period.start > period.end:
+        yield ("period", "start"), Msg("problem.lint_td302_inverted"), Msg("problem.lint_td302_inverted_hint")
+    if first_day is not None and period.end < first_day:
+        yield (
+            ("period", "end"),
+            Msg("problem.lint_td302_before_issue", end=period.end, issued=m.document.date_text),
+            Msg("problem.lint_check_year"),
+        )
+
+
+def deadline_of_another_period(s: Linted) -> Iterator[Finding]:
+    yearly = s.model.period.yearly
+    for path, d in _deadlines(s.model):
+        if d.date is not None and yearly:
+            yield (*path, "date"), Msg("problem.lint_td303_fixed"), Msg("problem.lint_td303_fixed_hint")
+        elif d.date is None and d.yearly is not None and not yearly:
+            yield (*path, "yearly"), Msg("problem.lint_td303_yearly"), Msg("problem.lint_td303_yearly_hint")
+
+
+def deadline_years_after(s: Linted) -> Iterator[Finding]:
+    end = s.model.period.end
+    for path, d in _deadlines(s.model):
+        if d.date is not None and (d.date - end).days > 366:
+            yield (*path, "date"), Msg("problem.lint_td304", deadline=d.date, end=end), Msg("problem.lint_check_year")
+
+
+def late_not_recorded(s: Linted) -> Iterator[Finding]:
+    if s.model.nomination.late is None:
+        yield ("nomination",), Msg("problem.lint_td305"), Msg("problem.lint_td305_hint")
+
+
+def channels_not_recorded(s: Linted) -> Iterator[Finding]:
+    if s.model.nomination.channels is None:
+        yield ("nomination",), Msg("problem.lint_td306"), Msg("problem.lint_td306_hint")
+
+
+# TD601–TD603: a rule that departs from its quote says why in a note
+
+
+def _unexplained(s: Linted) -> Iterator[tuple[PathT, Rule]]:
+    for path, spec in s.model.rule_specs():
+        if not (spec.note and spec.note.vi.strip() and spec.note.en.strip()):
+            yield path, spec
+
+
+def _parsed(s: Linted) -> Iterator[tuple[PathT, Node, str]]:
+    """Each unexplained rule that parses: (its rule's path, its expression, its quote)."""
+    for path, spec in _unexplained(s):
+        try:
+            yield (*path, "rule"), parse_rule(spec.rule, s.catalogue), spec.quote
+        except RuleError:
+            continue
+
+
+def optional_without_note(s: Linted) -> Iterator[Finding]:
+    for path, spec in _unexplained(s):
+        if isinstance(spec, Criterion) and not spec.required:
+            yield (*path, "required"), Msg("problem.lint_td601"), Msg("problem.lint_td601_hint")
+
+
+def number_not_in_quote(s: Linted) -> Iterator[Finding]:
+    for path, node, quote in _parsed(s):
         numbers = _numbers(quote)
         for const in _walk(node):
-            if not isinstance(const, Const):
-                continue
-            v = const.value
-            if isinstance(v, dt.date):
-                if not {v.day, v.month, v.year} <= numbers:
-                    self.add(
-                        path,
-                        "TD602",
-                        Msg("problem.lint_td602_date", date=v),
-                        Msg("problem.lint_td602_date_hint"),
-                    )
-            elif _is_number(v) and v not in (0, 1) and not _written(v, numbers):
-                self.add(
-                    path,
-                    "TD602",
-                    Msg("problem.lint_td602_number", number=v),
-                    Msg("problem.lint_td602_number_hint"),
-                )
+            v = const.value if isinstance(const, Const) else None
+            if isinstance(v, dt.date) and not {v.day, v.month, v.year} <= numbers:
+                yield path, Msg("problem.lint_td602_date", date=v), Msg("problem.lint_td602_date_hint")
+            elif isinstance(v, int | float) and _is_number(v) and v not in (0, 1) and not _written(v, numbers):
+                yield path, Msg("problem.lint_td602_number", number=v), Msg("problem.lint_td602_number_hint")
 
-    def bounds(self, path: PathT, node: Node, quote: str) -> None:
-        text = fold(quote).casefold()
-        for cmp in _walk(node):
-            if not isinstance(cmp, Compare) or cmp.op not in (">", ">=", "<", "<="):
-                continue
-            n = next((c.value for c in _walk(cmp.right) if isinstance(c, Const) and _is_number(c.value)), None)
-            if n is None:
-                continue
-            shown = [f"{n:g}", f"{n * 100:g}"] if 0 < n < 1 else [f"{n:g}"]
-            for num in shown:
-                strict = re.search(rf"\b(trên|hơn|vượt|quá|dưới)\s+{re.escape(num)}\b", text)
-                inclusive = re.search(rf"\b(ít nhất|tối thiểu|từ)\s+{re.escape(num)}\b", text)
-                word = None
-                if strict is not None:
-                    below = strict.group(1) == "dưới"
-                    if cmp.op in ((">", "<=") if below else (">=", "<")):
-                        word = strict.group(0)
-                if inclusive is not None and cmp.op in (">", "<="):
-                    word = inclusive.group(0)
-                if word:
-                    self.add(
-                        path,
-                        "TD603",
-                        Msg("problem.lint_td603", word=word, op=cmp.op),
-                        Msg("problem.lint_td603_hint"),
-                    )
-                    return
+
+def bound_of_another_kind(s: Linted) -> Iterator[Finding]:
+    for path, node, quote in _parsed(s):
+        word = _bound_word(node, fold(quote).casefold())
+        if word:
+            yield path, Msg("problem.lint_td603", word=word[0], op=word[1]), Msg("problem.lint_td603_hint")
+
+
+def _bound_word(node: Node, text: str) -> tuple[str, str] | None:
+    """The first comparison whose bound the quote words the other way: (the quote's words, the operator)."""
+    for cmp in _walk(node):
+        if not isinstance(cmp, Compare) or cmp.op not in (">", ">=", "<", "<="):
+            continue
+        n = next((c.value for c in _walk(cmp.right) if isinstance(c, Const) and _is_number(c.value)), None)
+        if n is None:
+            continue
+        for num in [f"{n:g}", f"{n * 100:g}"] if 0 < n < 1 else [f"{n:g}"]:
+            strict = re.search(rf"\b(trên|hơn|vượt|quá|dưới)\s+{re.escape(num)}\b", text)
+            inclusive = re.search(rf"\b(ít nhất|tối thiểu|từ)\s+{re.escape(num)}\b", text)
+            word = None
+            if strict is not None:
+                below = strict.group(1) == "dưới"
+                if cmp.op in ((">", "<=") if below else (">=", "<")):
+                    word = strict.group(0)
+            if inclusive is not None and cmp.op in (">", "<="):
+                word = inclusive.group(0)
+            if word:
+                return word, cmp.op
+    return None
+
+
+# lint's own entries of the registry (engine.model.checks): TD501 is `lint_catalogue`'s, over every campaign
+LINT: tuple[Check[Linted], ...] = (
+    Check(
+        "TD101",
+        "error",
+        "plan text",
+        "lint",
+        ("problem.lint_td101_clause", "problem.lint_td101_quote"),
+        "a rule, group, period, nomination, award or reward has an empty clause or quote",
+        missing_citations,
+    ),
+    Check(
+        "TD102",
+        "error",
+        "plan text",
+        "lint",
+        ("problem.lint_td102",),
+        "a quote is not in the plan's text (names the closest passage)",
+        quotes_not_found,
+    ),
+    Check(
+        "TD202",
+        "error",
+        "structure",
+        "lint",
+        ("problem.lint_td202",),
+        "a heads' group has no kind of the group it extends, so its rules never apply",
+        heads_without_kinds,
+    ),
+    Check(
+        "TD205",
+        "warning",
+        "structure",
+        "lint",
+        ("problem.lint_td205",),
+        "a group is in no award's quotas: its eligible candidates are never proposed",
+        group_without_award,
+    ),
+    Check(
+        "TD216",
+        "error",
+        "compile",
+        "lint",
+        (
+            "problem.lint_td216_contradict",
+            "problem.lint_td216_never_has",
+            "problem.lint_td216_never_has_unit",
+            "problem.lint_td216_never_pass",
+            "problem.lint_td216_never_clear",
+        ),
+        "a kind a group admits can never be eligible: no facts pass its required rules (a rule reads a figure that "
+        "kind never has — `facts_for:` — or asks for a value the catalogue never allows, or rules contradict each "
+        "other); names the group, kind, rule and clause",
+        unwinnable,
+    ),
+    Check(
+        "TD301",
+        "error",
+        "structure",
+        "lint",
+        ("problem.lint_td301",),
+        "the nomination deadline falls before the campaign period ends",
+        deadline_before_end,
+    ),
+    Check(
+        "TD302",
+        "error",
+        "structure",
+        "lint",
+        ("problem.lint_td302_inverted", "problem.lint_td302_before_issue"),
+        "the period starts after it ends, or ends before the plan is issued",
+        period_out_of_order,
+    ),
+    Check(
+        "TD303",
+        "warning",
+        "structure",
+        "lint",
+        ("problem.lint_td303_fixed", "problem.lint_td303_yearly"),
+        "a yearly deadline in a one-off period, or a fixed date in a yearly one",
+        deadline_of_another_period,
+    ),
+    Check(
+        "TD304",
+        "warning",
+        "structure",
+        "lint",
+        ("problem.lint_td304",),
+        "the deadline is more than a year after the period ends (a mistyped year?)",
+        deadline_years_after,
+    ),
+    Check(
+        "TD305",
+        "warning",
+        "structure",
+        "lint",
+        ("problem.lint_td305",),
+        "the nomination does not record what a late file gets (`late:` — the plan's sentence, or the decision in a "
+        "note)",
+        late_not_recorded,
+    ),
+    Check(
+        "TD306",
+        "warning",
+        "structure",
+        "lint",
+        ("problem.lint_td306",),
+        "the nomination does not record which ways of sending a file count (`channels:`)",
+        channels_not_recorded,
+    ),
+    Check(
+        "TD501",
+        "warning",
+        "structure",
+        "lint",
+        ("problem.lint_td501",),
+        "a catalogue fact no campaign reads (`thidua lint facts`)",
+        None,
+    ),
+    Check(
+        "TD601",
+        "error",
+        "plan text",
+        "lint",
+        ("problem.lint_td601",),
+        "an optional criterion (`required: false`) without a note: the plan lists it, so the literal reading makes "
+        "it required",
+        optional_without_note,
+    ),
+    Check(
+        "TD602",
+        "warning",
+        "plan text",
+        "lint",
+        ("problem.lint_td602_date", "problem.lint_td602_number"),
+        'a number or date in a rule that its quote does not contain (0.10 matches "10%"), without a note',
+        number_not_in_quote,
+    ),
+    Check(
+        "TD603",
+        "warning",
+        "plan text",
+        "lint",
+        ("problem.lint_td603",),
+        'the quote says "trên/hơn/quá/dưới N" or "ít nhất/tối thiểu/từ N" and the rule\'s bound is the other kind '
+        '(`>=` for "trên"), without a note',
+        bound_of_another_kind,
+    ),
+)
+# the one registry: every code a finding can carry, the reader's and lint's, by code (docs/authoring.md's table)
+REGISTRY: tuple[Check[Linted], ...] = tuple(sorted((*READER, *LINT), key=lambda c: c.code))
+# code: (severity, title), for who asks by code
+CODES: dict[str, tuple[str, str]] = {c.code: (c.severity, c.title) for c in REGISTRY}
 
 
 def _walk(node: Node) -> Iterator[Node]:

@@ -3,7 +3,9 @@
 The plans arrive in mixed Unicode forms with tabs and non-breaking spaces, so both sides are
 compared after NFC normalisation and whitespace folding. A quote that is not found gets the
 closest passage of the plan (its line number and text) and the first words that differ, so
-the author can copy the sentence exactly.
+the author can copy the sentence exactly — within a budget of work per quote and per campaign
+(`SearchBudget`, engine.common.limits): a long quote found nowhere costs one pass over the plan,
+not minutes of comparisons, and its finding then names no passage.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.common import limits
 from engine.common.errors import Problem, UsageError
 from engine.common.message import Msg
 from engine.common.paths import plans_dir
@@ -53,8 +56,27 @@ class Passage:
     plan_has: str  # … and as the plan has them
 
 
+class SearchBudget:
+    """The work lint's closest-passage search may still do for one campaign (issue 26): characters
+    compared plus plan words scanned, counted in `spent` (engine.common.limits). Made once per lint
+    of a campaign and handed to every `PlanText.closest` of it."""
+
+    def __init__(self, total: int | None = None):
+        self.left = limits.MAX_CAMPAIGN_QUOTE_SEARCH if total is None else total
+        self.spent = 0
+
+    def allows(self, work: int) -> bool:
+        """Whether one quote may cost `work`: within the quote's limit and what the campaign has left."""
+        return work <= min(limits.MAX_QUOTE_SEARCH, self.left)
+
+    def spend(self, work: int) -> None:
+        self.left -= work
+        self.spent += work
+
+
 class PlanText:
-    """A plan's text, folded, with each word's line for pointing at passages."""
+    """A plan's text, folded, with each word's line for pointing at passages (and, built once, each
+    word's comparison key and where each word starts in the folded text, for the passage search)."""
 
     def __init__(self, path: Path, text: str):
         self.path = path
@@ -67,6 +89,9 @@ class PlanText:
                     self.lines.append(n)
         self.folded = " ".join(self.words)
         self._keys = [_key(w) for w in self.words]
+        self._offsets = [0]  # where word i starts in `folded` (one past the end for the last)
+        for word in self.words:
+            self._offsets.append(self._offsets[-1] + len(word) + 1)
 
     @classmethod
     def read(cls, path: Path, display: str | None = None) -> PlanText:
@@ -76,35 +101,65 @@ class PlanText:
     def contains(self, quote: str) -> bool:
         return fold(quote) in self.folded
 
-    def closest(self, quote: str) -> Passage | None:
-        """The passage of the plan most like `quote` (same length in words)."""
+    def closest(self, quote: str, budget: SearchBudget | None = None) -> Passage | None:
+        """The passage of the plan most like `quote` (about its length in words), or None: an
+        empty quote or plan, or a search that would cost more than `budget` allows (a fresh
+        campaign's when None). The windows sharing most words with the quote are found in one
+        pass over the plan; only those few are compared character by character."""
         q = fold(quote).split(" ")
         n = len(q)
-        if not q or not self.words:
+        budget = budget if budget is not None else SearchBudget()
+        if not q or not self.words or not budget.allows(len(self.words)):
             return None
-        want = Counter(_key(w) for w in q)
-        window = Counter(self._keys[:n])
-        best: list[tuple[int, int]] = []
-        for start in range(max(len(self.words) - n + 1, 1)):
-            if start:
-                window[self._keys[start - 1]] -= 1
-                if start + n - 1 < len(self._keys):
-                    window[self._keys[start + n - 1]] += 1
-            best.append((sum((window & want).values()), start))
-        best.sort(key=lambda x: (-x[0], x[1]))
+        budget.spend(len(self.words))
         joined = " ".join(q)
+        tops = self._best_windows(q)[:5]
+        pairs = sorted(
+            {(s, z) for top in tops for s in range(max(top - 2, 0), top + 3) for z in range(max(n - 2, 1), n + 3)}
+        )
+        work = sum(len(joined) * self._length(s, z) for s, z in pairs)
+        if not budget.allows(work):
+            return None
+        budget.spend(work)
         scored = []
-        for _, top in best[:5]:
-            for start in range(max(top - 2, 0), top + 3):
-                for size in range(max(n - 2, 1), n + 3):
-                    cand = self.words[start : start + size]
-                    ratio = difflib.SequenceMatcher(None, joined, " ".join(cand), autojunk=False).ratio()
-                    scored.append((ratio, -start, -size))
+        for start, size in pairs:
+            text = " ".join(self.words[start : start + size])
+            ratio = difflib.SequenceMatcher(None, joined, text, autojunk=False).ratio()
+            scored.append((ratio, -start, -size))
         _, start, size = max(scored)
         start, size = -start, -size
         cand = self.words[start : start + size]
         quote_has, plan_has = _first_difference(q, cand)
         return Passage(self.lines[start], " ".join(cand), quote_has, plan_has)
+
+    def _best_windows(self, q: list[str]) -> list[int]:
+        """The starts of the windows of len(q) words, most words shared with the quote first (then
+        the earliest): one pass, each step adding a word and dropping one."""
+        n = len(q)
+        want = Counter(_key(w) for w in q)
+        window: Counter[str] = Counter()
+        shared = 0
+        for key in self._keys[:n]:
+            shared += window[key] < want[key]
+            window[key] += 1
+        best: list[tuple[int, int]] = []
+        for start in range(max(len(self.words) - n + 1, 1)):
+            if start:
+                gone = self._keys[start - 1]
+                window[gone] -= 1
+                shared -= window[gone] < want[gone]
+                if start + n - 1 < len(self._keys):
+                    key = self._keys[start + n - 1]
+                    shared += window[key] < want[key]
+                    window[key] += 1
+            best.append((shared, start))
+        best.sort(key=lambda x: (-x[0], x[1]))
+        return [start for _, start in best]
+
+    def _length(self, start: int, size: int) -> int:
+        """The characters of `" ".join(self.words[start : start + size])`, without joining."""
+        end = min(start + size, len(self.words))
+        return max(self._offsets[end] - self._offsets[start] - 1, 0) if end > start else 0
 
 
 def _key(word: str) -> str:

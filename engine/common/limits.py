@@ -71,6 +71,12 @@ MAX_RULE_LENGTH = 2000
 MAX_RULE_DEPTH = 32  # operators nested in one another (a rule people write nests fewer than 10)
 MAX_NUMBER = 1e12
 
+# lint's closest passage to a quote not found in the plan (TD102): the work one quote and one campaign
+# may cost, counted as characters compared (each candidate passage's length times the quote's) plus
+# the plan's words scanned; beyond it the finding names no passage
+MAX_QUOTE_SEARCH = 25_000_000
+MAX_CAMPAIGN_QUOTE_SEARCH = 60_000_000
+
 # 'did you mean': words longer than this get no suggestion (difflib's work grows with the product)
 MAX_SUGGEST_LENGTH = 64
 

@@ -1,8 +1,9 @@
 """Load → validate → compile a campaign file into a `Campaign`.
 
 `read_campaign` is the one reader of a campaign file: it reads the YAML (engine.model.source),
-validates it against the strict schema (engine.model.schema), runs the structural checks
-(engine.model.checks, each with its TD code) and compiles every rule (engine.lang). All
+and runs the stages of the registry of checks (engine.model.checks): the strict schema
+(engine.model.schema), the structural checks (each with its TD code), then every rule compiled
+(engine.lang; a rule that does not compile carries its compile-stage entry's code). All
 problems found are reported together, each with `file:line:column`, the rule's id and a hint;
 `load_campaign` returns the compiled campaign or raises `CampaignInvalid` with every error.
 """
@@ -18,7 +19,6 @@ from engine.common.errors import CampaignInvalid, Problem, UsageError, did_you_m
 from engine.common.message import Msg
 from engine.common.paths import user_campaign_dirs
 from engine.lang import Fact, Node, RuleError, parse_rule, parse_value
-from engine.lang.parse import NOT_A_FACT_OF
 from engine.lang.values import RuleKind
 from engine.model.catalogue import Catalogue, campaigns_dir, catalogue_text, load_catalogue
 from engine.model.facts import Candidate, FactsFile
@@ -394,9 +394,9 @@ def _read(path: Path, display: str, shipped: bool, text: str, raw: bytes) -> Cam
         model = CampaignModel.model_validate(doc.data)
     except ValidationError as e:
         return CampaignRead(path, display, doc, None, pydantic_problems(e, doc, CampaignModel))
-    from engine.model.checks import Subject, run_checks
+    from engine.model.checks import READER, Subject, run
 
-    found = run_checks(Subject(model, doc, path.stem, shipped))
+    found = run(READER, Subject(model, doc, path.stem, shipped), "structure")
     sha = hashlib.sha256(raw).hexdigest()
     # the plan's own words for some facts (`labels:`): every output reads them through this catalogue
     catalogue = load_catalogue().for_campaign({k: v.label for k, v in model.labels.items()})
@@ -476,6 +476,7 @@ def _parse(
 
 
 def _rule_problem(doc: Document, p: PathT, e: RuleError) -> Problem:
+    from engine.model.checks import compile_check
     from engine.model.schema import readable_path
 
     line, col = doc.locate(p)
@@ -493,9 +494,9 @@ def _rule_problem(doc: Document, p: PathT, e: RuleError) -> Problem:
             if start < len(row) and row[start] in "'\"":
                 start += 1
             col = start + 1 + e.col
-    # the type checker's "not a fact of people/units" is lint's old TD204; any other rule error is TD701
-    code = "TD204" if isinstance(e.message, Msg) and e.message.key == NOT_A_FACT_OF else "TD701"
-    return Problem(doc.file, e.message, line, col, readable_path(doc.data, p), e.hint, "error", code)
+    # the compile stage's entry of the registry whose message it is (TD204), else TD701
+    check = compile_check(e.message)
+    return Problem(doc.file, e.message, line, col, readable_path(doc.data, p), e.hint, check.severity, check.code)
 
 
 def _display(path: Path) -> str:

@@ -1,28 +1,39 @@
-"""The structural checks of a campaign: each written once, with its TD code.
+"""The registry of campaign checks: every TD code, its stage, its function and its words, once.
 
-A check reads the schema-valid model and says where a part refers to a part that is not
-there, or contradicts another: a rule for a missing group, a duplicate id, a stage asking for
-more than the stage it chooses from. `run_checks` runs every registered check; the campaign
-reader (`engine.model.campaign.read_campaign`) calls it once, errors stop the load, and
-`thidua lint` and `thidua validate` print these very findings — nobody checks twice.
+A campaign is read in stages (`STAGES`): the schema (Pydantic, engine.model.schema: no TD code),
+its structure (a part refers to a part that is not there, or contradicts another), the compiled
+rules (the compiler's type check, and what needs rules that compile), and the plan's text (the
+quotes and what a rule's words say). Each check is an entry (`Check`): its code, severity, stage,
+the one line the docs' table shows (`title`), the vocabulary keys of the messages its findings
+carry, and the function that finds them — or `None` for a code another part makes (the compiler's
+TD204 and TD701, whose entries say which message key each one carries; lint's TD501 over the
+catalogue). A finding is `(path, message, hint)`; the runner (`run`) gives it the entry's code and
+severity, with `file:line:column`, so no code is written twice and none is guessed from a message.
 
-Each check is a function registered with `@check(code, severity, title)`; it yields
-`(path, message, hint)` and the runner turns each into a `Problem` carrying the code, the
-severity and `file:line:column`. `CODES` lists every code the reader can give, including
-TD204 and TD701 (a rule's expression, from the compiler), which are not checks of this module.
+`READER` holds the entries the campaign reader runs (`engine.model.campaign.read_campaign`,
+once per file): their errors stop every command that loads the campaign, and `thidua lint` and
+`thidua validate` print those very findings. Lint's own entries, which read the plan's text or
+evaluate the compiled rules, sit above this room (`engine.authoring.lint.LINT`); the one registry
+of every code is their union, `engine.authoring.lint.REGISTRY`, whence docs/authoring.md's table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Generic, Literal, TypeVar
 
 from engine.common.errors import Problem, did_you_mean
 from engine.common.message import Msg, Text
+from engine.lang.parse import NOT_A_FACT_OF
 from engine.model.schema import PERSON_KINDS, UNIT_KINDS, Award, CampaignModel, readable_path
 from engine.model.source import Document, PathT
 
 Finding = tuple[PathT, Text, Text]  # where, message, hint
+Stage = Literal["schema", "structure", "compile", "plan text"]
+STAGES: tuple[Stage, ...] = ("schema", "structure", "compile", "plan text")
+Severity = Literal["error", "warning"]
+Maker = Literal["reader", "lint"]  # the campaign reader (its errors stop the load), or lint only
 
 
 @dataclass(frozen=True)
@@ -35,56 +46,52 @@ class Subject:
     shipped: bool  # the file is in campaigns/: its name must be its id
 
 
+S = TypeVar("S", bound=Subject, contravariant=True)
+
+
 @dataclass(frozen=True)
-class Check:
+class Check(Generic[S]):
+    """One entry of the registry: a TD code and everything about it."""
+
     code: str
-    severity: str  # error | warning
-    title: str
-    run: Callable[[Subject], Iterator[Finding]]
+    severity: Severity
+    stage: Stage
+    by: Maker
+    keys: tuple[str, ...]  # the vocabulary keys of its findings' messages (`problem.…`)
+    title: str  # the line docs/authoring.md shows
+    find: Callable[[S], Iterator[Finding]] | None  # None: made elsewhere (the docstring says where)
 
 
-CHECKS: list[Check] = []
-
-# code: (severity, title) — codes the reader gives that no function here makes.
-OTHER_CODES: dict[str, tuple[str, str]] = {
-    "TD204": ("error", "a rule reads a fact that no candidate of its group has (the compiler's type check)"),
-    "TD701": ("error", "a rule or ranking key cannot be read, or does not type-check against the fact catalogue"),
-}
-
-
-def check(code: str, severity: str, title: str) -> Callable[[Callable[[Subject], Iterator[Finding]]], Check]:
-    def register(fn: Callable[[Subject], Iterator[Finding]]) -> Check:
-        c = Check(code, severity, title, fn)
-        CHECKS.append(c)
-        return c
-
-    return register
-
-
-def codes() -> dict[str, tuple[str, str]]:
-    """Every code the campaign reader can give: (severity, title)."""
-    out = {c.code: (c.severity, c.title) for c in CHECKS}
-    return dict(sorted({**out, **OTHER_CODES}.items()))
-
-
-def run_checks(subject: Subject) -> list[Problem]:
-    """Every structural finding, in file order."""
+def run(checks: Iterable[Check[S]], subject: S, stage: Stage) -> list[Problem]:
+    """Every finding of the entries of one stage, each a `Problem` with its entry's code."""
     out: list[Problem] = []
-    for c in CHECKS:
-        for path, message, hint in c.run(subject):
-            out.append(coded(subject.doc, path, c.code, c.severity, message, hint))
-    return sorted(out, key=lambda p: (p.line or 0, p.column or 0, p.code))
+    for c in checks:
+        if c.stage == stage and c.find is not None:
+            out += [coded(subject.doc, path, c, message, hint) for path, message, hint in c.find(subject)]
+    return out
 
 
-def coded(doc: Document, path: PathT, code: str, severity: str, message: Text, hint: Text = "") -> Problem:
+def coded(doc: Document, path: PathT, check: Check[S], message: Text, hint: Text = "") -> Problem:
     line, col = doc.locate(path)
-    return Problem(doc.file, message, line, col, readable_path(doc.data, path), hint, severity, code)
+    where = readable_path(doc.data, path)
+    return Problem(doc.file, message, line, col, where, hint, check.severity, check.code)
+
+
+def by_code(checks: Iterable[Check[S]], code: str) -> Check[S]:
+    return next(c for c in checks if c.code == code)
+
+
+def compile_check(message: Text) -> Check[Subject]:
+    """The entry of a rule that does not compile: the compile stage's entry listing the message's
+    key, else the one listing none (TD701, every other rule error)."""
+    key = message.key if isinstance(message, Msg) else ""
+    entries = [c for c in READER if c.stage == "compile"]
+    return next((c for c in entries if key in c.keys), next(c for c in entries if not c.keys))
 
 
 # ── TD2xx: ids, groups and the rules in them ──────────────────────────────────────────────
 
 
-@check("TD201", "error", "two rules (or two awards) share an id")
 def duplicate_ids(s: Subject) -> Iterator[Finding]:
     seen: dict[str, str] = {}
     for path, spec in s.model.rule_specs():
@@ -108,7 +115,6 @@ def duplicate_ids(s: Subject) -> Iterator[Finding]:
         awards.add(award.id)
 
 
-@check("TD203", "error", "a rule is limited to a kind its group does not have")
 def rule_kinds(s: Subject) -> Iterator[Finding]:
     for path, spec in s.model.rule_specs():
         group = s.model.groups.get(spec.group)
@@ -123,7 +129,6 @@ def rule_kinds(s: Subject) -> Iterator[Finding]:
                 )
 
 
-@check("TD206", "error", "a rule names a group that does not exist")
 def rule_group(s: Subject) -> Iterator[Finding]:
     groups = s.model.groups
     for path, spec in s.model.rule_specs():
@@ -135,7 +140,6 @@ def rule_group(s: Subject) -> Iterator[Finding]:
             )
 
 
-@check("TD207", "error", "`scope: unit` on a rule of a group of units (it is for people's rules)")
 def unit_scope(s: Subject) -> Iterator[Finding]:
     for path, spec in s.model.rule_specs():
         group = s.model.groups.get(spec.group)
@@ -147,7 +151,6 @@ def unit_scope(s: Subject) -> Iterator[Finding]:
             )
 
 
-@check("TD208", "error", "a group lists a kind that is not a kind of its candidates (units or people)")
 def group_kinds(s: Subject) -> Iterator[Finding]:
     for gid, group in s.model.groups.items():
         allowed = UNIT_KINDS if group.candidates == "unit" else PERSON_KINDS
@@ -160,7 +163,6 @@ def group_kinds(s: Subject) -> Iterator[Finding]:
                 )
 
 
-@check("TD209", "error", "a kind is in two groups (a candidate competes in one group)")
 def kind_in_two_groups(s: Subject) -> Iterator[Finding]:
     taken: dict[tuple[str, str], str] = {}  # (candidates, kind) → the first group that has it
     for gid, group in s.model.groups.items():
@@ -176,7 +178,6 @@ def kind_in_two_groups(s: Subject) -> Iterator[Finding]:
                 )
 
 
-@check("TD210", "error", "`heads_only` on a group of units (only people are heads of units)")
 def heads_of_units(s: Subject) -> Iterator[Finding]:
     for gid, group in s.model.groups.items():
         if group.heads_only and group.candidates != "person":
@@ -187,7 +188,6 @@ def heads_of_units(s: Subject) -> Iterator[Finding]:
             )
 
 
-@check("TD211", "error", "a heads' group does not extend a group of people")
 def heads_extend(s: Subject) -> Iterator[Finding]:
     groups = s.model.groups
     for gid, group in groups.items():
@@ -202,7 +202,6 @@ def heads_extend(s: Subject) -> Iterator[Finding]:
             )
 
 
-@check("TD212", "error", "`extends` on a group that is not a heads' group")
 def extends_only_heads(s: Subject) -> Iterator[Finding]:
     for gid, group in s.model.groups.items():
         if not group.heads_only and group.extends:
@@ -213,7 +212,6 @@ def extends_only_heads(s: Subject) -> Iterator[Finding]:
             )
 
 
-@check("TD214", "error", "a group's `workplaces` or `parents` limit does not fit the group")
 def scope_limits(s: Subject) -> Iterator[Finding]:
     for gid, group in s.model.groups.items():
         for section, limits in (("workplaces", group.workplaces), ("parents", group.parents)):
@@ -237,7 +235,6 @@ def scope_limits(s: Subject) -> Iterator[Finding]:
                         )
 
 
-@check("TD213", "error", "a shipped campaign's id differs from its file name")
 def id_is_file_name(s: Subject) -> Iterator[Finding]:
     if s.shipped and s.file_stem != s.model.id:
         yield (
@@ -247,9 +244,6 @@ def id_is_file_name(s: Subject) -> Iterator[Finding]:
         )
 
 
-@check(
-    "TD215", "error", "a campaign's `labels`, `facts_for` or `issuer_facts` names a fact the catalogue does not have"
-)
 def label_keys(s: Subject) -> Iterator[Finding]:
     from engine.model.catalogue import load_catalogue
 
@@ -272,7 +266,6 @@ def label_keys(s: Subject) -> Iterator[Finding]:
 # ── TD4xx: quotas, ranking and award stages ───────────────────────────────────────────────
 
 
-@check("TD401", "error", "a quota names a group that does not exist, or a heads' group")
 def quota_groups(s: Subject) -> Iterator[Finding]:
     groups = s.model.groups
     for i, award in enumerate(s.model.awards):
@@ -293,7 +286,6 @@ def quota_groups(s: Subject) -> Iterator[Finding]:
                 )
 
 
-@check("TD402", "error", "a ranking for a group that does not exist")
 def ranking_groups(s: Subject) -> Iterator[Finding]:
     groups = s.model.groups
     for gid in s.model.ranking:
@@ -305,7 +297,6 @@ def ranking_groups(s: Subject) -> Iterator[Finding]:
             )
 
 
-@check("TD403", "error", "an award stage chooses `from` an award that does not exist")
 def stage_source(s: Subject) -> Iterator[Finding]:
     ids = [a.id for a in s.model.awards]
     for i, award in enumerate(s.model.awards):
@@ -317,7 +308,6 @@ def stage_source(s: Subject) -> Iterator[Finding]:
             )
 
 
-@check("TD404", "error", "an award stage is listed before the stage it chooses from (so stages never form a cycle)")
 def stage_order(s: Subject) -> Iterator[Finding]:
     for i, award, j, earlier in _stages(s.model):
         if j >= i:
@@ -328,7 +318,6 @@ def stage_order(s: Subject) -> Iterator[Finding]:
             )
 
 
-@check("TD405", "error", "an award stage asks for a group its earlier stage selects none of")
 def stage_group(s: Subject) -> Iterator[Finding]:
     for i, award, _, earlier in _stages(s.model):
         for gid in award.quotas:
@@ -340,7 +329,6 @@ def stage_group(s: Subject) -> Iterator[Finding]:
                 )
 
 
-@check("TD406", "error", "an award stage has no limit where its earlier stage has one")
 def stage_unlimited(s: Subject) -> Iterator[Finding]:
     for i, award, _, earlier in _stages(s.model):
         for gid, quota in award.quotas.items():
@@ -353,7 +341,6 @@ def stage_unlimited(s: Subject) -> Iterator[Finding]:
                 )
 
 
-@check("TD407", "error", "an award stage asks for more than its earlier stage selects")
 def stage_quota(s: Subject) -> Iterator[Finding]:
     for i, award, _, earlier in _stages(s.model):
         for gid, quota in award.quotas.items():
@@ -366,7 +353,6 @@ def stage_quota(s: Subject) -> Iterator[Finding]:
                 )
 
 
-@check("TD408", "warning", "a quota for a group that declares no ranking (every over-quota list is a tie)")
 def quota_without_ranking(s: Subject) -> Iterator[Finding]:
     for i, award in enumerate(s.model.awards):
         for gid, quota in award.quotas.items():
@@ -379,7 +365,6 @@ def quota_without_ranking(s: Subject) -> Iterator[Finding]:
                 )
 
 
-@check("TD409", "error", "an award's condition is for a group the award has no quota for, or for a heads' group")
 def condition_groups(s: Subject) -> Iterator[Finding]:
     groups = s.model.groups
     for i, award in enumerate(s.model.awards):
@@ -401,7 +386,6 @@ def condition_groups(s: Subject) -> Iterator[Finding]:
                 )
 
 
-@check("TD410", "error", "an award's `instead_of` names an unknown award, one listed after it, or a stage")
 def instead_of(s: Subject) -> Iterator[Finding]:
     index = {a.id: j for j, a in enumerate(s.model.awards)}
     for i, award in enumerate(s.model.awards):
@@ -425,7 +409,6 @@ def instead_of(s: Subject) -> Iterator[Finding]:
             yield path, Msg("problem.campaign_td410_stage"), Msg("problem.campaign_td410_stage_hint")
 
 
-@check("TD411", "error", "an award's `standard: own` has no condition, or `standard`/`scope` is set on a later stage")
 def own_standard(s: Subject) -> Iterator[Finding]:
     model = s.model
     for i, award in enumerate(model.awards):
@@ -466,3 +449,242 @@ def _stages(model: CampaignModel) -> Iterator[tuple[int, Award, int, Award]]:
         if award.from_ is not None and award.from_ in index:
             j, earlier = index[award.from_]
             yield i, award, j, earlier
+
+
+# every check the campaign reader makes, in the order it runs them
+READER: tuple[Check[Subject], ...] = (
+    Check(
+        "TD201",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td201_rule", "problem.campaign_td201_award"),
+        "two rules (or two awards) share an id",
+        duplicate_ids,
+    ),
+    Check(
+        "TD203",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td203",),
+        "a rule is limited (`kinds:`) to a kind its group does not have",
+        rule_kinds,
+    ),
+    Check(
+        "TD206",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_unknown_group",),
+        "a rule names a group that does not exist",
+        rule_group,
+    ),
+    Check(
+        "TD207",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td207",),
+        "`scope: unit` on a rule of a group of units (it is for people's rules)",
+        unit_scope,
+    ),
+    Check(
+        "TD208",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td208",),
+        "a group lists a kind that is not a kind of its candidates (a person's kind in a group of units)",
+        group_kinds,
+    ),
+    Check(
+        "TD209",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td209",),
+        "a kind is in two groups (a candidate competes in one group; the later group is named)",
+        kind_in_two_groups,
+    ),
+    Check(
+        "TD210",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td210",),
+        "`heads_only` on a group of units (only people are heads of units)",
+        heads_of_units,
+    ),
+    Check(
+        "TD211",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td211",),
+        "a heads' group does not extend a group of people",
+        heads_extend,
+    ),
+    Check(
+        "TD212",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td212",),
+        "`extends` on a group that is not a heads' group",
+        extends_only_heads,
+    ),
+    Check(
+        "TD214",
+        "error",
+        "structure",
+        "reader",
+        (
+            "problem.campaign_td214_person",
+            "problem.campaign_td214_person_heads",
+            "problem.campaign_td214_unit",
+            "problem.campaign_td214_unit_heads",
+            "problem.campaign_not_group_kind",
+        ),
+        "a group's `workplaces` (people) or `parents` (units) limit does not fit the group: wrong kind of group, a "
+        "heads' group, `applies_to` naming a kind outside the group, `issuer` as a workplace",
+        scope_limits,
+    ),
+    Check(
+        "TD213",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td213",),
+        "a campaign in `campaigns/` whose id differs from its file name",
+        id_is_file_name,
+    ),
+    Check(
+        "TD215",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td215",),
+        "`labels:` or `facts_for:` names a fact the catalogue does not have",
+        label_keys,
+    ),
+    Check(
+        "TD401",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td401", "problem.campaign_heads_group"),
+        "a quota for a group that does not exist, or for a heads' group",
+        quota_groups,
+    ),
+    Check(
+        "TD402",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_unknown_group",),
+        "a ranking for a group that does not exist",
+        ranking_groups,
+    ),
+    Check(
+        "TD403",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_unknown_award",),
+        "an award stage chooses `from` an award that does not exist",
+        stage_source,
+    ),
+    Check(
+        "TD404",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td404",),
+        "an award stage is listed before the stage it chooses from (so stages never form a cycle)",
+        stage_order,
+    ),
+    Check(
+        "TD405",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td405",),
+        "an award stage asks for a group its earlier stage selects none of",
+        stage_group,
+    ),
+    Check(
+        "TD406",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td406",),
+        "an award stage sets no limit where its earlier stage has one",
+        stage_unlimited,
+    ),
+    Check(
+        "TD407",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td407",),
+        "an award stage asks for more than its earlier stage selects",
+        stage_quota,
+    ),
+    Check(
+        "TD408",
+        "warning",
+        "structure",
+        "reader",
+        ("problem.campaign_td408",),
+        "a quota for a group that declares no `ranking:` (every over-quota list is a tie)",
+        quota_without_ranking,
+    ),
+    Check(
+        "TD409",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td409", "problem.campaign_heads_group"),
+        "an award's condition is for a group the award has no quota for, or for a heads' group",
+        condition_groups,
+    ),
+    Check(
+        "TD410",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_unknown_award", "problem.campaign_td410_order", "problem.campaign_td410_stage"),
+        "an award's `instead_of` names an unknown award, one listed after it, or a stage",
+        instead_of,
+    ),
+    Check(
+        "TD411",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td411_own", "problem.campaign_td411_stage", "problem.campaign_td411_scope"),
+        "`standard: own` without conditions, or `standard`/`scope` on a later stage, or a stage chosen from a "
+        "per-unit award",
+        own_standard,
+    ),
+    Check(
+        "TD204",
+        "error",
+        "compile",
+        "reader",
+        (NOT_A_FACT_OF,),
+        "a rule reads a fact no candidate of its group has (a person's rule reading a unit's fact without `scope: "
+        "unit`)",
+        None,
+    ),
+    Check(
+        "TD701",
+        "error",
+        "compile",
+        "reader",
+        (),
+        "a rule or ranking key cannot be read, or does not type-check against the fact catalogue",
+        None,
+    ),
+)
