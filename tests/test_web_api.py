@@ -22,11 +22,11 @@ from typing import Any
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from serving import officer
 
 from engine.common import limits
 from engine.model.campaign import available_campaigns
 from engine.model.vocabulary import words
-from engine.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -37,7 +37,7 @@ NT_FACTS = (EXAMPLES / f"{NT}.yaml").read_bytes()
 @pytest.fixture()
 def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     monkeypatch.setenv("THIDUA_LOG_DIR", str(tmp_path / "logs"))
-    with TestClient(create_app(), base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
+    with officer() as c:
         yield c
 
 
