@@ -178,7 +178,7 @@ def router() -> APIRouter:
             ev = service.evaluate(campaign, files, s)
             return service.report(ev, service.allocation(ev, s), fmt, s.lang)
 
-        data, ext = await run_in_threadpool(work)
+        data, ext = await (request.app.state.printers.run(work) if fmt == "pdf" else run_in_threadpool(work))
         return _download(data, f"{service.campaign_id(campaign)}-report.{ext}", ext)
 
     @r.get("/campaigns/{campaign}/template", summary="thidua template: a blank facts file (xlsx, csv, yaml)")

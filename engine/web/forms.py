@@ -9,9 +9,11 @@ whole. The app's own forms carry the session's token (`FORM_TOKEN`, `check_token
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import re
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -97,14 +99,28 @@ def check_token(request: Request, form: Form) -> None:
         raise WebError(403, Problem("request", Msg("problem.web_form_token"), hint=Msg("problem.web_form_token_hint")))
 
 
+async def _next(stream: AsyncIterator[bytes]) -> bytes | None:
+    """The body's next piece, None at its end; 408 when nothing arrives for
+    `limits.BODY_IDLE_SECONDS` (a body that stops arriving holds no worker for ever)."""
+    wait = limits.BODY_IDLE_SECONDS
+    try:
+        return await asyncio.wait_for(anext(stream), wait)
+    except StopAsyncIteration:
+        return None
+    except TimeoutError:
+        raise WebError(408, Problem("request", Msg("problem.web_body_timeout", seconds=wait))) from None
+
+
 async def read_body(request: Request) -> bytes:
-    """The body, refused (413) once it passes the limit, whatever Content-Length said."""
+    """The body, refused (413) once it passes the limit, whatever Content-Length said, and (408)
+    once it stops arriving."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limits.MAX_REQUEST_BYTES:
         raise too_large(int(declared))
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    stream = request.stream()
+    while (chunk := await _next(stream)) is not None:
         size += len(chunk)
         if size > limits.MAX_REQUEST_BYTES:
             raise too_large(size)
@@ -112,20 +128,25 @@ async def read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+def urlencoded(body: bytes) -> Form:
+    """A form without files: at most `limits.MAX_FORM_FIELDS` fields, each held to `check_field`."""
+    from urllib.parse import parse_qsl
+
+    try:
+        pairs = parse_qsl(body.decode("utf-8", "replace"), max_num_fields=limits.MAX_FORM_FIELDS)
+    except ValueError:  # more fields than that
+        raise too_many_fields() from None
+    for key, text in pairs:
+        check_field(key, len(text.encode("utf-8")))
+    return Form(dict(pairs))
+
+
 async def read_form(request: Request) -> Form:
     """The multipart form of the request: at most `limits.MAX_UPLOADS` files (else 413)."""
     ctype, params = parse_options_header(request.headers.get("content-type", ""))
     body = await read_body(request)
     if ctype == b"application/x-www-form-urlencoded":  # a form without files
-        from urllib.parse import parse_qsl
-
-        try:
-            pairs = parse_qsl(body.decode("utf-8", "replace"), max_num_fields=limits.MAX_FORM_FIELDS)
-        except ValueError:  # more fields than that
-            raise too_many_fields() from None
-        for name, text in pairs:
-            check_field(name, len(text.encode("utf-8")))
-        return Form(dict(pairs))
+        return urlencoded(body)
     if ctype != b"multipart/form-data" or b"boundary" not in params:
         raise WebError(
             415,

@@ -237,7 +237,7 @@ def router(store: Store) -> APIRouter:
         def work() -> tuple[bytes, str]:
             return service.report(ev, service.allocation(ev, s.settings), fmt, lang)
 
-        data, ext = await run_in_threadpool(work)
+        data, ext = await (request.app.state.printers.run(work) if fmt == "pdf" else run_in_threadpool(work))
         return _download(data, f"{s.campaign}-report.{ext}", ext)
 
     @r.get("/author", response_class=HTMLResponse)

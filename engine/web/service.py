@@ -265,6 +265,14 @@ def _renamed(problems: list[Problem], path: Path, display: str) -> list[Problem]
     return [replace(p, file=display) if p.file in (str(path), path.name) else p for p in problems]
 
 
+def _plan_named(note: Any) -> Any:
+    """The lint's note with the plan text named by its file name: an answer never says where
+    the server keeps its files."""
+    if not isinstance(note, Msg):
+        return note
+    return Msg(note.key, **{k: Path(v).name if k == "plan" else v for k, v in note.params})
+
+
 @dataclass
 class Checked:
     """A campaign file checked as `thidua validate` checks it: every finding, and whether it is usable."""
@@ -321,7 +329,7 @@ def check_campaign(
         path.write_bytes(data)
         lint = lint_campaign(path)
         findings = _renamed(lint.findings, path, display)
-        note = say(lint.plan_note, lang).replace(str(path), display)
+        note = say(_plan_named(lint.plan_note), lang).replace(str(path), display)
         c = lint.campaign
         checked = Checked(display, findings, note)
         if c is not None and not lint.errors:
