@@ -10,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 
 def free_port() -> int:
@@ -46,3 +47,26 @@ def serving(command: Sequence[str], cwd: Path, env: dict[str, str]) -> Iterator[
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def officer(**kwargs: Any) -> Any:
+    """A TestClient of the app that posts the app's page forms as its pages do: with the session's
+    form token, in its cookie (set by any page) and in the form's hidden field. Posts to /api and
+    posts that name the field themselves are sent as given."""
+    from fastapi.testclient import TestClient
+
+    from engine.web.app import create_app
+    from engine.web.forms import FORM_TOKEN
+
+    class Officer(TestClient):
+        def request(self, method: str, url: Any, **kw: Any) -> Any:  # type: ignore[override]
+            if method.upper() != "POST" or str(url).startswith("/api") or kw.get("content") is not None:
+                return super().request(method, url, **kw)
+            data = dict(kw.pop("data", None) or {})
+            if FORM_TOKEN not in data:
+                if FORM_TOKEN not in self.cookies:
+                    self.get("/")
+                data[FORM_TOKEN] = self.cookies[FORM_TOKEN]
+            return super().request(method, url, data=data, **kw)
+
+    return Officer(create_app(), base_url="http://127.0.0.1", raise_server_exceptions=False, **kwargs)

@@ -454,13 +454,11 @@ def test_the_web_award_page_and_api_say_the_decree_was_replaced(
     import html
     import re
 
-    from fastapi.testclient import TestClient
-
-    from engine.web.app import create_app
+    from serving import officer
 
     monkeypatch.setenv("THIDUA_LOG_DIR", str(tmp_path / "logs"))
     data = (ROOT / "examples" / "syt_2024.yaml").read_bytes()
-    with TestClient(create_app(), base_url="http://127.0.0.1", raise_server_exceptions=False) as client:
+    with officer() as client:
         api = client.post("/api/campaigns/syt_2024/award", files={"facts": ("syt_2024.yaml", data)})
         assert api.status_code == 200, api.text
         assert api.json()["budget"]["replacement"].startswith(REPLACED_VI)

@@ -22,11 +22,11 @@ from typing import Any
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from serving import officer
 
 from engine.common import limits
 from engine.model.campaign import available_campaigns
 from engine.model.vocabulary import words
-from engine.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -37,7 +37,7 @@ NT_FACTS = (EXAMPLES / f"{NT}.yaml").read_bytes()
 @pytest.fixture()
 def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     monkeypatch.setenv("THIDUA_LOG_DIR", str(tmp_path / "logs"))
-    with TestClient(create_app(), base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
+    with officer() as c:
         yield c
 
 
@@ -572,7 +572,7 @@ def test_an_invalid_campaign_is_422(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     own.mkdir()
     (own / "broken_2026.yaml").write_text("id: broken_2026\nschema_version: 1\n", encoding="utf-8")
     monkeypatch.setenv("THIDUA_CAMPAIGNS", str(own))  # read once, when the app starts (its session)
-    with TestClient(create_app(), base_url="http://127.0.0.1", raise_server_exceptions=False) as client:
+    with officer() as client:
         got = client.post("/api/campaigns/broken_2026/evaluate", files=facts())
     assert got.status_code == 422
     lines = got.json()["error"]["lines"]  # named by the file an editor can open
@@ -593,7 +593,8 @@ def test_a_bug_is_a_500_naming_its_log(client: TestClient, tmp_path: Path, monke
     assert line.startswith("thidua: lỗi nội bộ (internal error): RuntimeError: a bug — chi tiết đã ghi vào ")
     assert "Traceback" not in got.text
     (log,) = (tmp_path / "logs").glob("thidua-error-*.log")
-    assert "Traceback" in log.read_text(encoding="utf-8") and str(log) in line
+    assert "Traceback" in log.read_text(encoding="utf-8")
+    assert str(Path(log.parent.name) / log.name) in line and str(tmp_path) not in line  # no server path
     page = client.get("/", headers={"accept": "text/html"})
     assert page.status_code == 200  # the app goes on
 

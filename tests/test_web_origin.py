@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from language import english_sentences, vietnamese_sentences
-
-from engine.web.app import create_app
+from serving import officer
 
 ROOT = Path(__file__).resolve().parent.parent
 NT = "ninh_thuan_2020"
@@ -24,7 +23,7 @@ API = f"/api/campaigns/{NT}/evaluate"
 @pytest.fixture()
 def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     monkeypatch.setenv("THIDUA_LOG_DIR", str(tmp_path / "logs"))
-    with TestClient(create_app(), base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
+    with officer() as c:
         yield c
 
 

@@ -97,14 +97,24 @@ def cache_dir() -> Path | None:
     if folder is None:
         return None
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        st = folder.stat()
-    except (OSError, RuntimeError):  # no home, a read-only disk: run without
+        return private_folder(folder)
+    except (OSError, RuntimeError):  # no home, a read-only disk, another user's folder: run without
         return None
+
+
+class NotPrivate(OSError):
+    """A folder another user owns or could write to."""
+
+
+def private_folder(folder: Path) -> Path:
+    """`folder`, created private (0700) if missing; NotPrivate when it is no folder, or another
+    user owns it or could write to it (put a pickle in the cache, or swap a crash log for a link)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = folder.stat()
     if not stat.S_ISDIR(st.st_mode):
-        return None
+        raise NotPrivate(str(folder))
     if sys.platform != "win32" and (st.st_uid != os.getuid() or st.st_mode & 0o022):
-        return None  # another user could put a pickle there
+        raise NotPrivate(str(folder))
     return folder
 
 

@@ -2,19 +2,23 @@
 
 The CLI prints one line on stderr naming the log; the log holds what a developer needs to
 reproduce the failure — thidua's and Python's versions, the platform, the command line and
-the full traceback. Logs go to `$THIDUA_LOG_DIR` when set, else `<tempdir>/thidua`.
+the full traceback. Logs go to `$THIDUA_LOG_DIR` when set, else `<tempdir>/thidua`, and only
+when that folder is private (the user's own, not writable by others: the cache's rule,
+engine.common.cache.private_folder), each file readable by its user only (0600): a traceback can
+hold a facts file's values. Otherwise no log is written and the one line says why.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import platform
 import sys
 import tempfile
 import traceback
 from pathlib import Path
 
-from engine.common.message import Msg, say
+from engine.common.message import Msg, Text, say
 
 
 def log_dir(configured: Path | None = None) -> Path:
@@ -28,9 +32,9 @@ def write_log(
 ) -> Path:
     """Write the crash log into `folder` (`log_dir`) and return its path; OSError when it cannot be written."""
     from engine import __version__
+    from engine.common.cache import private_folder
 
-    folder = log_dir(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(log_dir(folder))
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     text = "\n".join(
         [
@@ -45,11 +49,12 @@ def write_log(
     for n in range(100):  # two crashes in the same second keep both logs
         path = folder / (f"thidua-error-{stamp}.log" if n == 0 else f"thidua-error-{stamp}-{n}.log")
         try:
-            with path.open("x", encoding="utf-8") as f:
-                f.write(text)
-            return path
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         except FileExistsError:
             continue
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
     raise FileExistsError(f"{folder}: too many logs for {stamp}")
 
 
@@ -60,7 +65,9 @@ def internal_error_line(exc: BaseException, argv: list[str] | None = None, folde
     try:
         path = write_log(exc, argv, folder=folder)
     except OSError as e:
-        why = f"{type(e).__name__}: {e}"
+        from engine.common.cache import NotPrivate
+
+        why: Text = Msg("problem.crash_not_private") if isinstance(e, NotPrivate) else f"{type(e).__name__}: {e}"
         return _said(Msg("problem.render_internal_unlogged", what=what, folder=str(log_dir(folder)), why=why))
     return _said(Msg("problem.render_internal", what=what, log=str(path)))
 

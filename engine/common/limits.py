@@ -86,3 +86,13 @@ MAX_REQUEST_BYTES = _setting("THIDUA_MAX_REQUEST_BYTES", 32 * 1024 * 1024)
 MAX_UPLOADS = _setting("THIDUA_MAX_UPLOADS", 100)
 MAX_SESSIONS = 32
 SESSION_SECONDS = 3600
+# ... and the bytes of returns kept together (the evaluation made from them, kept beside them, takes
+# about 13 times their size in memory: 64 MB of returns is under 1 GB); raise with THIDUA_MAX_KEPT_BYTES
+MAX_KEPT_BYTES = _setting("THIDUA_MAX_KEPT_BYTES", 64 * 1024 * 1024)
+# the web app's other bounds: browsers printing a PDF at once, how long a request waits for one
+# (then 503: busy), and how long a request's body may pause before it is given up (408)
+MAX_FORM_FIELDS = 100  # a form's fields other than files (thidua's own forms have fewer than 10)
+MAX_FIELD_BYTES = 2 * 1024 * 1024  # one such field: a campaign pasted on /author is well under this
+MAX_BROWSERS = 2
+BROWSER_WAIT_SECONDS = 60
+BODY_IDLE_SECONDS = 20

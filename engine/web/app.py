@@ -48,6 +48,12 @@ SECURITY_HEADERS = {
 }
 
 
+AFTER = {  # what the client is to do after such a refusal
+    408: {"connection": "close"},  # a body that stopped arriving: the connection is not read further
+    503: {"retry-after": "30"},  # busy: try again later
+}
+
+
 class Speaking:
     """The request's language (`?lang=`, else Vietnamese: `engine.web.service.lang_of`) for
     everything said while it is answered, its errors included."""
@@ -134,17 +140,21 @@ class SecurityHeaders:
 
 
 def bug_response(request: Request, exc: BaseException) -> Response:
-    """A bug: 500, the CLI's one line naming the log file with the traceback; one line in the server log."""
-    from engine.common.crash import internal_error_line
+    """A bug: 500, the CLI's one line naming the log file with the traceback; one line in the
+    server log. The answer names the log's folder by its name only (no answer says where the
+    server keeps its files); the server's own line gives the whole path."""
+    from engine.common.crash import internal_error_line, log_dir
     from engine.web import pages
 
     session = getattr(request.app.state, "session", None)
-    log_dir = session.env.log_dir if session is not None else None
-    line = internal_error_line(exc, ["thidua serve", request.method, request.url.path], log_dir)
+    configured = session.env.log_dir if session is not None else None
+    line = internal_error_line(exc, ["thidua serve", request.method, request.url.path], configured)
     log.error("%s %s: %s", request.method, request.url.path, line)
+    folder = log_dir(configured)
+    answer = line.replace(str(folder), folder.name)
     if is_api(request):
-        return api_error(500, [line])
-    return pages.error_page(request, 500, [line])
+        return api_error(500, [answer])
+    return pages.error_page(request, 500, [answer])
 
 
 def http_message(request: Request, exc: HTTPException) -> Msg:
@@ -197,6 +207,7 @@ def create_app(allowed_hosts: list[str] | None = None) -> FastAPI:
     from engine.app.session import Session
     from engine.common.paths import shipped
     from engine.web import api, pages
+    from engine.web.printers import Printers
     from engine.web.store import Store
 
     app = FastAPI(
@@ -209,6 +220,7 @@ def create_app(allowed_hosts: list[str] | None = None) -> FastAPI:
     store = Store()
     session = Session.from_environment()  # the web app's edge: the environment read once, here
     app.state.session = session
+    app.state.printers = Printers()
     app.include_router(api.router(session))
     app.include_router(pages.router(store, session))
     app.mount("/static", StaticFiles(directory=shipped("templates") / "web" / "static"), name="static")
@@ -219,9 +231,9 @@ def create_app(allowed_hosts: list[str] | None = None) -> FastAPI:
 
     async def user_error(request: Request, exc: Exception) -> Response:
         status, lines = status_of(exc), error_lines(exc)
-        if is_api(request):
-            return api_error(status, lines)
-        return pages.error_page(request, status, lines)
+        answer = api_error(status, lines) if is_api(request) else pages.error_page(request, status, lines)
+        answer.headers.update(AFTER.get(status, {}))
+        return answer
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)

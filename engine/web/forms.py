@@ -2,15 +2,23 @@
 
 The body is read up to `limits.MAX_REQUEST_BYTES` (a longer one is refused as it arrives, 413),
 then parsed in memory: nothing of an upload is ever written to disk, and a file's name is only
-ever a name (its suffix gives the format; it never reaches the filesystem)."""
+ever a name (its suffix gives the format; it never reaches the filesystem). A form holds at most
+`limits.MAX_UPLOADS` files and `limits.MAX_FORM_FIELDS` other fields of `limits.MAX_FIELD_BYTES`
+each (413); a multipart body cut before its closing boundary is refused (400), never read as if
+whole. The app's own forms carry the session's token (`FORM_TOKEN`, `check_token`)."""
 
 from __future__ import annotations
 
+import asyncio
+import hmac
+import re
+import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
 
 from python_multipart import MultipartParser
-from python_multipart.multipart import parse_options_header
+from python_multipart.multipart import MultipartState, parse_options_header
 from starlette.requests import Request
 
 from engine.common import limits
@@ -59,14 +67,60 @@ def too_large(size: int) -> WebError:
     )
 
 
+def too_many_fields() -> WebError:
+    n = limits.MAX_FORM_FIELDS
+    return WebError(413, Problem("request", Msg("problem.web_too_many_fields", n=n), hint=Msg("problem.web_form_hint")))
+
+
+def check_field(name: str, size: int) -> None:
+    """A form field other than a file, refused (413) once longer than `limits.MAX_FIELD_BYTES`."""
+    if size > limits.MAX_FIELD_BYTES:
+        said = Msg("problem.web_field_too_large", name=visible(name[:64]), n=limits.MAX_FIELD_BYTES)
+        raise WebError(413, Problem("request", said, hint=Msg("problem.web_form_hint")))
+
+
+FORM_TOKEN = "form_token"  # the cookie, and the hidden field of the app's own forms, that carry it
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{24}")
+
+
+def session_token(request: Request) -> tuple[str, bool]:
+    """The browser's form token (its cookie), or a new one; and whether it is new (to be set)."""
+    kept = request.cookies.get(FORM_TOKEN, "")
+    return (kept, False) if _TOKEN.fullmatch(kept) else (secrets.token_urlsafe(18), True)
+
+
+def check_token(request: Request, form: Form) -> None:
+    """Only the officer's own pages act: a form posted to a page carries, in its hidden field, the
+    token its page's cookie holds (a page of another site can send neither: its cookie is
+    SameSite=Strict and unreadable there); else 403, before any work is done."""
+    kept = request.cookies.get(FORM_TOKEN, "")
+    sent = form.fields.get(FORM_TOKEN, "")
+    if not (_TOKEN.fullmatch(kept) and hmac.compare_digest(kept.encode(), sent.encode())):
+        raise WebError(403, Problem("request", Msg("problem.web_form_token"), hint=Msg("problem.web_form_token_hint")))
+
+
+async def _next(stream: AsyncIterator[bytes]) -> bytes | None:
+    """The body's next piece, None at its end; 408 when nothing arrives for
+    `limits.BODY_IDLE_SECONDS` (a body that stops arriving holds no worker for ever)."""
+    wait = limits.BODY_IDLE_SECONDS
+    try:
+        return await asyncio.wait_for(anext(stream), wait)
+    except StopAsyncIteration:
+        return None
+    except TimeoutError:
+        raise WebError(408, Problem("request", Msg("problem.web_body_timeout", seconds=wait))) from None
+
+
 async def read_body(request: Request) -> bytes:
-    """The body, refused (413) once it passes the limit, whatever Content-Length said."""
+    """The body, refused (413) once it passes the limit, whatever Content-Length said, and (408)
+    once it stops arriving."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limits.MAX_REQUEST_BYTES:
         raise too_large(int(declared))
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    stream = request.stream()
+    while (chunk := await _next(stream)) is not None:
         size += len(chunk)
         if size > limits.MAX_REQUEST_BYTES:
             raise too_large(size)
@@ -74,14 +128,25 @@ async def read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+def urlencoded(body: bytes) -> Form:
+    """A form without files: at most `limits.MAX_FORM_FIELDS` fields, each held to `check_field`."""
+    from urllib.parse import parse_qsl
+
+    try:
+        pairs = parse_qsl(body.decode("utf-8", "replace"), max_num_fields=limits.MAX_FORM_FIELDS)
+    except ValueError:  # more fields than that
+        raise too_many_fields() from None
+    for key, text in pairs:
+        check_field(key, len(text.encode("utf-8")))
+    return Form(dict(pairs))
+
+
 async def read_form(request: Request) -> Form:
     """The multipart form of the request: at most `limits.MAX_UPLOADS` files (else 413)."""
     ctype, params = parse_options_header(request.headers.get("content-type", ""))
     body = await read_body(request)
     if ctype == b"application/x-www-form-urlencoded":  # a form without files
-        from urllib.parse import parse_qsl
-
-        return Form(dict(parse_qsl(body.decode("utf-8", "replace"), max_num_fields=100)))
+        return urlencoded(body)
     if ctype != b"multipart/form-data" or b"boundary" not in params:
         raise WebError(
             415,
@@ -116,6 +181,8 @@ async def read_form(request: Request) -> Form:
         field_name = disp.get(b"name", b"").decode("utf-8", "replace")
         filename = disp.get(b"filename")
         parts.append((field_name, None if filename is None else filename.decode("utf-8", "replace"), []))
+        if filename is None and sum(1 for p in parts if p[1] is None) > limits.MAX_FORM_FIELDS:
+            raise too_many_fields()
         if filename is not None and sum(1 for p in parts if p[1] is not None) > limits.MAX_UPLOADS:
             raise WebError(
                 413,
@@ -127,7 +194,10 @@ async def read_form(request: Request) -> Form:
             )
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
-        parts[-1][2].append(data[start:end])
+        part = parts[-1]
+        part[2].append(data[start:end])
+        if part[1] is None:
+            check_field(part[0], sum(len(b) for b in part[2]))
 
     parser = MultipartParser(
         params[b"boundary"],
@@ -146,7 +216,9 @@ async def read_form(request: Request) -> Form:
     except WebError:
         raise
     except Exception as e:  # python-multipart's own parse errors: a broken request, not a bug
-        raise WebError(400, Problem("request", Msg("problem.web_bad_multipart", reason=str(e)))) from None
+        raise WebError(400, Problem("request", Msg("problem.web_bad_multipart", reason=visible(str(e))))) from None
+    if parser.state != MultipartState.END:  # cut short: its last part may be half a file
+        raise WebError(400, Problem("request", Msg("problem.web_multipart_unfinished")))
     for field_name, filename, data in parts:
         content = b"".join(data)
         if filename is None:

@@ -25,6 +25,7 @@ from urllib.parse import quote, urlencode
 import jinja2
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from engine import __version__
@@ -35,7 +36,7 @@ from engine.common.message import Msg
 from engine.common.text import visible
 from engine.model.vocabulary import words
 from engine.web import service, views
-from engine.web.forms import WebError, read_form
+from engine.web.forms import FORM_TOKEN, WebError, check_token, read_form, session_token
 from engine.web.store import Session, Store
 
 DOWNLOADS = {  # the files a result offers: name → (what, format, its word); a request never names a file
@@ -45,6 +46,16 @@ DOWNLOADS = {  # the files a result offers: name → (what, format, its word); a
     "report.xlsx": ("report", "xlsx", "web.report_xlsx"),
     "result.json": ("json", "json", "web.result_json"),
 }
+
+
+def shown(value: Any) -> Any:
+    """Every value a page prints, as every other output shows it (engine.common.text.visible): a
+    control, zero-width or bidirectional-override character in an id or a name is printed as its
+    escape, `\\u202e`, never reorders or hides the page's text. Markup stays markup (the escapes
+    are plain letters)."""
+    if isinstance(value, Markup):
+        return Markup(visible(str(value)))
+    return visible(value) if isinstance(value, str) else value
 
 
 @cache
@@ -57,6 +68,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=shown,
     )
     env.filters["q"] = lambda s: quote(str(s), safe="")
     env.filters["day"] = lambda d: fmt.day(d) if hasattr(d, "strftime") else str(d)
@@ -79,6 +91,7 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
             query["lang"] = lang
         return path + ("?" + urlencode(query) if query else "")
 
+    token, new = session_token(request)
     switch = {k: v for k, v in request.query_params.items() if k != "lang"}
     if other != default:
         switch["lang"] = other
@@ -91,10 +104,14 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
             url=url,
             switch_url=request.url.path + ("?" + urlencode(switch) if switch else ""),
             version=__version__,
+            form_token=token,
             **context,
         )
     )
-    return HTMLResponse(html, status_code=status)
+    page = HTMLResponse(html, status_code=status)
+    if new:  # the token the page's forms carry back (forms.check_token); the browser's, for its session
+        page.set_cookie(FORM_TOKEN, token, httponly=True, samesite="strict", path="/")
+    return page
 
 
 def error_page(request: Request, status: int, lines: list[str]) -> HTMLResponse:
@@ -138,6 +155,7 @@ def router(store: Store, session: AppSession) -> APIRouter:
     async def upload(request: Request, campaign: str) -> Response:
         cid = service.campaign_id(session, campaign)
         form = await read_form(request)
+        check_token(request, form)
         f = form.fields
         s = service.settings(f.get("as_of"), f.get("deadline"), f.get("round"), None, lang_of(request))
         files = form.uploads("facts")
@@ -220,7 +238,7 @@ def router(store: Store, session: AppSession) -> APIRouter:
         def work() -> tuple[bytes, str]:
             return service.report(ev, service.allocation(session, ev, s.settings), fmt, lang)
 
-        data, ext = await run_in_threadpool(work)
+        data, ext = await (request.app.state.printers.run(work) if fmt == "pdf" else run_in_threadpool(work))
         return _download(data, f"{s.campaign}-report.{ext}", ext)
 
     @r.get("/author", response_class=HTMLResponse)
@@ -230,6 +248,7 @@ def router(store: Store, session: AppSession) -> APIRouter:
     @r.post("/author", response_class=HTMLResponse)
     async def author_check(request: Request) -> HTMLResponse:
         form = await read_form(request)
+        check_token(request, form)
         lang = lang_of(request)
         uploaded = form.uploads("campaign_file")
         text = form.fields.get("campaign", "")
@@ -249,7 +268,7 @@ def router(store: Store, session: AppSession) -> APIRouter:
         return render(
             request,
             "author.html.j2",
-            text=text,
+            text=text.replace("\r\n", "\n"),  # a browser sends a text area's lines ending CR LF
             base=base or "",
             checked=checked,
             diff=service.diff_text(checked) if checked is not None else "",

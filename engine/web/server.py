@@ -32,6 +32,12 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Fal
             )
         ) from None
 
+    import gc
+
+    # the CLI pauses the cyclic collector for a command's run (engine.common.speed): a one-shot
+    # command ends before its garbage matters, a server never does — each request's cycles (its
+    # campaign, its parse trees) would stay for ever (the soak: +35 KB a request, bench/SOAK.md)
+    gc.enable()
     local = host in ("127.0.0.1", "localhost", "::1")
     app = create_app(None if local else ["*"])
     logging.basicConfig(level=logging.INFO, format="thidua serve: %(message)s")

@@ -184,6 +184,14 @@ def example(session: Session, name: str) -> bytes:
 # -- authors: a campaign file pasted or uploaded, checked in memory ---------------------------------
 
 
+def _plan_named(note: Any) -> Any:
+    """The lint's note with the plan text named by its file name: an answer never says where
+    the server keeps its files."""
+    if not isinstance(note, Msg):
+        return note
+    return Msg(note.key, **{k: Path(v).name if k == "plan" else v for k, v in note.params})
+
+
 @dataclass
 class Checked:
     """A campaign file checked as `thidua validate` checks it: every finding, and whether it is usable."""
@@ -242,7 +250,7 @@ def check_campaign(
     with session.active():
         read = read_campaign(Source(display, data))
         lint = lint_campaign(read)
-        checked = Checked(display, lint.findings, say(lint.plan_note, lang))
+        checked = Checked(display, lint.findings, say(_plan_named(lint.plan_note), lang))
         c = lint.campaign
         if c is not None and not lint.errors:
             checked.rules, checked.groups = len(c.all_rules()), len(c.model.groups)
