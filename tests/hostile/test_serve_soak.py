@@ -15,16 +15,7 @@ from soak_serve import soak  # noqa: E402
 
 GROWTH_MB = 6.0
 
-# Each API request unpickles its campaign, and engine/model/facts.py keeps a table per catalogue
-# object for ever (`_GROUP_TABLES`, `_FAST`: ~50 KB a request); the `grammar` branch bounds them.
-# Until then this test is expected to fail (~20 KB a request: near the bound, so not strict).
-from engine.model import facts as _facts  # noqa: E402
-
-GROWING_CACHES = hasattr(_facts, "_GROUP_TABLES") or hasattr(_facts, "_FAST")
-
-
 @pytest.mark.slow
-@pytest.mark.xfail(GROWING_CACHES, reason="facts.py's per-request caches (the grammar branch's fix)", strict=False)
 @pytest.mark.skipif(sys.platform != "linux", reason="RSS read from /proc without psutil")
 def test_a_short_soak_keeps_the_server_the_same_size() -> None:
     facts = (ROOT / "examples" / "ninh_thuan_2020.yaml").stat().st_size
