@@ -150,9 +150,6 @@ def xlsx_sheets(raw: bytes, name: str, warnings: list[Problem]) -> list[Sheet]:
     return sheets
 
 
-# 65 lines, left whole on purpose: moved here unchanged from tables.py while the intake branch
-# rewrites this very function (rows released as they are read, sheets sharing a part parsed once);
-# split it after that lands, not under it.
 def _read_sheets(
     raw: bytes, name: str, skip: set[str], problems: list[Problem], warnings: list[Problem]
 ) -> list[Sheet]:
@@ -164,7 +161,7 @@ def _read_sheets(
     _check_parts(raw, name)
     wb = open_workbook(raw, name)
     archive = zipfile.ZipFile(io.BytesIO(raw))
-    cached: Any = None  # the same workbook with the values Excel computed, opened only if a formula appears
+    cached: list[Any] = []  # the same workbook with the values Excel computed, opened only if a formula appears
     sheets: list[Sheet] = []
     budget = [limits.MAX_NODES]  # cells with a value, over the whole workbook
     try:
@@ -176,33 +173,7 @@ def _read_sheets(
             if state != "visible":
                 warnings.append(hidden_sheet_warning(name, ws.title, state))
                 continue
-            grid = _cells(ws, name, budget)
-            formulas = [(r, c) for r, cells in grid for c, cell in cells.items() if cell.get("data_type") == "f"]
-            computed: dict[tuple[int, int], Any] = {}
-            if formulas:
-                if cached is None:
-                    cached = open_workbook(raw, name, data_only=True)
-                values = dict(_cells(cached[ws.title], name, [limits.MAX_NODES]))
-                computed = {(r, c): values.get(r, {}).get(c, {}).get("value") for r, c in formulas}
-            rows: list[tuple[int, list[RawCell]]] = []
-            for r, cells in grid:
-                row = [RawCell(None) for _ in range(max(cells))]
-                for c, cell in cells.items():
-                    value = cell["value"]
-                    if cell.get("data_type") == "f":
-                        # a formula: use the value Excel computed when it saved the file
-                        value = computed.get((r, c))
-                        if value is None:
-                            problems.append(
-                                cell_problem(
-                                    name,
-                                    Cell(ws.title, r, c),
-                                    Msg("problem.facts_formula_no_value"),
-                                    Msg("problem.facts_formula_no_value_hint"),
-                                )
-                            )
-                    row[c - 1] = RawCell(value, _number_format(ws, cell))
-                rows.append((r, row))
+            rows = _sheet_rows(ws, raw, name, budget, cached, problems)
             # merged ranges and hidden rows/columns (engine.readers.xlsx_layout) work on every row from 1
             layout = sheet_layout(archive, ws._worksheet_path, name, ws.title)
             by_row = dict(rows)
@@ -214,9 +185,46 @@ def _read_sheets(
     finally:
         archive.close()
         wb.close()
-        if cached is not None:
-            cached.close()
+        for book in cached:
+            book.close()
     return sheets
+
+
+def _sheet_rows(
+    ws: Any, raw: bytes, name: str, budget: list[int], cached: list[Any], problems: list[Problem]
+) -> list[tuple[int, list[RawCell]]]:
+    """A sheet's rows of cells; a formula's cell holds the value Excel computed when it saved the
+    file (read from the workbook opened for its values: `cached`, opened here the first time a
+    formula appears, closed by the caller), or is a problem when it has none."""
+    from engine.readers.xlsx_stream import open_workbook
+
+    grid = _cells(ws, name, budget)
+    formulas = [(r, c) for r, cells in grid for c, cell in cells.items() if cell.get("data_type") == "f"]
+    computed: dict[tuple[int, int], Any] = {}
+    if formulas:
+        if not cached:
+            cached.append(open_workbook(raw, name, data_only=True))
+        values = dict(_cells(cached[0][ws.title], name, [limits.MAX_NODES]))
+        computed = {(r, c): values.get(r, {}).get(c, {}).get("value") for r, c in formulas}
+    rows: list[tuple[int, list[RawCell]]] = []
+    for r, cells in grid:
+        row = [RawCell(None) for _ in range(max(cells))]
+        for c, cell in cells.items():
+            value = cell["value"]
+            if cell.get("data_type") == "f":
+                value = computed.get((r, c))
+                if value is None:
+                    problems.append(
+                        cell_problem(
+                            name,
+                            Cell(ws.title, r, c),
+                            Msg("problem.facts_formula_no_value"),
+                            Msg("problem.facts_formula_no_value_hint"),
+                        )
+                    )
+            row[c - 1] = RawCell(value, _number_format(ws, cell))
+        rows.append((r, row))
+    return rows
 
 
 def _check_parts(raw: bytes, name: str) -> None:
@@ -300,43 +308,47 @@ def _cells(ws: Any, name: str, budget: list[int]) -> list[tuple[int, dict[int, d
         for r, parsed in parser.parse():
             cells = {}
             for cell in parsed:
-                value = cell["value"]
-                if value is None or value == "":
+                if cell["value"] is None or cell["value"] == "":
                     continue
-                c = cell["column"]
-                where = Cell(ws.title, r, c)
-                if c > limits.MAX_COLUMNS:
-                    raise UsageError(
-                        cell_problem(
-                            name,
-                            where,
-                            Msg("problem.facts_beyond_columns", col=col_letter(c), most=limits.MAX_COLUMNS),
-                            Msg("problem.facts_beyond_columns_hint"),
-                        )
-                    )
-                if isinstance(value, str) and len(value) > limits.MAX_TEXT:
-                    raise UsageError(
-                        cell_problem(
-                            name,
-                            where,
-                            Msg("problem.facts_long_text", length=len(value), most=limits.MAX_TEXT),
-                            Msg("problem.facts_long_text_hint"),
-                        )
-                    )
-                budget[0] -= 1
-                if budget[0] < 0:
-                    raise UsageError(
-                        cell_problem(
-                            name,
-                            where,
-                            Msg("problem.facts_too_many_cells", most=limits.MAX_NODES),
-                            Msg("problem.facts_too_many_values_hint"),
-                        )
-                    )
-                cells[c] = cell
+                _check_cell(cell, Cell(ws.title, r, cell["column"]), name, budget)
+                cells[cell["column"]] = cell
             if cells:
                 out.append((r, cells))
     return out
+
+
+def _check_cell(cell: dict[str, Any], where: Cell, name: str, budget: list[int]) -> None:
+    """Refuse a value beyond `limits.MAX_COLUMNS`, a text longer than `limits.MAX_TEXT`, or the
+    cell past the workbook's `budget` of cells."""
+    value = cell["value"]
+    if where.col > limits.MAX_COLUMNS:
+        raise UsageError(
+            cell_problem(
+                name,
+                where,
+                Msg("problem.facts_beyond_columns", col=col_letter(where.col), most=limits.MAX_COLUMNS),
+                Msg("problem.facts_beyond_columns_hint"),
+            )
+        )
+    if isinstance(value, str) and len(value) > limits.MAX_TEXT:
+        raise UsageError(
+            cell_problem(
+                name,
+                where,
+                Msg("problem.facts_long_text", length=len(value), most=limits.MAX_TEXT),
+                Msg("problem.facts_long_text_hint"),
+            )
+        )
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise UsageError(
+            cell_problem(
+                name,
+                where,
+                Msg("problem.facts_too_many_cells", most=limits.MAX_NODES),
+                Msg("problem.facts_too_many_values_hint"),
+            )
+        )
 
 
 def _number_format(ws: Any, cell: dict[str, Any]) -> str:

@@ -93,6 +93,8 @@ async def _facts(request: Request) -> list[tuple[str, bytes]]:
     return files
 
 
+# long: the API's routes, one short nested handler each, bound to this session (FastAPI registers
+# them on the router as they are defined)
 def router(session: Session) -> APIRouter:
     r = APIRouter(prefix="/api", tags=["api"])
 

@@ -16,6 +16,7 @@ import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
 
 from python_multipart import MultipartParser
 from python_multipart.multipart import MultipartState, parse_options_header
@@ -25,6 +26,9 @@ from engine.common import limits
 from engine.common.errors import Problem
 from engine.common.message import Msg
 from engine.common.text import visible
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 
 class WebError(Exception):
@@ -142,7 +146,8 @@ def urlencoded(body: bytes) -> Form:
 
 
 async def read_form(request: Request) -> Form:
-    """The multipart form of the request: at most `limits.MAX_UPLOADS` files (else 413)."""
+    """The form of the request, urlencoded or multipart: at most `limits.MAX_UPLOADS` files (else
+    413), its fields held to `limits.MAX_FORM_FIELDS` and `check_field`."""
     ctype, params = parse_options_header(request.headers.get("content-type", ""))
     body = await read_body(request)
     if ctype == b"application/x-www-form-urlencoded":  # a form without files
@@ -150,40 +155,43 @@ async def read_form(request: Request) -> Form:
     if ctype != b"multipart/form-data" or b"boundary" not in params:
         raise WebError(
             415,
-            Problem(
-                "request",
-                Msg("problem.web_not_multipart"),
-                hint=Msg("problem.web_not_multipart_hint"),
-            ),
+            Problem("request", Msg("problem.web_not_multipart"), hint=Msg("problem.web_not_multipart_hint")),
         )
-    form = Form()
-    parts: list[tuple[str, str | None, list[bytes]]] = []
-    headers: dict[bytes, bytes] = {}
-    name: list[bytes] = []
-    value: list[bytes] = []
+    return multipart(body, params[b"boundary"])
 
-    def on_part_begin() -> None:
-        headers.clear()
 
-    def on_header_field(data: bytes, start: int, end: int) -> None:
-        name.append(data[start:end])
+class _Parts:
+    """python-multipart's callbacks: each part's headers and data, counted as they arrive."""
 
-    def on_header_value(data: bytes, start: int, end: int) -> None:
-        value.append(data[start:end])
+    def __init__(self) -> None:
+        self.parts: list[tuple[str, str | None, list[bytes]]] = []  # field name, file name, data
+        self.headers: dict[bytes, bytes] = {}
+        self.name: list[bytes] = []
+        self.value: list[bytes] = []
 
-    def on_header_end() -> None:
-        headers[b"".join(name).lower()] = b"".join(value)
-        name.clear()
-        value.clear()
+    def callbacks(self) -> MultipartCallbacks:
+        return {
+            "on_part_begin": self.headers.clear,
+            "on_header_field": lambda data, start, end: self.name.append(data[start:end]),
+            "on_header_value": lambda data, start, end: self.value.append(data[start:end]),
+            "on_header_end": self.header_end,
+            "on_headers_finished": self.headers_finished,
+            "on_part_data": self.part_data,
+        }
 
-    def on_headers_finished() -> None:
-        _, disp = parse_options_header(headers.get(b"content-disposition", b""))
+    def header_end(self) -> None:
+        self.headers[b"".join(self.name).lower()] = b"".join(self.value)
+        self.name.clear()
+        self.value.clear()
+
+    def headers_finished(self) -> None:
+        _, disp = parse_options_header(self.headers.get(b"content-disposition", b""))
         field_name = disp.get(b"name", b"").decode("utf-8", "replace")
         filename = disp.get(b"filename")
-        parts.append((field_name, None if filename is None else filename.decode("utf-8", "replace"), []))
-        if filename is None and sum(1 for p in parts if p[1] is None) > limits.MAX_FORM_FIELDS:
+        self.parts.append((field_name, None if filename is None else filename.decode("utf-8", "replace"), []))
+        if filename is None and sum(1 for p in self.parts if p[1] is None) > limits.MAX_FORM_FIELDS:
             raise too_many_fields()
-        if filename is not None and sum(1 for p in parts if p[1] is not None) > limits.MAX_UPLOADS:
+        if filename is not None and sum(1 for p in self.parts if p[1] is not None) > limits.MAX_UPLOADS:
             raise WebError(
                 413,
                 Problem(
@@ -193,23 +201,17 @@ async def read_form(request: Request) -> Form:
                 ),
             )
 
-    def on_part_data(data: bytes, start: int, end: int) -> None:
-        part = parts[-1]
+    def part_data(self, data: bytes, start: int, end: int) -> None:
+        part = self.parts[-1]
         part[2].append(data[start:end])
         if part[1] is None:
             check_field(part[0], sum(len(b) for b in part[2]))
 
-    parser = MultipartParser(
-        params[b"boundary"],
-        {
-            "on_part_begin": on_part_begin,
-            "on_header_field": on_header_field,
-            "on_header_value": on_header_value,
-            "on_header_end": on_header_end,
-            "on_headers_finished": on_headers_finished,
-            "on_part_data": on_part_data,
-        },
-    )
+
+def multipart(body: bytes, boundary: bytes) -> Form:
+    """A multipart body as a form; 400 when it is broken or cut short before its closing boundary."""
+    got = _Parts()
+    parser = MultipartParser(boundary, got.callbacks())
     try:
         parser.write(body)
         parser.finalize()
@@ -219,7 +221,8 @@ async def read_form(request: Request) -> Form:
         raise WebError(400, Problem("request", Msg("problem.web_bad_multipart", reason=visible(str(e))))) from None
     if parser.state != MultipartState.END:  # cut short: its last part may be half a file
         raise WebError(400, Problem("request", Msg("problem.web_multipart_unfinished")))
-    for field_name, filename, data in parts:
+    form = Form()
+    for field_name, filename, data in got.parts:
         content = b"".join(data)
         if filename is None:
             form.fields[field_name] = content.decode("utf-8", "replace")

@@ -131,7 +131,9 @@ def _download(data: bytes, name: str, ext: str) -> Response:
     )
 
 
-def router(store: Store, session: AppSession) -> APIRouter:
+# long: the pages' routes, one short nested handler each, bound to this store and session (FastAPI
+# registers them on the router as they are defined; their branches are theirs, not this function's)
+def router(store: Store, session: AppSession) -> APIRouter:  # noqa: C901 — the nested handlers' branches
     r = APIRouter(include_in_schema=False)
 
     @r.get("/", response_class=HTMLResponse)

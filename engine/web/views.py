@@ -4,11 +4,14 @@ phrasing (engine.explain.reasons, engine.render.text) — the pages only lay it 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from engine.evaluate.allocate import Allocation
-from engine.evaluate.core import CandidateResult, Evaluation
+from engine.evaluate.core import CandidateResult, Evaluation, RuleResult
 from engine.model.vocabulary import words
+
+if TYPE_CHECKING:
+    from engine.explain.reasons import Explainer
 
 T = TypeVar("T")
 D_BAR = {0x0111: "d", 0x0110: "d"}  # the letter d with a stroke (lower, upper): no combining mark to strip
@@ -105,45 +108,20 @@ MARKS = {"pass": "✓", "clear": "✓", "fail": "✗", "triggered": "✗", "unkn
 def candidate(ev: Evaluation, res: CandidateResult, alloc: Allocation, lang: str) -> dict[str, Any]:
     """One candidate as `thidua explain` tells it: every rule with its clause and quote, the values
     read, the reason (for a failure, what would have to change), and the place in each ranking."""
-    from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value
+    from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer
     from engine.render.text import allocation_lines
 
     ex = Explainer(ev.campaign, lang)
     v = words(lang)
     m = ev.campaign.model
     c = res.candidate
-    awards = {a.id: a for a in m.awards}
     sections = []
     for title, items in (
         (v["text.criteria"], res.criteria),
         (v["text.disqualifiers"], res.disqualifiers),
         (v["text.award_conditions"], res.conditions),
     ):
-        rules = []
-        for rr in items:
-            spec = rr.rule.spec
-            a = awards.get(rr.rule.award or "")
-            rules.append(
-                {
-                    "id": spec.id,
-                    "label": spec.label.get(lang),
-                    "required": rr.rule.kind == "disqualifier" or rr.rule.required,
-                    "award": f"{a.form.get(lang)} — {a.authority.get(lang)}" if a is not None else "",
-                    "outcome": rr.outcome,
-                    "mark": MARKS.get(rr.outcome, ""),
-                    "outcome_label": ex.outcome(rr.outcome),
-                    "clause": spec.clause,
-                    "quote": spec.quote,
-                    "rule": spec.rule,
-                    "read": [
-                        (ev.campaign.catalogue.label(k, lang), fmt_value(x, k, ex.cat, lang))
-                        for k, x in ex.values_read(rr).items()
-                    ],
-                    "computed": [*ex.dated(rr), *ex.computed(rr)],
-                    "reason": ex.reason(rr),
-                    "note": " ".join(spec.note.get(lang).split()) if spec.note else "",
-                }
-            )
+        rules = [_rule_view(ev, rr, ex, lang) for rr in items]
         if rules:
             sections.append((title, rules))
     sub = res.submission
@@ -164,6 +142,32 @@ def candidate(ev: Evaluation, res: CandidateResult, alloc: Allocation, lang: str
         ),
         "sections": sections,
         "ranking": [line.strip() for line in allocation_lines(ev, res, alloc, lang)[2:] if line.strip()],
+    }
+
+
+def _rule_view(ev: Evaluation, rr: RuleResult, ex: Explainer, lang: str) -> dict[str, Any]:
+    """One rule of a candidate's page: its clause and quote, the values read, the reason."""
+    from engine.explain.reasons import fmt_value
+
+    spec = rr.rule.spec
+    a = next((a for a in ev.campaign.model.awards if a.id == rr.rule.award), None)
+    return {
+        "id": spec.id,
+        "label": spec.label.get(lang),
+        "required": rr.rule.kind == "disqualifier" or rr.rule.required,
+        "award": f"{a.form.get(lang)} — {a.authority.get(lang)}" if a is not None else "",
+        "outcome": rr.outcome,
+        "mark": MARKS.get(rr.outcome, ""),
+        "outcome_label": ex.outcome(rr.outcome),
+        "clause": spec.clause,
+        "quote": spec.quote,
+        "rule": spec.rule,
+        "read": [
+            (ev.campaign.catalogue.label(k, lang), fmt_value(x, k, ex.cat, lang)) for k, x in ex.values_read(rr).items()
+        ],
+        "computed": [*ex.dated(rr), *ex.computed(rr)],
+        "reason": ex.reason(rr),
+        "note": " ".join(spec.note.get(lang).split()) if spec.note else "",
     }
 
 
