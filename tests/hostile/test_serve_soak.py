@@ -15,6 +15,7 @@ from soak_serve import soak  # noqa: E402
 
 GROWTH_MB = 6.0
 
+
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="RSS read from /proc without psutil")
 def test_a_short_soak_keeps_the_server_the_same_size() -> None:
