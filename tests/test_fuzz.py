@@ -679,6 +679,23 @@ def test_facts_sections_of_any_shape(doc: dict, name: str) -> None:  # type: ign
         assert problems
 
 
+def test_a_list_checked_in_one_piece_keeps_a_bounded_count(tmp_path: Path) -> None:
+    """990 empty mappings (fewer than a chunk, engine.model.facts.CHUNK) were 2,970 problems kept:
+    now MAX_KEPT and one count of the rest's places; what is printed is as before."""
+    from engine.common.errors import MAX_KEPT, Problem
+
+    problems = _read_or_refuse("f.json", json.dumps({"units": [{}] * 990}).encode())
+    assert len(problems) == MAX_KEPT + 1
+    last = problems[-1]
+    assert isinstance(last, Problem) and last.left_out == 3 * 990 - MAX_KEPT
+    path = tmp_path / "f.yaml"
+    path.write_text("units:\n" + "  - {}\n" * 990, encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path)])
+    assert result.exit_code == 2
+    _one_line_user_error(result)
+    assert result.stderr.strip().split("\n")[-1] == "… và 2.920 lỗi khác"
+
+
 def _xlsx_row(row: tuple[str, list[tuple[str, str]]], i: int) -> str:
     number, cells = row
     r = number.format(i=i)
