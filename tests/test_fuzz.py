@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,9 @@ from engine.lang.operators import ARITHMETIC, COMPARISONS, LOGIC
 from engine.model.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "bench")]
+import hostile_xlsx  # noqa: E402  (the bench's workbook builder: sheet parts written by hand)
+
 EXAMPLE = (ROOT / "examples" / "ninh_thuan_2020.yaml").read_text(encoding="utf-8")
 CAMPAIGN = (ROOT / "campaigns" / "ninh_thuan_2020.yaml").read_text(encoding="utf-8")
 CRASHERS = Path(__file__).parent / "crashers"
@@ -614,3 +618,184 @@ def test_xlsx_hidden_and_merged_content(tmp_path_factory: pytest.TempPathFactory
     result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path), "-f", "json"])
     assert result.exit_code in (0, 2)
     _one_line_user_error(result)
+
+
+# ---------------------------------------------------------------- issue 26.6: the new input shapes
+# Bare lists, empty rows, shared sheet parts, long quotes: each reader returns or raises the project's
+# user error — never another exception — and a shape repeated past what is printed keeps at most
+# MAX_KEPT problems and one count (engine.common.errors.Found).
+
+SHAPES = settings(max_examples=min(N, 25), deadline=None, suppress_health_check=list(HealthCheck))
+SCALARS = st.none() | st.booleans() | st.integers(-3, 10**16) | st.floats() | st.text(max_size=6) | hostile_text
+JUNK_KEYS = st.sampled_from(["id", "name", "kind", "group", "unit", "parent", "facts", "head", "junk", "", "0"])
+UNIT = {"id": "u1", "name": "Xã A", "kind": "commune"}
+CANDIDATE_SHAPES = st.one_of(
+    SCALARS,  # a bare scalar where a candidate's mapping belongs
+    st.lists(SCALARS, max_size=3),  # a list inside the list
+    st.lists(st.lists(SCALARS, max_size=2), max_size=2),
+    st.dictionaries(
+        JUNK_KEYS, SCALARS | st.lists(SCALARS, max_size=2) | st.dictionaries(JUNK_KEYS, SCALARS), max_size=5
+    ),
+    st.dictionaries(JUNK_KEYS, SCALARS, max_size=3).map(lambda junk: {**UNIT, **junk}),  # a unit with junk keys
+    st.just(UNIT),
+)
+SECTION_SHAPES = st.one_of(
+    SCALARS,
+    st.lists(CANDIDATE_SHAPES, max_size=5),
+    st.dictionaries(st.text(max_size=4), CANDIDATE_SHAPES, max_size=3),
+)
+# a shape repeated past what is kept: each item a problem of its own
+REPEATED = st.tuples(CANDIDATE_SHAPES, st.integers(990, 1_300)).map(lambda s: [s[0]] * s[1])
+
+
+def _read_or_refuse(name: str, raw: bytes) -> list[object]:
+    """What `read_facts` makes of `raw`: [] when it is read, else the refusal's problems (a user error,
+    at most MAX_KEPT and one count); any other exception fails the test."""
+    from engine.common.errors import MAX_KEPT, UserError
+    from engine.readers import read_facts
+
+    try:
+        read_facts(name, raw, CAT)
+    except UserError as e:
+        assert e.problems, name
+        assert len(e.problems) <= MAX_KEPT + 1, len(e.problems)
+        str(e)  # said without an error, in the reader's language
+        return list(e.problems)
+    return []
+
+
+@SHAPES
+@given(
+    st.fixed_dictionaries({}, optional={"units": SECTION_SHAPES | REPEATED, "people": SECTION_SHAPES | REPEATED}),
+    st.sampled_from(["f.json", "f.yaml"]),
+)
+def test_facts_sections_of_any_shape(doc: dict, name: str) -> None:  # type: ignore[type-arg]
+    """`units`/`people` as bare lists of scalars, nested lists, mappings with junk keys (or long
+    lists of them): a result or a user error of at most MAX_KEPT problems and a count."""
+    raw = json.dumps(doc, ensure_ascii=name.endswith(".json")).encode()
+    problems = _read_or_refuse(name, raw)
+    bare = [v for v in doc.values() if isinstance(v, list) and len(v) > 1000 and not isinstance(v[0], dict)]
+    if bare:  # more than MAX_KEPT items that are no candidate: refused, the rest counted
+        assert problems
+
+
+def test_a_list_checked_in_one_piece_keeps_a_bounded_count(tmp_path: Path) -> None:
+    """990 empty mappings (fewer than a chunk, engine.model.facts.CHUNK) were 2,970 problems kept:
+    now MAX_KEPT and one count of the rest's places; what is printed is as before."""
+    from engine.common.errors import MAX_KEPT, Problem
+
+    problems = _read_or_refuse("f.json", json.dumps({"units": [{}] * 990}).encode())
+    assert len(problems) == MAX_KEPT + 1
+    last = problems[-1]
+    assert isinstance(last, Problem) and last.left_out == 3 * 990 - MAX_KEPT
+    path = tmp_path / "f.yaml"
+    path.write_text("units:\n" + "  - {}\n" * 990, encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path)])
+    assert result.exit_code == 2
+    _one_line_user_error(result)
+    assert result.stderr.strip().split("\n")[-1] == "… và 2.920 lỗi khác"
+
+
+def _xlsx_row(row: tuple[str, list[tuple[str, str]]], i: int) -> str:
+    number, cells = row
+    r = number.format(i=i)
+    body = "".join(
+        hostile_xlsx._inline(f"{col}{r if r.isdigit() else i}", text) if col != "-" else "<c/>" for col, text in cells
+    )
+    opening = f'<row r="{r}"' if r else "<row"
+    return f"{opening}/>" if not body else f"{opening}>{body}</row>"
+
+
+XLSX_ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["", "{i}", "{i}", "1", "2", "3", "1048576", "1048577", "2000000", "0", "x"]),
+        st.lists(
+            st.tuples(
+                st.sampled_from(["A", "B", "C", "D", "E", "-"]),
+                st.sampled_from(["u2", "u3", "Xã B", "unit", "person", "commune", "junk", "", "1"]) | hostile_text,
+            ),
+            max_size=5,
+        ),
+    ),
+    max_size=12,
+)
+
+
+@SHAPES
+@given(XLSX_ROWS, st.integers(1, 3), st.booleans(), st.integers(0, 1_200))
+@pytest.mark.slow
+def test_hand_built_workbooks(
+    tmp_path_factory: pytest.TempPathFactory,
+    rows: list[tuple[str, list[tuple[str, str]]]],
+    sheets: int,
+    shared: bool,
+    empty: int,
+) -> None:
+    """Workbooks Excel never writes, built by hand (bench/hostile_xlsx.py): empty `<row/>` elements,
+    rows numbered out of order or beyond the sheet, sheets that share one part."""
+    import xml.sax.saxutils
+
+    xml_rows = "".join(
+        _xlsx_row((r, [(c, xml.sax.saxutils.escape(t)) for c, t in cs]), i + 3) for i, (r, cs) in enumerate(rows)
+    )
+    text = xml_rows + "<row/>" * empty
+    if any(ch in text for ch in "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x1b\ufffe\uffff"):
+        text = "".join(ch for ch in text if ch >= " " and ch not in "\ufffe\uffff")  # XML 1.0 cannot hold them
+    path = tmp_path_factory.mktemp("xlsx") / "facts.xlsx"
+    hostile_xlsx.workbook(path, sheets, hostile_xlsx._sheet(lambda: text, 1), shared=shared)
+    problems = _read_or_refuse("facts.xlsx", path.read_bytes())
+    if shared and sheets > 1:
+        assert problems  # one part read as two sheets: refused before any is read
+    if any(r in ("1048577", "2000000") for r, _ in rows):
+        assert problems  # a row beyond the last row of an Excel sheet
+
+
+@settings(max_examples=min(N, 3), deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(1_000, 1_200), st.sampled_from(["junk", "", "commune"]))
+@pytest.mark.slow
+def test_a_workbook_of_many_bad_rows_keeps_a_bounded_count(
+    tmp_path_factory: pytest.TempPathFactory, n: int, kind: str
+) -> None:
+    """More bad rows than MAX_KEPT: at most MAX_KEPT problems and one count."""
+    rows = "".join(
+        f'<row r="{i}">{hostile_xlsx._inline(f"A{i}", "u1")}{hostile_xlsx._inline(f"C{i}", "unit")}'
+        f"{hostile_xlsx._inline(f'D{i}', kind)}</row>"
+        for i in range(3, n + 3)
+    )
+    path = tmp_path_factory.mktemp("xlsx") / "facts.xlsx"
+    hostile_xlsx.workbook(path, 1, hostile_xlsx._sheet(lambda: rows, 1))
+    assert _read_or_refuse("facts.xlsx", path.read_bytes())  # ids given again (or kinds unknown): refused
+
+
+@settings(max_examples=min(N, 6), deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.tuples(st.integers(1, 3_000), st.randoms(use_true_random=False)), min_size=1, max_size=4))
+@pytest.mark.slow
+def test_long_quotes_not_in_the_plan(tmp_path_factory: pytest.TempPathFactory, quotes: list) -> None:  # type: ignore[type-arg]
+    """Criteria quoting long passages found nowhere in the plan: lint returns its findings (or a
+    user error), within the passage search's budget — never another exception."""
+    from engine.authoring.lint import lint_campaign
+    from engine.common.errors import UserError
+
+    base = (Path(__file__).parent / "lint_gallery" / "base.yaml").read_text(encoding="utf-8")
+    words = ["cán", "bộ", "công", "chức", "đơn", "vị", "hoàn", "thành", "nhiệm", "vụ", "xã", "x", "'", "\\"]
+    rules = []
+    for i, (size, rng) in enumerate(quotes):
+        said: list[str] = []
+        while len(" ".join(said)) < size:
+            said.append(rng.choice(words))
+        quote = json.dumps(" ".join(said), ensure_ascii=False)
+        rules.append(
+            f"  - id: long_{i}\n    group: collective\n    label: {{vi: Dài {i}, en: Long {i}}}\n"
+            f"    rule: par_rating >= good\n    clause: II.2.a\n    quote: {quote}\n"
+        )
+    folder = tmp_path_factory.mktemp("q")
+    plan = folder / "plan.txt"
+    plan.write_text("Hoàn thành xuất sắc nhiệm vụ được giao trong năm 2020.\n" * 40, encoding="utf-8")
+    campaign = folder / "long.yaml"
+    campaign.write_text(base.replace("disqualifiers:\n", "".join(rules) + "disqualifiers:\n", 1), encoding="utf-8")
+    try:
+        result = lint_campaign(campaign, plan)
+    except UserError as e:
+        assert e.problems
+    else:
+        assert len([f for f in result.findings if f.code == "TD102"]) >= 1, [f.code for f in result.findings]
