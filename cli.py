@@ -23,7 +23,6 @@ from engine.app import options as o
 from engine.app import requests as rq
 from engine.app.console import Terminal, line, said, warn
 from engine.common.errors import EXIT_PROBLEMS
-from engine.common.message import Msg
 from engine.model.vocabulary import words
 from engine.render.help import Localized, LocalizedCommand
 
@@ -83,7 +82,7 @@ def list_campaigns(ctx: typer.Context, lang: o.LangOpt = Lang.vi) -> None:
 
 @command(cls=LocalizedCommand)
 def validate(ctx: typer.Context, campaigns: o.CampaignsArg, lang: o.LangOpt = Lang.vi) -> None:
-    _term(ctx).validate(campaigns)
+    _term(ctx).validate(rq.Validate(tuple(campaigns)), lang.value)
 
 
 @command(cls=LocalizedCommand)
@@ -136,14 +135,14 @@ def verify(
 def example(ctx: typer.Context, campaign: o.CampaignArg, output: o.Output = None, lang: o.LangOpt = Lang.vi) -> None:
     term = _term(ctx)
     with term.guard():
-        term.write(commands.example(term.session, campaign), output)
+        term.emit("example", "yaml", commands.example(term.session, rq.Example(campaign, output)), lang.value, output)
 
 
 @command(cls=LocalizedCommand)
 def template(ctx: typer.Context, campaign: o.CampaignArg, output: o.OutputFile, lang: o.LangOpt = Lang.vi) -> None:
-    term = _term(ctx)
+    term, r = _term(ctx), rq.Template(campaign, output, lang.value)
     with term.guard():
-        term.write(commands.template(term.session, campaign, output, lang.value), output)
+        term.emit("template", "file", commands.template(term.session, r), lang.value, output)
 
 
 @command(cls=LocalizedCommand)
@@ -169,9 +168,7 @@ def schema(
 ) -> None:
     term = _term(ctx)
     with term.guard():
-        from engine.authoring.jsonschema import schema_text
-
-        term.write(schema_text(kind.value), output)
+        term.emit("schema", "json", commands.schema(term.session, rq.Schema(kind.value, output)), lang.value, output)
 
 
 @command(cls=LocalizedCommand)
@@ -182,14 +179,12 @@ def lint(
     format: o.FormatOpt = None,
     lang: o.LangOpt = Lang.vi,
 ) -> None:
-    term = _term(ctx)
+    term, r = _term(ctx), rq.Lint(tuple(campaigns or ()), source, rq.Output(format))
     with term.guard(EXIT_PROBLEMS):
-        from engine.authoring.lint import lint_json, lint_many, lint_text
-
-        json = renderers.choose("lint", rq.Output(format)) == "json"
-        results = lint_many(campaigns or [], source)
-        term.write(lint_json(results) if json else lint_text(results), None, prose=not json, screen=term.screen(None))
-        if any(r.errors for r in results):
+        fmt = renderers.choose("lint", r.output)
+        result = commands.lint(term.session, r)
+        term.emit("lint", fmt, result, lang.value, None)
+        if result.failed:
             raise typer.Exit(EXIT_PROBLEMS)
 
 
@@ -203,15 +198,11 @@ def test_cases(
 ) -> None:
     term = _term(ctx)
     with term.guard():
-        from engine.authoring.testrun import junit_xml, run_tests, text_report
-
-        result = run_tests(paths or None)
-        term.write(text_report(result, verbose), None, prose=True, screen=term.screen(None))
+        result = commands.test(term.session, rq.Test(tuple(paths or ()), junit, verbose))
+        term.emit("test", "table", result, lang.value, None)
         if junit is not None:
-            from engine.render.output import write_atomic
-
-            write_atomic(junit, junit_xml(result), term.session.protected())
-        if not result.ok:
+            term.emit("test", "junit", result, lang.value, junit)
+        if not result.run.ok:
             raise typer.Exit(EXIT_PROBLEMS)
 
 
@@ -226,14 +217,11 @@ def diff(
     as_of: o.AsOf = None,
     lang: o.LangOpt = Lang.vi,
 ) -> None:
-    term = _term(ctx)
+    term, out = _term(ctx), rq.Output(format, output)
     with term.guard():
-        from engine.authoring.diff import compare
-        from engine.authoring.diff_render import diff_json, diff_text
-
-        json = renderers.choose("diff", rq.Output(format, output)) == "json"
-        d = compare(old, new, facts, rq.day(as_of, "--as-of"), lang.value)
-        term.write(diff_json(d) if json else diff_text(d), output, prose=not json, screen=term.screen(output))
+        fmt = renderers.choose("diff", out)
+        d = commands.diff(term.session, rq.Diff(old, new, facts, rq.day(as_of, "--as-of"), lang.value, out))
+        term.emit("diff", fmt, d, lang.value, output)
 
 
 @command(cls=LocalizedCommand)
@@ -244,15 +232,9 @@ def init(
     output: o.Output = None,
     lang: o.LangOpt = Lang.vi,
 ) -> None:
-    with _term(ctx).guard():
-        from engine.authoring.init import init_campaign
-
-        result = init_campaign(new_id, from_, output)
-        line(f"{result.path}: {said(Msg('problem.cli_init_written'))}")
-        for n, what in result.todo:
-            line(f"  {result.path}:{n}: {said(what)}")
-        if result.year_lines:
-            line(f"  {said(Msg('problem.cli_init_old_year', lines=[str(n) for n in result.year_lines]))}")
+    term = _term(ctx)
+    with term.guard():
+        term.emit("init", "table", commands.init(term.session, rq.Init(new_id, from_, output)), lang.value, None)
 
 
 @command(cls=LocalizedCommand)

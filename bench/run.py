@@ -826,4 +826,7 @@ def run_all(args: argparse.Namespace, tmp: Path) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from engine.app.session import Session
+
+    with Session.from_environment().active():  # the script's edge: the environment read once, here
+        main()

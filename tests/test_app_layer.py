@@ -135,3 +135,54 @@ def test_the_web_checks_an_uploaded_campaign_in_memory(tmp_path: Path, monkeypat
     assert checked.ok and checked.diff is not None and checked.diff.impact is not None
     broken = service.check_campaign(Session(), b"id: x\n", "broken.yaml")
     assert not broken.ok and all(p.file == "broken.yaml" for p in broken.findings)
+
+
+# the authoring commands through their requests: (the command line, the request, the command, the format)
+AUTHORING = [
+    (["lint", NT], rq.Lint((NT,)), "lint", "table"),
+    (["lint", NT, "-f", "json"], rq.Lint((NT,), output=rq.Output("json")), "lint", "json"),
+    (["diff", NT, NT], rq.Diff(NT, NT), "diff", "table"),
+    (["diff", NT, "my_thanh_2015", "-f", "json"], rq.Diff(NT, "my_thanh_2015"), "diff", "json"),
+    (["schema", "facts"], rq.Schema("facts"), "schema", "json"),
+    (["example", NT], rq.Example(NT), "example", "yaml"),
+    (["validate", NT], rq.Validate((NT,)), "validate", "table"),
+]
+
+
+@pytest.mark.parametrize(("args", "request_", "command", "fmt"), AUTHORING, ids=lambda v: str(v)[:40])
+def test_an_authoring_command_is_its_request_and_renderer(
+    args: list[str], request_: object, command: str, fmt: str
+) -> None:
+    """`thidua lint/diff/schema/example/validate` write what the app function and the registry make of
+    the request: the command line only parses into the request."""
+    session = Session()
+    if isinstance(request_, rq.Validate):
+        result: object = commands.validate_one(session, request_.campaigns[0])
+    else:
+        result = getattr(commands, command)(session, request_)
+    made = renderers.as_bytes(renderers.render(command, fmt, result, "vi")).decode("utf-8")
+    got = runner.invoke(app, args)
+    assert got.stdout == (made if made.endswith("\n") else made + "\n")
+
+
+def test_every_command_that_writes_has_a_renderer() -> None:
+    """Every command of the command line but `serve` (a server) and `verify` (lines said as it checks)
+    writes through the registry."""
+    names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    assert {"lint", "diff", "test", "init", "validate", "template", "schema", "list"} <= names  # the scan sees them
+    registered = {command for command, _ in renderers.RENDERERS}
+    assert names - {"serve", "verify"} <= registered, names - registered
+
+
+def test_the_test_command_writes_its_junit_through_the_registry(tmp_path: Path) -> None:
+    cases = ROOT / "tests" / "cases" / NT
+    one = sorted(cases.rglob("*.yaml"))[0]
+    result = commands.test(Session(), rq.Test((one,), verbose=True))
+    junit = tmp_path / "junit.xml"
+    got = runner.invoke(app, ["test", str(one), "-v", "--junit", str(junit)])
+    assert got.exit_code == (0 if result.run.ok else 1)
+    made = renderers.render("test", "table", result, "vi")
+    assert isinstance(made, str)
+    assert got.stdout.rsplit("\n", 2)[0] == made.rsplit("\n", 2)[0]  # all but the summary line (its time)
+    xml = renderers.render("test", "junit", result, "vi")
+    assert isinstance(xml, bytes) and junit.read_bytes().split(b"time=")[0] == xml.split(b"time=")[0]

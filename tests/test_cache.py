@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.common import cache
+from engine.common import cache, environment
+from engine.common.environment import Environment
 from engine.common.message import Msg
 from engine.model.campaign import read_campaign
 from engine.model.vocabulary import say
@@ -51,32 +52,35 @@ def test_kept_results_give_the_same_bytes_and_damage_is_made_again(tmp_path: Pat
     assert _evaluate(str(folder), tmp_path, "misplaced.json") == fresh
 
 
-def test_a_changed_campaign_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
-    path = tmp_path / "mine.yaml"
-    text = (ROOT / "campaigns" / "ninh_thuan_2020.yaml").read_text(encoding="utf-8")
-    path.write_text(text, encoding="utf-8")
-    first = read_campaign(path).require_campaign()
-    again = read_campaign(path).require_campaign()  # from the cache
-    assert again.model == first.model and again.sha256 == first.sha256
-    path.write_text(text.replace("title:", "title_typo:", 1), encoding="utf-8")
-    changed = read_campaign(path)
+def test_a_changed_campaign_is_read_again(tmp_path: Path) -> None:
+    # the cache folder is the session's (an edge reads THIDUA_CACHE_DIR into it): in scope here
+    with environment.using(Environment(cache=tmp_path / "cache")):
+        path = tmp_path / "mine.yaml"
+        text = (ROOT / "campaigns" / "ninh_thuan_2020.yaml").read_text(encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
+        first = read_campaign(path).require_campaign()
+        again = read_campaign(path).require_campaign()  # from the cache
+        assert list((tmp_path / "cache").iterdir())
+        assert again.model == first.model and again.sha256 == first.sha256
+        path.write_text(text.replace("title:", "title_typo:", 1), encoding="utf-8")
+        changed = read_campaign(path)
     assert changed.campaign is None
     said = [(say(p.message, "vi"), say(p.message, "en")) for p in changed.problems if isinstance(p.message, Msg)]
     assert any("khóa 'title_typo' không có trong mẫu" in vi for vi, _ in said)
     assert any("unknown key 'title_typo'" in en for _, en in said)
 
 
-def test_a_cache_folder_others_may_write_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cache_folder_others_may_write_is_not_used(tmp_path: Path) -> None:
     if sys.platform == "win32":
         pytest.skip("POSIX permissions")
     folder = tmp_path / "shared"
     folder.mkdir()
     folder.chmod(0o777)
-    monkeypatch.setenv(cache.CACHE_ENV, str(folder))
-    assert cache.cache_dir() is None
-    assert cache.remembered("x", ("a",), lambda: 1) == 1 and not list(folder.iterdir())
-    folder.chmod(0o700)
-    assert cache.cache_dir() == folder
-    monkeypatch.setenv(cache.CACHE_ENV, "")
-    assert cache.cache_dir() is None  # off
+    with environment.using(environment.read({cache.CACHE_ENV: str(folder)})):
+        assert cache.cache_dir() is None
+        assert cache.remembered("x", ("a",), lambda: 1) == 1 and not list(folder.iterdir())
+        folder.chmod(0o700)
+        assert cache.cache_dir() == folder
+    with environment.using(environment.read({cache.CACHE_ENV: ""})):
+        assert cache.cache_dir() is None  # off
+    assert cache.cache_dir() is None  # no session in scope: no cache (nothing read from the process)

@@ -156,3 +156,41 @@ def test_the_allowlists_name_what_is_there() -> None:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         assert name in _mutated(tree, _containers(tree)) or name not in _containers(tree), (rel, name)
+
+
+def test_no_session_reads_nothing_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """With no session in scope, `environment.current()` is the environment with nothing set: a
+    variable set in the process is not seen (only an edge reads it, `environment.read()`); inside a
+    session built at the edge, it is."""
+    from engine.app.session import Session
+    from engine.common import environment
+
+    for name, value in (
+        ("THIDUA_CAMPAIGNS", str(tmp_path)),
+        ("THIDUA_PLANS", str(tmp_path)),
+        ("THIDUA_CACHE_DIR", str(tmp_path / "cache")),
+        ("THIDUA_LOG_DIR", str(tmp_path / "logs")),
+        ("THIDUA_BROWSER", "my-browser"),
+        ("THIDUA_LANG", "en"),
+        ("THIDUA_MAX_BYTES", "1000"),
+    ):
+        monkeypatch.setenv(name, value)
+    assert environment.current() == environment.Environment()
+    with Session.from_environment().active():
+        seen = environment.current()
+    assert seen.campaigns == (tmp_path,) and seen.browser == "my-browser" and seen.lang == "en"
+    assert dict(seen.limits) == {"THIDUA_MAX_BYTES": "1000"}
+    assert environment.current() == environment.Environment()  # the scope ends with the session
+
+
+def test_script_entry_points_build_their_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `python -m` entry point is an edge: engine.authoring.docs's runs inside a session over the
+    process's environment (its generated parts read the plans folder through it)."""
+    from engine.authoring import docs
+    from engine.common import environment
+
+    seen: list[environment.Environment] = []
+    monkeypatch.setenv("THIDUA_BROWSER", "from-the-edge")
+    monkeypatch.setattr(docs, "refresh", lambda parts, check: seen.append(environment.current()) or 0)
+    assert docs.main(["--check"]) == 0
+    assert seen and seen[0].browser == "from-the-edge"

@@ -1,5 +1,6 @@
-"""The commands, once, for every edge: `evaluate`, `award`, `explain`, `near`, `report`, `verify`
-and the campaign list, each `(session, request) → result`; engine.app.renderers turns a result
+"""The commands, once, for every edge: `evaluate`, `award`, `explain`, `near`, `report`, `verify`,
+the campaign list, and the authoring ones (`validate`, `lint`, `diff`, `test`, `init`, `example`,
+`template`, `schema`), each `(session, request) → result`; engine.app.renderers turns a result
 into bytes or text in the format asked.
 
     Run ─ run() ─► Evaluation ─ allocation() ─► Allocation
@@ -21,6 +22,10 @@ from engine.common.errors import UserError
 from engine.common.message import Msg
 
 if TYPE_CHECKING:
+    from engine.authoring.diff import CampaignDiff
+    from engine.authoring.init import InitResult
+    from engine.authoring.lint import LintResult
+    from engine.authoring.testrun import TestRun
     from engine.evaluate.allocate import Allocation
     from engine.evaluate.core import CandidateResult, Evaluation
     from engine.model.campaign import Campaign
@@ -210,16 +215,80 @@ def campaign_ids(session: Session) -> list[str]:
         return available_campaigns()
 
 
-def example(session: Session, name: str) -> str:
-    """The example facts file shipped for the campaign `name`."""
+def example(session: Session, r: rq.Example) -> str:
+    """The example facts file shipped for the campaign `r.campaign`."""
     from engine.pipeline import example_facts
 
     with session.active():
-        return example_facts(name)
+        return example_facts(r.campaign)
 
 
-def template(session: Session, name: str, output: Path, lang: str) -> bytes:
-    """A blank facts file for the campaign `name`, in the format `output`'s extension names."""
+def template(session: Session, r: rq.Template) -> bytes:
+    """A blank facts file for the campaign `r.campaign`, in the format `r.output`'s extension names."""
     from engine.authoring.facts_template import write_template
 
-    return write_template(campaign(session, name), output, lang)
+    return write_template(campaign(session, r.campaign), r.output, r.lang)
+
+
+def schema(session: Session, r: rq.Schema) -> str:
+    """The JSON Schema of a campaign or a facts file, as shipped (engine.authoring.jsonschema)."""
+    from engine.authoring.jsonschema import schema_text
+
+    with session.active():
+        return schema_text(r.kind)
+
+
+def validate_one(session: Session, name: str) -> LintResult:
+    """One campaign of `thidua validate`: its load's findings and lint's, each once, in file order
+    (engine.authoring.lint); `CampaignInvalid` when it cannot be read at all."""
+    from engine.authoring.lint import lint_campaign
+
+    with session.active():
+        return lint_campaign(name)
+
+
+@dataclass(frozen=True)
+class Linted:
+    results: list[LintResult]
+
+    @property
+    def failed(self) -> bool:
+        return any(r.errors for r in self.results)
+
+
+def lint(session: Session, r: rq.Lint) -> Linted:
+    """Each campaign's (or the catalogue's) findings (engine.authoring.lint)."""
+    from engine.authoring.lint import lint_many
+
+    with session.active():
+        return Linted(lint_many(list(r.campaigns), r.source))
+
+
+def diff(session: Session, r: rq.Diff) -> CampaignDiff:
+    """What changed between two campaigns, and in their results over `r.facts` (engine.authoring.diff)."""
+    from engine.authoring.diff import compare
+
+    with session.active():
+        return compare(r.old, r.new, r.facts, r.as_of, r.lang)
+
+
+@dataclass(frozen=True)
+class Tested:
+    run: TestRun
+    verbose: bool
+
+
+def test(session: Session, r: rq.Test) -> Tested:
+    """The regression cases in `r.paths` run (engine.authoring.testrun)."""
+    from engine.authoring.testrun import run_tests
+
+    with session.active():
+        return Tested(run_tests(list(r.paths) or None), r.verbose)
+
+
+def init(session: Session, r: rq.Init) -> InitResult:
+    """A new campaign's file written from another's (engine.authoring.init)."""
+    from engine.authoring.init import init_campaign
+
+    with session.active():
+        return init_campaign(r.new_id, r.source, r.output)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from engine.app import renderers
+from engine.app import requests as rq
 from engine.app.commands import Watch
 from engine.app.renderers import Rendered, Styled
 from engine.app.session import Session
@@ -88,24 +89,22 @@ class Terminal:
         if folders:
             self.session.env = self.session.env.with_campaigns(tuple(folders))
 
-    def validate(self, campaigns: list[str]) -> None:
+    def validate(self, r: rq.Validate, lang: str) -> None:
         """`thidua validate`: each campaign's findings (stderr) and, if it loads, its counts; exit 1
         if any has an error (the others are still checked)."""
+        from engine.app import commands
+
         failed = False
-        for name in campaigns:
+        for name in r.campaigns:
             try:
                 with self.guard(EXIT_PROBLEMS):
-                    from engine.authoring.lint import lint_campaign
-
                     # one reader: the load's findings (TD-coded) and lint's, each once, in file order
-                    lint = lint_campaign(name)
+                    lint = commands.validate_one(self.session, name)
                     for p in lint.findings:
                         line(str(p), err=True)
-                    c = lint.campaign
-                    if lint.errors or c is None:
+                    if lint.errors or lint.campaign is None:
                         raise typer.Exit(EXIT_PROBLEMS)
-                    rules, groups = len(c.all_rules()), len(c.model.groups)
-                    line(f"{c.file}: {said(Msg('problem.cli_valid', rules=rules, groups=groups, plan=lint.plan_note))}")
+                    self.emit("validate", "table", lint, lang, None)
             except typer.Exit as e:
                 if e.exit_code != EXIT_PROBLEMS:
                     raise
@@ -251,8 +250,15 @@ def main(app: typer.Typer, terminal: Terminal | None = None) -> None:
     command's guard on one line naming their log (exit 3)."""
     import signal
 
+    from engine.common import environment
+
     signal.signal(signal.SIGTERM, _terminated)
     term = terminal if terminal is not None else Terminal()
+    with environment.using(term.session.env):  # the edge's environment, from the first word read (help)
+        _main(app, term)
+
+
+def _main(app: typer.Typer, term: Terminal) -> None:
     try:
         code = typer.main.get_command(app).main(prog_name="thidua", standalone_mode=False, obj=term)
         exit_flushed(code if isinstance(code, int) else 0)  # Click returns a command's exit code here

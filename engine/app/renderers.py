@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from engine.app.commands import Awarded, Evaluated, Explained, Listed, Nearby, Reported
+from engine.app.commands import Awarded, Evaluated, Explained, Linted, Listed, Nearby, Reported, Tested
 from engine.app.requests import Output
 from engine.common.text import visible
 
@@ -206,6 +206,71 @@ def list_data(listed: list[Listed]) -> list[dict[str, Any]]:
     return out
 
 
+# -- the authoring commands ---------------------------------------------------------------------
+
+
+def _lint_table(r: Linted, lang: str, width: int | None) -> Rendered:
+    from engine.authoring.lint import lint_text
+
+    return lint_text(r.results)
+
+
+def _lint_json(r: Linted, lang: str, width: int | None) -> Rendered:
+    from engine.authoring.lint import lint_json
+
+    return lint_json(r.results)
+
+
+def _diff_table(d: Any, lang: str, width: int | None) -> Rendered:
+    from engine.authoring.diff_render import diff_text
+
+    return diff_text(d)  # in the language the comparison was asked in (its request's)
+
+
+def _diff_json(d: Any, lang: str, width: int | None) -> Rendered:
+    from engine.authoring.diff_render import diff_json
+
+    return diff_json(d)
+
+
+def _test_text(r: Tested, lang: str, width: int | None) -> Rendered:
+    from engine.authoring.testrun import text_report
+
+    return text_report(r.run, r.verbose)
+
+
+def _test_junit(r: Tested, lang: str, width: int | None) -> Rendered:
+    from engine.authoring.testrun import junit_xml
+
+    return junit_xml(r.run).encode("utf-8")  # bytes: written as made, no character shown as an escape
+
+
+def _init_text(r: Any, lang: str, width: int | None) -> Rendered:
+    """`thidua init`: the file written, each line still to fill in, and the lines naming an old year."""
+    from engine.common.message import Msg, say
+
+    lines = [f"{r.path}: {say(Msg('problem.cli_init_written'))}"]
+    lines += [f"  {r.path}:{n}: {say(what)}" for n, what in r.todo]
+    if r.year_lines:
+        lines.append(f"  {say(Msg('problem.cli_init_old_year', lines=[str(n) for n in r.year_lines]))}")
+    return "\n".join(lines)
+
+
+def _validated(r: Any, lang: str, width: int | None) -> Rendered:
+    """`thidua validate`: a campaign that loads, its counts (its findings went to stderr)."""
+    from engine.common.message import Msg, say
+
+    c = r.campaign
+    rules, groups = len(c.all_rules()), len(c.model.groups)
+    return f"{c.file}: {say(Msg('problem.cli_valid', rules=rules, groups=groups, plan=r.plan_note))}"
+
+
+def _as_written(text: Any, lang: str, width: int | None) -> Rendered:
+    """A file as the command made it (an example's YAML, a template's bytes, a schema's JSON)."""
+    assert isinstance(text, str | bytes)
+    return text
+
+
 RENDERERS = MappingProxyType(
     {
         ("evaluate", "table"): Renderer(_evaluate_table),
@@ -220,5 +285,16 @@ RENDERERS = MappingProxyType(
         ("near", "json"): Renderer(_near_json),
         ("list", "table"): Renderer(_list_table, prose=True),
         **{("report", fmt): Renderer(_report(fmt)) for fmt in ("html", "markdown", "xlsx", "docx", "pdf")},
+        ("validate", "table"): Renderer(_validated),
+        ("lint", "table"): Renderer(_lint_table, prose=True),
+        ("lint", "json"): Renderer(_lint_json),
+        ("diff", "table"): Renderer(_diff_table, prose=True),
+        ("diff", "json"): Renderer(_diff_json),
+        ("test", "table"): Renderer(_test_text, prose=True),
+        ("test", "junit"): Renderer(_test_junit),
+        ("init", "table"): Renderer(_init_text),
+        ("example", "yaml"): Renderer(_as_written),
+        ("template", "file"): Renderer(_as_written),
+        ("schema", "json"): Renderer(_as_written),
     }
 )

@@ -105,3 +105,58 @@ class Verify:
     inputs: tuple[Path, ...]
     strict: bool = False
     lang: str = "vi"
+
+
+@dataclass(frozen=True)
+class Validate:
+    campaigns: tuple[str, ...]  # ids or paths, each checked on its own
+
+
+@dataclass(frozen=True)
+class Lint:
+    campaigns: tuple[str, ...] = ()  # ids or paths; `facts`: the catalogue; none: every campaign and it
+    source: Path | None = None  # the plan's text the quotes are checked against (else the shipped plans)
+    output: Output = Output()
+
+
+@dataclass(frozen=True)
+class Diff:
+    old: str
+    new: str
+    facts: Path | None = None  # a facts file both versions evaluate, to compare their results
+    as_of: dt.date | None = None
+    lang: str = "vi"
+    output: Output = Output()
+
+
+@dataclass(frozen=True)
+class Test:
+    paths: tuple[Path, ...] = ()  # case files or folders; none: tests/cases/
+    junit: Path | None = None  # where the JUnit XML goes, if anywhere
+    verbose: bool = False
+
+
+@dataclass(frozen=True)
+class Init:
+    new_id: str
+    source: str  # the campaign it starts from (`--from`)
+    output: Path | None = None
+
+
+@dataclass(frozen=True)
+class Example:
+    campaign: str
+    output: Path | None = None
+
+
+@dataclass(frozen=True)
+class Template:
+    campaign: str
+    output: Path  # its extension names the format
+    lang: str = "vi"
+
+
+@dataclass(frozen=True)
+class Schema:
+    kind: str
+    output: Path | None = None

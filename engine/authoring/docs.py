@@ -156,8 +156,12 @@ def refresh(parts: Sequence[Part], check: bool, hint: str = HINT) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m engine.authoring.docs [--check]`: its own edge, so it reads the environment (here)."""
+    from engine.common import environment
+
     args = sys.argv[1:] if argv is None else argv
-    return refresh(PARTS, check="--check" in args)
+    with environment.using(environment.read()):
+        return refresh(PARTS, check="--check" in args)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 Only the edges read it — the command line (cli.py) and the web app's start-up build one
 `Environment` (`read()`) and carry it in their session (engine.app.session), which puts it in scope
 for the call it makes (`using`); everything below asks `current()`, never `os.environ`. A library
-call made with no session in scope (a test, a script) gets the environment as it is at that moment.
+call made with no session in scope (a test, a script) gets `NOTHING_SET`: the environment as if no
+variable were set — nothing is read from the process's environment then. A script of its own (`python
+-m`, bench/) builds its session at its edge, as the command line does (engine.app.session).
 
     THIDUA_CAMPAIGNS   the user's campaign folders (joined by the path separator; `--campaigns`)
     THIDUA_PLANS       the plans' own texts (else ../shared/plans beside a checkout)
@@ -97,11 +99,14 @@ def _cache(env: Mapping[str, str]) -> Path | None:
 
 
 _SCOPE: ContextVar[Environment | None] = ContextVar("thidua_environment", default=None)
+NOTHING_SET = Environment()  # what a call with no session in scope sees (frozen: never changed)
 
 
 def current() -> Environment:
-    """The environment of the call in progress: its session's, else the process's as it is now."""
-    return _SCOPE.get() or read()
+    """The environment of the call in progress: its session's, else `NOTHING_SET` (never the
+    process's: only an edge reads that, `read()`)."""
+    scoped = _SCOPE.get()
+    return scoped if scoped is not None else NOTHING_SET
 
 
 @contextmanager

@@ -5,6 +5,19 @@ a 20 KB workbook whose one cell sits in column XFD, or a rule of 400 nested `not
 small. The readers and the rule parser check against these numbers before they expand,
 pad or recurse; each refusal names the limit and, where there is one, the variable that
 raises it. Read at call time (`limits.MAX_NODES`), so a test can lower one.
+
+The THIDUA_MAX_* settings are read once, when this module is first imported, from the process's
+environment (`environment.read()`), and kept as constants — not asked of the session at each use.
+Why: limits are the process's, not a request's. The two edges that set them are the command line
+and `thidua serve`, one process each, whose environment is the one this reads; a web app's
+requests must all be held to the same bounds (a request cannot raise its own), and the session's
+environment is read from that same process environment at its edge (engine.app.session), so the
+two never disagree. Reading them at use instead would change every reader's and parser's check
+(dozens of call sites, some on hot paths) to a function call for no case anyone has — and an
+import inside a session's scope or outside one would then matter. A test lowers a limit with
+`monkeypatch.setattr(limits, "MAX_…", n)`, or sets the variable in a fresh process. A setting
+that cannot be read falls back to its default here; the command line refuses to start then
+(`unreadable`, engine.app.console).
 """
 
 from __future__ import annotations
@@ -36,10 +49,13 @@ def amount(text: str) -> int | None:
 SETTINGS = environment.LIMITS_ENV
 
 
+_PROCESS = dict(environment.read().limits)  # the process's THIDUA_MAX_* as written, read once (see above)
+
+
 def _setting(name: str, default: int) -> int:
-    """The environment's value for a limit, else `default` (also when it cannot be read: the
+    """The process's value for a limit, else `default` (also when it cannot be read: the
     command line refuses to start then, `unreadable`)."""
-    raw = dict(environment.current().limits).get(name, "")
+    raw = _PROCESS.get(name, "")
     return (amount(raw) or default) if raw.strip() else default
 
 

@@ -181,7 +181,7 @@ def router(session: Session) -> APIRouter:
 
         def work() -> tuple[bytes, str]:
             ev = service.evaluate(session, campaign, files, s)
-            return service.report(ev, service.allocation(session, ev, s), fmt, s.lang)
+            return service.report(session, ev, service.allocation(session, ev, s), fmt, s.lang)
 
         data, ext = await (request.app.state.printers.run(work) if fmt == "pdf" else run_in_threadpool(work))
         return _download(data, f"{service.campaign_id(session, campaign)}-report.{ext}", ext)

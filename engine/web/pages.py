@@ -238,7 +238,7 @@ def router(store: Store, session: AppSession) -> APIRouter:  # noqa: C901 — th
             return _download(service.evaluation_json(ev, lang), f"{s.campaign}-result.json", "json")
 
         def work() -> tuple[bytes, str]:
-            return service.report(ev, service.allocation(session, ev, s.settings), fmt, lang)
+            return service.report(session, ev, service.allocation(session, ev, s.settings), fmt, lang)
 
         data, ext = await (request.app.state.printers.run(work) if fmt == "pdf" else run_in_threadpool(work))
         return _download(data, f"{s.campaign}-report.{ext}", ext)

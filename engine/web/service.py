@@ -157,11 +157,13 @@ def report_format(value: str | None) -> str:
     return fmt
 
 
-def report(ev: Evaluation, alloc: Allocation, fmt: str, lang: str) -> tuple[bytes, str]:
-    """`thidua report … -o report.EXT`: the bytes and the file's extension."""
+def report(session: Session, ev: Evaluation, alloc: Allocation, fmt: str, lang: str) -> tuple[bytes, str]:
+    """`thidua report … -o report.EXT`: the bytes and the file's extension (made under the app's
+    session: a PDF's browser is its environment's)."""
     ext = REPORT_FORMATS[report_format(fmt)]
     reported = Reported(ev, alloc, Path(f"report.{ext}"), None, False)
-    return renderers.as_bytes(renderers.render("report", fmt, reported, lang)), ext
+    with session.active():
+        return renderers.as_bytes(renderers.render("report", fmt, reported, lang)), ext
 
 
 def template(session: Session, name: str, fmt: str, lang: str) -> bytes:
@@ -174,11 +176,11 @@ def template(session: Session, name: str, fmt: str, lang: str) -> bytes:
                 hint=Msg("problem.web_one_of", options=list(TEMPLATE_FORMATS)),
             )
         )
-    return commands.template(session, campaign_id(session, name), Path(f"{name}.{fmt}"), lang)
+    return commands.template(session, rq.Template(campaign_id(session, name), Path(f"{name}.{fmt}"), lang))
 
 
 def example(session: Session, name: str) -> bytes:
-    return commands.example(session, campaign_id(session, name)).encode("utf-8")
+    return commands.example(session, rq.Example(campaign_id(session, name))).encode("utf-8")
 
 
 # -- authors: a campaign file pasted or uploaded, checked in memory ---------------------------------
