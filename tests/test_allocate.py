@@ -303,6 +303,7 @@ def _facts_yaml(people_facts: list[dict]) -> str:
     return "people:\n" + "".join(rows)
 
 
+@pytest.mark.slow  # a long property test
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(person, min_size=0, max_size=30), st.randoms(use_true_random=False))
 def test_allocation_properties(people_facts: list[dict], rnd: random.Random) -> None:

@@ -169,6 +169,7 @@ def test_markdown_and_csv_formats() -> None:
     assert csv_out.split("\n")[0].startswith("\ufeffMã,Tên,Nhóm,Loại,Kết luận,Hồ sơ,Lý do,")  # tests/test_csv_output.py
 
 
+@pytest.mark.slow  # the console script, a fresh process
 @pytest.mark.parametrize(
     ("args", "code", "fragment"),
     [
@@ -217,6 +218,7 @@ def test_console_script_exit_codes_and_one_line_usage_errors(args: list[str], co
     assert fragment in proc.stderr
 
 
+@pytest.mark.slow  # the console script, a fresh process
 def test_bare_command_prints_help_once() -> None:
     import shutil
     import subprocess

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,6 +51,7 @@ rule = st.recursive(
 known = st.fixed_dictionaries({}, optional={k: st.sampled_from([*SAMPLES[k], NA]) for k in FACTS})
 
 
+@pytest.mark.slow  # a long property test (300 examples)
 @settings(max_examples=300, deadline=None)
 @given(rule, known)
 def test_what_decide_claims_holds_in_every_completion(text: str, env: dict[str, object]) -> None:

@@ -283,6 +283,7 @@ def _kept() -> dict[str, int]:
     return sizes
 
 
+@pytest.mark.slow  # a soak: 200 readings
 def test_two_hundred_readings_keep_nothing() -> None:
     """A long-running server reads upload after upload, each against a catalogue of its own (an
     unpickled one, a campaign's labels): no module-level cache grows with them."""

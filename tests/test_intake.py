@@ -252,6 +252,7 @@ def test_a_row_of_more_elements_than_excel_writes_is_refused(tmp_path: Path, mon
     assert "row 3 of sheet 'Units' holds more than 100 XML elements" in result.stderr
 
 
+@pytest.mark.slow  # a soak: 200,000 rows
 def test_rows_are_released_as_they_are_read() -> None:
     """200,000 empty rows held at once were ~40 MB; released, the parse holds one row."""
     import io
@@ -290,6 +291,7 @@ _ROWS = st.tuples(
 )
 
 
+@pytest.mark.slow  # a long property test
 @given(
     rows=st.lists(_ROWS, max_size=30), before=st.sampled_from(["", '<cols><col min="1" max="3" hidden="1"/></cols>'])
 )

@@ -51,6 +51,7 @@ def _thidua(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
     )
 
 
+@pytest.mark.slow  # a fresh process
 def test_a_limit_written_with_its_unit_is_used() -> None:
     done = _thidua({"THIDUA_MAX_BYTES": "200MB"}, "evaluate", "ninh_thuan_2020", str(EXAMPLE), "-f", "json")
     assert done.returncode == 0, done.stderr
@@ -58,6 +59,7 @@ def test_a_limit_written_with_its_unit_is_used() -> None:
     assert small.returncode == 2 and "vượt giới hạn 1.024 byte" in small.stderr, small.stderr
 
 
+@pytest.mark.slow  # a fresh process
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_an_unreadable_limit_is_one_line_and_exit_2(lang: str) -> None:
     refused = _thidua({"THIDUA_MAX_BYTES": "lots", "THIDUA_LANG": lang}, "evaluate", "ninh_thuan_2020", str(EXAMPLE))

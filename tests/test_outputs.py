@@ -93,6 +93,7 @@ cli.main()
 """
 
 
+@pytest.mark.slow  # a fresh process and a signal
 def test_sigterm_is_handled_like_ctrl_c_and_leaves_no_temporary_file(tmp_path: Path) -> None:
     out = tmp_path / "result.json"
     # a SIGTERM is no Ctrl-C: the line does not name one

@@ -153,6 +153,7 @@ def test_a_merged_range_of_whole_columns_is_clipped_to_the_cells_read(template: 
     assert _ids(data) == ["u1", "u2"]
 
 
+@pytest.mark.slow  # a fresh process
 def test_openpyxl_warnings_add_no_stderr_line(template: Path, tmp_path: Path) -> None:
     """A defined name for a sheet that is not there makes openpyxl warn; the user sees nothing of it."""
     path = _book(template, tmp_path, lambda book: None)

@@ -99,6 +99,7 @@ def test_a_command_reads_on_a_terminal(command: str, lang: str, width: int) -> N
         assert "(nv-0029)" in lines[0]
 
 
+@pytest.mark.slow  # a fresh process on a terminal
 def test_colour_is_the_terminals_own() -> None:
     """On a terminal the verdicts are coloured by escape sequences the terminal reads."""
     raw = on_terminal(COMMANDS["evaluate"], 200)
@@ -106,6 +107,7 @@ def test_colour_is_the_terminals_own() -> None:
     assert "\\u001b" not in raw
 
 
+@pytest.mark.slow  # a fresh process on a terminal
 @pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}])
 def test_no_colour_when_asked(env: dict[str, str]) -> None:
     raw = on_terminal(COMMANDS["evaluate"], 120, env)
@@ -113,6 +115,7 @@ def test_no_colour_when_asked(env: dict[str, str]) -> None:
     assert "so-noi-vu" in raw
 
 
+@pytest.mark.slow  # a fresh process on a terminal
 def test_a_pipe_is_plain_unless_colour_is_forced() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     plain = subprocess.run([EXE, *COMMANDS["evaluate"]], capture_output=True, text=True, cwd=ROOT, env=env)
@@ -123,6 +126,7 @@ def test_a_pipe_is_plain_unless_colour_is_forced() -> None:
     assert "\x1b[32m" in forced.stdout and "\\u001b" not in forced.stdout
 
 
+@pytest.mark.slow  # a fresh process on a terminal
 def test_a_hidden_character_in_a_name_is_shown(tmp_path: Path) -> None:
     """A name carrying a character that prints nothing (a zero-width space: a name that looks
     like another) reaches the terminal as the text `\\u200b`, and the table's columns are

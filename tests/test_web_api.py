@@ -46,11 +46,20 @@ def facts(name: str = f"{NT}.yaml", data: bytes = NT_FACTS) -> dict[str, Any]:
 
 
 def cli(*args: str, cwd: Path = EXAMPLES) -> bytes:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "cli.py"), *args], cwd=cwd, capture_output=True, check=False, timeout=300
-    )
-    assert done.returncode == 0, done.stderr.decode()
-    return done.stdout
+    """The CLI's stdout bytes for `args` run in `cwd`, in-process through Typer's runner (the same
+    command function the console script calls; the tests below are about its bytes, not its process)."""
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    before = Path.cwd()
+    os.chdir(cwd)
+    try:
+        done = CliRunner().invoke(app, list(args))
+    finally:
+        os.chdir(before)
+    assert done.exit_code == 0, done.output
+    return done.stdout_bytes
 
 
 # -- the CLI's own JSON --------------------------------------------------------------------------
@@ -152,6 +161,7 @@ def test_reports(client: TestClient, fmt: str, media: str, magic: bytes) -> None
     assert got.content.lstrip().startswith(magic)
 
 
+@pytest.mark.slow  # a browser
 def test_the_report_as_pdf(client: TestClient) -> None:
     from engine.render.report_pdf import find_browser
 
@@ -537,6 +547,7 @@ def test_one_file_too_large(client: TestClient, monkeypatch: pytest.MonkeyPatch)
     )
 
 
+@pytest.mark.slow  # a fresh process
 def test_a_limit_below_the_shipped_words_is_said_not_a_crash(tmp_path: Path) -> None:
     """A size limit under templates/vocabulary.yaml's own size, in a fresh process (the words not yet
     loaded): the file over it is named in the reader's words, exit 2 — the words themselves are
@@ -757,12 +768,14 @@ def test_the_authoring_page(client: TestClient) -> None:
     assert diff.status_code == 200 and "so-tu-phap" in diff.text and "f.yaml (52" in diff.text
 
 
+@pytest.mark.slow  # a fresh process
 def test_the_other_commands_do_not_load_the_web_stack() -> None:
     code = "import sys, cli; print(sorted(m for m in ('fastapi', 'starlette', 'uvicorn', 'engine.web.app') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
 
+@pytest.mark.slow  # a fresh process
 def test_a_port_already_taken(tmp_path: Path) -> None:
     import socket
 

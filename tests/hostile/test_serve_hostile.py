@@ -224,6 +224,7 @@ async def _pdfs(n: int) -> list[httpx.Response]:
         return list(await asyncio.gather(*(one(i) for i in range(n))))
 
 
+@pytest.mark.slow  # browser processes (a stand-in)
 @pytest.mark.skipif(sys.platform == "win32", reason="the fake browser is a script with a #! line")
 def test_pdfs_queue_for_at_most_two_browsers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, logs: Path) -> None:
     log = _fake_browser(tmp_path, monkeypatch, 0.6)
@@ -235,6 +236,7 @@ def test_pdfs_queue_for_at_most_two_browsers(tmp_path: Path, monkeypatch: pytest
     assert log.read_text().count("start") == 5 and _most_at_once(log) == 2
 
 
+@pytest.mark.slow  # browser processes (a stand-in)
 @pytest.mark.skipif(sys.platform == "win32", reason="the fake browser is a script with a #! line")
 def test_a_pdf_that_waits_too_long_is_a_503_not_another_browser(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, logs: Path
@@ -291,6 +293,7 @@ def _slow_body(port: int, path: str) -> tuple[bytes, float]:
         return answer, time.monotonic() - started
 
 
+@pytest.mark.slow  # a real server on a socket
 def test_a_body_that_stops_arriving_is_a_408_and_the_connection_closed(
     logs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
