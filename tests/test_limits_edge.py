@@ -33,6 +33,10 @@ def _env(tmp_path: Path, limit: str | None) -> dict[str, str]:
     return env | ({"THIDUA_MAX_BYTES": limit} if limit else {})
 
 
+# each test starts a process (the limits are read once, at its edge): slow, still in the default suite
+pytestmark = pytest.mark.slow
+
+
 @pytest.mark.parametrize("limit", ["2000", "2KB"])
 def test_the_command_lines_limit_applies(tmp_path: Path, limit: str) -> None:
     done = subprocess.run(
