@@ -281,3 +281,22 @@ def test_a_result_written_in_pieces_appears_whole_or_not_at_all(tmp_path: Path) 
     assert list(tmp_path.iterdir()) == []
     write_atomic(out, iter(["{", "}\n"]))
     assert out.read_text(encoding="utf-8") == "{}\n"
+
+
+@pytest.mark.slow  # a fresh process and a signal
+def test_sigterm_before_the_commands_guard_is_said_too(tmp_path: Path) -> None:
+    """With a cold cache the first file replaced is the vocabulary's, written while the command line
+    is read — outside any command's guard, where Typer turns an interrupt into a silent 130."""
+    out = tmp_path / "out" / "result.json"
+    out.parent.mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-c", SIGTERM_MID_WRITE, str(EXAMPLE), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "THIDUA_LANG": "vi", "THIDUA_CACHE_DIR": str(tmp_path / "cold-cache")},
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip() == "thidua: đã dừng theo yêu cầu", proc.stderr
+    assert list(out.parent.iterdir()) == []

@@ -240,8 +240,19 @@ def exit_flushed(code: int) -> None:
     sys.exit(code)
 
 
+# what Typer returns (standalone_mode=False) for a Ctrl-C or SIGTERM that arrives outside a command's guard
+# (while the command line is read, the words loaded, or the group's options checked); thidua's own exit
+# codes never reach it, so it can only mean that: said as every interrupt is said
+TYPER_INTERRUPTED = 130
+
+
 def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM (a CI job cancelled, `kill`) is handled like Ctrl-C: outputs clean up, one line, exit 2."""
+    """SIGTERM (a CI job cancelled, `kill`) is handled like Ctrl-C: outputs clean up, one line, exit 2.
+    Once: a second SIGTERM while that line is said (its words loaded, perhaps written to the cache)
+    would interrupt the handling itself and end in a traceback."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
@@ -261,6 +272,8 @@ def main(app: typer.Typer, terminal: Terminal | None = None) -> None:
 def _main(app: typer.Typer, term: Terminal) -> None:
     try:
         code = typer.main.get_command(app).main(prog_name="thidua", standalone_mode=False, obj=term)
+        if code == TYPER_INTERRUPTED:  # Typer turns an interrupt outside a command's guard into 130, silently
+            raise KeyboardInterrupt
         exit_flushed(code if isinstance(code, int) else 0)  # Click returns a command's exit code here
     except typer.Exit as e:
         exit_flushed(e.exit_code)

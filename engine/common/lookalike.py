@@ -11,7 +11,7 @@ scripts: `engine.model.facts.combine` refuses them as it refuses a duplicate, na
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 from engine.common.message import Text
 
@@ -33,7 +33,9 @@ def foreign_letters(text: str) -> Text:
     return ", ".join(f"'{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, '?')})" for ch in seen)
 
 
-@cache  # a pure function of one character: the package's table is read once, each letter looked up once
+# a pure function of one character: the package's table read once, each letter looked up once; bounded,
+# so ids of many distinct letters sent to a long-running server do not grow it
+@lru_cache(maxsize=4096)
 def _latin(ch: str) -> str | None:
     if ch.isascii():
         return None

@@ -247,7 +247,7 @@ class _Reader:
         self.cleaned: list[Problem] = []  # warnings: names whose line breaks or tabs became spaces
         self.candidates: list[Candidate] = []
         self.by_id: dict[str, Candidate] = {}
-        self.folded: dict[str, str] = {}  # latin_key(fold_id(id)) → the id as first written
+        self.folded: dict[str, str] = {}  # id_key → the id as first written
         every = grammars(catalogue)  # built for this document: nothing outlives it
         self.grammars = {
             section: {k: g for k, g in every.items() if section in g.fdef.for_} for section in ("units", "people")
@@ -292,7 +292,7 @@ class _Reader:
         )
         _sanity(cand, doc, problems)
         self.by_id[cid] = cand
-        self.folded[latin_key(fold_id(cid))] = cid  # `sо-noi-vu` (Cyrillic о) is `so-noi-vu`, as across files
+        self.folded[id_key(cid)] = cid
         self.candidates.append(cand)
 
     def _id_readable(self, cid: str, p: PathT, where: str) -> bool:
@@ -313,7 +313,7 @@ class _Reader:
 
     def _id_new(self, cid: str, p: PathT, where: str) -> bool:
         doc = self.doc
-        first = self.folded.get(latin_key(fold_id(cid)))
+        first = self.folded.get(id_key(cid))
         if first is None:
             return True
         message = Msg("problem.facts_duplicate_id", id=cid)
@@ -321,11 +321,10 @@ class _Reader:
         if first != cid:  # the same id written another way: name the first spelling, and where
             line, _ = doc.locate((*self.by_id[first].path, "id"))
             shown = line is not None and doc.kind != "table"  # a line number is written as is, not 1.234
-            if fold_id(first) != fold_id(cid):  # the same letters but for some of another script
-                at = f"{doc.file}:{line}" if shown else doc.file  # a table's row is not its path's line
-                chars = foreign_letters(cid + first)
-                message = Msg("problem.intake_lookalike_id", id=cid, at=at, first=first, chars=chars)
-                hint = Msg("problem.intake_lookalike_id_hint")
+            at = f"{doc.file}:{line}" if shown else doc.file  # a table's row is not its path's line
+            lookalike = _lookalike(cid, first, at)
+            if lookalike is not None:  # the same letters but for some of another script
+                message, hint = lookalike
             else:
                 message = (
                     Msg("problem.facts_duplicate_id_as", id=cid, first=first, line=str(line))
@@ -426,10 +425,10 @@ def _ids_across(files: list[FactsFile], problems: list[Problem]) -> dict[str, Ca
     names where it was first."""
     by_id: dict[str, Candidate] = {}
     first_of: dict[str, FactsFile] = {}
-    folded: dict[str, str] = {}  # fold_id, letters of other scripts made Latin → the id as first written
+    folded: dict[str, str] = {}  # id_key → the id as first written
     for f in files:
         for c in f.candidates:
-            key = latin_key(fold_id(c.id))  # engine.common.lookalike: `sо-noi-vu` (Cyrillic о) is `so-noi-vu`
+            key = id_key(c.id)
             first = folded.get(key)
             if first is None:
                 by_id[c.id] = c
@@ -445,11 +444,7 @@ def _ids_across(files: list[FactsFile], problems: list[Problem]) -> dict[str, Ca
                 if first == c.id
                 else Msg("problem.facts_id_in_another_file_as", id=c.id, at=at, first=first)
             )
-            hint = Msg("problem.facts_ids_unique_files")
-            if fold_id(first) != fold_id(c.id):  # the same letters but for some of another script
-                chars = foreign_letters(c.id + first)
-                also = Msg("problem.intake_lookalike_id", id=c.id, at=at, first=first, chars=chars)
-                hint = Msg("problem.intake_lookalike_id_hint")
+            also, hint = _lookalike(c.id, first, at) or (also, Msg("problem.facts_ids_unique_files"))
             problems.append(_at(f, c, "id", also, hint))
     return by_id
 
@@ -714,6 +709,24 @@ def _clean_name(
 # characters that show nothing: a copy from a web page or a chat leaves them inside ids
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u034f\u061c\u115f\u1160\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"))
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+
+
+def id_key(cid: str) -> str:
+    """The key two ids are compared by: `fold_id`, then letters of another script that look Latin made
+    Latin (`engine.common.lookalike`: `sо-noi-vu`, Cyrillic о, is `so-noi-vu`) — in one file and across files."""
+    return latin_key(fold_id(cid))
+
+
+def _lookalike(cid: str, first: str, at: str) -> tuple[Msg, Msg] | None:
+    """The problem and hint for an id that is `first` but for letters of another script; None when
+    the two differ only as `fold_id` folds them (another tone placement, an invisible character)."""
+    if fold_id(first) == fold_id(cid):
+        return None
+    chars = foreign_letters(cid + first)
+    return (
+        Msg("problem.intake_lookalike_id", id=cid, at=at, first=first, chars=chars),
+        Msg("problem.intake_lookalike_id_hint"),
+    )
 
 
 def fold_id(text: str) -> str:

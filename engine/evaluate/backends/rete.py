@@ -39,30 +39,27 @@ class DurableError(RuntimeError):
 # ---------------------------------------------------------------- conditions
 
 
-def all_of(*items: Cond) -> Cond:
+def _joined(key: str, absorbing: bool, items: tuple[Cond, ...]) -> Cond:
+    """`items` joined by `key` ("$and" absorbed by False, "$or" by True): constants folded, nested
+    joins of the same kind flattened, one item left as itself."""
     out: list[Any] = []
     for c in items:
-        if c is False:
-            return False
-        if c is True:
+        if c is absorbing:
+            return absorbing
+        if c is (not absorbing):
             continue
-        out.extend(c["$and"] if isinstance(c, dict) and set(c) == {"$and"} else [c])
+        out.extend(c[key] if isinstance(c, dict) and set(c) == {key} else [c])
     if not out:
-        return True
-    return out[0] if len(out) == 1 else {"$and": out}
+        return not absorbing
+    return out[0] if len(out) == 1 else {key: out}
+
+
+def all_of(*items: Cond) -> Cond:
+    return _joined("$and", False, items)
 
 
 def any_of(*items: Cond) -> Cond:
-    out: list[Any] = []
-    for c in items:
-        if c is True:
-            return True
-        if c is False:
-            continue
-        out.extend(c["$or"] if isinstance(c, dict) and set(c) == {"$or"} else [c])
-    if not out:
-        return False
-    return out[0] if len(out) == 1 else {"$or": out}
+    return _joined("$or", True, items)
 
 
 def present(f: str) -> Cond:
