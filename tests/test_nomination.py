@@ -195,3 +195,25 @@ def test_a_file_handed_in_on_two_days_is_refused(tmp_path: Path) -> None:
     english = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(facts)], env={"THIDUA_LANG": "en"})
     assert english.exit_code == 2 and ".yaml:3:101:" in english.stderr
     assert "a file handed in is received the day it is handed in" in english.stderr
+
+
+def test_a_late_file_still_considered_is_open_while_its_documents_are_not_stated(tmp_path: Path) -> None:
+    """Found by the information-order property on a fresh seed: Uông Bí 2024 considers late files
+    (III.3.2) but excludes one short of a document (III.3.1), so a late file whose documents are not
+    stated is undecided, never `ineligible` — with `documents: []` it is `not_considered`."""
+    from engine.evaluate.core import evaluate
+    from engine.model.campaign import load_campaign
+    from engine.readers import load_facts
+
+    unit = (
+        "campaign: uong_bi_2024\nas_of: 2025-01-06\ndeadline: 2024-12-20\nunits:\n"
+        "  - {id: u0, name: Unit 0, kind: central_agency, facts: {par_tasks_done_well: false},\n"
+        "     submission: {sent_on: 2024-12-21DOCS}}\n"
+    )
+    campaign = load_campaign("uong_bi_2024")
+    got = {}
+    for name, docs in (("open", ""), ("none", ", documents: []")):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(unit.replace("DOCS", docs), encoding="utf-8")
+        got[name] = evaluate(campaign, load_facts(path, campaign.catalogue)).results[0].verdict
+    assert got == {"open": "incomplete", "none": "not_considered"}

@@ -38,10 +38,12 @@ def judge_submission(nom: Nomination, deadline: dt.date | None, sub: Submission)
     result = _judge(nom, deadline, sub)
     result.clause, result.quote = nom.cite(result.outcome, result.why)
     result.via = sub.via
+    documents_open = sub.documents is None and bool(nom.documents)
+    copies_open = nom.copies is not None and sub.copies is None
     if result.outcome == "undecided":  # what is not recorded may yet exclude it: a document, a copy, the date
-        documents_open = sub.documents is None and bool(nom.documents)
-        copies_open = nom.copies is not None and sub.copies is None
         result.may_exclude = documents_open or copies_open or nom.late_excludes
+    elif result.outcome == "late" and not result.excludes:  # late yet considered: a missing document still excludes
+        result.may_exclude = documents_open or copies_open
     return result
 
 
