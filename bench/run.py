@@ -242,6 +242,7 @@ def _floor(path: Path, tmp: Path, env: dict[str, str]) -> tuple[float, float]:
 
 
 HTML_SHORT = "report --no-appendix -o .html"
+NATIONAL = 513_600  # every commune, district, department and their people: issue 27's national review
 
 
 def command_lines(path: Path, out: Path, explain_id: str, only_json: bool) -> dict[str, list[str]]:
@@ -258,8 +259,8 @@ def command_lines(path: Path, out: Path, explain_id: str, only_json: bool) -> di
         "near -o": ["near", CAMPAIGN, f, "-o", str(out / "near.txt")],
         "report --appendix -o .html": ["report", CAMPAIGN, f, "--appendix", "-o", str(out / "report.html")],
         HTML_SHORT: ["report", CAMPAIGN, f, "--no-appendix", "-o", str(out / "report-short.html")],
-        "report -o .xlsx": ["report", CAMPAIGN, f, "-o", str(out / "report.xlsx")],
-        "report -o .docx": ["report", CAMPAIGN, f, "-o", str(out / "report.docx")],
+        "report -o .xlsx": ["report", CAMPAIGN, f, "--no-appendix", "-o", str(out / "report.xlsx")],
+        "report -o .docx": ["report", CAMPAIGN, f, "--no-appendix", "-o", str(out / "report.docx")],
     }
     return cmds
 
@@ -489,6 +490,7 @@ def report(res: dict[str, Any]) -> str:
                 f"{_mb(c['html_no_appendix_bytes'])} MB."
             )
     lines += targets(res, by_n)
+    lines += targets27(res)
     lines += engine_table(by_n, res["durable_max"])
     lines += profiles(res)
     return "\n".join(lines) + "\n"
@@ -607,6 +609,71 @@ def targets(res: dict[str, Any], by_n: dict[int, dict[str, dict[str, Any]]]) -> 
     return lines
 
 
+def targets27(res: dict[str, Any]) -> list[str]:
+    """Issue 27's targets, each a ratio measured in this run (met / not met)."""
+    table = {(c["command"], c["n"]): c for c in res["commands"]}
+    lines = [
+        "",
+        "## Targets (issue 27)",
+        "",
+        "Each a ratio in this run: a command to its floor (run right after it), or two commands' ratios to",
+        "their own floors, so that load which came and went between them cancels.",
+        "",
+        "| target | at | measured | |",
+        "|---|---:|---|---|",
+    ]
+
+    def rel(a: str, b: str, bound: float, n: int, what: str) -> None:
+        if (a, n) not in table or (b, n) not in table:
+            lines.append(f"| {what} | {n:,} | not run | — |")
+            return
+        x, y = table[(a, n)], table[(b, n)]
+        r = (x["s"] / x["floor_s"]) / (y["s"] / y["floor_s"])
+        lines.append(f"| {what} | {n:,} | {r:.2f}× ({_fmt(x['s'])} s; {_fmt(y['s'])} s) | {_yes(r <= bound)} |")
+
+    for n in (100_000, 1_000_000):
+        ej = table.get((EVAL_JSON, n))
+        what = "`evaluate` JSON→JSON ≤ 1.0× the floor's time"
+        if ej is None:
+            lines.append(f"| {what} | {n:,} | not run | — |")
+            continue
+        r = ej["s"] / ej["floor_s"]
+        lines.append(f"| {what} | {n:,} | {r:.2f}× ({_fmt(ej['s'])} s vs {_fmt(ej['floor_s'])} s) | {_yes(r <= 1)} |")
+    m = table.get((EVAL_JSON, 1_000_000))
+    what = "1M: peak memory ≤ 3× the input file"
+    if m is None:
+        lines.append(f"| {what} | 1,000,000 | not run (`--million`) | — |")
+    else:
+        r = m["mb"] * 2**20 / m["file_bytes"]
+        got = f"{r:.1f}× ({m['mb']:,.0f} MB; {_mb(m['file_bytes'])} MB file)"
+        lines.append(f"| {what} | 1,000,000 | {got} | {_yes(r <= 3)} |")
+    for name, label in (
+        ("award -f json -o", "`award`"),
+        ("near -o", "`near`"),
+        ("explain ONE -o", "`explain` of one candidate"),
+        ("evaluate -o (table)", "the table"),
+        ("evaluate -f csv -o", "CSV"),
+    ):
+        rel(name, EVAL_JSON, 1.5, 100_000, f"{label} ≤ 1.5× `evaluate` (JSON)")
+    rel(HTML_SHORT, EVAL_JSON, 2, 100_000, "report of 100k, no appendix: HTML ≤ 2× `evaluate`")
+    rel("report -o .xlsx", EVAL_JSON, 3, 100_000, "report of 100k, no appendix: XLSX ≤ 3× `evaluate`")
+    rel("report -o .docx", EVAL_JSON, 3, 100_000, "report of 100k, no appendix: DOCX ≤ 3× `evaluate`")
+    for name, st in res["startup"].items():
+        if name.startswith("start-up"):
+            r = st["s"] / st["floor_s"]
+            lines.append(
+                f"| one-candidate start-up ≤ 1.5× the dependency imports | 1 | {r:.2f}× ({st['s'] * 1000:.0f} ms "
+                f"vs {st['floor_s'] * 1000:.0f} ms) | {_yes(r <= 1.5)} |"
+            )
+    nat = table.get((EVAL_JSON, NATIONAL))
+    what = "a national review (`evaluate -f json`, end to end) in under 30 s"
+    if nat is None:
+        lines.append(f"| {what} | {NATIONAL:,} | not run (`--national`) | — |")
+    else:
+        lines.append(f"| {what} | {NATIONAL:,} | {_fmt(nat['s'])} s | {_yes(nat['s'] < 30)} |")
+    return lines
+
+
 def engine_table(by_n: dict[int, dict[str, dict[str, Any]]], durable_max: int) -> list[str]:
     lines = [
         "",
@@ -687,6 +754,9 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,10000,100000", help="candidate counts, comma-separated")
     ap.add_argument("--million", action="store_true", help="also 1,000,000 candidates (evaluate -f json only; slow)")
     ap.add_argument(
+        "--national", action="store_true", help="also 513,600 candidates, a national review (evaluate -f json only)"
+    )
+    ap.add_argument(
         "--commands-max", type=int, default=100_000, help="above this size, only `evaluate -f json` is timed"
     )
     ap.add_argument("--repeat", type=int, default=3, help="runs of each command (and its floor) up to 10k")
@@ -766,8 +836,11 @@ def _engine_child(path: Path, backend: str, profile: bool, env: dict[str, str]) 
 def run_all(args: argparse.Namespace, tmp: Path) -> None:
     env = {**os.environ, "THIDUA_MAX_BYTES": str(4 * 2**30), "THIDUA_MAX_NODES": str(10**9)}
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.national and NATIONAL not in sizes:
+        sizes.append(NATIONAL)
     if args.million and 1_000_000 not in sizes:
         sizes.append(1_000_000)
+    sizes.sort()
     res: dict[str, Any] = {
         "started": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "argv": "".join(f" {a}" for a in sys.argv[1:]),

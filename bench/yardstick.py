@@ -19,6 +19,7 @@ TASK = {"excellent": 3, "good": 2, "completed": 1, "not_completed": 0}
 PAR = {"excellent": 4, "good": 3, "fair": 2, "average": 1, "weak": 0}
 DEADLINE = dt.date(2021, 1, 20)
 DOCUMENTS = ("proposal", "council_minutes", "achievement_report")
+SUBORDINATE_KINDS = {"division", "public_service_unit", "hamlet", "sector"}  # engine.evaluate.derive
 MAX_CASES = 256  # engine.evaluate.core.MAX_CASES: beyond this many values a ranged count stays unknown
 
 
@@ -64,23 +65,30 @@ def _improved(records: Any) -> Any:
 
 
 def _share_over(part: Any, whole: Any) -> Any:
+    """share(part, whole) > 0.10, as the engine decides it: a count known only as a range is tried
+    at every value (at most MAX_CASES combinations), beyond that decided by its bounds; a whole not
+    known at all ranges over every size, so only none in breach decides it (clear)."""
     if part is NA or whole is NA:
         return NA
-    if part is U or whole is U:
+    if part is U:
         return U
-    if isinstance(part, tuple):  # a count known only as a range: what holds for every value in it
-        low, high = part
-        if high - low + 1 > MAX_CASES:
-            return U
-        got = {v > 0.10 * whole for v in range(low, high + 1)}
-        return got.pop() if len(got) == 1 else U
-    return part > 0.10 * whole
+    plo, phi = part if isinstance(part, tuple) else (part, part)
+    if whole is U:
+        return False if phi == 0 else U
+    wlo, whi = whole if isinstance(whole, tuple) else (whole, whole)
+    if (phi - plo + 1) * (whi - wlo + 1) > MAX_CASES:
+        if wlo > 0 and plo / whi > 0.10:
+            return True
+        return False if wlo > 0 and phi / wlo <= 0.10 else U
+    got = {NA if w == 0 else p / w > 0.10 for p in range(plo, phi + 1) for w in range(wlo, whi + 1)}
+    return got.pop() if len(got) == 1 else U
 
 
-def _subordinate_counts(cand: Any, kids: list[Any] | None) -> tuple[Any, Any]:
+def _subordinate_counts(cand: Any, kids: list[Any] | None, orphans: list[Any]) -> tuple[Any, Any]:
     """subordinate_units_total and _violating as the engine reads them (engine.evaluate.derive): the
-    stated counts, unless missing or contradicted by the subordinate units in the file; the count
-    in breach is a (low, high) range when some subordinate's discipline_violation is unknown."""
+    stated counts, unless missing or contradicted by the subordinate units in the file; a count is
+    a (low, high) range when some subordinate's discipline_violation is unknown, or when units with
+    no parent given (`orphans`) may be under it too (issue 22)."""
     get = cand.facts.get
     total, viol = get("subordinate_units_total"), get("subordinate_units_violating")
     if not kids:
@@ -88,14 +96,16 @@ def _subordinate_counts(cand: Any, kids: list[Any] | None) -> tuple[Any, Any]:
     n = len(kids)
     flags = [k.facts.get("discipline_violation", U) for k in kids]
     low, unknown = sum(1 for v in flags if v is True), sum(1 for v in flags if v is U)
-    made: Any = (low, low + unknown) if unknown else low
+    may = sum(1 for o in orphans if o.facts.get("discipline_violation", U) is not False)
+    made_total: Any = (n, n + len(orphans)) if orphans else n
+    made: Any = (low, low + unknown + may) if unknown or may else low
     if viol is None:
         viol = made
     elif _is_int(viol) and low > viol:  # the file's units refute the stated count
         # … perhaps any of the stated units not in the file too
         viol = (low, total - sum(1 for v in flags if v is False)) if _is_int(total) and total > n else made
     if total is None or (_is_int(total) and n > total):
-        total = n
+        total = made_total
     return total, viol
 
 
@@ -122,7 +132,10 @@ PARENTS = {"division": {"department", "district"}}
 
 
 def judge(
-    cand: Any, kinds: dict[str, str] | None = None, kids: dict[str, list[Any]] | None = None
+    cand: Any,
+    kinds: dict[str, str] | None = None,
+    kids: dict[str, list[Any]] | None = None,
+    orphans: list[Any] | None = None,
 ) -> tuple[str, tuple[str, ...]]:
     f = cand.facts
     get = f.get
@@ -132,11 +145,16 @@ def judge(
         return U if v is NA else v
 
     kinds = kinds or {}
+    scope_open = False  # the file does not show the unit or parent (issue 22): incomplete, not out of scope
     if cand.group == "unit":
         if cand.kind not in UNIT_KINDS:
             return "out_of_scope", ()
-        if cand.kind in PARENTS and kinds.get(cand.parent or "") not in PARENTS[cand.kind]:
-            return "out_of_scope", ()
+        if cand.kind in PARENTS:
+            parent = kinds.get(cand.parent or "")
+            if parent is None:
+                scope_open = True
+            elif parent not in PARENTS[cand.kind]:
+                return "out_of_scope", ()
         crit: tuple[str, ...] = (
             _crit(_at_least(read("task_completion"), TASK, 3)),
             _crit(read("par_tasks_done_well")),
@@ -147,15 +165,19 @@ def judge(
         )
         disq: tuple[str, ...] = (
             _disq(_share_over(get("staff_violating_discipline", U), get("staff_total", U))),
-            _disq(_share_over(*reversed(_subordinate_counts(cand, (kids or {}).get(cand.id)))))
+            _disq(_share_over(*reversed(_subordinate_counts(cand, (kids or {}).get(cand.id), orphans or []))))
             if cand.kind in ("department", "district")
             else "clear",
         )
     else:
         if cand.kind not in PERSON_KINDS:
             return "out_of_scope", ()
-        if cand.kind in WORKPLACES and kinds.get(cand.unit or "") not in WORKPLACES[cand.kind]:
-            return "out_of_scope", ()
+        if cand.kind in WORKPLACES:
+            unit = kinds.get(cand.unit or "")
+            if unit is None:
+                scope_open = True
+            elif unit not in WORKPLACES[cand.kind]:
+                return "out_of_scope", ()
         crit = (
             _crit(_at_least(read("task_completion"), TASK, 3)),
             _crit(read("par_tasks_done_well")),
@@ -164,18 +186,23 @@ def judge(
             _crit(_not(read("discipline_violation"))),
         )
         disq = ()
-    sub = _submission(cand.submission)
+    return _verdict(scope_open, _submission(cand.submission), crit, disq), crit + disq
+
+
+def _verdict(scope_open: bool, sub: str, crit: tuple[str, ...], disq: tuple[str, ...]) -> str:
+    """The first verdict that applies once every question before it is decided (issue 22)."""
+    file_open = sub == "undecided"  # no date: it may yet be late (III.3 excludes late files)
+    if scope_open:
+        return "incomplete"
     if sub == "late" or sub == "missing_documents":
-        verdict = "not_considered"
-    elif "triggered" in disq:
-        verdict = "disqualified"
-    elif "fail" in crit:
-        verdict = "ineligible"
-    elif "unknown" in crit or "unknown" in disq or sub == "undecided":
-        verdict = "incomplete"
-    else:
-        verdict = "eligible"
-    return verdict, crit + disq
+        return "not_considered"
+    if "triggered" in disq:
+        return "incomplete" if file_open else "disqualified"
+    if "fail" in crit:
+        return "incomplete" if file_open or "unknown" in disq else "ineligible"
+    if "unknown" in crit or "unknown" in disq or file_open:
+        return "incomplete"
+    return "eligible"
 
 
 def _at_least_n(v: Any, n: int) -> Any:
@@ -189,8 +216,10 @@ def judge_all(candidates: list[Any]) -> tuple[list[str], list[tuple[str, ...]]]:
     for c in candidates:
         if c.group == "unit" and c.parent:
             kids.setdefault(c.parent, []).append(c)
+    # units of a kind that always sits under another, with no parent given: may be under any body
+    orphans = [c for c in candidates if c.group == "unit" and not c.parent and c.kind in SUBORDINATE_KINDS]
     for c in candidates:
-        v, o = judge(c, kinds, kids)
+        v, o = judge(c, kinds, kids, orphans)
         verdicts.append(v)
         outcomes.append(o)
     return verdicts, outcomes

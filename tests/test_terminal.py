@@ -56,8 +56,24 @@ def on_terminal(args: list[str], width: int, env: dict[str, str] | None = None) 
 
 
 def shown(raw: str) -> list[str]:
-    """The lines as the terminal shows them: its escape sequences taken as colour, not text."""
-    return CSI.sub("", raw).split("\n")
+    """The lines as the terminal shows them: its escape sequences taken as colour, not text; a
+    carriage return going back to the line's start, what follows written over it, and an erase
+    (`ESC[K`, `ESC[2K`) clearing it — so the progress line (engine/render/progress.py), drawn
+    and erased in place when a run takes more than a second, leaves what the terminal leaves."""
+    out = []
+    for line in raw.split("\n"):
+        seen, col = "", 0
+        for piece in re.split(r"(\r|\x1b\[[0-9;?]*[ -/]*[@-~])", line):
+            if piece == "\r":
+                col = 0
+            elif piece.startswith("\x1b["):
+                if piece.endswith("K"):  # erase: from the cursor (0K, K) or the whole line (2K)
+                    seen = "" if piece[2:-1] == "2" else seen[:col]
+            elif piece:
+                seen = seen[:col] + piece + seen[col + len(piece) :]
+                col += len(piece)
+        out.append(seen)
+    return out
 
 
 def candidate_ids() -> list[str]:

@@ -90,7 +90,7 @@ def evaluate(
         na_warnings: list[Problem] = []
         plan = make_plan(campaign, facts, derived, na_warnings)
         work, spans = work_of(plan)
-    traces = merged(engine.run(campaign, work), spans)
+    traces = merged(engine.run(campaign, work), spans)  # one per distinct step (Step.slot)
     del work, spans  # what the backend was given: not needed beside the results (peak memory)
     with gc_paused():
         results = judge_all(campaign, plan, traces, round_year, deadline)

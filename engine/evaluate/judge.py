@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from engine.evaluate.derive import Derived
@@ -22,19 +21,20 @@ from engine.model.campaign import Campaign, CompiledRankKey
 
 
 def judge_all(
-    campaign: Campaign, plan: Plan, traces: list[list[RuleTrace]], round_year: int, deadline: dt.date | None
+    campaign: Campaign, plan: Plan, traces: list[RuleTrace], round_year: int, deadline: dt.date | None
 ) -> list[CandidateResult]:
     """Each candidate's result: its rules' outcomes (the awards' own conditions apart), its ranking
-    keys, its nomination file, and its verdict with why."""
+    keys, its nomination file, and its verdict with why. `traces` holds one trace per distinct
+    step (`plan.work_of`: `Step.slot`); what the facts decide of it is worked out once per slot too."""
     results = []
     skipped: dict[int, RuleTrace] = {}  # one all-n/a trace per rule, shared by the candidates it skips
-    for (cand, scope, steps), got in zip(plan, traces, strict=True):
-        it = iter(got)
+    judged: dict[int, tuple[RuleTrace, Outcome]] = {}  # slot → its decided trace and outcome
+    for cand, scope, steps in plan:
         res = CandidateResult(cand, scope.group, scope.groups, UNDECIDED, scope=scope)
         for step in steps:
             item = step.item
             if isinstance(item, CompiledRankKey):
-                res.keys.append(next(it))
+                res.keys.append(traces[step.slot])
                 continue
             if step.skipped:
                 tr = skipped.get(id(item))
@@ -42,9 +42,11 @@ def judge_all(
                     tr = skipped[id(item)] = RuleTrace((NA,) * item.node.size())
                 outcome: Outcome = "not_applicable" if item.kind == "criterion" else "clear"
             else:
-                tr = next(it)
-                tr = decided(campaign, item, tr, step.env, step.derived, step.refused)
-                outcome = outcome_of(item.kind, tr.value, tr.waived, item.waiver is not None)
+                done = judged.get(step.slot)
+                if done is None:
+                    tr = decided(campaign, item, traces[step.slot], step.env, step.derived, step.refused)
+                    done = judged[step.slot] = (tr, outcome_of(item.kind, tr.value, tr.waived, item.waiver is not None))
+                tr, outcome = done
             rr = RuleResult(
                 item, outcome, tr, step.env, step.skipped, step.source, step.derived, step.has_unit, step.refused
             )
@@ -145,7 +147,8 @@ def verdict_of(res: CandidateResult) -> Decision:
     )
     waived = tuple(r for r in res.criteria if r.outcome == "waived")
     why = Decision("eligible", res.scope, res.submission, against, missing, waived)
-    return replace(why, verdict=_verdict(res.group is not None, why))
+    verdict = _verdict(res.group is not None, why)
+    return why if verdict == "eligible" else Decision(verdict, res.scope, res.submission, against, missing, waived)
 
 
 def _verdict(in_scope: bool, why: Decision) -> Verdict:

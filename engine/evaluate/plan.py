@@ -9,18 +9,17 @@ import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine.common.errors import Problem
 from engine.common.message import Msg
 from engine.evaluate.backends import Traces, Work
 from engine.evaluate.derive import Derivations, Derived
 from engine.evaluate.results import Skip, Source
-from engine.evaluate.trace import Evaluable, merge
+from engine.evaluate.trace import Evaluable, RuleTrace, merge
 from engine.lang import NA, UNKNOWN
 from engine.model.campaign import Campaign, CompiledRankKey, CompiledRule, Scope
 from engine.model.facts import Candidate, FactsFile
-from engine.model.schema import Condition
 
 
 @dataclass(slots=True)
@@ -32,6 +31,7 @@ class Step:
     derived: Mapping[str, Derived] = field(default_factory=dict)
     has_unit: bool = True
     refused: tuple[str, ...] = ()
+    slot: int = -1  # its trace among the distinct ones the backend computed (work_of); -1 skipped
 
 
 Plan = list[tuple[Candidate, Scope, list[Step]]]
@@ -40,9 +40,18 @@ Plan = list[tuple[Candidate, Scope, list[Step]]]
 NOTHING: dict[str, Derived] = {}
 
 
+class Env(NamedTuple):
+    """Facts a rule reads: a candidate's (or its unit's) with its derived facts filled in."""
+
+    facts: Mapping[str, Any]
+    derived: Mapping[str, Derived]
+    has_na: bool  # whether any fact is written n/a (else no rule can refuse one)
+
+
 def make_plan(campaign: Campaign, facts: FactsFile, derived: Derivations, warnings: list[Problem]) -> Plan:
     """Per candidate: its groups, and each rule and ranking key with the facts it reads (or why it is skipped)."""
     plan: Plan = []
+    units: dict[str, Env] = {}  # a unit's env, made once for all the people who read it
     for cand in facts.candidates:
         scope = campaign.scope_of(cand, facts)
         groups = scope.groups
@@ -50,55 +59,58 @@ def make_plan(campaign: Campaign, facts: FactsFile, derived: Derivations, warnin
         steps = []
         for gid in groups:
             for rule in campaign.rules[gid]:
-                steps.append(_step(rule, cand, facts, own, derived, warnings))
+                steps.append(_step(rule, cand, facts, own, derived, units, warnings))
         if groups:
             for key in campaign.ranking.get(groups[0], []):
-                steps.append(Step(key, own[0], "", "candidate", own[1]))
+                steps.append(Step(key, own.facts, "", "candidate", own.derived))
             for cond in campaign.conditions_for(groups[0]):  # the awards' own conditions, like any rule
-                steps.append(_step(cond, cand, facts, own, derived, warnings))
+                steps.append(_step(cond, cand, facts, own, derived, units, warnings))
         plan.append((cand, scope, steps))
     return plan
 
 
-def _env(cand: Candidate, derived: Derivations) -> tuple[Mapping[str, Any], Mapping[str, Derived]]:
+def _env(cand: Candidate, derived: Derivations) -> Env:
     """A candidate's facts with its derived facts filled in (`engine.evaluate.derive`)."""
     mine = derived.get(cand.id)
-    if not mine:
-        return cand.facts, NOTHING
-    return {**cand.facts, **{k: d.value for k, d in mine.items()}}, mine
+    env = cand.facts if not mine else {**cand.facts, **{k: d.value for k, d in mine.items()}}
+    return Env(env, mine or NOTHING, NA in env.values())
 
 
 def _step(
     rule: CompiledRule,
     cand: Candidate,
     facts: FactsFile,
-    own: tuple[Mapping[str, Any], Mapping[str, Derived]],
+    own: Env,
     derived: Derivations,
+    units: dict[str, Env],
     warnings: list[Problem],
 ) -> Step:
     if rule.spec.kinds and cand.kind not in rule.spec.kinds:
-        return Step(rule, own[0], "kind", "candidate", own[1])
+        return Step(rule, own.facts, "kind", "candidate", own.derived)
     if rule.spec.scope == "unit":
         unit = facts.unit_of(cand)
         if unit is None:
             return Step(rule, {}, "", "unit", NOTHING, has_unit=False)  # the unit's facts are unknown
-        env, made = _env(unit, derived)
-        return _refuse_na(Step(rule, env, "", "unit", made), cand, unit, facts.file_of(unit), warnings)
-    return _refuse_na(Step(rule, own[0], "", "candidate", own[1]), cand, cand, facts.file_of(cand), warnings)
+        env = units.get(unit.id)
+        if env is None:
+            env = units[unit.id] = _env(unit, derived)
+        step = Step(rule, env.facts, "", "unit", env.derived)
+        return _refuse_na(step, cand, unit, facts, warnings) if env.has_na and rule.refuses_na else step
+    step = Step(rule, own.facts, "", "candidate", own.derived)
+    return _refuse_na(step, cand, cand, facts, warnings) if own.has_na and rule.refuses_na else step
 
 
-def _refuse_na(step: Step, cand: Candidate, whose: Candidate, file: str, warnings: list[Problem]) -> Step:
+def _refuse_na(step: Step, cand: Candidate, whose: Candidate, facts: FactsFile, warnings: list[Problem]) -> Step:
     """A criterion whose `na` is not allowed reads every fact written n/a as unknown, with a warning.
 
     Only this rule's env changes: another rule may read the same n/a and allow it. n/a computed by
     the rule itself (a share of nothing, no component assigned) is not a fact and is untouched;
-    a disqualifier's n/a stays clear (docs/campaign-format.md, "Not applicable").
+    a disqualifier's n/a stays clear (docs/campaign-format.md, "Not applicable"). Called only for
+    a rule that refuses n/a (`CompiledRule.refuses_na`) reading facts of which one is n/a.
     """
     rule = step.item
     assert isinstance(rule, CompiledRule)
     spec = rule.spec
-    if not isinstance(spec, Condition) or spec.na_allowed:
-        return step
     refused = tuple(k for k in rule.facts if step.env.get(k) is NA)  # the rule's and its waiver's
     if refused and rule.waiver is not None:
         refused = tuple(k for k in refused if k in rule.node.facts())  # a waiver's n/a is the waiver's
@@ -120,7 +132,7 @@ def _refuse_na(step: Step, cand: Candidate, whose: Candidate, file: str, warning
         )
         warnings.append(
             Problem(
-                file,
+                facts.file_of(whose),
                 Msg("problem.eval_na_refused", fact=what, rule=what_rule, who=who, clause=spec.clause),
                 where=f"{'units' if whose.group == 'unit' else 'people'}[{whose.id}]",
                 severity="warning",
@@ -133,23 +145,76 @@ def _refuse_na(step: Step, cand: Candidate, whose: Candidate, file: str, warning
 MAX_CASES = 256  # the most values a rule is decided for when facts are known only as ranges
 
 
+CHUNK = 256  # distinct steps handed to a backend per list (durable asserts one fact per env of a list)
+
+
 def work_of(plan: Plan) -> tuple[Work, list[list[int]]]:
-    """What the backend evaluates: each step once — or once per possible value of the counts it
-    reads that are known only as a range — and, per candidate, how many cases each step has."""
-    work: Work = []
-    spans: list[list[int]] = []
+    """What the backend evaluates: each distinct step once — a step's trace is a function of its
+    item and the facts it reads (the IR is pure: only fact nodes read the env), so candidates that
+    read the same values share one trace (`Step.slot`; at 100k candidates each rule sees a few
+    dozen distinct inputs) — and a step once per possible value of the counts it reads that are
+    known only as a range. Returned in lists of at most CHUNK steps, with how many cases each
+    step has (`merged` puts them back together)."""
+    work: Work = [[]]
+    spans: list[list[int]] = [[]]
+    seen: dict[tuple[Any, ...], int] = {}
+    slot = 0
     for _, _, steps in plan:
-        items: list[tuple[Evaluable, Mapping[str, Any]]] = []
-        span: list[int] = []
         for step in steps:
             if step.skipped:
                 continue
+            key = signature(step)
+            if key is not None:
+                known = seen.get(key)
+                if known is not None:
+                    step.slot = known
+                    continue
+                seen[key] = slot
+            step.slot, slot = slot, slot + 1
             envs = cases(step.item, step.env, step.derived)
-            items += [(step.item, env) for env in envs]
-            span.append(len(envs))
-        work.append(items)
-        spans.append(span)
+            if len(spans[-1]) == CHUNK:
+                work.append([])
+                spans.append([])
+            work[-1] += [(step.item, env) for env in envs]
+            spans[-1].append(len(envs))
     return work, spans
+
+
+def signature(step: Step) -> tuple[Any, ...] | None:
+    """What a step's trace, and what the facts decide of it (`judge.decided`), depend on: the item,
+    the values it reads with their types (1, 1.0 and True are equal in Python but not alike in a
+    trace; so are 0.0 and -0.0), the known ranges of the derived counts among them, and the facts
+    it reads as unknown because they were written n/a. None when a value has no key."""
+    item, env = step.item, step.env
+    vals = tuple(map(env.get, item.facts, itertools.repeat(UNKNOWN)))
+    types = tuple(map(type, vals))
+    key: tuple[Any, ...] = (id(item), vals, types, step.refused)
+    if float in types:
+        key += (tuple(math.copysign(1.0, v) for v in vals if type(v) is float),)
+    if step.derived:
+        key += (tuple(d.bounds if (d := step.derived.get(k)) is not None else None for k in item.facts),)
+    try:
+        hash(key)
+    except TypeError:  # a dated series or records: a dict or list among the values
+        frozen = _frozen(vals)
+        key = (*key[:1], frozen, *key[2:])
+        try:
+            hash(key)
+        except TypeError:
+            return None
+    return key
+
+
+def _frozen(v: Any) -> Any:
+    """A value as a key: containers as tuples, each value with its type."""
+    t = type(v)
+    if t is dict:
+        return (t, tuple((_frozen(k), _frozen(x)) for k, x in v.items()))
+    if t is list or t is tuple:
+        return (t, tuple(_frozen(x) for x in v))
+    if t is float:
+        return (t, v, math.copysign(1.0, v))
+    return (t, v)
 
 
 def cases(item: Evaluable, env: Mapping[str, Any], derived: Mapping[str, Derived]) -> list[Mapping[str, Any]]:
@@ -170,16 +235,16 @@ def cases(item: Evaluable, env: Mapping[str, Any], derived: Mapping[str, Derived
     return [{**env, **dict(zip(keys, values, strict=True))} for values in itertools.product(*(r for _, r in ranged))]
 
 
-def merged(traces: Traces, spans: list[list[int]]) -> Traces:
-    """One trace per step: the cases of a ranged step merged into what holds in all of them."""
-    out: Traces = []
+def merged(traces: Traces, spans: list[list[int]]) -> list[RuleTrace]:
+    """One trace per distinct step (`Step.slot`): the cases of a ranged step merged into what holds
+    in all of them."""
+    out: list[RuleTrace] = []
     for got, span in zip(traces, spans, strict=True):
         if len(got) == len(span):
-            out.append(got)
+            out += got
             continue
-        mine, at = [], 0
+        at = 0
         for n in span:
-            mine.append(merge(got[at : at + n]))
+            out.append(got[at] if n == 1 else merge(got[at : at + n]))
             at += n
-        out.append(mine)
     return out

@@ -55,6 +55,7 @@ class CompiledRule:
     # condition): read for every candidate, so set once here
     id: str = field(init=False, default="")
     required: bool = field(init=False, default=False)
+    refuses_na: bool = field(init=False, default=False)  # a condition whose `na` is not allowed (plan._refuse_na)
 
     def __post_init__(self) -> None:
         self.fact_nodes = _first_readings(self.node)
@@ -62,6 +63,7 @@ class CompiledRule:
         self.id = self.spec.id
         spec = self.spec
         self.required = isinstance(spec, AwardCondition) or (isinstance(spec, Criterion) and spec.required)
+        self.refuses_na = isinstance(spec, AwardCondition | Criterion) and not spec.na_allowed
 
 
 def _first_readings(root: Node) -> tuple[tuple[str, int], ...]:
@@ -80,6 +82,10 @@ class CompiledRankKey:
     node: Node
     waiver: None = None
     kind: Literal["value"] = "value"
+    facts: list[str] = field(init=False, default_factory=list)  # the keys it reads, as a rule's `facts`
+
+    def __post_init__(self) -> None:
+        self.facts = self.node.facts()
 
 
 ScopeReason = Literal[
