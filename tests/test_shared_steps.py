@@ -28,11 +28,12 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
 
 def _seen(ev: Evaluation) -> list[Any]:
-    """Everything an evaluation decided, candidate by candidate."""
+    """Everything an evaluation decided, candidate by candidate: each rule's outcome, trace and the
+    facts it read as every output shows them (`reads()`), the verdict and what it waits on."""
     out = []
     for r in ev.results:
         rules = [
-            (x.rule.id, x.outcome, x.trace, x.skipped, x.source, x.refused)
+            (x.rule.id, x.outcome, x.trace, x.skipped, x.source, x.refused, x.has_unit, x.reads())
             for x in (*r.criteria, *r.disqualifiers, *r.conditions)
         ]
         out.append((r.id, r.verdict, r.decision.missing and [m.facts for m in r.decision.missing], rules, r.keys))

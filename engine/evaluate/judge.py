@@ -10,14 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.evaluate.derive import Derived
-from engine.evaluate.plan import Plan
+from engine.evaluate.plan import Plan, Step
 from engine.evaluate.results import UNDECIDED, CandidateResult, Decision, Missing, RuleResult
 from engine.evaluate.submission import check_submission
 from engine.evaluate.trace import Evaluable, RuleTrace, needs_waiver
 from engine.lang import NA, UNKNOWN, Value
 from engine.lang.decide import Domain, decide_rule
 from engine.lang.values import Outcome, RuleKind, Verdict
-from engine.model.campaign import Campaign, CompiledRankKey
+from engine.model.campaign import Campaign, CompiledRankKey, CompiledRule
 
 
 def judge_all(
@@ -25,11 +25,14 @@ def judge_all(
 ) -> list[CandidateResult]:
     """Each candidate's result: its rules' outcomes (the awards' own conditions apart), its ranking
     keys, its nomination file, and its verdict with why. `traces` holds one trace per distinct
-    step (`plan.work_of`: `Step.slot`); what the facts decide of it is worked out once per slot too."""
+    step (`plan.work_of`: `Step.slot`); what the facts decide of it is worked out once per slot too.
+    The plan is consumed (emptied) as it is judged."""
     results = []
     skipped: dict[int, RuleTrace] = {}  # one all-n/a trace per rule, shared by the candidates it skips
-    judged: dict[int, tuple[RuleTrace, Outcome]] = {}  # slot → its decided trace and outcome
-    for cand, scope, steps in plan:
+    judged: dict[tuple[int, bool], RuleResult] = {}  # (slot, has_unit) → its result, shared where it can be
+    plan.reverse()  # consumed as judged, in order: a candidate's steps go once its result is made (peak memory)
+    while plan:
+        cand, scope, steps = plan.pop()
         res = CandidateResult(cand, scope.group, scope.groups, UNDECIDED, scope=scope)
         for step in steps:
             item = step.item
@@ -41,15 +44,9 @@ def judge_all(
                 if tr is None:
                     tr = skipped[id(item)] = RuleTrace((NA,) * item.node.size())
                 outcome: Outcome = "not_applicable" if item.kind == "criterion" else "clear"
+                rr = RuleResult(item, outcome, tr, step.env, step.skipped, step.source, step.derived, step.has_unit)
             else:
-                done = judged.get(step.slot)
-                if done is None:
-                    tr = decided(campaign, item, traces[step.slot], step.env, step.derived, step.refused)
-                    done = judged[step.slot] = (tr, outcome_of(item.kind, tr.value, tr.waived, item.waiver is not None))
-                tr, outcome = done
-            rr = RuleResult(
-                item, outcome, tr, step.env, step.skipped, step.source, step.derived, step.has_unit, step.refused
-            )
+                rr = _judged(campaign, step, traces, judged)
             if item.award:
                 res.conditions.append(rr)
             else:
@@ -58,6 +55,26 @@ def judge_all(
         res.decision = verdict_of(res)
         results.append(res)
     return results
+
+
+def _judged(
+    campaign: Campaign, step: Step, traces: list[RuleTrace], judged: dict[tuple[int, bool], RuleResult]
+) -> RuleResult:
+    """A step's result: what the facts decide of its trace, and its outcome. Steps of one slot read
+    the same values (`plan.signature`), so they share one result — read-only, as every result is —
+    unless a fact it reads was derived from other candidates (its parts, shown with it, differ)."""
+    item = step.item
+    assert isinstance(item, CompiledRule)
+    shared = not step.derived or not any(k in step.derived for k in item.facts)
+    key = (step.slot, step.has_unit)
+    if shared and (rr := judged.get(key)) is not None:
+        return rr
+    tr = decided(campaign, item, traces[step.slot], step.env, step.derived, step.refused)
+    outcome = outcome_of(item.kind, tr.value, tr.waived, item.waiver is not None)
+    rr = RuleResult(item, outcome, tr, step.env, "", step.source, step.derived, step.has_unit, step.refused)
+    if shared:
+        judged[key] = rr
+    return rr
 
 
 def decided(
