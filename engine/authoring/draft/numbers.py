@@ -1,9 +1,9 @@
 """Vietnamese numbers, shares and dates as plans write them: in figures and in words.
 
 `number("mười lăm")` → 15, `number("09")` → 9; `share("trên 10%")` → 0.10; `date("ngày 20 tháng 12
-năm 2020")`, `date("20/01/2021")` → a date; `month_day("25 tháng 11")` → (11, 25); `quarter("Quý
+năm 2020")`, `date("20/01/2021")` → a date; `month_day("25 tháng 11")` → (11, 25), `day(…)` either; `quarter("Quý
 I/2024")` → its first and last day. Each reader has the regular expression that finds its text in
-a sentence (`NUMBER`, `PERCENT`, `DATE`, `MONTH_DAY`, `QUARTER`, `YEAR`): the pattern library
+a sentence (`NUMBER`, `PERCENT`, `DATE`, `MONTH_DAY`, `DAY`, `QUARTER`, `YEAR`): the pattern library
 (engine.authoring.draft.patterns) builds its slots from them, so what a slot finds is what its
 reader reads. Nothing here depends on a plan: the words are the language's.
 """
@@ -48,6 +48,8 @@ _DAY_MONTH_YEAR = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)\d{2}"
 _IN_WORDS = r"(?:ngày\s+)?\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(?:19|20)\d{2}"
 DATE = rf"(?:{_IN_WORDS}|{_DAY_MONTH_YEAR})"
 MONTH_DAY = r"(?:ngày\s+)?\d{1,2}\s*(?:tháng\s+|/)\d{1,2}(?!\s*(?:năm|/|\d))"
+# a day with its year, or a day of every year ("chậm nhất là ngày 25 tháng 11 … hàng năm")
+DAY = rf"(?:{DATE}|{MONTH_DAY})"
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 QUARTER = rf"[Qq]u[ýy]\s+(?:IV|III|II|I|[1-4])\s*(?:/|năm\s+)\s*{YEAR}"
 
@@ -138,6 +140,11 @@ def month_day(text: str) -> tuple[int, int] | None:
     except ValueError:
         return None
     return month, day
+
+
+def day(text: str) -> dt.date | tuple[int, int] | None:
+    """A day with its year (a date), else a day of every year (month, day)."""
+    return date(text) or month_day(text)
 
 
 def quarter(text: str) -> tuple[dt.date, dt.date] | None:

@@ -36,21 +36,24 @@ from engine.common.errors import CampaignInvalid, Problem
 from engine.common.message import Msg
 from engine.lang.parse import RuleError, parse_rule
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
-from engine.model.schema import Label, Strict, validate_model
+from engine.model.schema import Strict, validate_model
 from engine.model.source import Document, PathT, load_yaml_text, read_text
 
 SectionKind = Literal["subjects", "criteria", "exclusions", "awards", "dossier", "timeline", "period", "other"]
 ItemKind = Literal["group", "criterion", "disqualifier", "award", "quota", "deadline", "document", "late", "period"]
-SlotType = Literal["number", "percent", "share", "date", "month_day", "quarter", "year", "rating", "words", "text"]
+SlotType = Literal[
+    "number", "percent", "share", "date", "month_day", "day", "quarter", "year", "rating", "words", "text"
+]
 PLANS = ("ninh_thuan_2020", "ninh_thuan_2025", "uong_bi_2024", "my_thanh_2015", "syt_2024")
 # a slot named as its type needs no declaration: `{percent}`, `{date}` …
-IMPLICIT: tuple[SlotType, ...] = ("number", "percent", "share", "date", "month_day", "quarter", "year")
+IMPLICIT: tuple[SlotType, ...] = ("number", "percent", "share", "date", "month_day", "day", "quarter", "year")
 _FIGURES: dict[str, str] = {
     "number": numbers.NUMBER,
     "percent": numbers.PERCENT,
     "share": numbers.PERCENT,
     "date": numbers.DATE,
     "month_day": numbers.MONTH_DAY,
+    "day": numbers.DAY,
     "quarter": numbers.QUARTER,
     "year": numbers.YEAR,
 }
@@ -84,6 +87,9 @@ class Proposal:
 class Word(Strict):
     value: str | int | float | bool | None
     words: tuple[str, ...] = Field(min_length=1)
+    # the plans whose items these words were written from; none: the language's or the law's own
+    # words (award forms, authorities, kinds, documents), kept in every leave-one-out run
+    from_: tuple[str, ...] = Field(default=(), alias="from")
     en: str | None = None
     level: str | None = None
     inclusive: bool | None = None
@@ -157,6 +163,7 @@ class _Slot:
             "share": numbers.share,
             "date": numbers.date,
             "month_day": numbers.month_day,
+            "day": numbers.day,
             "quarter": numbers.quarter,
             "year": numbers.year,
         }[kind]
@@ -215,6 +222,12 @@ def load_library(path: Path | None = None, *, exclude_plan: str | None = None) -
     compiled: list[Pattern] = []
     left_out: list[str] = []
     names: set[str] = set()
+    for list_name, entries in spec.words.items():
+        for j, entry in enumerate(entries):
+            for plan in entry.from_:
+                if plan not in PLANS:
+                    at_word: PathT = ("words", list_name, j, "from")
+                    problems.append(doc.problem(at_word, Msg("problem.patterns_unknown_plan", plan=plan)))
     for i, pat in enumerate(spec.patterns):
         at: PathT = ("patterns", i)
         if pat.name in names:
@@ -245,7 +258,7 @@ def _compile(
     before = len(problems)
     slots: dict[str, _Slot] = {}
     for slot_name, slot in pat.slots.items():
-        made = _slot(slot_name, slot, spec, catalogue, doc, (*at, "slots", slot_name), problems)
+        made = _slot(slot_name, slot, spec, catalogue, doc, (*at, "slots", slot_name), problems, exclude_plan)
         if made is not None:
             slots[slot_name] = made
     for t in IMPLICIT:
@@ -262,7 +275,9 @@ def _compile(
     unless = _regex(pat.unless, doc, (*at, "unless"), problems) if pat.unless else None
     for j, ex in enumerate(pat.examples):
         if ex.plan not in (*PLANS, "invented"):
-            problems.append(doc.problem((*at, "examples", j, "plan"), Msg("problem.patterns_unknown_plan", plan=ex.plan)))
+            problems.append(
+                doc.problem((*at, "examples", j, "plan"), Msg("problem.patterns_unknown_plan", plan=ex.plan))
+            )
     _check_templates(pat, slots, catalogue, doc, at, problems)
     if len(problems) > before:
         return None
@@ -277,15 +292,14 @@ def _slot(
     doc: Document,
     at: PathT,
     problems: list[Problem],
+    exclude_plan: str | None,
 ) -> _Slot | None:
     if slot.type == "rating":
         scale = catalogue.scales.get(slot.scale or "")
         if scale is None:
             problems.append(doc.problem((*at, "scale"), Msg("problem.patterns_unknown_scale", scale=str(slot.scale))))
             return None
-        words = tuple(
-            Word(value=v.value, words=(v.label.vi, *v.aliases), en=v.label.en) for v in scale.values
-        )
+        words = tuple(Word(value=v.value, words=(v.label.vi, *v.aliases), en=v.label.en) for v in scale.values)
         return _word_slot(name, slot, words)
     if slot.type == "words":
         entries = spec.words.get(slot.list or "")
@@ -296,7 +310,10 @@ def _slot(
             for w in entry.words:
                 if _regex(w, doc, (*at, "list"), problems) is None:
                     return None
-        return _word_slot(name, slot, entries)
+        kept = [e for e in entries if not (exclude_plan and e.from_ and set(e.from_) <= {exclude_plan})]
+        if kept:
+            return _word_slot(name, slot, kept)
+        return _Slot(name, slot, "(?!)", _word_slot(name, slot, entries).entries)  # finds nothing
     if slot.type == "text":
         if _regex(slot.match or ".+?", doc, (*at, "match"), problems) is None:
             return None
@@ -354,7 +371,12 @@ def _phrase_regex(
 
 
 def _check_templates(
-    pat: PatternSpec, slots: Mapping[str, _Slot], catalogue: Catalogue, doc: Document, at: PathT, problems: list[Problem]
+    pat: PatternSpec,
+    slots: Mapping[str, _Slot],
+    catalogue: Catalogue,
+    doc: Document,
+    at: PathT,
+    problems: list[Problem],
 ) -> None:
     """Every placeholder of the fields names a slot; a rule template, filled with sample values,
     parses against the catalogue (the examples then check the real values)."""
@@ -369,7 +391,9 @@ def _check_templates(
         try:
             parse_rule(sample, catalogue)
         except RuleError as e:
-            problems.append(doc.problem((*at, "fields", "rule"), Msg("problem.patterns_bad_rule", rule=rule), e.message))
+            problems.append(
+                doc.problem((*at, "fields", "rule"), Msg("problem.patterns_bad_rule", rule=rule), e.message)
+            )
 
 
 def _sample(slot: _Slot | None, attr: str | None) -> str:
@@ -382,6 +406,7 @@ def _sample(slot: _Slot | None, attr: str | None) -> str:
         "percent": "100",
         "share": "0.1",
         "date": "2024-01-01",
+        "day": "2024-01-01",
         "quarter": "2024-01-01",
         "year": "2024",
     }.get(slot.spec.type, "x")
@@ -484,6 +509,8 @@ def _value(value: Any, attr: str | None) -> Any:
         return [_value(v, attr) for v in value]
     if isinstance(value, Word):
         return getattr(value, attr) if attr else value.value
+    if attr == "deadline":  # a day: a fixed date, or a day of every year
+        return {"date": value} if isinstance(value, dt.date) else {"yearly": _value(value, None)}
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dt.date):
         return value[1] if attr == "end" else value[0]  # a quarter: .start / .end
     if isinstance(value, tuple) and len(value) == 2:
