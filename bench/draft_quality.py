@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import re
 import sys
 import unicodedata
@@ -320,7 +321,7 @@ def measure_plan(doc: Mapping[str, Any], text: str, library: Library) -> list[Ou
             block = _block(lines, [s for q in group_quotes if (s := locate(lines, q)) is not None])
             whole, _ = _proposals(item, lines, block, library, anywhere=True)
             same = identical(item, [p.fields for p in whole])
-        out.append(Outcome(item, True, bool(got), same, tuple(_shown(p) for p in got)))
+        out.append(Outcome(item, True, bool(got) or same, same, tuple(_shown(p) for p in got)))
     return out
 
 
@@ -368,7 +369,7 @@ def _shown(p: Proposal) -> str:
     if "rule" in f:
         return f"{p.pattern}: {f['rule']}"
     keep = {k: v for k, v in f.items() if k not in ("id", "label", "authority")}
-    return f"{p.pattern}: {keep}"
+    return f"{p.pattern}: { {k: _plain(v) for k, v in keep.items()} }"
 
 
 # ---------------------------------------------------------------- the whole draft (draftcore)
@@ -436,6 +437,13 @@ def table(outcomes: Sequence[Outcome], by: Callable[[Outcome], str], keys: Seque
     return lines
 
 
+_NOT_SHOWN = ("quotes", "issued", "clause", "quote", "note")
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def misses(outcomes: Sequence[Outcome]) -> list[str]:
     out = []
     for o in outcomes:
@@ -444,7 +452,7 @@ def misses(outcomes: Sequence[Outcome]) -> list[str]:
         it = o.item
         why = "quote not found" if not o.located else ("no proposal" if not o.proposed else "different")
         got = f" — proposed {'; '.join(o.got)}" if o.got else ""
-        want = it.want.get("rule") or {k: v for k, v in it.want.items() if k not in ("quotes", "issued")}
+        want = it.want.get("rule") or {k: _plain(v) for k, v in it.want.items() if k not in _NOT_SHOWN}
         out.append(f"- `{it.plan}` {it.row} `{it.id}` ({it.clause}): {why}; campaign: `{want}`{got}")
     return out
 
@@ -457,7 +465,11 @@ def report(plans: Sequence[str]) -> str:
         ("Leave-one-out (phrasings from the other four plans)", True),
     ):
         outcomes = run(plans, loo)
-        parts += [f"### {title}", "", "By kind:", "", *table(outcomes, lambda o: o.item.row, rows), ""]
+        rules = [o for o in outcomes if o.item.row in ("criterion", "disqualifier")]
+        said = (
+            f"Rules (criteria and disqualifiers) proposed identically: {_pct(sum(o.same for o in rules), len(rules))}."
+        )
+        parts += [f"### {title}", "", said, "", "By kind:", "", *table(outcomes, lambda o: o.item.row, rows), ""]
         parts += ["By plan:", "", *table(outcomes, lambda o: o.item.plan, plans), ""]
         parts += ["Misses:", "", *(misses(outcomes) or ["- none"]), ""]
     return "\n".join(parts)
