@@ -2,6 +2,7 @@
 
     python bench/draft_quality.py            # the tables: full run and leave-one-out, with the misses
     python bench/draft_quality.py --plan uong_bi_2024
+    python bench/draft_quality.py --draft    # whole drafts (draftcore's draft_text), once merged
 
 The per-sentence measure: for every item of each shipped campaign (groups, criteria and award
 conditions, disqualifiers, awards with their quotas, the nomination's deadline, channels, documents
@@ -17,8 +18,8 @@ for the kinds with no rule — its key fields (`KEYS` below) are the campaign's.
 The leave-one-out run loads the library without the phrasings written only from the measured plan
 (`load_library(exclude_plan=P)`): the honest number for a sixth plan.
 
-`measure_draft` compares a whole `Draft` (draftcore's `draft_text`) with a campaign the same way,
-for the lead to wire once both halves are merged; it is not run while `draft_text` is missing.
+`measure_draft` compares a whole `Draft` (draftcore's `draft_text`) with a campaign the same way;
+`--draft` runs it over the five plans once both halves are merged (before, it says so and stops).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import engine.authoring.draft as draft_package  # noqa: E402
 from engine.authoring.draft.patterns import (  # noqa: E402
     PLANS,
     ItemKind,
@@ -52,10 +54,10 @@ from engine.lang.ir import Node  # noqa: E402
 from engine.lang.parse import RuleError, parse_rule  # noqa: E402
 from engine.model.catalogue import campaigns_dir, load_catalogue  # noqa: E402
 
-try:  # draftcore's half: present once the lead merges it
-    from engine.authoring.draft import draft_text  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - the branch without draftcore
-    draft_text = None
+# draftcore's half (`read_plan`, `draft_text`): there once the lead merges it; None before. Read by
+# name, so this file type-checks the same with and without it.
+DRAFT_TEXT: Callable[..., Any] | None = getattr(draft_package, "draft_text", None)
+READ_PLAN: Callable[[Path], str] | None = getattr(draft_package, "read_plan", None)
 
 PLANS_DIR = ROOT.parent / "shared" / "plans"
 # the rows of the tables: the measure's kind, the proposals' kind it reads, the section it asks in
@@ -391,6 +393,19 @@ def measure_draft(doc: Mapping[str, Any], draft: Any) -> list[Outcome]:
     return out
 
 
+def run_drafts(plans: Iterable[str], loo: bool) -> list[Outcome]:
+    """Each plan drafted whole by draftcore's `draft_text` and measured by `measure_draft`."""
+    if DRAFT_TEXT is None or READ_PLAN is None:
+        raise SystemExit("engine.authoring.draft has no draft_text yet (draftcore's half is not merged)")
+    docs = campaigns()
+    out: list[Outcome] = []
+    for plan in plans:
+        library = load_library(exclude_plan=plan) if loo else load_library()
+        text = READ_PLAN(PLANS_DIR / str(docs[plan]["document"]["source"]))
+        out.extend(measure_draft(docs[plan], DRAFT_TEXT(text, plan, library)))
+    return out
+
+
 def _overlap(a: str, b: str) -> bool:
     fa, fb = fold(a), fold(b)
     return bool(fa) and bool(fb) and (fa in fb or fb in fa)
@@ -457,14 +472,17 @@ def misses(outcomes: Sequence[Outcome]) -> list[str]:
     return out
 
 
-def report(plans: Sequence[str]) -> str:
+def report(plans: Sequence[str], whole: bool = False) -> str:
+    """The tables of both runs: per sentence (`run`), or of whole drafts (`run_drafts`), where the
+    first column says the share of items whose clause and quote the draft found."""
     rows = [r for r, _, _ in ROWS]
     parts: list[str] = []
+    measure = run_drafts if whole else run
     for title, loo in (
         ("Full run (every phrasing)", False),
         ("Leave-one-out (phrasings from the other four plans)", True),
     ):
-        outcomes = run(plans, loo)
+        outcomes = measure(plans, loo)
         rules = [o for o in outcomes if o.item.row in ("criterion", "disqualifier")]
         said = (
             f"Rules (criteria and disqualifiers) proposed identically: {_pct(sum(o.same for o in rules), len(rules))}."
@@ -478,8 +496,9 @@ def report(plans: Sequence[str]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--plan", action="append", choices=PLANS, help="measure only this plan (repeatable)")
+    parser.add_argument("--draft", action="store_true", help="measure whole drafts (draftcore's draft_text)")
     args = parser.parse_args(argv)
-    print(report(args.plan or list(PLANS)))
+    print(report(args.plan or list(PLANS), whole=args.draft))
     return 0
 
 

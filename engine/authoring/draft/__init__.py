@@ -1,1 +1,1 @@
-"""Drafting a campaign from a plan\x27s text (issue 28)."""
+"""Drafting a campaign from a plan's text (issue 28)."""
