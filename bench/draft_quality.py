@@ -3,6 +3,7 @@
     python bench/draft_quality.py            # the tables: full run and leave-one-out, with the misses
     python bench/draft_quality.py --plan uong_bi_2024
     python bench/draft_quality.py --draft    # whole drafts (draftcore's draft_text), once merged
+    python bench/draft_quality.py --write    # the tables into docs/draft-quality.md (--check: current?)
 
 The per-sentence measure: for every item of each shipped campaign (groups, criteria and award
 conditions, disqualifiers, awards with their quotas, the nomination's deadline, channels, documents
@@ -472,33 +473,66 @@ def misses(outcomes: Sequence[Outcome]) -> list[str]:
     return out
 
 
+def _share(outcomes: Sequence[Outcome]) -> str:
+    return _pct(sum(o.same for o in outcomes), len(outcomes))
+
+
+def _rules(outcomes: Sequence[Outcome]) -> list[Outcome]:
+    return [o for o in outcomes if o.item.row in ("criterion", "disqualifier")]
+
+
 def report(plans: Sequence[str], whole: bool = False) -> str:
     """The tables of both runs: per sentence (`run`), or of whole drafts (`run_drafts`), where the
-    first column says the share of items whose clause and quote the draft found."""
+    column "quote found" says the share of items whose clause and quote the draft found."""
     rows = [r for r, _, _ in ROWS]
-    parts: list[str] = []
     measure = run_drafts if whole else run
-    for title, loo in (
-        ("Full run (every phrasing)", False),
-        ("Leave-one-out (phrasings from the other four plans)", True),
+    runs = {loo: measure(plans, loo) for loo in (False, True)}
+    full, loo = runs[False], runs[True]
+    per_plan = ", ".join(f"{p} {_share([o for o in loo if o.item.plan == p])}" for p in plans)
+    parts = [
+        f"In short: on the leave-one-out run, **{_share(_rules(loo))} of the rules** (criteria and disqualifiers)",
+        f"and {_share(loo)} of all items are proposed identically; on the full run, {_share(_rules(full))} of the",
+        f"rules and {_share(full)} of the items. Leave-one-out, per plan (all items): {per_plan}.",
+        "",
+    ]
+    for title, outcomes in (
+        ("Full run (every phrasing)", full),
+        ("Leave-one-out (phrasings from the other four plans)", loo),
     ):
-        outcomes = measure(plans, loo)
-        rules = [o for o in outcomes if o.item.row in ("criterion", "disqualifier")]
-        said = (
-            f"Rules (criteria and disqualifiers) proposed identically: {_pct(sum(o.same for o in rules), len(rules))}."
-        )
+        said = f"Rules (criteria and disqualifiers) proposed identically: {_share(_rules(outcomes))}."
         parts += [f"### {title}", "", said, "", "By kind:", "", *table(outcomes, lambda o: o.item.row, rows), ""]
         parts += ["By plan:", "", *table(outcomes, lambda o: o.item.plan, plans), ""]
         parts += ["Misses:", "", *(misses(outcomes) or ["- none"]), ""]
     return "\n".join(parts)
 
 
+DOC = ROOT / "docs" / "draft-quality.md"
+BEGIN, END = "<!-- measured: bench/draft_quality.py --write -->", "<!-- end of the measured part -->"
+
+
+def refreshed(doc: str, measured: str) -> str:
+    """The page with its measured part (between the two marks) replaced."""
+    head, _, rest = doc.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    return f"{head}{BEGIN}\n\n{measured.strip()}\n\n{END}{tail}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--plan", action="append", choices=PLANS, help="measure only this plan (repeatable)")
     parser.add_argument("--draft", action="store_true", help="measure whole drafts (draftcore's draft_text)")
+    parser.add_argument("--write", action="store_true", help=f"write the tables into {DOC.name}")
+    parser.add_argument("--check", action="store_true", help=f"exit 1 when {DOC.name} is not current")
     args = parser.parse_args(argv)
-    print(report(args.plan or list(PLANS), whole=args.draft))
+    measured = report(args.plan or list(PLANS), whole=args.draft)
+    if not (args.write or args.check):
+        print(measured)
+        return 0
+    doc = DOC.read_text(encoding="utf-8")
+    new = refreshed(doc, measured)
+    if args.check:
+        return 0 if new == doc else 1
+    DOC.write_text(new, encoding="utf-8")
     return 0
 
 

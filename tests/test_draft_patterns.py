@@ -376,6 +376,12 @@ def test_the_leave_one_out_run_proposes_at_least_60_percent_of_rules_identically
     assert sum(o.same for o in rules) / len(rules) >= 0.60
 
 
+def test_the_measured_page_is_current() -> None:
+    if not (plans_dir() / "ninh_thuan_2020.txt").exists():
+        pytest.skip("no plans folder")
+    assert _bench().main(["--check"]) == 0, "run python bench/draft_quality.py --write"
+
+
 def test_a_library_is_plain_data(tmp_path: Path) -> None:
     """Two loads of one file propose the same: nothing is kept between calls."""
     s = _sentence("Kết quả đánh giá, phân loại thực hiện nhiệm vụ cải cách hành chính năm 2020 xếp loại Tốt.")
