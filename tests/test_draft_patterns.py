@@ -382,7 +382,7 @@ def test_the_measured_page_is_current() -> None:
     assert _bench().main(["--check"]) == 0, "run python bench/draft_quality.py --write"
 
 
-def test_a_library_is_plain_data(tmp_path: Path) -> None:
+def test_a_library_is_plain_data() -> None:
     """Two loads of one file propose the same: nothing is kept between calls."""
     s = _sentence("Kết quả đánh giá, phân loại thực hiện nhiệm vụ cải cách hành chính năm 2020 xếp loại Tốt.")
     assert LIBRARY.propose(s) == load_library().propose(s) == LIBRARY.propose(s)

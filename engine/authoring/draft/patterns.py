@@ -13,8 +13,8 @@ leave-one-out measure, bench/draft_quality.py). `Library.propose(sentence)` give
 the patterns make for one sentence; it reads nothing else and keeps no state.
 
 Slots, in a phrase `{name}`: `number`, `percent` (the number before %), `share` (a percentage as a
-share of one), `date`, `month_day`, `quarter`, `year` (engine.authoring.draft.numbers reads
-them), `rating` (a scale's labels and aliases in the catalogue), `words` (a word list of the file:
+share of one), `date`, `month_day`, `day` (either), `quarter`, `year` (engine.authoring.draft.numbers
+reads them), `rating` (a scale's labels and aliases in the catalogue), `words` (a word list of the file:
 its entry's `value` and attributes), `text` (free words). A slot declared with `mode: collect` or
 `mode: each` is not in the phrase: it is looked for in the phrase's match (or the sentence) —
 every value in one list (`collect`), or one proposal per value (`each`).
@@ -514,7 +514,7 @@ def _value(value: Any, attr: str | None) -> Any:
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dt.date):
         return value[1] if attr == "end" else value[0]  # a quarter: .start / .end
     if isinstance(value, tuple) and len(value) == 2:
-        return f"{value[0]:02d}-{value[1]:02d}"  # a month and day
+        return dt.date(2000, *value).isoformat()[5:]  # a month and day: "11-25" (2000: a leap year)
     if isinstance(value, int) and attr in ("first", "last"):
         return dt.date(value, 1, 1) if attr == "first" else dt.date(value, 12, 31)
     return value
@@ -523,7 +523,7 @@ def _value(value: Any, attr: str | None) -> Any:
 def _text(value: Any, attr: str | None) -> str:
     v = _value(value, attr)
     if isinstance(v, float):
-        return f"{v:.6f}".rstrip("0").rstrip(".") if not v.is_integer() or v < 1 else str(int(v))
+        return str(int(v)) if v.is_integer() else repr(v)  # the rule language's number: 100, 0.1
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, list):
