@@ -184,6 +184,8 @@ class Pattern:
 
 @dataclass(frozen=True)
 class Library:
+    """The compiled patterns of one file, in its order: `propose` reads them and nothing else."""
+
     patterns: tuple[Pattern, ...]
     file: str = ""
     excluded: str | None = None
