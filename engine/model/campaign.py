@@ -305,7 +305,7 @@ def resolve_campaign_path(name: str) -> Path:
     )
 
 
-DATA_FILES = ("facts", "rewards")  # shared data beside the campaigns, not campaigns
+DATA_FILES = ("facts", "rewards", "patterns")  # shared data beside the campaigns, not campaigns
 
 
 def campaign_dirs() -> list[Path]:

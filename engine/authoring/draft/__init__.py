@@ -1,0 +1,1 @@
+"""Drafting a campaign from a plan's text (issue 28)."""
