@@ -40,6 +40,7 @@ def test_the_wheel_carries_the_data(installed: tuple[Path, Path]) -> None:
     for shipped in (
         "thidua_campaigns/facts.yaml",
         "thidua_campaigns/rewards.yaml",
+        "thidua_campaigns/patterns.yaml",
         "thidua_campaigns/ninh_thuan_2020.yaml",
         "thidua_templates/vocabulary.yaml",
         "thidua_templates/locale/vi/LC_MESSAGES/click.mo",
@@ -54,6 +55,9 @@ def test_the_wheel_carries_the_data(installed: tuple[Path, Path]) -> None:
         "engine/py.typed",
     ):
         assert shipped in names, shipped
+    root = Path(__file__).resolve().parent.parent
+    for package in sorted((root / "engine").rglob("__init__.py")):  # every package of the engine, a new one too
+        assert package.relative_to(root).as_posix() in names, f"{package.parent} not in the wheel: pyproject `packages`"
     requires = next(n for n in names if n.endswith("METADATA"))
     metadata = zipfile.ZipFile(installed[0]).read(requires).decode()
     assert "Requires-Dist: rich" in metadata
