@@ -30,6 +30,7 @@ from engine.model.schema import (
     Criterion,
     Disqualifier,
     Label,
+    TODO,
     RankKey,
     Unstated,
     pydantic_problems,
@@ -434,6 +435,8 @@ def _compile(
         group = found
         if spec.scope == "unit" and group.candidates != "person":  # TD207
             continue
+        if spec.rule.strip() == TODO or (spec.waiver is not None and spec.waiver.when.strip() == TODO):
+            continue  # a draft's rule not yet written: the reader's TD801 refuses the campaign
         units = group.candidates == "unit" or spec.scope == "unit"
         node = _parse(spec.rule, doc, (*p, "rule"), catalogue, units, problems)
         waiver = None
@@ -455,6 +458,8 @@ def _compile(
             continue
         keys = []
         for i, key in enumerate(rk.keys):
+            if key.by.strip() == TODO:
+                continue  # a draft's ranking not yet written (TD801)
             kp: PathT = ("ranking", gid, "keys", i, "by")
             try:
                 node = parse_value(key.by, catalogue, scope_units=groups[gid].candidates == "unit")

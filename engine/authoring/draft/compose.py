@@ -1,0 +1,174 @@
+"""From a plan's sentences to a draft campaign: `draft_text`, `Draft`, `DraftItem`.
+
+Each sentence of the plan (engine.authoring.draft.sections) is offered to the pattern library
+(`Library.propose`, engine.authoring.draft.patterns); each proposal becomes an item with the
+sentence's clause and the proposal's quote, marked `drafted: true` with the pattern's name. A
+sentence with no proposal in a part that holds rules is still written, with its clause and quote and
+`rule: TODO` (a criterion in Tiêu chí, a disqualifier in Không xét, an award, a deadline, a
+document …); every other sentence under II and III is listed as read and not used. Nothing is
+silently dropped. Groups come from the Đối tượng sentences (engine.authoring.draft.groups).
+
+What cannot be read from the plan is written `TODO` — a value the reader refuses (TD801) until an
+author writes it — and what was read is a proposal (`drafted: true`, TD802) until an author
+confirms it and deletes the mark.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from engine.authoring.draft.groups import kinds_in
+from engine.authoring.draft.patterns import ItemKind, Proposal, Sentence
+from engine.authoring.draft.sections import read_header, read_sentences
+
+TODO = "TODO"  # a value the draft could not read from the plan (engine.model.checks: TD801)
+# the part of a plan each kind of item comes from, for a sentence nothing proposes anything for
+_TODO_KIND: Mapping[str, ItemKind] = {
+    "criteria": "criterion",
+    "exclusions": "disqualifier",
+    "awards": "award",
+    "dossier": "document",
+    "timeline": "deadline",
+    "period": "period",
+}
+_SINGLE: frozenset[str] = frozenset({"deadline", "period", "late"})  # one a campaign
+
+
+class Proposer(Protocol):
+    """What `draft_text` asks: the pattern library, or any object with its `propose`."""
+
+    def propose(self, sentence: Sentence) -> list[Proposal]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DraftItem:
+    kind: ItemKind
+    clause: str
+    quote: str
+    fields: Mapping[str, Any]
+    pattern: str | None  # None → written with `rule: TODO` (or the kind's TODO form)
+    line: int = 0  # the line of the plan (normalised) it was read from
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    header: Mapping[str, Any]  # document: issuer, number, place, date, title, period …
+    items: tuple[DraftItem, ...]
+    unused: tuple[Sentence, ...]  # sentences under II and III read and not used (listed by `draft`)
+    text: str = ""  # the normalised plan the quotes are passages of
+    name: str = "plan.txt"
+    extra: tuple[DraftItem, ...] = field(default=())  # items a campaign holds once, found again
+
+    def yaml(self) -> str:
+        """The campaign file: validate-able, every proposal and TODO marked."""
+        from engine.authoring.draft.write import campaign_yaml
+
+        return campaign_yaml(self)
+
+    def counts(self) -> dict[str, int]:
+        """Items per kind (the kinds in the order of the interface)."""
+        out: dict[str, int] = {}
+        for item in self.items:
+            out[item.kind] = out.get(item.kind, 0) + 1
+        return out
+
+    @property
+    def proposed(self) -> int:
+        return sum(1 for i in self.items if i.pattern is not None)
+
+    @property
+    def todo(self) -> int:
+        return sum(1 for i in self.items if i.pattern is None)
+
+
+def draft_text(text: str, name: str, library: Proposer) -> Draft:
+    """Draft a campaign from a plan's normalised text (engine.authoring.draft.text.normalise);
+    `name` is the plan's file name (the campaign's `document.source` and id); `library` proposes."""
+    header = read_header(text)
+    sentences = read_sentences(text)
+    items: list[DraftItem] = list(_groups(sentences))
+    unused: list[Sentence] = []
+    used_subject = {(i.line, i.quote) for i in items}
+    for s in sentences:
+        proposals = [p for p in library.propose(s) if p.quote and p.quote in s.text]
+        for p in proposals:
+            items.append(DraftItem(p.kind, s.clause, p.quote, dict(p.fields), p.pattern, s.line, s.group))
+        if proposals or (s.line, s.text) in used_subject or (s.section == "subjects" and _names_kinds(s)):
+            continue
+        kind = _TODO_KIND.get(s.section)
+        if kind is not None and not (kind in _SINGLE and any(i.kind == kind for i in items)):
+            items.append(DraftItem(kind, s.clause, s.text, {}, None, s.line, s.group))
+        elif _in_body(s):
+            unused.append(s)
+    kept, extra = _once(items)
+    return Draft(header, tuple(kept), tuple(unused), text, name, tuple(extra))
+
+
+def _names_kinds(s: Sentence) -> bool:
+    units, people = kinds_in(s)
+    return bool(units or people)
+
+
+def _in_body(s: Sentence) -> bool:
+    """Under II or III (the parts a plan's rules are in)."""
+    return re.match(r"III?(?:[.\s]|$)", s.clause) is not None
+
+
+def _once(items: list[DraftItem]) -> tuple[list[DraftItem], list[DraftItem]]:
+    """A campaign holds one period, one deadline, one late-file rule: the first proposal of each
+    (a proposal before a TODO), the others set apart (listed in the file, not dropped)."""
+    kept: list[DraftItem] = []
+    extra: list[DraftItem] = []
+    for kind in _SINGLE:
+        ofkind = [i for i in items if i.kind == kind]
+        best = next((i for i in ofkind if i.pattern is not None), ofkind[0] if ofkind else None)
+        extra += [i for i in ofkind if i is not best]
+    for item in items:
+        if item not in extra:
+            kept.append(item)
+    return kept, sorted(extra, key=lambda i: i.line)
+
+
+def _groups(sentences: list[Sentence]) -> list[DraftItem]:
+    """The collectives' and the individuals' groups from the Đối tượng sentences: the kinds their
+    words name, the clause of the first, the quote of the first that names each."""
+    units: list[str] = []
+    people: list[str] = []
+    quotes: dict[str, Sentence] = {}
+    for s in sentences:
+        if s.section != "subjects":
+            continue
+        found_units, found_people = kinds_in(s)
+        units += [k for k in found_units if k not in units]
+        people += [k for k in found_people if k not in people]
+        if found_units:
+            quotes.setdefault("collective", s)
+        if found_people:
+            quotes.setdefault("individual", s)
+    out = []
+    for gid, kinds, candidates in (("collective", units, "unit"), ("individual", people, "person")):
+        s = quotes.get(gid)
+        if s is not None:
+            fields = {"candidates": candidates, "kinds": kinds}
+            out.append(DraftItem("group", _base(s.clause), s.text, fields, None, s.line, gid))
+    return out
+
+
+def _base(clause: str) -> str:
+    """A group's clause: the part's, without an item's letter ("II.1.a" → "II.1") or enumerator."""
+    clause = clause.split(" ")[0]
+    parts = clause.split(".")
+    return ".".join(parts[:2]) if len(parts) > 2 else clause
+
+
+def slug(text: str) -> str:
+    """An id from words: no diacritics, lower case, underscores ("Ninh Thuận 2020" → "ninh_thuan_2020")."""
+    bare = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(c for c in bare if not unicodedata.combining(c)).casefold()
+    out = re.sub(r"[^a-z0-9]+", "_", bare).strip("_")
+    return out if re.match(r"[a-z]", out) else f"plan_{out}".rstrip("_")
