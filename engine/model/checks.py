@@ -461,7 +461,11 @@ def drafted_parts(s: Subject) -> Iterator[Finding]:
         if isinstance(value, dict) and value.get("drafted") is True:
             pattern = value.get("pattern")
             if isinstance(pattern, str) and pattern:
-                yield (*path, "drafted"), Msg("problem.campaign_td802", pattern=pattern), Msg("problem.campaign_td802_hint")
+                yield (
+                    (*path, "drafted"),
+                    Msg("problem.campaign_td802", pattern=pattern),
+                    Msg("problem.campaign_td802_hint"),
+                )
             else:
                 yield (*path, "drafted"), Msg("problem.campaign_td802_read"), Msg("problem.campaign_td802_hint")
 

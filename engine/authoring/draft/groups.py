@@ -20,7 +20,10 @@ UNIT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("commune", re.compile(r"(?:ủy ban nhân dân|ubnd) (?:cấp xã|các (?:phường, )?xã|các xã, phường|xã|phường)")),
     ("division", re.compile(r"phòng,? ban|phòng chức năng|các phòng\b")),
     ("public_service_unit", re.compile(r"đơn vị sự nghiệp|đơn vị trực thuộc|các đơn vị\b")),
-    ("party_front_body", re.compile(r"cơ quan (?:thuộc )?(?:đảng|thành ủy|tỉnh ủy|huyện ủy)|mặt trận|đoàn thể|tổ chức chính trị")),
+    (
+        "party_front_body",
+        re.compile(r"cơ quan (?:thuộc )?(?:đảng|thành ủy|tỉnh ủy|huyện ủy)|mặt trận|đoàn thể|tổ chức chính trị"),
+    ),
     ("central_agency", re.compile(r"trung ương đóng trên địa bàn")),
     ("hamlet", re.compile(r"\bấp\b|\bthôn\b|khu phố")),
     ("sector", re.compile(r"các ngành\b(?!,? ?ban)")),

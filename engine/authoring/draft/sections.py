@@ -107,7 +107,10 @@ class _Reader:
         if own is not None:
             heading += (own,)
         # the innermost heading that names one; a Roman heading ("… đối với tập thể, cá nhân") names none
-        below = tuple(h.title for h in self.stack if h.level > 1 and h.title) + heading[len(heading) - len(self.soft) - (own is not None) :]
+        below = (
+            tuple(h.title for h in self.stack if h.level > 1 and h.title)
+            + heading[len(heading) - len(self.soft) - (own is not None) :]
+        )
         group = next((g for g in map(group_of, reversed(below)) if g), None)
         section = self.section()
         for clause, part in _parts(self.clause, text):
@@ -281,7 +284,7 @@ def _header_bodies(head: list[str]) -> list[str]:
 
 
 def _capitalised(upper: str) -> str:
-    """"ỦY BAN NHÂN DÂN TỈNH NINH THUẬN" → "Ủy ban nhân dân tỉnh Ninh Thuận": the body's words in
+    """ "ỦY BAN NHÂN DÂN TỈNH NINH THUẬN" → "Ủy ban nhân dân tỉnh Ninh Thuận": the body's words in
     sentence case, the place's name after its level word in title case."""
     low = upper.casefold()
     for word in sorted(_PLACE_WORDS, key=len, reverse=True):

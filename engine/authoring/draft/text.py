@@ -37,8 +37,14 @@ def read_plan(path: Path) -> str:
     through its text layer (pypdf), anything else as UTF-8 text. A file that is not what its name
     says, or has no text, is a `UsageError` naming it, with a hint."""
     name = str(path)
-    raw = read_input(path, name)
-    suffix = path.suffix.lower()
+    if path.is_dir():  # refused before it is opened (a folder's descriptor is not a file's)
+        raise UsageError(Problem(name, Msg("problem.draft_folder"), hint=Msg("problem.draft_empty_hint")))
+    return read_plan_bytes(read_input(path, name), name)
+
+
+def read_plan_bytes(raw: bytes, name: str) -> str:
+    """`read_plan` of a plan given as its bytes (an upload) and its file name (its suffix: the format)."""
+    suffix = Path(name).suffix.lower()
     if suffix == ".docx":
         text = _docx_text(raw, name)
     elif suffix == ".pdf":
@@ -59,7 +65,9 @@ def _docx_text(raw: bytes, name: str) -> str:
     try:
         doc = Document(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise UsageError(Problem(name, Msg("problem.draft_not_docx"), hint=Msg("problem.draft_not_docx_hint"))) from None
+        raise UsageError(
+            Problem(name, Msg("problem.draft_not_docx"), hint=Msg("problem.draft_not_docx_hint"))
+        ) from None
     lines = [p.text for p in doc.paragraphs]
     for table in doc.tables:  # a plan's header (issuer | motto) is often a two-column table
         for row in table.rows:
@@ -68,14 +76,21 @@ def _docx_text(raw: bytes, name: str) -> str:
 
 
 def _pdf_text(raw: bytes, name: str) -> str:
-    try:
-        from pypdf import PdfReader
-        from pypdf.errors import PyPdfError
+    import logging
 
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.CRITICAL)  # pypdf's own warnings ("EOF marker not found") are not the reader's
+    try:
         reader = PdfReader(io.BytesIO(raw))
         return "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError):
         raise UsageError(Problem(name, Msg("problem.draft_not_pdf"), hint=Msg("problem.draft_not_pdf_hint"))) from None
+    finally:
+        log.setLevel(level)
 
 
 def normalise(text: str) -> str:
