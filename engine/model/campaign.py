@@ -24,13 +24,13 @@ from engine.model.catalogue import Catalogue, campaigns_dir, catalogue_text, loa
 from engine.model.facts import Candidate, FactsFile
 from engine.model.schema import (
     ISSUER,
+    TODO,
     Award,
     AwardCondition,
     CampaignModel,
     Criterion,
     Disqualifier,
     Label,
-    TODO,
     RankKey,
     Unstated,
     pydantic_problems,
