@@ -12,7 +12,8 @@ validate` reads, its only findings the draft's own (TD801 TODO, TD802 drafted).
 
 from __future__ import annotations
 
-from engine.authoring.draft.compose import TODO, Draft, DraftItem, Proposer, draft_text
+from engine.authoring.draft.compose import Draft, DraftItem, Proposer, draft_text
 from engine.authoring.draft.text import normalise, read_plan, read_plan_bytes
+from engine.model.schema import TODO
 
 __all__ = ["TODO", "Draft", "DraftItem", "Proposer", "draft_text", "normalise", "read_plan", "read_plan_bytes"]

@@ -16,16 +16,15 @@ confirms it and deletes the mark.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from engine.authoring.draft.groups import kinds_in
 from engine.authoring.draft.patterns import ItemKind, Proposal, Sentence
 from engine.authoring.draft.sections import read_header, read_sentences
+from engine.authoring.draft.write import Draft as Draft
+from engine.authoring.draft.write import DraftItem as DraftItem
 
-TODO = "TODO"  # a value the draft could not read from the plan (engine.model.checks: TD801)
 # the part of a plan each kind of item comes from, for a sentence nothing proposes anything for
 _TODO_KIND: Mapping[str, ItemKind] = {
     "criteria": "criterion",
@@ -42,48 +41,6 @@ class Proposer(Protocol):
     """What `draft_text` asks: the pattern library, or any object with its `propose`."""
 
     def propose(self, sentence: Sentence) -> list[Proposal]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class DraftItem:
-    kind: ItemKind
-    clause: str
-    quote: str
-    fields: Mapping[str, Any]
-    pattern: str | None  # None → written with `rule: TODO` (or the kind's TODO form)
-    line: int = 0  # the line of the plan (normalised) it was read from
-    group: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    header: Mapping[str, Any]  # document: issuer, number, place, date, title, period …
-    items: tuple[DraftItem, ...]
-    unused: tuple[Sentence, ...]  # sentences under II and III read and not used (listed by `draft`)
-    text: str = ""  # the normalised plan the quotes are passages of
-    name: str = "plan.txt"
-    extra: tuple[DraftItem, ...] = field(default=())  # items a campaign holds once, found again
-
-    def yaml(self) -> str:
-        """The campaign file: validate-able, every proposal and TODO marked."""
-        from engine.authoring.draft.write import campaign_yaml
-
-        return campaign_yaml(self)
-
-    def counts(self) -> dict[str, int]:
-        """Items per kind (the kinds in the order of the interface)."""
-        out: dict[str, int] = {}
-        for item in self.items:
-            out[item.kind] = out.get(item.kind, 0) + 1
-        return out
-
-    @property
-    def proposed(self) -> int:
-        return sum(1 for i in self.items if i.pattern is not None)
-
-    @property
-    def todo(self) -> int:
-        return sum(1 for i in self.items if i.pattern is None)
 
 
 def draft_text(text: str, name: str, library: Proposer) -> Draft:
@@ -152,10 +109,10 @@ def _groups(sentences: list[Sentence]) -> list[DraftItem]:
             quotes.setdefault("individual", s)
     out = []
     for gid, kinds, candidates in (("collective", units, "unit"), ("individual", people, "person")):
-        s = quotes.get(gid)
-        if s is not None:
+        first = quotes.get(gid)
+        if first is not None:
             fields = {"candidates": candidates, "kinds": kinds}
-            out.append(DraftItem("group", _base(s.clause), s.text, fields, None, s.line, gid))
+            out.append(DraftItem("group", _base(first.clause), first.text, fields, None, first.line, gid))
     return out
 
 
@@ -164,11 +121,3 @@ def _base(clause: str) -> str:
     clause = clause.split(" ")[0]
     parts = clause.split(".")
     return ".".join(parts[:2]) if len(parts) > 2 else clause
-
-
-def slug(text: str) -> str:
-    """An id from words: no diacritics, lower case, underscores ("Ninh Thuận 2020" → "ninh_thuan_2020")."""
-    bare = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(c for c in bare if not unicodedata.combining(c)).casefold()
-    out = re.sub(r"[^a-z0-9]+", "_", bare).strip("_")
-    return out if re.match(r"[a-z]", out) else f"plan_{out}".rstrip("_")

@@ -9,27 +9,75 @@ The sentences read and not used close the file as comments, so nothing is silent
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
-from engine.authoring.draft.compose import TODO, DraftItem, slug
+from engine.authoring.draft.patterns import ItemKind, Sentence
 from engine.common.message import Msg, say
-
-if TYPE_CHECKING:
-    from engine.authoring.draft.compose import Draft
+from engine.model.schema import TODO
 
 _TODO_LABEL = {"vi": TODO, "en": TODO}
 _RULE_SECTIONS = {"criterion": "criteria", "disqualifier": "disqualifiers"}
 _OWN = ("id", "label", "rule", "group", "clause", "quote", "drafted", "pattern")
 
 
+@dataclass(frozen=True, slots=True)
+class DraftItem:
+    kind: ItemKind
+    clause: str
+    quote: str
+    fields: Mapping[str, Any]
+    pattern: str | None  # None → written with `rule: TODO` (or the kind's TODO form)
+    line: int = 0  # the line of the plan (normalised) it was read from
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    header: Mapping[str, Any]  # document: issuer, number, place, date, title, period …
+    items: tuple[DraftItem, ...]
+    unused: tuple[Sentence, ...]  # sentences under II and III read and not used (listed by `draft`)
+    text: str = ""  # the normalised plan the quotes are passages of
+    name: str = "plan.txt"
+    extra: tuple[DraftItem, ...] = field(default=())  # items a campaign holds once, found again
+
+    def yaml(self) -> str:
+        """The campaign file: validate-able, every proposal and TODO marked."""
+        return campaign_yaml(self)
+
+    def counts(self) -> dict[str, int]:
+        """Items per kind (the kinds in the order of the interface)."""
+        out: dict[str, int] = {}
+        for item in self.items:
+            out[item.kind] = out.get(item.kind, 0) + 1
+        return out
+
+    @property
+    def proposed(self) -> int:
+        return sum(1 for i in self.items if i.pattern is not None)
+
+    @property
+    def todo(self) -> int:
+        return sum(1 for i in self.items if i.pattern is None)
+
+
+class _Dumper(yaml.SafeDumper):
+    """YAML as an author writes it: a value written twice is written twice (no `&id001` anchors)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def campaign_yaml(draft: Draft) -> str:
     """The draft's campaign file, as text."""
     data = campaign_data(draft)
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
     head = [
         "# yaml-language-server: $schema=../schemas/campaign.schema.json",
         "# " + say(Msg("problem.draft_file_header", source=draft.name)),
@@ -135,7 +183,7 @@ def _group_label(gid: str) -> dict[str, str]:
 def _rule(item: DraftItem, groups: Mapping[str, Mapping[str, Any]], ids: set[str]) -> dict[str, Any]:
     """A criterion or disqualifier: the pattern's fields, the sentence's clause and quote; a rule
     that does not read against the catalogue is left TODO (the pattern named, so the author sees why)."""
-    group = item.group if item.group in groups else next(iter(groups))
+    group = item.group if item.group is not None and item.group in groups else next(iter(groups))
     given = item.fields.get("id")
     base = str(given) if isinstance(given, str) and given else f"{item.kind}_{slug(item.clause)}"
     out: dict[str, Any] = {"id": _unique(base, ids), "group": group, "label": _label(item)}
@@ -268,7 +316,8 @@ def _award(item: DraftItem | None, groups: Mapping[str, Any], ids: set[str]) -> 
     out["form"] = fields.get("form") or dict(_TODO_LABEL)
     out["authority"] = fields.get("authority") or dict(_TODO_LABEL)
     out["level"] = fields.get("level")
-    quotas = fields.get("quotas") if isinstance(fields.get("quotas"), Mapping) else {}
+    given_quotas = fields.get("quotas")
+    quotas: Mapping[str, Any] = given_quotas if isinstance(given_quotas, Mapping) else {}
     out["quotas"] = {g: quotas.get(g) for g in groups}
     out.update({k: v for k, v in fields.items() if k not in (*_OWN, "form", "authority", "level", "quotas")})
     out["clause"] = item.clause if item is not None else TODO
@@ -295,3 +344,11 @@ def _listed(draft: Draft) -> list[str]:
         lines.append("# " + say(Msg("problem.draft_file_unused")))
         lines += [f"#   {s.clause} ({say(Msg('problem.draft_line', line=s.line))}): {s.text}" for s in draft.unused]
     return lines
+
+
+def slug(text: str) -> str:
+    """An id from words: no diacritics, lower case, underscores ("Ninh Thuận 2020" → "ninh_thuan_2020")."""
+    bare = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(c for c in bare if not unicodedata.combining(c)).casefold()
+    out = re.sub(r"[^a-z0-9]+", "_", bare).strip("_")
+    return out if re.match(r"[a-z]", out) else f"plan_{out}".rstrip("_")
