@@ -265,3 +265,42 @@ def test_diff_between_a_draft_and_the_finished_campaign(tmp_path: Path) -> None:
     result = runner.invoke(app, ["diff", str(out), "ninh_thuan_2020"])
     assert result.exit_code == 0, result.output
     assert "quy tắc: TODO → par_rating >= good" in " ".join(result.stdout.split())
+
+
+def test_the_authoring_page_drafts_a_pasted_or_uploaded_plan() -> None:
+    import html
+
+    from serving import officer
+
+    def text(page: str) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+    with officer() as client:
+        page = text(client.get("/author").text)
+        assert "Soạn từ văn bản kế hoạch" in page and "Soạn bản nháp" in page
+        assert "Draft from the plan's text" in text(client.get("/author?lang=en").text)
+        pasted = client.post("/author/draft", data={"plan": OWN.read_text(encoding="utf-8")})
+        assert pasted.status_code == 200
+        shown = text(pasted.text)
+        assert "issuer: Ủy ban nhân dân xã Phú Hòa" in shown and "mục TODO cần viết" in shown
+        assert "TD801" in shown and "TD802" in shown  # the draft's findings, checked as POST /author checks
+        docx = tmp_docx()
+        uploaded = client.post("/author/draft", files={"plan_file": ("phu_hoa.docx", docx)})
+        assert uploaded.status_code == 200 and "source: phu_hoa.docx" in text(uploaded.text)
+        bad = client.post("/author/draft", files={"plan_file": ("x.docx", b"nope")})
+        assert bad.status_code == 400 and "không phải tệp Word" in text(bad.text)
+        empty = client.post("/author/draft", data={"plan": "  "})
+        assert empty.status_code == 400 and "không có chữ nào" in text(empty.text)
+
+
+def tmp_docx() -> bytes:
+    import io
+
+    from docx import Document
+
+    doc = Document()
+    for ln in OWN.read_text(encoding="utf-8").split("\n"):
+        doc.add_paragraph(ln)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
