@@ -54,6 +54,8 @@ class TinyLibrary:
         ):
             if s.section == "dossier" and t.startswith(words):
                 out.append(Proposal("document", "document", t, {"documents": [name]}))
+        if s.section == "subjects" and "ngành dọc" in t:
+            out.append(Proposal("group", "vertical", t, {"kinds": ["vertical_agency", "no_such_kind"]}))
         if m := re.search(r"tối đa cho (\d+) tập thể và (\d+) cá nhân", t):
             quotas = {"collective": int(m.group(1)), "individual": int(m.group(2))}
             form = {"vi": "Bằng khen", "en": "Certificate of merit"}
@@ -133,7 +135,9 @@ def test_every_sentence_of_ii_and_iii_is_an_item_or_listed_unused(plan: Path, li
         assert items or s in draft.unused or group, (s.clause, s.line, s.text)
         if s in draft.unused:
             assert s.text in comments, "listed in the file"
-        for item in items:  # in the file: as a quote (folded), or listed as found again
+        for item in items:  # in the file: as a quote (folded), or listed as found again; a group's kinds merged
+            if item.kind == "group":
+                continue
             assert " ".join(item.quote.split()) in strings or item.quote in comments, (item.kind, item.quote)
 
 
@@ -200,6 +204,13 @@ def test_header_and_clauses_as_the_campaigns_write_them() -> None:
         ("II.3", "period", None),
     } <= sections
     assert {("III.1", "awards", None), ("III.2", "dossier", None), ("III.3", "timeline", None)} <= sections
+
+
+def test_a_pattern_proposing_kinds_adds_them_to_its_group() -> None:
+    data = yaml.safe_load(_draft(plan_named("ninh_thuan_2025"), "tiny").yaml())
+    collective = data["groups"]["collective"]
+    assert "vertical_agency" in collective["kinds"] and "no_such_kind" not in collective["kinds"]
+    assert collective["pattern"] == "vertical" and collective["drafted"] is True
 
 
 def test_own_plan_header_and_groups() -> None:

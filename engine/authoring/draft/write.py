@@ -20,7 +20,7 @@ import yaml
 
 from engine.authoring.draft.patterns import ItemKind, Sentence
 from engine.common.message import Msg, say
-from engine.model.schema import TODO
+from engine.model.schema import PERSON_KINDS, TODO, UNIT_KINDS
 
 _TODO_LABEL = {"vi": TODO, "en": TODO}
 _RULE_SECTIONS = {"criterion": "criteria", "disqualifier": "disqualifiers"}
@@ -150,17 +150,28 @@ def _label(item: DraftItem) -> dict[str, str]:
 
 
 def _groups(draft: Draft) -> dict[str, dict[str, Any]]:
+    """The collectives' and the individuals' groups: the kinds the Đối tượng sentences name, and
+    those a pattern proposes (merged into the group of their candidates); TODO where none is named."""
     out: dict[str, dict[str, Any]] = {}
     for item in draft.items:
-        if item.kind == "group" and item.group is not None:
-            entry = {
-                "label": _group_label(item.group),
-                "candidates": item.fields["candidates"],
-                "kinds": list(item.fields["kinds"]),
-                "clause": item.clause,
-                "quote": item.quote,
-            }
-            out[item.group] = _marked(entry, item)
+        if item.kind != "group":
+            continue
+        kinds = [str(k) for k in item.fields.get("kinds", ()) if k in (*UNIT_KINDS, *PERSON_KINDS)]
+        person = item.fields.get("candidates") == "person" or (bool(kinds) and set(kinds) <= set(PERSON_KINDS))
+        gid = item.group if item.pattern is None and item.group else ("individual" if person else "collective")
+        if gid in out:
+            out[gid]["kinds"] += [k for k in kinds if k not in out[gid]["kinds"]]
+            if item.pattern is not None:
+                out[gid].setdefault("pattern", item.pattern)
+            continue
+        entry = {
+            "label": _group_label(gid),
+            "candidates": "person" if person else "unit",
+            "kinds": kinds or (["civil_servant"] if person else ["department"]),
+            "clause": item.clause.split(" ")[0],
+            "quote": item.quote,
+        }
+        out[gid] = _marked(entry, item)
     for gid in ("collective", "individual"):
         wanted = any(i.group == gid for i in draft.items if i.kind in _RULE_SECTIONS)
         if gid not in out and (wanted or not out):
