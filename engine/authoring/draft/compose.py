@@ -35,6 +35,7 @@ _TODO_KIND: Mapping[str, ItemKind] = {
     "period": "period",
 }
 _SINGLE: frozenset[str] = frozenset({"deadline", "period", "late"})  # one a campaign
+_HOME: Mapping[str, str] = {"period": "period", "deadline": "timeline", "late": "timeline"}  # where each is written
 
 
 class Proposer(Protocol):
@@ -54,12 +55,12 @@ def draft_text(text: str, name: str, library: Proposer) -> Draft:
     for s in sentences:
         proposals = [p for p in library.propose(s) if p.quote and p.quote in s.text]
         for p in proposals:
-            items.append(DraftItem(p.kind, s.clause, p.quote, dict(p.fields), p.pattern, s.line, s.group))
+            items.append(DraftItem(p.kind, s.clause, p.quote, dict(p.fields), p.pattern, s.line, s.group, s.section))
         if proposals or (s.line, s.text) in used_subject or (s.section == "subjects" and _names_kinds(s)):
             continue
         kind = _TODO_KIND.get(s.section)
         if kind is not None and not (kind in _SINGLE and any(i.kind == kind for i in items)):
-            items.append(DraftItem(kind, s.clause, s.text, {}, None, s.line, s.group))
+            items.append(DraftItem(kind, s.clause, s.text, {}, None, s.line, s.group, s.section))
         elif _in_body(s):
             unused.append(s)
     kept, extra = _once(items)
@@ -72,23 +73,32 @@ def _names_kinds(s: Sentence) -> bool:
 
 
 def _in_body(s: Sentence) -> bool:
+    return _body(s.clause)
+
+
+def _body(clause: str) -> bool:
     """Under II or III (the parts a plan's rules are in)."""
-    return re.match(r"III?(?:[.\s]|$)", s.clause) is not None
+    return re.match(r"III?(?:[.\s]|$)", clause) is not None
 
 
 def _once(items: list[DraftItem]) -> tuple[list[DraftItem], list[DraftItem]]:
-    """A campaign holds one period, one deadline, one late-file rule: the first proposal of each
-    (a proposal before a TODO), the others set apart (listed in the file, not dropped)."""
-    kept: list[DraftItem] = []
+    """A campaign holds one period, one deadline, one late-file rule: of each, a proposal before a
+    TODO, one in its own part of the plan (Thời gian thi đua, Thời gian đề nghị) before one elsewhere,
+    one under II or III before the rest, then the first; the others are set apart (listed in the
+    file, not dropped)."""
     extra: list[DraftItem] = []
-    for kind in _SINGLE:
+    for kind in sorted(_SINGLE):
         ofkind = [i for i in items if i.kind == kind]
-        best = next((i for i in ofkind if i.pattern is not None), ofkind[0] if ofkind else None)
-        extra += [i for i in ofkind if i is not best]
-    for item in items:
-        if item not in extra:
-            kept.append(item)
+        if ofkind:
+            best = min(ofkind, key=lambda i: _rank(i, kind))
+            extra += [i for i in ofkind if i is not best]
+    kept = [i for i in items if not any(i is e for e in extra)]
     return kept, sorted(extra, key=lambda i: i.line)
+
+
+def _rank(item: DraftItem, kind: str) -> tuple[int, int, int, int]:
+    home = _HOME.get(kind)
+    return (item.pattern is None, item.section != home, not _body(item.clause), item.line)
 
 
 def _groups(sentences: list[Sentence]) -> list[DraftItem]:

@@ -152,9 +152,11 @@ def read_sentences(text: str) -> list[Sentence]:
     """Every item of the plan's body (from its first Roman heading; the preamble's paragraphs under
     the clause `preamble`), in order."""
     reader = _Reader()
-    for n, raw in enumerate(text.split("\n"), 1):
+    lines = text.split("\n")
+    start = _after_title(lines)
+    for n, raw in enumerate(lines, 1):
         line = raw.strip()
-        if not line:
+        if not line or n <= start:
             continue
         if _END.match(line):
             break  # the recipients and the signature: no item of the plan follows
@@ -171,6 +173,23 @@ def read_sentences(text: str) -> list[Sentence]:
         if own or body.endswith(":"):
             reader.soft.append((mark if level else "para", own.group(1) if own else _title(body)))
     return reader.sentences
+
+
+def _after_title(lines: list[str]) -> int:
+    """The header's last line (issuer, number, date, "KẾ HOẠCH" and the title under it): the
+    preamble's sentences start after it. 0 when the plan has no "KẾ HOẠCH" line before its body."""
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if _ROMAN.match(line) and _upper(line[2:]):
+            return 0
+        if line.casefold() == "kế hoạch":
+            j = i + 1
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            while j < len(lines) and lines[j].strip():
+                j += 1
+            return j
+    return 0
 
 
 def _soft_level(mark: str) -> int:

@@ -36,6 +36,7 @@ class DraftItem:
     pattern: str | None  # None → written with `rule: TODO` (or the kind's TODO form)
     line: int = 0  # the line of the plan (normalised) it was read from
     group: str | None = None
+    section: str = "other"  # the part of the plan its sentence is in (engine.authoring.draft.sections)
 
 
 @dataclass(frozen=True, slots=True)
