@@ -315,3 +315,13 @@ def tmp_docx() -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def test_a_text_with_no_section_still_drafts_a_file_validate_reads(tmp_path: Path) -> None:
+    plan = tmp_path / "thu.txt"
+    plan.write_text("Xin chào\nđây là một văn bản không có mục nào\n", encoding="utf-8")
+    out = tmp_path / "thu.yaml"
+    result = runner.invoke(app, ["draft", str(plan), "-o", str(out)])
+    assert result.exit_code == 0 and "0 mục: không mục nào;" in result.stdout, result.output
+    findings = lint_campaign(out).findings
+    assert findings and {p.code for p in findings} <= {"TD801", "TD802"}, [str(p) for p in findings]

@@ -15,7 +15,7 @@ def summary_lines(draft: Draft, lang: str) -> list[str]:
     head = Msg(
         "problem.draft_summary",
         items=len(draft.items),
-        kinds=", ".join(kinds),
+        kinds=", ".join(kinds) or say(Msg("problem.draft_kind_none"), lang),
         proposed=draft.proposed,
         todo=draft.todo,
         unused=len(draft.unused),
