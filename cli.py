@@ -238,6 +238,21 @@ def init(
 
 
 @command(cls=LocalizedCommand)
+def draft(
+    ctx: typer.Context,
+    plan: Annotated[Path, typer.Argument()],
+    output: o.Output = None,
+    lang: o.LangOpt = Lang.vi,
+) -> None:
+    term = _term(ctx)
+    with term.guard():
+        result = commands.draft(term.session, rq.Draft(plan, output, lang.value))
+        term.emit("draft", "yaml", result, lang.value, output, plan)
+        # the summary beside the file: on stderr when the campaign itself is on stdout
+        line(renderers.shown(str(renderers.render("draft", "table", result, lang.value, None))), err=output is None)
+
+
+@command(cls=LocalizedCommand)
 def serve(
     ctx: typer.Context,
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8765,

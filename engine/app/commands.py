@@ -1,6 +1,6 @@
 """The commands, once, for every edge: `evaluate`, `award`, `explain`, `near`, `report`, `verify`,
-the campaign list, and the authoring ones (`validate`, `lint`, `diff`, `test`, `init`, `example`,
-`template`, `schema`), each `(session, request) → result`; engine.app.renderers turns a result
+the campaign list, and the authoring ones (`validate`, `lint`, `diff`, `test`, `init`, `draft`,
+`example`, `template`, `schema`), each `(session, request) → result`; engine.app.renderers turns a result
 into bytes or text in the format asked.
 
     Run ─ run() ─► Evaluation ─ allocation() ─► Allocation
@@ -23,6 +23,7 @@ from engine.common.message import Msg
 
 if TYPE_CHECKING:
     from engine.authoring.diff import CampaignDiff
+    from engine.authoring.draft import Draft
     from engine.authoring.init import InitResult
     from engine.authoring.lint import LintResult
     from engine.authoring.testrun import TestRun
@@ -292,3 +293,17 @@ def init(session: Session, r: rq.Init) -> InitResult:
 
     with session.active():
         return init_campaign(r.new_id, r.source, r.output)
+
+
+def draft(session: Session, r: rq.Draft) -> Draft:
+    """A first draft of a plan's campaign (engine.authoring.draft): read, normalised, proposed by
+    the pattern library; a TODO for what no pattern reads."""
+    from engine.authoring.draft import draft_text, read_plan, read_plan_bytes
+    from engine.authoring.draft.patterns import load_library
+
+    with session.active():
+        if isinstance(r.plan, Source):
+            text, name = read_plan_bytes(r.plan.data, r.plan.name), r.plan.name
+        else:
+            text, name = read_plan(r.plan), r.plan.name
+        return draft_text(text, Path(name).name, load_library())

@@ -256,6 +256,21 @@ def _init_text(r: Any, lang: str, width: int | None) -> Rendered:
     return "\n".join(lines)
 
 
+def _draft_text(r: Any, lang: str, width: int | None) -> Rendered:
+    """`thidua draft`: items found per kind, rules proposed, TODOs, and the sentences read and not used."""
+    from engine.authoring.draft.summary import summary_lines
+
+    return "\n".join(summary_lines(r, lang))
+
+
+def _draft_yaml(r: Any, lang: str, width: int | None) -> Rendered:
+    from engine.common.message import speaking
+
+    with speaking(lang):  # the file's comments in the reader's language
+        text: str = r.yaml()
+    return text
+
+
 def _validated(r: Any, lang: str, width: int | None) -> Rendered:
     """`thidua validate`: a campaign that loads, its counts (its findings went to stderr)."""
     from engine.common.message import Msg, say
@@ -293,6 +308,8 @@ RENDERERS = MappingProxyType(
         ("test", "table"): Renderer(_test_text, prose=True),
         ("test", "junit"): Renderer(_test_junit),
         ("init", "table"): Renderer(_init_text),
+        ("draft", "table"): Renderer(_draft_text, prose=True),
+        ("draft", "yaml"): Renderer(_draft_yaml),
         ("example", "yaml"): Renderer(_as_written),
         ("template", "file"): Renderer(_as_written),
         ("schema", "json"): Renderer(_as_written),

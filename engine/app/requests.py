@@ -144,6 +144,13 @@ class Init:
 
 
 @dataclass(frozen=True)
+class Draft:
+    plan: Path | Source  # the plan's text: .txt, .docx or .pdf (a path, or an upload's bytes)
+    output: Path | None = None  # the campaign file written (None: the screen or the response)
+    lang: str = "vi"
+
+
+@dataclass(frozen=True)
 class Example:
     campaign: str
     output: Path | None = None

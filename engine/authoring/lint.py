@@ -34,7 +34,7 @@ from engine.lang import Compare, Const, Node, RuleError, parse_rule, parse_value
 from engine.model.campaign import Campaign, CampaignRead, read_campaign
 from engine.model.catalogue import Catalogue, campaigns_dir, load_catalogue
 from engine.model.checks import READER, STAGES, Check, Finding, Subject, by_code, coded, run
-from engine.model.schema import Award, CampaignModel, Cited, Criterion, Group, Rule
+from engine.model.schema import TODO, Award, CampaignModel, Cited, Criterion, Group, Rule
 from engine.model.source import PathT, load_yaml_text, read_text
 
 
@@ -266,7 +266,7 @@ def quotes_not_found(s: Linted) -> Iterator[Finding]:
         return
     for path, item in _cited(s.model):
         for key, quote in _quotes(s.model, path, item):
-            if quote.strip() and not s.plan.contains(quote):
+            if quote.strip() and quote.strip() != TODO and not s.plan.contains(quote):
                 where = (*path, *(int(k) if k.isdigit() else k for k in key.split(".")))
                 yield where, Msg("problem.lint_td102", plan=s.plan.path.name), _closest_hint(s, s.plan, quote)
 
@@ -358,12 +358,19 @@ def _blocked(model: CampaignModel, found: Blocked) -> tuple[Msg, Msg]:
 # TD301–TD306: dates, and the nomination's two decisions
 
 
+def _placeholder(part: Cited) -> bool:
+    """A part a draft could not read (engine.authoring.draft): its clause, quote or note is TODO."""
+    return TODO in (part.clause.strip(), part.quote.strip()) or (part.note is not None and part.note.vi.strip() == TODO)
+
+
 def _deadlines(m: CampaignModel) -> list[tuple[PathT, Any]]:
     out: list[tuple[PathT, Any]] = [(("nomination", "deadline"), m.nomination.deadline)]
     return out + [(("awards", i, "deadline"), a.deadline) for i, a in enumerate(m.awards) if a.deadline]
 
 
 def deadline_before_end(s: Linted) -> Iterator[Finding]:
+    if _placeholder(s.model.period):
+        return  # a draft's period not read from the plan: its dates are placeholders (TD801)
     period = s.model.period
     for path, d in _deadlines(s.model):
         # an exclusive end ("trước ngày 20/12") makes the day before it the last day
@@ -376,6 +383,8 @@ def deadline_before_end(s: Linted) -> Iterator[Finding]:
 
 
 def period_out_of_order(s: Linted) -> Iterator[Finding]:
+    if _placeholder(s.model.period):
+        return  # a draft's period not read from the plan: its dates are placeholders (TD801)
     m = s.model
     period = m.period
     first_day = _earliest(m.document.date)
@@ -390,6 +399,8 @@ def period_out_of_order(s: Linted) -> Iterator[Finding]:
 
 
 def deadline_of_another_period(s: Linted) -> Iterator[Finding]:
+    if _placeholder(s.model.period):
+        return  # a draft's period not read from the plan: its dates are placeholders (TD801)
     yearly = s.model.period.yearly
     for path, d in _deadlines(s.model):
         if d.date is not None and yearly:
@@ -399,6 +410,8 @@ def deadline_of_another_period(s: Linted) -> Iterator[Finding]:
 
 
 def deadline_years_after(s: Linted) -> Iterator[Finding]:
+    if _placeholder(s.model.period):
+        return  # a draft's period not read from the plan: its dates are placeholders (TD801)
     end = s.model.period.end
     for path, d in _deadlines(s.model):
         if d.date is not None and (d.date - end).days > 366:

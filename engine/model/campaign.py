@@ -24,6 +24,7 @@ from engine.model.catalogue import Catalogue, campaigns_dir, catalogue_text, loa
 from engine.model.facts import Candidate, FactsFile
 from engine.model.schema import (
     ISSUER,
+    TODO,
     Award,
     AwardCondition,
     CampaignModel,
@@ -440,6 +441,8 @@ def _compile(
         group = found
         if spec.scope == "unit" and group.candidates != "person":  # TD207
             continue
+        if spec.rule.strip() == TODO or (spec.waiver is not None and spec.waiver.when.strip() == TODO):
+            continue  # a draft's rule not yet written: the reader's TD801 refuses the campaign
         units = group.candidates == "unit" or spec.scope == "unit"
         node = _parse(spec.rule, doc, (*p, "rule"), catalogue, units, problems)
         waiver = None
@@ -461,6 +464,8 @@ def _compile(
             continue
         keys = []
         for i, key in enumerate(rk.keys):
+            if key.by.strip() == TODO:
+                continue  # a draft's ranking not yet written (TD801)
             kp: PathT = ("ranking", gid, "keys", i, "by")
             try:
                 node = parse_value(key.by, catalogue, scope_units=groups[gid].candidates == "unit")

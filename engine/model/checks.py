@@ -26,7 +26,7 @@ from typing import Generic, Literal, TypeVar
 from engine.common.errors import Problem, did_you_mean
 from engine.common.message import Msg, Text
 from engine.lang.parse import NOT_A_FACT_OF
-from engine.model.schema import PERSON_KINDS, UNIT_KINDS, Award, CampaignModel, readable_path
+from engine.model.schema import PERSON_KINDS, TODO, UNIT_KINDS, Award, CampaignModel, readable_path
 from engine.model.source import Document, PathT
 
 Finding = tuple[PathT, Text, Text]  # where, message, hint
@@ -435,6 +435,41 @@ def own_standard(s: Subject) -> Iterator[Finding]:
             )
 
 
+# ── TD8xx: a draft (thidua draft, engine.authoring.draft) still to finish ───────────────
+
+
+def _strings(node: object, path: PathT) -> Iterator[tuple[PathT, object]]:
+    """Every value of the file's data with its place (mappings by key, lists by index)."""
+    yield path, node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, (*path, i))
+
+
+def todo_values(s: Subject) -> Iterator[Finding]:
+    for path, value in _strings(s.doc.data, ()):
+        if isinstance(value, str) and value.strip() == TODO and path:
+            key = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+            yield path, Msg("problem.campaign_td801", field=key), Msg("problem.campaign_td801_hint")
+
+
+def drafted_parts(s: Subject) -> Iterator[Finding]:
+    for path, value in _strings(s.doc.data, ()):
+        if isinstance(value, dict) and value.get("drafted") is True:
+            pattern = value.get("pattern")
+            if isinstance(pattern, str) and pattern:
+                yield (
+                    (*path, "drafted"),
+                    Msg("problem.campaign_td802", pattern=pattern),
+                    Msg("problem.campaign_td802_hint"),
+                )
+            else:
+                yield (*path, "drafted"), Msg("problem.campaign_td802_read"), Msg("problem.campaign_td802_hint")
+
+
 def _award_data(s: Subject, i: int) -> dict[str, object]:
     """The award's mapping as written (to tell a default from a key the author wrote)."""
     awards = s.doc.data.get("awards") if isinstance(s.doc.data, dict) else None
@@ -667,6 +702,24 @@ READER: tuple[Check[Subject], ...] = (
         "`standard: own` without conditions, or `standard`/`scope` on a later stage, or a stage chosen from a "
         "per-unit award",
         own_standard,
+    ),
+    Check(
+        "TD801",
+        "error",
+        "structure",
+        "reader",
+        ("problem.campaign_td801",),
+        "a draft's value still `TODO` (`thidua draft` could not read it from the plan): write it",
+        todo_values,
+    ),
+    Check(
+        "TD802",
+        "warning",
+        "structure",
+        "reader",
+        ("problem.campaign_td802", "problem.campaign_td802_read"),
+        "a part a draft proposed (`drafted: true`, with its `pattern`): confirm it, then delete the mark",
+        drafted_parts,
     ),
     Check(
         "TD204",

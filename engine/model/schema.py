@@ -65,7 +65,22 @@ Note = Annotated[Label, BeforeValidator(_bilingual, json_schema_input_type=str |
 NOTE_HELP = "interpretation: what the text says, what the rule does, why — {vi: …, en: …} (or one text)"
 
 
-class Cited(Strict):
+# a value `thidua draft` could not read from the plan (engine.authoring.draft): the reader refuses
+# it (TD801) until an author writes it; a rule written TODO is never compiled
+TODO = "TODO"
+
+
+class Drafted(Strict):
+    """A part `thidua draft` wrote from the plan's text: a proposal until an author confirms it
+    (deletes `drafted`), found by TD802 (engine.model.checks)."""
+
+    drafted: bool = Field(
+        default=False, description="written by `thidua draft`: a proposal to confirm, then delete this key"
+    )
+    pattern: str | None = Field(default=None, description="the pattern (campaigns/patterns.yaml) that proposed it")
+
+
+class Cited(Drafted):
     """Anything taken from the plan carries its clause and the plan's own sentence."""
 
     clause: str = Field(description="the plan's clause, e.g. II.2.a")
@@ -258,7 +273,7 @@ class Deadline(Strict):
         return self
 
 
-class Decided(Strict):
+class Decided(Drafted):
     """A point of the nomination file the plan states (clause and quote) or leaves to a recorded decision (note)."""
 
     clause: str | None = Field(default=None, description="the plan's clause, where it says so")

@@ -12,6 +12,7 @@ renders a template of templates/web/ (autoescaped: nothing from an upload is eve
                                                 ?part=LIST&page=N pages one long list (500 a page)
     GET  /results/{token}/download/{file}       report.{html,pdf,docx,xlsx}, result.json
     GET  /author, POST /author                  check a campaign file, and its diff against a campaign
+    POST /author/draft                          draft a campaign from a plan's text (thidua draft), and check it
 
 Vietnamese first; `?lang=en` on any page for English (the switch in the header).
 """
@@ -19,6 +20,7 @@ Vietnamese first; `?lang=en` on any page for English (the switch in the header).
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -245,7 +247,31 @@ def router(store: Store, session: AppSession) -> APIRouter:  # noqa: C901 — th
 
     @r.get("/author", response_class=HTMLResponse)
     def author(request: Request) -> HTMLResponse:
-        return render(request, "author.html.j2", text="", base="", checked=None, diff="", lines=[], **_choices(session))
+        return render(request, "author.html.j2", text="", base="", checked=None, diff="", lines=[], **_empty(session))
+
+    @r.post("/author/draft", response_class=HTMLResponse)
+    async def author_draft(request: Request) -> HTMLResponse:
+        """`thidua draft` on a pasted or uploaded plan: the draft in the campaign's text area, its
+        summary, and its findings (the same check as POST /author)."""
+        form = await read_form(request)
+        check_token(request, form)
+        lang = lang_of(request)
+        uploaded = form.uploads("plan_file")
+        plan = form.fields.get("plan", "").replace("\r\n", "\n")
+        name, data = uploaded[0] if uploaded else ("plan.txt", plan.encode("utf-8"))
+        lines: list[str] = []
+        text, checked = "", None
+        summary: list[str] = []
+        try:
+            text, summary = await run_in_threadpool(service.draft_plan, session, data, name, lang)
+            checked = await run_in_threadpool(
+                service.check_campaign, session, text.encode("utf-8"), f"{Path(name).stem}.yaml", None, None, None, lang
+            )
+        except (UserError, WebError) as e:
+            lines = problem_lines(e.problems)
+        choices = {**_empty(session), "plan": plan if not uploaded else "", "drafted": summary}
+        page = {"text": text, "base": "", "checked": checked, "diff": "", "lines": lines}
+        return render(request, "author.html.j2", status=200 if not lines else 400, **page, **choices)
 
     @r.post("/author", response_class=HTMLResponse)
     async def author_check(request: Request) -> HTMLResponse:
@@ -276,7 +302,7 @@ def router(store: Store, session: AppSession) -> APIRouter:  # noqa: C901 — th
             diff=service.diff_text(checked) if checked is not None else "",
             lines=lines,
             status=200 if not lines else 400,
-            **_choices(session),
+            **_empty(session),
         )
 
     return r
@@ -284,3 +310,8 @@ def router(store: Store, session: AppSession) -> APIRouter:  # noqa: C901 — th
 
 def _choices(session: AppSession) -> dict[str, Any]:
     return {"campaigns": [c["id"] for c in service.campaigns(session) if c.get("valid")]}
+
+
+def _empty(session: AppSession) -> dict[str, Any]:
+    """The authoring page's choices, and its draft form empty (no plan, no draft summary)."""
+    return {**_choices(session), "plan": "", "drafted": []}

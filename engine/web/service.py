@@ -270,3 +270,16 @@ def diff_text(checked: Checked) -> str:
     from engine.authoring.diff_render import diff_text as render
 
     return render(checked.diff) if checked.diff is not None else ""
+
+
+def draft_plan(session: Session, data: bytes, name: str, lang: str = "vi") -> tuple[str, list[str]]:
+    """`thidua draft` on an uploaded or pasted plan (its bytes and its file name): the draft's
+    campaign file and its summary lines, in the reader's language."""
+    from engine.model.source import check_size
+
+    check_size(len(data), name)
+    draft = commands.draft(session, rq.Draft(Source(Path(name).name, data), None, lang))
+    text = renderers.render("draft", "yaml", draft, lang)
+    summary = renderers.render("draft", "table", draft, lang)
+    assert isinstance(text, str) and isinstance(summary, str)
+    return text, summary.split("\n")

@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from engine.authoring.draft import numbers
+import engine.authoring.draft.numbers as numbers
 from engine.common.errors import CampaignInvalid, Problem
 from engine.common.message import Msg
 from engine.lang.parse import RuleError, parse_rule

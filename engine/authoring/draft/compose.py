@@ -1,0 +1,133 @@
+"""From a plan's sentences to a draft campaign: `draft_text`, `Draft`, `DraftItem`.
+
+Each sentence of the plan (engine.authoring.draft.sections) is offered to the pattern library
+(`Library.propose`, engine.authoring.draft.patterns); each proposal becomes an item with the
+sentence's clause and the proposal's quote, marked `drafted: true` with the pattern's name. A
+sentence with no proposal in a part that holds rules is still written, with its clause and quote and
+`rule: TODO` (a criterion in Tiêu chí, a disqualifier in Không xét, an award, a deadline, a
+document …); every other sentence under II and III is listed as read and not used. Nothing is
+silently dropped. Groups come from the Đối tượng sentences (engine.authoring.draft.groups).
+
+What cannot be read from the plan is written `TODO` — a value the reader refuses (TD801) until an
+author writes it — and what was read is a proposal (`drafted: true`, TD802) until an author
+confirms it and deletes the mark.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Protocol
+
+from engine.authoring.draft.groups import kinds_in
+from engine.authoring.draft.patterns import ItemKind, Proposal, Sentence
+from engine.authoring.draft.sections import read_header, read_sentences
+from engine.authoring.draft.write import Draft as Draft
+from engine.authoring.draft.write import DraftItem as DraftItem
+
+# the part of a plan each kind of item comes from, for a sentence nothing proposes anything for
+_TODO_KIND: Mapping[str, ItemKind] = {
+    "criteria": "criterion",
+    "exclusions": "disqualifier",
+    "awards": "award",
+    "dossier": "document",
+    "timeline": "deadline",
+    "period": "period",
+}
+_SINGLE: frozenset[str] = frozenset({"deadline", "period", "late"})  # one a campaign
+_HOME: Mapping[str, str] = {"period": "period", "deadline": "timeline", "late": "timeline"}  # where each is written
+
+
+class Proposer(Protocol):
+    """What `draft_text` asks: the pattern library, or any object with its `propose`."""
+
+    def propose(self, sentence: Sentence) -> list[Proposal]: ...
+
+
+def draft_text(text: str, name: str, library: Proposer) -> Draft:
+    """Draft a campaign from a plan's normalised text (engine.authoring.draft.text.normalise);
+    `name` is the plan's file name (the campaign's `document.source` and id); `library` proposes."""
+    header = read_header(text)
+    sentences = read_sentences(text)
+    items: list[DraftItem] = list(_groups(sentences))
+    unused: list[Sentence] = []
+    used_subject = {(i.line, i.quote) for i in items}
+    for s in sentences:
+        proposals = [p for p in library.propose(s) if p.quote and p.quote in s.text]
+        for p in proposals:
+            items.append(DraftItem(p.kind, s.clause, p.quote, dict(p.fields), p.pattern, s.line, s.group, s.section))
+        if proposals or (s.line, s.text) in used_subject or (s.section == "subjects" and _names_kinds(s)):
+            continue
+        kind = _TODO_KIND.get(s.section)
+        if kind is not None and not (kind in _SINGLE and any(i.kind == kind for i in items)):
+            items.append(DraftItem(kind, s.clause, s.text, {}, None, s.line, s.group, s.section))
+        elif _in_body(s):
+            unused.append(s)
+    kept, extra = _once(items)
+    return Draft(header, tuple(kept), tuple(unused), text, name, tuple(extra))
+
+
+def _names_kinds(s: Sentence) -> bool:
+    units, people = kinds_in(s)
+    return bool(units or people)
+
+
+def _in_body(s: Sentence) -> bool:
+    return _body(s.clause)
+
+
+def _body(clause: str) -> bool:
+    """Under II or III (the parts a plan's rules are in)."""
+    return re.match(r"III?(?:[.\s]|$)", clause) is not None
+
+
+def _once(items: list[DraftItem]) -> tuple[list[DraftItem], list[DraftItem]]:
+    """A campaign holds one period, one deadline, one late-file rule: of each, a proposal before a
+    TODO, one in its own part of the plan (Thời gian thi đua, Thời gian đề nghị) before one elsewhere,
+    one under II or III before the rest, then the first; the others are set apart (listed in the
+    file, not dropped)."""
+    extra: list[DraftItem] = []
+    for kind in sorted(_SINGLE):
+        ofkind = [i for i in items if i.kind == kind]
+        if ofkind:
+            best = min(ofkind, key=lambda i: _rank(i, kind))
+            extra += [i for i in ofkind if i is not best]
+    kept = [i for i in items if not any(i is e for e in extra)]
+    return kept, sorted(extra, key=lambda i: i.line)
+
+
+def _rank(item: DraftItem, kind: str) -> tuple[int, int, int, int]:
+    home = _HOME.get(kind)
+    return (item.pattern is None, item.section != home, not _body(item.clause), item.line)
+
+
+def _groups(sentences: list[Sentence]) -> list[DraftItem]:
+    """The collectives' and the individuals' groups from the Đối tượng sentences: the kinds their
+    words name, the clause of the first, the quote of the first that names each."""
+    units: list[str] = []
+    people: list[str] = []
+    quotes: dict[str, Sentence] = {}
+    for s in sentences:
+        if s.section != "subjects":
+            continue
+        found_units, found_people = kinds_in(s)
+        units += [k for k in found_units if k not in units]
+        people += [k for k in found_people if k not in people]
+        if found_units:
+            quotes.setdefault("collective", s)
+        if found_people:
+            quotes.setdefault("individual", s)
+    out = []
+    for gid, kinds, candidates in (("collective", units, "unit"), ("individual", people, "person")):
+        first = quotes.get(gid)
+        if first is not None:
+            fields = {"candidates": candidates, "kinds": kinds}
+            out.append(DraftItem("group", _base(first.clause), first.text, fields, None, first.line, gid))
+    return out
+
+
+def _base(clause: str) -> str:
+    """A group's clause: the part's, without an item's letter ("II.1.a" → "II.1") or enumerator."""
+    clause = clause.split(" ")[0]
+    parts = clause.split(".")
+    return ".".join(parts[:2]) if len(parts) > 2 else clause
