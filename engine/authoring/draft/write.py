@@ -316,9 +316,24 @@ def _awards(draft: Draft, groups: Mapping[str, Any]) -> list[dict[str, Any]]:
             quotas = item.fields.get("quotas") if item.pattern else None
             if isinstance(quotas, Mapping):
                 target["quotas"].update({g: q for g, q in quotas.items() if g in groups})
+            if " ".join(item.quote.split()) not in " ".join(str(target["quote"]).split()):
+                _cite_quota(target, item)
     if not out:
         out.append(_award(None, groups, ids))
     return out
+
+
+def _cite_quota(award: dict[str, Any], item: DraftItem) -> None:
+    """A quota read from another sentence than its award's: its clause and words kept in the
+    award's note, so the author sees where the numbers come from (nothing read is dropped)."""
+    said = {
+        "vi": f"Số lượng ({item.clause}): “{item.quote}”",
+        "en": f"Numbers ({item.clause}): “{item.quote}”",
+    }
+    note = award.get("note")
+    if isinstance(note, Mapping):
+        said = {lang: f"{note.get(lang, '')} {said[lang]}".strip() for lang in said}
+    award["note"] = said
 
 
 def _award(item: DraftItem | None, groups: Mapping[str, Any], ids: set[str]) -> dict[str, Any]:
