@@ -22,7 +22,7 @@ from engine import __version__
 from engine.common import fmt
 from engine.evaluate.allocate import Allocation
 from engine.evaluate.core import Evaluation
-from engine.explain.reasons import VERDICT_LABELS, Explainer
+from engine.explain.reasons import VERDICT_LABELS
 from engine.model.vocabulary import TEMPLATES, load_labels
 from engine.render import report_sections as sections
 from engine.render.profile import DocumentProfile, letterhead
@@ -75,7 +75,7 @@ def build_context(
 ) -> ReportContext:
     """The report's one context: every format (HTML, Markdown, XLSX, DOCX, PDF) reads this, nothing else."""
     labels = load_labels().lang(lang)
-    ex = Explainer(ev.campaign, lang)
+    ex = sections.SignedExplainer(ev.campaign, lang)
     m = ev.campaign.model
     d = m.document
     counts = {v: 0 for v in VERDICT_LABELS["en"]}
