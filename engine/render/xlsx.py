@@ -5,7 +5,7 @@ text (never become a formula when a name is written into a cell), and the same w
 give the same bytes every time (no creation time in the properties or in the zip entries).
 
 A big sheet (a row per candidate) is streamed: its rows are not cells of the workbook but XML
-written as the workbook is saved (`SheetBody`, `row_xml`), the very XML openpyxl writes for such
+written as the workbook is saved (`SheetBody`, `RowsXml`), the very XML openpyxl writes for such
 cells, so a workbook of 100,000 rows holds no cell object and never its sheet whole in memory; the
 zip is written once, compressed as it goes (`_StableZip`).
 """
@@ -71,7 +71,7 @@ def workbook_bytes(wb: Workbook, when: dt.date, bodies: Mapping[str, SheetBody] 
 @dataclass
 class SheetBody:
     """A sheet's rows below its cells, streamed as the workbook is saved: `rows(ws)` yields each
-    row's XML (`row_xml`), the last row `last_row` and its widest `last_col` columns wide."""
+    row's XML (`RowsXml.row`), the last row `last_row` and its widest `last_col` columns wide."""
 
     rows: Callable[[Any], Iterable[str]]
     last_row: int
