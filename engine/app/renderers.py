@@ -160,9 +160,9 @@ def _near_json(r: Nearby, lang: str, width: int | None) -> Rendered:
 
 def _report(fmt: str) -> Callable[[Any, str, int | None], Rendered]:
     def make(r: Reported, lang: str, width: int | None) -> Rendered:
-        from engine.render.report_file import make_report
+        from engine.render.report_file import report_output
 
-        return make_report(r.ev, r.path, lang, alloc=r.alloc, fmt=fmt, profile=r.profile, appendix=r.appendix)
+        return report_output(r.ev, r.path, lang, alloc=r.alloc, fmt=fmt, profile=r.profile, appendix=r.appendix)
 
     return make
 

@@ -15,6 +15,7 @@ section's builder in `report_sections`.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from engine import __version__
 from engine.common import fmt
 from engine.evaluate.allocate import Allocation
 from engine.evaluate.core import Evaluation
-from engine.explain.reasons import VERDICT_LABELS, Explainer
+from engine.explain.reasons import VERDICT_LABELS
 from engine.model.vocabulary import TEMPLATES, load_labels
 from engine.render import report_sections as sections
 from engine.render.profile import DocumentProfile, letterhead
@@ -75,7 +76,7 @@ def build_context(
 ) -> ReportContext:
     """The report's one context: every format (HTML, Markdown, XLSX, DOCX, PDF) reads this, nothing else."""
     labels = load_labels().lang(lang)
-    ex = Explainer(ev.campaign, lang)
+    ex = sections.SignedExplainer(ev.campaign, lang)
     m = ev.campaign.model
     d = m.document
     counts = {v: 0 for v in VERDICT_LABELS["en"]}
@@ -188,8 +189,47 @@ TEMPLATE_FILES = {"html": "report.html.j2", "markdown": "report.md.j2"}
 
 
 def render_text(ctx: ReportContext, kind: str) -> str:
-    text = environment(kind).get_template(TEMPLATE_FILES[kind]).render(r=ctx)
-    return "\n".join(line.rstrip() for line in text.split("\n")).rstrip("\n") + "\n"
+    return "".join(iter_text(ctx, kind))
+
+
+def iter_text(ctx: ReportContext, kind: str) -> Iterator[str]:
+    """The report in 'html' or 'markdown', piece by piece as the template makes it (Jinja's
+    `generate`: never the whole text at once): each line without its trailing spaces, no blank
+    lines at the end, one newline last."""
+    return tidy_lines(environment(kind).get_template(TEMPLATE_FILES[kind]).generate(r=ctx))
+
+
+def tidy_lines(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
+    """`pieces` joined, each line right-stripped and the blank lines at the end left out, ending
+    in one newline; given out in pieces of about `size` characters."""
+    line: list[str] = []  # the line being read
+    blank = 0  # empty lines met since the last line with text: written only if text follows
+    out: list[str] = []
+    held = 0
+    wrote = False
+    for piece in pieces:
+        if "\n" not in piece:
+            line.append(piece)
+            continue
+        first, *rest = piece.split("\n")
+        line.append(first)
+        for done in ("".join(line), *rest[:-1]):
+            text = done.rstrip()
+            if not text:
+                blank += 1
+                continue
+            out.append("\n" * blank + text + "\n")
+            held += len(text)
+            blank = 0
+        line = [rest[-1]]
+        if held >= size:
+            yield "".join(out)
+            out, held, wrote = [], 0, True
+    last = "".join(line).rstrip()
+    if last:
+        out.append("\n" * blank + last + "\n")
+    if out or not wrote:
+        yield "".join(out) or "\n"
 
 
 __all__ = [
@@ -199,5 +239,6 @@ __all__ = [
     "ReportContext",
     "build_context",
     "context_doc",
+    "iter_text",
     "render_text",
 ]

@@ -12,6 +12,7 @@ from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult, SubmissionResult
 from engine.explain.ranking import key_texts, outside_text, passed_text, shortfall_text
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value
+from engine.model.campaign import Campaign
 from engine.model.vocabulary import load_labels, words
 from engine.render.award import checked_text, replacement_text
 from engine.render.profile import Letterhead, same_body
@@ -161,19 +162,49 @@ def budget_of(alloc: Allocation, lang: str, labels: dict[str, str]) -> Budget:
     )
 
 
+class SignedExplainer(Explainer):
+    """An `Explainer` that phrases a rule's reason once per signature (`RuleResult.signature`: two
+    results of one signature read alike in every output). A rule sees a few dozen distinct inputs
+    in a hundred thousand candidates: the report's reasons — the exclusions', the one-line summary's
+    (engine.render.text.short_reason), the appendix's — are phrased that many times, not once per
+    candidate and rule. Alive while one report's context is built."""
+
+    def __init__(self, campaign: Campaign, lang: str = "vi") -> None:
+        super().__init__(campaign, lang)
+        self.said: dict[Any, str] = {}  # a result's signature → its reason
+
+    def reason(self, rr: RuleResult) -> str:
+        key = rr.signature()
+        if key is None:
+            return super().reason(rr)
+        said = self.said.get(key)
+        if said is None:
+            said = self.said[key] = super().reason(rr)
+        return said
+
+
 class RuleLines:
     """Each rule result's `RuleLine`, made once: the exclusions and the appendix show the same
-    results, and what a rule *is* (label, clause, quote, note) is the same for every candidate."""
+    results, and what a rule *is* (label, clause, quote, note) is the same for every candidate;
+    results of one signature (`RuleResult.signature`) share their line."""
 
     def __init__(self, ex: Explainer):
         self.ex = ex
         self.made: dict[int, RuleLine] = {}  # by id() of a result, alive while the context is built
+        self.signed: dict[Any, RuleLine] = {}  # by a result's signature
         self.words: dict[str, str] = {}  # rule id → label
 
     def __call__(self, rr: RuleResult) -> RuleLine:
         line = self.made.get(id(rr))
         if line is None:
-            line = self.made[id(rr)] = self._make(rr)
+            key = rr.signature()
+            if key is None:
+                line = self.made[id(rr)] = self._make(rr)
+            else:
+                line = self.signed.get(key)
+                if line is None:
+                    line = self.signed[key] = self._make(rr)
+                self.made[id(rr)] = line
         return line
 
     def _make(self, rr: RuleResult) -> RuleLine:

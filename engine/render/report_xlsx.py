@@ -15,13 +15,15 @@ proposed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from copy import copy
 from typing import Any
 
 from engine.common.fmt import number
+from engine.common.text import visible
+from engine.render.output import FORMULA_START, looks_like_formula
 from engine.render.report_model import ReportContext
-from engine.render.xlsx import a4_workbook, money_format, print_on_a4, put, workbook_bytes
+from engine.render.xlsx import RowsXml, SheetBody, a4_workbook, money_format, print_on_a4, put, workbook_bytes
 
 
 def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
@@ -33,7 +35,7 @@ def report_workbook(ctx: ReportContext, when: dt.date) -> bytes:
     _excluded_sheet(book)
     _verdicts_sheet(book)
     _audit_sheet(book)
-    return workbook_bytes(book.wb, when)
+    return workbook_bytes(book.wb, when, book.bodies)
 
 
 class _Book:
@@ -66,6 +68,7 @@ class _Book:
         )
         self.looks: dict[tuple[str, bool], Any] = {}  # a look → the first cell given it
         self.dress_line: dict[tuple[bool, str, bool], Callable[[Any], None]] = {}
+        self.bodies: dict[str, SheetBody] = {}  # the sheets' rows streamed as the workbook is saved
 
     def new_sheet(self, title: str, widths: list[int], header_row: int, title_cols: int = 2) -> Any:
         """A sheet of these column widths, set to print on A4 with its header row on every page
@@ -133,15 +136,24 @@ class _Book:
             cell = put(ws.cell(row=row, column=i), v)
             fmt = money_format(v, self.ctx.lang) if i in money and isinstance(v, int | float) else ""
             look = (strong, fmt, not fmt and isinstance(v, int))
-            dress = self.dress_line.get(look)
-            if dress is None:
-                dress = self.dress_line[look] = self.dresser(self.bold if strong else self.font, *look[1:])
-            self.styled(cell, f"line {look}", dress)
+            self.styled(cell, f"line {look}", self.dress_of(look))
         self.fit_height(ws, row, values)
+
+    def dress_of(self, look: tuple[bool, str, bool]) -> Callable[[Any], None]:
+        dress = self.dress_line.get(look)
+        if dress is None:
+            dress = self.dress_line[look] = self.dresser(self.bold if look[0] else self.font, *look[1:])
+        return dress
 
     def fit_height(self, ws: Any, row: int, values: list[Any], across: bool = False) -> None:
         """A row tall enough for its wrapped text (not every program fits rows on opening a file);
         `across`: one text in cells merged across the sheet's columns."""
+        height = self.height(ws, values, across)
+        if height is not None:
+            ws.row_dimensions[row].height = height
+
+    def height(self, ws: Any, values: list[Any], across: bool = False) -> float | None:
+        """The height of a row of these values when one wraps (None: one line)."""
         widths = self.column_widths[ws.title]
         if across:
             widths = [sum(widths)]
@@ -151,8 +163,7 @@ class _Book:
             if len(text) > width:  # a shorter text is one line
                 for part in text.split("\n"):
                     lines = max(lines, -(-len(part) // width))
-        if lines > 1:
-            ws.row_dimensions[row].height = 15.5 * min(lines, 25)
+        return 15.5 * min(lines, 25) if lines > 1 else None
 
     def merged_text(self, ws: Any, row: int, text: str, ncols: int, font: Any) -> Any:
         """One text in cells merged across the table, wrapped there (never wider than the page)."""
@@ -165,10 +176,54 @@ class _Book:
     def table_sheet(
         self, title: str, headers: list[str], rows: list[list[Any]], widths: list[int], title_cols: int = 3
     ) -> None:
+        """A sheet of a header and a line per row; the lines are streamed (`stream`)."""
         ws = self.new_sheet(title, widths, 1, title_cols)
         self.header(ws, 1, headers)
-        for r, row in enumerate(rows, 2):
-            self.line(ws, r, row)
+        self.stream(ws, 2, rows)
+
+    def stream(self, ws: Any, first: int, rows: list[list[Any]]) -> None:
+        """`rows` as `line` writes them from row `first` on, written only as the workbook is saved
+        (engine.render.xlsx.SheetBody): each cell's look as `line` gives it. The looks are dressed
+        in the order `line` meets them (a number's, a text's: the workbook's fonts, alignments and
+        borders in the same order); a text kept as text (`put`) differs from another text only by
+        its mark, no font or border of its own."""
+        from openpyxl.utils import get_column_letter
+
+        met: list[tuple[bool, bool]] = []
+        for v in (v for values in rows for v in values):
+            look = _look(v)
+            if look[0] not in (m[0] for m in met):
+                met.append(look)
+                if len(met) == 2:
+                    break
+        for look in met:
+            self.line_style(ws, look)
+        letters = [get_column_letter(i) for i in range(1, max(map(len, rows), default=0) + 1)]
+
+        def body(ws: Any) -> Iterator[str]:
+            cells = RowsXml(ws, _look, lambda look: self.line_style(ws, look))
+            for r, values in enumerate(rows, first):
+                yield cells.row(r, letters, values, self.height(ws, values))
+
+        self.bodies[ws.title] = SheetBody(body, first + len(rows) - 1, len(letters))
+
+    def line_style(self, ws: Any, look: tuple[bool, bool]) -> Any:
+        """The style record of a line's cell of this look (a number; a text kept as text), dressed
+        when first asked for."""
+        from openpyxl.cell.cell import Cell
+
+        number, text = look
+        key = f"line {(False, '', number)}"
+        if (key, text) not in self.looks:
+            self.styled(put(Cell(ws), "=" if text else 0 if number else ""), key, self.dress_of((False, "", number)))
+        return self.looks[(key, text)]._style
+
+
+def _look(v: Any) -> tuple[bool, bool]:
+    """What a line's cell looks like by its value: a number (centred), a text kept as text (`put`)."""
+    if isinstance(v, str):
+        return False, v.startswith(FORMULA_START) and looks_like_formula(visible(v))
+    return isinstance(v, int), False
 
 
 def _proposal_sheet(book: _Book) -> None:

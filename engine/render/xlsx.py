@@ -3,17 +3,27 @@
 Two things openpyxl does not do on its own: a text beginning with `=`, `+`, `-` or `@` must stay
 text (never become a formula when a name is written into a cell), and the same workbook must
 give the same bytes every time (no creation time in the properties or in the zip entries).
+
+A big sheet (a row per candidate) is streamed: its rows are not cells of the workbook but XML
+written as the workbook is saved (`SheetBody`, `RowsXml`), the very XML openpyxl writes for such
+cells, so a workbook of 100,000 rows holds no cell object and never its sheet whole in memory; the
+zip is written once, compressed as it goes (`_StableZip`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
+import shutil
+import tempfile
 import zipfile
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import IO, Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.workbook.workbook import Workbook
 
 from engine.common import fmt
@@ -35,8 +45,9 @@ def put(cell: Cell, value: Any) -> Cell:
     return cell
 
 
-def workbook_bytes(wb: Workbook, when: dt.date) -> bytes:
-    """The workbook as .xlsx bytes, identical run to run: times are `when` or the zip epoch."""
+def workbook_bytes(wb: Workbook, when: dt.date, bodies: Mapping[str, SheetBody] | None = None) -> bytes:
+    """The workbook as .xlsx bytes, identical run to run: times are `when` or the zip epoch.
+    `bodies`: the rows of the sheets (by title) streamed below their cells."""
     stamp = dt.datetime(when.year, when.month, when.day)
     wb.properties.created = stamp
     wb.properties.modified = stamp
@@ -44,30 +55,195 @@ def workbook_bytes(wb: Workbook, when: dt.date) -> bytes:
     wb.properties.lastModifiedBy = "thidua"
     from openpyxl.writer.excel import ExcelWriter
 
+    class Writer(ExcelWriter):  # type: ignore[misc]  # openpyxl is untyped
+        def write_worksheet(self, ws: Any) -> None:
+            body = (bodies or {}).get(ws.title)
+            if body is None:
+                super().write_worksheet(ws)
+            else:
+                _write_streamed(self, ws, body)
+
     raw = io.BytesIO()
-    # what `wb.save` does, into a zip that stores its parts: `stable_zip` compresses them, once
-    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
-    return stable_zip(raw.getvalue(), stamp)
+    Writer(wb, _StableZip(raw, stamp)).save()
+    return raw.getvalue()
+
+
+@dataclass
+class SheetBody:
+    """A sheet's rows below its cells, streamed as the workbook is saved: `rows(ws)` yields each
+    row's XML (`RowsXml.row`), the last row `last_row` and its widest `last_col` columns wide."""
+
+    rows: Callable[[Any], Iterable[str]]
+    last_row: int
+    last_col: int
+
+
+def _write_streamed(writer: Any, ws: Any, body: SheetBody) -> None:
+    """What `ExcelWriter.write_worksheet` does, the body's rows written after the sheet's own
+    (its header) into the sheet's XML, through a temporary file: never the whole sheet in memory."""
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._writer import WorksheetWriter
+
+    ws._drawing = SpreadsheetDrawing()
+    ws._drawing.charts = ws._charts
+    ws._drawing.images = ws._images
+    part = WorksheetWriter(ws)
+    part.write()
+    ws._rels = part._rels
+    with open(part.out, "rb") as f:
+        head, tail = f.read().split(b"</sheetData>")
+    part.cleanup()
+    last = max(body.last_col, ws.max_column)
+    head = re.sub(
+        rb'<dimension ref="[^"]*"/>',
+        f'<dimension ref="A1:{get_column_letter(last)}{body.last_row}"/>'.encode(),
+        head,
+        count=1,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "sheet.xml")
+        with open(path, "wb") as out:
+            out.write(head)
+            _write_chunks(out, body.rows(ws))
+            out.write(b"</sheetData>" + tail)
+        writer._archive.write(path, ws.path[1:])
+    writer.manifest.append(ws)
+
+
+def _write_chunks(out: IO[bytes], pieces: Iterable[str], size: int = 2000) -> None:
+    """The pieces, as openpyxl writes its XML: ASCII, any other character as a character reference."""
+    chunk: list[str] = []
+    for piece in pieces:
+        chunk.append(piece)
+        if len(chunk) >= size:
+            out.write("".join(chunk).encode("ascii", "xmlcharrefreplace"))
+            chunk.clear()
+    out.write("".join(chunk).encode("ascii", "xmlcharrefreplace"))
+
+
+class _StableZip(zipfile.ZipFile):
+    """The zip an Office file is written into, the same every run (as `stable_zip` makes it):
+    entries at the zip epoch, compressed; the core properties' modified time `stamp`."""
+
+    def __init__(self, out: IO[bytes], stamp: dt.datetime) -> None:
+        super().__init__(out, "w", zipfile.ZIP_DEFLATED)
+        self.stamp = stamp
+
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: Any,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
+        body = data.encode("utf-8") if isinstance(data, str) else data
+        super().writestr(_fixed(name), _core_stamped(name, body, self.stamp))
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        info = _fixed(str(arcname))
+        info.file_size = os.path.getsize(filename)  # as `writestr` sets it: the same header, zip64 if it takes it
+        with open(filename, "rb") as src, self.open(info, "w") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+
+
+def _fixed(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    return info
+
+
+def _core_stamped(name: str, body: bytes, stamp: dt.datetime) -> bytes:
+    """docProps/core.xml with its modified time `stamp` (openpyxl and python-docx stamp the save time)."""
+    if name != "docProps/core.xml":
+        return body
+    return re.sub(
+        rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+        rb"\g<1>" + stamp.isoformat().encode() + rb"Z\g<2>",
+        body,
+    )
 
 
 def stable_zip(data: bytes, stamp: dt.datetime) -> bytes:
     """An Office file (a zip) rewritten so it is the same every run: entries at the zip epoch, the
     core properties' modified time `stamp` (openpyxl stamps the save time there). XLSX and DOCX."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(io.BytesIO(data)) as src, _StableZip(out, stamp) as dst:
         for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, EPOCH)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
-                body = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + stamp.isoformat().encode() + rb"Z\g<2>",
-                    body,
-                )
-            dst.writestr(fixed, body)
+            dst.writestr(info.filename, src.read(info.filename))
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- a row of a streamed sheet
+
+
+class RowsXml:
+    """The rows of a streamed sheet as openpyxl writes them. A cell's style is that of its value's
+    `look` (`style(look)`, a style record), its id taken when the look is first met, as openpyxl
+    takes it; the XML of a value (and its style) is made once and reused (a column of outcomes
+    holds a few texts in 100,000 rows), at most `KEEP` of them kept at a time."""
+
+    KEEP = 50_000
+
+    def __init__(self, ws: Any, look: Callable[[Any], Hashable], style: Callable[[Any], Any]) -> None:
+        self.styles = ws.parent._cell_styles
+        self.look = look
+        self.style = style
+        self.ids: dict[Hashable, int] = {}  # a look → its style id
+        self.made: dict[Any, str] = {}  # a text, or (type, value) → its cell's XML after the reference
+
+    def row(self, row: int, columns: list[str], values: Iterable[Any], height: float | None = None) -> str:
+        """Row number `row`: its height if set, each value in the column of that letter."""
+        from openpyxl.compat import safe_string
+
+        made = self.made
+        parts = [f'<row r="{row}" ht="{safe_string(height)}" customHeight="1">' if height else f'<row r="{row}">']
+        for col, value in zip(columns, values, strict=False):
+            key = value if type(value) is str else (type(value), value)
+            tail = made.get(key)
+            if tail is None:
+                tail = self._made(key, value)
+            parts.append(f'<c r="{col}{row}" {tail}')
+        parts.append("</row>")
+        return "".join(parts)
+
+    def _made(self, key: Any, value: Any) -> str:
+        if len(self.made) >= self.KEEP:
+            self.made.clear()
+        look = self.look(value)
+        sid = self.ids.get(look)
+        if sid is None:
+            sid = self.ids[look] = self.styles.add(self.style(look))
+        tail = self.made[key] = f's="{sid}" {_value_xml(value)}'
+        return tail
+
+
+def _value_xml(value: Any) -> str:
+    """A cell's type and content, as openpyxl writes the value `put` sets."""
+    from openpyxl.compat import safe_string
+
+    if isinstance(value, str):
+        return _text_xml(value)
+    if value is None:
+        return 't="n"></c>'
+    if isinstance(value, int | float):  # bool too
+        return f't="{"b" if isinstance(value, bool) else "n"}"><v>{safe_string(value)}</v></c>'
+    raise TypeError(f"a streamed cell holds a text or a number, not {type(value).__name__}")
+
+
+def _text_xml(value: str) -> str:
+    """A text cell's type and content, as openpyxl writes the text `put` sets."""
+    text = visible(value)[:32767]
+    if not text:
+        return 't="inlineStr"></c>'
+    if text in ERROR_CODES:  # openpyxl takes such a text ("#N/A") for an error value
+        return f't="e"><v>{text}</v></c>'
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+    return f't="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 # ---------------------------------------------------------------- printing on A4 (issue 23.6)
