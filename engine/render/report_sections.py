@@ -350,7 +350,7 @@ def incomplete_list(ev: Evaluation, ex: Explainer) -> list[Incomplete]:
         for m in why.missing:
             for k in m.facts:
                 label = ex.cat.label(k, ex.lang)
-                if m.result.rule.spec.scope == "unit" and not m.result.env:
+                if m.result.rule.spec.scope == "unit" and not m.result.has_unit:  # the unit is not in the file
                     label = f"{label} ({ex.t['no_unit']})"
                 if label not in missing:
                     missing.append(label)
