@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from engine.common import fmt
 from engine.common.message import Msg
 from engine.lang.ir import BOOL, DATE, NUMBER, RECORDS, SERIES, ArithOp, Call, Const, Fact, Node, Type
-from engine.lang.operators import ARITHMETIC
+from engine.lang.operators import ARITHMETIC, Column
 from engine.lang.values import NA, UNKNOWN, Value
 
 Lang = str  # "vi" | "en"
@@ -62,6 +62,9 @@ class Builtin:
     reads_series: bool = False  # the builtin a series is read through where a number is wanted
     means: ArithOp | None = None  # its meaning is `args[0] <means> args[1]` (engine.lang.operators)
     unit: Callable[[float, Lang], str] | None = None  # how an explanation writes its value (and a bound on it)
+    # `impl` over columns (engine.lang.operators.Column; the columnar backend): argument columns,
+    # **options → a column. None: a call of it is evaluated by the native backend instead, visibly
+    vector: Callable[..., Column] | None = None
 
     def accepts(self, i: int) -> tuple[Type, ...]:
         """The types argument `i` may have."""
@@ -293,6 +296,7 @@ BUILTINS: dict[str, Builtin] = {
             result=NUMBER,
             impl=ARITHMETIC["/"].run,
             means="/",
+            vector=ARITHMETIC["/"].vector,
             doc={
                 "vi": "tỷ lệ của phần trên tổng, từ 0 đến 1 (0,1 là 10%): chưa có nếu một trong hai chưa có; không "
                 "áp dụng nếu một trong hai không áp dụng hoặc tổng bằng 0 (tỷ lệ trên không có gì không áp dụng); "

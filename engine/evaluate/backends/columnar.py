@@ -1,0 +1,332 @@
+"""The columnar backend: every rule compiled to Polars expressions, evaluated once per distinct input.
+
+A rule reads a handful of facts, and a population holds few distinct combinations of them (4–57
+per rule in 100,000 candidates of the bench's province). So the work is grouped by item (rule,
+award condition, ranking key); each item's candidates are deduplicated on the values of the facts
+it reads (the same values of the same types: `1` and `1.0`, `0.0` and `-0.0` stay apart); the
+distinct rows become one table — per fact a value column and a state column (value / unknown /
+n/a, kept apart), for a number also whether it is an int — and every node of the item's
+expression, and of its waiver, becomes a column, by the vectorised form each operator and
+builtin declares beside its runtime function (`Comparison.vector`, `Arithmetic.vector`,
+`Connective.vector`, `vector_negate`, `vector_minus` in `engine.lang.operators`;
+`Builtin.vector` in `engine.lang.builtins`). There is no operator logic here. The result is the
+reference interpreter's trace (`engine.evaluate.trace.reference`): facts and constants are the
+env's and the rule's own values, computed nodes are read back from their columns; one
+`RuleTrace` per distinct row, shared by the candidates that have it.
+
+What cannot be compiled — a builtin without a vector form (the series readers `latest`/`at`,
+`all_improved`), a fact of a type kept outside columns (a dated series, index records), a value of
+an unexpected type, an int beyond what a float holds exactly (2^53) — is evaluated for that item
+by the native backend, visibly: `ColumnarBackend.fallback` maps each such item to why, after
+`run`; `static_fallback(campaign)` says the same from the rules alone, before any facts.
+Polars is an install extra (`thidua[columnar]`), imported only when this backend is chosen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from engine.common.speed import gc_paused
+from engine.evaluate.backends.base import Traces, Work
+from engine.evaluate.trace import Evaluable, RuleTrace, needs_waiver
+from engine.lang import Arith, Call, Compare, Const, Fact, Logic, Neg, Node, Not
+from engine.lang.builtins import BUILTINS
+from engine.lang.operators import (
+    ARITHMETIC,
+    COMPARISONS,
+    LOGIC,
+    NA_STATE,
+    UNKNOWN_STATE,
+    VALUE,
+    Column,
+    vector_minus,
+    vector_negate,
+)
+from engine.lang.values import NA, UNKNOWN, Value
+from engine.model.campaign import Campaign
+
+EXACT = 2**53  # an int beyond this is not held exactly by a float column: native evaluates the item
+# how a node type's values are held: a fact of another type (series, records) is not compiled
+KINDS = {"bool": "bool", "number": "number", "rating": "word", "enum": "word", "word": "word", "date": "date"}
+DTYPES: dict[str, Any] = {"bool": pl.Boolean, "number": pl.Float64, "word": pl.String, "date": pl.Date}
+MARKERS: tuple[Value, ...] = (UNKNOWN, UNKNOWN, NA)  # by state: VALUE's slot unused
+
+
+class Unfit(Exception):
+    """What keeps an item off the columns (said in `ColumnarBackend.fallback`)."""
+
+
+def item_name(item: Evaluable) -> str:
+    """How the fallback report names an item: a rule's id, a ranking key's fact."""
+    spec = getattr(item, "spec", None)
+    return str(getattr(spec, "id", None) or getattr(spec, "by", None) or "?")
+
+
+# ---------------------------------------------------------------- compiling an item
+
+
+@dataclass(frozen=True)
+class Compiled:
+    keys: list[str]  # the facts the item and its waiver read: the table's columns
+    kinds: list[str]  # how each is held (KINDS)
+
+
+def compile_item(item: Evaluable) -> Compiled:
+    """The table an item is evaluated over; `Unfit` when a node of it has no vector form."""
+    kinds: dict[str, str] = {}
+    for root in (item.node, item.waiver):
+        for node in root.walk() if root is not None else ():
+            _check(node, kinds)
+    return Compiled(list(kinds), list(kinds.values()))
+
+
+def _check(node: Node, kinds: dict[str, str]) -> None:
+    if isinstance(node, Fact):
+        kind = KINDS.get(node.type.kind)
+        if kind is None:
+            raise Unfit(f"fact {node.key}: {node.type.kind}")
+        kinds.setdefault(node.key, kind)
+    elif isinstance(node, Call) and BUILTINS[node.name].vector is None:
+        raise Unfit(f"{node.name}(): no vector form")
+    elif isinstance(node, Const) and KINDS.get(node.type.kind) is None:
+        raise Unfit(f"constant {node.value!r}")
+
+
+def static_fallback(campaign: Campaign) -> dict[str, str]:
+    """The items the columnar backend leaves to native whatever the facts, and why."""
+    out: dict[str, str] = {}
+    for item in campaign.items():
+        try:
+            compile_item(item)
+        except Unfit as e:
+            out[item_name(item)] = str(e)
+    return out
+
+
+def _expr(node: Node, facts: Mapping[str, int]) -> Column:
+    """The column of a node, built from its operands' columns by the registry's vector forms."""
+    if isinstance(node, Fact):
+        n = facts[node.key]
+        whole = pl.col(f"w{n}") if KINDS[node.type.kind] == "number" else None
+        return Column(pl.col(f"v{n}"), pl.col(f"s{n}"), whole)
+    if isinstance(node, Const):
+        v = node.value
+        kind = KINDS[node.type.kind]
+        whole = pl.lit(type(v) is int) if kind == "number" else None
+        return Column(pl.lit(v, dtype=DTYPES[kind]), pl.lit(VALUE, dtype=pl.UInt8), whole)
+    args = [_expr(c, facts) for c in node.children()]
+    if isinstance(node, Call):
+        vector = BUILTINS[node.name].vector
+        assert vector is not None  # compile_item refused it
+        return vector(*args, **node.options)
+    if isinstance(node, Neg):
+        return vector_minus(args[0])
+    if isinstance(node, Not):
+        return vector_negate(args[0])
+    if isinstance(node, Arith):
+        return ARITHMETIC[node.op].vector(*args)
+    if isinstance(node, Compare):
+        c = COMPARISONS[node.op]
+        left, right = args
+        return c.vector(left, right) if node.ranks is None else c.vector_ranked(left, right, node.ranks)
+    if isinstance(node, Logic):
+        return LOGIC[node.op].vector(*args)
+    raise Unfit(type(node).__name__)  # pragma: no cover - the parser makes no other node
+
+
+# ---------------------------------------------------------------- the table of distinct rows
+
+
+def distinct(keys: Sequence[str], envs: Sequence[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], list[int]]:
+    """The envs that differ in what `keys` read (values and their types) and, per env, which one
+    it is. `Unfit` for a value that cannot be a key (a series, records)."""
+    missing = [UNKNOWN] * len(keys)
+    seen: dict[Any, int] = {}
+    rows: list[Mapping[str, Any]] = []
+    index: list[int] = []
+    for env in envs:
+        vals = tuple(map(env.get, keys, missing))
+        k = (vals, tuple(map(type, vals)))
+        try:
+            i = seen.get(k)
+        except TypeError:
+            raise Unfit("a value that is not plain") from None
+        if i is None:
+            i = seen[k] = len(rows)
+            rows.append(env)
+        index.append(i)
+    signed = [i for i, env in enumerate(rows) if any(_zero(env.get(k)) for k in keys)]
+    if signed:  # 0.0 and -0.0 are one key but not one value: split them
+        rows, index = _split_zeros(keys, envs, rows, index, set(signed))
+    return rows, index
+
+
+def _zero(v: object) -> bool:
+    return type(v) is float and v == 0
+
+
+Rows = list[Mapping[str, Any]]
+
+
+def _split_zeros(
+    keys: Sequence[str], envs: Sequence[Mapping[str, Any]], rows: Rows, index: list[int], at: set[int]
+) -> tuple[Rows, list[int]]:
+    def signs(env: Mapping[str, Any]) -> tuple[float, ...]:
+        return tuple(math.copysign(1.0, v) if type(v) is float and v == 0 else 0.0 for v in map(env.get, keys))
+
+    seen = {(i, signs(rows[i])): i for i in at}
+    for p, (env, i) in enumerate(zip(envs, index, strict=True)):
+        if i in at:
+            j = seen.setdefault((i, signs(env)), len(rows))
+            if j == len(rows):
+                rows.append(env)
+            index[p] = j
+    return rows, index
+
+
+def _column(kind: str, values: Iterable[Any]) -> tuple[list[Any], list[int], list[bool]]:
+    """A fact's values as a value column, a state column and (numbers) an int column; `Unfit`
+    for a value of another type than the fact's."""
+    vs: list[Any] = []
+    states: list[int] = []
+    whole: list[bool] = []
+    for v in values:
+        state = NA_STATE if v is NA else UNKNOWN_STATE if v is UNKNOWN else VALUE
+        if state == VALUE and not _fits(kind, v):
+            raise Unfit(f"value {v!r}")
+        vs.append(None if state != VALUE else float(v) if kind == "number" else v)
+        states.append(state)
+        whole.append(type(v) is int)
+    return vs, states, whole
+
+
+def _fits(kind: str, v: Any) -> bool:
+    t = type(v)
+    if kind == "number":
+        return t is float or (t is int and abs(v) <= EXACT)
+    return t is {"bool": bool, "word": str, "date": dt.date}[kind]
+
+
+def frame(compiled: Compiled, rows: Sequence[Mapping[str, Any]]) -> pl.DataFrame:
+    """The distinct rows as a table: `v<n>`, `s<n>` and (numbers) `w<n>` for the n-th fact."""
+    cols: dict[str, pl.Series] = {"row": pl.Series("row", range(len(rows)), dtype=pl.Int64)}
+    for n, (key, kind) in enumerate(zip(compiled.keys, compiled.kinds, strict=True)):
+        vs, states, whole = _column(kind, (env.get(key, UNKNOWN) for env in rows))
+        cols[f"v{n}"] = pl.Series(f"v{n}", vs, dtype=DTYPES[kind])
+        cols[f"s{n}"] = pl.Series(f"s{n}", states, dtype=pl.UInt8)
+        if kind == "number":
+            cols[f"w{n}"] = pl.Series(f"w{n}", whole, dtype=pl.Boolean)
+    return pl.DataFrame(cols)
+
+
+# ---------------------------------------------------------------- evaluating and reading back
+
+
+def _outputs(root: Node, facts: Mapping[str, int], tag: str) -> list[pl.Expr]:
+    """Every computed node's value, state and int columns, named `<tag><idx>v/s/w`."""
+    out: list[pl.Expr] = []
+    for node in root.walk():
+        if isinstance(node, Fact | Const):
+            continue
+        col = _expr(node, facts)
+        out += [col.value.alias(f"{tag}{node.idx}v"), col.state.alias(f"{tag}{node.idx}s")]
+        if col.whole is not None:
+            out.append(col.whole.alias(f"{tag}{node.idx}w"))
+    return out
+
+
+def _read(
+    root: Node, got: Mapping[str, list[Any]], rows: Sequence[Mapping[str, Any]], tag: str
+) -> list[tuple[Value, ...]]:
+    """Each row's trace of `root`: facts from the env, constants from the rule, the rest from columns."""
+    readers: list[Callable[[int, Mapping[str, Any]], Value]] = [_reader(node, got, tag) for node in root.walk()]
+    return [tuple(r(i, env) for r in readers) for i, env in enumerate(rows)]
+
+
+def _reader(node: Node, got: Mapping[str, list[Any]], tag: str) -> Callable[[int, Mapping[str, Any]], Value]:
+    if isinstance(node, Fact):
+        key = node.key
+        return lambda i, env: env.get(key, UNKNOWN)
+    if isinstance(node, Const):
+        value = node.value
+        return lambda i, env: value
+    values, states = got[f"{tag}{node.idx}v"], got[f"{tag}{node.idx}s"]
+    whole = got.get(f"{tag}{node.idx}w")
+    if whole is None:
+        return lambda i, env: values[i] if states[i] == VALUE else MARKERS[states[i]]
+    if any(w and s == VALUE and abs(v) > EXACT for v, s, w in zip(values, states, whole, strict=True)):
+        raise Unfit("an int beyond 2^53")
+    return lambda i, env: (int(values[i]) if whole[i] else values[i]) if states[i] == VALUE else MARKERS[states[i]]
+
+
+def evaluate_rows(item: Evaluable, compiled: Compiled, rows: Sequence[Mapping[str, Any]]) -> list[RuleTrace]:
+    """One trace per distinct row, as the reference interpreter gives it; `Unfit` if it cannot."""
+    facts = {k: n for n, k in enumerate(compiled.keys)}
+    outputs = _outputs(item.node, facts, "r")
+    if item.waiver is not None:
+        outputs += _outputs(item.waiver, facts, "x")
+    table = frame(compiled, rows)
+    got = table.lazy().select(outputs).collect().to_dict(as_series=False) if outputs else {}
+    nodes = _read(item.node, got, rows, "r")
+    if item.waiver is None:
+        return [RuleTrace(t, None) for t in nodes]
+    waivers = _read(item.waiver, got, rows, "x")
+    return [RuleTrace(t, w if needs_waiver(item.kind, t[0]) else None) for t, w in zip(nodes, waivers, strict=True)]
+
+
+# ---------------------------------------------------------------- the backend
+
+
+class ColumnarBackend:
+    name = "columnar"
+
+    def __init__(self) -> None:
+        self.fallback: dict[str, str] = {}  # item name → why native evaluated it (after `run`)
+        self._native: dict[int, Callable[[Any], RuleTrace]] | None = None
+
+    def run(self, campaign: Campaign, work: Work) -> Traces:
+        groups: dict[int, tuple[Evaluable, list[int], list[Mapping[str, Any]]]] = {}
+        flat = 0
+        for items in work:
+            for item, env in items:
+                g = groups.get(id(item))
+                if g is None:
+                    g = groups[id(item)] = (item, [], [])
+                g[1].append(flat)
+                g[2].append(env)
+                flat += 1
+        out: list[RuleTrace] = [RuleTrace(())] * flat
+        with gc_paused():
+            for item, places, envs in groups.values():
+                for p, t in zip(places, self._traces(campaign, item, envs), strict=True):
+                    out[p] = t
+        traces: Traces = []
+        start = 0
+        for items in work:
+            traces.append(out[start : start + len(items)])
+            start += len(items)
+        return traces
+
+    def _traces(self, campaign: Campaign, item: Evaluable, envs: list[Mapping[str, Any]]) -> list[RuleTrace]:
+        try:
+            compiled = compile_item(item)
+            rows, index = distinct(compiled.keys, envs)
+            got = evaluate_rows(item, compiled, rows)
+        except Unfit as e:
+            self.fallback[item_name(item)] = str(e)
+            fn = self._native_fns(campaign)[id(item)]
+            return [fn(env) for env in envs]
+        return [got[i] for i in index]
+
+    def _native_fns(self, campaign: Campaign) -> dict[int, Callable[[Any], RuleTrace]]:
+        if self._native is None:
+            from engine.evaluate.backends.native import item_functions
+
+            self._native = item_functions(campaign)
+        return self._native
