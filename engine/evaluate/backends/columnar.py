@@ -25,7 +25,9 @@ Polars is an install extra (`thidua[columnar]`), imported only when this backend
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +58,7 @@ EXACT = 2**53  # an int beyond this is not held exactly by a float column: nativ
 KINDS = {"bool": "bool", "number": "number", "rating": "word", "enum": "word", "word": "word", "date": "date"}
 DTYPES: dict[str, Any] = {"bool": pl.Boolean, "number": pl.Float64, "word": pl.String, "date": pl.Date}
 MARKERS: tuple[Value, ...] = (UNKNOWN, UNKNOWN, NA)  # by state: VALUE's slot unused
+ABSENT = object()  # a fact an env does not hold, in a row's key: hashed in C (a marker's hash is Python's)
 
 
 class Unfit(Exception):
@@ -143,51 +146,34 @@ def _expr(node: Node, facts: Mapping[str, int]) -> Column:
 # ---------------------------------------------------------------- the table of distinct rows
 
 
-def distinct(keys: Sequence[str], envs: Sequence[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], list[int]]:
-    """The envs that differ in what `keys` read (values and their types) and, per env, which one
-    it is. `Unfit` for a value that cannot be a key (a series, records)."""
-    missing = [UNKNOWN] * len(keys)
-    seen: dict[Any, int] = {}
-    rows: list[Mapping[str, Any]] = []
-    index: list[int] = []
-    for env in envs:
-        vals = tuple(map(env.get, keys, missing))
-        k = (vals, tuple(map(type, vals)))
-        try:
-            i = seen.get(k)
-        except TypeError:
-            raise Unfit("a value that is not plain") from None
-        if i is None:
-            i = seen[k] = len(rows)
-            rows.append(env)
-        index.append(i)
-    signed = [i for i, env in enumerate(rows) if any(_zero(env.get(k)) for k in keys)]
-    if signed:  # 0.0 and -0.0 are one key but not one value: split them
-        rows, index = _split_zeros(keys, envs, rows, index, set(signed))
-    return rows, index
+def fact_column(envs: Sequence[Mapping[str, Any]], key: str) -> list[Any]:
+    """One fact's value in every env (ABSENT where an env does not hold it), in C for dicts."""
+    try:
+        return list(map(dict.get, envs, itertools.repeat(key), itertools.repeat(ABSENT)))  # type: ignore[arg-type]
+    except TypeError:  # an env that is not a dict
+        return [env.get(key, ABSENT) for env in envs]
 
 
-def _zero(v: object) -> bool:
-    return type(v) is float and v == 0
+def distinct(keys: Sequence[str], envs: Sequence[Mapping[str, Any]]) -> tuple[list[int], list[int]]:
+    """The envs that differ in what `keys` read, as the position of the first of each, and per
+    env the first equal to it. Equal means the same values of the same types (`1`, `1.0` and
+    `True` are one dict key but not one value) and, for a float zero, the same sign (`0.0` and
+    `-0.0`). `Unfit` for a value that cannot be a key (a series, records)."""
+    if not keys or not envs:  # an expression of constants: one row
+        return [0] if envs else [], [0] * len(envs)
+    cols = [fact_column(envs, k) for k in keys]
+    types = [list(map(type, col)) for col in cols]
+    signs = [_signs(col) for col, ts in zip(cols, types, strict=True) if float in ts and 0.0 in col]
+    seen: dict[tuple[Any, ...], int] = {}
+    try:
+        first = list(map(seen.setdefault, zip(*cols, *types, *signs, strict=True), itertools.count()))
+    except TypeError:
+        raise Unfit("a value that is not plain") from None
+    return list(seen.values()), first
 
 
-Rows = list[Mapping[str, Any]]
-
-
-def _split_zeros(
-    keys: Sequence[str], envs: Sequence[Mapping[str, Any]], rows: Rows, index: list[int], at: set[int]
-) -> tuple[Rows, list[int]]:
-    def signs(env: Mapping[str, Any]) -> tuple[float, ...]:
-        return tuple(math.copysign(1.0, v) if type(v) is float and v == 0 else 0.0 for v in map(env.get, keys))
-
-    seen = {(i, signs(rows[i])): i for i in at}
-    for p, (env, i) in enumerate(zip(envs, index, strict=True)):
-        if i in at:
-            j = seen.setdefault((i, signs(env)), len(rows))
-            if j == len(rows):
-                rows.append(env)
-            index[p] = j
-    return rows, index
+def _signs(col: list[Any]) -> list[float]:
+    return [math.copysign(1.0, v) if type(v) is float and v == 0 else 0.0 for v in col]
 
 
 def _column(kind: str, values: Iterable[Any]) -> tuple[list[Any], list[int], list[bool]]:
@@ -283,6 +269,16 @@ def evaluate_rows(item: Evaluable, compiled: Compiled, rows: Sequence[Mapping[st
 # ---------------------------------------------------------------- the backend
 
 
+def patterns(work: Work) -> dict[tuple[int, ...], list[int]]:
+    """The candidates by the sequence of items they are given (most share a few sequences): the
+    only loop over candidates in Python; the rest goes column by column."""
+    out: dict[tuple[int, ...], list[int]] = {}
+    first = operator.itemgetter(0)
+    for c, items in enumerate(work):
+        out.setdefault(tuple(map(id, map(first, items))), []).append(c)
+    return out
+
+
 class ColumnarBackend:
     name = "columnar"
 
@@ -291,38 +287,46 @@ class ColumnarBackend:
         self._native: dict[int, Callable[[Any], RuleTrace]] | None = None
 
     def run(self, campaign: Campaign, work: Work) -> Traces:
-        groups: dict[int, tuple[Evaluable, list[int], list[Mapping[str, Any]]]] = {}
-        flat = 0
-        for items in work:
-            for item, env in items:
-                g = groups.get(id(item))
-                if g is None:
-                    g = groups[id(item)] = (item, [], [])
-                g[1].append(flat)
-                g[2].append(env)
-                flat += 1
-        out: list[RuleTrace] = [RuleTrace(())] * flat
+        """Each item's envs gathered column-wise (per candidate sequence, per position), evaluated
+        once per distinct row, and the traces laid back candidate by candidate."""
         with gc_paused():
-            for item, places, envs in groups.values():
-                for p, t in zip(places, self._traces(campaign, item, envs), strict=True):
-                    out[p] = t
-        traces: Traces = []
+            groups = list(patterns(work).items())
+            chunks: dict[int, tuple[Evaluable, list[list[Mapping[str, Any]]]]] = {}
+            for _, cands in groups:
+                rows = [work[c] for c in cands]
+                for j, (item, _) in enumerate(rows[0]):
+                    envs = list(map(operator.itemgetter(1), map(operator.itemgetter(j), rows)))
+                    chunks.setdefault(id(item), (item, []))[1].append(envs)
+            got = {iid: self._split(campaign, item, parts) for iid, (item, parts) in chunks.items()}
+            out: Traces = [[] for _ in work]
+            for pattern, cands in groups:
+                columns = [got[iid].pop(0) for iid in pattern]  # this pattern's chunk of each item, in order
+                for c, row in zip(cands, map(list, zip(*columns, strict=True)), strict=False):
+                    out[c] = row
+        return out
+
+    def _split(
+        self, campaign: Campaign, item: Evaluable, parts: list[list[Mapping[str, Any]]]
+    ) -> list[list[RuleTrace]]:
+        """The item's traces for all its envs at once, cut back into the parts they came in."""
+        traces = self._traces(campaign, item, list(itertools.chain.from_iterable(parts)))
+        out = []
         start = 0
-        for items in work:
-            traces.append(out[start : start + len(items)])
-            start += len(items)
-        return traces
+        for part in parts:
+            out.append(traces[start : start + len(part)])
+            start += len(part)
+        return out
 
     def _traces(self, campaign: Campaign, item: Evaluable, envs: list[Mapping[str, Any]]) -> list[RuleTrace]:
         try:
             compiled = compile_item(item)
-            rows, index = distinct(compiled.keys, envs)
-            got = evaluate_rows(item, compiled, rows)
+            reps, first = distinct(compiled.keys, envs)
+            traces = evaluate_rows(item, compiled, [envs[p] for p in reps])
         except Unfit as e:
             self.fallback[item_name(item)] = str(e)
             fn = self._native_fns(campaign)[id(item)]
             return [fn(env) for env in envs]
-        return [got[i] for i in index]
+        return list(map(dict(zip(reps, traces, strict=True)).__getitem__, first))
 
     def _native_fns(self, campaign: Campaign) -> dict[int, Callable[[Any], RuleTrace]]:
         if self._native is None:
