@@ -145,15 +145,34 @@ def test_nested_expressions_and_waivers() -> None:
     _agrees(items, envs)
 
 
-BUILTIN_ARGS: dict[str, list[Callable[[], Node]]] = {"share": [lambda: _fact(NUMBER, "a"), lambda: _fact(NUMBER, "b")]}
+SCORES = [9, 8, 8.0, 7.5, -0.0, 0, True, None, NA, "x"]
+RECORDS = [
+    UNKNOWN,
+    NA,
+    [],
+    *(
+        [{"index": "PCI", "component": "c", "score": s, "prev_score": p}]
+        for s, p in itertools.product(SCORES, repeat=2)
+    ),
+    *(
+        [{"index": "PCI", "component": "a", "score": s, "prev_score": 8}, {"index": "PAR", "score": 9, "prev_score": p}]
+        for s, p in itertools.product(SCORES, repeat=2)
+    ),
+]
+# per builtin with a vector form: its arguments, and envs over every state of the facts they read
+BUILTIN_CASES: dict[str, tuple[Callable[[], list[Node]], list[dict[str, Any]]]] = {
+    "share": (lambda: [_fact(NUMBER, "a"), _fact(NUMBER, "b")], _pairs("number")),
+    "all_improved": (lambda: [_fact(Type("records"), "a")], [{"a": r} for r in RECORDS]),
+}
 
 
 @pytest.mark.parametrize("name", [n for n, b in BUILTINS.items() if b.vector is not None])
 def test_builtins_with_a_vector_form_over_every_state(name: str) -> None:
-    assert name in BUILTIN_ARGS, f"add the arguments of {name}() to BUILTIN_ARGS"
-    args = [make() for make in BUILTIN_ARGS[name]]
-    node = Call(BUILTINS[name].result, 0, name=name, args=args)
-    _agrees([_item(node)], _pairs("number"))
+    assert name in BUILTIN_CASES, f"add the arguments of {name}() and their states to BUILTIN_CASES"
+    args, envs = BUILTIN_CASES[name]
+    node = Call(BUILTINS[name].result, 0, name=name, args=args())
+    _agrees([_item(node)], envs)
+    _agrees([_item(node, "criterion", Not(BOOL, 0, item=_fact(BOOL, "w")))], [{**e, "w": True} for e in envs])
 
 
 # ---------------------------------------------------------------- 2. fallback, visibly

@@ -198,6 +198,29 @@ def all_improved(records: Value) -> Value:
     return UNKNOWN if unknown else True
 
 
+def _all_improved_vector(records: Column) -> Column:
+    """`all_improved` over a column of records (each its score and prev_score, null where not a
+    number): a record not scoring above last year decides false; else one without both numbers
+    unknown; else true; none assigned n/a; an unknown or n/a list stays what it is."""
+    import polars as pl
+
+    from engine.lang.operators import NA_STATE, UNKNOWN_STATE, VALUE
+
+    score, prev = pl.element().struct.field("score"), pl.element().struct.field("prev_score")
+    worse = records.value.list.eval(score.is_not_null() & prev.is_not_null() & ~(score > prev)).list.any()
+    unsure = records.value.list.eval(score.is_null() | prev.is_null()).list.any()
+    state = (
+        pl.when(records.state != VALUE)
+        .then(records.state)
+        .when(records.value.list.len() == 0)
+        .then(pl.lit(NA_STATE, dtype=pl.UInt8))
+        .when(~worse & unsure)
+        .then(pl.lit(UNKNOWN_STATE, dtype=pl.UInt8))
+        .otherwise(pl.lit(VALUE, dtype=pl.UInt8))
+    )
+    return Column(~worse, state)
+
+
 def _improved_requirement(args: Sequence[Value], lang: Lang, fmt: Callable[[Value], str]) -> str:
     """Which assigned components did not score above last year (`fmt` writes values as explanations do)."""
     records = args[0]
@@ -280,6 +303,7 @@ BUILTINS: dict[str, Builtin] = {
             params=(RECORDS,),
             result=BOOL,
             impl=all_improved,
+            vector=_all_improved_vector,
             doc={
                 "vi": "mọi chỉ số thành phần được giao đều tăng điểm so với năm trước "
                 "(không áp dụng nếu không được giao chỉ số nào)",

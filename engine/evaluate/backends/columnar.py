@@ -56,7 +56,15 @@ from engine.model.campaign import Campaign
 EXACT = 2**53  # an int beyond this is not held exactly by a float column: native evaluates the item
 # how a node type's values are held: a fact of another type (series, records) is not compiled
 KINDS = {"bool": "bool", "number": "number", "rating": "word", "enum": "word", "word": "word", "date": "date"}
-DTYPES: dict[str, Any] = {"bool": pl.Boolean, "number": pl.Float64, "word": pl.String, "date": pl.Date}
+KINDS["records"] = "records"  # index components: per record its score and prev_score (RECORD), numbers or null
+RECORD = pl.Struct({"score": pl.Float64, "prev_score": pl.Float64})
+DTYPES: dict[str, Any] = {
+    "bool": pl.Boolean,
+    "number": pl.Float64,
+    "word": pl.String,
+    "date": pl.Date,
+    "records": pl.List(RECORD),
+}
 MARKERS: tuple[Value, ...] = (UNKNOWN, UNKNOWN, NA)  # by state: VALUE's slot unused
 ABSENT = object()  # a fact an env does not hold, in a row's key: hashed in C (a marker's hash is Python's)
 
@@ -154,14 +162,18 @@ def fact_column(envs: Sequence[Mapping[str, Any]], key: str) -> list[Any]:
         return [env.get(key, ABSENT) for env in envs]
 
 
-def distinct(keys: Sequence[str], envs: Sequence[Mapping[str, Any]]) -> tuple[list[int], list[int]]:
+def distinct(compiled: Compiled, envs: Sequence[Mapping[str, Any]]) -> tuple[list[int], list[int]]:
     """The envs that differ in what `keys` read, as the position of the first of each, and per
     env the first equal to it. Equal means the same values of the same types (`1`, `1.0` and
     `True` are one dict key but not one value) and, for a float zero, the same sign (`0.0` and
-    `-0.0`). `Unfit` for a value that cannot be a key (a series, records)."""
-    if not keys or not envs:  # an expression of constants: one row
+    `-0.0`); records compare by their text (`repr`: every field, type and sign). `Unfit` for a
+    value that cannot be a key."""
+    if not compiled.keys or not envs:  # an expression of constants: one row
         return [0] if envs else [], [0] * len(envs)
-    cols = [fact_column(envs, k) for k in keys]
+    cols = [
+        list(map(repr, fact_column(envs, k))) if kind == "records" else fact_column(envs, k)
+        for k, kind in zip(compiled.keys, compiled.kinds, strict=True)
+    ]
     types = [list(map(type, col)) for col in cols]
     signs = [_signs(col) for col, ts in zip(cols, types, strict=True) if float in ts and 0.0 in col]
     seen: dict[tuple[Any, ...], int] = {}
@@ -186,7 +198,7 @@ def _column(kind: str, values: Iterable[Any]) -> tuple[list[Any], list[int], lis
         state = NA_STATE if v is NA else UNKNOWN_STATE if v is UNKNOWN else VALUE
         if state == VALUE and not _fits(kind, v):
             raise Unfit(f"value {v!r}")
-        vs.append(None if state != VALUE else float(v) if kind == "number" else v)
+        vs.append(None if state != VALUE else float(v) if kind == "number" else _records(v) if kind == "records" else v)
         states.append(state)
         whole.append(type(v) is int)
     return vs, states, whole
@@ -196,7 +208,23 @@ def _fits(kind: str, v: Any) -> bool:
     t = type(v)
     if kind == "number":
         return t is float or (t is int and abs(v) <= EXACT)
+    if kind == "records":
+        return t is list and all(type(r) is dict for r in v)
     return t is {"bool": bool, "word": str, "date": dt.date}[kind]
+
+
+def _records(records: list[dict[str, Any]]) -> list[dict[str, float | None]]:
+    """Records as RECORD rows: a score that is a number (as `all_improved` reads it: `isinstance`
+    int or float) as a float, anything else null."""
+    return [{k: _score(r.get(k)) for k in ("score", "prev_score")} for r in records]
+
+
+def _score(v: object) -> float | None:
+    if not isinstance(v, int | float):
+        return None
+    if isinstance(v, int) and abs(v) > EXACT:
+        raise Unfit(f"value {v!r}")
+    return float(v)
 
 
 def frame(compiled: Compiled, rows: Sequence[Mapping[str, Any]]) -> pl.DataFrame:
@@ -320,7 +348,7 @@ class ColumnarBackend:
     def _traces(self, campaign: Campaign, item: Evaluable, envs: list[Mapping[str, Any]]) -> list[RuleTrace]:
         try:
             compiled = compile_item(item)
-            reps, first = distinct(compiled.keys, envs)
+            reps, first = distinct(compiled, envs)
             traces = evaluate_rows(item, compiled, [envs[p] for p in reps])
         except Unfit as e:
             self.fallback[item_name(item)] = str(e)
