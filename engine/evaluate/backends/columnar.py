@@ -198,7 +198,7 @@ def _column(kind: str, values: Iterable[Any]) -> tuple[list[Any], list[int], lis
         state = NA_STATE if v is NA else UNKNOWN_STATE if v is UNKNOWN else VALUE
         if state == VALUE and not _fits(kind, v):
             raise Unfit(f"value {v!r}")
-        vs.append(None if state != VALUE else float(v) if kind == "number" else _records(v) if kind == "records" else v)
+        vs.append(None if state != VALUE else float(v) if kind == "number" else v)
         states.append(state)
         whole.append(type(v) is int)
     return vs, states, whole
@@ -213,10 +213,19 @@ def _fits(kind: str, v: Any) -> bool:
     return t is {"bool": bool, "word": str, "date": dt.date}[kind]
 
 
-def _records(records: list[dict[str, Any]]) -> list[dict[str, float | None]]:
-    """Records as RECORD rows: a score that is a number (as `all_improved` reads it: `isinstance`
-    int or float) as a float, anything else null."""
-    return [{k: _score(r.get(k)) for k in ("score", "prev_score")} for r in records]
+def _records(name: str, values: list[Any]) -> pl.Series:
+    """Lists of records as a column of lists of RECORD, built flat (one row per record) and
+    grouped back: a score that is a number (as `all_improved` reads it: `isinstance` int or
+    float) as a float, anything else null; a row that is not a list (a marker) an empty list."""
+    rows = [i for i, v in enumerate(values) if v is not None for _ in v]
+    recs = [r for v in values if v is not None for r in v]
+    flat = pl.DataFrame(
+        {k: pl.Series(k, [_score(r.get(k)) for r in recs], dtype=pl.Float64) for k in ("score", "prev_score")}
+    ).with_columns(pl.Series("i", rows, dtype=pl.Int64))
+    lists = flat.group_by("i").agg(pl.struct("score", "prev_score").alias(name))
+    every = pl.DataFrame({"i": pl.Series("i", range(len(values)), dtype=pl.Int64)})
+    got = every.join(lists, on="i", how="left").sort("i").get_column(name)
+    return got.fill_null(pl.Series([[]], dtype=DTYPES["records"])).cast(DTYPES["records"])
 
 
 def _score(v: object) -> float | None:
@@ -232,7 +241,7 @@ def frame(compiled: Compiled, rows: Sequence[Mapping[str, Any]]) -> pl.DataFrame
     cols: dict[str, pl.Series] = {"row": pl.Series("row", range(len(rows)), dtype=pl.Int64)}
     for n, (key, kind) in enumerate(zip(compiled.keys, compiled.kinds, strict=True)):
         vs, states, whole = _column(kind, (env.get(key, UNKNOWN) for env in rows))
-        cols[f"v{n}"] = pl.Series(f"v{n}", vs, dtype=DTYPES[kind])
+        cols[f"v{n}"] = _records(f"v{n}", vs) if kind == "records" else pl.Series(f"v{n}", vs, dtype=DTYPES[kind])
         cols[f"s{n}"] = pl.Series(f"s{n}", states, dtype=pl.UInt8)
         if kind == "number":
             cols[f"w{n}"] = pl.Series(f"w{n}", whole, dtype=pl.Boolean)
