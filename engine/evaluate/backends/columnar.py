@@ -24,6 +24,7 @@ Polars is an install extra (`thidua[columnar]`), imported only when this backend
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import itertools
 import math
@@ -310,9 +311,9 @@ def patterns(work: Work) -> dict[tuple[int, ...], list[int]]:
     """The candidates by the sequence of items they are given (most share a few sequences): the
     only loop over candidates in Python; the rest goes column by column."""
     out: dict[tuple[int, ...], list[int]] = {}
-    first = operator.itemgetter(0)
-    for c, items in enumerate(work):
-        out.setdefault(tuple(map(id, map(first, items))), []).append(c)
+    first, ids = itertools.repeat(operator.itemgetter(0)), itertools.repeat(id)
+    for c, key in enumerate(map(tuple, map(map, ids, map(map, first, work)))):  # each: its items' ids
+        out.setdefault(key, []).append(c)
     return out
 
 
@@ -330,7 +331,7 @@ class ColumnarBackend:
             groups = list(patterns(work).items())
             chunks: dict[int, tuple[Evaluable, list[list[Mapping[str, Any]]]]] = {}
             for _, cands in groups:
-                rows = [work[c] for c in cands]
+                rows = list(map(work.__getitem__, cands))
                 for j, (item, _) in enumerate(rows[0]):
                     envs = list(map(operator.itemgetter(1), map(operator.itemgetter(j), rows)))
                     chunks.setdefault(id(item), (item, []))[1].append(envs)
@@ -338,8 +339,7 @@ class ColumnarBackend:
             out: Traces = [[] for _ in work]
             for pattern, cands in groups:
                 columns = [got[iid].pop(0) for iid in pattern]  # this pattern's chunk of each item, in order
-                for c, row in zip(cands, map(list, zip(*columns, strict=True)), strict=False):
-                    out[c] = row
+                collections.deque(map(out.__setitem__, cands, map(list, zip(*columns, strict=True))), maxlen=0)
         return out
 
     def _split(
