@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Callable, Mapping, Sequence
@@ -159,20 +160,46 @@ RECORDS = [
         for s, p in itertools.product(SCORES, repeat=2)
     ),
 ]
-# per builtin with a vector form: its arguments, and envs over every state of the facts they read
-BUILTIN_CASES: dict[str, tuple[Callable[[], list[Node]], list[dict[str, Any]]]] = {
-    "share": (lambda: [_fact(NUMBER, "a"), _fact(NUMBER, "b")], _pairs("number")),
-    "all_improved": (lambda: [_fact(Type("records"), "a")], [{"a": r} for r in RECORDS]),
+DAY = dt.date(2024, 9, 30)
+ENTRIES = [ABSENT_ENTRY := object(), 80, 80.0, 79.5, 85, NA, -0.0]
+SERIES = [
+    *NUMBERS,
+    {},
+    *(
+        {
+            d: x
+            for d, x in zip((DAY - dt.timedelta(1), DAY, DAY + dt.timedelta(1)), xs, strict=True)
+            if x is not ABSENT_ENTRY
+        }
+        for xs in itertools.product(ENTRIES, repeat=3)
+    ),
+]
+SERIES_FACT = Type("series")
+# per builtin with a vector form: its arguments (and options: each variant), and envs over every
+# state of the facts they read
+BUILTIN_CASES: dict[str, tuple[list[tuple[Callable[[], list[Node]], dict[str, Any]]], list[dict[str, Any]]]] = {
+    "share": ([(lambda: [_fact(NUMBER, "a"), _fact(NUMBER, "b")], {})], _pairs("number")),
+    "all_improved": ([(lambda: [_fact(Type("records"), "a")], {})], [{"a": r} for r in RECORDS]),
+    "latest": (
+        [(lambda: [_fact(SERIES_FACT, "a")], {"cumulative": c}) for c in (False, True)],
+        [{"a": v} for v in SERIES],
+    ),
+    "at": (
+        [(lambda: [_fact(SERIES_FACT, "a"), Const(DATE, 0, value=DAY)], {"cumulative": c}) for c in (False, True)],
+        [{"a": v} for v in SERIES],
+    ),
 }
 
 
 @pytest.mark.parametrize("name", [n for n, b in BUILTINS.items() if b.vector is not None])
 def test_builtins_with_a_vector_form_over_every_state(name: str) -> None:
     assert name in BUILTIN_CASES, f"add the arguments of {name}() and their states to BUILTIN_CASES"
-    args, envs = BUILTIN_CASES[name]
-    node = Call(BUILTINS[name].result, 0, name=name, args=args())
-    _agrees([_item(node)], envs)
-    _agrees([_item(node, "criterion", Not(BOOL, 0, item=_fact(BOOL, "w")))], [{**e, "w": True} for e in envs])
+    variants, envs = BUILTIN_CASES[name]
+    for args, options in variants:
+        node = Call(BUILTINS[name].result, 0, name=name, args=args(), options=options)
+        _agrees([_item(node)], envs)
+        waiver = Not(BOOL, 0, item=_fact(BOOL, "w"))
+        _agrees([_item(node, "criterion", waiver)], [{**e, "w": True} for e in envs])
 
 
 # ---------------------------------------------------------------- 2. fallback, visibly
@@ -185,9 +212,11 @@ def test_what_has_no_vector_form_falls_back_to_native_visibly() -> None:
     plain = Compare(BOOL, 0, op=">=", left=_fact(NUMBER, "n"), right=Const(NUMBER, 0, value=80))
     envs = [{"s": {dt.date(2024, 9, 30): 85}, "n": 80}, {"s": 79, "n": 79.5}, {}, {"s": NA, "n": NA}]
     items = [_item(rule, name="reads_a_series"), _item(plain, name="plain")]
-    backend, _ = _run(items, envs)
-    assert backend.fallback == {"reads_a_series": "latest(): no vector form"}
-    _agrees(items, envs, fallback=True)
+    without = dataclasses.replace(BUILTINS["latest"], vector=None)  # a builtin declared without one
+    with mock.patch.dict(BUILTINS, {"latest": without}):
+        backend, _ = _run(items, envs)
+        assert backend.fallback == {"reads_a_series": "latest(): no vector form"}
+        _agrees(items, envs, fallback=True)
 
 
 def test_a_value_of_another_type_falls_back_visibly() -> None:

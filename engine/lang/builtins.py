@@ -198,6 +198,61 @@ def all_improved(records: Value) -> Value:
     return UNKNOWN if unknown else True
 
 
+def _latest_vector(series: Column, *, cumulative: bool = False) -> Column:
+    """`latest` over a column of series (the columnar backend's SERIES: `dated`, a plain number
+    `x`/`w`, the entries `e` in date order, each `d`, `x`, `w`, `na`): a plain value is itself; a
+    dated series its last entry — for a cumulative fact unknown (only bounded), n/a when that last
+    entry is n/a; no entry is unknown."""
+    import polars as pl
+
+    from engine.lang.operators import NA_STATE, UNKNOWN_STATE, VALUE
+
+    v = series.value
+    entries = v.struct.field("e")
+    last = entries.list.last()
+    state = (
+        pl.when(~v.struct.field("dated"))
+        .then(series.state)
+        .when(entries.list.len() == 0)
+        .then(pl.lit(UNKNOWN_STATE, dtype=pl.UInt8))
+        .when(last.struct.field("na"))
+        .then(pl.lit(NA_STATE, dtype=pl.UInt8))
+        .otherwise(pl.lit(UNKNOWN_STATE if cumulative else VALUE, dtype=pl.UInt8))
+    )
+    dated = v.struct.field("dated")
+    value = pl.when(dated).then(last.struct.field("x")).otherwise(v.struct.field("x"))
+    return Column(value, state, pl.when(dated).then(last.struct.field("w")).otherwise(v.struct.field("w")))
+
+
+def _at_vector(series: Column, day: Column, *, cumulative: bool = False) -> Column:
+    """`at` over a column of series (SERIES, see `_latest_vector`) and a day: the entry dated that
+    day — for a cumulative fact whose entries up to the day are all numbers, the highest of them
+    (the latest of equals) — unknown with no entry that day; a plain value says nothing of a day
+    (unknown; n/a stays n/a)."""
+    import polars as pl
+
+    from engine.lang.operators import NA_STATE, UNKNOWN_STATE, VALUE
+
+    v = series.value
+    entries = v.struct.field("e")
+    d = pl.element().struct.field("d")
+    on_day = entries.list.eval(pl.element().filter(d == day.value)).list.first()
+    used = on_day
+    if cumulative:
+        upto = entries.list.eval(pl.element().filter(d <= day.value))
+        top = upto.list.eval(pl.element().sort_by(pl.element().struct.field("x"), d)).list.last()
+        used = pl.when(upto.list.eval(pl.element().struct.field("na")).list.any()).then(on_day).otherwise(top)
+    plain = pl.when(series.state == NA_STATE).then(pl.lit(NA_STATE, dtype=pl.UInt8))
+    state = (
+        plain.when(~v.struct.field("dated") | on_day.is_null())
+        .then(pl.lit(UNKNOWN_STATE, dtype=pl.UInt8))
+        .when(used.struct.field("na"))
+        .then(pl.lit(NA_STATE, dtype=pl.UInt8))
+        .otherwise(pl.lit(VALUE, dtype=pl.UInt8))
+    )
+    return Column(used.struct.field("x"), state, used.struct.field("w"))
+
+
 def _all_improved_vector(records: Column) -> Column:
     """`all_improved` over a column of records (each its score and prev_score, null where not a
     number): a record not scoring above last year decides false; else one without both numbers
@@ -256,6 +311,7 @@ BUILTINS: dict[str, Builtin] = {
             params=(SERIES, DATE),
             result=NUMBER,
             impl=at,
+            vector=_at_vector,
             doc={
                 "vi": "giá trị của một chuỗi số liệu theo ngày vào đúng ngày đó: số liệu ghi đúng ngày (chưa có nếu "
                 "không có; một số không ghi ngày là chưa có). Với số liệu lũy kế (`cumulative: true`, như tỷ lệ "
@@ -281,6 +337,7 @@ BUILTINS: dict[str, Builtin] = {
             params=(SERIES,),
             result=NUMBER,
             impl=latest,
+            vector=_latest_vector,
             doc={
                 "vi": "giá trị mới nhất của một chuỗi số liệu theo ngày (một số không ghi ngày là chính nó); với số "
                 "liệu lũy kế, chuỗi số liệu theo ngày chỉ cho biết mức tối thiểu (giá trị lớn nhất đã ghi), đủ để "

@@ -58,13 +58,19 @@ EXACT = 2**53  # an int beyond this is not held exactly by a float column: nativ
 # how a node type's values are held: a fact of another type (series, records) is not compiled
 KINDS = {"bool": "bool", "number": "number", "rating": "word", "enum": "word", "word": "word", "date": "date"}
 KINDS["records"] = "records"  # index components: per record its score and prev_score (RECORD), numbers or null
+KINDS["series"] = "series"  # a plain number or dated entries (SERIES)
 RECORD = pl.Struct({"score": pl.Float64, "prev_score": pl.Float64})
+# a dated series: its entries in date order — the day, the number (x, w: an int) or n/a (na) — or,
+# not `dated`, a plain number (x, w) beside its state
+ENTRY = pl.Struct({"d": pl.Date, "x": pl.Float64, "w": pl.Boolean, "na": pl.Boolean})
+SERIES = pl.Struct({"dated": pl.Boolean, "x": pl.Float64, "w": pl.Boolean, "e": pl.List(ENTRY)})
 DTYPES: dict[str, Any] = {
     "bool": pl.Boolean,
     "number": pl.Float64,
     "word": pl.String,
     "date": pl.Date,
     "records": pl.List(RECORD),
+    "series": SERIES,
 }
 MARKERS: tuple[Value, ...] = (UNKNOWN, UNKNOWN, NA)  # by state: VALUE's slot unused
 ABSENT = object()  # a fact an env does not hold, in a row's key: hashed in C (a marker's hash is Python's)
@@ -172,7 +178,7 @@ def distinct(compiled: Compiled, envs: Sequence[Mapping[str, Any]]) -> tuple[lis
     if not compiled.keys or not envs:  # an expression of constants: one row
         return [0] if envs else [], [0] * len(envs)
     cols = [
-        list(map(repr, fact_column(envs, k))) if kind == "records" else fact_column(envs, k)
+        list(map(repr, fact_column(envs, k))) if kind in ("records", "series") else fact_column(envs, k)
         for k, kind in zip(compiled.keys, compiled.kinds, strict=True)
     ]
     types = [list(map(type, col)) for col in cols]
@@ -201,7 +207,7 @@ def _column(kind: str, values: Iterable[Any]) -> tuple[list[Any], list[int], lis
             raise Unfit(f"value {v!r}")
         vs.append(None if state != VALUE else float(v) if kind == "number" else v)
         states.append(state)
-        whole.append(type(v) is int)
+        whole.append(type(v) is int)  # a plain series value's own whole is in its SERIES struct
     return vs, states, whole
 
 
@@ -211,22 +217,59 @@ def _fits(kind: str, v: Any) -> bool:
         return t is float or (t is int and abs(v) <= EXACT)
     if kind == "records":
         return t is list and all(type(r) is dict for r in v)
+    if kind == "series":
+        return _fits("number", v) or (t is dict and all(type(d) is dt.date for d in v))
     return t is {"bool": bool, "word": str, "date": dt.date}[kind]
 
 
-def _records(name: str, values: list[Any]) -> pl.Series:
-    """Lists of records as a column of lists of RECORD, built flat (one row per record) and
-    grouped back: a score that is a number (as `all_improved` reads it: `isinstance` int or
-    float) as a float, anything else null; a row that is not a list (a marker) an empty list."""
-    rows = [i for i, v in enumerate(values) if v is not None for _ in v]
-    recs = [r for v in values if v is not None for r in v]
+def _lists(name: str, values: list[list[Any]], fields: dict[str, Callable[[Any], Any]], dtype: Any) -> pl.Series:
+    """A column of lists of structs, built flat (one row per element: each field of `fields` by
+    its function) and grouped back, in C; an empty list where a row has none."""
+    rows = [i for i, v in enumerate(values) for _ in v]
+    types = {f.name: f.dtype for f in dtype.fields}
     flat = pl.DataFrame(
-        {k: pl.Series(k, [_score(r.get(k)) for r in recs], dtype=pl.Float64) for k in ("score", "prev_score")}
+        {
+            k: pl.Series(k, list(map(f, itertools.chain.from_iterable(values))), dtype=types[k])
+            for k, f in fields.items()
+        }
     ).with_columns(pl.Series("i", rows, dtype=pl.Int64))
-    lists = flat.group_by("i").agg(pl.struct("score", "prev_score").alias(name))
+    lists = flat.group_by("i").agg(pl.struct(*fields).alias(name))
     every = pl.DataFrame({"i": pl.Series("i", range(len(values)), dtype=pl.Int64)})
     got = every.join(lists, on="i", how="left").sort("i").get_column(name)
-    return got.fill_null(pl.Series([[]], dtype=DTYPES["records"])).cast(DTYPES["records"])
+    return got.fill_null(pl.Series([[]], dtype=pl.List(dtype))).cast(pl.List(dtype))
+
+
+def _records(name: str, values: list[Any]) -> pl.Series:
+    """Lists of records as a column of lists of RECORD: a score that is a number (as
+    `all_improved` reads it: `isinstance` int or float) as a float, anything else null."""
+    fields: dict[str, Callable[[Any], Any]] = {
+        "score": lambda r: _score(r.get("score")),
+        "prev_score": lambda r: _score(r.get("prev_score")),
+    }
+    return _lists(name, [v if v is not None else [] for v in values], fields, RECORD)
+
+
+def _series(name: str, values: list[Any]) -> pl.Series:
+    """Series facts as a SERIES column: a dated series' entries in date order; a plain number."""
+    entries = [sorted(v.items()) if type(v) is dict else [] for v in values]
+    for _, x in itertools.chain.from_iterable(entries):
+        if x is not NA and not _fits("number", x):
+            raise Unfit(f"value {x!r}")
+    fields: dict[str, Callable[[Any], Any]] = {
+        "d": operator.itemgetter(0),
+        "x": lambda e: None if e[1] is NA else float(e[1]),
+        "w": lambda e: type(e[1]) is int,
+        "na": lambda e: e[1] is NA,
+    }
+    plain = [v if type(v) is not dict else None for v in values]
+    return pl.DataFrame(
+        {
+            "dated": pl.Series([type(v) is dict for v in values], dtype=pl.Boolean),
+            "x": pl.Series([None if v is None else float(v) for v in plain], dtype=pl.Float64),
+            "w": pl.Series([type(v) is int for v in plain], dtype=pl.Boolean),
+            "e": _lists("e", entries, fields, ENTRY),
+        }
+    ).to_struct(name)
 
 
 def _score(v: object) -> float | None:
@@ -242,7 +285,8 @@ def frame(compiled: Compiled, rows: Sequence[Mapping[str, Any]]) -> pl.DataFrame
     cols: dict[str, pl.Series] = {"row": pl.Series("row", range(len(rows)), dtype=pl.Int64)}
     for n, (key, kind) in enumerate(zip(compiled.keys, compiled.kinds, strict=True)):
         vs, states, whole = _column(kind, (env.get(key, UNKNOWN) for env in rows))
-        cols[f"v{n}"] = _records(f"v{n}", vs) if kind == "records" else pl.Series(f"v{n}", vs, dtype=DTYPES[kind])
+        build = {"records": _records, "series": _series}.get(kind)
+        cols[f"v{n}"] = build(f"v{n}", vs) if build is not None else pl.Series(f"v{n}", vs, dtype=DTYPES[kind])
         cols[f"s{n}"] = pl.Series(f"s{n}", states, dtype=pl.UInt8)
         if kind == "number":
             cols[f"w{n}"] = pl.Series(f"w{n}", whole, dtype=pl.Boolean)
