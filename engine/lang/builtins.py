@@ -6,7 +6,8 @@ is wanted is read through the builtin marked `reads_series`, `latest`), how the 
 checks a call (`check`), the catalogue marks of its series argument it reads (`marks`: they
 become the call's `options`, passed to `impl`, `dated` and `bounds` as keywords), its
 three-valued meaning (`impl`: the one implementation every evaluator calls — the reference
-interpreter, the generated native code and the durable backend's derived fields — or `means`,
+interpreter, the generated native code and the durable backend's derived fields — and `vector`,
+the same meaning over columns for the columnar backend, or `means`,
 an arithmetic operator of `engine.lang.operators` whose meaning it is, read by `decide` too),
 how an explanation phrases it (`phrase`, `requirement`, `unit`), the facts-file columns a call
 implies (`columns`, for `thidua template`) and its line in the documentation (`doc`;

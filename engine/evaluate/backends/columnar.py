@@ -1,9 +1,10 @@
 """The columnar backend: every rule compiled to Polars expressions, evaluated once per distinct input.
 
 A rule reads a handful of facts, and a population holds few distinct combinations of them (4–57
-per rule in 100,000 candidates of the bench's province). So the work is grouped by item (rule,
-award condition, ranking key); each item's candidates are deduplicated on the values of the facts
-it reads (the same values of the same types: `1` and `1.0`, `0.0` and `-0.0` stay apart); the
+per rule in 100,000 candidates of the bench's province). So the work is gathered by item (rule,
+award condition, ranking key) column-wise — candidates given the same sequence of items are taken
+together, position by position, in C (`patterns`): one Python step per candidate, not per rule —
+and each item's candidates are deduplicated on the values of the facts it reads (the same values of the same types: `1` and `1.0`, `0.0` and `-0.0` stay apart); the
 distinct rows become one table — per fact a value column and a state column (value / unknown /
 n/a, kept apart), for a number also whether it is an int — and every node of the item's
 expression, and of its waiver, becomes a column, by the vectorised form each operator and
@@ -14,11 +15,12 @@ reference interpreter's trace (`engine.evaluate.trace.reference`): facts and con
 env's and the rule's own values, computed nodes are read back from their columns; one
 `RuleTrace` per distinct row, shared by the candidates that have it.
 
-What cannot be compiled — a builtin without a vector form (the series readers `latest`/`at`,
-`all_improved`), a fact of a type kept outside columns (a dated series, index records), a value of
-an unexpected type, an int beyond what a float holds exactly (2^53) — is evaluated for that item
-by the native backend, visibly: `ColumnarBackend.fallback` maps each such item to why, after
-`run`; `static_fallback(campaign)` says the same from the rules alone, before any facts.
+Every operator and builtin has a vector form today (tests/test_columnar.py holds each to its
+runtime function over every value state). What still cannot be compiled — a builtin declared
+without one, a value of a type the columns do not hold (a yes where a number is declared, a
+series entry that is not a number or n/a), an int beyond what a float holds exactly (2^53) — is
+evaluated for that item by the native backend, visibly: `ColumnarBackend.fallback` maps each such
+item to why, after `run`; `static_fallback(campaign)` says which items would, from the rules alone.
 Polars is an install extra (`thidua[columnar]`), imported only when this backend is chosen.
 """
 
