@@ -2,11 +2,12 @@
 
 Each operator is one entry: how a rule writes it, the Python syntax node the parser reads it
 from, its three-valued meaning (`run`: the one runtime function the reference interpreter calls
-and the native backend's generated code calls — so native equals the reference by
-construction — and `vector`, the same meaning over columns for the columnar backend), its negation (what `not` of it is), the words an explanation uses for it (a
-vocabulary key or symbol), and its Rete spelling (the durable backend's condition). The
-interpreter, the parser, the native generator, the durable backend, `decide` and the
-explanations read these tables; none keeps its own copy of an operator's meaning.
+and the native backend's generated code calls — so native equals the reference by construction —
+and `vector`, the same meaning over columns for the columnar backend), its negation (what `not`
+of it is), the words an explanation uses for it (a vocabulary key or symbol), and its Rete
+spelling (the durable backend's condition). The interpreter, the parser, the native generator,
+the durable backend, `decide` and the explanations read these tables; none keeps its own copy of
+an operator's meaning.
 
 The three-valued domain (`engine.lang.values`): a value, `UNKNOWN` (missing) or `NA` (does not
 apply). Kleene logic: `false and unknown` is false, `true or unknown` true; n/a items of

@@ -2,18 +2,19 @@
 
 A rule reads a handful of facts, and a population holds few distinct combinations of them (4–57
 per rule in 100,000 candidates of the bench's province). So the work is gathered by item (rule,
-award condition, ranking key) column-wise — candidates given the same sequence of items are taken
-together, position by position, in C (`patterns`): one Python step per candidate, not per rule —
-and each item's candidates are deduplicated on the values of the facts it reads (the same values of the same types: `1` and `1.0`, `0.0` and `-0.0` stay apart); the
-distinct rows become one table — per fact a value column and a state column (value / unknown /
-n/a, kept apart), for a number also whether it is an int — and every node of the item's
-expression, and of its waiver, becomes a column, by the vectorised form each operator and
-builtin declares beside its runtime function (`Comparison.vector`, `Arithmetic.vector`,
-`Connective.vector`, `vector_negate`, `vector_minus` in `engine.lang.operators`;
-`Builtin.vector` in `engine.lang.builtins`). There is no operator logic here. The result is the
-reference interpreter's trace (`engine.evaluate.trace.reference`): facts and constants are the
-env's and the rule's own values, computed nodes are read back from their columns; one
-`RuleTrace` per distinct row, shared by the candidates that have it.
+award condition, ranking key) column-wise — candidates given the same sequence of items are
+taken together, position by position, in C (`patterns`): one Python step per candidate, not per
+rule — and each item's candidates are deduplicated on the values of the facts it reads (the same
+values of the same types: `1` and `1.0`, `0.0` and `-0.0` stay apart); the distinct rows become
+one table — per fact a value column and a state column (value / unknown / n/a, kept apart), for
+a number also whether it is an int — and every node of the item's expression, and of its waiver,
+becomes a column, by the vectorised form each operator and builtin declares beside its runtime
+function (`Comparison.vector`, `Arithmetic.vector`, `Connective.vector`, `vector_negate`,
+`vector_minus` in `engine.lang.operators`; `Builtin.vector` in `engine.lang.builtins`). There is
+no operator logic here. The result is the reference interpreter's trace
+(`engine.evaluate.trace.reference`): facts and constants are the env's and the rule's own
+values, computed nodes are read back from their columns; one `RuleTrace` per distinct row,
+shared by the candidates that have it.
 
 Every operator and builtin has a vector form today (tests/test_columnar.py holds each to its
 runtime function over every value state). What still cannot be compiled — a builtin declared
