@@ -59,9 +59,19 @@ from engine.model.campaign import Campaign
 
 EXACT = 2**53  # an int beyond this is not held exactly by a float column: native evaluates the item
 # how a node type's values are held: a fact of another type (series, records) is not compiled
-KINDS = {"bool": "bool", "number": "number", "rating": "word", "enum": "word", "word": "word", "date": "date"}
-KINDS["records"] = "records"  # index components: per record its score and prev_score (RECORD), numbers or null
-KINDS["series"] = "series"  # a plain number or dated entries (SERIES)
+# `records`: index components, per record its score and prev_score (RECORD), numbers or null;
+# `series`: a plain number or dated entries (SERIES)
+KINDS = {
+    "bool": "bool",
+    "number": "number",
+    "rating": "word",
+    "enum": "word",
+    "word": "word",
+    "date": "date",
+    "records": "records",
+    "series": "series",
+}
+NUMERIC = frozenset({int, float, bool})  # types whose values can be equal across types (1 == 1.0 == True)
 RECORD = pl.Struct({"score": pl.Float64, "prev_score": pl.Float64})
 # a dated series: its entries in date order — the day, the number (x, w: an int) or n/a (na) — or,
 # not `dated`, a plain number (x, w) beside its state
@@ -186,6 +196,7 @@ def distinct(compiled: Compiled, envs: Sequence[Mapping[str, Any]]) -> tuple[lis
     ]
     types = [list(map(type, col)) for col in cols]
     signs = [_signs(col) for col, ts in zip(cols, types, strict=True) if float in ts and 0.0 in col]
+    types = [ts for ts in types if len(NUMERIC.intersection(ts)) > 1]  # only where types can tell equals apart
     seen: dict[tuple[Any, ...], int] = {}
     try:
         first = list(map(seen.setdefault, zip(*cols, *types, *signs, strict=True), itertools.count()))
