@@ -1,16 +1,17 @@
-"""The two backends must agree: native (compiled Python) and durable (durable-rules' Rete engine).
+"""The backends must agree: native (compiled Python), durable (durable-rules' Rete engine) and
+columnar (Polars columns over distinct inputs).
 
-1. Every regression case of every campaign gives identical JSON on both (apart from `backend`),
-   and every durable trace — every rule, waiver and ranking key of every candidate — equals the
-   reference interpreter's, node by node (values of the same type: a rating is its word, a date
-   a date); the same for every example file.
+1. Every regression case of every campaign gives identical JSON on all three (apart from
+   `backend`), and every durable and columnar trace — every rule, waiver and ranking key of every
+   candidate — equals the reference interpreter's, node by node (values of the same type: a
+   rating is its word, a date a date); the same for every example file.
 2. Hypothesis generates facts files for every campaign — random values, missing keys, n/a,
-   null, the boundary values the rules name (10% of staff, 80% on 30/09, rank 5) — and both
+   null, the boundary values the rules name (10% of staff, 80% on 30/09, rank 5) — and all
    backends must give the same value, outcome and verdict for every rule of every candidate,
-   and the durable traces must equal the reference's.
+   and the durable and columnar traces must equal the reference's.
 3. Hand-written expressions exercise what no campaign uses yet (arithmetic on the left,
    division by a fact that may be zero, negation, dates, enums, constants in `and`/`or`).
-4. `thidua explain` prints the same text on both backends (explanations are built from traces).
+4. `thidua explain` prints the same text on every backend (explanations are built from traces).
 
 Campaigns that do not validate yet are skipped with the reason. Example counts are bounded
 so the whole module runs in well under a minute.
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
 
 CASES = Path(__file__).parent / "cases"
 CAMPAIGNS = available_campaigns()
+BACKENDS = ("native", "durable", "columnar")
+CHECKED = ("durable", "columnar")  # the backends whose every trace is held to the reference's
 EXAMPLES = 25  # per campaign; each example is a whole facts file of several candidates
 # the largest numbers a facts file may hold, and the smallest positive floats (issue 13.6)
 EXTREMES = (MAX_NUMBER, MAX_NUMBER - 1, float(MAX_NUMBER), -MAX_NUMBER, 1e-300, 5e-324)
@@ -87,17 +90,20 @@ def _cases(path: Path) -> list[Case]:
 def test_regression_cases_identical_json(path: Path) -> None:
     for case in _cases(path):
         campaign = _campaign(case.campaign)
-        native, durable = (_case_json(case, campaign, b) for b in ("native", "durable"))
-        assert native == durable, f"{case.test_id}: the backends disagree"
+        native, *others = (_case_json(case, campaign, b) for b in BACKENDS)
+        for name, other in zip(BACKENDS[1:], others, strict=True):
+            assert native == other, f"{case.test_id}: native and {name} disagree"
 
 
+@pytest.mark.parametrize("backend", CHECKED)
 @pytest.mark.parametrize("path", _case_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_regression_cases_durable_traces_equal_the_reference(path: Path) -> None:
+def test_regression_cases_traces_equal_the_reference(path: Path, backend: str) -> None:
     for case in _cases(path):
         campaign = _campaign(case.campaign)
         facts = _case_facts(case, campaign)
         as_of = case.as_of or dt.date(2100, 1, 1)
-        _check_durable_traces(campaign, facts, case.test_id, as_of=as_of, deadline=case.deadline, round_year=case.round)
+        kw: dict[str, Any] = {"as_of": as_of, "deadline": case.deadline, "round_year": case.round}
+        _check_traces(backend, campaign, facts, case.test_id, **kw)
 
 
 def _case_facts(case: Case, campaign: Campaign) -> FactsFile:
@@ -132,25 +138,25 @@ def test_example_files_identical_json() -> None:
 
         facts = load_facts(path, campaign.catalogue)
         out = []
-        for backend in ("native", "durable"):
+        for backend in BACKENDS:
             data = evaluation_dict(evaluate(campaign, facts, backend=backend), "vi")
             data.pop("backend", None)
             out.append(json.dumps(data, ensure_ascii=False, sort_keys=True, default=str))
-        assert out[0] == out[1], path
+        assert out[0] == out[1] == out[2], path
 
 
 class _Recording:
-    """The durable backend, keeping every (work, traces) it was given and returned."""
+    """A backend, keeping every (work, traces) it was given and returned."""
 
-    name = "durable"
+    def __init__(self, name: str) -> None:
+        from engine.evaluate.backends import get_backend
 
-    def __init__(self) -> None:
+        self.name = name
+        self.backend = get_backend(name)
         self.runs: list[tuple[Work, Traces]] = []
 
     def run(self, campaign: Campaign, work: Work) -> Traces:
-        from engine.evaluate.backends.durable import DurableBackend
-
-        traces = DurableBackend().run(campaign, work)
+        traces = self.backend.run(campaign, work)
         self.runs.append((work, traces))
         return traces
 
@@ -164,28 +170,33 @@ def _kinds(tr: Any) -> Any:
     return tuple(map(kind, tr.nodes)), None if tr.waiver is None else tuple(map(kind, tr.waiver))
 
 
-def _check_durable_traces(campaign: Campaign, facts: FactsFile, where: str, **kw: Any) -> Counter[str]:
-    """Evaluate on the durable backend; every trace it returned must equal the reference's."""
+def _check_traces(backend: str, campaign: Campaign, facts: FactsFile, where: str, **kw: Any) -> Counter[str]:
+    """Evaluate on `backend`; every trace it returned must equal the reference's."""
     from engine.evaluate.trace import reference
 
-    recording = _Recording()
+    recording = _Recording(backend)
     with mock.patch("engine.evaluate.backends.get_backend", lambda name: recording):
-        evaluate(campaign, facts, backend="durable", **kw)
+        evaluate(campaign, facts, backend=backend, **kw)
+    # every shipped rule compiles to columns: equal by evaluation, not by falling back to native
+    # (an int product past 2^53 is the one value-dependent fallback)
+    fallback = getattr(recording.backend, "fallback", {})
+    assert all(why == "an int beyond 2^53" for why in fallback.values()), f"{where}: fell back {fallback}"
     seen: Counter[str] = Counter()
     for work, traces in recording.runs:
         for items, row in zip(work, traces, strict=True):
             for (item, env), got in zip(items, row, strict=True):
                 want = reference(item, env)
                 name = getattr(item, "id", None) or item.spec.by  # type: ignore[attr-defined]
-                assert got == want, f"{where}: {name}: durable {got} != reference {want}"
-                assert _kinds(got) == _kinds(want), f"{where}: {name}: durable {got!r} != reference {want!r}"
+                assert got == want, f"{where}: {name}: {backend} {got} != reference {want}"
+                assert _kinds(got) == _kinds(want), f"{where}: {name}: {backend} {got!r} != reference {want!r}"
                 seen[item.kind] += 1
                 seen["waiver"] += want.waiver is not None
                 seen["award_condition"] += bool(getattr(item, "award", ""))
     return seen
 
 
-def test_example_files_durable_traces_equal_the_reference() -> None:
+@pytest.mark.parametrize("backend", CHECKED)
+def test_example_files_traces_equal_the_reference(backend: str) -> None:
     from engine.readers import load_facts
 
     examples = Path(__file__).parent.parent / "examples"
@@ -194,7 +205,7 @@ def test_example_files_durable_traces_equal_the_reference() -> None:
         if path.stem not in CAMPAIGNS:
             continue
         campaign = _campaign(path.stem)
-        total += _check_durable_traces(campaign, load_facts(path, campaign.catalogue), path.name)
+        total += _check_traces(backend, campaign, load_facts(path, campaign.catalogue), path.name)
     # every kind of item was compared: criteria, disqualifiers, ranking keys, waivers, award conditions
     assert all(total[k] for k in ("criterion", "disqualifier", "value", "waiver", "award_condition")), total
 
@@ -366,12 +377,11 @@ def test_generated_facts_agree(cid: str) -> None:
         facts = facts_from_document(Document("generated.yaml", data), "generated", campaign.catalogue)
         as_of = dt.date(2100, 1, 1)
         r = last_round(campaign)
-        native = evaluate(campaign, facts, as_of=as_of, backend="native", round_year=r)
-        durable = evaluate(campaign, facts, as_of=as_of, backend="durable", round_year=r)
-        assert _decisions(native) == _decisions(durable)
-        _check_durable_traces(
-            campaign, facts, f"generated facts for {cid}", as_of=as_of, deadline=dt.date(2024, 9, 30), round_year=r
-        )
+        native, durable, columnar = (evaluate(campaign, facts, as_of=as_of, backend=b, round_year=r) for b in BACKENDS)
+        assert _decisions(native) == _decisions(durable) == _decisions(columnar)
+        for backend in CHECKED:
+            where = f"generated facts for {cid}"
+            _check_traces(backend, campaign, facts, where, as_of=as_of, deadline=dt.date(2024, 9, 30), round_year=r)
 
     check()
 
@@ -410,10 +420,10 @@ def test_extreme_values_agree(cid: str, extreme: float | int) -> None:
     facts_file = facts_from_document(Document("extreme.yaml", data), "extreme", cat)
     as_of = dt.date(2100, 1, 1)
     r = last_round(campaign)
-    native = evaluate(campaign, facts_file, as_of=as_of, backend="native", round_year=r)
-    durable = evaluate(campaign, facts_file, as_of=as_of, backend="durable", round_year=r)
-    assert _decisions(native) == _decisions(durable)
-    _check_durable_traces(campaign, facts_file, f"extreme {extreme!r} for {cid}", as_of=as_of, round_year=r)
+    native, durable, columnar = (evaluate(campaign, facts_file, as_of=as_of, backend=b, round_year=r) for b in BACKENDS)
+    assert _decisions(native) == _decisions(durable) == _decisions(columnar)
+    for backend in CHECKED:
+        _check_traces(backend, campaign, facts_file, f"extreme {extreme!r} for {cid}", as_of=as_of, round_year=r)
 
 
 # ---------------------------------------------------------------- 3. the rest of the rule language
@@ -473,6 +483,7 @@ def _expression_campaign(cat: Catalogue) -> Any:
 @given(st.data())
 @pytest.mark.slow
 def test_expressions_agree(data: st.DataObject) -> None:
+    from engine.evaluate.backends.columnar import ColumnarBackend
     from engine.evaluate.backends.durable import DurableBackend
     from engine.evaluate.backends.native import NativeBackend
     from engine.model.fact_values import parse_fact
@@ -496,11 +507,14 @@ def test_expressions_agree(data: st.DataObject) -> None:
             elif choice == "na":
                 env[key] = parse_fact("n/a", cat.facts[key], cat)
         work.append([(r, env) for r in rules])
-    native = NativeBackend().run(campaign, work)
-    durable = DurableBackend().run(campaign, work)
-    assert [[tuple(map(repr, v)) for v in row] for row in native] == [
-        [tuple(map(repr, v)) for v in row] for row in durable
-    ]
+    columnar_backend = ColumnarBackend()
+    native, durable, columnar = (b.run(campaign, work) for b in (NativeBackend(), DurableBackend(), columnar_backend))
+    assert all(why == "an int beyond 2^53" for why in columnar_backend.fallback.values()), columnar_backend.fallback
+
+    def shown(traces: Traces) -> list[list[tuple[str, ...]]]:
+        return [[tuple(map(repr, v)) for v in row] for row in traces]
+
+    assert shown(native) == shown(durable) == shown(columnar)
 
 
 def test_heavy_expressions_are_split_and_still_traced_by_rete() -> None:
@@ -542,7 +556,7 @@ def test_cli_backend_option_gives_the_same_json(command: str) -> None:
 
     example = Path(__file__).parent.parent / "examples" / "ninh_thuan_2020.yaml"
     out = []
-    for backend in ("native", "durable"):
+    for backend in BACKENDS:
         result = CliRunner().invoke(
             app, [command, "ninh_thuan_2020", str(example), "--format", "json", "--backend", backend]
         )
@@ -550,7 +564,7 @@ def test_cli_backend_option_gives_the_same_json(command: str) -> None:
         data = json.loads(result.stdout)
         assert data.pop("backend", backend) == backend
         out.append(data)
-    assert out[0] == out[1]
+    assert out[0] == out[1] == out[2]
 
 
 @pytest.mark.parametrize("cid", CAMPAIGNS)
@@ -595,8 +609,8 @@ EXAMPLE_FILES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"
 
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=[p.stem for p in EXAMPLE_FILES])
 @pytest.mark.slow
-def test_explain_text_is_identical_on_both_backends(example: Path) -> None:
-    """`thidua explain CAMPAIGN FACTS ID --backend durable` prints byte for byte what native prints."""
+def test_explain_text_is_identical_on_every_backend(example: Path) -> None:
+    """`thidua explain CAMPAIGN FACTS ID --backend durable|columnar` prints byte for byte what native prints."""
     from typer.testing import CliRunner
 
     from cli import app
@@ -607,12 +621,12 @@ def test_explain_text_is_identical_on_both_backends(example: Path) -> None:
     for cid in ids:
         for lang in ("vi", "en"):
             out = []
-            for backend in ("native", "durable"):
+            for backend in BACKENDS:
                 args = ["explain", example.stem, str(example), cid, "--lang", lang, "--backend", backend]
                 result = CliRunner().invoke(app, args)
                 assert result.exit_code == 0, result.output
                 out.append(result.stdout_bytes)
-            assert out[0] == out[1], f"{example.name} {cid} ({lang}): explain differs between the backends"
+            assert out[0] == out[1] == out[2], f"{example.name} {cid} ({lang}): explain differs between the backends"
 
 
 def _fresh_rows(ev: Evaluation, lang: str) -> list[dict[str, Any]]:

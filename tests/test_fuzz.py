@@ -2,7 +2,8 @@
 
 The budget is small for CI; raise it for a manual run with THIDUA_FUZZ_EXAMPLES=5000.
 Inputs that once crashed are kept in tests/crashers/ and replayed here (durable_*: with the durable
-backend); inputs that must give a particular message are in the hostile gallery (tests/hostile/).
+backend); generated rules and facts files also go through the columnar backend, which must give what
+the reference interpreter and the native backend give; inputs that must give a particular message are in the hostile gallery (tests/hostile/).
 The strategies include what issue 13 found missing: big integers, control and markup characters,
 look-alike ids, JSON number forms, hidden and merged spreadsheet content.
 """
@@ -13,14 +14,15 @@ import json
 import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from cli import app
-from engine.lang import RuleError, interpret, parse_rule
+from engine.lang import Node, RuleError, interpret, parse_rule
 from engine.lang.builtins import BUILTINS
 from engine.lang.operators import ARITHMETIC, COMPARISONS, LOGIC
 from engine.model.catalogue import load_catalogue
@@ -36,6 +38,7 @@ N = int(os.environ.get("THIDUA_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(max_examples=N, deadline=None, suppress_health_check=list(HealthCheck))
 CAT = load_catalogue()
 runner = CliRunner()
+BACKENDS = ("native", "durable", "columnar")
 
 TOKENS = [
     *CAT.facts,
@@ -149,6 +152,32 @@ def test_rule_parser_never_crashes(text: str) -> None:
             assert e.message and e.col >= 0
         else:
             interpret.value(node, {})  # an empty environment is all-unknown: must evaluate
+            _columnar_equals_the_reference(node)
+
+
+def _columnar_equals_the_reference(node: Node) -> None:
+    """A parsed rule on the columnar backend (or its native fallback): the reference's trace, as a
+    criterion with itself as waiver, for no facts, every fact n/a, and both in one run."""
+    from engine.evaluate.backends.columnar import ColumnarBackend
+    from engine.evaluate.trace import reference
+    from engine.model.fact_values import parse_fact
+
+    item = SimpleNamespace(node=node, waiver=node, kind="criterion", spec=SimpleNamespace(id="fuzzed"))
+    campaign = SimpleNamespace(items=lambda: [item])
+    na = {k: parse_fact("n/a", CAT.facts[k], CAT) for k in node.facts() if k in CAT.facts}
+    envs: list[dict[str, object]] = [{}, na, {}]
+    (got,) = ColumnarBackend().run(campaign, [[(item, env) for env in envs]])  # type: ignore[arg-type]
+    assert [repr(t) for t in got] == [repr(reference(item, env)) for env in envs]  # type: ignore[arg-type]
+
+
+def _same_on_columnar(args: list[str], native: Result) -> None:
+    """The columnar backend gives the native backend's output (or the same user error)."""
+    columnar = runner.invoke(app, [*args, "--backend", "columnar"])
+    assert columnar.exit_code == native.exit_code, columnar.output
+    if native.exit_code == 0 and "json" in args:
+        got, want = json.loads(columnar.stdout), json.loads(native.stdout)
+        assert got.pop("backend") == "columnar" and want.pop("backend") == "native"
+        assert got == want
 
 
 def _mutate(text: str, data: st.DataObject) -> str:
@@ -199,9 +228,11 @@ def _mutate(text: str, data: st.DataObject) -> str:
 def test_mutated_facts_files(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
     path = tmp_path_factory.mktemp("f") / "facts.yaml"
     path.write_text(_mutate(EXAMPLE, data), encoding="utf-8")
-    result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path), "-f", "json"])
+    args = ["evaluate", "ninh_thuan_2020", str(path), "-f", "json"]
+    result = runner.invoke(app, args)
     assert result.exit_code in (0, 2)
     _one_line_user_error(result)
+    _same_on_columnar(args, result)
 
 
 json_values = st.recursive(
@@ -235,9 +266,11 @@ json_values = st.recursive(
 def test_generated_json_facts(tmp_path_factory: pytest.TempPathFactory, doc: dict) -> None:
     path = tmp_path_factory.mktemp("j") / "facts.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
-    result = runner.invoke(app, ["evaluate", "ninh_thuan_2020", str(path), "-f", "json"])
+    args = ["evaluate", "ninh_thuan_2020", str(path), "-f", "json"]
+    result = runner.invoke(app, args)
     assert result.exit_code in (0, 2)
     _one_line_user_error(result)
+    _same_on_columnar(args, result)
 
 
 @FUZZ
@@ -528,19 +561,19 @@ def _hostile_facts(draw: st.DrawFn) -> dict:  # type: ignore[type-arg]
 
 
 @FUZZ
-@given(_hostile_facts(), st.sampled_from(["table", "json", "csv", "markdown"]), st.booleans())
+@given(_hostile_facts(), st.sampled_from(["table", "json", "csv", "markdown"]), st.sampled_from(BACKENDS))
 @pytest.mark.slow
 def test_hostile_values_in_every_output(
     tmp_path_factory: pytest.TempPathFactory,
-    doc: dict,
+    doc: dict,  # type: ignore[type-arg]
     fmt: str,
-    durable: bool,  # type: ignore[type-arg]
+    backend: str,
 ) -> None:
     """Markup, control characters, look-alike ids and extreme numbers: a result without a raw control
-    character in it, or one line naming the file — on both backends."""
+    character in it, or one line naming the file — on every backend."""
     path = tmp_path_factory.mktemp("h") / "facts.json"
     path.write_text(json.dumps(doc, ensure_ascii=True), encoding="utf-8")
-    args = ["evaluate", "ninh_thuan_2020", str(path), "-f", fmt, "--backend", "durable" if durable else "native"]
+    args = ["evaluate", "ninh_thuan_2020", str(path), "-f", fmt, "--backend", backend]
     result = runner.invoke(app, args)
     assert result.exit_code in (0, 2), result.output
     _one_line_user_error(result)

@@ -32,6 +32,7 @@ class InputFormat(StrEnum):
 class BackendName(StrEnum):
     native = "native"
     durable = "durable"
+    columnar = "columnar"
 
 
 class SchemaKind(StrEnum):

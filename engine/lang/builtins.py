@@ -6,7 +6,8 @@ is wanted is read through the builtin marked `reads_series`, `latest`), how the 
 checks a call (`check`), the catalogue marks of its series argument it reads (`marks`: they
 become the call's `options`, passed to `impl`, `dated` and `bounds` as keywords), its
 three-valued meaning (`impl`: the one implementation every evaluator calls — the reference
-interpreter, the generated native code and the durable backend's derived fields — or `means`,
+interpreter, the generated native code and the durable backend's derived fields — and `vector`,
+the same meaning over columns for the columnar backend, or `means`,
 an arithmetic operator of `engine.lang.operators` whose meaning it is, read by `decide` too),
 how an explanation phrases it (`phrase`, `requirement`, `unit`), the facts-file columns a call
 implies (`columns`, for `thidua template`) and its line in the documentation (`doc`;
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from engine.common import fmt
 from engine.common.message import Msg
 from engine.lang.ir import BOOL, DATE, NUMBER, RECORDS, SERIES, ArithOp, Call, Const, Fact, Node, Type
-from engine.lang.operators import ARITHMETIC
+from engine.lang.operators import ARITHMETIC, Column
 from engine.lang.values import NA, UNKNOWN, Value
 
 Lang = str  # "vi" | "en"
@@ -62,6 +63,9 @@ class Builtin:
     reads_series: bool = False  # the builtin a series is read through where a number is wanted
     means: ArithOp | None = None  # its meaning is `args[0] <means> args[1]` (engine.lang.operators)
     unit: Callable[[float, Lang], str] | None = None  # how an explanation writes its value (and a bound on it)
+    # `impl` over columns (engine.lang.operators.Column; the columnar backend): argument columns,
+    # **options → a column. None: a call of it is evaluated by the native backend instead, visibly
+    vector: Callable[..., Column] | None = None
 
     def accepts(self, i: int) -> tuple[Type, ...]:
         """The types argument `i` may have."""
@@ -195,6 +199,84 @@ def all_improved(records: Value) -> Value:
     return UNKNOWN if unknown else True
 
 
+def _latest_vector(series: Column, *, cumulative: bool = False) -> Column:
+    """`latest` over a column of series (the columnar backend's SERIES: `dated`, a plain number
+    `x`/`w`, the entries `e` in date order, each `d`, `x`, `w`, `na`): a plain value is itself; a
+    dated series its last entry — for a cumulative fact unknown (only bounded), n/a when that last
+    entry is n/a; no entry is unknown."""
+    import polars as pl
+
+    from engine.lang.operators import NA_STATE, UNKNOWN_STATE, VALUE
+
+    v = series.value
+    entries = v.struct.field("e")
+    last = entries.list.last()
+    state = (
+        pl.when(~v.struct.field("dated"))
+        .then(series.state)
+        .when(entries.list.len() == 0)
+        .then(pl.lit(UNKNOWN_STATE, dtype=pl.UInt8))
+        .when(last.struct.field("na"))
+        .then(pl.lit(NA_STATE, dtype=pl.UInt8))
+        .otherwise(pl.lit(UNKNOWN_STATE if cumulative else VALUE, dtype=pl.UInt8))
+    )
+    dated = v.struct.field("dated")
+    value = pl.when(dated).then(last.struct.field("x")).otherwise(v.struct.field("x"))
+    return Column(value, state, pl.when(dated).then(last.struct.field("w")).otherwise(v.struct.field("w")))
+
+
+def _at_vector(series: Column, day: Column, *, cumulative: bool = False) -> Column:
+    """`at` over a column of series (SERIES, see `_latest_vector`) and a day: the entry dated that
+    day — for a cumulative fact whose entries up to the day are all numbers, the highest of them
+    (the latest of equals) — unknown with no entry that day; a plain value says nothing of a day
+    (unknown; n/a stays n/a)."""
+    import polars as pl
+
+    from engine.lang.operators import NA_STATE, UNKNOWN_STATE, VALUE
+
+    v = series.value
+    entries = v.struct.field("e")
+    d = pl.element().struct.field("d")
+    on_day = entries.list.eval(pl.element().filter(d == day.value)).list.first()
+    used = on_day
+    if cumulative:
+        upto = entries.list.eval(pl.element().filter(d <= day.value))
+        top = upto.list.eval(pl.element().sort_by(pl.element().struct.field("x"), d)).list.last()
+        used = pl.when(upto.list.eval(pl.element().struct.field("na")).list.any()).then(on_day).otherwise(top)
+    plain = pl.when(series.state == NA_STATE).then(pl.lit(NA_STATE, dtype=pl.UInt8))
+    state = (
+        plain.when(~v.struct.field("dated") | on_day.is_null())
+        .then(pl.lit(UNKNOWN_STATE, dtype=pl.UInt8))
+        .when(used.struct.field("na"))
+        .then(pl.lit(NA_STATE, dtype=pl.UInt8))
+        .otherwise(pl.lit(VALUE, dtype=pl.UInt8))
+    )
+    return Column(used.struct.field("x"), state, used.struct.field("w"))
+
+
+def _all_improved_vector(records: Column) -> Column:
+    """`all_improved` over a column of records (each its score and prev_score, null where not a
+    number): a record not scoring above last year decides false; else one without both numbers
+    unknown; else true; none assigned n/a; an unknown or n/a list stays what it is."""
+    import polars as pl
+
+    from engine.lang.operators import NA_STATE, UNKNOWN_STATE, VALUE
+
+    score, prev = pl.element().struct.field("score"), pl.element().struct.field("prev_score")
+    worse = records.value.list.eval(score.is_not_null() & prev.is_not_null() & ~(score > prev)).list.any()
+    unsure = records.value.list.eval(score.is_null() | prev.is_null()).list.any()
+    state = (
+        pl.when(records.state != VALUE)
+        .then(records.state)
+        .when(records.value.list.len() == 0)
+        .then(pl.lit(NA_STATE, dtype=pl.UInt8))
+        .when(~worse & unsure)
+        .then(pl.lit(UNKNOWN_STATE, dtype=pl.UInt8))
+        .otherwise(pl.lit(VALUE, dtype=pl.UInt8))
+    )
+    return Column(~worse, state)
+
+
 def _improved_requirement(args: Sequence[Value], lang: Lang, fmt: Callable[[Value], str]) -> str:
     """Which assigned components did not score above last year (`fmt` writes values as explanations do)."""
     records = args[0]
@@ -230,6 +312,7 @@ BUILTINS: dict[str, Builtin] = {
             params=(SERIES, DATE),
             result=NUMBER,
             impl=at,
+            vector=_at_vector,
             doc={
                 "vi": "giá trị của một chuỗi số liệu theo ngày vào đúng ngày đó: số liệu ghi đúng ngày (chưa có nếu "
                 "không có; một số không ghi ngày là chưa có). Với số liệu lũy kế (`cumulative: true`, như tỷ lệ "
@@ -255,6 +338,7 @@ BUILTINS: dict[str, Builtin] = {
             params=(SERIES,),
             result=NUMBER,
             impl=latest,
+            vector=_latest_vector,
             doc={
                 "vi": "giá trị mới nhất của một chuỗi số liệu theo ngày (một số không ghi ngày là chính nó); với số "
                 "liệu lũy kế, chuỗi số liệu theo ngày chỉ cho biết mức tối thiểu (giá trị lớn nhất đã ghi), đủ để "
@@ -277,6 +361,7 @@ BUILTINS: dict[str, Builtin] = {
             params=(RECORDS,),
             result=BOOL,
             impl=all_improved,
+            vector=_all_improved_vector,
             doc={
                 "vi": "mọi chỉ số thành phần được giao đều tăng điểm so với năm trước "
                 "(không áp dụng nếu không được giao chỉ số nào)",
@@ -293,6 +378,7 @@ BUILTINS: dict[str, Builtin] = {
             result=NUMBER,
             impl=ARITHMETIC["/"].run,
             means="/",
+            vector=ARITHMETIC["/"].vector,
             doc={
                 "vi": "tỷ lệ của phần trên tổng, từ 0 đến 1 (0,1 là 10%): chưa có nếu một trong hai chưa có; không "
                 "áp dụng nếu một trong hai không áp dụng hoặc tổng bằng 0 (tỷ lệ trên không có gì không áp dụng); "

@@ -2,11 +2,12 @@
 
 Each operator is one entry: how a rule writes it, the Python syntax node the parser reads it
 from, its three-valued meaning (`run`: the one runtime function the reference interpreter calls
-and the native backend's generated code calls — so native equals the reference by
-construction), its negation (what `not` of it is), the words an explanation uses for it (a
-vocabulary key or symbol), and its Rete spelling (the durable backend's condition). The
-interpreter, the parser, the native generator, the durable backend, `decide` and the
-explanations read these tables; none keeps its own copy of an operator's meaning.
+and the native backend's generated code calls — so native equals the reference by construction —
+and `vector`, the same meaning over columns for the columnar backend), its negation (what `not`
+of it is), the words an explanation uses for it (a vocabulary key or symbol), and its Rete
+spelling (the durable backend's condition). The interpreter, the parser, the native generator,
+the durable backend, `decide` and the explanations read these tables; none keeps its own copy of
+an operator's meaning.
 
 The three-valued domain (`engine.lang.values`): a value, `UNKNOWN` (missing) or `NA` (does not
 apply). Kleene logic: `false and unknown` is false, `true or unknown` true; n/a items of
@@ -21,10 +22,13 @@ import ast
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from engine.lang.ir import ArithOp, CompareOp
 from engine.lang.values import NA, UNKNOWN, Value
+
+if TYPE_CHECKING:  # polars is an install extra (thidua[columnar]), imported by the vector forms only
+    import polars as pl
 
 LogicOp = Literal["and", "or"]
 
@@ -103,6 +107,118 @@ def minus(a: Value) -> Value:
     return a if a is UNKNOWN or a is NA else -a  # type: ignore[operator]
 
 
+# ---------------------------------------------------------------- the vectorised forms (columnar backend)
+# The same meanings over whole columns (Polars expressions, `engine.evaluate.backends.columnar`):
+# a three-valued column is its values and, beside them, its state — VALUE, UNKNOWN_STATE or
+# NA_STATE, kept apart, never folded into null. The states are ordered so that the larger wins
+# where `strict` lets n/a come before unknown. tests/test_columnar.py holds every vector form equal
+# to its runtime function above over every pair of states.
+
+VALUE, UNKNOWN_STATE, NA_STATE = 0, 1, 2
+
+
+class Column(NamedTuple):
+    """A three-valued column: `value` (meaningful where `state` is VALUE), `state`, and for a
+    number `whole` — whether the row's value is a Python int (an int op an int is an int but for
+    `/`); None for other types."""
+
+    value: pl.Expr
+    state: pl.Expr
+    whole: pl.Expr | None = None
+
+
+def _state(code: int) -> pl.Expr:
+    import polars as pl
+
+    return pl.lit(code, dtype=pl.UInt8)
+
+
+def _vector_strict(a: Column, b: Column) -> pl.Expr:
+    """`strict` over columns: n/a before unknown (the larger state), else a value."""
+    import polars as pl
+
+    return pl.max_horizontal(a.state, b.state)
+
+
+def _vector_lifted(fn: Callable[[Any, Any], Any]) -> Callable[[Column, Column], Column]:
+    """`_lifted` over columns: `fn` applies to expressions as to values (`operator.lt` and co.)."""
+
+    def vec(a: Column, b: Column) -> Column:
+        return Column(fn(a.value, b.value), _vector_strict(a, b))
+
+    return vec
+
+
+def _vector_ranked(fn: Callable[[Any, Any], Any]) -> Callable[[Column, Column, Mapping[str, int]], Column]:
+    """`_ranked` over columns: both sides to their scale's rank, then compared."""
+
+    def vec(a: Column, b: Column, ranks: Mapping[str, int]) -> Column:
+        import polars as pl
+
+        def rank(x: pl.Expr) -> pl.Expr:
+            return x.replace_strict(list(ranks), list(ranks.values()), default=None, return_dtype=pl.Int64)
+
+        return Column(fn(rank(a.value), rank(b.value)), _vector_strict(a, b))
+
+    return vec
+
+
+def _vector_arith(fn: Callable[[Any, Any], Any]) -> Callable[[Column, Column], Column]:
+    """`_lifted(fn)` for + - *: an int with an int stays an int."""
+
+    def vec(a: Column, b: Column) -> Column:
+        whole = a.whole & b.whole if a.whole is not None and b.whole is not None else None
+        return Column(fn(a.value, b.value), _vector_strict(a, b), whole)
+
+    return vec
+
+
+def _vector_divide(a: Column, b: Column) -> Column:
+    """`_lifted(_divide)`: a quotient is a float; by zero, n/a."""
+    import polars as pl
+
+    state = _vector_strict(a, b)
+    by_zero = (state == VALUE) & (b.value == 0)
+    return Column(a.value / b.value, pl.when(by_zero).then(_state(NA_STATE)).otherwise(state), pl.lit(False))
+
+
+def vector_negate(a: Column) -> Column:
+    """`negate` over a column."""
+    return Column(~a.value, a.state)
+
+
+def vector_minus(a: Column) -> Column:
+    """`minus` over a column."""
+    return Column(-a.value, a.state, a.whole)
+
+
+def _vector_kleene(decisive: bool) -> Callable[..., Column]:
+    """`_kleene` over columns: a decisive item decides, else unknown if any, else the other value
+    if any item gave it, else (all n/a, or none) n/a."""
+
+    def vec(*items: Column) -> Column:
+        import polars as pl
+
+        def some(cond: Callable[[Column], pl.Expr]) -> pl.Expr:
+            return pl.any_horizontal(*[cond(c) for c in items]) if items else pl.lit(False)
+
+        dec = some(lambda c: (c.state == VALUE) & (c.value == decisive))
+        unknown = some(lambda c: c.state == UNKNOWN_STATE)
+        other = some(lambda c: (c.state == VALUE) & (c.value == (not decisive)))
+        state = (
+            pl.when(dec)
+            .then(_state(VALUE))
+            .when(unknown)
+            .then(_state(UNKNOWN_STATE))
+            .when(other)
+            .then(_state(VALUE))
+            .otherwise(_state(NA_STATE))
+        )
+        return Column(dec.fill_null(False).xor(not decisive), state)
+
+    return vec
+
+
 # ---------------------------------------------------------------- the tables
 
 
@@ -128,6 +244,16 @@ class Comparison:
     @property
     def run_ranked(self) -> Callable[[Value, Value, Mapping[str, int]], Value]:
         return _RUN_RANKED[self.symbol]
+
+    @property
+    def vector(self) -> Callable[[Column, Column], Column]:
+        """`run` over columns (the columnar backend)."""
+        return _vector_lifted(self.fn)
+
+    @property
+    def vector_ranked(self) -> Callable[[Column, Column, Mapping[str, int]], Column]:
+        """`run_ranked` over columns (the columnar backend)."""
+        return _vector_ranked(self.fn)
 
 
 COMPARISONS: dict[CompareOp, Comparison] = {
@@ -160,6 +286,11 @@ class Arithmetic:
     def run(self) -> Callable[[Value, Value], Value]:
         return _RUN_ARITH[self.symbol]
 
+    @property
+    def vector(self) -> Callable[[Column, Column], Column]:
+        """`run` over columns (the columnar backend)."""
+        return _vector_divide if self.symbol == "/" else _vector_arith(self.fn)
+
 
 ARITHMETIC: dict[ArithOp, Arithmetic] = {
     a.symbol: a
@@ -185,6 +316,7 @@ class Connective:
     decisive: bool
     dual: LogicOp
     run: Callable[..., Value]
+    vector: Callable[..., Column]  # `run` over columns (the columnar backend)
 
     @property
     def phrase(self) -> str:
@@ -198,8 +330,8 @@ class Connective:
 LOGIC: dict[str, Connective] = {
     c.symbol: c
     for c in (
-        Connective("and", ast.And, False, "or", _kleene(False)),
-        Connective("or", ast.Or, True, "and", _kleene(True)),
+        Connective("and", ast.And, False, "or", _kleene(False), _vector_kleene(False)),
+        Connective("or", ast.Or, True, "and", _kleene(True), _vector_kleene(True)),
     )
 }
 NOT_PHRASE = "explain.not"  # `not`'s words; its meaning is `negate`, its negation itself

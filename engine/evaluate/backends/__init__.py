@@ -18,7 +18,7 @@ from engine.evaluate.backends.base import Backend, Traces, Work
 
 __all__ = ["BACKENDS", "Backend", "Traces", "Work", "get_backend"]
 
-BACKENDS = ("native", "durable")
+BACKENDS = ("native", "durable", "columnar")
 
 
 def get_backend(name: str) -> Backend:
@@ -40,6 +40,20 @@ def get_backend(name: str) -> Backend:
         from engine.evaluate.backends.durable import DurableBackend  # imported only when chosen
 
         return DurableBackend()
+    if name == "columnar":
+        import importlib.util
+
+        if importlib.util.find_spec("polars") is None:  # an install extra: thidua[columnar]
+            raise UsageError(
+                Problem(
+                    "--backend",
+                    Msg("problem.eval_columnar_missing"),
+                    hint=Msg("problem.eval_columnar_missing_hint"),
+                )
+            )
+        from engine.evaluate.backends.columnar import ColumnarBackend  # imported only when chosen
+
+        return ColumnarBackend()
     raise UsageError(
         Problem(
             "--backend",
