@@ -305,3 +305,31 @@ def test_without_polars_a_usage_error_says_how_to_get_it() -> None:
         "--backend: chưa cài bộ máy tính theo cột (columnar) — cài bằng pip install 'thidua[columnar]', "
         "hoặc dùng --backend native"
     ]
+
+
+def test_a_rule_left_to_native_is_said_in_the_audit_trail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A builtin without a vector form: its rules are evaluated by native, the verdicts are the same,
+    and the JSON header and the report's audit name them (issue 27.2: visibly)."""
+    import dataclasses
+    from pathlib import Path
+
+    from engine.evaluate.allocate import allocate
+    from engine.evaluate.core import evaluate
+    from engine.lang.builtins import BUILTINS
+    from engine.model.campaign import load_campaign
+    from engine.readers import load_facts
+    from engine.render.report import build_context
+    from engine.render.text import header
+
+    campaign = load_campaign("ninh_thuan_2020")
+    facts = load_facts(Path(__file__).parent.parent / "examples" / "ninh_thuan_2020.yaml", campaign.catalogue)
+    native = evaluate(campaign, facts)
+    assert evaluate(campaign, facts, backend="columnar").fallback == ()
+    monkeypatch.setitem(BUILTINS, "share", dataclasses.replace(BUILTINS["share"], vector=None))
+    ev = evaluate(campaign, facts, backend="columnar")
+    assert ev.fallback == ("staff_discipline_over_10pct",)
+    assert [r.verdict for r in ev.results] == [r.verdict for r in native.results]
+    assert header(ev)["backend_fallback"] == ["staff_discipline_over_10pct"]
+    assert "backend_fallback" not in header(native)
+    assert ev.backend_said == "columnar (native: staff_discipline_over_10pct)"
+    assert build_context(ev, allocate(ev), "vi").audit.backend == ev.backend_said

@@ -91,6 +91,7 @@ def evaluate(
         plan = make_plan(campaign, facts, derived, na_warnings)
         work, spans = work_of(plan)
     traces = merged(engine.run(campaign, work), spans)  # one per distinct step (Step.slot)
+    fallback = tuple(sorted(getattr(engine, "fallback", {})))  # rules the columnar backend left to native
     del work, spans  # what the backend was given: not needed beside the results (peak memory)
     with gc_paused():
         results = judge_all(campaign, plan, traces, round_year, deadline)
@@ -103,6 +104,7 @@ def evaluate(
         results,
         round_year if yearly else None,
         [*facts.warnings, *deadline_warnings, *period_warnings, *derive_warnings, *na_warnings, *round_warnings],
+        fallback,
     )
 
 

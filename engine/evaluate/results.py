@@ -234,6 +234,12 @@ class Evaluation:
     results: list[CandidateResult]
     round: int | None = None  # the round (year) judged, for campaigns judged every year
     warnings: list[Problem] = field(default_factory=list)  # the facts file's and the evaluation's
+    fallback: tuple[str, ...] = ()  # the rules a backend left to native (columnar: no vector form for them)
+
+    @property
+    def backend_said(self) -> str:
+        """The backend as the audit trail names it: with the rules it left to native, if any."""
+        return f"{self.backend} (native: {', '.join(self.fallback)})" if self.fallback else self.backend
 
     @property
     def round_year(self) -> int:

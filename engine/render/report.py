@@ -160,7 +160,7 @@ def _audit(ev: Evaluation, alloc: Allocation, awards: list[AwardBlock], notes: l
         facts_sha256=ev.facts.sha256,
         as_of=fmt.day(ev.as_of),
         decision_date=fmt.day(alloc.decision_date),
-        backend=ev.backend,
+        backend=ev.backend_said,
         ids=[AuditId(r.name, r.id) for a in awards for r in (*a.selected, *a.ties, *a.reserve)],
         notes=notes,
     )

@@ -30,6 +30,7 @@ def header(ev: Evaluation) -> dict[str, Any]:
         **({"round": ev.round} if ev.round is not None else {}),
         "thidua_version": __version__,
         "backend": ev.backend,
+        **({"backend_fallback": list(ev.fallback)} if ev.fallback else {}),
         "campaign_sha256": ev.campaign.sha256,
         "facts_sha256": ev.facts.sha256,
         **({"inputs": [{"file": n, "sha256": s} for n, s in ev.facts.inputs]} if len(ev.facts.inputs) > 1 else {}),
