@@ -22,6 +22,7 @@ from typing import Protocol
 from engine.authoring.draft.groups import kinds_in
 from engine.authoring.draft.patterns import ItemKind, Proposal, Sentence
 from engine.authoring.draft.sections import read_header, read_sentences
+from engine.authoring.draft.words import calls_on, says, word_kinds
 from engine.authoring.draft.write import Draft as Draft
 from engine.authoring.draft.write import DraftItem as DraftItem
 
@@ -56,15 +57,28 @@ def draft_text(text: str, name: str, library: Proposer) -> Draft:
         proposals = [p for p in library.propose(s) if p.quote and p.quote in s.text]
         for p in proposals:
             items.append(DraftItem(p.kind, s.clause, p.quote, dict(p.fields), p.pattern, s.line, s.group, s.section))
-        if proposals or (s.line, s.text) in used_subject or (s.section == "subjects" and _names_kinds(s)):
+        if (s.line, s.text) in used_subject or (s.section == "subjects" and _names_kinds(s)):
             continue
-        kind = _TODO_KIND.get(s.section)
-        if kind is not None and not (kind in _SINGLE and any(i.kind == kind for i in items)):
-            items.append(DraftItem(kind, s.clause, s.text, {}, None, s.line, s.group, s.section))
-        elif _in_body(s):
+        todo = _todo_kinds(s, {p.kind for p in proposals}, items)
+        items += [DraftItem(k, s.clause, s.text, {}, None, s.line, s.group, s.section) for k in todo]
+        if not proposals and not todo and _in_body(s):
             unused.append(s)
     kept, extra = _once(items)
     return Draft(header, tuple(kept), tuple(unused), text, name, tuple(extra))
+
+
+def _todo_kinds(s: Sentence, given: set[str], items: list[DraftItem]) -> list[ItemKind]:
+    """The TODO items a sentence is written as: the kind of its part of the plan when nothing was
+    proposed for it (one period, deadline, late rule a campaign: not twice from their parts), then
+    the kinds its own words call for that no proposal gives (engine.authoring.draft.words) — under
+    II and III, or a preamble that launches the campaign for a year."""
+    out: list[ItemKind] = []
+    kind = _TODO_KIND.get(s.section)
+    if kind is not None and not given and not (kind in _SINGLE and any(i.kind == kind for i in items)):
+        out.append(kind)
+    if s.section != "subjects" and (_in_body(s) or s.clause == "preamble"):
+        out += [k for k in word_kinds(s, given | set(out)) if k not in out]
+    return out
 
 
 def _names_kinds(s: Sentence) -> bool:
@@ -82,10 +96,11 @@ def _body(clause: str) -> bool:
 
 
 def _once(items: list[DraftItem]) -> tuple[list[DraftItem], list[DraftItem]]:
-    """A campaign holds one period, one deadline, one late-file rule: of each, a proposal before a
-    TODO, one in its own part of the plan (Thời gian thi đua, Thời gian đề nghị) before one elsewhere,
-    one under II or III before the rest, then the first; the others are set apart (listed in the
-    file, not dropped)."""
+    """A campaign holds one period, one deadline, one late-file rule: of each, one whose words say
+    so (engine.authoring.draft.words) before one whose words do not, a proposal before a TODO, one
+    in its own part of the plan (Thời gian thi đua, Thời gian đề nghị) before one elsewhere, one
+    under II or III before the rest, then the first; the others are set apart (listed in the file,
+    not dropped)."""
     extra: list[DraftItem] = []
     for kind in sorted(_SINGLE):
         ofkind = [i for i in items if i.kind == kind]
@@ -96,21 +111,19 @@ def _once(items: list[DraftItem]) -> tuple[list[DraftItem], list[DraftItem]]:
     return kept, sorted(extra, key=lambda i: i.line)
 
 
-def _rank(item: DraftItem, kind: str) -> tuple[int, int, int, int]:
+def _rank(item: DraftItem, kind: str) -> tuple[int, int, int, int, int]:
     home = _HOME.get(kind)
-    return (item.pattern is None, item.section != home, not _body(item.clause), item.line)
+    return (not says(kind, item.quote), item.pattern is None, item.section != home, not _body(item.clause), item.line)
 
 
 def _groups(sentences: list[Sentence]) -> list[DraftItem]:
-    """The collectives' and the individuals' groups from the Đối tượng sentences: the kinds their
-    words name, the clause of the first, the quote of the first that names each."""
+    """The collectives' and the individuals' groups from the Đối tượng sentences (`_subjects`): the
+    kinds their words name, the clause of the first, the quote of the first that names each."""
     units: list[str] = []
     people: list[str] = []
     quotes: dict[str, Sentence] = {}
-    for s in sentences:
-        if s.section != "subjects":
-            continue
-        found_units, found_people = kinds_in(s)
+    for s, said in _subjects(sentences):
+        found_units, found_people = kinds_in(said)
         units += [k for k in found_units if k not in units]
         people += [k for k in found_people if k not in people]
         if found_units:
@@ -124,6 +137,16 @@ def _groups(sentences: list[Sentence]) -> list[DraftItem]:
             fields = {"candidates": candidates, "kinds": kinds}
             out.append(DraftItem("group", _base(first.clause), first.text, fields, None, first.line, gid))
     return out
+
+
+def _subjects(sentences: list[Sentence]) -> list[tuple[Sentence, Sentence]]:
+    """The Đối tượng sentences, each with the words its kinds are read from (itself); a plan with
+    no Đối tượng part: the sentences that call on someone ("Phát động toàn thể cán bộ …", "yêu cầu
+    các ngành …"), with the words after the call (engine.authoring.draft.words.calls_on)."""
+    out = [(s, s) for s in sentences if s.section == "subjects"]
+    if out:
+        return out
+    return [(s, said) for s in sentences if (said := calls_on(s)) is not None]
 
 
 def _base(clause: str) -> str:
