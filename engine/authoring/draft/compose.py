@@ -22,7 +22,7 @@ from typing import Protocol
 from engine.authoring.draft.groups import kinds_in
 from engine.authoring.draft.patterns import ItemKind, Proposal, Sentence
 from engine.authoring.draft.sections import read_header, read_sentences
-from engine.authoring.draft.words import calls_on, says, word_kinds
+from engine.authoring.draft.words import calls_on, heads, says, word_kinds
 from engine.authoring.draft.write import Draft as Draft
 from engine.authoring.draft.write import DraftItem as DraftItem
 
@@ -51,6 +51,11 @@ def draft_text(text: str, name: str, library: Proposer) -> Draft:
     header = read_header(text)
     sentences = read_sentences(text)
     items: list[DraftItem] = list(_groups(sentences))
+    items += [
+        DraftItem("group", s.clause.split(" ")[0], s.text, {"candidates": "person"}, None, s.line, "head", s.section)
+        for s in sentences
+        if heads(s)
+    ]
     unused: list[Sentence] = []
     used_subject = {(i.line, i.quote) for i in items}
     for s in sentences:

@@ -11,8 +11,10 @@ thi đua" a period. Each kind the words call for that no proposal of the sentenc
 item with the sentence's clause and quote (engine.authoring.draft.compose), so its clause and words
 are in the draft for the author to write.
 
-A plan with no Đối tượng part names its subjects where it calls on them ("Phát động toàn thể cán bộ,
-công chức …", "yêu cầu các ngành, các đoàn thể …"): `calls_on` finds those words.
+A sentence that opens the heads' own criteria ("Đối với cá nhân là người đứng đầu …:") is a group
+of its own (`heads`). A plan with no Đối tượng part names its subjects where it calls on them
+("Phát động toàn thể cán bộ, công chức …", "yêu cầu các ngành, các đoàn thể …"): `calls_on` finds
+those words.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ _ANSWERS: Mapping[str, frozenset[str]] = {
 # a preamble that launches the campaign for a year: the period, when the plan gives none elsewhere
 # (not the legal bases it cites: "Căn cứ …", "Thực hiện Kế hoạch số …")
 _LAUNCH = re.compile(r"^(?!căn cứ|thực hiện|theo\b)[^.;]*phát động phong trào thi đua[^.;]*\bnăm (?:19|20)\d{2}")
+_HEADS = re.compile(r"^đối với [^:]*người đứng đầu[^:]*:$")
 _CARRYING_OUT = re.compile(r"tổ chức thực hiện\b")
 # "Phát động toàn thể cán bộ …", "yêu cầu các ngành, các đoàn thể …": whom a plan calls on
 _CALLS_ON = re.compile(r"\b(?:phát động|yêu cầu|kêu gọi)\s+(?=(?:toàn thể|tất cả|các|những)\b)")
@@ -98,6 +101,12 @@ def says(kind: str, text: str) -> bool:
     """Whether a text's own words say it is of this kind (its entry in WORD_KINDS)."""
     low = text.casefold()
     return any(k == kind and words.search(low) for k, words, _ in WORD_KINDS)
+
+
+def heads(sentence: Sentence) -> bool:
+    """Whether a sentence opens the heads' own criteria ("Đối với cá nhân là người đứng đầu các cơ
+    quan, đơn vị …, phải đáp ứng các tiêu chí:"): a group of its own, the heads of the units."""
+    return _HEADS.match(sentence.text.casefold()) is not None
 
 
 def calls_on(sentence: Sentence) -> Sentence | None:
