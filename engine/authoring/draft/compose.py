@@ -73,17 +73,15 @@ def draft_text(text: str, name: str, library: Proposer) -> Draft:
 
 
 def _todo_kinds(s: Sentence, given: set[str], items: list[DraftItem]) -> list[ItemKind]:
-    """The TODO items a sentence is written as: the kind of its part of the plan when nothing was
-    proposed for it (one period, deadline, late rule a campaign: not twice from their parts), then
-    the kinds its own words call for that no proposal gives (engine.authoring.draft.words) — under
-    II and III, or a preamble that launches the campaign for a year."""
-    out: list[ItemKind] = []
+    """The TODO items a sentence is written as: the kinds its own words call for that no proposal
+    gives (engine.authoring.draft.words) — under II and III, or a preamble that launches the
+    campaign for a year; else, when nothing was proposed for it, the kind of its part of the plan
+    (one period, deadline, late rule a campaign: not twice from their parts)."""
+    said = word_kinds(s, given) if s.section != "subjects" and (_in_body(s) or s.clause == "preamble") else []
     kind = _TODO_KIND.get(s.section)
-    if kind is not None and not given and not (kind in _SINGLE and any(i.kind == kind for i in items)):
-        out.append(kind)
-    if s.section != "subjects" and (_in_body(s) or s.clause == "preamble"):
-        out += [k for k in word_kinds(s, given | set(out)) if k not in out]
-    return out
+    if said or given or kind is None or (kind in _SINGLE and any(i.kind == kind for i in items)):
+        return said
+    return [kind]
 
 
 def _names_kinds(s: Sentence) -> bool:

@@ -3,13 +3,14 @@
 A plan's headings are not always the usual ones (Đối tượng, Tiêu chí, Không xét khen thưởng, Hình
 thức, Hồ sơ, Thời gian): a commune's plan may put its awards under "Khen thưởng" inside "Nội dung
 phong trào thi đua", its period under "Hình thức, thời gian tổ chức". So a sentence under II or III
-is also read by its words: one that requires something ("phải", "đạt", "hoàn thành", "100%", "không
-để", "không có") is a criterion; one that says "không xét khen thưởng" a disqualifier — a late-file
-rule when it is about files sent late; "khen thưởng" with a number of collectives or people an
-award; "chậm nhất", "trước ngày", "hồ sơ … gửi về" a deadline; "kể từ ngày … đến", "thời gian …
-thi đua" a period. Each kind the words call for that no proposal of the sentence gives becomes a TODO
-item with the sentence's clause and quote (engine.authoring.draft.compose), so its clause and words
-are in the draft for the author to write.
+is read by its words first (`word_kinds`): one that requires something ("phải", "đạt", "hoàn
+thành", "100%", "không để", "không có") is a criterion; one that says "không xét khen thưởng" a
+disqualifier — a late-file rule when it is about files sent late; "khen thưởng" with a number of
+collectives or people, or "thì được xem xét khen thưởng", an award; "chậm nhất", "trước ngày",
+"hồ sơ … gửi về" a deadline; "kể từ ngày … đến", "thời gian … thi đua" a period. Each kind the
+words call for that no proposal of the sentence gives becomes a TODO item with the sentence's clause
+and quote (engine.authoring.draft.compose); the kind of its part of the plan only when the words
+call for none.
 
 A sentence that opens the heads' own criteria ("Đối với cá nhân là người đứng đầu …:") is a group
 of its own (`heads`). A plan with no Đối tượng part names its subjects where it calls on them
@@ -49,7 +50,10 @@ WORD_KINDS: tuple[tuple[ItemKind, re.Pattern[str], frozenset[str] | None], ...] 
     ),
     (
         "award",
-        re.compile(r"khen thưởng[^.;]*\d+\s*(?:tập thể|cá nhân)|\d+\s*(?:tập thể|cá nhân)[^.;]*khen thưởng"),
+        re.compile(
+            r"khen thưởng[^.;]*\d+\s*(?:tập thể|cá nhân)|\d+\s*(?:tập thể|cá nhân)[^.;]*khen thưởng"
+            r"|thì (?:sẽ )?được (?:xem xét )?khen thưởng|khen thưởng (?:chuyên đề|đột xuất)"
+        ),
         None,
     ),
     (
