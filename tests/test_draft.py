@@ -134,7 +134,10 @@ def test_every_sentence_of_ii_and_iii_is_an_item_or_listed_unused(plan: Path, li
     for s in read_sentences(draft.text):
         if not re.match(r"III?(?:[.\s]|$)", s.clause):
             continue
-        items = [i for i in (*draft.items, *draft.extra) if i.line == s.line and i.quote in s.text]
+        # an item quotes the sentence, or a part of it, or the sentence with its enumerator "(1) …"
+        items = [
+            i for i in (*draft.items, *draft.extra) if i.line == s.line and (i.quote in s.text or s.text in i.quote)
+        ]
         group = s.section == "subjects" and any(i.kind == "group" for i in draft.items)
         assert items or s in draft.unused or group, (s.clause, s.line, s.text)
         if s in draft.unused:
@@ -417,6 +420,8 @@ def test_a_plan_with_unusual_headings_keeps_every_clause_and_quote() -> None:
         ("group", "I"),
         ("criterion", "II.1"),
         ("criterion", "II.1"),
+        ("criterion", "II.1 (1)"),
+        ("criterion", "II.1 (2)"),
         ("period", "II.2"),
         ("award", "II.3"),
         ("disqualifier", "II.3"),
@@ -430,6 +435,15 @@ def test_a_plan_with_unusual_headings_keeps_every_clause_and_quote() -> None:
     assert data["groups"]["individual"]["kinds"] == ["civil_servant", "commune_non_professional"]
     assert (data["groups"]["individual"]["clause"], data["period"]["clause"]) == ("I", "II.2")
     assert data["nomination"]["late"]["clause"] == "II.3" and data["disqualifiers"][0]["rule"] == "TODO"
+
+
+def test_a_todo_item_quotes_its_number_as_the_plan_writes_it() -> None:
+    draft = draft_text(read_plan(UNUSUAL), UNUSUAL.name, NoLibrary())
+    quotes = {i.clause: i.quote for i in draft.items if i.kind == "criterion"}
+    assert quotes["II.1 (1)"] == "(1) không để hồ sơ trễ hẹn trong năm;"
+    assert quotes["II.1 (2)"] == "(2) đạt 100% hồ sơ trực tuyến."
+    own = draft_text(read_plan(OWN), OWN.name, NoLibrary())  # "(i1)" may be an OCR'd "(il)": the words alone
+    assert {i.clause: i.quote for i in own.items}["II.2.a (i2)"] == "Không có đơn thư khiếu nại vượt cấp."
 
 
 @pytest.mark.parametrize("plan", ["ninh_thuan_2025", "syt_2024"])

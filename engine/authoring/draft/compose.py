@@ -58,6 +58,7 @@ def draft_text(text: str, name: str, library: Proposer) -> Draft:
     ]
     unused: list[Sentence] = []
     used_subject = {(i.line, i.quote) for i in items}
+    lines = text.split("\n")
     for s in sentences:
         proposals = [p for p in library.propose(s) if p.quote and p.quote in s.text]
         for p in proposals:
@@ -65,7 +66,8 @@ def draft_text(text: str, name: str, library: Proposer) -> Draft:
         if (s.line, s.text) in used_subject or (s.section == "subjects" and _names_kinds(s)):
             continue
         todo = _todo_kinds(s, {p.kind for p in proposals}, items)
-        items += [DraftItem(k, s.clause, s.text, {}, None, s.line, s.group, s.section) for k in todo]
+        quote = _marked_quote(s, lines)
+        items += [DraftItem(k, s.clause, quote, {}, None, s.line, s.group, s.section) for k in todo]
         if not proposals and not todo and _in_body(s):
             unused.append(s)
     kept, extra = _once(items)
@@ -82,6 +84,17 @@ def _todo_kinds(s: Sentence, given: set[str], items: list[DraftItem]) -> list[It
     if said or given or kind is None or (kind in _SINGLE and any(i.kind == kind for i in items)):
         return said
     return [kind]
+
+
+def _marked_quote(s: Sentence, lines: list[str]) -> str:
+    """A TODO item's quote: the sentence, with its inline number as the plan writes it ("(1) 100%
+    các văn bản …") when it has one — the words an author cites the item by."""
+    m = re.search(r" \((\d{1,2})\)$", s.clause)  # "(i1)" may be the plan's "(il)": not cited
+    if m is not None and 0 < s.line <= len(lines):
+        marked = f"({m.group(1)}) {s.text}"
+        if marked in lines[s.line - 1]:
+            return marked
+    return s.text
 
 
 def _names_kinds(s: Sentence) -> bool:
