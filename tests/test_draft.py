@@ -454,3 +454,36 @@ def test_the_heads_have_a_group_extending_the_individuals(plan: str) -> None:
     assert head["quote"].startswith("Đối với cá nhân là người đứng đầu") and head["clause"].startswith("II.2.")
     assert head["kinds"] == data["groups"]["individual"]["kinds"]
     assert all("head" not in a["quotas"] for a in data["awards"])  # the heads compete in the individuals' quota
+
+
+LATE = "Hồ sơ gửi chậm nhất là ngày 05/12/2026; Không xem xét các trường hợp gửi quá hạn."
+
+
+class FirstPart:
+    """Proposes a criterion for the words up to the first ";" only."""
+
+    def propose(self, s: Sentence) -> list[Proposal]:
+        head = s.text.split(";")[0]
+        return [Proposal("criterion", "first_part", head, {"rule": "task_completion >= excellent"})]
+
+
+@pytest.mark.parametrize(
+    ("line", "rest"),
+    [
+        (
+            "- Xếp loại Tốt; Chỉ số hài lòng tăng điểm so với năm trước.",
+            [("criterion", "Chỉ số hài lòng tăng điểm so với năm trước.")],
+        ),
+        (
+            f"- {LATE}",
+            [("late", LATE), ("deadline", LATE)],  # the words of the whole sentence: read whole, once
+        ),
+        ("- Xếp loại Tốt; tăng điểm so với năm trước liền kề.", []),  # the sentence goes on: not a part of its own
+        ("- Xếp loại Tốt; Đạt.", []),  # too short to be an item
+    ],
+)
+def test_a_part_of_a_sentence_no_proposal_quotes_is_a_todo_item(line: str, rest: list[tuple[str, str]]) -> None:
+    text = normalise(f"II. NỘI DUNG\n\n1. Tiêu chí thi đua:\n\n{line}\n")
+    draft = draft_text(text, "thu.txt", FirstPart())
+    todo = [(i.kind, i.quote) for i in draft.items if i.pattern is None]
+    assert todo == rest and all(i.clause == "II.1" for i in draft.items)

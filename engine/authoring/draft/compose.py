@@ -15,6 +15,7 @@ confirms it and deletes the mark.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Protocol
@@ -35,6 +36,8 @@ _TODO_KIND: Mapping[str, ItemKind] = {
     "timeline": "deadline",
     "period": "period",
 }
+_PIECE = re.compile(r"\S[^.;]*(?:[.;]|$)")  # a part of a sentence, up to its "." or ";"
+_FEWEST = 4  # words: a shorter part ("Tốt;") is not an item
 _SINGLE: frozenset[str] = frozenset({"deadline", "period", "late"})  # one a campaign
 _HOME: Mapping[str, str] = {"period": "period", "deadline": "timeline", "late": "timeline"}  # where each is written
 
@@ -68,6 +71,7 @@ def draft_text(text: str, name: str, library: Proposer) -> Draft:
         todo = _todo_kinds(s, {p.kind for p in proposals}, items)
         quote = _marked_quote(s, lines)
         items += [DraftItem(k, s.clause, quote, {}, None, s.line, s.group, s.section) for k in todo]
+        items += _rest(s, proposals, todo)
         if not proposals and not todo and _in_body(s):
             unused.append(s)
     kept, extra = _once(items)
@@ -84,6 +88,27 @@ def _todo_kinds(s: Sentence, given: set[str], items: list[DraftItem]) -> list[It
     if said or given or kind is None or (kind in _SINGLE and any(i.kind == kind for i in items)):
         return said
     return [kind]
+
+
+def _rest(s: Sentence, proposals: list[Proposal], todo: list[ItemKind]) -> list[DraftItem]:
+    """The parts of a sentence under II or III (cut after "." or ";", each opening with a capital or
+    a number) that no proposal quotes a word of ("… xếp loại Tốt; Chỉ số DDCI tăng điểm …" read
+    only up to "Tốt"): each a TODO item of the kinds its words call for, else of its part's kind —
+    unless the whole sentence is one already."""
+    if not proposals or not _in_body(s) or s.section == "subjects":
+        return []
+    spans = [(a, a + len(p.quote)) for p in proposals if (a := s.text.find(p.quote)) >= 0]
+    out: list[DraftItem] = []
+    for m in _PIECE.finditer(s.text):
+        piece = m.group().strip()
+        if any(a < m.end() and m.start() < b for a, b in spans) or len(piece.split()) < _FEWEST:
+            continue
+        if not (piece[0].isupper() or piece[0].isdigit()):
+            continue  # "… bản sắc Quảng Ninh; triển khai …": the sentence goes on, not a new one
+        part = dataclasses.replace(s, text=piece)
+        kinds = word_kinds(part, set()) or ([_TODO_KIND[s.section]] if s.section in _TODO_KIND else [])
+        out += [DraftItem(k, s.clause, piece, {}, None, s.line, s.group, s.section) for k in kinds if k not in todo]
+    return out
 
 
 def _marked_quote(s: Sentence, lines: list[str]) -> str:
