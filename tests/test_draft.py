@@ -22,14 +22,16 @@ from cli import app
 from engine.authoring.draft import Draft, draft_text, normalise, read_plan
 from engine.authoring.draft.patterns import Proposal, Sentence, load_library
 from engine.authoring.draft.sections import read_header, read_sentences
+from engine.authoring.draft.words import calls_on, heads, word_kinds
 from engine.authoring.lint import lint_campaign
 from engine.common.paths import plans_dir
 
 runner = CliRunner()
 TESTS = Path(__file__).parent
 OWN = TESTS / "draft" / "ke_hoach_phu_hoa_2026.txt"
+UNUSUAL = TESTS / "draft" / "ke_hoach_tan_an_2027.txt"  # no Đối tượng, its rules under "Nội dung", "Khen thưởng"
 PLANS = sorted(plans_dir().glob("*.txt")) if plans_dir().is_dir() else []
-ALL = [*PLANS, OWN]
+ALL = [*PLANS, *sorted((TESTS / "draft").glob("*.txt"))]
 
 
 class TinyLibrary:
@@ -132,7 +134,10 @@ def test_every_sentence_of_ii_and_iii_is_an_item_or_listed_unused(plan: Path, li
     for s in read_sentences(draft.text):
         if not re.match(r"III?(?:[.\s]|$)", s.clause):
             continue
-        items = [i for i in (*draft.items, *draft.extra) if i.line == s.line and i.quote in s.text]
+        # an item quotes the sentence, or a part of it, or the sentence with its enumerator "(1) …"
+        items = [
+            i for i in (*draft.items, *draft.extra) if i.line == s.line and (i.quote in s.text or s.text in i.quote)
+        ]
         group = s.section == "subjects" and any(i.kind == "group" for i in draft.items)
         assert items or s in draft.unused or group, (s.clause, s.line, s.text)
         if s in draft.unused:
@@ -327,3 +332,158 @@ def test_a_text_with_no_section_still_drafts_a_file_validate_reads(tmp_path: Pat
     assert result.exit_code == 0 and "0 mục: không mục nào;" in result.stdout, result.output
     findings = lint_campaign(out).findings
     assert findings and {p.code for p in findings} <= {"TD801", "TD802"}, [str(p) for p in findings]
+
+
+class NoLibrary:
+    """A library that proposes nothing: what the draft writes from the plan's structure and words alone."""
+
+    def propose(self, s: Sentence) -> list[Proposal]:
+        return []
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "clause", "given", "kinds"),
+    [
+        ("Mỗi khu phố phải niêm yết công khai thủ tục hành chính.", "other", "II.1", (), ["criterion"]),
+        ("Bộ phận một cửa không để hồ sơ trễ hẹn.", "awards", "II.3", (), ["criterion"]),
+        ("Hoàn thành 100% kế hoạch.", "criteria", "II.2.a", ("criterion",), []),  # a proposal gives it
+        ("Văn phòng theo dõi, đạt được kết quả thì báo cáo.", "other", "II.4", (), []),  # "đạt được": no requirement
+        ("Không xét khen thưởng tập thể có cán bộ bị kỷ luật.", "awards", "II.3", (), ["disqualifier"]),
+        ("Không xem xét những trường hợp gửi quá hạn.", "timeline", "III.3", (), ["late"]),
+        (
+            "Hồ sơ gửi về Văn phòng chậm nhất là ngày 25/11/2027. Không xem xét các trường hợp gửi quá hạn.",
+            "other",
+            "II.3",
+            ("deadline",),
+            ["late"],
+        ),
+        ("Chọn 02 tập thể, 04 cá nhân tiêu biểu để khen thưởng.", "other", "II.3", ("quota",), ["award"]),
+        (
+            "Cá nhân có sáng kiến được chấp thuận thì được xem xét khen thưởng chuyên đề.",
+            "awards",
+            "II.3",
+            (),
+            ["award", "criterion"],
+        ),
+        ("Hồ sơ đề nghị khen thưởng gửi về Phòng Nội vụ tổng hợp.", "dossier", "III.3.2", (), ["deadline"]),
+        ("Phong trào được tổ chức kể từ ngày ký đến hết ngày 15/11/2027.", "awards", "II.2", (), ["period"]),
+        ("Thời gian phát động phong trào thi đua là năm 2015.", "other", "II.2", (), ["period"]),
+        ("Ủy ban nhân dân xã phát động phong trào thi đua năm 2027 như sau:", "other", "preamble", (), ["period"]),
+        ("Căn cứ Kế hoạch về phát động phong trào thi đua năm 2027;", "other", "preamble", (), []),
+        ("Tổ chức bình xét, đạt hiệu quả.", "other", "preamble", (), []),  # the preamble: only its period
+    ],
+)
+def test_a_sentence_s_own_words_call_for_kinds(
+    text: str, section: Any, clause: str, given: tuple[str, ...], kinds: list[str]
+) -> None:
+    assert word_kinds(Sentence(clause, text, (), section, 1), set(given)) == kinds
+
+
+def test_words_are_not_read_under_to_chuc_thuc_hien() -> None:
+    s = Sentence("III", "Các phòng phải hoàn thành 100% báo cáo.", ("TỔ CHỨC THỰC HIỆN",), "other", 1)
+    assert word_kinds(s, set()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "after"),
+    [
+        ("Phát động toàn thể cán bộ, công chức hưởng ứng.", "toàn thể cán bộ, công chức hưởng ứng."),
+        ("Ủy ban nhân dân xã yêu cầu các ngành, các ấp thực hiện.", "các ngành, các ấp thực hiện."),
+        ("Ủy ban nhân dân xã phát động phong trào thi đua.", None),
+    ],
+)
+def test_whom_a_plan_calls_on(text: str, after: str | None) -> None:
+    said = calls_on(Sentence("I.2", text, (), "other", 1))
+    assert (said.text if said else None) == after
+
+
+@pytest.mark.parametrize(
+    ("text", "yes"),
+    [
+        ("Đối với cá nhân là người đứng đầu các cơ quan, đơn vị, ngoài các nội dung nêu trên, phải đáp ứng:", True),
+        ("Đối với người đứng đầu cơ quan; phải đáp ứng các tiêu chí:", True),
+        ("Đối với cá nhân:", False),
+        ("Người đứng đầu cơ quan chịu trách nhiệm.", False),
+    ],
+)
+def test_a_heads_line_opens_a_group(text: str, yes: bool) -> None:
+    assert heads(Sentence("II.2.b", text, (), "criteria", 1)) is yes
+
+
+def test_a_plan_with_unusual_headings_keeps_every_clause_and_quote() -> None:
+    """Tân An: no Đối tượng, criteria under "Những việc cần làm", awards, a disqualifier, the deadline
+    and the late rule under "Khen thưởng", the period under "Hình thức, thời gian tổ chức"."""
+    draft = draft_text(read_plan(UNUSUAL), UNUSUAL.name, NoLibrary())
+    found = [(i.kind, i.clause) for i in draft.items]
+    assert found == [
+        ("group", "III"),
+        ("group", "I"),
+        ("criterion", "II.1"),
+        ("criterion", "II.1"),
+        ("criterion", "II.1 (1)"),
+        ("criterion", "II.1 (2)"),
+        ("period", "II.2"),
+        ("award", "II.3"),
+        ("disqualifier", "II.3"),
+        ("late", "II.3"),
+        ("deadline", "II.3"),
+    ]
+    assert [(i.kind, i.clause) for i in draft.extra] == [("period", "preamble")]  # the launch: found again
+    assert [s.clause for s in draft.unused] == ["III"]  # who carries the plan out: read, not a rule
+    data = yaml.safe_load(draft.yaml())
+    assert data["groups"]["collective"]["kinds"] == ["party_front_body", "hamlet"]
+    assert data["groups"]["individual"]["kinds"] == ["civil_servant", "commune_non_professional"]
+    assert (data["groups"]["individual"]["clause"], data["period"]["clause"]) == ("I", "II.2")
+    assert data["nomination"]["late"]["clause"] == "II.3" and data["disqualifiers"][0]["rule"] == "TODO"
+
+
+def test_a_todo_item_quotes_its_number_as_the_plan_writes_it() -> None:
+    draft = draft_text(read_plan(UNUSUAL), UNUSUAL.name, NoLibrary())
+    quotes = {i.clause: i.quote for i in draft.items if i.kind == "criterion"}
+    assert quotes["II.1 (1)"] == "(1) không để hồ sơ trễ hẹn trong năm;"
+    assert quotes["II.1 (2)"] == "(2) đạt 100% hồ sơ trực tuyến."
+    own = draft_text(read_plan(OWN), OWN.name, NoLibrary())  # "(i1)" may be an OCR'd "(il)": the words alone
+    assert {i.clause: i.quote for i in own.items}["II.2.a (i2)"] == "Không có đơn thư khiếu nại vượt cấp."
+
+
+@pytest.mark.parametrize("plan", ["ninh_thuan_2025", "syt_2024"])
+def test_the_heads_have_a_group_extending_the_individuals(plan: str) -> None:
+    data = yaml.safe_load(_draft(plan_named(plan), "tiny").yaml())
+    head = data["groups"]["head"]
+    assert head["heads_only"] is True and head["extends"] == "individual"
+    assert head["quote"].startswith("Đối với cá nhân là người đứng đầu") and head["clause"].startswith("II.2.")
+    assert head["kinds"] == data["groups"]["individual"]["kinds"]
+    assert all("head" not in a["quotas"] for a in data["awards"])  # the heads compete in the individuals' quota
+
+
+LATE = "Hồ sơ gửi chậm nhất là ngày 05/12/2026; Không xem xét các trường hợp gửi quá hạn."
+
+
+class FirstPart:
+    """Proposes a criterion for the words up to the first ";" only."""
+
+    def propose(self, s: Sentence) -> list[Proposal]:
+        head = s.text.split(";")[0]
+        return [Proposal("criterion", "first_part", head, {"rule": "task_completion >= excellent"})]
+
+
+@pytest.mark.parametrize(
+    ("line", "rest"),
+    [
+        (
+            "- Xếp loại Tốt; Chỉ số hài lòng tăng điểm so với năm trước.",
+            [("criterion", "Chỉ số hài lòng tăng điểm so với năm trước.")],
+        ),
+        (
+            f"- {LATE}",
+            [("late", LATE), ("deadline", LATE)],  # the words of the whole sentence: read whole, once
+        ),
+        ("- Xếp loại Tốt; tăng điểm so với năm trước liền kề.", []),  # the sentence goes on: not a part of its own
+        ("- Xếp loại Tốt; Đạt.", []),  # too short to be an item
+    ],
+)
+def test_a_part_of_a_sentence_no_proposal_quotes_is_a_todo_item(line: str, rest: list[tuple[str, str]]) -> None:
+    text = normalise(f"II. NỘI DUNG\n\n1. Tiêu chí thi đua:\n\n{line}\n")
+    draft = draft_text(text, "thu.txt", FirstPart())
+    todo = [(i.kind, i.quote) for i in draft.items if i.pattern is None]
+    assert todo == rest and all(i.clause == "II.1" for i in draft.items)

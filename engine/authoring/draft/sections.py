@@ -32,7 +32,12 @@ _FOR = re.compile(r"^(?:\*\s*)?(Đối với [^:;.]{1,140}?)(?::|,\s*ngoài)", r
 # (section, words in a heading's title, lower case): the first that matches decides
 _SECTION_WORDS: tuple[tuple[SectionKind, re.Pattern[str]], ...] = (
     ("exclusions", re.compile(r"không (?:xem )?xét")),
-    ("period", re.compile(r"(?:tổ chức|thời gian)(?: tổ chức| phát động)?(?: phong trào)? thi đua")),
+    (
+        "period",
+        re.compile(
+            r"(?:tổ chức|thời gian)(?: tổ chức| phát động)?(?: phong trào)? thi đua|thời gian tổ chức(?! \S*\s?xét)"
+        ),
+    ),
     ("subjects", re.compile(r"đối tượng")),
     ("criteria", re.compile(r"tiêu chí|tiêu chuẩn|nội dung thi đua")),
     ("dossier", re.compile(r"hồ sơ")),

@@ -166,12 +166,14 @@ def _groups(draft: Draft) -> dict[str, dict[str, Any]]:
                 out[gid].setdefault("pattern", item.pattern)
             continue
         entry = {
-            "label": _group_label(gid),
+            "label": _label(item) if gid == "head" else _group_label(gid),
             "candidates": "person" if person else "unit",
             "kinds": kinds or (["civil_servant"] if person else ["department"]),
             "clause": item.clause.split(" ")[0],
             "quote": item.quote,
         }
+        if gid == "head":  # the heads of the units, with the individuals' criteria and their own
+            entry.update(_heads(item, out.get("individual")))
         out[gid] = _marked(entry, item)
     for gid in ("collective", "individual"):
         wanted = any(i.group == gid for i in draft.items if i.kind in _RULE_SECTIONS)
@@ -184,6 +186,16 @@ def _groups(draft: Draft) -> dict[str, dict[str, Any]]:
                 "quote": TODO,
                 "drafted": True,
             }
+    return out
+
+
+def _heads(item: DraftItem, individual: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The heads' group (engine.authoring.draft.words.heads): heads only, extending the
+    individuals' group (its kinds) when there is one."""
+    out: dict[str, Any] = {"heads_only": True}
+    if individual is not None and individual.get("candidates") == "person":
+        out["extends"] = "individual"
+        out["kinds"] = list(individual["kinds"])
     return out
 
 
@@ -315,7 +327,7 @@ def _awards(draft: Draft, groups: Mapping[str, Any]) -> list[dict[str, Any]]:
                 out.append(target)
             quotas = item.fields.get("quotas") if item.pattern else None
             if isinstance(quotas, Mapping):
-                target["quotas"].update({g: q for g, q in quotas.items() if g in groups})
+                target["quotas"].update({g: q for g, q in quotas.items() if g in target["quotas"]})
             if " ".join(item.quote.split()) not in " ".join(str(target["quote"]).split()):
                 _cite_quota(target, item)
     if not out:
@@ -345,7 +357,8 @@ def _award(item: DraftItem | None, groups: Mapping[str, Any], ids: set[str]) -> 
     out["level"] = fields.get("level")
     given_quotas = fields.get("quotas")
     quotas: Mapping[str, Any] = given_quotas if isinstance(given_quotas, Mapping) else {}
-    out["quotas"] = {g: quotas.get(g) for g in groups}
+    # a heads' group that extends another competes in that group's quota (none of its own)
+    out["quotas"] = {g: quotas.get(g) for g, spec in groups.items() if not spec.get("extends")}
     out.update({k: v for k, v in fields.items() if k not in (*_OWN, "form", "authority", "level", "quotas")})
     out["clause"] = item.clause if item is not None else TODO
     out["quote"] = item.quote if item is not None else TODO
