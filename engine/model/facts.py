@@ -300,7 +300,8 @@ class Reader:
                 kind_of(item.kind, kinds)
             except BadValue as e:
                 problems.append(doc.problem((*p, "kind"), e.message, e.hint, where=where))
-        if not self._id_new(cid, p, where):
+        key = id_key(cid)
+        if not self._id_new(cid, key, p, where):
             return None
         facts, sub = read or (self.facts(item.facts, section, where, p), submission(item.submission))
         cand = Candidate(
@@ -319,7 +320,7 @@ class Reader:
         )
         _sanity(cand, doc, problems)
         self.by_id[cid] = cand
-        self.folded[id_key(cid)] = cid
+        self.folded[key] = cid
         self.candidates.append(cand)
         return cand
 
@@ -339,9 +340,9 @@ class Reader:
             return False
         return True
 
-    def _id_new(self, cid: str, p: PathT, where: str) -> bool:
+    def _id_new(self, cid: str, key: str, p: PathT, where: str) -> bool:
         doc = self.doc
-        first = self.folded.get(id_key(cid))
+        first = self.folded.get(key)
         if first is None:
             return True
         message = Msg("problem.facts_duplicate_id", id=cid)

@@ -54,7 +54,7 @@ from engine.model.source import Document, decode, note_input
 KINDS = {k: k for k in (*UNIT_KINDS, *PERSON_KINDS)}
 BOM = b"\xef\xbb\xbf"
 MAP_FROM = 8 << 20  # a file this large is read through a memory map (its pages let go as they are read)
-WINDOW = 32 << 20  # bytes read between two lettings go of the map's pages
+WINDOW = 8 << 20  # bytes read between two lettings go of the map's pages
 CACHED = 1 << 16  # distinct facts (or submissions) remembered: a file of distinct ones is not held twice
 
 
@@ -181,12 +181,17 @@ class _FastReader:
         sub: Submission | None = None
         if item.submission is not UNSET:
             sub = self.submission_of(bytes(item.submission))
-        for name, default in (("parent", None), ("unit", None), ("head", False), ("position", None)):
-            if getattr(item, name) is UNSET:
-                setattr(item, name, default)
-        item.kind = KINDS[item.kind]  # the words every candidate repeats: one string each
-        if isinstance(item.position, str):
+        if item.parent is UNSET:
+            item.parent = None
+        if item.unit is UNSET:
+            item.unit = None
+        if item.head is UNSET:
+            item.head = False
+        if item.position is UNSET:
+            item.position = None
+        elif isinstance(item.position, str):  # the words every candidate repeats: one string each
             item.position = self.words.setdefault(item.position, item.position)
+        item.kind = KINDS[item.kind]
         cand = self.reader.candidate(item, section, group, kinds, i, (facts, sub))  # type: ignore[arg-type]
         if cand is not None:
             self.same_ids(cand)
@@ -194,10 +199,10 @@ class _FastReader:
     def same_ids(self, cand: Candidate) -> None:
         """A reference to a unit read already is that unit's id itself (one string, not one a candidate)."""
         by_id = self.reader.by_id
-        for name in ("parent", "unit"):
-            ref = getattr(cand, name)
-            if ref is not None and (target := by_id.get(ref)) is not None and target.id == ref:
-                setattr(cand, name, target.id)
+        if cand.unit is not None and (target := by_id.get(cand.unit)) is not None and target.id == cand.unit:
+            cand.unit = target.id
+        if cand.parent is not None and (target := by_id.get(cand.parent)) is not None and target.id == cand.parent:
+            cand.parent = target.id
 
     def checked(self, data: bytes, section: str, group: str, kinds: tuple[str, ...], i: int) -> None:
         """A candidate of types `_Candidate` does not take as they are: read by `CandidateIn`."""
