@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import mmap
+import os
 from pathlib import Path
 from typing import Any
 
@@ -186,6 +187,16 @@ def test_a_memory_map_reads_as_the_bytes(tmp_path: Path) -> None:
         mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     assert read_json(mapped, "big.json", CAT)[0] == read_json(path.read_bytes(), "big.json", CAT)[0]
     assert load_facts(path, CAT) == _full(str(path), path.read_bytes())
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_pipe_named_json_is_refused_without_waiting(tmp_path: Path) -> None:
+    """The memory map is opened as `read_input` opens a file: a pipe is never waited on."""
+    pipe = tmp_path / "facts.json"
+    os.mkfifo(pipe)
+    with pytest.raises(UsageError) as e:
+        load_facts(pipe, CAT)
+    assert "không phải là một tệp thông thường" in str(e.value.problems[0])
 
 
 def test_several_files_read_alike(tmp_path: Path) -> None:

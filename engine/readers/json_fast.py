@@ -322,7 +322,7 @@ def _digest(data: bytes | mmap.mmap) -> tuple[str, int, bool]:
 
 def _releaser(data: bytes | mmap.mmap) -> Callable[[int], None]:
     """A function that lets go of a memory map's pages (read again from the file if needed)."""
-    if not isinstance(data, mmap.mmap) or not hasattr(data, "madvise"):
+    if not isinstance(data, mmap.mmap) or not hasattr(data, "madvise") or not hasattr(mmap, "MADV_DONTNEED"):
         return lambda _: None
 
     def release(_: int) -> None:
@@ -348,13 +348,18 @@ class _Later(Document):
 def mapped(path: Path) -> mmap.mmap | None:
     """A large regular file as a read-only memory map (remembered as an input), or None: a small
     file, or one `engine.model.source.read_input` is to read (and say what is wrong with)."""
-    try:
-        with open(path, "rb") as f:
-            st = os.fstat(f.fileno())
-            if not stat.S_ISREG(st.st_mode) or not MAP_FROM <= st.st_size <= limits.MAX_BYTES:
-                return None
-            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    try:  # opened without blocking (a pipe would block until written to), then looked at
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except (OSError, ValueError):
         return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or not MAP_FROM <= st.st_size <= limits.MAX_BYTES:
+            return None
+        data = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
+    finally:
+        os.close(fd)
     note_input(path)
     return data
