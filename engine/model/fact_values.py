@@ -409,7 +409,7 @@ def records(value: Any) -> list[dict[str, Any]]:
             raise BadValue(Msg("problem.facts_records_keys", item=n), Msg("problem.facts_records_how"))
         for k in ("index", "component"):
             label = r.get(k)
-            if label is not None and (not isinstance(label, str) or controls(label)):
+            if label is not None and (not isinstance(label, str) or (not label.isprintable() and controls(label))):
                 what: Text = Msg("problem.facts_control_characters") if isinstance(label, str) else short(label)
                 raise BadValue(
                     Msg(f"problem.facts_records_{k}_not_text", item=n, value=what),

@@ -143,9 +143,15 @@ class Candidate:
     unit: str | None = None
     head: Annotated[bool, BeforeValidator(_yes_no)] = False
     submission: Submission | None = None
-    path: PathT = ()
+    index: int = 0  # its place in its file's `units` or `people` (`path`)
     position: str = ""  # chức vụ, for people; '' when not given
     file: str = ""  # the facts file it came from (several may make one evaluation)
+
+    @property
+    def path(self) -> PathT:
+        """Where it stands in its file (`('people', 3)`), for a problem's line: made when asked,
+        not held by each of a million candidates."""
+        return ("units" if self.group == "unit" else "people", self.index)
 
 
 @dataclass
@@ -187,38 +193,14 @@ def facts_from_document(doc: Document, sha: str, catalogue: Catalogue, *, alone:
             )
         )
     raw = _structure(doc)
-    reader = _Reader(doc, catalogue)
-    for section, group, kinds in (
-        ("units", "unit", UNIT_KINDS),
-        ("people", "person", PERSON_KINDS),
-    ):
+    reader = Reader(doc, catalogue)
+    for section, group, kinds in SECTIONS:
         for i, item in enumerate(getattr(raw, section)):
             reader.candidate(item, section, group, kinds, i)
-    issuer: dict[str, Any] = {}
-    if raw.issuer is not None:
-        issuer = reader.facts(raw.issuer.facts, "units", "issuer", ("issuer",))
-    problems = reader.problems
-    if alone:
-        _references(reader.candidates, reader.by_id, doc, problems)
-    if problems:
-        raise UsageError(problems.kept())
-    warnings: list[Problem] = reader.cleaned
-    for cand in reader.candidates:
-        _contradictions(cand, doc, warnings)
-    return FactsFile(
-        doc.file,
-        sha,
-        raw.campaign,
-        raw.as_of,
-        raw.deadline,
-        reader.candidates,
-        reader.by_id,
-        warnings,
-        raw.round,
-        ((doc.file, sha),),
-        None if alone else doc,
-        issuer,
-    )
+    return reader.finish(raw, sha, alone=alone)
+
+
+SECTIONS = (("units", "unit", UNIT_KINDS), ("people", "person", PERSON_KINDS))  # section, group, kinds
 
 
 def refuse_empty(facts: FactsFile) -> FactsFile:
@@ -237,7 +219,14 @@ def no_candidates(file: str) -> Problem:
     )
 
 
-class _Reader:
+def submission(s: SubmissionIn | None) -> Submission | None:
+    if s is None:
+        return None
+    docs = tuple(s.documents) if s.documents is not None else None
+    return Submission(s.sent_on, s.via, s.received_on, docs, s.copies)
+
+
+class Reader:
     """One document's candidates as they are read: what was read, and every problem found."""
 
     def __init__(self, doc: Document, catalogue: Catalogue):
@@ -252,30 +241,69 @@ class _Reader:
         self.grammars = {
             section: {k: g for k, g in every.items() if section in g.fdef.for_} for section in ("units", "people")
         }
+        self.keys = {k: k for k in every}  # a fact's key as the catalogue writes it: one string for every candidate
         # a table's cells were read where they stood (engine.readers.tables): values in evaluation form
         self.read_already = doc.kind == "table"
 
-    def candidate(self, item: CandidateIn, section: str, group: str, kinds: tuple[str, ...], i: int) -> None:
+    def finish(self, raw: FactsFileIn, sha: str, *, alone: bool) -> FactsFile:
+        """The file read: its references checked (`alone`: see `facts_from_document`), every problem
+        raised at once, else the `FactsFile` with its warnings. `raw` gives the file's settings."""
+        doc = self.doc
+        issuer: dict[str, Any] = {}
+        if raw.issuer is not None:
+            issuer = self.facts(raw.issuer.facts, "units", "issuer", ("issuer",))
+        problems = self.problems
+        self.folded = {}  # the ids as compared within the file: all read
+        if alone:
+            _references(self.candidates, self.by_id, doc, problems)
+        if problems:
+            raise UsageError(problems.kept())
+        warnings: list[Problem] = self.cleaned
+        for cand in self.candidates:
+            _contradictions(cand, doc, warnings)
+        return FactsFile(
+            doc.file,
+            sha,
+            raw.campaign,
+            raw.as_of,
+            raw.deadline,
+            self.candidates,
+            self.by_id,
+            warnings,
+            raw.round,
+            ((doc.file, sha),),
+            None if alone else doc,
+            issuer,
+        )
+
+    def candidate(
+        self,
+        item: CandidateIn,
+        section: str,
+        group: str,
+        kinds: tuple[str, ...],
+        i: int,
+        read: tuple[dict[str, Any], Submission | None] | None = None,
+    ) -> Candidate | None:
+        """One unit or person read into `candidates` (and returned), or its problems noted (None).
+        `read`: its facts and submission read already (engine.readers.json_fast: read once for
+        every candidate whose facts are written alike)."""
         doc, problems = self.doc, self.problems
         p: PathT = (section, i)
         cid = nfc(str(item.id))
         where = f"{section}[{cid}]"
         if not self._id_readable(cid, p, where):
-            return
+            return None
         name = _clean_name(nfc(item.name), doc, (*p, "name"), where, problems, self.cleaned)
         if item.kind not in kinds:
             try:
                 kind_of(item.kind, kinds)
             except BadValue as e:
                 problems.append(doc.problem((*p, "kind"), e.message, e.hint, where=where))
-        if not self._id_new(cid, p, where):
-            return
-        facts = self.facts(item.facts, section, where, p)
-        sub = None
-        if item.submission is not None:
-            s = item.submission
-            docs = tuple(s.documents) if s.documents is not None else None
-            sub = Submission(s.sent_on, s.via, s.received_on, docs, s.copies)
+        key = id_key(cid)
+        if not self._id_new(cid, key, p, where):
+            return None
+        facts, sub = read or (self.facts(item.facts, section, where, p), submission(item.submission))
         cand = Candidate(
             id=cid,
             name=name,
@@ -287,13 +315,14 @@ class _Reader:
             head=item.head,
             position=nfc(item.position.strip()) if item.position else "",
             submission=sub,
-            path=p,
+            index=i,
             file=doc.file,
         )
         _sanity(cand, doc, problems)
         self.by_id[cid] = cand
-        self.folded[id_key(cid)] = cid
+        self.folded[key] = cid
         self.candidates.append(cand)
+        return cand
 
     def _id_readable(self, cid: str, p: PathT, where: str) -> bool:
         if not cid.strip():
@@ -301,7 +330,7 @@ class _Reader:
                 self.doc.problem((*p, "id"), Msg("problem.facts_empty_id"), Msg("problem.facts_give_id"), where=where)
             )
             return False
-        bad = controls(cid)
+        bad = _controls(cid)
         if bad:  # an id is typed, compared and shown: a hidden character makes it another id
             self.problems.append(
                 self.doc.problem(
@@ -311,9 +340,9 @@ class _Reader:
             return False
         return True
 
-    def _id_new(self, cid: str, p: PathT, where: str) -> bool:
+    def _id_new(self, cid: str, key: str, p: PathT, where: str) -> bool:
         doc = self.doc
-        first = self.folded.get(id_key(cid))
+        first = self.folded.get(key)
         if first is None:
             return True
         message = Msg("problem.facts_duplicate_id", id=cid)
@@ -357,7 +386,7 @@ class _Reader:
                 self.problems.append(self.doc.problem((*p, "facts", key), *reasons(e), where=f"{where}.facts.{key}"))
                 continue
             if v is not UNKNOWN:
-                facts[key] = v
+                facts[self.keys[key]] = v
         return facts
 
     def _key_problem(self, key: str, section: str, where: str, p: PathT) -> None:
@@ -682,19 +711,26 @@ def _contradictions(c: Candidate, doc: Document, warnings: list[Problem]) -> Non
         )
 
 
+def _controls(text: str) -> list[str]:
+    """`controls(text)`, at once for the common text that prints every character (a control
+    character never prints: `str.isprintable` is false for it)."""
+    return [] if text.isprintable() else controls(text)
+
+
 def _clean_name(
     name: str, doc: Document, path: PathT, where: str, problems: list[Problem], warnings: list[Problem]
 ) -> str:
     """A name as it will be printed: line breaks and tabs (a cell typed on two lines) become one
     space, with a warning; any other control character is refused (it would reach terminals and
     workbooks, which cannot hold it)."""
-    bad = [c for c in controls(name) if c not in ("U+0009", "U+000A", "U+000D")]
+    found = _controls(name)
+    if not found:
+        return name
+    bad = [c for c in found if c not in ("U+0009", "U+000A", "U+000D")]
     if bad:
         problems.append(
             doc.problem(path, Msg("problem.facts_name_controls", chars=bad), Msg("problem.facts_retype_name"), where)
         )
-        return name
-    if not controls(name):
         return name
     flat = " ".join(name.split())
     warnings.append(
@@ -735,6 +771,8 @@ def fold_id(text: str) -> str:
 
     The tone marks of a run of letters move to its end (other marks — circumflex, breve, horn —
     stay on their vowel); the result is only a key for comparing, never shown."""
+    if text.isascii():  # nothing invisible, no tone mark: itself
+        return text
     s = unicodedata.normalize("NFD", text.translate(_INVISIBLE))
     if s.isascii():
         return s

@@ -10,6 +10,7 @@ evaluation: every return a unit sent, read as one population (`engine.model.fact
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import stat
 import sys
@@ -22,6 +23,7 @@ from engine.common.message import Msg
 from engine.model.catalogue import Catalogue, load_catalogue
 from engine.model.facts import FactsFile, combine, facts_from_document, refuse_empty
 from engine.model.source import check_size, decode, load_json_text, load_yaml_text, read_input
+from engine.readers.json_fast import mapped, read_json
 
 SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
 
@@ -38,23 +40,34 @@ def _suffix(name: str) -> str:
 def load_facts(path: Path, catalogue: Catalogue | None = None, *, alone: bool = True) -> FactsFile:
     """Read a facts file of any supported type (and remember it as an input: outputs never go over it)."""
     display = shown(path)
-    _suffix(display)
+    if _suffix(display) == ".json" and (data := mapped(path)) is not None:  # a large file: never all in memory
+        return read_facts(display, data, catalogue, alone=alone)
     return read_facts(display, read_input(path, display), catalogue, alone=alone)
 
 
-def read_facts(name: str, data: bytes, catalogue: Catalogue | None = None, *, alone: bool = True) -> FactsFile:
-    """A facts file's bytes into a `FactsFile`; `name` gives the format (its suffix) and names it in errors."""
+def read_facts(
+    name: str, data: bytes | mmap.mmap, catalogue: Catalogue | None = None, *, alone: bool = True
+) -> FactsFile:
+    """A facts file's bytes (or a memory map of them) into a `FactsFile`; `name` gives the format
+    (its suffix) and names it in errors. JSON is read by `engine.readers.json_fast` where it can be,
+    by the full path (which says every problem, at its line) where it cannot."""
     suffix = _suffix(name)
     check_size(len(data), name)
     catalogue = catalogue or load_catalogue()
-    if suffix in (".csv", ".xlsx"):
+    facts: FactsFile | None = None
+    sha = ""
+    if suffix == ".json":
+        facts, sha = read_json(data, name, catalogue, alone=alone)
+    if facts is not None:
+        pass
+    elif suffix in (".csv", ".xlsx"):
         from engine.readers.tables import read_table
 
-        facts = read_table(data, name, catalogue, csv=suffix == ".csv", alone=alone)
+        facts = read_table(bytes(data), name, catalogue, csv=suffix == ".csv", alone=alone)
     else:
-        text = decode(data, name)
+        text = decode(data[:], name)
         doc = load_json_text(text, name) if suffix == ".json" else load_yaml_text(text, name)
-        facts = facts_from_document(doc, hashlib.sha256(data).hexdigest(), catalogue, alone=alone)
+        facts = facts_from_document(doc, sha or hashlib.sha256(data).hexdigest(), catalogue, alone=alone)
     return refuse_empty(facts) if alone else facts
 
 
