@@ -172,3 +172,18 @@ def test_a_csv_line_is_what_pythons_writer_writes(row: list[str]) -> None:
     csv.writer(one, lineterminator="\r\n").writerow([("'" + x if x.startswith(FORMULA_START) else x) for x in row])
     assert CsvLine()(row) == one.getvalue()[:-2]
     assert csv_rows([row, row]) == 2 * (one.getvalue()[:-2] + "\n")
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(
+    st.text(st.sampled_from("ab ,.—Đơnvị\t\r\n\x07\x1b\u200b\u0301漢字😀-")),
+    st.sampled_from([1, 8, 20, 140]),
+)
+def test_a_line_printed_straight_is_what_rich_prints(line: str, width: int) -> None:
+    """`print_line` writes a line that fits as it is, without rich: the same text as rich's print."""
+    from engine.render.output import print_line, terminal
+
+    fast, slow = io.StringIO(), io.StringIO()
+    print_line(terminal(fast, width), line)
+    terminal(slow, width).print(line)
+    assert fast.getvalue() == slow.getvalue()

@@ -79,6 +79,21 @@ class CsvLine:
         return one.getvalue()[:-2]
 
 
+def print_line(console: Console, text: str) -> None:
+    """`console.print(text)` on a console made by `terminal`, the same text: a line rich would
+    print as written (no colour, nothing it wraps, expands or strips — engine.render.grid's
+    `_SPECIAL` — and no wider than the console, measured as rich measures it) goes straight to
+    its file; any other is printed by rich (a long line is wrapped as rich wraps it)."""
+    from rich.cells import cell_len
+
+    from engine.render.grid import _SPECIAL
+
+    if console.color_system is None and _SPECIAL.isdisjoint(text) and cell_len(text) <= console.width:
+        console.file.write(text + "\n")
+    else:
+        console.print(text)
+
+
 def terminal(file: IO[str], width: int | None, color: bool = False) -> Console:
     """The console every table is printed on. It reads no markup, emoji codes or highlighting
     in what it prints, so a name such as `[/]`, `[tiểu học]`, `[link=…]` or `:cop:` is printed
