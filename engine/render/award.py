@@ -13,7 +13,8 @@ from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked
 from engine.explain.ranking import outside_text, passed_text, shortfall_text
 from engine.explain.reasons import VERDICT_LABELS, Explainer, json_value
 from engine.model.vocabulary import say, words
-from engine.render.text import header, late_note, to_json
+from engine.render.output import print_line
+from engine.render.text import Remembering, header, late_note, to_json
 
 __all__ = ["allocation_dict", "award_table", "budget_dict", "checked_text", "replacement_text", "to_json"]
 
@@ -230,20 +231,20 @@ def award_table(alloc: Allocation, lang: str = "vi", width: int | None = None) -
     ev = alloc.evaluation
     buf = io.StringIO()
     con = terminal(buf, width or 140)
-    tab = _Table(alloc, lang, words(lang).section("award"), Explainer(ev.campaign, lang), con)
-    con.print(f"{tab.t['title']} — {ev.campaign.model.title.get(lang)}")
+    tab = _Table(alloc, lang, words(lang).section("award"), Remembering(ev.campaign, lang), con)
+    print_line(con, f"{tab.t['title']} — {ev.campaign.model.title.get(lang)}")
     if ev.round is not None:
-        con.print(f"{words(lang)['meta.round']}: {ev.round}")
+        print_line(con, f"{words(lang)['meta.round']}: {ev.round}")
     for g in alloc.groups:
         _group_list(tab, g)
         _group_notes(tab, g)
     _outside(tab)
     others = [r for r in ev.results if r.verdict != "eligible"]
     if others:
-        con.print("")
-        con.print(say(Msg("award.not_ranked", n=len(others), campaign=ev.campaign.id), lang))
-        con.print("  " + ", ".join(f"{r.id} ({VERDICT_LABELS[lang][r.verdict]})" for r in others))
-    con.print("")
+        print_line(con, "")
+        print_line(con, say(Msg("award.not_ranked", n=len(others), campaign=ev.campaign.id), lang))
+        print_line(con, "  " + ", ".join(f"{r.id} ({VERDICT_LABELS[lang][r.verdict]})" for r in others))
+    print_line(con, "")
     _budget_lines(tab)
     return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
 
@@ -316,26 +317,26 @@ def _group_notes(tab: _Table, g: GroupAllocation) -> None:
     t, lang, con, awards = tab.t, tab.lang, tab.con, tab.awards
     a = awards[g.award_id]
     if g.unfilled:
-        con.print(f"  {t['unfilled']}: {fmt.number(g.unfilled, lang)}")
+        print_line(con, f"  {t['unfilled']}: {fmt.number(g.unfilled, lang)}")
     if g.counted_elsewhere and a.instead_of in awards:
         other = f"{awards[a.instead_of].form.get(lang)} ({awards[a.instead_of].authority.get(lang)})"
-        con.print(f"  {t['counted_elsewhere'].format(award=other)}: {', '.join(g.counted_elsewhere)}")
+        print_line(con, f"  {t['counted_elsewhere'].format(award=other)}: {', '.join(g.counted_elsewhere)}")
     if g.passed_over:
-        con.print(f"  {t['passed_over']}:")
+        print_line(con, f"  {t['passed_over']}:")
         for p in g.passed_over:
-            con.print(f"    {p.result.candidate.name} ({p.id}) — {passed_text(p, lang)}")
+            print_line(con, f"    {p.result.candidate.name} ({p.id}) — {passed_text(p, lang)}")
     if g.tie:
         names = ", ".join(f"{r.result.candidate.name} ({r.id}){tab.flag(r)}" for r in g.tie)
-        con.print(f"  {t['tie']} ({t['slots']}: {fmt.number(g.slots_left, lang)}): {names}")
+        print_line(con, f"  {t['tie']} ({t['slots']}: {fmt.number(g.slots_left, lang)}): {names}")
     if g.reserve:
-        con.print(f"  {t['reserve']}:")
+        print_line(con, f"  {t['reserve']}:")
         for r in g.reserve:
             line = f"    {r.rank}. {r.result.candidate.name} ({r.id}){tab.flag(r)}"
             sf = shortfall_text(tab.alloc.evaluation.campaign, g.group, r, lang)
             if sf is not None:
                 short = t["short"].format(last=sf.last_selected)
                 line += f" — {short} '{sf.label}': {sf.mine} < {sf.theirs}"
-            con.print(line)
+            print_line(con, line)
 
 
 def _outside(tab: _Table) -> None:
@@ -347,26 +348,27 @@ def _outside(tab: _Table) -> None:
         if (o.award_id, o.group) in shown:
             continue
         shown.add((o.award_id, o.group))
-        con.print("")
+        print_line(con, "")
         a = awards[o.award_id]
         group = groups[o.group].label.get(lang)
-        con.print(f"{a.form.get(lang)} — {a.authority.get(lang)} — {group}: {outside_text(o.place, lang)}")
+        print_line(con, f"{a.form.get(lang)} — {a.authority.get(lang)} — {group}: {outside_text(o.place, lang)}")
         ids = [x for x in alloc.outside if (x.award_id, x.group) == (o.award_id, o.group)]
-        con.print("  " + ", ".join(f"{x.result.candidate.name} ({x.id})" for x in ids))
+        print_line(con, "  " + ", ".join(f"{x.result.candidate.name} ({x.id})" for x in ids))
 
 
 def _budget_lines(tab: _Table) -> None:
     alloc, lang, con, t = tab.alloc, tab.lang, tab.con, tab.t
     if alloc.budget_issue is not None:
-        con.print(f"{t['budget_na']}: {alloc.budget_text(lang)}")
+        print_line(con, f"{t['budget_na']}: {alloc.budget_text(lang)}")
         return
     b = budget_dict(alloc, lang)
-    con.print(
+    print_line(
+        con,
         f"{t['total']}: {money(b['total'], lang)} {t['currency']} ({t['base']} {money(b['base_salary'], lang)} — "
-        f"{b['base_salary_source']}; {b['decree']}; {fmt.day(alloc.decision_date)})"
+        f"{b['base_salary_source']}; {b['decree']}; {fmt.day(alloc.decision_date)})",
     )
     for line in (b["replacement"], b["checked"]):
         if line:
-            con.print(f"  {line}")
+            print_line(con, f"  {line}")
     if not b["confirmed"]:
-        con.print(f"  ({t['unconfirmed']})")
+        print_line(con, f"  ({t['unconfirmed']})")

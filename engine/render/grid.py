@@ -147,6 +147,7 @@ class _Cells:
         self.width = _Width()
         self.special: set[str] = set()  # the texts rich does not print as written (`_SPECIAL`)
         self.wrapped: dict[tuple[int, str], list[str]] = {}  # by column and text: reasons repeat
+        self.padded: dict[tuple[int, str, int], str] = {}  # a cell that fits, by column, text and width
 
     def widths(self, title: str, rows: Sequence[Sequence[str]], box: Box) -> tuple[list[int], int]:
         """Each column's width (its padding included) and the width of the edges and dividers:
@@ -159,8 +160,12 @@ class _Cells:
         console, width, n = self.console, self.width, len(self.columns)
         widest: list[tuple[int, str]] = [(-1, "")] * n
         longest: list[tuple[int, str]] = [(-1, "")] * n
+        seen: list[set[str]] = [set() for _ in range(n)]  # a text measures alike each time: once a column
         for row in rows:
             for c, text in enumerate(row):
+                if text in seen[c]:
+                    continue
+                seen[c].add(text)
                 if _SPECIAL.isdisjoint(text):  # rich: (the longest word, the widest line)
                     hi = width[text]
                     words = text.split()
@@ -188,18 +193,24 @@ class _Cells:
         self, row: Sequence[str], widths: Sequence[int], edges: tuple[str, str, str], header: bool = False
     ) -> list[str]:
         """One row's lines: its cells side by side, the shorter padded below (a header's above)."""
-        width, special = self.width, self.special
+        width, special, padded = self.width, self.special, self.padded
         out: list[list[str]] = []
         height = 1
         for c, (text, w) in enumerate(zip(row, widths, strict=True)):
+            one = padded.get((c, text, w))
+            if one is not None:  # a cell met before in this column (a verdict, a reason)
+                out.append([one])
+                continue
             col = self.columns[c]
             inner = w - 2 * _PAD
             if text not in special and inner >= 1 and width[text] <= inner:  # fits: padded
                 if col.justify == "right":
                     shown = text.rstrip()  # as rich's right justification does
-                    out.append([f" {' ' * (inner - width[shown])}{shown} "])
+                    one = f" {' ' * (inner - width[shown])}{shown} "
                 else:
-                    out.append([f" {text}{' ' * (inner - width[text])} "])
+                    one = f" {text}{' ' * (inner - width[text])} "
+                padded[(c, text, w)] = one
+                out.append([one])
                 continue
             lines = self.wrapped.get((c, text))
             if lines is None:

@@ -9,9 +9,9 @@ from engine.common.message import Msg
 from engine.evaluate.allocate import Allocation
 from engine.explain.near import NearMisses, near_misses
 from engine.explain.ranking import shortfall_text
-from engine.explain.reasons import VERDICT_LABELS, Explainer
+from engine.explain.reasons import VERDICT_LABELS
 from engine.model.vocabulary import say, words
-from engine.render.text import header
+from engine.render.text import Memo, Remembering, header
 
 
 def near_text(alloc: Allocation, lang: str = "vi", within: int = 1) -> str:
@@ -19,7 +19,7 @@ def near_text(alloc: Allocation, lang: str = "vi", within: int = 1) -> str:
     ev = alloc.evaluation
     w = words(lang)
     t = w.section("near")
-    ex = Explainer(ev.campaign, lang)
+    ex = Remembering(ev.campaign, lang)  # a rule result phrased once per key, as the table does
     out = [f"{t['title']} — {ev.campaign.model.title.get(lang)}", f"{w['meta.as_of']}: {fmt.day(ev.as_of)}"]
     if ev.round is not None:
         out.append(f"{w['meta.round']}: {ev.round}")
@@ -38,9 +38,10 @@ def near_text(alloc: Allocation, lang: str = "vi", within: int = 1) -> str:
         if not rows:
             out.append(f"  {t['none']}")
     out += ["", t["reserve"].format(count=fmt.number(len(n.reserve), lang))]
+    gaps: Memo[str] = Memo()  # "N places short", said once per N
     for b in n.reserve:
         g, r = b.group, b.ranked
-        gap = say(Msg("near.gap", n=b.gap), lang)
+        gap = gaps.make(b.gap, _gap, b.gap, lang)
         line = f"  {r.rank}. {r.result.candidate.name} ({r.id}) — {_award(alloc, g, lang)} — {gap}"
         sf = shortfall_text(ev.campaign, g.group, r, lang)
         if sf is not None:
@@ -58,7 +59,7 @@ def near_text(alloc: Allocation, lang: str = "vi", within: int = 1) -> str:
 
 def near_dict(alloc: Allocation, lang: str = "vi", within: int = 1) -> dict[str, Any]:
     n: NearMisses = near_misses(alloc, within)
-    ex = Explainer(alloc.evaluation.campaign, lang)
+    ex = Remembering(alloc.evaluation.campaign, lang)
     return {
         **header(alloc.evaluation),
         "within": within,
@@ -81,6 +82,10 @@ def near_dict(alloc: Allocation, lang: str = "vi", within: int = 1) -> dict[str,
             {"award": g.award_id, "group": g.group, "slots": g.slots_left, "ids": [r.id for r in g.tie]} for g in n.ties
         ],
     }
+
+
+def _gap(n: int, lang: str) -> str:
+    return say(Msg("near.gap", n=n), lang)
 
 
 def _award(alloc: Allocation, g: Any, lang: str) -> str:

@@ -16,6 +16,7 @@ import csv
 import errno
 import io
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Collection, Iterable, Sequence
@@ -51,15 +52,46 @@ def csv_rows(rows: Iterable[Sequence[Any]]) -> str:
     (Python's writer quotes only the characters of its line terminator: with LF alone, a bare CR
     in a name went out unquoted and ended the record in a spreadsheet program.)
     """
-    one = io.StringIO()
-    writer = csv.writer(one, lineterminator="\r\n")  # CR and LF both make a field quoted
-    out = []
-    for row in rows:
+    line = CsvLine()
+    return "".join([line(row) + "\n" for row in rows])
+
+
+_QUOTED = re.compile('[,"\r\n]')  # what makes Python's writer (QUOTE_MINIMAL, CRLF) quote a field
+
+
+class CsvLine:
+    """One CSV record as `csv_rows` writes it, without its line end: each cell through `safe_cell`;
+    a record of two or more plain texts (nothing the writer would quote) joined by commas as the
+    writer would join them, any other given to Python's writer."""
+
+    def __init__(self) -> None:
+        self.one = io.StringIO()
+        self.writer = csv.writer(self.one, lineterminator="\r\n")  # CR and LF both make a field quoted
+
+    def __call__(self, row: Sequence[Any]) -> str:
+        cells = [safe_cell(x) for x in row]
+        if len(cells) > 1 and all(type(x) is str and not _QUOTED.search(x) for x in cells):
+            return ",".join(cells)
+        one = self.one
         one.seek(0)
         one.truncate()
-        writer.writerow([safe_cell(x) for x in row])
-        out.append(one.getvalue()[:-2] + "\n")
-    return "".join(out)
+        self.writer.writerow(cells)
+        return one.getvalue()[:-2]
+
+
+def print_line(console: Console, text: str) -> None:
+    """`console.print(text)` on a console made by `terminal`, the same text: a line rich would
+    print as written (no colour, nothing it wraps, expands or strips — engine.render.grid's
+    `_SPECIAL` — and no wider than the console, measured as rich measures it) goes straight to
+    its file; any other is printed by rich (a long line is wrapped as rich wraps it)."""
+    from rich.cells import cell_len
+
+    from engine.render.grid import _SPECIAL
+
+    if console.color_system is None and _SPECIAL.isdisjoint(text) and cell_len(text) <= console.width:
+        console.file.write(text + "\n")
+    else:
+        console.print(text)
 
 
 def terminal(file: IO[str], width: int | None, color: bool = False) -> Console:

@@ -5,10 +5,13 @@ Output is deterministic: candidates in file order, keys in a fixed order, no tim
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
-from collections.abc import Iterable, Iterator
-from typing import Any
+import operator
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from json.encoder import encode_basestring
+from typing import Any, TypeVar
 
 from engine import __version__
 from engine.common import fmt
@@ -19,7 +22,7 @@ from engine.model.campaign import CompiledRule
 from engine.model.catalogue import Catalogue
 from engine.model.vocabulary import words
 from engine.render.grid import Line
-from engine.render.output import csv_rows, fit, terminal
+from engine.render.output import CsvLine, fit, terminal
 
 
 def header(ev: Evaluation) -> dict[str, Any]:
@@ -37,17 +40,102 @@ def header(ev: Evaluation) -> dict[str, Any]:
     }
 
 
-Rows = dict[tuple[Any, ...], dict[str, Any]]  # rule rows already made, by RuleResult.signature()
-ROWS_KEPT = 20_000  # at most so many kept (a file whose every row differs must not be held twice)
+ROWS_KEPT = 20_000  # what one rendering call remembers, at most (a file whose every row differs is not held twice)
+V = TypeVar("V")
+
+
+class Memo(dict[Hashable, V]):
+    """What one rendering call has already made, by key: at most `ROWS_KEPT` things (read when
+    the call makes it), the oldest forgotten first. Made by the call and dropped with it — nothing
+    is remembered between calls. A key whose values have no hash, or None, is not remembered."""
+
+    def __init__(self, size: int | None = None) -> None:
+        super().__init__()
+        self.size = ROWS_KEPT if size is None else size
+
+    def make(self, key: Hashable | None, make: Callable[..., V], *args: Any) -> V:
+        """The value kept for `key`, made by `make(*args)` the first time (and every time when it is not kept)."""
+        if key is None:
+            return make(*args)
+        try:
+            return self[key]
+        except KeyError:
+            pass
+        except TypeError:  # a list or a dated series among the values: not remembered
+            return make(*args)
+        value = make(*args)
+        if self.size > 0:
+            if len(self) >= self.size:
+                del self[next(iter(self))]
+            self[key] = value
+        return value
+
+
+def render_key(rr: RuleResult) -> tuple[Any, ...] | None:
+    """What a rule result's every rendering depends on (`RuleResult.signature`), as a key — and,
+    where a value it read has no hash (a list of records, a dated series), the same made of
+    values that have one (`frozen`): the rule, how it came out and why, and every fact it read,
+    which decide its every node (the IR is pure). None for a fact computed from other candidates
+    (its parts are shown too), or a value that cannot be made a key."""
+    key = rr.signature()
+    if key is not None or (rr.derived and any(k in rr.derived for k in rr.rule.facts)):
+        return key
+    try:
+        read = frozen([(r.key, r.value) for r in rr.reads()])
+    except TypeError:  # a value that is neither hashable nor a list, tuple or dict of such
+        return None
+    return ("frozen", rr.rule.id, rr.outcome, rr.skipped, rr.source, rr.has_unit, rr.refused, read)
+
+
+def frozen(value: Any) -> Hashable:
+    """`value` as a key that tells apart what JSON or a sentence would write apart: each value with
+    its type (1, 1.0 and True are equal in Python, not on the page), a list, tuple or dict as a
+    tuple of its items. TypeError for any other value that has no hash."""
+    t = type(value)
+    if t is tuple or t is list:
+        return (t, tuple([frozen(v) for v in value]))
+    if t is dict:
+        return (t, tuple([(type(k), k, frozen(v)) for k, v in value.items()]))
+    hash(value)
+    return (t, value)
+
+
+_submission_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(SubmissionResult)))
+
+
+def submission_key(sub: SubmissionResult) -> tuple[Any, ...]:
+    """All a nomination file's outcome holds, as a key: two with one key are said alike."""
+    key: tuple[Any, ...] = _submission_fields(sub)
+    return key
+
+
+class Remembering(Explainer):
+    """An `Explainer` for one rendering call that phrases a rule result once per signature
+    (`RuleResult.signature`: two results with one signature read alike in every output) and a
+    nomination file's outcome once per outcome (`submission_key`); the same words as `Explainer`'s,
+    said again from memory (`Memo`, dropped with the call)."""
+
+    def __init__(self, campaign: Any, lang: str = "vi") -> None:
+        super().__init__(campaign, lang)
+        self.said: Memo[str] = Memo()
+
+    def reason(self, rr: RuleResult) -> str:
+        key = render_key(rr)
+        return self.said.make(None if key is None else ("reason", key), Explainer.reason, self, rr)
+
+    def submission_reason(self, sub: SubmissionResult) -> str:
+        return self.said.make(("submission", submission_key(sub)), Explainer.submission_reason, self, sub)
+
+
+Rows = Memo[dict[str, Any]]  # rule rows already made in one call, by RuleResult.signature()
 
 
 def rule_dict(rr: RuleResult, ex: Explainer, made: Rows | None = None) -> dict[str, Any]:
     """One rule's result for one candidate. What the rule *is* — label, group, expression, quote,
     note — is written once per rule, in the `rules` table beside the candidates (`rules_table`).
     With `made`, a row is made once per signature and shared (rows are never changed after)."""
-    key = rr.signature() if made is not None else None
-    if made is not None and key is not None and (row := made.get(key)) is not None:
-        return row
+    if made is not None:
+        return made.make(render_key(rr), rule_dict, rr, ex)
     out: dict[str, Any] = {
         "id": rr.id,
         "outcome": rr.outcome,
@@ -68,8 +156,6 @@ def rule_dict(rr: RuleResult, ex: Explainer, made: Rows | None = None) -> dict[s
     ranges = ex.ranges(rr)
     if ranges:  # … and, when some of those units are unknown, the least and most the count can be
         out["computed_range"] = {k: list(b) for k, b in ranges.items()}
-    if made is not None and key is not None and len(made) < ROWS_KEPT:
-        made[key] = out
     return out
 
 
@@ -127,31 +213,101 @@ def candidate_dict(
 ) -> dict[str, Any]:
     """One candidate's result; with `citations`, the nomination quote goes there once, not here;
     with `made`, rule rows shared between candidates that read alike (`rule_dict`)."""
+
+    def rows(rules: list[RuleResult], award: bool) -> list[dict[str, Any]]:
+        if award:  # the awards' own conditions: who may be proposed for which award, not the verdict
+            return [{"award": r.rule.award, **rule_dict(r, ex, made)} for r in rules]
+        return [rule_dict(r, ex, made) for r in rules]
+
+    return dict(candidate_items(res, ex, rows, lambda sub: _submission_dict(sub, ex, citations)))
+
+
+def candidate_items(
+    res: CandidateResult,
+    ex: Explainer,
+    rows: Callable[[list[RuleResult], bool], Any],
+    submission: Callable[[SubmissionResult], Any],
+) -> list[tuple[str, Any]]:
+    """A candidate's JSON entries in their order, its rule rows (`rows(rules, award)`) and its
+    nomination file's outcome as the caller writes them: as data (`candidate_dict`) or already
+    encoded (`JsonLines`)."""
     c = res.candidate
-    out: dict[str, Any] = {
-        "id": c.id,
-        "name": c.name,
-        "group": c.group,
-        "kind": c.kind,
-        "verdict": res.verdict,
-        "competes_in": res.group,
-    }
+    out: list[tuple[str, Any]] = [
+        ("id", c.id),
+        ("name", c.name),
+        ("group", c.group),
+        ("kind", c.kind),
+        ("verdict", res.verdict),
+        ("competes_in", res.group),
+    ]
     if c.parent:
-        out["parent"] = c.parent
+        out.append(("parent", c.parent))
     if c.unit:
-        out["unit"] = c.unit
+        out.append(("unit", c.unit))
     if c.head:
-        out["head"] = True
+        out.append(("head", True))
     scope = _scope_dict(res, ex)
     if scope is not None:
-        out["scope"] = scope
-    out["criteria"] = [rule_dict(r, ex, made) for r in res.criteria]
-    out["disqualifiers"] = [rule_dict(r, ex, made) for r in res.disqualifiers]
-    if res.conditions:  # the awards' own conditions: who may be proposed for which award, not the verdict
-        out["award_conditions"] = [{"award": r.rule.award, **rule_dict(r, ex, made)} for r in res.conditions]
+        out.append(("scope", scope))
+    out.append(("criteria", rows(res.criteria, False)))
+    out.append(("disqualifiers", rows(res.disqualifiers, False)))
+    if res.conditions:
+        out.append(("award_conditions", rows(res.conditions, True)))
     if res.submission is not None:
-        out["submission"] = _submission_dict(res.submission, ex, citations)
+        out.append(("submission", submission(res.submission)))
     return out
+
+
+class Encoded(str):
+    """A value already written as compact JSON: `json_chunks` writes it as it is."""
+
+    __slots__ = ()
+
+
+class JsonLines:
+    """One evaluate JSON's candidates, each as its compact line (`Encoded`), the same text as
+    `json.dumps(candidate_dict(…))`: a rule row encoded once per `render_key` and a nomination
+    file's outcome once per outcome (`Memo`), spliced into each candidate that shares it; only
+    what is the candidate's own is encoded per candidate. Made per call, dropped with it."""
+
+    def __init__(self, ex: Explainer, citations: dict[tuple[str, str], int]) -> None:
+        self.ex, self.citations = ex, citations
+        self.encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        self.made: tuple[Memo[str], Memo[str]] = (Memo(), Memo())  # rule rows; award conditions' rows
+        self.files: Memo[Encoded] = Memo()  # nomination files' outcomes
+        self.keys: dict[str, str] = {}  # each key as written between two entries: `,"key":`
+
+    def line(self, res: CandidateResult) -> Encoded:
+        enc = self.encode
+        keys = self.keys
+        parts = []
+        for k, v in candidate_items(res, self.ex, self.rows, self.submission):
+            parts.append(keys.get(k) or keys.setdefault(k, f",{encode_basestring(k)}:"))
+            parts.append(v if type(v) is Encoded else encode_basestring(v) if type(v) is str else enc(v))
+        parts[0] = "{" + parts[0][1:]
+        parts.append("}")
+        return Encoded("".join(parts))
+
+    def rows(self, rules: list[RuleResult], award: bool) -> Encoded:
+        made = self.made[award]
+        out = []
+        for rr in rules:
+            key = render_key(rr)
+            row = made.get(key) if key is not None else None
+            if row is None:
+                row = made.make(key, self._row, rr, award)
+            out.append(row)
+        return Encoded("[" + ",".join(out) + "]")
+
+    def _row(self, rr: RuleResult, award: bool) -> str:
+        row = rule_dict(rr, self.ex)
+        return self.encode({"award": rr.rule.award, **row} if award else row)
+
+    def submission(self, sub: SubmissionResult) -> Encoded:
+        return self.files.make(submission_key(sub), self._submission, sub)
+
+    def _submission(self, sub: SubmissionResult) -> Encoded:
+        return Encoded(self.encode(_submission_dict(sub, self.ex, self.citations)))
 
 
 def _scope_dict(res: CandidateResult, ex: Explainer) -> dict[str, Any] | None:
@@ -225,9 +381,9 @@ def citations_list(citations: dict[tuple[str, str], int]) -> list[dict[str, str]
 
 
 def evaluation_dict(ev: Evaluation, lang: str = "vi", *, lazy: bool = False) -> dict[str, Any]:
-    """The evaluate JSON as data. `lazy`: `candidates` is an iterator, each made as it is written
-    (`json_chunks`), so a big result is never held twice."""
-    ex = Explainer(ev.campaign, lang)
+    """The evaluate JSON as data. `lazy`: `candidates` is an iterator of their lines, each encoded
+    as it is written (`JsonLines`, `json_chunks`), so a big result is never held twice."""
+    ex = Remembering(ev.campaign, lang)
     summary = {v: 0 for v in VERDICT_LABELS["en"]}
     citations: dict[tuple[str, str], int] = {}
     for r in ev.results:
@@ -235,8 +391,12 @@ def evaluation_dict(ev: Evaluation, lang: str = "vi", *, lazy: bool = False) -> 
         if r.submission is not None:  # indexed in the order candidate_dict will meet them
             citations.setdefault((r.submission.clause, r.submission.quote), len(citations))
     campaign = ev.campaign
-    rows: Rows = {}
-    made = (candidate_dict(r, ex, citations, rows) for r in ev.results)
+    if lazy:
+        lines = JsonLines(ex, citations)
+        made: Iterable[Any] = (lines.line(r) for r in ev.results)
+    else:
+        rows: Rows = Memo()
+        made = [candidate_dict(r, ex, citations, rows) for r in ev.results]
     return {
         **header(ev),
         "lang": lang,
@@ -244,7 +404,7 @@ def evaluation_dict(ev: Evaluation, lang: str = "vi", *, lazy: bool = False) -> 
         "rules": rules_table(every := [*campaign.all_rules(), *campaign.all_conditions()], lang),
         "facts": facts_table(every, campaign.catalogue, lang),
         "citations": citations_list(citations),
-        "candidates": made if lazy else list(made),
+        "candidates": made,
     }
 
 
@@ -267,14 +427,29 @@ def json_chunks(data: Any) -> Iterator[str]:
         head = json.dumps(key, ensure_ascii=False)
         yield ("\n" if n == 0 else ",\n") + f"  {head}: "
         if key in ROWS and not isinstance(value, dict | str):
-            first = True
-            for v in value:
-                yield ("[\n    " if first else ",\n    ") + json.dumps(v, ensure_ascii=False, separators=(",", ":"))
-                first = False
-            yield "[]" if first else "\n  ]"
+            yield from _row_chunks(value)
         else:
             yield json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
     yield "\n}\n"
+
+
+CHUNK = 256  # a `ROWS` list's entries written together: one piece of text (the file gets the same bytes)
+
+
+def _row_chunks(rows: Iterable[Any]) -> Iterator[str]:
+    """A `ROWS` list, an entry a line (`Encoded` entries as they are), `CHUNK` lines a piece."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    piece: list[str] = []
+    first = True
+    for v in rows:
+        piece.append("[\n    " if first else ",\n    ")
+        piece.append(v if isinstance(v, Encoded) else encode(v))
+        first = False
+        if len(piece) >= 2 * CHUNK:
+            yield "".join(piece)
+            piece.clear()
+    piece.append("[]" if first else "\n  ]")
+    yield "".join(piece)
 
 
 def short_reason(res: CandidateResult, ex: Explainer) -> str:
@@ -376,7 +551,7 @@ def _wide_table(ev: Evaluation, lang: str, console: Any) -> list[Line]:
 
     from engine.render.grid import Col, grid
 
-    ex = Explainer(ev.campaign, lang)
+    ex = Remembering(ev.campaign, lang)
     v = words(lang)
     m = ev.campaign.model
     longest = max((len(visible(r.id)) for r in ev.results), default=1)
@@ -398,7 +573,7 @@ def _wide_table(ev: Evaluation, lang: str, console: Any) -> list[Line]:
 
 def _narrow_table(ev: Evaluation, lang: str, console: Any) -> list[Line]:
     """One block per candidate: `no. id  name`, then group · verdict · file, then the reason."""
-    ex = Explainer(ev.campaign, lang)
+    ex = Remembering(ev.campaign, lang)
     v = words(lang)
     m = ev.campaign.model
     width = console.width
@@ -436,7 +611,7 @@ def dates_line(ev: Evaluation, lang: str) -> str:
 
 
 def markdown(ev: Evaluation, lang: str = "vi") -> str:
-    ex = Explainer(ev.campaign, lang)
+    ex = Remembering(ev.campaign, lang)
     v = words(lang)
     m = ev.campaign.model
     lines = [
@@ -482,27 +657,35 @@ BOM = "\ufeff"  # lets Excel see UTF-8 (without it a Vietnamese CSV opens as moj
 def csv_text(ev: Evaluation, lang: str = "vi") -> str:
     """One row per candidate for a spreadsheet: the verdict in words and one column per rule
     (criteria, then disqualifiers, in the plan's order) holding its outcome; headers in `lang`,
-    a rule's header its label with its id in brackets, as a template's headers are."""
-    ex = Explainer(ev.campaign, lang)
+    a rule's header its label with its id in brackets, as a template's headers are. What follows a
+    candidate's own cells (id, name, group, kind) is written once per distinct tail (`Memo`)."""
+    ex = Remembering(ev.campaign, lang)
     v = words(lang)
     m = ev.campaign.model
     rules = {r.id: r for r in sorted(ev.campaign.all_rules(), key=lambda r: r.kind != "criterion")}
     heads = [v[f"text.col_{c}"] for c in ("id", "name", "group")] + [v["text.kind"]]
     heads += [v["text.col_verdict"], v["text.col_file"], v["text.col_reason"]]
-    rows: list[list[str]] = [heads + [f"{r.spec.label.get(lang)} [{rid}]" for rid, r in rules.items()]]
+    line = CsvLine()
+    out = [BOM, line(heads + [f"{r.spec.label.get(lang)} [{rid}]" for rid, r in rules.items()]), "\n"]
+    kinds = v.section("kind")
+
+    def tail(verdict: str, file: str, reason: str, outcomes: tuple[tuple[str, str], ...]) -> str:
+        said = dict(outcomes)
+        cells = [VERDICT_LABELS[lang][verdict], SUBMISSION_LABELS[lang][file] if file else "", reason]
+        return line(cells + [ex.outcome(said[rid]) if rid in said else "" for rid in rules])
+
+    tails: Memo[str] = Memo()  # verdict, file, reason and outcomes: a few hundred in a province
+    kind_group: Memo[str] = Memo()
     for r in ev.results:
-        outcomes = {x.id: ex.outcome(x.outcome) for x in (*r.criteria, *r.disqualifiers)}
-        row = [
-            r.id,
-            r.candidate.name,
-            m.groups[r.group].label.get(lang) if r.group else "",
-            v.section("kind").get(r.candidate.kind, r.candidate.kind),
-            VERDICT_LABELS[lang][r.verdict],
-            SUBMISSION_LABELS[lang][r.submission.outcome] if r.submission else "",
-            short_reason(r, ex),
-        ]
-        rows.append(row + [outcomes.get(rid, "") for rid in rules])
-    return BOM + csv_rows(rows)
+        c = r.candidate
+        file = r.submission.outcome if r.submission else ""
+        outcomes = tuple((x.id, x.outcome) for x in (*r.criteria, *r.disqualifiers))
+        said = (r.verdict, file, short_reason(r, ex), outcomes)
+        group = m.groups[r.group].label.get(lang) if r.group else ""
+        kind = kinds.get(c.kind, c.kind)
+        out += [line([c.id, c.name]), ",", kind_group.make((group, kind), line, [group, kind]), ","]
+        out += [tails.make(said, tail, *said), "\n"]
+    return "".join(out)
 
 
 def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: Any = None) -> str:
