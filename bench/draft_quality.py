@@ -489,7 +489,9 @@ def report(plans: Sequence[str], whole: bool = False) -> str:
     runs = {loo: measure(plans, loo) for loo in (False, True)}
     full, loo = runs[False], runs[True]
     per_plan = ", ".join(f"{p} {_share([o for o in loo if o.item.plan == p])}" for p in plans)
-    parts = [
+    found = f"{_pct(sum(o.located for o in loo), len(loo))} (full run: {_pct(sum(o.located for o in full), len(full))})"
+    parts = [f"Clauses and quotes found by the whole draft, leave-one-out: **{found}**.", ""] if whole else []
+    parts += [
         f"In short: on the leave-one-out run, **{_share(_rules(loo))} of the rules** (criteria and disqualifiers)",
         f"and {_share(loo)} of all items are proposed identically; on the full run, {_share(_rules(full))} of the",
         f"rules and {_share(full)} of the items. Leave-one-out, per plan (all items): {per_plan}.",
@@ -508,13 +510,18 @@ def report(plans: Sequence[str], whole: bool = False) -> str:
 
 DOC = ROOT / "docs" / "draft-quality.md"
 BEGIN, END = "<!-- measured: bench/draft_quality.py --write -->", "<!-- end of the measured part -->"
+DRAFT_BEGIN = "<!-- measured: bench/draft_quality.py --draft --write -->"
+DRAFT_END = "<!-- end of the measured whole drafts -->"
 
 
-def refreshed(doc: str, measured: str) -> str:
-    """The page with its measured part (between the two marks) replaced."""
-    head, _, rest = doc.partition(BEGIN)
-    _, _, tail = rest.partition(END)
-    return f"{head}{BEGIN}\n\n{measured.strip()}\n\n{END}{tail}"
+def refreshed(doc: str, measured: str, whole: bool = False) -> str:
+    """The page with its measured part (between the two marks: per sentence, or whole drafts) replaced."""
+    begin, end = (DRAFT_BEGIN, DRAFT_END) if whole else (BEGIN, END)
+    if begin not in doc:
+        return f"{doc.rstrip()}\n\n{begin}\n\n{measured.strip()}\n\n{end}\n"
+    head, _, rest = doc.partition(begin)
+    _, _, tail = rest.partition(end)
+    return f"{head}{begin}\n\n{measured.strip()}\n\n{end}{tail}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -529,7 +536,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(measured)
         return 0
     doc = DOC.read_text(encoding="utf-8")
-    new = refreshed(doc, measured)
+    new = refreshed(doc, measured, whole=args.draft)
     if args.check:
         return 0 if new == doc else 1
     DOC.write_text(new, encoding="utf-8")
