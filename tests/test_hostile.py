@@ -409,3 +409,25 @@ def test_thidua_test_on_a_folder_without_cases_fails(tmp_path: Path) -> None:
     assert result.stderr.strip() == f"{tmp_path}: no case files (*.yaml) in this folder — give case files or folders"
     result = runner.invoke(app, ["test", str(tmp_path / "missing")])
     assert result.exit_code == 2 and f"{tmp_path / 'missing'}: không có tệp hoặc thư mục này" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "{folder}"],
+        ["lint", "{folder}"],
+        ["evaluate", "{folder}", "examples/ninh_thuan_2020.yaml"],
+        ["explain", "{folder}", "examples/ninh_thuan_2020.yaml", "so-tai-chinh"],
+        ["draft", "{folder}"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_a_folder_named_as_a_file_is_one_line_not_an_internal_error(args: list[str], tmp_path: Path) -> None:
+    """A folder whose name looks like a file (`x.yaml/`) given where a file is read: Linux opens it,
+    Python's fdopen refuses it — said in one line, exit 2, never 'internal error' (exit 3)."""
+    folder = tmp_path / "ke_hoach.yaml"
+    folder.mkdir()
+    result = runner.invoke(app, [a.replace("{folder}", str(folder)) for a in args])
+    assert result.exit_code == 2, result.output
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and str(folder) in lines[0] and "nội bộ" not in lines[0], lines

@@ -169,10 +169,11 @@ def read_input(path: Path, display: str | None = None) -> bytes:
         raise UsageError(_folder(name)) from None
     except OSError as e:
         raise UsageError(_unreadable(name, e)) from None
+    if stat.S_ISDIR(os.fstat(fd).st_mode):  # a folder opens on Linux, but fdopen refuses it (IsADirectoryError)
+        os.close(fd)
+        raise UsageError(_folder(name))
     with os.fdopen(fd, "rb") as f:
         mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise UsageError(_folder(name))
         if not stat.S_ISREG(mode):
             raise UsageError(
                 Problem(name, Msg("problem.facts_not_a_regular_file"), hint=Msg("problem.facts_save_to_file"))
