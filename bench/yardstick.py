@@ -66,7 +66,8 @@ def _improved(records: Any) -> Any:
 
 def _share_over(part: Any, whole: Any) -> Any:
     """share(part, whole) > 0.10, as the engine decides it: a count known only as a range is tried
-    at every value (at most MAX_CASES combinations), beyond that decided by its bounds; a whole not
+    at every value (at most MAX_CASES combinations), beyond that decided by its bounds, where the
+    engine reads an unknown count as perhaps n/a too (so only "clear" is decided); a whole not
     known at all ranges over every size, so only none in breach decides it (clear)."""
     if part is NA or whole is NA:
         return NA
@@ -76,10 +77,8 @@ def _share_over(part: Any, whole: Any) -> Any:
     if whole is U:
         return False if phi == 0 else U
     wlo, whi = whole if isinstance(whole, tuple) else (whole, whole)
-    if (phi - plo + 1) * (whi - wlo + 1) > MAX_CASES:
-        if wlo > 0 and plo / whi > 0.10:
-            return True
-        return False if wlo > 0 and phi / wlo <= 0.10 else U
+    if (phi - plo + 1) * (whi - wlo + 1) > MAX_CASES:  # decided by bounds, the count perhaps n/a (decide.py):
+        return False if wlo > 0 and phi / wlo <= 0.10 else U  # clear either way, never triggered
     got = {NA if w == 0 else p / w > 0.10 for p in range(plo, phi + 1) for w in range(wlo, whi + 1)}
     return got.pop() if len(got) == 1 else U
 
