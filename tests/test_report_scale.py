@@ -6,7 +6,7 @@
   either end, texts that wrap), and however few values it keeps made.
 - What the workbook and the Word document list is what the evaluation says: every candidate's
   verdict and every rule's outcome, the excluded, the proposed and the tied, in order.
-- A rule's reason phrased once per signature (engine.render.report_sections.SignedExplainer,
+- A rule's reason phrased once per signature (engine.render.text.Remembering, the one every output uses,
   RuleLines) reads as it reads phrased for each result.
 - The HTML and Markdown made piece by piece (`iter_text`) are the text rendered whole.
 """
@@ -30,7 +30,8 @@ from engine.pipeline import run
 from engine.render import report_xlsx
 from engine.render.report import build_context, environment, iter_text
 from engine.render.report_file import make_report
-from engine.render.report_sections import EXCLUDED, RuleLines, SignedExplainer
+from engine.render.report_sections import EXCLUDED, RuleLines
+from engine.render.text import Remembering
 from engine.render.xlsx import RowsXml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,7 +153,7 @@ def test_a_reason_phrased_once_per_signature_reads_as_phrased_each_time(
     source: str, evaluations: dict[str, Evaluation]
 ) -> None:
     ev = evaluations[source]
-    plain, signed = Explainer(ev.campaign, "vi"), SignedExplainer(ev.campaign, "vi")
+    plain, signed = Explainer(ev.campaign, "vi"), Remembering(ev.campaign, "vi")
     once = RuleLines(signed)
     each = RuleLines(plain)
     for res in ev.results:

@@ -15,7 +15,7 @@ from engine.common.errors import Problem
 from engine.common.message import Msg
 from engine.evaluate.backends import Traces, Work
 from engine.evaluate.derive import Derivations, Derived
-from engine.evaluate.results import Skip, Source
+from engine.evaluate.results import Skip, Source, frozen
 from engine.evaluate.trace import Evaluable, RuleTrace, merge
 from engine.lang import NA, UNKNOWN
 from engine.model.campaign import Campaign, CompiledRankKey, CompiledRule, Scope
@@ -196,25 +196,11 @@ def signature(step: Step) -> tuple[Any, ...] | None:
     try:
         hash(key)
     except TypeError:  # a dated series or records: a dict or list among the values
-        frozen = _frozen(vals)
-        key = (*key[:1], frozen, *key[2:])
         try:
-            hash(key)
-        except TypeError:
+            key = (key[0], frozen(vals), *key[2:])
+        except TypeError:  # a value with no key at all: the step is not shared
             return None
     return key
-
-
-def _frozen(v: Any) -> Any:
-    """A value as a key: containers as tuples, each value with its type."""
-    t = type(v)
-    if t is dict:
-        return (t, tuple((_frozen(k), _frozen(x)) for k, x in v.items()))
-    if t is list or t is tuple:
-        return (t, tuple(_frozen(x) for x in v))
-    if t is float:
-        return (t, v, math.copysign(1.0, v))
-    return (t, v)
 
 
 def cases(item: Evaluable, env: Mapping[str, Any], derived: Mapping[str, Derived]) -> list[Mapping[str, Any]]:

@@ -7,6 +7,7 @@ Made by `engine.evaluate.core.evaluate`; every output reads them and none evalua
 from __future__ import annotations
 
 import datetime as dt
+import math
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,23 @@ Source = Literal["candidate", "unit"]  # whose facts a rule reads: the candidate
 
 
 Skip = Literal["", "kind"]  # why a rule does not apply: "" it applies; "kind" its kinds filter excludes
+
+
+def frozen(value: Any) -> Any:
+    """`value` as a key that tells apart what a trace, JSON or a sentence shows apart: each value
+    with its type (1, 1.0 and True are equal in Python, not on the page), a float with its sign
+    (0.0 and -0.0), a list, tuple or dict as a tuple of its items. TypeError for any other value
+    that has no hash. The one freezing of values: steps (`plan.signature`) and results
+    (`RuleResult.signature`) are keyed by it."""
+    t = type(value)
+    if t is tuple or t is list:
+        return (t, tuple([frozen(v) for v in value]))
+    if t is dict:
+        return (t, tuple([(frozen(k), frozen(v)) for k, v in value.items()]))
+    if t is float:
+        return (t, value, math.copysign(1.0, value))
+    hash(value)
+    return (t, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +68,7 @@ class RuleResult:
     has_unit: bool = True  # for scope: unit, whether the person's unit is in the file
     refused: tuple[str, ...] = ()  # facts written n/a that the rule reads as unknown (its `na` is not allowed)
     cached: list[Read] | None = None  # reads(), made once: every output asks for it several times
+    signed: tuple[tuple[Any, ...] | None] | None = None  # (signature(),), made once: asked per output
 
     @property
     def id(self) -> str:
@@ -65,22 +84,25 @@ class RuleResult:
         every node, the facts read among them, which is all a rendering reads (the IR is pure; the
         evaluation date, deadline and round are one per evaluation) — and, for a rule skipped or
         whose waiver was not looked at, the values it would read. Two results with one signature
-        read alike in every output: renderers cache a result's row by it. None where a value has
-        no key (a list, a dated series) or a fact was computed from other candidates (derived: its
-        parts are shown too)."""
+        read alike in every output: renderers cache a result's row by it. Values are keyed by
+        `frozen` (lists of records and dated series too). None where a fact was computed from
+        other candidates (derived: its parts are shown too) or a value has no key. Made once."""
+        if self.signed is None:
+            self.signed = (self._signature(),)
+        return self.signed[0]
+
+    def _signature(self) -> tuple[Any, ...] | None:
         rule, derived = self.rule, self.derived
         if derived and any(k in derived for k in rule.facts):
             return None
         key: tuple[Any, ...] = (rule.id, self.outcome, self.skipped, self.source, self.has_unit, self.refused)
-        if self.skipped:  # nothing was evaluated: what it read is what the facts say
-            key += tuple((r.key, type(r.value), r.value) for r in self.reads())
-        else:
-            key += (self.trace,)
-            if rule.waiver is not None and self.trace.waiver is None:
-                key += tuple((type(v), v) for v in (self.env.get(k, UNKNOWN) for k, _ in rule.waiver_fact_nodes))
         try:
-            hash(key)
-        except TypeError:  # a list or a dated series among the values
+            if self.skipped:  # nothing was evaluated: what it read is what the facts say
+                return (*key, frozen([(r.key, r.value) for r in self.reads()]))
+            key += (frozen(self.trace.nodes), None if self.trace.waiver is None else frozen(self.trace.waiver))
+            if rule.waiver is not None and self.trace.waiver is None:
+                key += (frozen([self.env.get(k, UNKNOWN) for k, _ in rule.waiver_fact_nodes]),)
+        except TypeError:  # a value that is neither hashable nor a list, tuple or dict of such
             return None
         return key
 

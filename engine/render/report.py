@@ -37,7 +37,7 @@ from engine.render.report_model import (
     ReportContext,
     SummaryRow,
 )
-from engine.render.text import md_escape
+from engine.render.text import Remembering, md_escape
 
 RESERVE_LIMIT = 10  # reserve candidates listed per award list; the profile's `reserve` sets it
 LIST_LIMIT = 30  # excluded, and incomplete, candidates the short report names (all with --appendix)
@@ -76,7 +76,7 @@ def build_context(
 ) -> ReportContext:
     """The report's one context: every format (HTML, Markdown, XLSX, DOCX, PDF) reads this, nothing else."""
     labels = load_labels().lang(lang)
-    ex = sections.SignedExplainer(ev.campaign, lang)
+    ex = Remembering(ev.campaign, lang)  # a reason phrased once per signature, as every output does
     m = ev.campaign.model
     d = m.document
     counts = {v: 0 for v in VERDICT_LABELS["en"]}

@@ -12,7 +12,6 @@ from engine.evaluate.allocate import Allocation, GroupAllocation, Ranked
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult, SubmissionResult
 from engine.explain.ranking import key_texts, outside_text, passed_text, shortfall_text
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value
-from engine.model.campaign import Campaign
 from engine.model.vocabulary import load_labels, words
 from engine.render.award import checked_text, replacement_text
 from engine.render.profile import Letterhead, same_body
@@ -160,27 +159,6 @@ def budget_of(alloc: Allocation, lang: str, labels: dict[str, str]) -> Budget:
         replacement=replacement_text(alloc, lang),
         checked=checked_text(alloc, lang),
     )
-
-
-class SignedExplainer(Explainer):
-    """An `Explainer` that phrases a rule's reason once per signature (`RuleResult.signature`: two
-    results of one signature read alike in every output). A rule sees a few dozen distinct inputs
-    in a hundred thousand candidates: the report's reasons — the exclusions', the one-line summary's
-    (engine.render.text.short_reason), the appendix's — are phrased that many times, not once per
-    candidate and rule. Alive while one report's context is built."""
-
-    def __init__(self, campaign: Campaign, lang: str = "vi") -> None:
-        super().__init__(campaign, lang)
-        self.said: dict[Any, str] = {}  # a result's signature → its reason
-
-    def reason(self, rr: RuleResult) -> str:
-        key = rr.signature()
-        if key is None:
-            return super().reason(rr)
-        said = self.said.get(key)
-        if said is None:
-            said = self.said[key] = super().reason(rr)
-        return said
 
 
 class RuleLines:

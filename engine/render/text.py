@@ -72,32 +72,9 @@ class Memo(dict[Hashable, V]):
 
 
 def render_key(rr: RuleResult) -> tuple[Any, ...] | None:
-    """What a rule result's every rendering depends on (`RuleResult.signature`), as a key — and,
-    where a value it read has no hash (a list of records, a dated series), the same made of
-    values that have one (`frozen`): the rule, how it came out and why, and every fact it read,
-    which decide its every node (the IR is pure). None for a fact computed from other candidates
-    (its parts are shown too), or a value that cannot be made a key."""
-    key = rr.signature()
-    if key is not None or (rr.derived and any(k in rr.derived for k in rr.rule.facts)):
-        return key
-    try:
-        read = frozen([(r.key, r.value) for r in rr.reads()])
-    except TypeError:  # a value that is neither hashable nor a list, tuple or dict of such
-        return None
-    return ("frozen", rr.rule.id, rr.outcome, rr.skipped, rr.source, rr.has_unit, rr.refused, read)
-
-
-def frozen(value: Any) -> Hashable:
-    """`value` as a key that tells apart what JSON or a sentence would write apart: each value with
-    its type (1, 1.0 and True are equal in Python, not on the page), a list, tuple or dict as a
-    tuple of its items. TypeError for any other value that has no hash."""
-    t = type(value)
-    if t is tuple or t is list:
-        return (t, tuple([frozen(v) for v in value]))
-    if t is dict:
-        return (t, tuple([(type(k), k, frozen(v)) for k, v in value.items()]))
-    hash(value)
-    return (t, value)
+    """What a rule result's every rendering depends on: `RuleResult.signature` (values keyed by
+    `engine.evaluate.results.frozen`, lists and series too)."""
+    return rr.signature()
 
 
 _submission_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(SubmissionResult)))

@@ -27,30 +27,12 @@ def get_backend(name: str) -> Backend:
 
         return NativeBackend()
     if name == "durable":
-        import importlib.util
-
-        if importlib.util.find_spec("durable") is None:  # an install extra: thidua[durable]
-            raise UsageError(
-                Problem(
-                    "--backend",
-                    Msg("problem.eval_durable_missing"),
-                    hint=Msg("problem.eval_durable_missing_hint"),
-                )
-            )
+        _installed("durable", "durable")  # an install extra: thidua[durable]
         from engine.evaluate.backends.durable import DurableBackend  # imported only when chosen
 
         return DurableBackend()
     if name == "columnar":
-        import importlib.util
-
-        if importlib.util.find_spec("polars") is None:  # an install extra: thidua[columnar]
-            raise UsageError(
-                Problem(
-                    "--backend",
-                    Msg("problem.eval_columnar_missing"),
-                    hint=Msg("problem.eval_columnar_missing_hint"),
-                )
-            )
+        _installed("polars", "columnar")  # an install extra: thidua[columnar]
         from engine.evaluate.backends.columnar import ColumnarBackend  # imported only when chosen
 
         return ColumnarBackend()
@@ -61,3 +43,17 @@ def get_backend(name: str) -> Backend:
             hint=Msg("problem.eval_backend_choose", options=list(BACKENDS)),
         )
     )
+
+
+def _installed(module: str, backend: str) -> None:
+    """Refuse a backend whose install extra is missing: one line and how to install it."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise UsageError(
+            Problem(
+                "--backend",
+                Msg(f"problem.eval_{backend}_missing"),
+                hint=Msg(f"problem.eval_{backend}_missing_hint"),
+            )
+        )
