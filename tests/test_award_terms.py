@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine.evaluate.allocate import allocate
+from engine.evaluate.backends import BACKENDS
 from engine.evaluate.core import evaluate
 from engine.model.campaign import load_campaign, read_campaign
 from engine.model.facts import facts_from_document
@@ -151,7 +152,7 @@ CONDITION = """    scope: {per: [commune]}
 """
 
 
-@pytest.mark.parametrize("backend", ["native", "durable"])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_per_unit_lists_conditions_and_money_counted_once(tmp_path: Path, backend: str) -> None:
     campaign = load_campaign(_campaign(tmp_path, CONDITION))
     facts = facts_from_document(Document("f.yaml", FACTS), "f", campaign.catalogue)

@@ -34,6 +34,7 @@ from rounds import last_round
 
 from engine.authoring.cases import Case, load_cases
 from engine.common.errors import UserError
+from engine.evaluate.backends import BACKENDS
 from engine.evaluate.core import Evaluation, evaluate
 from engine.lang import Arith, Call, Compare, Const, Logic, Neg, Node, Not, parse_rule
 from engine.lang.builtins import BUILTINS
@@ -51,7 +52,6 @@ if TYPE_CHECKING:
 
 CASES = Path(__file__).parent / "cases"
 CAMPAIGNS = available_campaigns()
-BACKENDS = ("native", "durable", "columnar")
 CHECKED = ("durable", "columnar")  # the backends whose every trace is held to the reference's
 EXAMPLES = 25  # per campaign; each example is a whole facts file of several candidates
 # the largest numbers a facts file may hold, and the smallest positive floats (issue 13.6)

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from cli import app
+from engine.evaluate.backends import BACKENDS
 from engine.lang import Node, RuleError, interpret, parse_rule
 from engine.lang.builtins import BUILTINS
 from engine.lang.operators import ARITHMETIC, COMPARISONS, LOGIC
@@ -38,7 +39,6 @@ N = int(os.environ.get("THIDUA_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(max_examples=N, deadline=None, suppress_health_check=list(HealthCheck))
 CAT = load_catalogue()
 runner = CliRunner()
-BACKENDS = ("native", "durable", "columnar")
 
 TOKENS = [
     *CAT.facts,

@@ -22,6 +22,7 @@ from engine.common.message import Msg
 from engine.evaluate import core
 from engine.evaluate import plan as planning
 from engine.evaluate.allocate import allocate
+from engine.evaluate.backends import BACKENDS
 from engine.evaluate.core import Evaluation, cases, evaluate
 from engine.evaluate.trace import RuleTrace, merge, reference
 from engine.explain.reasons import Explainer
@@ -143,7 +144,7 @@ _TWO_OF_TEN_ONE_UNKNOWN = "units:\n  - {id: so, name: Sở A, kind: department}\
 )
 
 
-@pytest.mark.parametrize("backend", ["native", "durable"])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_count_known_as_a_range_decides_when_every_value_does(backend: str) -> None:
     """2 of 10 in breach, 1 unknown: 2 or 3 of 10 — over 10% either way (issue 12.3)."""
     from engine.model.campaign import load_campaign

@@ -20,6 +20,7 @@ import pytest
 from engine.authoring.lint import lint_campaign
 from engine.authoring.subjects import Blocked, Witness, search
 from engine.common.message import say
+from engine.evaluate.backends import BACKENDS
 from engine.lang import NA, Value
 from engine.model.campaign import Campaign, available_campaigns, load_campaign
 from engine.model.schema import ISSUER, UNIT_KINDS
@@ -73,7 +74,7 @@ def witness_file(campaign: Campaign, w: Witness) -> bytes:
 
 
 @pytest.mark.parametrize("cid", available_campaigns())
-@pytest.mark.parametrize("backend", ["native", "durable"])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_every_kind_a_campaign_names_can_be_eligible(cid: str, backend: str) -> None:
     campaign = load_campaign(cid)
     found = search(campaign)

@@ -803,6 +803,15 @@ def _sanity(c: Candidate, doc: Document, problems: list[Problem]) -> None:
                 where=f"{where}.submission",
             )
         )
+    if sub is not None and sub.sent_on and sub.received_on and sub.received_on < sub.sent_on:
+        problems.append(  # a file is received no earlier than it is sent: either day alone decides otherwise
+            doc.problem(
+                (*c.path, "submission", "received_on"),
+                Msg("problem.facts_received_before_sent", sent=sub.sent_on, received=sub.received_on),
+                Msg("problem.facts_received_before_sent_hint"),
+                where=f"{where}.submission",
+            )
+        )
     for part, whole in (
         ("staff_violating_discipline", "staff_total"),
         ("subordinate_units_violating", "subordinate_units_total"),
