@@ -193,3 +193,51 @@ def test_a_line_printed_straight_is_what_rich_prints(line: str, width: int) -> N
     print_line(terminal(fast, width), line)
     terminal(slow, width).print(line)
     assert fast.getvalue() == slow.getvalue()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
+def test_a_text_shown_once_is_shown_as_visible_shows_it(written: str) -> None:
+    """`shown_once` takes a printable text as it is and searches the rest: either way, `visible`'s text."""
+    from engine.common.text import Shown, shown_once, visible
+
+    once = shown_once(written)
+    assert once == visible(written) and isinstance(once, Shown)
+    assert visible(once) is once  # shown text is not searched again
+
+
+# what the reader lets through into a name or a position (a control character there is refused):
+# bidirectional marks, zero-width ones, the BOM, and what prints but is not `isprintable` (tab, NBSP, U+2028)
+HOSTILE = ["\u202e", "\u200b", "\ufeff", "\u2066", "\t", "\xa0", "\u2028"]
+
+
+@pytest.mark.parametrize("char", HOSTILE, ids=[f"U+{ord(c):04X}" for c in HOSTILE])
+def test_the_json_written_shows_every_unseen_character_of_the_candidates(char: str) -> None:
+    """The JSON result's candidate lines are shown piece by piece (rule rows once, a candidate's
+    own words per candidate) and not searched again on the way out: the bytes written are still
+    `visible` of the whole text, with a control, a bidirectional override or a zero-width space in
+    a name and a position read from the facts."""
+    from engine.app.renderers import as_bytes
+    from engine.common.text import visible
+
+    campaign = _campaign("ninh_thuan_2020")
+    doc = {
+        "campaign": "ninh_thuan_2020",
+        "units": [{"id": "u1", "name": f"Sở{char} A", "kind": "department", "facts": {"task_completion": "excellent"}}],
+        "people": [
+            {
+                "id": "p1",
+                "name": f"Nguyễn{char}An",
+                "kind": "civil_servant",
+                "unit": "u1",
+                "position": f"Chuyên{char}viên",
+            }
+        ],
+    }
+    facts = facts_from_document(Document("f.json", doc), "f", campaign.catalogue)
+    assert any(char in (c.position or "") for c in facts.candidates), "kept: else the test would say nothing"
+    ev = evaluate(campaign, facts, as_of=dt.date(2021, 1, 25))
+    for lang in LANGS:
+        pieces = list(text.json_chunks(text.evaluation_dict(ev, lang, lazy=True)))
+        plain = "".join(str(p) + "" for p in pieces)
+        assert as_bytes(iter(pieces)) == visible(plain).encode("utf-8")

@@ -64,7 +64,11 @@ class Terminal:
 
         try:  # one command per process: the cyclic collector is paused for all of it (engine.common.speed)
             self._settings_read()
-            with gc_paused(), self.session.active(), Progress(enabled=False if self.quiet else None) as self.progress:
+            with (
+                gc_paused(frozen_after=True),
+                self.session.active(),
+                Progress(enabled=False if self.quiet else None) as self.progress,
+            ):
                 yield
         except CampaignInvalid as e:
             fail(problem_lines(e.problems), campaign_exit)

@@ -21,10 +21,26 @@ UNSEEN = re.compile(
 )
 
 
+class Shown(str):
+    """Text already as `visible` shows it (made of such text): `visible` gives it back as it is.
+    For big outputs made of pieces shown once each — a JSON result's rule rows, spliced into
+    thousands of lines — so the whole text is not searched again on its way out."""
+
+    __slots__ = ()
+
+
 def visible(text: str) -> str:
     """`text` with every control character (but tab and line feed), and every character that
     prints nothing or reorders the line, shown as `\\uXXXX`."""
+    if isinstance(text, Shown):
+        return text
     return UNSEEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def shown_once(text: str) -> Shown:
+    """`visible(text)`, marked so that it is not searched again (`Shown`); a text every character
+    of which prints (most ids and names) is taken as it is, without the search."""
+    return Shown(text if text.isprintable() else visible(text))
 
 
 # what `controls` reports: the C0 controls (tab and line feed too), DEL, C1, surrogates

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from engine import __version__
 from engine.common import fmt
-from engine.common.text import visible
+from engine.common.text import Shown, shown_once, visible
 from engine.evaluate.core import CandidateResult, Evaluation, RuleResult, SubmissionResult
 from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer, fmt_value, json_value
 from engine.model.campaign import CompiledRule
@@ -235,8 +235,9 @@ def candidate_items(
     return out
 
 
-class Encoded(str):
-    """A value already written as compact JSON: `json_chunks` writes it as it is."""
+class Encoded(Shown):
+    """A value already written as compact JSON, and shown (`engine.common.text.Shown`: made only
+    through `shown_once`): `json_chunks` writes it as it is, and nothing searches it again."""
 
     __slots__ = ()
 
@@ -260,7 +261,7 @@ class JsonLines:
         parts = []
         for k, v in candidate_items(res, self.ex, self.rows, self.submission):
             parts.append(keys.get(k) or keys.setdefault(k, f",{encode_basestring(k)}:"))
-            parts.append(v if type(v) is Encoded else encode_basestring(v) if type(v) is str else enc(v))
+            parts.append(v if type(v) is Encoded else shown_once(encode_basestring(v) if type(v) is str else enc(v)))
         parts[0] = "{" + parts[0][1:]
         parts.append("}")
         return Encoded("".join(parts))
@@ -278,13 +279,13 @@ class JsonLines:
 
     def _row(self, rr: RuleResult, award: bool) -> str:
         row = rule_dict(rr, self.ex)
-        return self.encode({"award": rr.rule.award, **row} if award else row)
+        return shown_once(self.encode({"award": rr.rule.award, **row} if award else row))
 
     def submission(self, sub: SubmissionResult) -> Encoded:
         return self.files.make(submission_key(sub), self._submission, sub)
 
     def _submission(self, sub: SubmissionResult) -> Encoded:
-        return Encoded(self.encode(_submission_dict(sub, self.ex, self.citations)))
+        return Encoded(shown_once(self.encode(_submission_dict(sub, self.ex, self.citations))))
 
 
 def _scope_dict(res: CandidateResult, ex: Explainer) -> dict[str, Any] | None:
@@ -418,15 +419,21 @@ def _row_chunks(rows: Iterable[Any]) -> Iterator[str]:
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     piece: list[str] = []
     first = True
+    shown = True  # every entry of the piece `Encoded`: the piece is shown text too
     for v in rows:
         piece.append("[\n    " if first else ",\n    ")
-        piece.append(v if isinstance(v, Encoded) else encode(v))
+        if isinstance(v, Encoded):
+            piece.append(v)
+        else:
+            piece.append(encode(v))
+            shown = False
         first = False
         if len(piece) >= 2 * CHUNK:
-            yield "".join(piece)
+            yield Shown("".join(piece)) if shown else "".join(piece)
             piece.clear()
+            shown = True
     piece.append("[]" if first else "\n  ]")
-    yield "".join(piece)
+    yield Shown("".join(piece)) if shown else "".join(piece)
 
 
 def short_reason(res: CandidateResult, ex: Explainer) -> str:
