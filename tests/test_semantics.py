@@ -24,6 +24,8 @@ from engine.evaluate import plan as planning
 from engine.evaluate.allocate import allocate
 from engine.evaluate.backends import BACKENDS
 from engine.evaluate.core import Evaluation, cases, evaluate
+from engine.evaluate.judge import verdict_of
+from engine.evaluate.submission import check_submission
 from engine.evaluate.trace import RuleTrace, merge, reference
 from engine.explain.reasons import Explainer
 from engine.lang import NA, UNKNOWN, Call, RuleError, parse_rule
@@ -41,8 +43,14 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
 
 def _consistent(ev: Evaluation) -> None:
-    """Every trace is the reference's; every output that reads traces renders."""
+    """Every trace is the reference's; what an evaluation decides once for candidates alike (the
+    scope, `Campaign.scope_key`; the nomination file's outcome; the verdict with why) is what it
+    decides for each candidate on its own; every output that reads traces renders."""
     for res in ev.results:
+        assert res.scope == ev.campaign.scope_of(res.candidate, ev.facts), res.id
+        fresh = check_submission(ev.campaign, res.candidate, ev.round_year, ev.deadline)
+        assert res.submission == fresh, res.id
+        assert res.decision == verdict_of(res), res.id
         for rr in res.criteria + res.disqualifiers:
             if not rr.skipped:
                 merged = merge([reference(rr.rule, env) for env in cases(rr.rule, rr.env, rr.derived)])

@@ -4,20 +4,23 @@ triggered / clear / waived / unknown / not applicable), and each candidate's ver
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
+import operator
 from collections.abc import Mapping
 from typing import Any
 
 from engine.evaluate.derive import Derived
 from engine.evaluate.plan import Plan, Step
-from engine.evaluate.results import UNDECIDED, CandidateResult, Decision, Missing, RuleResult
+from engine.evaluate.results import UNDECIDED, CandidateResult, Decision, Missing, RuleResult, SubmissionResult
 from engine.evaluate.submission import check_submission
 from engine.evaluate.trace import Evaluable, RuleTrace, needs_waiver
 from engine.lang import NA, UNKNOWN, Value
 from engine.lang.decide import Domain, decide_rule
 from engine.lang.values import Outcome, RuleKind, Verdict
 from engine.model.campaign import Campaign, CompiledRankKey, CompiledRule
+from engine.model.facts import Submission
 
 
 def judge_all(
@@ -30,6 +33,10 @@ def judge_all(
     results = []
     skipped: dict[int, RuleTrace] = {}  # one all-n/a trace per rule, shared by the candidates it skips
     judged: dict[tuple[int, bool], RuleResult] = {}  # (slot, has_unit) → its result, shared where it can be
+    files: dict[tuple[Any, ...] | None, SubmissionResult] = {}  # one outcome per nomination file alike
+    # one decision per candidates alike in all it reads (verdict_of): the same scope, file outcome and
+    # rule results (shared objects, alive as long as the results: their ids name them)
+    decisions: dict[tuple[Any, ...], Decision] = {}
     plan.reverse()  # consumed as judged, in order: a candidate's steps go once its result is made (peak memory)
     while plan:
         cand, scope, steps = plan.pop()
@@ -51,10 +58,22 @@ def judge_all(
                 res.conditions.append(rr)
             else:
                 (res.criteria if item.kind == "criterion" else res.disqualifiers).append(rr)
-        res.submission = check_submission(campaign, cand, round_year, deadline)
-        res.decision = verdict_of(res)
+        sub = cand.submission
+        filed = None if sub is None else _filed(sub)
+        file_outcome = files.get(filed)
+        if file_outcome is None:
+            file_outcome = files[filed] = check_submission(campaign, cand, round_year, deadline)
+        res.submission = file_outcome
+        alike = (id(scope), id(file_outcome), *map(id, res.criteria), None, *map(id, res.disqualifiers))
+        decision = decisions.get(alike)
+        if decision is None:
+            decision = decisions[alike] = verdict_of(res)
+        res.decision = decision
         results.append(res)
     return results
+
+
+_filed = operator.attrgetter(*(f.name for f in dataclasses.fields(Submission)))  # all a file's outcome reads
 
 
 def _judged(

@@ -52,8 +52,13 @@ def make_plan(campaign: Campaign, facts: FactsFile, derived: Derivations, warnin
     """Per candidate: its groups, and each rule and ranking key with the facts it reads (or why it is skipped)."""
     plan: Plan = []
     units: dict[str, Env] = {}  # a unit's env, made once for all the people who read it
+    scopes: dict[tuple[Any, ...], Scope] = {}  # one per `Campaign.scope_key`: shared, as it is frozen
+    conditions: dict[str, list[CompiledRule]] = {}
     for cand in facts.candidates:
-        scope = campaign.scope_of(cand, facts)
+        key = campaign.scope_key(cand)
+        scope = scopes.get(key)
+        if scope is None:
+            scope = scopes[key] = campaign.scope_of(cand, facts)
         groups = scope.groups
         own = _env(cand, derived)
         steps = []
@@ -61,9 +66,12 @@ def make_plan(campaign: Campaign, facts: FactsFile, derived: Derivations, warnin
             for rule in campaign.rules[gid]:
                 steps.append(_step(rule, cand, facts, own, derived, units, warnings))
         if groups:
-            for key in campaign.ranking.get(groups[0], []):
-                steps.append(Step(key, own.facts, "", "candidate", own.derived))
-            for cond in campaign.conditions_for(groups[0]):  # the awards' own conditions, like any rule
+            for rank in campaign.ranking.get(groups[0], []):
+                steps.append(Step(rank, own.facts, "", "candidate", own.derived))
+            conds = conditions.get(groups[0])
+            if conds is None:
+                conds = conditions[groups[0]] = campaign.conditions_for(groups[0])
+            for cond in conds:  # the awards' own conditions, like any rule
                 steps.append(_step(cond, cand, facts, own, derived, units, warnings))
         plan.append((cand, scope, steps))
     return plan
@@ -165,11 +173,15 @@ def work_of(plan: Plan) -> tuple[Work, list[list[int]]]:
                 continue
             key = signature(step)
             if key is not None:
-                known = seen.get(key)
+                try:
+                    known = seen.get(key)
+                except TypeError:  # a value of a type with no hash (none that a facts file gives)
+                    known = key = None
                 if known is not None:
                     step.slot = known
                     continue
-                seen[key] = slot
+                if key is not None:
+                    seen[key] = slot
             step.slot, slot = slot, slot + 1
             envs = cases(step.item, step.env, step.derived)
             if len(spans[-1]) == CHUNK:
@@ -186,21 +198,19 @@ def signature(step: Step) -> tuple[Any, ...] | None:
     trace; so are 0.0 and -0.0), the known ranges of the derived counts among them, and the facts
     it reads as unknown because they were written n/a. None when a value has no key."""
     item, env = step.item, step.env
-    vals = tuple(map(env.get, item.facts, itertools.repeat(UNKNOWN)))
+    vals: Any = tuple(map(env.get, item.facts, itertools.repeat(UNKNOWN)))
     types = tuple(map(type, vals))
+    if list in types or dict in types or tuple in types:  # records or a dated series: keyed item by item
+        try:
+            vals = frozen(vals)
+        except TypeError:  # a value with no key at all: the step is not shared
+            return None
     key: tuple[Any, ...] = (id(item), vals, types, step.refused)
     if float in types:
         key += (tuple(math.copysign(1.0, v) for v in vals if type(v) is float),)
     if step.derived:
         key += (tuple(d.bounds if (d := step.derived.get(k)) is not None else None for k in item.facts),)
-    try:
-        hash(key)
-    except TypeError:  # a dated series or records: a dict or list among the values
-        try:
-            key = (key[0], frozen(vals), *key[2:])
-        except TypeError:  # a value with no key at all: the step is not shared
-            return None
-    return key
+    return key  # hashed once, where it is looked up (work_of): a value of no other type lacks a hash
 
 
 def cases(item: Evaluable, env: Mapping[str, Any], derived: Mapping[str, Derived]) -> list[Mapping[str, Any]]:

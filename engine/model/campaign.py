@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from engine.common.errors import CampaignInvalid, Problem, UsageError, did_you_mean
 from engine.common.message import Msg
@@ -176,6 +176,12 @@ class Campaign:
             if not group.heads_only and group.candidates == candidates and kind in group.kinds:
                 return gid
         return None
+
+    @staticmethod
+    def scope_key(cand: Candidate) -> tuple[Any, ...]:
+        """All `scope_of` reads of a candidate: within one facts file, candidates alike in these
+        have one scope (an evaluation decides it once for them: `plan.make_plan`)."""
+        return (cand.group, cand.kind, cand.head, cand.unit, cand.parent)
 
     def scope_of(self, cand: Candidate, facts: FactsFile) -> Scope:
         """Whether a candidate is a subject of the plan (II.1, đối tượng), decided here only.

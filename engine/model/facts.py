@@ -790,28 +790,27 @@ def fold_id(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
+def _file_days(c: Candidate, sub: Submission, doc: Document, problems: list[Problem], where: str) -> None:
+    """A nomination file's two days, where they contradict each other: either alone would decide
+    the file otherwise than the other, so the file is refused at the line (issue 22)."""
+    if not (sub.sent_on and sub.received_on):
+        return
+    if sub.via == "hand" and sub.sent_on != sub.received_on:  # handed in: sent the day it is received
+        said = Msg("problem.facts_hand_days", sent=sub.sent_on, received=sub.received_on)
+        hint = Msg("problem.facts_hand_days_hint")
+    elif sub.received_on < sub.sent_on:  # a file is received no earlier than it is sent
+        said = Msg("problem.facts_received_before_sent", sent=sub.sent_on, received=sub.received_on)
+        hint = Msg("problem.facts_received_before_sent_hint")
+    else:
+        return
+    problems.append(doc.problem((*c.path, "submission", "received_on"), said, hint, where=f"{where}.submission"))
+
+
 def _sanity(c: Candidate, doc: Document, problems: list[Problem]) -> None:
     where = f"{'units' if c.group == 'unit' else 'people'}[{c.id}]"
     f = c.facts
-    sub = c.submission
-    if sub is not None and sub.via == "hand" and sub.sent_on and sub.received_on and sub.sent_on != sub.received_on:
-        problems.append(  # a file handed in is sent the day it is received: two days contradict each other
-            doc.problem(
-                (*c.path, "submission", "received_on"),
-                Msg("problem.facts_hand_days", sent=sub.sent_on, received=sub.received_on),
-                Msg("problem.facts_hand_days_hint"),
-                where=f"{where}.submission",
-            )
-        )
-    if sub is not None and sub.sent_on and sub.received_on and sub.received_on < sub.sent_on:
-        problems.append(  # a file is received no earlier than it is sent: either day alone decides otherwise
-            doc.problem(
-                (*c.path, "submission", "received_on"),
-                Msg("problem.facts_received_before_sent", sent=sub.sent_on, received=sub.received_on),
-                Msg("problem.facts_received_before_sent_hint"),
-                where=f"{where}.submission",
-            )
-        )
+    if c.submission is not None:
+        _file_days(c, c.submission, doc, problems, where)
     for part, whole in (
         ("staff_violating_discipline", "staff_total"),
         ("subordinate_units_violating", "subordinate_units_total"),
