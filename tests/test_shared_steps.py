@@ -66,6 +66,26 @@ def test_sharing_changes_nothing_on_the_synthetic_province(monkeypatch: pytest.M
     assert distinct < steps / 10, (distinct, steps)  # it does share: a few hundred traces for ~20,000 steps
 
 
+@pytest.mark.parametrize("part", [1, 7, 1000])
+def test_a_population_evaluated_part_by_part_is_evaluated_alike(part: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """core.evaluate plans, evaluates and judges `PART` candidates at a time (a part's plan is
+    dropped once judged): the results, down to the JSON written, are those of one part — the same
+    slots, the same shared results and decisions, the same warnings in the same order."""
+    from engine.evaluate import core
+    from engine.render.text import evaluation_dict, to_json
+
+    campaign, facts = _synth()
+    day = dt.date(2021, 1, 25)
+    whole = evaluate(campaign, facts, as_of=day)
+    monkeypatch.setattr(core, "PART", part)
+    parts = evaluate(campaign, facts, as_of=day)
+    assert _seen(parts) == _seen(whole)
+    assert [str(w) for w in parts.warnings] == [str(w) for w in whole.warnings]
+    assert to_json(evaluation_dict(parts)) == to_json(evaluation_dict(whole))
+    shared = len({id(x) for r in parts.results for x in (*r.criteria, *r.disqualifiers)})
+    assert shared == len({id(x) for r in whole.results for x in (*r.criteria, *r.disqualifiers)})
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_sharing_changes_nothing_on_the_examples(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     campaign = load_campaign(path.stem)

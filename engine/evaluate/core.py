@@ -25,8 +25,8 @@ import datetime as dt
 from engine.common.errors import Problem
 from engine.common.speed import gc_paused
 from engine.evaluate.derive import borrow, derive
-from engine.evaluate.judge import decided, domains, judge_all, outcome_of, verdict_of
-from engine.evaluate.plan import MAX_CASES, cases, make_plan, merged, work_of
+from engine.evaluate.judge import Judged, decided, domains, judge_all, outcome_of, verdict_of
+from engine.evaluate.plan import MAX_CASES, Distinct, cases, make_plan, merged, work_of
 from engine.evaluate.policy import (
     campaign_deadline,
     check_one_off,
@@ -49,11 +49,14 @@ from engine.evaluate.results import (
     SubmissionResult,
 )
 from engine.evaluate.submission import FileDates, check_submission, file_dates, judge_submission
-from engine.evaluate.trace import Evaluable
+from engine.evaluate.trace import Evaluable, RuleTrace
 from engine.lang import UNKNOWN
 from engine.lang.values import VERDICTS
 from engine.model.campaign import Campaign
 from engine.model.facts import FactsFile
+
+PART = 25_000  # candidates planned, evaluated and judged at a time: a part's plan (~8 steps a candidate) is
+# dropped before the next is made; what is shared (distinct steps, results, decisions) spans the parts
 
 
 def evaluate(
@@ -87,14 +90,20 @@ def evaluate(
         derived, derive_warnings = derive(campaign.catalogue, facts)
         issuer = campaign.model.issuer_facts
         derived = borrow(issuer.keys if issuer is not None else (), facts, derived)
-        na_warnings: list[Problem] = []
-        plan = make_plan(campaign, facts, derived, na_warnings)
-        work, spans = work_of(plan)
-    traces = merged(engine.run(campaign, work), spans)  # one per distinct step (Step.slot)
+    na_warnings: list[Problem] = []
+    results: list[CandidateResult] = []
+    traces: list[RuleTrace] = []  # one per distinct step (Step.slot), of every part so far
+    distinct, shared = Distinct(), Judged()
+    everyone = facts.candidates
+    for start in range(0, len(everyone), PART):  # a part's plan is dropped once judged (peak memory)
+        with gc_paused():
+            plan = make_plan(campaign, facts, derived, na_warnings, everyone[start : start + PART])
+            work, spans = work_of(plan, distinct)  # the steps no earlier part had
+        traces += merged(engine.run(campaign, work), spans)
+        del work, spans  # what the backend was given: not needed beside the results
+        with gc_paused():
+            results += judge_all(campaign, plan, traces, round_year, deadline, shared)
     fallback = tuple(sorted(getattr(engine, "fallback", {})))  # rules the columnar backend left to native
-    del work, spans  # what the backend was given: not needed beside the results (peak memory)
-    with gc_paused():
-        results = judge_all(campaign, plan, traces, round_year, deadline)
     return Evaluation(
         campaign,
         facts,

@@ -9,6 +9,7 @@ import datetime as dt
 import math
 import operator
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine.evaluate.derive import Derived
@@ -23,20 +24,37 @@ from engine.model.campaign import Campaign, CompiledRankKey, CompiledRule
 from engine.model.facts import Submission
 
 
+@dataclass
+class Judged:
+    """What judging has made once and shares, kept across the parts of a population judged part by
+    part (`core.evaluate`): every object named by its id here is held by a result, so lives as long."""
+
+    skipped: dict[int, RuleTrace] = field(default_factory=dict)  # one all-n/a trace per rule it skips
+    results: dict[tuple[int, bool], RuleResult] = field(default_factory=dict)  # (slot, has_unit) → result
+    files: dict[tuple[Any, ...] | None, SubmissionResult] = field(default_factory=dict)  # per file alike
+    # per candidates alike in all verdict_of reads: the same scope, file outcome and rule results
+    decisions: dict[tuple[Any, ...], Decision] = field(default_factory=dict)
+    # a candidate's list of results (or of ranking traces) made of the very objects another's holds
+    # is that list: results are read-only (a list each for 1,000,000 candidates is ~350 MB)
+    lists: dict[tuple[int, ...], list[Any]] = field(default_factory=dict)
+
+
 def judge_all(
-    campaign: Campaign, plan: Plan, traces: list[RuleTrace], round_year: int, deadline: dt.date | None
+    campaign: Campaign,
+    plan: Plan,
+    traces: list[RuleTrace],
+    round_year: int,
+    deadline: dt.date | None,
+    shared: Judged | None = None,
 ) -> list[CandidateResult]:
     """Each candidate's result: its rules' outcomes (the awards' own conditions apart), its ranking
     keys, its nomination file, and its verdict with why. `traces` holds one trace per distinct
-    step (`plan.work_of`: `Step.slot`); what the facts decide of it is worked out once per slot too.
-    The plan is consumed (emptied) as it is judged."""
+    step (`plan.work_of`: `Step.slot`); what the facts decide of it is worked out once per slot too,
+    and what candidates alike share is made once (`Judged`). The plan is consumed (emptied) as it
+    is judged."""
     results = []
-    skipped: dict[int, RuleTrace] = {}  # one all-n/a trace per rule, shared by the candidates it skips
-    judged: dict[tuple[int, bool], RuleResult] = {}  # (slot, has_unit) → its result, shared where it can be
-    files: dict[tuple[Any, ...] | None, SubmissionResult] = {}  # one outcome per nomination file alike
-    # one decision per candidates alike in all it reads (verdict_of): the same scope, file outcome and
-    # rule results (shared objects, alive as long as the results: their ids name them)
-    decisions: dict[tuple[Any, ...], Decision] = {}
+    shared = shared if shared is not None else Judged()
+    skipped, judged, files, decisions = shared.skipped, shared.results, shared.files, shared.decisions
     plan.reverse()  # consumed as judged, in order: a candidate's steps go once its result is made (peak memory)
     while plan:
         cand, scope, steps = plan.pop()
@@ -64,7 +82,12 @@ def judge_all(
         if file_outcome is None:
             file_outcome = files[filed] = check_submission(campaign, cand, round_year, deadline)
         res.submission = file_outcome
-        alike = (id(scope), id(file_outcome), *map(id, res.criteria), None, *map(id, res.disqualifiers))
+        lists = shared.lists
+        res.criteria = lists.setdefault(tuple(map(id, res.criteria)), res.criteria)
+        res.disqualifiers = lists.setdefault(tuple(map(id, res.disqualifiers)), res.disqualifiers)
+        res.conditions = lists.setdefault(tuple(map(id, res.conditions)), res.conditions)
+        res.keys = lists.setdefault(tuple(map(id, res.keys)), res.keys)
+        alike = (id(scope), id(file_outcome), id(res.criteria), id(res.disqualifiers))
         decision = decisions.get(alike)
         if decision is None:
             decision = decisions[alike] = verdict_of(res)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -48,13 +48,20 @@ class Env(NamedTuple):
     has_na: bool  # whether any fact is written n/a (else no rule can refuse one)
 
 
-def make_plan(campaign: Campaign, facts: FactsFile, derived: Derivations, warnings: list[Problem]) -> Plan:
-    """Per candidate: its groups, and each rule and ranking key with the facts it reads (or why it is skipped)."""
+def make_plan(
+    campaign: Campaign,
+    facts: FactsFile,
+    derived: Derivations,
+    warnings: list[Problem],
+    candidates: Sequence[Candidate] | None = None,
+) -> Plan:
+    """Per candidate (of `candidates`, a part of the file's; all of them by default): its groups,
+    and each rule and ranking key with the facts it reads (or why it is skipped)."""
     plan: Plan = []
     units: dict[str, Env] = {}  # a unit's env, made once for all the people who read it
     scopes: dict[tuple[Any, ...], Scope] = {}  # one per `Campaign.scope_key`: shared, as it is frozen
     conditions: dict[str, list[CompiledRule]] = {}
-    for cand in facts.candidates:
+    for cand in facts.candidates if candidates is None else candidates:
         key = campaign.scope_key(cand)
         scope = scopes.get(key)
         if scope is None:
@@ -156,7 +163,17 @@ MAX_CASES = 256  # the most values a rule is decided for when facts are known on
 CHUNK = 256  # distinct steps handed to a backend per list (durable asserts one fact per env of a list)
 
 
-def work_of(plan: Plan) -> tuple[Work, list[list[int]]]:
+@dataclass
+class Distinct:
+    """The distinct steps met so far, by key (`signature`), with their slots: kept across the parts
+    of a population evaluated part by part (`core.evaluate`), so that a step met in an earlier part
+    is its slot again, and slots are numbered as if the population were one part."""
+
+    seen: dict[tuple[Any, ...], int] = field(default_factory=dict)
+    slots: int = 0
+
+
+def work_of(plan: Plan, distinct: Distinct | None = None) -> tuple[Work, list[list[int]]]:
     """What the backend evaluates: each distinct step once — a step's trace is a function of its
     item and the facts it reads (the IR is pure: only fact nodes read the env), so candidates that
     read the same values share one trace (`Step.slot`; at 100k candidates each rule sees a few
@@ -165,8 +182,9 @@ def work_of(plan: Plan) -> tuple[Work, list[list[int]]]:
     step has (`merged` puts them back together)."""
     work: Work = [[]]
     spans: list[list[int]] = [[]]
-    seen: dict[tuple[Any, ...], int] = {}
-    slot = 0
+    distinct = distinct if distinct is not None else Distinct()
+    seen = distinct.seen
+    slot = distinct.slots
     for _, _, steps in plan:
         for step in steps:
             if step.skipped:
@@ -189,6 +207,7 @@ def work_of(plan: Plan) -> tuple[Work, list[list[int]]]:
                 spans.append([])
             work[-1] += [(step.item, env) for env in envs]
             spans[-1].append(len(envs))
+    distinct.slots = slot
     return work, spans
 
 
