@@ -95,7 +95,7 @@ ScopeReason = Literal[
 UNKNOWN_SCOPE: frozenset[ScopeReason] = frozenset({"no_unit", "unit_not_in_file", "no_parent", "parent_not_in_file"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scope:
     """The outcome of `Campaign.scope_of`: the groups a candidate competes in, or why none — or, when
     the file does not show it, that its scope is not yet known.
@@ -160,6 +160,9 @@ class Campaign:
     ranking: dict[str, list[CompiledRankKey]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     conditions: dict[str, list[CompiledRule]] = field(default_factory=dict)  # award id → its own conditions
+    # an in-scope candidate's scope, one per (group, kind, head, the decision read): `scope_of` shares it
+    # (frozen), so that candidates alike share what is decided from it (judge: one decision each)
+    _in_scope: dict[tuple[Any, ...], Scope] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -228,10 +231,13 @@ class Campaign:
                 return found  # shown by the file: out of scope, whatever else is unknown
             if unknown is None:
                 unknown = found
-        groups = self._with_heads(base, cand.kind, cand.head)
         if unknown is not None:
-            return replace(unknown, group=base, groups=groups)
-        return Scope(base, groups, unstated=decided)
+            return replace(unknown, group=base, groups=self._with_heads(base, cand.kind, cand.head))
+        key = (base, cand.kind, cand.head, id(decided))  # `decided`: the campaign's own (or None)
+        scope = self._in_scope.get(key)
+        if scope is None:
+            scope = self._in_scope[key] = Scope(base, self._with_heads(base, cand.kind, cand.head), unstated=decided)
+        return scope
 
     def _with_heads(self, base: str, kind: str, head: bool) -> list[str]:
         """The groups whose criteria apply: the base group, plus a heads' group for a head."""
