@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.evaluate.derive import Derived
-from engine.evaluate.plan import Plan, Step
+from engine.evaluate.plan import Plan, Step, signature
 from engine.evaluate.results import UNDECIDED, CandidateResult, Decision, Missing, RuleResult, SubmissionResult
 from engine.evaluate.submission import check_submission
 from engine.evaluate.trace import Evaluable, RuleTrace, needs_waiver
@@ -30,6 +30,7 @@ class Judged:
     part (`core.evaluate`): every object named by its id here is held by a result, so lives as long."""
 
     skipped: dict[int, RuleTrace] = field(default_factory=dict)  # one all-n/a trace per rule it skips
+    skips: dict[tuple[Any, ...], RuleResult] = field(default_factory=dict)  # a skipped rule's result, per alike
     results: dict[tuple[int, bool], RuleResult] = field(default_factory=dict)  # (slot, has_unit) → result
     files: dict[tuple[Any, ...] | None, SubmissionResult] = field(default_factory=dict)  # per file alike
     # per candidates alike in all verdict_of reads: the same scope, file outcome and rule results
@@ -54,7 +55,7 @@ def judge_all(
     is judged."""
     results = []
     shared = shared if shared is not None else Judged()
-    skipped, judged, files, decisions = shared.skipped, shared.results, shared.files, shared.decisions
+    judged, files, decisions = shared.results, shared.files, shared.decisions
     plan.reverse()  # consumed as judged, in order: a candidate's steps go once its result is made (peak memory)
     while plan:
         cand, scope, steps = plan.pop()
@@ -64,14 +65,7 @@ def judge_all(
             if isinstance(item, CompiledRankKey):
                 res.keys.append(traces[step.slot])
                 continue
-            if step.skipped:
-                tr = skipped.get(id(item))
-                if tr is None:
-                    tr = skipped[id(item)] = RuleTrace((NA,) * item.node.size())
-                outcome: Outcome = "not_applicable" if item.kind == "criterion" else "clear"
-                rr = RuleResult(item, outcome, tr, step.env, step.skipped, step.source, step.derived, step.has_unit)
-            else:
-                rr = _judged(campaign, step, traces, judged)
+            rr = _skipped(step, shared) if step.skipped else _judged(campaign, step, traces, judged)
             if item.award:
                 res.conditions.append(rr)
             else:
@@ -97,6 +91,32 @@ def judge_all(
 
 
 _filed = operator.attrgetter(*(f.name for f in dataclasses.fields(Submission)))  # all a file's outcome reads
+
+
+def _skipped(step: Step, shared: Judged) -> RuleResult:
+    """A rule that does not apply to the candidate (`Step.skipped`): not applicable, or clear — with
+    the facts it would have read, as every output shows them. Candidates alike in those share one
+    result (`plan.signature`, as an evaluated step is shared), unless one was derived from others."""
+    item = step.item
+    assert isinstance(item, CompiledRule)
+    key: tuple[Any, ...] | None = None
+    if not step.derived or not any(k in step.derived for k in item.facts):
+        sig = signature(step)
+        key = None if sig is None else (sig, step.skipped, step.source, step.has_unit)
+    try:
+        rr = shared.skips.get(key) if key is not None else None
+    except TypeError:  # a value of a type with no hash (none that a facts file gives)
+        rr = key = None
+    if rr is not None:
+        return rr
+    tr = shared.skipped.get(id(item))
+    if tr is None:
+        tr = shared.skipped[id(item)] = RuleTrace((NA,) * item.node.size())
+    outcome: Outcome = "not_applicable" if item.kind == "criterion" else "clear"
+    rr = RuleResult(item, outcome, tr, step.env, step.skipped, step.source, step.derived, step.has_unit)
+    if key is not None:
+        shared.skips[key] = rr
+    return rr
 
 
 def _judged(
