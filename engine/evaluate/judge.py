@@ -59,7 +59,7 @@ def judge_all(
     plan.reverse()  # consumed as judged, in order: a candidate's steps go once its result is made (peak memory)
     while plan:
         cand, scope, steps = plan.pop()
-        res = CandidateResult(cand, scope.group, scope.groups, UNDECIDED, scope=scope)
+        res = CandidateResult(cand, scope, UNDECIDED)
         for step in steps:
             item = step.item
             if isinstance(item, CompiledRankKey):

@@ -222,15 +222,23 @@ UNDECIDED = Decision("incomplete")  # a result's decision until verdict_of has m
 @dataclass(slots=True)
 class CandidateResult:
     candidate: Candidate
-    group: str | None  # the group it competes in (quota), None when out of scope
-    groups: list[str]
+    scope: Scope  # the groups it competes in, or why none (Campaign.scope_of): shared by candidates alike
     decision: Decision  # the verdict and why (verdict_of): computed once, read by every output
     criteria: list[RuleResult] = field(default_factory=list)
     disqualifiers: list[RuleResult] = field(default_factory=list)
     submission: SubmissionResult | None = None
     keys: list[RuleTrace] = field(default_factory=list)  # ranking keys of its group, in declared order
     conditions: list[RuleResult] = field(default_factory=list)  # the awards' own conditions for its group
-    scope: Scope | None = None  # why it is (out of) scope: Campaign.scope_of
+
+    @property
+    def group(self) -> str | None:
+        """The group it competes in (its quota), None when out of scope."""
+        return self.scope.group
+
+    @property
+    def groups(self) -> list[str]:
+        """The groups whose criteria apply to it: its own, and a heads' group for a head."""
+        return self.scope.groups
 
     @property
     def verdict(self) -> Verdict:
@@ -239,7 +247,7 @@ class CandidateResult:
     @property
     def scope_reason(self) -> str:
         """The machine code of why it is out of scope ("" when in scope)."""
-        return self.scope.reason if self.scope is not None else ""
+        return self.scope.reason
 
     @property
     def id(self) -> str:
