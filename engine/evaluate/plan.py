@@ -185,9 +185,18 @@ def work_of(plan: Plan, distinct: Distinct | None = None) -> tuple[Work, list[li
     distinct = distinct if distinct is not None else Distinct()
     seen = distinct.seen
     slot = distinct.slots
+    # A step reading the very facts another step of this part read (the reader gives candidates whose
+    # facts are written alike one dict) is that step's slot: named by the objects, alive while the
+    # plan is, so this is kept for this part only — `seen` alone spans the parts.
+    same: dict[tuple[int, int, int, tuple[str, ...]], int] = {}
     for _, _, steps in plan:
         for step in steps:
             if step.skipped:
+                continue
+            alike = (id(step.item), id(step.env), id(step.derived), step.refused)
+            known = same.get(alike)
+            if known is not None:
+                step.slot = known
                 continue
             key = signature(step)
             if key is not None:
@@ -196,11 +205,12 @@ def work_of(plan: Plan, distinct: Distinct | None = None) -> tuple[Work, list[li
                 except TypeError:  # a value of a type with no hash (none that a facts file gives)
                     known = key = None
                 if known is not None:
-                    step.slot = known
+                    step.slot = same[alike] = known
                     continue
                 if key is not None:
                     seen[key] = slot
-            step.slot, slot = slot, slot + 1
+            step.slot = same[alike] = slot
+            slot += 1
             envs = cases(step.item, step.env, step.derived)
             if len(spans[-1]) == CHUNK:
                 work.append([])
