@@ -61,27 +61,63 @@ def make_plan(
     units: dict[str, Env] = {}  # a unit's env, made once for all the people who read it
     scopes: dict[tuple[Any, ...], Scope] = {}  # one per `Campaign.scope_key`: shared, as it is frozen
     conditions: dict[str, list[CompiledRule]] = {}
+    # a candidate whose steps read the very objects another's did (its scope, kind, facts — the reader
+    # gives candidates written alike one dict —, derived facts and unit) has that candidate's steps,
+    # unless making them said something (a warning names its candidate): for this call only, as the
+    # objects are named by their ids and live as long as it
+    made: dict[tuple[Any, ...], list[Step]] = {}
+    by_unit: dict[int, bool] = {}  # per scope: whether a rule of its groups reads the unit's facts
     for cand in facts.candidates if candidates is None else candidates:
         key = campaign.scope_key(cand)
         scope = scopes.get(key)
         if scope is None:
             scope = scopes[key] = campaign.scope_of(cand, facts)
-        groups = scope.groups
         own = _env(cand, derived)
-        steps = []
-        for gid in groups:
-            for rule in campaign.rules[gid]:
-                steps.append(_step(rule, cand, facts, own, derived, units, warnings))
-        if groups:
-            for rank in campaign.ranking.get(groups[0], []):
-                steps.append(Step(rank, own.facts, "", "candidate", own.derived))
-            conds = conditions.get(groups[0])
-            if conds is None:
-                conds = conditions[groups[0]] = campaign.conditions_for(groups[0])
-            for cond in conds:  # the awards' own conditions, like any rule
-                steps.append(_step(cond, cand, facts, own, derived, units, warnings))
+        reads_unit = by_unit.get(id(scope))
+        if reads_unit is None:
+            reads_unit = by_unit[id(scope)] = _reads_unit(campaign, scope.groups)
+        alike = (id(scope), cand.kind, id(own.facts), id(own.derived), cand.unit if reads_unit else None)
+        steps = made.get(alike)
+        if steps is None:
+            said = len(warnings)
+            steps = _steps(campaign, scope.groups, cand, facts, own, derived, units, warnings, conditions)
+            if len(warnings) == said:
+                made[alike] = steps
         plan.append((cand, scope, steps))
     return plan
+
+
+def _reads_unit(campaign: Campaign, groups: list[str]) -> bool:
+    """Whether a rule or award condition of these groups reads the candidate's unit (`scope: unit`)."""
+    conds = campaign.conditions_for(groups[0]) if groups else []
+    return any(r.spec.scope == "unit" for r in (*(r for g in groups for r in campaign.rules[g]), *conds))
+
+
+def _steps(
+    campaign: Campaign,
+    groups: list[str],
+    cand: Candidate,
+    facts: FactsFile,
+    own: Env,
+    derived: Derivations,
+    units: dict[str, Env],
+    warnings: list[Problem],
+    conditions: dict[str, list[CompiledRule]],
+) -> list[Step]:
+    """A candidate's steps: each rule of its groups, its group's ranking keys and awards' conditions."""
+    steps = []
+    for gid in groups:
+        for rule in campaign.rules[gid]:
+            steps.append(_step(rule, cand, facts, own, derived, units, warnings))
+    if groups:
+        for rank in campaign.ranking.get(groups[0], []):
+            steps.append(Step(rank, own.facts, "", "candidate", own.derived))
+        conds = conditions.get(groups[0])
+        if conds is None:
+            conds = conditions[groups[0]] = campaign.conditions_for(groups[0])
+        for cond in conds:  # the awards' own conditions, like any rule
+            steps.append(_step(cond, cand, facts, own, derived, units, warnings))
+    return steps
 
 
 def _env(cand: Candidate, derived: Derivations) -> Env:
