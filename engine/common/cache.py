@@ -70,13 +70,18 @@ def _prune(folder: Path, kind: str) -> None:
 @cache
 def code_digest() -> str:
     """The SHA-256 of thidua's engine (every module's source) and of the libraries whose objects
-    are kept: another version of any of them is another key."""
+    are kept: another version of any of them is another key. PyYAML's is its `__init__.py` (the
+    file that states its version), read, not imported: a run that reads no YAML imports no PyYAML."""
+    import importlib.util
+
     import pydantic
-    import yaml
 
     h = hashlib.sha256()
-    for part in (sys.version, pydantic.VERSION, yaml.__version__):
+    for part in (sys.version, pydantic.VERSION):
         h.update(part.encode() + b"\0")
+    yaml = importlib.util.find_spec("yaml")
+    h.update(Path(yaml.origin).read_bytes() if yaml is not None and yaml.origin else b"")
+    h.update(b"\0")
     for source in sorted(ENGINE.rglob("*.py")):
         h.update(str(source.relative_to(ENGINE)).encode() + b"\0" + source.read_bytes() + b"\0")
     return h.hexdigest()
