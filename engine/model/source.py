@@ -265,13 +265,14 @@ def load_json_text(text: str, name: str) -> Document:
     return Document(name, data, {}, text, "json")
 
 
-_LONG_NUMBER = re.compile(r"-?\d{4000,}")
-_SURROGATE = re.compile(r"(?i)\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<![0-9a-f]{4})\\ud[c-f][0-9a-f]{2}")
+# patterns for an error's place, compiled (re's own cache) only when a text is refused
+_LONG_NUMBER = r"-?\d{4000,}"
+_SURROGATE = r"(?i)\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<![0-9a-f]{4})\\ud[c-f][0-9a-f]{2}"
 
 
-def _json_at(text: str, pattern: re.Pattern[str]) -> tuple[int | None, int | None]:
+def _json_at(text: str, pattern: str) -> tuple[int | None, int | None]:
     """The line and column of the first match of `pattern` in a JSON text (None, None if none)."""
-    m = pattern.search(text)
+    m = re.search(pattern, text)
     if m is None:
         return None, None
     line = text.count("\n", 0, m.start()) + 1
