@@ -156,6 +156,8 @@ def command_group(app: Any) -> Any:
 
     import typer.main as tm
 
+    if app.registered_callback is None or app.registered_groups:  # a single command, or sub-groups: Typer's way
+        return tm.get_command(app)
     bare = copy.copy(app)  # the group and its own options alone; `app` itself is not changed
     bare.registered_commands = []
     group: Any = tm.get_command(bare)
