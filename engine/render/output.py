@@ -19,7 +19,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -175,23 +175,22 @@ def screen() -> Screen | None:
     """stdout as a `Screen` when it is a terminal (as rich decides: see `Screen`), else None."""
     import sys
 
-    if not _maybe_terminal(sys.stdout, os.environ):
-        return None  # rich would say the same; not importing it is a tenth of a one-candidate run
+    from engine.common import environment
+
+    if not environment.current().terminal_forced and not _isatty(sys.stdout):
+        return None  # rich would say the same: not importing it is a twentieth of a one-candidate run
     from rich.console import Console
 
     console = Console(file=sys.stdout, markup=False, emoji=False, highlight=False, soft_wrap=False)
     return Screen(console) if console.is_terminal else None
 
 
-def _maybe_terminal(stream: object, environ: Mapping[str, str]) -> bool:
-    """False only where rich's `Console.is_terminal` is sure to say no: no `TTY_COMPATIBLE=1`, no
-    `FORCE_COLOR` with a value, and a stream that is not a tty (a pipe, a file, a test's buffer)."""
-    if environ.get("TTY_COMPATIBLE") == "1" or environ.get("FORCE_COLOR"):
-        return True
+def _isatty(stream: object) -> bool:
+    """A tty, as rich asks (a closed stream is none)."""
     isatty = getattr(stream, "isatty", None)
     try:
         return isatty is not None and bool(isatty())
-    except ValueError:  # a closed stream: rich says no too
+    except ValueError:
         return False
 
 
