@@ -42,6 +42,7 @@ NOT_IMPORTED = [
     "polars",  # the columnar backend: big populations only
     "engine.evaluate.backends.columnar",
     "engine.authoring",
+    "engine.app.authoring_requests",  # the authoring commands' requests (engine.app.requests.__getattr__)
     "engine.model.checks",  # the structural checks: made once, when the campaign is read
     "engine.web",
     "starlette",
