@@ -82,9 +82,21 @@ def code_digest() -> str:
     yaml = importlib.util.find_spec("yaml")
     h.update(Path(yaml.origin).read_bytes() if yaml is not None and yaml.origin else b"")
     h.update(b"\0")
-    for source in sorted(ENGINE.rglob("*.py")):
-        h.update(str(source.relative_to(ENGINE)).encode() + b"\0" + source.read_bytes() + b"\0")
+    for name in _sources():
+        with open(os.path.join(ENGINE, name), "rb") as f:
+            h.update(name.encode() + b"\0" + f.read() + b"\0")
     return h.hexdigest()
+
+
+def _sources() -> list[str]:
+    """Every module of the engine, by its path below it (`model/source.py`), in sorted order."""
+    found = []
+    for folder, subfolders, files in os.walk(ENGINE):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        below = os.path.relpath(folder, ENGINE)
+        prefix = "" if below == "." else below.replace(os.sep, "/") + "/"
+        found += [prefix + name for name in files if name.endswith(".py")]
+    return sorted(found, key=lambda name: name.split("/"))
 
 
 def _key(kind: str, inputs: Sequence[str | bytes]) -> str:
