@@ -12,7 +12,6 @@ SIGTERM, which the CLI turns into one) leaves no temporary file behind.
 from __future__ import annotations
 
 import contextlib
-import csv
 import errno
 import io
 import os
@@ -65,6 +64,8 @@ class CsvLine:
     writer would join them, any other given to Python's writer."""
 
     def __init__(self) -> None:
+        import csv  # a CSV output's, not every command's
+
         self.one = io.StringIO()
         self.writer = csv.writer(self.one, lineterminator="\r\n")  # CR and LF both make a field quoted
 
