@@ -44,6 +44,7 @@ NOT_IMPORTED = [
     "engine.authoring",
     "engine.app.authoring_requests",  # the authoring commands' requests (engine.app.requests.__getattr__)
     "engine.model.checks",  # the structural checks: made once, when the campaign is read
+    "engine.lang.parse",  # the rule parser: the campaign comes compiled from the cache (engine.lang.__getattr__)
     "engine.web",
     "starlette",
     "jinja2",  # reports
