@@ -42,7 +42,8 @@ NOT_IMPORTED = [
     "polars",  # the columnar backend: big populations only
     "engine.evaluate.backends.columnar",
     "engine.authoring",
-    "engine.app.authoring_requests",  # the authoring commands' requests (engine.app.requests.__getattr__)
+    "engine.app.authoring_requests",
+    "engine.app.authoring_results",  # the list, lint and test commands' results (engine.app.commands.__getattr__)  # the authoring commands' requests (engine.app.requests.__getattr__)
     "engine.model.checks",  # the structural checks: made once, when the campaign is read
     "engine.lang.parse",  # the rule parser: the campaign comes compiled from the cache (engine.lang.__getattr__)
     "engine.web",
