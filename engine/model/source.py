@@ -6,7 +6,9 @@ the exact place. Reading also refuses what PyYAML would silently accept: duplica
 alias bombs (before they are expanded), absurd nesting, tags that construct objects, anything
 but a regular file, and non-UTF-8 text. Numbers are read by the YAML 1.2 core rules: `040`,
 `0x1F`, `0b11`, `1:20` and `1_0`, which YAML 1.1 readers turn into other numbers (`040` is 32),
-stay text, so a numeric fact refuses them (`number_readings` gives the hint).
+stay text, so a numeric fact refuses them (`number_readings` gives the hint). The YAML reading
+itself is engine.model.yaml_read, imported by the first YAML text read: a run whose inputs are JSON
+and whose campaign comes from the cache imports no PyYAML.
 """
 
 from __future__ import annotations
