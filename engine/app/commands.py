@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine.app import requests as rq
 from engine.app.session import Session
@@ -22,15 +22,16 @@ from engine.common.errors import UserError
 from engine.common.message import Msg
 
 if TYPE_CHECKING:
+    from engine.app.authoring_results import Linted as Linted
+    from engine.app.authoring_results import Listed as Listed
+    from engine.app.authoring_results import Tested as Tested
     from engine.authoring.diff import CampaignDiff
     from engine.authoring.draft import Draft
     from engine.authoring.init import InitResult
     from engine.authoring.lint import LintResult
-    from engine.authoring.testrun import TestRun
     from engine.evaluate.allocate import Allocation
     from engine.evaluate.core import CandidateResult, Evaluation
     from engine.model.campaign import Campaign
-    from engine.model.schema import CampaignModel
     from engine.render.profile import DocumentProfile
     from engine.verify import Verification
 
@@ -186,17 +187,9 @@ def verify(session: Session, r: rq.Verify) -> Verification:
         return run_verify(r.report, r.campaign, list(r.inputs))
 
 
-@dataclass(frozen=True)
-class Listed:
-    """One campaign of the list: its model, or the number of problems that keep it from loading."""
-
-    id: str
-    model: CampaignModel | None
-    problems: int = 0
-
-
 def campaigns(session: Session) -> list[Listed]:
     """The campaigns the session's folders and the shipped ones hold, in id order (`thidua list`)."""
+    from engine.app.authoring_results import Listed
     from engine.model.campaign import available_campaigns, load_campaign
 
     out = []
@@ -248,17 +241,9 @@ def validate_one(session: Session, name: str) -> LintResult:
         return lint_campaign(name)
 
 
-@dataclass(frozen=True)
-class Linted:
-    results: list[LintResult]
-
-    @property
-    def failed(self) -> bool:
-        return any(r.errors for r in self.results)
-
-
 def lint(session: Session, r: rq.Lint) -> Linted:
     """Each campaign's (or the catalogue's) findings (engine.authoring.lint)."""
+    from engine.app.authoring_results import Linted
     from engine.authoring.lint import lint_many
 
     with session.active():
@@ -273,14 +258,9 @@ def diff(session: Session, r: rq.Diff) -> CampaignDiff:
         return compare(r.old, r.new, r.facts, r.as_of, r.lang)
 
 
-@dataclass(frozen=True)
-class Tested:
-    run: TestRun
-    verbose: bool
-
-
 def test(session: Session, r: rq.Test) -> Tested:
     """The regression cases in `r.paths` run (engine.authoring.testrun)."""
+    from engine.app.authoring_results import Tested
     from engine.authoring.testrun import run_tests
 
     with session.active():
@@ -307,3 +287,15 @@ def draft(session: Session, r: rq.Draft) -> Draft:
         else:
             text, name = read_plan(r.plan), r.plan.name
         return draft_text(text, Path(name).name, load_library())
+
+
+AUTHORING_RESULTS = frozenset({"Linted", "Listed", "Tested"})
+
+
+def __getattr__(name: str) -> Any:
+    """The list, lint and test commands' results (engine.app.authoring_results), made when first asked for."""
+    if name in AUTHORING_RESULTS:
+        from engine.app import authoring_results
+
+        return getattr(authoring_results, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -274,8 +274,10 @@ def main(app: typer.Typer, terminal: Terminal | None = None) -> None:
 
 
 def _main(app: typer.Typer, term: Terminal) -> None:
+    from engine.render.help import command_group
+
     try:
-        code = typer.main.get_command(app).main(prog_name="thidua", standalone_mode=False, obj=term)
+        code = command_group(app).main(prog_name="thidua", standalone_mode=False, obj=term)
         if code == TYPER_INTERRUPTED:  # Typer turns an interrupt outside a command's guard into 130, silently
             raise KeyboardInterrupt
         exit_flushed(code if isinstance(code, int) else 0)  # Click returns a command's exit code here

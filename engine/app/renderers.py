@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.app.commands import Awarded, Evaluated, Explained, Linted, Listed, Nearby, Reported, Tested
+from engine.app.commands import Awarded, Evaluated, Explained, Nearby, Reported
 from engine.app.requests import Output
 from engine.common.text import visible
+
+if TYPE_CHECKING:
+    from engine.app.authoring_results import Linted, Listed, Tested
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,11 @@
 
 An edge (cli.py, the web routes) parses its arguments into one of these — dates through
 `day`, once — and hands it to engine.app.commands; nothing below reads an option again.
+
+The requests of the commands that evaluate are here; the authoring commands' (`validate`, `lint`,
+`diff`, `test`, `init`, `draft`, `example`, `template`, `schema`) are in
+engine.app.authoring_requests, read from here too (`requests.Lint`) but made only when one is first
+asked for: a command builds only the requests it might make (a frozen dataclass is made at import).
 """
 
 from __future__ import annotations
@@ -9,9 +14,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from engine.app.request_output import Output as Output
 from engine.app.sources import Source
 from engine.common.errors import Problem, UserError
+
+if TYPE_CHECKING:
+    from engine.app.authoring_requests import Diff as Diff
+    from engine.app.authoring_requests import Draft as Draft
+    from engine.app.authoring_requests import Example as Example
+    from engine.app.authoring_requests import Init as Init
+    from engine.app.authoring_requests import Lint as Lint
+    from engine.app.authoring_requests import Schema as Schema
+    from engine.app.authoring_requests import Template as Template
+    from engine.app.authoring_requests import Test as Test
+    from engine.app.authoring_requests import Validate as Validate
+
+AUTHORING = frozenset({"Diff", "Draft", "Example", "Init", "Lint", "Schema", "Template", "Test", "Validate"})
 
 Input = Path | Source  # a file, folder or `-` named on a command line; or an upload's bytes
 
@@ -47,15 +67,6 @@ class Run:
     def paths(self) -> tuple[Path, ...]:
         """The inputs that are files on disk (an output never goes over one of them)."""
         return tuple(i for i in self.inputs if isinstance(i, Path))
-
-
-@dataclass(frozen=True)
-class Output:
-    """Where and how a command writes: `-f` as asked (None: the command's default, or the file's
-    extension) and `-o` (None: the screen or the response)."""
-
-    format: str | None = None
-    path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -107,63 +118,10 @@ class Verify:
     lang: str = "vi"
 
 
-@dataclass(frozen=True)
-class Validate:
-    campaigns: tuple[str, ...]  # ids or paths, each checked on its own
+def __getattr__(name: str) -> Any:
+    """An authoring command's request (engine.app.authoring_requests), made when first asked for."""
+    if name in AUTHORING:
+        from engine.app import authoring_requests
 
-
-@dataclass(frozen=True)
-class Lint:
-    campaigns: tuple[str, ...] = ()  # ids or paths; `facts`: the catalogue; none: every campaign and it
-    source: Path | None = None  # the plan's text the quotes are checked against (else the shipped plans)
-    output: Output = Output()
-
-
-@dataclass(frozen=True)
-class Diff:
-    old: str
-    new: str
-    facts: Path | None = None  # a facts file both versions evaluate, to compare their results
-    as_of: dt.date | None = None
-    lang: str = "vi"
-    output: Output = Output()
-
-
-@dataclass(frozen=True)
-class Test:
-    paths: tuple[Path, ...] = ()  # case files or folders; none: tests/cases/
-    junit: Path | None = None  # where the JUnit XML goes, if anywhere
-    verbose: bool = False
-
-
-@dataclass(frozen=True)
-class Init:
-    new_id: str
-    source: str  # the campaign it starts from (`--from`)
-    output: Path | None = None
-
-
-@dataclass(frozen=True)
-class Draft:
-    plan: Path | Source  # the plan's text: .txt, .docx or .pdf (a path, or an upload's bytes)
-    output: Path | None = None  # the campaign file written (None: the screen or the response)
-    lang: str = "vi"
-
-
-@dataclass(frozen=True)
-class Example:
-    campaign: str
-    output: Path | None = None
-
-
-@dataclass(frozen=True)
-class Template:
-    campaign: str
-    output: Path  # its extension names the format
-    lang: str = "vi"
-
-
-@dataclass(frozen=True)
-class Schema:
-    kind: str
-    output: Path | None = None
+        return getattr(authoring_requests, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

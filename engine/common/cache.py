@@ -70,16 +70,33 @@ def _prune(folder: Path, kind: str) -> None:
 @cache
 def code_digest() -> str:
     """The SHA-256 of thidua's engine (every module's source) and of the libraries whose objects
-    are kept: another version of any of them is another key."""
+    are kept: another version of any of them is another key. PyYAML's is its `__init__.py` (the
+    file that states its version), read, not imported: a run that reads no YAML imports no PyYAML."""
+    import importlib.util
+
     import pydantic
-    import yaml
 
     h = hashlib.sha256()
-    for part in (sys.version, pydantic.VERSION, yaml.__version__):
+    for part in (sys.version, pydantic.VERSION):
         h.update(part.encode() + b"\0")
-    for source in sorted(ENGINE.rglob("*.py")):
-        h.update(str(source.relative_to(ENGINE)).encode() + b"\0" + source.read_bytes() + b"\0")
+    yaml = importlib.util.find_spec("yaml")
+    h.update(Path(yaml.origin).read_bytes() if yaml is not None and yaml.origin else b"")
+    h.update(b"\0")
+    for name in _sources():
+        with open(os.path.join(ENGINE, name), "rb") as f:
+            h.update(name.encode() + b"\0" + f.read() + b"\0")
     return h.hexdigest()
+
+
+def _sources() -> list[str]:
+    """Every module of the engine, by its path below it (`model/source.py`), in sorted order."""
+    found = []
+    for folder, subfolders, files in os.walk(ENGINE):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        below = os.path.relpath(folder, ENGINE)
+        prefix = "" if below == "." else below.replace(os.sep, "/") + "/"
+        found += [prefix + name for name in files if name.endswith(".py")]
+    return sorted(found, key=lambda name: name.split("/"))
 
 
 def _key(kind: str, inputs: Sequence[str | bytes]) -> str:

@@ -53,6 +53,9 @@ class Environment:
     browser: str | None = None  # the browser printing PDFs; None: looked for on the PATH
     lang: str = ""  # THIDUA_LANG as written (lower case), '' when unset
     limits: tuple[tuple[str, str], ...] = ()  # THIDUA_MAX_* as written, the ones set
+    # FORCE_COLOR (with a value) or TTY_COMPATIBLE=1: stdout may be a terminal though it is no tty, as rich
+    # decides (engine.render.output.screen); without them a stream that is no tty is no terminal
+    terminal_forced: bool = False
 
     def with_campaigns(self, folders: tuple[Path, ...]) -> Environment:
         """The same environment with the campaign folders a command line named (`--campaigns`)."""
@@ -79,6 +82,7 @@ def read(environ: Mapping[str, str] | None = None) -> Environment:
         browser=env.get(BROWSER_ENV) or None,
         lang=env.get(LANG_ENV, "").strip().lower(),
         limits=tuple((name, env[name]) for name in LIMITS_ENV if env.get(name, "").strip()),
+        terminal_forced=bool(env.get("FORCE_COLOR")) or env.get("TTY_COMPATIBLE") == "1",
     )
 
 

@@ -16,6 +16,7 @@ The plan texts quotes are checked against are the session's (`THIDUA_PLANS`), el
 from __future__ import annotations
 
 import importlib.resources
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -25,8 +26,10 @@ Shipped = Literal["campaigns", "templates", "schemas", "examples"]
 CHECKOUT = Path(__file__).resolve().parents[2]  # the project folder, when run from a checkout
 
 
+@cache
 def shipped(name: Shipped) -> Path:
-    """The folder of shipped data `name`: the installed package's, else the checkout's."""
+    """The folder of shipped data `name`: the installed package's, else the checkout's (looked up
+    once: where thidua is installed does not change while it runs)."""
     try:
         return Path(str(importlib.resources.files(f"thidua_{name}")))
     except ModuleNotFoundError:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from engine.common.errors import CampaignInvalid, Problem, UsageError, did_you_mean
 from engine.common.message import Msg
 from engine.common.paths import user_campaign_dirs
-from engine.lang import Fact, Node, RuleError, parse_rule, parse_value
+from engine.lang import Fact, Node
 from engine.lang.values import RuleKind
 from engine.model.catalogue import Catalogue, campaigns_dir, catalogue_text, load_catalogue
 from engine.model.facts import Candidate, FactsFile
@@ -36,6 +36,9 @@ from engine.model.schema import (
     pydantic_problems,
 )
 from engine.model.source import Document, PathT, read_text
+
+if TYPE_CHECKING:
+    from engine.lang import RuleError
 
 
 @dataclass
@@ -441,6 +444,8 @@ def _compile(
     """Compile every rule, award condition and ranking key; the structural checks
     (engine.model.checks) have reported what does not fit, and a rule that cannot be placed is
     skipped here."""
+    from engine.lang import RuleError, parse_value  # the parser: a campaign from the cache is compiled already
+
     problems: list[Problem] = []
     groups = model.groups
 
@@ -491,6 +496,8 @@ def _compile(
 def _parse(
     text: str, doc: Document, p: PathT, catalogue: Catalogue, units: bool, problems: list[Problem]
 ) -> Node | None:
+    from engine.lang import RuleError, parse_rule
+
     try:
         return parse_rule(text, catalogue, scope_units=units)
     except RuleError as e:

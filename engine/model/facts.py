@@ -45,7 +45,8 @@ from engine.model.source import Document, PathT
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # validators built when first used: the fast JSON reader (engine.readers.json_fast) may never use them
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _day(v: Any) -> Any:

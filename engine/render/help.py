@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import difflib
 import enum
+import functools
 import gettext
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -62,17 +63,25 @@ def use_language(lang: str) -> None:
 
 
 def localize(group: Any, lang: str) -> None:
-    """Every command's and parameter's help and placeholder, from the vocabulary, in `lang`."""
+    """Every command's and parameter's help and placeholder, from the vocabulary, in `lang` (a
+    command not made yet, `Commands`, is localized when it is made)."""
     text = words(lang).section("help")
     group.help = text["thidua"]
     group.options_metavar = text["metavar.options"]
     group.subcommand_metavar = text["metavar.command"]
     _params("thidua", group, text)
-    for name, command in group.commands.items():
-        command.help = text[name]
-        command.short_help = None
-        command.options_metavar = text["metavar.options"]
-        _params(name, command, text)
+    commands = group.commands
+    if isinstance(commands, Commands):
+        commands.text = text
+    for name, command in (commands.made if isinstance(commands, Commands) else commands).items():
+        localize_command(name, command, text)
+
+
+def localize_command(name: str, command: Any, text: Any) -> None:
+    command.help = text[name]
+    command.short_help = None
+    command.options_metavar = text["metavar.options"]
+    _params(name, command, text)
 
 
 def _params(command: str, cmd: Any, text: Any) -> None:
@@ -105,6 +114,64 @@ def _metavar(p: TyperOption, text: Any) -> str:
     if kind is int:
         return str(text["metavar.number"])
     return str(text["metavar.text"])
+
+
+class Commands(MutableMapping[str, Any]):
+    """A group's commands, each made (Typer reads its signature, builds its parameters) when first
+    asked for: a run makes the one it runs, `--help` all of them — in registration order, as Typer
+    lists them. A command made after `localize` is localized as it is made."""
+
+    def __init__(self, makers: dict[str, Callable[[], Any]]) -> None:
+        self.makers = makers
+        self.made: dict[str, Any] = {}
+        self.text: Any = None  # the help section `localize` chose, once it has
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.made:
+            command = self.makers[name]()
+            if self.text is not None:
+                localize_command(name, command, self.text)
+            self.made[name] = command
+        return self.made[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self.makers[name] = lambda: command
+        self.made.pop(name, None)
+
+    def __delitem__(self, name: str) -> None:
+        del self.makers[name]
+        self.made.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.makers)
+
+    def __len__(self) -> int:
+        return len(self.makers)
+
+
+def command_group(app: Any) -> Any:
+    """`app`'s Click group as Typer makes it (`typer.main.get_command`), its commands `Commands`:
+    made when asked for. Typer makes every command of a group first — 16 of 17 never run."""
+    import copy
+
+    import typer.main as tm
+
+    if app.registered_callback is None or app.registered_groups:  # a single command, or sub-groups: Typer's way
+        return tm.get_command(app)
+    bare = copy.copy(app)  # the group and its own options alone; `app` itself is not changed
+    bare.registered_commands = []
+    group: Any = tm.get_command(bare)
+    makers: dict[str, Callable[[], Any]] = {}
+    for info in app.registered_commands:
+        name = info.name or tm.get_command_name(info.callback.__name__)
+        makers[name] = functools.partial(
+            tm.get_command_from_info,
+            info,
+            pretty_exceptions_short=app.pretty_exceptions_short,
+            rich_markup_mode=app.rich_markup_mode,
+        )
+    group.commands = Commands(makers)
+    return group
 
 
 class _Said:

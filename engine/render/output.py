@@ -12,7 +12,6 @@ SIGTERM, which the CLI turns into one) leaves no temporary file behind.
 from __future__ import annotations
 
 import contextlib
-import csv
 import errno
 import io
 import os
@@ -65,6 +64,8 @@ class CsvLine:
     writer would join them, any other given to Python's writer."""
 
     def __init__(self) -> None:
+        import csv  # a CSV output's, not every command's
+
         self.one = io.StringIO()
         self.writer = csv.writer(self.one, lineterminator="\r\n")  # CR and LF both make a field quoted
 
@@ -175,10 +176,23 @@ def screen() -> Screen | None:
     """stdout as a `Screen` when it is a terminal (as rich decides: see `Screen`), else None."""
     import sys
 
+    from engine.common import environment
+
+    if not environment.current().terminal_forced and not _isatty(sys.stdout):
+        return None  # rich would say the same: not importing it is a twentieth of a one-candidate run
     from rich.console import Console
 
     console = Console(file=sys.stdout, markup=False, emoji=False, highlight=False, soft_wrap=False)
     return Screen(console) if console.is_terminal else None
+
+
+def _isatty(stream: object) -> bool:
+    """A tty, as rich asks (a closed stream is none)."""
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return isatty is not None and bool(isatty())
+    except ValueError:
+        return False
 
 
 def write_atomic(path: Path, data: str | bytes | Iterable[str], inputs: Collection[Path] = ()) -> None:

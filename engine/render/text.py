@@ -11,7 +11,7 @@ import json
 import operator
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from json.encoder import encode_basestring
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from engine import __version__
 from engine.common import fmt
@@ -21,8 +21,10 @@ from engine.explain.reasons import SUBMISSION_LABELS, VERDICT_LABELS, Explainer,
 from engine.model.campaign import CompiledRule
 from engine.model.catalogue import Catalogue
 from engine.model.vocabulary import words
-from engine.render.grid import Line
 from engine.render.output import CsvLine, fit, terminal
+
+if TYPE_CHECKING:
+    from engine.render.grid import Line
 
 
 def header(ev: Evaluation) -> dict[str, Any]:
