@@ -83,11 +83,12 @@ def _share_over(part: Any, whole: Any) -> Any:
     return got.pop() if len(got) == 1 else U
 
 
-def _subordinate_counts(cand: Any, kids: list[Any] | None, orphans: list[Any]) -> tuple[Any, Any]:
+def _subordinate_counts(cand: Any, kids: list[Any] | None, orphans: tuple[int, int]) -> tuple[Any, Any]:
     """subordinate_units_total and _violating as the engine reads them (engine.evaluate.derive): the
     stated counts, unless missing or contradicted by the subordinate units in the file; a count is
     a (low, high) range when some subordinate's discipline_violation is unknown, or when units with
-    no parent given (`orphans`) may be under it too (issue 22)."""
+    no parent given may be under it too (issue 22): `orphans`, how many such units there are and how
+    many of them may have broken discipline (counted once for the file: `judge_all`)."""
     get = cand.facts.get
     total, viol = get("subordinate_units_total"), get("subordinate_units_violating")
     if not kids:
@@ -95,8 +96,8 @@ def _subordinate_counts(cand: Any, kids: list[Any] | None, orphans: list[Any]) -
     n = len(kids)
     flags = [k.facts.get("discipline_violation", U) for k in kids]
     low, unknown = sum(1 for v in flags if v is True), sum(1 for v in flags if v is U)
-    may = sum(1 for o in orphans if o.facts.get("discipline_violation", U) is not False)
-    made_total: Any = (n, n + len(orphans)) if orphans else n
+    stray, may = orphans
+    made_total: Any = (n, n + stray) if stray else n
     made: Any = (low, low + unknown + may) if unknown or may else low
     if viol is None:
         viol = made
@@ -134,7 +135,7 @@ def judge(
     cand: Any,
     kinds: dict[str, str] | None = None,
     kids: dict[str, list[Any]] | None = None,
-    orphans: list[Any] | None = None,
+    orphans: tuple[int, int] = (0, 0),
 ) -> tuple[str, tuple[str, ...]]:
     f = cand.facts
     get = f.get
@@ -164,7 +165,7 @@ def judge(
         )
         disq: tuple[str, ...] = (
             _disq(_share_over(get("staff_violating_discipline", U), get("staff_total", U))),
-            _disq(_share_over(*reversed(_subordinate_counts(cand, (kids or {}).get(cand.id), orphans or []))))
+            _disq(_share_over(*reversed(_subordinate_counts(cand, (kids or {}).get(cand.id), orphans))))
             if cand.kind in ("department", "district")
             else "clear",
         )
@@ -216,7 +217,8 @@ def judge_all(candidates: list[Any]) -> tuple[list[str], list[tuple[str, ...]]]:
         if c.group == "unit" and c.parent:
             kids.setdefault(c.parent, []).append(c)
     # units of a kind that always sits under another, with no parent given: may be under any body
-    orphans = [c for c in candidates if c.group == "unit" and not c.parent and c.kind in SUBORDINATE_KINDS]
+    strays = [c for c in candidates if c.group == "unit" and not c.parent and c.kind in SUBORDINATE_KINDS]
+    orphans = (len(strays), sum(1 for o in strays if o.facts.get("discipline_violation", U) is not False))
     for c in candidates:
         v, o = judge(c, kinds, kids, orphans)
         verdicts.append(v)
