@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich import box
 from rich.box import Box
 from rich.table import Table
@@ -118,3 +120,18 @@ def test_the_evaluate_table_is_laid_out_as_richs(campaign: str, lang: str) -> No
         expected = buf.getvalue().split("\n")
         got = table(ev, lang, width=width).split("\n")
         assert got[: len(expected) - 1] == [line.rstrip() for line in expected[:-1]]
+
+
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
+@given(
+    st.lists(st.text(st.sampled_from("ab ,.—Đơnvị\u0301漢字😀-xyz  "), max_size=90), min_size=1, max_size=6),
+    st.sampled_from([30, 60, 100]),
+)
+def test_a_wrapped_cell_is_wrapped_as_rich_wraps_it(reasons: list[str], width: int) -> None:
+    """A plain cell too wide for its column is wrapped at rich's own breaks without a `Text` a line
+    (`_Cells._wrap`): the table is still rich's, for words of one and two cells, combining marks,
+    runs of spaces and words longer than the column."""
+    columns = [Col("STT"), Col("Mã", no_wrap=True, min_width=4, overflow="ellipsis"), Col("Lý do")]
+    rows = [(str(i), f"u{i}", reason) for i, reason in enumerate(reasons)]
+    ref, mine = _both("", columns, rows, box.SIMPLE_HEAVY, width)
+    assert mine == ref

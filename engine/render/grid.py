@@ -241,5 +241,13 @@ class _Cells:
                 width=width, justify=col.justify, no_wrap=col.no_wrap, overflow=col.overflow, height=None
             )
             return ["".join(s.text for s in line) for line in console.render_lines(Padding(text, (0, _PAD)), opts)]
+        if text not in self.special and col.justify == "left" and not col.no_wrap and col.overflow == "fold":
+            # what `Text.wrap` makes of one plain line, left-justified and folded: rich's own breaks
+            # (`divide_line`), each piece cut or padded to the width — without a `Text` a piece
+            from rich._wrap import divide_line
+
+            cuts = divide_line(text, inner, fold=True)
+            pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+            return [f" {set_cell_size(piece, inner)} " for piece in pieces]
         lines = Text(text).wrap(console, inner, justify=col.justify, overflow=col.overflow, no_wrap=col.no_wrap)
         return [f" {set_cell_size(line.plain, inner)} " for line in lines]
