@@ -60,6 +60,10 @@ def test_init_refuses_to_overwrite_and_bad_ids(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == "keep"
     result = runner.invoke(app, ["init", "Bad-Id", "--from", "ninh_thuan_2020", "-o", str(tmp_path / "y.yaml")])
     assert result.exit_code == 2 and "chữ thường không dấu" in result.stderr
+    for reserved in ("facts", "rewards", "patterns"):  # the data files beside the campaigns: never a campaign's id
+        result = runner.invoke(app, ["init", reserved, "--from", "ninh_thuan_2020", "-o", str(tmp_path / "r.yaml")])
+        assert result.exit_code == 2 and "tệp dữ liệu dùng chung" in result.stderr, result.stderr
+        assert not (tmp_path / "r.yaml").exists()
     result = runner.invoke(app, ["init", "x", "--from", "nowhere_2020", "-o", str(tmp_path / "z.yaml")])
     assert result.exit_code == 2 and "không có kế hoạch 'nowhere_2020'" in result.stderr
 

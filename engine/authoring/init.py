@@ -19,7 +19,7 @@ import yaml
 from engine.common.errors import Problem, UsageError
 from engine.common.message import Msg, say
 from engine.common.paths import new_campaigns_dir
-from engine.model.campaign import read_campaign
+from engine.model.campaign import DATA_FILES, read_campaign
 from engine.render.output import write_atomic
 
 TODO = "# TODO(init): "
@@ -47,6 +47,11 @@ def init_campaign(new_id: str, source: str, output: Path | None = None) -> InitR
     upgrade replaces) — never over an existing file."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", new_id):
         raise UsageError(Problem(new_id, Msg("problem.init_bad_id"), hint=Msg("problem.init_bad_id_hint")))
+    if new_id in DATA_FILES:  # facts.yaml, rewards.yaml, patterns.yaml beside the campaigns are data
+        names = ", ".join(DATA_FILES)
+        raise UsageError(
+            Problem(new_id, Msg("problem.init_reserved_id", names=names), hint=Msg("problem.init_bad_id_hint"))
+        )
     doc, model = read_campaign(source).require_model()
     path = output or new_campaigns_dir() / f"{new_id}.yaml"
     if path.exists():
