@@ -57,67 +57,80 @@ def make_plan(
 ) -> Plan:
     """Per candidate (of `candidates`, a part of the file's; all of them by default): its groups,
     and each rule and ranking key with the facts it reads (or why it is skipped)."""
-    plan: Plan = []
-    units: dict[str, Env] = {}  # a unit's env, made once for all the people who read it
-    scopes: dict[tuple[Any, ...], Scope] = {}  # one per `Campaign.scope_key`: shared, as it is frozen
-    conditions: dict[str, list[CompiledRule]] = {}
-    # a candidate whose steps read the very objects another's did (its scope, kind, facts — the reader
-    # gives candidates written alike one dict —, derived facts and unit) has that candidate's steps,
-    # unless making them said something (a warning names its candidate): for this call only, as the
-    # objects are named by their ids and live as long as it
-    made: dict[tuple[Any, ...], list[Step]] = {}
-    by_unit: dict[int, bool] = {}  # per scope: whether a rule of its groups reads the unit's facts
-    for cand in facts.candidates if candidates is None else candidates:
-        key = campaign.scope_key(cand)
-        scope = scopes.get(key)
+    planning = _Planning(campaign, facts, derived, warnings)
+    return [planning.candidate(cand) for cand in (facts.candidates if candidates is None else candidates)]
+
+
+class _Groups(NamedTuple):
+    """What a candidate competing in these groups is planned against, found once per groups."""
+
+    rules: list[CompiledRule]  # each group's rules
+    ranks: list[CompiledRankKey]  # the first group's ranking keys
+    conditions: list[CompiledRule]  # the first group's awards' own conditions, evaluated like any rule
+    reads_unit: bool  # whether one of them reads the candidate's unit (`scope: unit`)
+
+
+@dataclass(slots=True)
+class _Planning:
+    """What planning one call reads, and what it makes once and shares. A candidate whose steps read
+    the very objects another's did — its scope, kind, facts (the reader gives candidates written alike
+    one dict), derived facts, and its unit where a rule reads it — has that candidate's steps, unless
+    making them said something (a warning names its candidate). Objects are named by their ids: kept
+    for this call only, as they live as long as it."""
+
+    campaign: Campaign
+    facts: FactsFile
+    derived: Derivations
+    warnings: list[Problem]
+    units: dict[str, Env] = field(default_factory=dict)  # a unit's env, for all the people who read it
+    scopes: dict[tuple[Any, ...], Scope] = field(default_factory=dict)  # per `Campaign.scope_key`
+    groups: dict[tuple[str, ...], _Groups] = field(default_factory=dict)
+    made: dict[tuple[Any, ...], list[Step]] = field(default_factory=dict)
+
+    def candidate(self, cand: Candidate) -> tuple[Candidate, Scope, list[Step]]:
+        key = self.campaign.scope_key(cand)
+        scope = self.scopes.get(key)
         if scope is None:
-            scope = scopes[key] = campaign.scope_of(cand, facts)
-        own = _env(cand, derived)
-        reads_unit = by_unit.get(id(scope))
-        if reads_unit is None:
-            reads_unit = by_unit[id(scope)] = _reads_unit(campaign, scope.groups)
-        alike = (id(scope), cand.kind, id(own.facts), id(own.derived), cand.unit if reads_unit else None)
-        steps = made.get(alike)
+            scope = self.scopes[key] = self.campaign.scope_of(cand, self.facts)
+        mine = self.of_groups(scope.groups)
+        own = _env(cand, self.derived)
+        alike = (id(scope), cand.kind, id(own.facts), id(own.derived), cand.unit if mine.reads_unit else None)
+        steps = self.made.get(alike)
         if steps is None:
-            said = len(warnings)
-            steps = _steps(campaign, scope.groups, cand, facts, own, derived, units, warnings, conditions)
-            if len(warnings) == said:
-                made[alike] = steps
-        plan.append((cand, scope, steps))
-    return plan
+            said = len(self.warnings)
+            steps = [self.step(rule, cand, own) for rule in mine.rules]
+            steps += [Step(rank, own.facts, "", "candidate", own.derived) for rank in mine.ranks]
+            steps += [self.step(cond, cand, own) for cond in mine.conditions]
+            if len(self.warnings) == said:
+                self.made[alike] = steps
+        return cand, scope, steps
 
+    def of_groups(self, groups: list[str]) -> _Groups:
+        found = self.groups.get(tuple(groups))
+        if found is None:
+            c = self.campaign
+            rules = [r for g in groups for r in c.rules[g]]
+            ranks = c.ranking.get(groups[0], []) if groups else []
+            conds = c.conditions_for(groups[0]) if groups else []
+            unit = any(r.spec.scope == "unit" for r in (*rules, *conds))
+            found = self.groups[tuple(groups)] = _Groups(rules, ranks, conds, unit)
+        return found
 
-def _reads_unit(campaign: Campaign, groups: list[str]) -> bool:
-    """Whether a rule or award condition of these groups reads the candidate's unit (`scope: unit`)."""
-    conds = campaign.conditions_for(groups[0]) if groups else []
-    return any(r.spec.scope == "unit" for r in (*(r for g in groups for r in campaign.rules[g]), *conds))
-
-
-def _steps(
-    campaign: Campaign,
-    groups: list[str],
-    cand: Candidate,
-    facts: FactsFile,
-    own: Env,
-    derived: Derivations,
-    units: dict[str, Env],
-    warnings: list[Problem],
-    conditions: dict[str, list[CompiledRule]],
-) -> list[Step]:
-    """A candidate's steps: each rule of its groups, its group's ranking keys and awards' conditions."""
-    steps = []
-    for gid in groups:
-        for rule in campaign.rules[gid]:
-            steps.append(_step(rule, cand, facts, own, derived, units, warnings))
-    if groups:
-        for rank in campaign.ranking.get(groups[0], []):
-            steps.append(Step(rank, own.facts, "", "candidate", own.derived))
-        conds = conditions.get(groups[0])
-        if conds is None:
-            conds = conditions[groups[0]] = campaign.conditions_for(groups[0])
-        for cond in conds:  # the awards' own conditions, like any rule
-            steps.append(_step(cond, cand, facts, own, derived, units, warnings))
-    return steps
+    def step(self, rule: CompiledRule, cand: Candidate, own: Env) -> Step:
+        if rule.spec.kinds and cand.kind not in rule.spec.kinds:
+            return Step(rule, own.facts, "kind", "candidate", own.derived)
+        facts, warnings = self.facts, self.warnings
+        if rule.spec.scope == "unit":
+            unit = facts.unit_of(cand)
+            if unit is None:
+                return Step(rule, {}, "", "unit", NOTHING, has_unit=False)  # the unit's facts are unknown
+            env = self.units.get(unit.id)
+            if env is None:
+                env = self.units[unit.id] = _env(unit, self.derived)
+            step = Step(rule, env.facts, "", "unit", env.derived)
+            return _refuse_na(step, cand, unit, facts, warnings) if env.has_na and rule.refuses_na else step
+        step = Step(rule, own.facts, "", "candidate", own.derived)
+        return _refuse_na(step, cand, cand, facts, warnings) if own.has_na and rule.refuses_na else step
 
 
 def _env(cand: Candidate, derived: Derivations) -> Env:
@@ -125,30 +138,6 @@ def _env(cand: Candidate, derived: Derivations) -> Env:
     mine = derived.get(cand.id)
     env = cand.facts if not mine else {**cand.facts, **{k: d.value for k, d in mine.items()}}
     return Env(env, mine or NOTHING, NA in env.values())
-
-
-def _step(
-    rule: CompiledRule,
-    cand: Candidate,
-    facts: FactsFile,
-    own: Env,
-    derived: Derivations,
-    units: dict[str, Env],
-    warnings: list[Problem],
-) -> Step:
-    if rule.spec.kinds and cand.kind not in rule.spec.kinds:
-        return Step(rule, own.facts, "kind", "candidate", own.derived)
-    if rule.spec.scope == "unit":
-        unit = facts.unit_of(cand)
-        if unit is None:
-            return Step(rule, {}, "", "unit", NOTHING, has_unit=False)  # the unit's facts are unknown
-        env = units.get(unit.id)
-        if env is None:
-            env = units[unit.id] = _env(unit, derived)
-        step = Step(rule, env.facts, "", "unit", env.derived)
-        return _refuse_na(step, cand, unit, facts, warnings) if env.has_na and rule.refuses_na else step
-    step = Step(rule, own.facts, "", "candidate", own.derived)
-    return _refuse_na(step, cand, cand, facts, warnings) if own.has_na and rule.refuses_na else step
 
 
 def _refuse_na(step: Step, cand: Candidate, whose: Candidate, facts: FactsFile, warnings: list[Problem]) -> Step:
