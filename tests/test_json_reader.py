@@ -189,6 +189,37 @@ def test_a_memory_map_reads_as_the_bytes(tmp_path: Path) -> None:
     assert load_facts(path, CAT) == _full(str(path), path.read_bytes())
 
 
+def test_many_units_written_once_do_not_crowd_out_the_people_written_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the reader remembers is bounded (`CACHED`); when full, it lets go of what was never met
+    again. A file of units each written once, then people written alike, still gives the people
+    one facts object — read once, as at 1,000,000 candidates (300,000 units first) — and reads as
+    the full path reads it."""
+    from engine.readers import json_fast
+
+    monkeypatch.setattr(json_fast, "CACHED", 8)
+    units = [
+        {"id": f"u{i}", "name": f"Đơn vị {i}", "kind": "department", "facts": {"disbursement_pct": 60 + i}}
+        for i in range(40)
+    ]
+    people = [
+        {
+            "id": f"p{i}",
+            "name": f"Người {i}",
+            "kind": "civil_servant",
+            "unit": f"u{i % 40}",
+            "facts": {"task_completion": "excellent"},
+        }
+        for i in range(30)
+    ]
+    data = _dumps({"campaign": "ninh_thuan_2020", "units": units, "people": people})
+    facts = _same("f.json", data)
+    assert isinstance(facts, FactsFile) and len(facts.candidates) == 70
+    read = read_json(data, "f.json", CAT)[0]
+    assert read is not None
+    assert len({id(c.facts) for c in read.candidates if c.group == "person"}) == 1
+    assert len({id(c.facts) for c in read.candidates if c.group == "unit"}) == 40
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
 def test_a_pipe_named_json_is_refused_without_waiting(tmp_path: Path) -> None:
     """The memory map is opened as `read_input` opens a file: a pipe is never waited on."""

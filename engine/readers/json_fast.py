@@ -140,14 +140,42 @@ def decoded(raw: bytes | Raw) -> Any:
     return plain(value)
 
 
+class _Kept(dict[Any, Any]):
+    """What has been read, by its bytes: at most `CACHED` entries. When full, those never met again
+    are let go — a file's units, most of them written once, do not crowd out the few combinations
+    its people repeat, whichever section comes first — and once half of it is met again, nothing
+    more is kept."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.met: set[Any] = set()  # the keys met again
+
+    def found(self, key: Any) -> Any:
+        value = self.get(key, _NONE)
+        if value is not _NONE:
+            self.met.add(key)
+        return value
+
+    def keep(self, key: Any, value: Any) -> None:
+        if len(self) >= CACHED:
+            if len(self.met) >= CACHED // 2:
+                return
+            for gone in [k for k in self if k not in self.met]:
+                del self[gone]
+        self[key] = value
+
+
+_NONE = object()  # not kept (None is a submission's reading: no file)
+
+
 class _FastReader:
     """One file's candidates read from their bytes, into `engine.model.facts.Reader`."""
 
     def __init__(self, reader: Reader, release: Callable[[int], None]):
         self.reader = reader
         self.release = release  # lets go of the bytes before an offset (a memory map's pages)
-        self.facts: dict[tuple[str, bytes], dict[str, Any]] = {}
-        self.subs: dict[bytes, Submission | None] = {}
+        self.facts = _Kept()  # (section, bytes) → a candidate's facts read
+        self.subs = _Kept()  # bytes → a submission read
         self.colons = 0  # the colons of every candidate's bytes
         self.words: dict[str, str] = {}  # a text many candidates repeat (a position, a rating), one string
         self.shared: dict[Any, Any] = {}  # index records written alike, one object
@@ -215,16 +243,15 @@ class _FastReader:
     def facts_of(self, data: bytes, section: str, i: int) -> dict[str, Any]:
         """A candidate's facts from their bytes, read once for every candidate that writes them alike."""
         key = (section, data)
-        known = self.facts.get(key)
-        if known is not None:
-            return known
+        known = self.facts.found(key)
+        if known is not _NONE:
+            return known  # type: ignore[no-any-return]
         given = decoded(data)
         if not isinstance(given, dict):
             raise _Doubt
         where = f"{section}[{i}]"
         facts = {k: self.same(v) for k, v in self.reader.facts(given, section, where, (section, i)).items()}
-        if len(self.facts) < CACHED:
-            self.facts[key] = facts
+        self.facts.keep(key, facts)
         return facts
 
     def same(self, value: Any) -> Any:
@@ -241,15 +268,15 @@ class _FastReader:
         return value
 
     def submission_of(self, data: bytes) -> Submission | None:
-        if data in self.subs:
-            return self.subs[data]
+        known = self.subs.found(data)
+        if known is not _NONE:
+            return known  # type: ignore[no-any-return]
         given = decoded(data)
         try:
             sub = submission(SubmissionIn.model_validate(given) if given is not None else None)
         except ValidationError:
             raise _Doubt from None
-        if len(self.subs) < CACHED:
-            self.subs[data] = sub
+        self.subs.keep(data, sub)
         return sub
 
 
