@@ -2,11 +2,13 @@
 rule reads the same values share one trace and one decided outcome. Sharing must change nothing:
 here every example and regression case, and the bench's synthetic province, are evaluated with
 and without it (a signature of None shares nothing) and every result compared — and the signature
-must tell apart values Python calls equal but a trace shows apart (1, 1.0, True; 0.0, -0.0)."""
+must tell apart values Python calls equal but a trace shows apart (1, 1.0, True; 0.0, -0.0). The
+same holds of candidates planned alike sharing one list of steps, and so one set of results."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,12 +18,11 @@ import pytest
 from engine.authoring.cases import discover, load_cases, run_case
 from engine.evaluate import plan as plan_module
 from engine.evaluate.core import Evaluation, evaluate
-from engine.evaluate.plan import Step, signature
+from engine.evaluate.derive import derive
+from engine.evaluate.plan import Step, make_plan, signature
 from engine.lang import NA, UNKNOWN
 from engine.model.campaign import load_campaign
-from engine.model.facts import facts_from_document
-from engine.model.source import Document
-from engine.readers import load_facts
+from engine.readers import load_facts, read_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -41,7 +42,18 @@ def _seen(ev: Evaluation) -> list[Any]:
 
 
 def _unshared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing shared: no step by its signature, and no candidate's steps list with another's (so
+    neither `work_of` nor `judge_all` takes a candidate planned alike as done already)."""
     monkeypatch.setattr(plan_module, "signature", lambda step: None)
+    monkeypatch.setattr(plan_module, "_Planning", _Alone)
+
+
+class _Alone(plan_module._Planning):
+    """Planning that makes every candidate's steps anew."""
+
+    def candidate(self, cand: Any) -> Any:
+        self.made.clear()
+        return super().candidate(cand)
 
 
 def _synth() -> tuple[Any, Any]:
@@ -49,7 +61,8 @@ def _synth() -> tuple[Any, Any]:
     import synth
 
     campaign = load_campaign("ninh_thuan_2020")
-    facts = facts_from_document(Document("synth.json", synth.facts_data(3000)), "synth", campaign.catalogue)
+    data = json.dumps(synth.facts_data(3000), ensure_ascii=False).encode()
+    facts = read_facts("synth.json", data, campaign.catalogue)  # the people written alike: one facts object
     return campaign, facts
 
 
@@ -61,6 +74,8 @@ def test_sharing_changes_nothing_on_the_synthetic_province(monkeypatch: pytest.M
         _unshared(m)
         alone = evaluate(campaign, facts, as_of=day)
     assert _seen(shared) == _seen(alone)
+    planned = make_plan(campaign, facts, derive(campaign.catalogue, facts)[0], [])
+    assert len({id(steps) for _, _, steps in planned}) < len(planned) / 2, "candidates planned alike share steps"
     steps = sum(len(x.criteria) + len(x.disqualifiers) + len(x.conditions) for x in shared.results)
     distinct = len({id(x.trace) for r in shared.results for x in (*r.criteria, *r.disqualifiers)})
     assert distinct < steps / 10, (distinct, steps)  # it does share: a few hundred traces for ~20,000 steps

@@ -20,8 +20,8 @@ from engine.evaluate.trace import Evaluable, RuleTrace, needs_waiver
 from engine.lang import NA, UNKNOWN, Value
 from engine.lang.decide import Domain, decide_rule
 from engine.lang.values import Outcome, RuleKind, Verdict
-from engine.model.campaign import Campaign, CompiledRankKey, CompiledRule
-from engine.model.facts import Submission
+from engine.model.campaign import Campaign, CompiledRankKey, CompiledRule, Scope
+from engine.model.facts import Candidate, Submission
 
 
 @dataclass
@@ -55,39 +55,70 @@ def judge_all(
     is judged."""
     results = []
     shared = shared if shared is not None else Judged()
-    judged, files, decisions = shared.results, shared.files, shared.decisions
-    plan.reverse()  # consumed as judged, in order: a candidate's steps go once its result is made (peak memory)
+    files = shared.files
+    # a candidate planned with the very steps another was (`plan._Planning` shares them), in the same
+    # scope and with a file judged alike, has that candidate's results: its steps are kept here so
+    # that their id names them until the call returns
+    alike: dict[tuple[int, int, int], tuple[list[Step], CandidateResult]] = {}
+    plan.reverse()  # consumed as judged, in order: the plan's list goes as its results are made (peak memory)
     while plan:
         cand, scope, steps = plan.pop()
-        res = CandidateResult(cand, scope, UNDECIDED)
-        for step in steps:
-            item = step.item
-            if isinstance(item, CompiledRankKey):
-                res.keys.append(traces[step.slot])
-                continue
-            rr = _skipped(step, shared) if step.skipped else _judged(campaign, step, traces, judged)
-            if item.award:
-                res.conditions.append(rr)
-            else:
-                (res.criteria if item.kind == "criterion" else res.disqualifiers).append(rr)
         sub = cand.submission
         filed = None if sub is None else _filed(sub)
         file_outcome = files.get(filed)
         if file_outcome is None:
             file_outcome = files[filed] = check_submission(campaign, cand, round_year, deadline)
-        res.submission = file_outcome
-        lists = shared.lists
-        res.criteria = lists.setdefault(tuple(map(id, res.criteria)), res.criteria)
-        res.disqualifiers = lists.setdefault(tuple(map(id, res.disqualifiers)), res.disqualifiers)
-        res.conditions = lists.setdefault(tuple(map(id, res.conditions)), res.conditions)
-        res.keys = lists.setdefault(tuple(map(id, res.keys)), res.keys)
-        alike = (id(scope), id(file_outcome), id(res.criteria), id(res.disqualifiers))
-        decision = decisions.get(alike)
-        if decision is None:
-            decision = decisions[alike] = verdict_of(res)
-        res.decision = decision
+        key = (id(steps), id(scope), id(file_outcome))
+        seen = alike.get(key)
+        if seen is not None:
+            _, f = seen
+            results.append(
+                CandidateResult(
+                    cand, scope, f.decision, f.criteria, f.disqualifiers, file_outcome, f.keys, f.conditions
+                )
+            )
+            continue
+        res = _result(campaign, cand, scope, steps, traces, file_outcome, shared)
+        alike[key] = (steps, res)
         results.append(res)
     return results
+
+
+def _result(
+    campaign: Campaign,
+    cand: Candidate,
+    scope: Scope,
+    steps: list[Step],
+    traces: list[RuleTrace],
+    file_outcome: SubmissionResult,
+    shared: Judged,
+) -> CandidateResult:
+    """A candidate's result from its steps: each rule's outcome (results, lists of them and
+    decisions shared with candidates alike, `Judged`) and its verdict."""
+    judged, decisions = shared.results, shared.decisions
+    res = CandidateResult(cand, scope, UNDECIDED)
+    for step in steps:
+        item = step.item
+        if isinstance(item, CompiledRankKey):
+            res.keys.append(traces[step.slot])
+            continue
+        rr = _skipped(step, shared) if step.skipped else _judged(campaign, step, traces, judged)
+        if item.award:
+            res.conditions.append(rr)
+        else:
+            (res.criteria if item.kind == "criterion" else res.disqualifiers).append(rr)
+    res.submission = file_outcome
+    lists = shared.lists
+    res.criteria = lists.setdefault(tuple(map(id, res.criteria)), res.criteria)
+    res.disqualifiers = lists.setdefault(tuple(map(id, res.disqualifiers)), res.disqualifiers)
+    res.conditions = lists.setdefault(tuple(map(id, res.conditions)), res.conditions)
+    res.keys = lists.setdefault(tuple(map(id, res.keys)), res.keys)
+    decided = (id(scope), id(file_outcome), id(res.criteria), id(res.disqualifiers))
+    decision = decisions.get(decided)
+    if decision is None:
+        decision = decisions[decided] = verdict_of(res)
+    res.decision = decision
+    return res
 
 
 _filed = operator.attrgetter(*(f.name for f in dataclasses.fields(Submission)))  # all a file's outcome reads

@@ -214,7 +214,11 @@ def work_of(plan: Plan, distinct: Distinct | None = None) -> tuple[Work, list[li
     # facts are written alike one dict) is that step's slot: named by the objects, alive while the
     # plan is, so this is kept for this part only — `seen` alone spans the parts.
     same: dict[tuple[int, int, int, tuple[str, ...]], int] = {}
+    done: set[int] = set()  # the step lists met: candidates planned alike share one (`_Planning`)
     for _, _, steps in plan:
+        if id(steps) in done:
+            continue
+        done.add(id(steps))
         for step in steps:
             if step.skipped:
                 continue
