@@ -65,13 +65,20 @@ EDGES = [
 
 @pytest.mark.parametrize("width", [40, 80, 120, 160, 250])
 @pytest.mark.parametrize("b", [box.SIMPLE_HEAVY, box.SIMPLE], ids=["simple_heavy", "simple"])
-def test_grid_is_richs_table(width: int, b: Box) -> None:
+@pytest.mark.parametrize(
+    "own",
+    [(False,) * 5, (True, True, True, False, False), (False, True, False, True, False), (True,) * 5],
+    ids=["remembered", "own-first", "alternating", "all-own"],
+)
+def test_grid_is_richs_table(width: int, b: Box, own: tuple[bool, ...]) -> None:
+    """Every edge of a cell, in columns whose cells are remembered and in a row's own columns
+    (`Col.own`: written as they come), in runs of either: rich's table, line for line."""
     columns = [
-        Col("STT"),
-        Col("Mã", no_wrap=True, min_width=12, overflow="ellipsis"),
-        Col("Tên"),
-        Col("Số tiền", justify="right"),
-        Col("Lý do"),
+        Col("STT", own=own[0]),
+        Col("Mã", no_wrap=True, min_width=12, overflow="ellipsis", own=own[1]),
+        Col("Tên", own=own[2]),
+        Col("Số tiền", justify="right", own=own[3]),
+        Col("Lý do", own=own[4]),
     ]
     rows = [
         (

@@ -15,6 +15,7 @@ rendered by rich itself. Colour, on a terminal, is a style per row, printed by r
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -45,6 +46,7 @@ class Col:
     no_wrap: bool = False
     min_width: int | None = None
     overflow: Literal["fold", "ellipsis"] = "fold"
+    own: bool = False  # each row's own text (a number, an id, a name): measured as it comes, not remembered
 
 
 def print_grid(
@@ -126,6 +128,11 @@ class _Width(dict[str, int]):
         self.narrow: dict[int, None] = {}  # characters of one cell, as a table deleting them
 
     def __missing__(self, text: str) -> int:
+        n = self[text] = self.measure(text)
+        return n
+
+    def measure(self, text: str) -> int:
+        """The width of `text`, not remembered (a text no other cell repeats)."""
         rest = text.translate(self.narrow)
         if rest:
             from rich.cells import get_character_cell_size
@@ -134,8 +141,7 @@ class _Width(dict[str, int]):
                 if get_character_cell_size(ch) == 1:
                     self.narrow[ord(ch)] = None
             rest = rest.translate(self.narrow)
-        n = self[text] = len(text) if not rest else cell_len(text)
-        return n
+        return len(text) if not rest else cell_len(text)
 
 
 class _Cells:
@@ -148,6 +154,14 @@ class _Cells:
         self.special: set[str] = set()  # the texts rich does not print as written (`_SPECIAL`)
         self.wrapped: dict[tuple[int, str], list[str]] = {}  # by column and text: reasons repeat
         self.padded: dict[tuple[int, str, int], str] = {}  # a cell that fits, by column, text and width
+        self.blocks: dict[tuple[object, ...], list[str]] = {}  # a run of repeated texts' lines (`row`)
+        # the columns in runs of a row's own texts, or of texts rows repeat: (start, end, own)
+        self.runs = [
+            (group[0][0], group[-1][0] + 1, own)
+            for own, group in (
+                (own, list(g)) for own, g in itertools.groupby(enumerate(columns), key=lambda ic: ic[1].own)
+            )
+        ]
 
     def widths(self, title: str, rows: Sequence[Sequence[str]], box: Box) -> tuple[list[int], int]:
         """Each column's width (its padding included) and the width of the edges and dividers:
@@ -161,13 +175,17 @@ class _Cells:
         widest: list[tuple[int, str]] = [(-1, "")] * n
         longest: list[tuple[int, str]] = [(-1, "")] * n
         seen: list[set[str]] = [set() for _ in range(n)]  # a text measures alike each time: once a column
+        own = [col.own for col in self.columns]
         for row in rows:
             for c, text in enumerate(row):
-                if text in seen[c]:
+                if own[c]:
+                    pass
+                elif text in seen[c]:
                     continue
-                seen[c].add(text)
+                else:
+                    seen[c].add(text)
                 if _SPECIAL.isdisjoint(text):  # rich: (the longest word, the widest line)
-                    hi = width[text]
+                    hi = width.measure(text) if own[c] else width[text]
                     words = text.split()
                     lo = max(map(width.__getitem__, words)) if words else hi
                 else:
@@ -192,42 +210,61 @@ class _Cells:
     def row(
         self, row: Sequence[str], widths: Sequence[int], edges: tuple[str, str, str], header: bool = False
     ) -> list[str]:
-        """One row's lines: its cells side by side, the shorter padded below (a header's above)."""
-        width, special, padded = self.width, self.special, self.padded
-        out: list[list[str]] = []
-        height = 1
-        for c, (text, w) in enumerate(zip(row, widths, strict=True)):
+        """One row's lines: its cells side by side, the shorter padded below (a header's above).
+        The columns go in runs (`runs`): a run of a row's own texts is written as it comes; a run of
+        texts rows repeat (a group, a verdict, a reason) is written once per texts, as a block of
+        lines each its cells joined, and the block reused."""
+        left, vertical, right = edges
+        blocks: list[list[str]] = []
+        for start, end, own in self.runs:
+            if own or header:
+                block = self._block(row, widths, start, end, vertical, header)
+            else:
+                key = (start, vertical, *row[start:end])
+                kept = self.blocks.get(key)
+                if kept is None:
+                    kept = self._block(row, widths, start, end, vertical, header)
+                    if len(self.blocks) < KEPT:
+                        self.blocks[key] = kept
+                block = kept
+            blocks.append(block)
+        if len(blocks) > 1:
+            blank = [vertical.join(" " * w for w in widths[start:end]) for start, end, _ in self.runs]
+            lines = _side_by_side(blocks, blank, vertical, header)
+        else:
+            lines = blocks[0]
+        return [left + line + right for line in lines]
+
+    def _block(
+        self, row: Sequence[str], widths: Sequence[int], start: int, end: int, vertical: str, header: bool
+    ) -> list[str]:
+        """The lines of the cells `start` to `end` of a row, side by side."""
+        cells = [self._cell(c, row[c], widths[c], header) for c in range(start, end)]
+        return _side_by_side(cells, [" " * w for w in widths[start:end]], vertical, header)
+
+    def _cell(self, c: int, text: str, w: int, header: bool) -> list[str]:
+        """A cell's lines, as wide as its column: one, padded, if it fits; else wrapped or folded."""
+        col = self.columns[c]
+        own = col.own and not header
+        width, padded = self.width, self.padded
+        if not own:
             one = padded.get((c, text, w))
             if one is not None:  # a cell met before in this column (a verdict, a reason)
-                out.append([one])
-                continue
-            col = self.columns[c]
-            inner = w - 2 * _PAD
-            if text not in special and inner >= 1 and width[text] <= inner:  # fits: padded
-                if col.justify == "right":
-                    shown = text.rstrip()  # as rich's right justification does
-                    one = f" {' ' * (inner - width[shown])}{shown} "
-                else:
-                    one = f" {text}{' ' * (inner - width[text])} "
+                return [one]
+        inner = w - 2 * _PAD
+        if text not in self.special and inner >= 1 and (n := width.measure(text) if own else width[text]) <= inner:
+            if col.justify == "right":  # fits: padded
+                shown = text.rstrip()  # as rich's right justification does
+                one = f" {' ' * (inner - (n if shown is text else width.measure(shown)))}{shown} "
+            else:
+                one = f" {text}{' ' * (inner - n)} "
+            if not own:
                 padded[(c, text, w)] = one
-                out.append([one])
-                continue
-            lines = self.wrapped.get((c, text))
-            if lines is None:
-                lines = self.wrapped[(c, text)] = self._wrap(text, col, w)
-            out.append(list(lines))
-            height = max(height, len(lines))
-        if height > 1:
-            for lines, w in zip(out, widths, strict=True):
-                blank = [" " * w] * (height - len(lines))
-                if header:  # a header sits at the bottom of its row, a cell at the top
-                    lines[:0] = blank
-                else:
-                    lines.extend(blank)
-        left, vertical, right = edges
-        if height == 1:
-            return [left + vertical.join(lines[0] for lines in out) + right]
-        return [left + vertical.join(lines[i] for lines in out) + right for i in range(height)]
+            return [one]
+        lines = self.wrapped.get((c, text))
+        if lines is None:
+            lines = self.wrapped[(c, text)] = self._wrap(text, col, w)
+        return lines
 
     def _wrap(self, text: str, col: Col, width: int) -> list[str]:
         """A cell that does not fit on one line, as rich writes it: wrapped or folded (`Text.wrap`)."""
@@ -251,3 +288,21 @@ class _Cells:
             return [f" {set_cell_size(piece, inner)} " for piece in pieces]
         lines = Text(text).wrap(console, inner, justify=col.justify, overflow=col.overflow, no_wrap=col.no_wrap)
         return [f" {set_cell_size(line.plain, inner)} " for line in lines]
+
+
+KEPT = 1 << 16  # blocks of lines remembered by one table: a table of all-different rows is not held twice
+
+
+def _side_by_side(cells: list[list[str]], blanks: list[str], vertical: str, header: bool) -> list[str]:
+    """Cells (each its lines) side by side, joined by `vertical`: the shorter filled with their
+    `blanks` below — a header's above, as a header sits at the bottom of its row."""
+    height = max(map(len, cells))
+    if height == 1:
+        return [vertical.join(cell[0] for cell in cells)]
+    full = []
+    for cell, blank in zip(cells, blanks, strict=True):
+        if len(cell) < height:
+            fill = [blank] * (height - len(cell))
+            cell = fill + cell if header else cell + fill
+        full.append(cell)
+    return [vertical.join(cell[i] for cell in full) for i in range(height)]

@@ -543,9 +543,9 @@ def _wide_table(ev: Evaluation, lang: str, console: Any) -> list[Line]:
     longest = max((len(visible(r.id)) for r in ev.results), default=1)
     columns = [
         # an id is copied into `thidua explain`: never split it
-        Col(v[f"text.col_{col}"], no_wrap=True, min_width=longest, overflow="ellipsis")
+        Col(v[f"text.col_{col}"], no_wrap=True, min_width=longest, overflow="ellipsis", own=True)
         if col == "id"
-        else Col(v[f"text.col_{col}"])
+        else Col(v[f"text.col_{col}"], own=col in ("no", "name"))  # a row's own: not remembered
         for col in ("no", "id", "name", "group", "verdict", "file", "reason")
     ]
     rows = []
