@@ -246,8 +246,9 @@ class Encoded(Shown):
 
 class JsonLines:
     """One evaluate JSON's candidates, each as its compact line (`Encoded`), the same text as
-    `json.dumps(candidate_dict(…))`: a rule row encoded once per `render_key` and a nomination
-    file's outcome once per outcome (`Memo`), spliced into each candidate that shares it; only
+    `json.dumps(candidate_dict(…))`: a rule row encoded once per `render_key`, a list of them once
+    per list of results, and a nomination file's outcome once per outcome (`Memo`), spliced into
+    each candidate that shares it; only
     what is the candidate's own is encoded per candidate. Made per call, dropped with it."""
 
     def __init__(self, ex: Explainer, citations: dict[tuple[str, str], int]) -> None:
@@ -256,6 +257,7 @@ class JsonLines:
         self.made: tuple[Memo[str], Memo[str]] = (Memo(), Memo())  # rule rows; award conditions' rows
         self.files: Memo[Encoded] = Memo()  # nomination files' outcomes
         self.keys: dict[str, str] = {}  # each key as written between two entries: `,"key":`
+        self.lists: Memo[tuple[list[RuleResult], Encoded]] = Memo()  # a list of results, with its rows
 
     def line(self, res: CandidateResult) -> Encoded:
         enc = self.encode
@@ -269,6 +271,14 @@ class JsonLines:
         return Encoded("".join(parts))
 
     def rows(self, rules: list[RuleResult], award: bool) -> Encoded:
+        """A list of rule rows, encoded once per list: candidates alike hold one list of results
+        (`engine.evaluate.judge.Judged`), kept here with its text so that its id names it."""
+        kept = self.lists.get((id(rules), award))
+        if kept is not None and kept[0] is rules:
+            return kept[1]
+        return self.lists.make((id(rules), award), self._rows, rules, award)[1]
+
+    def _rows(self, rules: list[RuleResult], award: bool) -> tuple[list[RuleResult], Encoded]:
         made = self.made[award]
         out = []
         for rr in rules:
@@ -277,7 +287,7 @@ class JsonLines:
             if row is None:
                 row = made.make(key, self._row, rr, award)
             out.append(row)
-        return Encoded("[" + ",".join(out) + "]")
+        return rules, Encoded("[" + ",".join(out) + "]")
 
     def _row(self, rr: RuleResult, award: bool) -> str:
         row = rule_dict(rr, self.ex)
