@@ -9,6 +9,7 @@ import dataclasses
 import io
 import json
 import operator
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -46,10 +47,11 @@ ROWS_KEPT = 20_000  # what one rendering call remembers, at most (a file whose e
 V = TypeVar("V")
 
 
-class Memo(dict[Hashable, V]):
+class Memo(OrderedDict[Hashable, V]):
     """What one rendering call has already made, by key: at most `ROWS_KEPT` things (read when
-    the call makes it), the oldest forgotten first. Made by the call and dropped with it — nothing
-    is remembered between calls. A key whose values have no hash, or None, is not remembered."""
+    the call makes it), the oldest forgotten first (in constant time: an ordered dict's own
+    order). Made by the call and dropped with it — nothing is remembered between calls. A key
+    whose values have no hash, or None, is not remembered."""
 
     def __init__(self, size: int | None = None) -> None:
         super().__init__()
@@ -68,7 +70,7 @@ class Memo(dict[Hashable, V]):
         value = make(*args)
         if self.size > 0:
             if len(self) >= self.size:
-                del self[next(iter(self))]
+                self.popitem(last=False)
             self[key] = value
         return value
 
@@ -449,7 +451,20 @@ def _row_chunks(rows: Iterable[Any]) -> Iterator[str]:
 
 
 def short_reason(res: CandidateResult, ex: Explainer) -> str:
-    """The one thing an officer needs to read first about this verdict."""
+    """The one thing an officer needs to read first about this verdict: said once per
+    `reason_key` by an explainer that remembers (`Remembering`, one rendering call)."""
+    if isinstance(ex, Remembering):
+        return ex.said.make(reason_key(res), _short_reason, res, ex)
+    return _short_reason(res, ex)
+
+
+def reason_key(res: CandidateResult) -> tuple[Any, ...]:
+    """All `short_reason` reads of a candidate: its decision and scope (shared by candidates alike,
+    `engine.evaluate.judge.Judged`: named by their ids, alive as long as the results) and its kind."""
+    return ("short", id(res.decision), id(res.scope), res.candidate.kind)
+
+
+def _short_reason(res: CandidateResult, ex: Explainer) -> str:
     lang = ex.lang
     if res.verdict == "out_of_scope":
         if res.scope is not None:
