@@ -155,13 +155,12 @@ class _Cells:
         self.wrapped: dict[tuple[int, str], list[str]] = {}  # by column and text: reasons repeat
         self.padded: dict[tuple[int, str, int], str] = {}  # a cell that fits, by column, text and width
         self.blocks: dict[tuple[object, ...], list[str]] = {}  # a run of repeated texts' lines (`row`)
-        # the columns in runs of a row's own texts, or of texts rows repeat: (start, end, own)
-        self.runs = [
-            (group[0][0], group[-1][0] + 1, own)
-            for own, group in (
-                (own, list(g)) for own, g in itertools.groupby(enumerate(columns), key=lambda ic: ic[1].own)
-            )
-        ]
+        self.runs: list[tuple[int, int, bool]] = []  # (start, end, own): runs of own or repeated texts
+        start = 0
+        for own, run in itertools.groupby(columns, key=lambda col: col.own):
+            end = start + len(list(run))
+            self.runs.append((start, end, own))
+            start = end
 
     def widths(self, title: str, rows: Sequence[Sequence[str]], box: Box) -> tuple[list[int], int]:
         """Each column's width (its padding included) and the width of the edges and dividers:
@@ -178,11 +177,9 @@ class _Cells:
         own = [col.own for col in self.columns]
         for row in rows:
             for c, text in enumerate(row):
-                if own[c]:
-                    pass
-                elif text in seen[c]:
-                    continue
-                else:
+                if not own[c]:  # a repeated text measures alike each time
+                    if text in seen[c]:
+                        continue
                     seen[c].add(text)
                 if _SPECIAL.isdisjoint(text):  # rich: (the longest word, the widest line)
                     hi = width.measure(text) if own[c] else width[text]

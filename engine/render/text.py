@@ -250,8 +250,8 @@ class JsonLines:
     """One evaluate JSON's candidates, each as its compact line (`Encoded`), the same text as
     `json.dumps(candidate_dict(…))`: a rule row encoded once per `render_key`, a list of them once
     per list of results, and a nomination file's outcome once per outcome (`Memo`), spliced into
-    each candidate that shares it; only
-    what is the candidate's own is encoded per candidate. Made per call, dropped with it."""
+    each candidate that shares it; only what is the candidate's own is encoded per candidate.
+    Made per call, dropped with it."""
 
     def __init__(self, ex: Explainer, citations: dict[tuple[str, str], int]) -> None:
         self.ex, self.citations = ex, citations
