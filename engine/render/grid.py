@@ -133,6 +133,8 @@ class _Width(dict[str, int]):
 
     def measure(self, text: str) -> int:
         """The width of `text`, not remembered (a text no other cell repeats)."""
+        if text.isascii() and text.isprintable():  # a number, most ids: a cell a character
+            return len(text)
         rest = text.translate(self.narrow)
         if rest:
             from rich.cells import get_character_cell_size
@@ -155,6 +157,7 @@ class _Cells:
         self.wrapped: dict[tuple[int, str], list[str]] = {}  # by column and text: reasons repeat
         self.padded: dict[tuple[int, str, int], str] = {}  # a cell that fits, by column, text and width
         self.blocks: dict[tuple[object, ...], list[str]] = {}  # a run of repeated texts' lines (`row`)
+        self.blanks: dict[str, list[str]] = {}  # per divider: each run's blank line
         self.runs: list[tuple[int, int, bool]] = []  # (start, end, own): runs of own or repeated texts
         start = 0
         for own, run in itertools.groupby(columns, key=lambda col: col.own):
@@ -214,7 +217,9 @@ class _Cells:
         left, vertical, right = edges
         blocks: list[list[str]] = []
         for start, end, own in self.runs:
-            if own or header:
+            if own and not header:
+                block = self._own(row, widths, start, end, vertical)
+            elif header:
                 block = self._block(row, widths, start, end, vertical, header)
             else:
                 key = (start, vertical, *row[start:end])
@@ -225,12 +230,16 @@ class _Cells:
                         self.blocks[key] = kept
                 block = kept
             blocks.append(block)
-        if len(blocks) > 1:
-            blank = [vertical.join(" " * w for w in widths[start:end]) for start, end, _ in self.runs]
-            lines = _side_by_side(blocks, blank, vertical, header)
-        else:
-            lines = blocks[0]
-        return [left + line + right for line in lines]
+        if len(blocks) == 1:
+            return [left + line + right for line in blocks[0]]
+        if all(len(block) == 1 for block in blocks):
+            return [left + vertical.join(block[0] for block in blocks) + right]
+        blank = self.blanks.get(vertical)
+        if blank is None:
+            blank = self.blanks[vertical] = [
+                vertical.join(" " * w for w in widths[start:end]) for start, end, _ in self.runs
+            ]
+        return [left + line + right for line in _side_by_side(blocks, blank, vertical, header)]
 
     def _block(
         self, row: Sequence[str], widths: Sequence[int], start: int, end: int, vertical: str, header: bool
@@ -238,6 +247,17 @@ class _Cells:
         """The lines of the cells `start` to `end` of a row, side by side."""
         cells = [self._cell(c, row[c], widths[c], header) for c in range(start, end)]
         return _side_by_side(cells, [" " * w for w in widths[start:end]], vertical, header)
+
+    def _own(self, row: Sequence[str], widths: Sequence[int], start: int, end: int, vertical: str) -> list[str]:
+        """A run of a row's own cells: `_block`'s lines, on one line when each fits (most do)."""
+        special, measure = self.special, self.width.measure
+        one = []
+        for c in range(start, end):
+            text, inner = row[c], widths[c] - 2 * _PAD
+            if text in special or inner < 1 or self.columns[c].justify != "left" or (n := measure(text)) > inner:
+                return self._block(row, widths, start, end, vertical, False)
+            one.append(f" {text}{' ' * (inner - n)} ")
+        return [vertical.join(one)]
 
     def _cell(self, c: int, text: str, w: int, header: bool) -> list[str]:
         """A cell's lines, as wide as its column: one, padded, if it fits; else wrapped or folded."""

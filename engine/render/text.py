@@ -524,8 +524,9 @@ WIDE = 120  # below this many columns the table gives each candidate a block, it
 
 
 def table(ev: Evaluation, lang: str = "vi", width: int | None = None) -> str:
-    """The verdicts as plain text (a pipe, a file: 160 columns unless `width` says)."""
-    return "\n".join(text for text, _ in table_lines(ev, lang, width))
+    """The verdicts as plain text (a pipe, a file: 160 columns unless `width` says): shown already,
+    as `table_lines` lays every value out (`Shown`)."""
+    return Shown("\n".join(text for text, _ in table_lines(ev, lang, width)))
 
 
 def table_lines(ev: Evaluation, lang: str = "vi", width: int | None = None) -> list[Line]:
