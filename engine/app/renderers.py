@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.app.commands import Awarded, Evaluated, Explained, Nearby, Reported
 from engine.app.requests import Output
-from engine.common.text import Shown, visible
+from engine.common.text import visible
 
 if TYPE_CHECKING:
     from engine.app.authoring_results import Linted, Listed, Tested
@@ -64,12 +64,11 @@ def as_bytes(rendered: Rendered) -> bytes:
 
 
 def shown(text: str) -> str:
-    """`text` as it is written: control characters as escapes, but a leading byte-order mark kept;
-    a text shown already (`Shown`: a table laid out as shown) as it is."""
-    if isinstance(text, Shown):
-        return text
-    bom = "\ufeff" if text.startswith("\ufeff") else ""
-    return bom + visible(text.removeprefix(bom))
+    """`text` as it is written: control characters as escapes, but a leading byte-order mark kept
+    (a text shown already, `Shown`, reaches `visible` as it is)."""
+    if text.startswith("\ufeff"):
+        return "\ufeff" + visible(text[1:])
+    return visible(text)
 
 
 # -- evaluate ------------------------------------------------------------------------------------

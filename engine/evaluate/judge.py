@@ -71,12 +71,7 @@ def judge_all(
         key = (id(steps), id(scope), id(file_outcome))
         seen = alike.get(key)
         if seen is not None:
-            _, f = seen
-            results.append(
-                CandidateResult(
-                    cand, scope, f.decision, f.criteria, f.disqualifiers, file_outcome, f.keys, f.conditions
-                )
-            )
+            results.append(seen[1].alike(cand))
             continue
         res = _result(campaign, cand, scope, steps, traces, file_outcome, shared)
         alike[key] = (steps, res)
@@ -96,7 +91,7 @@ def _result(
     """A candidate's result from its steps: each rule's outcome (results, lists of them and
     decisions shared with candidates alike, `Judged`) and its verdict."""
     judged, decisions = shared.results, shared.decisions
-    res = CandidateResult(cand, scope, UNDECIDED)
+    res = CandidateResult(cand, scope, UNDECIDED, submission=file_outcome)
     for step in steps:
         item = step.item
         if isinstance(item, CompiledRankKey):
@@ -107,7 +102,6 @@ def _result(
             res.conditions.append(rr)
         else:
             (res.criteria if item.kind == "criterion" else res.disqualifiers).append(rr)
-    res.submission = file_outcome
     lists = shared.lists
     res.criteria = lists.setdefault(tuple(map(id, res.criteria)), res.criteria)
     res.disqualifiers = lists.setdefault(tuple(map(id, res.disqualifiers)), res.disqualifiers)

@@ -230,6 +230,20 @@ class CandidateResult:
     keys: list[RuleTrace] = field(default_factory=list)  # ranking keys of its group, in declared order
     conditions: list[RuleResult] = field(default_factory=list)  # the awards' own conditions for its group
 
+    def alike(self, candidate: Candidate) -> CandidateResult:
+        """`candidate`'s result when it was planned and judged as this one (`judge.judge_all`): the
+        same scope, decision, rule results, file outcome and ranking keys — shared, read-only."""
+        return CandidateResult(
+            candidate,
+            self.scope,
+            self.decision,
+            self.criteria,
+            self.disqualifiers,
+            self.submission,
+            self.keys,
+            self.conditions,
+        )
+
     @property
     def group(self) -> str | None:
         """The group it competes in (its quota), None when out of scope."""

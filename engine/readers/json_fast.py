@@ -140,6 +140,9 @@ def decoded(raw: bytes | Raw) -> Any:
     return plain(value)
 
 
+_NONE = object()  # not kept (None is a submission's reading: no file)
+
+
 class _Kept(dict[Any, Any]):
     """What has been read, by its bytes: at most `CACHED` entries. When full, those never met again
     are let go — a file's units, most of them written once, do not crowd out the few combinations
@@ -163,9 +166,6 @@ class _Kept(dict[Any, Any]):
             for gone in [k for k in self if k not in self.met]:
                 del self[gone]
         self[key] = value
-
-
-_NONE = object()  # not kept (None is a submission's reading: no file)
 
 
 class _FastReader:

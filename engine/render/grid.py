@@ -250,38 +250,48 @@ class _Cells:
 
     def _own(self, row: Sequence[str], widths: Sequence[int], start: int, end: int, vertical: str) -> list[str]:
         """A run of a row's own cells: `_block`'s lines, on one line when each fits (most do)."""
-        special, measure = self.special, self.width.measure
         one = []
         for c in range(start, end):
-            text, inner = row[c], widths[c] - 2 * _PAD
-            if text in special or inner < 1 or self.columns[c].justify != "left" or (n := measure(text)) > inner:
+            cell = self._fitted(c, row[c], widths[c], True)
+            if cell is None:
                 return self._block(row, widths, start, end, vertical, False)
-            one.append(f" {text}{' ' * (inner - n)} ")
+            one.append(cell)
         return [vertical.join(one)]
 
     def _cell(self, c: int, text: str, w: int, header: bool) -> list[str]:
-        """A cell's lines, as wide as its column: one, padded, if it fits; else wrapped or folded."""
-        col = self.columns[c]
-        own = col.own and not header
-        width, padded = self.width, self.padded
-        if not own:
-            one = padded.get((c, text, w))
-            if one is not None:  # a cell met before in this column (a verdict, a reason)
-                return [one]
-        inner = w - 2 * _PAD
-        if text not in self.special and inner >= 1 and (n := width.measure(text) if own else width[text]) <= inner:
-            if col.justify == "right":  # fits: padded
-                shown = text.rstrip()  # as rich's right justification does
-                one = f" {' ' * (inner - (n if shown is text else width.measure(shown)))}{shown} "
-            else:
-                one = f" {text}{' ' * (inner - n)} "
-            if not own:
-                padded[(c, text, w)] = one
+        """A cell's lines, as wide as its column: one, padded, if it fits; else wrapped or folded.
+        A row's own text (`Col.own`) is not remembered; any other is, by column and text."""
+        own = self.columns[c].own and not header
+        if own:
+            one = self._fitted(c, text, w, True)
+            return [one] if one is not None else self._wrap(text, self.columns[c], w)
+        one = self.padded.get((c, text, w))
+        if one is not None:  # a cell met before in this column (a verdict, a reason)
+            return [one]
+        one = self._fitted(c, text, w, False)
+        if one is not None:
+            self.padded[(c, text, w)] = one
             return [one]
         lines = self.wrapped.get((c, text))
         if lines is None:
-            lines = self.wrapped[(c, text)] = self._wrap(text, col, w)
+            lines = self.wrapped[(c, text)] = self._wrap(text, self.columns[c], w)
         return lines
+
+    def _fitted(self, c: int, text: str, w: int, own: bool) -> str | None:
+        """The cell on one line, padded to its column's width `w` as rich pads it, if it fits there;
+        None when it must wrap or fold, or rich must write it (`special`). `own`: measured, not
+        remembered."""
+        inner = w - 2 * _PAD
+        if text in self.special or inner < 1:
+            return None
+        measure = self.width.measure if own else self.width.__getitem__
+        n = measure(text)
+        if n > inner:
+            return None
+        if self.columns[c].justify == "right":
+            shown = text.rstrip()  # as rich's right justification does
+            return f" {' ' * (inner - (n if shown is text else measure(shown)))}{shown} "
+        return f" {text}{' ' * (inner - n)} "
 
     def _wrap(self, text: str, col: Col, width: int) -> list[str]:
         """A cell that does not fit on one line, as rich writes it: wrapped or folded (`Text.wrap`)."""

@@ -29,7 +29,7 @@ def near_text(alloc: Allocation, lang: str = "vi", within: int = 1) -> str:
         for s in rows:
             res = s.result
             out.append(f"  {res.candidate.name} ({res.id}) — {VERDICT_LABELS[lang][res.verdict]}")
-            if s.scope and res.scope is not None:
+            if s.scope:
                 out.append(f"      {w['text.scope']}: {ex.scope_reason(res.scope, res.candidate.kind)}")
             for rr in s.rules:
                 out.append(f"      {ex.rule_name(rr)} ({rr.rule.spec.clause}): {ex.reason(rr)}")
@@ -70,7 +70,7 @@ def near_dict(alloc: Allocation, lang: str = "vi", within: int = 1) -> dict[str,
                 "count": s.count,
                 "rules": [{"id": rr.id, "outcome": rr.outcome, "reason": ex.reason(rr)} for rr in s.rules],
                 "nomination_undecided": s.nomination,
-                **({"scope_missing": s.result.scope.key} if s.scope and s.result.scope is not None else {}),
+                **({"scope_missing": s.result.scope.key} if s.scope else {}),
             }
             for s in n.short
         ],

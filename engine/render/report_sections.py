@@ -298,7 +298,7 @@ def _scope_lines(res: CandidateResult, ev: Evaluation, ex: Explainer) -> list[Ru
         out = VERDICT_LABELS[lang]["out_of_scope"]
         return RuleLine("scope", "scope", label, clause, quote, "out_of_scope", out, one_line_reason(res, ev, ex), "")
 
-    if res.scope is not None and res.scope.quote:  # out of scope by a workplace or parent limit: quote it
+    if res.scope.quote:  # out of scope by a workplace or parent limit: quote it
         g = m.groups[ev.campaign.base_group(res.candidate.group, res.candidate.kind) or ""]
         return [line(g.label.get(lang), res.scope.clause, res.scope.quote)]
     return [
@@ -312,7 +312,7 @@ def one_line_reason(res: CandidateResult, ev: Evaluation, ex: Explainer) -> str:
     """The one-line reason, naming a workplace or parent by its name rather than its id (a document
     to sign holds no ids, issue 23.4)."""
     scope = res.scope
-    if res.verdict == "out_of_scope" and scope is not None and scope.found_kind and scope.detail in ev.facts.by_id:
+    if res.verdict == "out_of_scope" and scope.found_kind and scope.detail in ev.facts.by_id:
         named = dataclasses.replace(scope, detail=ev.facts.by_id[scope.detail].name)
         return ex.scope_reason(named, res.candidate.kind)
     return short_reason(res, ex)

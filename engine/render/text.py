@@ -275,9 +275,6 @@ class JsonLines:
     def rows(self, rules: list[RuleResult], award: bool) -> Encoded:
         """A list of rule rows, encoded once per list: candidates alike hold one list of results
         (`engine.evaluate.judge.Judged`), kept here with its text so that its id names it."""
-        kept = self.lists.get((id(rules), award))
-        if kept is not None and kept[0] is rules:
-            return kept[1]
         return self.lists.make((id(rules), award), self._rows, rules, award)[1]
 
     def _rows(self, rules: list[RuleResult], award: bool) -> tuple[list[RuleResult], Encoded]:
@@ -306,8 +303,6 @@ def _scope_dict(res: CandidateResult, ex: Explainer) -> dict[str, Any] | None:
     """Why a candidate is out of scope, or may be (the file leaves it open), or how an unstated
     kind was read: the JSON `scope`; None when there is nothing to say."""
     c, sc = res.candidate, res.scope
-    if sc is None:
-        return None
     if res.verdict == "out_of_scope" or res.decision.scope_open:
         out: dict[str, Any] = {"reason": sc.reason, "clause": sc.clause or None, "text": ex.scope_reason(sc, c.kind)}
         if sc.unknown:
@@ -467,10 +462,7 @@ def reason_key(res: CandidateResult) -> tuple[Any, ...]:
 def _short_reason(res: CandidateResult, ex: Explainer) -> str:
     lang = ex.lang
     if res.verdict == "out_of_scope":
-        if res.scope is not None:
-            return ex.scope_reason(res.scope, res.candidate.kind)
-        kind = res.candidate.kind
-        return words(lang)["text.out_of_scope"].format(kind=words(lang).section("kind").get(kind, kind))
+        return ex.scope_reason(res.scope, res.candidate.kind)
     why = res.decision
     sub = why.submission
     if res.verdict == "not_considered" and sub:
@@ -726,9 +718,9 @@ def explain_text(ev: Evaluation, res: CandidateResult, lang: str = "vi", alloc: 
         out.append(v["text.groups"] + f": {groups}")
     if c.head and c.unit:
         out.append(v["text.head_of"] + f": {c.unit}")
-    if res.scope is not None and res.scope.unstated is not None and not res.scope.reason:
+    if res.scope.unstated is not None and not res.scope.reason:
         out.append(f"{v['text.scope']}: {ex.unstated(res.scope.unstated, c.group)}")
-    if res.scope is not None and (res.verdict == "out_of_scope" or res.decision.scope_open):
+    if res.verdict == "out_of_scope" or res.decision.scope_open:
         sc = res.scope
         out.append(f"{v['text.scope']}: {ex.scope_reason(sc, c.kind)}")
         if sc.quote:
