@@ -71,6 +71,29 @@ with open(sys.argv[3], "w", encoding="utf-8") as f:
 print(untimed)
 """
 IMPORTS = [sys.executable, "-c", "import yaml, pydantic, typer, jinja2"]
+# The libraries a command loads: the command run once with this hook, which writes, at exit, every
+# module it loaded from the installed libraries (site-packages; thidua's own left out, should it be
+# installed there), in the order they were loaded. The second start-up floor imports exactly those:
+# "importing the dependencies it needs" (issue 27), where IMPORTS names two libraries a one-candidate
+# `evaluate` never loads (PyYAML: the campaign is read from the cache; Jinja2: no report) and loads
+# only Pydantic's package, not the model machinery every command unpickles its campaign with.
+LOADED_CODE = """
+import atexit, os, sys, sysconfig
+sys.path.insert(0, os.environ["THIDUA_BENCH_ROOT"])
+paths = sysconfig.get_paths()
+libs = tuple({paths["purelib"], paths["platlib"]})
+def _loaded():
+    names = [n for n, m in list(sys.modules.items())
+             if (getattr(m, "__file__", None) or "").startswith(libs)
+             and n.split(".")[0] not in ("engine", "cli") and not n.startswith("__editable__")]
+    with open(os.environ["THIDUA_BENCH_LOADED"], "w") as f:
+        f.write("\\n".join(names))
+atexit.register(_loaded)
+sys.argv = ["thidua", *sys.argv[1:]]
+from cli import main  # not `script`, whose os._exit skips the hook
+main()
+"""
+IMPORT_THEM = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)"
 
 
 def _rss_mb() -> float:
@@ -339,23 +362,39 @@ def startup(tmp: Path, env: dict[str, str], runs: int = 9) -> dict[str, dict[str
     out: dict[str, dict[str, float]] = {}
     for name, cmd in cmds.items():
         _timed(cmd, env, tmp)  # warm the file cache (and the compiled-rules cache)
+        libs = [sys.executable, "-c", IMPORT_THEM, *loaded_libraries(cmd[len(_cli()) :], env, tmp)]
         _timed(IMPORTS, env, tmp)
-        walls, peaks, floors, fpeaks = [], [], [], []
+        _timed(libs, env, tmp)
+        walls, peaks, floors, fpeaks, lwalls, lpeaks = [], [], [], [], [], []
         for _ in range(runs):
             w, m, _ = _timed(cmd, env, tmp)
             fw, fm, _ = _timed(IMPORTS, env, tmp)
+            lw, lm, _ = _timed(libs, env, tmp)
             walls.append(w)
             peaks.append(m)
             floors.append(fw)
             fpeaks.append(fm)
+            lwalls.append(lw)
+            lpeaks.append(lm)
         out[name] = {
             "s": statistics.median(walls),
             "mb": statistics.median(peaks),
             "floor_s": statistics.median(floors),
             "floor_mb": statistics.median(fpeaks),
+            "libs_s": statistics.median(lwalls),
+            "libs_mb": statistics.median(lpeaks),
+            "libs": len(libs) - 3,
             "runs": runs,
         }
     return out
+
+
+def loaded_libraries(args: list[str], env: dict[str, str], tmp: Path) -> list[str]:
+    """The library modules `thidua args` loads, in the order it loads them (LOADED_CODE)."""
+    listing = tmp / "loaded.txt"
+    hooked = {**env, "THIDUA_BENCH_ROOT": str(ROOT), "THIDUA_BENCH_LOADED": str(listing)}
+    subprocess.run([sys.executable, "-c", LOADED_CODE, *args], env=hooked, cwd=tmp, capture_output=True)
+    return listing.read_text(encoding="utf-8").split()
 
 
 def example_size(tmp: Path, env: dict[str, str]) -> dict[str, float]:
@@ -453,8 +492,12 @@ def report(res: dict[str, Any]) -> str:
         "`runs` times, each run followed by a run of its **floor**: one Python process that `json.load`s the",
         "input and `json.dump`s the compact result (per candidate: id, verdict, each rule's outcome, the",
         "submission's outcome — what any command must at least read and write). Medians. `validate` and",
-        'start-up are set beside `python -c "import yaml, pydantic, typer, jinja2"`, thidua\'s own modules',
-        "compiled to bytecode first, as an install leaves them (the libraries' are).",
+        'start-up are set beside `python -c "import yaml, pydantic, typer, jinja2"` (issue 16\'s floor), and',
+        "beside a process importing exactly the library modules the command itself loads, listed by running",
+        'it once with a hook (issue 27\'s "importing the dependencies it needs"; the first names PyYAML and',
+        "Jinja2, which neither loads, and loads only Pydantic's package, not the model machinery the cached",
+        "campaign is unpickled with); thidua's own modules compiled to bytecode first, as an install leaves",
+        "them (the libraries' are).",
         "",
         "| command | candidates | runs | s | floor s | ÷ floor | peak MB | floor peak MB | ÷ floor | output MB "
         "| output KB per candidate |",
@@ -473,6 +516,12 @@ def report(res: dict[str, Any]) -> str:
             f"| `{name}` | — | {s['runs']} | {_fmt(s['s'])} | {_fmt(s['floor_s'])} | {s['s'] / s['floor_s']:.1f}× "
             f"| {s['mb']:,.0f} | {s['floor_mb']:,.0f} | {s['mb'] / s['floor_mb']:.1f}× | — | — |"
         )
+        if "libs_s" in s:
+            lines.append(
+                f"| `{name}`, beside the {s['libs']} library modules it loads | — | {s['runs']} | {_fmt(s['s'])} "
+                f"| {_fmt(s['libs_s'])} | {s['s'] / s['libs_s']:.1f}× | {s['mb']:,.0f} | {s['libs_mb']:,.0f} "
+                f"| {s['mb'] / s['libs_mb']:.1f}× | — | — |"
+            )
     ex = res["example"]
     lines += ["", "Sizes:", ""]
     lines.append(
@@ -665,10 +714,13 @@ def targets27(res: dict[str, Any]) -> list[str]:
     rel("report -o .docx", EVAL_JSON, 3, 100_000, "report of 100k, no appendix: DOCX ≤ 3× `evaluate`")
     for name, st in res["startup"].items():
         if name.startswith("start-up"):
-            r = st["s"] / st["floor_s"]
+            r = st["s"] / st.get("libs_s", st["floor_s"])
+            old = st["s"] / st["floor_s"]
             lines.append(
-                f"| one-candidate start-up ≤ 1.5× the dependency imports | 1 | {r:.2f}× ({st['s'] * 1000:.0f} ms "
-                f"vs {st['floor_s'] * 1000:.0f} ms) | {_yes(r <= 1.5)} |"
+                f"| one-candidate start-up ≤ 1.5× importing the dependencies it needs | 1 | {r:.2f}× "
+                f"({st['s'] * 1000:.0f} ms vs {st.get('libs_s', st['floor_s']) * 1000:.0f} ms importing the "
+                f"{st.get('libs', '?')} library modules it loads; {old:.2f}× issue 16's "
+                f"`import yaml, pydantic, typer, jinja2`, {st['floor_s'] * 1000:.0f} ms) | {_yes(r <= 1.5)} |"
             )
     nat = table.get((EVAL_JSON, NATIONAL))
     what = "a national review (`evaluate -f json`, end to end) in under 30 s"
