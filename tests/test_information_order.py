@@ -47,10 +47,15 @@ the engine changes, the xfail passes, fails the run, and the class goes from KNO
 - a unit's `parent` taken out: fixed too — a unit of a kind that always sits under another and
   gives no parent may be any body's, so every computed count is a range up to it
   (engine/evaluate/derive.py, `_widen`).
+- narrowed: where a body's own stated count shows the file does not list all its subordinate units,
+  the other count is not counted from the file as complete: a count in breach the listed units cannot
+  account for leaves the total open, at least the units listed plus those shown missing
+  (engine/evaluate/derive.py `_unlisted`); a total beyond the units listed leaves the count in breach
+  a range up to the units not listed (`_beyond`).
 - still open — counts_the_file_as_complete: a body's stated `subordinate_units_total` taken out is
-  computed from the units the file lists under it: the catalogue's derivation reads the file as
-  listing every subordinate unit of a body that lists any (a closed world), which the engine does
-  not yet question.
+  computed from the units the file lists under it, where nothing in the file shows it incomplete:
+  the catalogue's derivation reads the file as listing every subordinate unit of a body that lists
+  any (a closed world, a recorded decision).
 
 Also: no output — the table, the JSON, the explanation — claims `out_of_scope`, `ineligible`,
 `disqualified` or `not_considered` for the candidates of issue 22's examples (points 1–4),
@@ -683,30 +688,72 @@ def test_a_count_of_subordinate_units_loses_a_unit_whose_parent_is_taken_out(bac
     _still_or_incomplete("ninh_thuan_2020", doc, ("units", 1, "parent"), backend, counts_the_file_as_complete)
 
 
+def _body_and_divisions(facts: Doc, divisions: list[bool]) -> Doc:
+    """NT2025 II.2.a: a department stating `facts`, and a division under it per entry (in breach or not)."""
+    units = [{"id": "so", "name": "Sở A", "kind": "department", "parent": "issuer", "facts": facts}]
+    for i, breach in enumerate(divisions):
+        units.append(
+            {
+                "id": f"p{i}",
+                "name": f"Phòng {i}",
+                "kind": "division",
+                "parent": "so",
+                "facts": {"discipline_violation": breach},
+            }
+        )
+    return _file("ninh_thuan_2025", units)
+
+
+SHOWN_SHORT = [
+    # NT2025 II.2.a, as examples/ninh_thuan_2025.yaml's UBND huyện Ninh Phước: 1 of 13 subordinate units in
+    # breach (7.7%: clear). Without the 13, the file's one division (not in breach) cannot be the one the
+    # department states in breach: the file does not list them all, so the total is at least 2, no most
+    # (it was counted from the file, 1 of 1, and the department disqualified).
+    pytest.param(13, 1, [False], "subordinate_units_total", "eligible", id="total"),
+    # 3 of 20 in breach stated (15%: disqualified); the file lists 1 of them, in breach. Without the 3, the 19
+    # not listed may be in breach too: 1 to 19 of 20 (it was counted from the file, 1 of 20, and eligible).
+    pytest.param(20, 3, [True], "subordinate_units_violating", "disqualified", id="in-breach"),
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(("total", "in_breach", "divisions", "removed", "before"), SHOWN_SHORT)
+def test_a_count_the_file_shows_it_does_not_list_whole_is_left_open(
+    backend: str, total: int, in_breach: int, divisions: list[bool], removed: str, before: str
+) -> None:
+    facts = {**NT2025_DEPARTMENT, "subordinate_units_total": total, "subordinate_units_violating": in_breach}
+    doc = _body_and_divisions(facts, divisions)
+    assert verdicts_of("ninh_thuan_2025", doc, backend)["so"].verdict == before
+    assert not violations("ninh_thuan_2025", doc, ("units", 0, "facts", removed), backend)
+    del facts[removed]
+    seen = verdicts_of("ninh_thuan_2025", doc, backend)["so"]
+    assert (seen.verdict, seen.outcomes["subordinate_units_over_10pct"]) == ("incomplete", "unknown")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_total_left_open_is_still_at_least_the_units_listed(backend: str) -> None:
+    # 25 divisions listed, none in breach, 1 in breach stated: at least 26 + 1 units, so 1 in breach is at
+    # most 3.7% -> clear, whatever the number not listed.
+    facts = {**NT2025_DEPARTMENT, "subordinate_units_violating": 1}
+    seen = verdicts_of("ninh_thuan_2025", _body_and_divisions(facts, [False] * 25), backend)["so"]
+    assert (seen.verdict, seen.outcomes["subordinate_units_over_10pct"]) == ("eligible", "clear")
+    # 5 listed: at least 6 units, 1 in breach is 16.7% of 6 but 1% of 100: open
+    seen = verdicts_of("ninh_thuan_2025", _body_and_divisions(facts, [False] * 5), backend)["so"]
+    assert (seen.verdict, seen.outcomes["subordinate_units_over_10pct"]) == ("incomplete", "unknown")
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.xfail(
     strict=True,
     raises=Counterexample,
-    reason="issue 22: a stated subordinate_units_total taken out is computed from the file's units (1) beside "
-    "the stated subordinate_units_violating (1): clear -> triggered, eligible -> disqualified",
+    reason="issue 22: a stated subordinate_units_total taken out is computed from the file's units (1, the one in "
+    "breach) beside the stated subordinate_units_violating (1): clear -> triggered, eligible -> disqualified",
 )
 def test_a_count_of_subordinate_units_computed_beside_a_stated_one(backend: str) -> None:
-    # NT2025 II.2.a, as examples/ninh_thuan_2025.yaml's UBND huyện Ninh Phước: 1 of 13 subordinate units in
-    # breach (7.7%: clear). Without the 13, the total is computed from the one division in the file: 1 of 1.
-    facts = {**NT2025_DEPARTMENT, "subordinate_units_total": 13, "subordinate_units_violating": 1}
-    doc = _file(
-        "ninh_thuan_2025",
-        [
-            {"id": "so", "name": "Sở A", "kind": "department", "parent": "issuer", "facts": facts},
-            {
-                "id": "a",
-                "name": "Phòng A",
-                "kind": "division",
-                "parent": "so",
-                "facts": {"discipline_violation": False},
-            },
-        ],
-    )
+    # NT2025 II.2.a: 1 of 20 subordinate units in breach (5%: clear), the one in breach listed. Without the 20,
+    # nothing in the file shows it lists fewer units than there are: the total is computed from it, 1 of 1.
+    facts = {**NT2025_DEPARTMENT, "subordinate_units_total": 20, "subordinate_units_violating": 1}
+    doc = _body_and_divisions(facts, [True])
     assert verdicts_of("ninh_thuan_2025", doc, backend)["so"].verdict == "eligible"
     _still_or_incomplete(
         "ninh_thuan_2025", doc, ("units", 0, "facts", "subordinate_units_total"), backend, counts_the_file_as_complete

@@ -10,6 +10,12 @@ nominated, and counting those alone would undercount. The units in the file deci
 is stated — and when they contradict a stated count (more units, or more in breach, than
 declared): the file's units are certain, so the count is theirs, and a warning says so.
 
+Counting a body's units from the file reads the file as listing all of them (the catalogue's
+recorded decision). Where the body's own stated count shows otherwise — 1 subordinate unit in
+breach stated, none of the units the file lists under it in breach — the file does not list them
+all, and its units are only the least the total can be: the total is then unknown, at least the
+units listed plus those the stated count shows are missing (`_unlisted`), and a warning says so.
+
 With `where:`, a unit whose fact is unknown makes the count unknown, but not shapeless: 2 units
 in breach and 1 unknown is a count between 2 and 3 (`Derived.bounds`). The evaluator then
 decides a rule for every count in that range and keeps what holds for all of them
@@ -18,12 +24,13 @@ decides a rule for every count in that range and keeps what holds for all of the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from engine.common.errors import Problem
 from engine.common.message import Msg
 from engine.lang import UNKNOWN, Value
-from engine.model.catalogue import Catalogue
+from engine.model.catalogue import Catalogue, Derivation
 from engine.model.facts import Candidate, FactsFile
 
 
@@ -35,11 +42,14 @@ class Derived:
     value: Value
     parts: tuple[tuple[str, Value], ...]
     where: str | None = None
-    bounds: tuple[int, int] | None = None  # when the value is unknown: the least and the most it can be
+    # when the value is unknown: the least and the most it can be (the most None: no bound known)
+    bounds: tuple[int, int | None] | None = None
     stated: int | None = None  # the count the candidate stated, when the file's units contradict it
     # a figure of another body read here (`borrow`): "issuer" (the file's `issuer:`) or the id of
     # the unit above that states it; "" for a count computed from subordinate units
     borrowed: str = ""
+    # a total the file's units fall short of (`_unlisted`): the stated count that shows it, and its value
+    short_of: tuple[str, int] | None = None
 
 
 Derivations = dict[str, dict[str, Derived]]  # candidate id → key → derived value
@@ -67,10 +77,19 @@ def derive(catalogue: Catalogue, facts: FactsFile) -> tuple[Derivations, list[Pr
         kids = children.get(c.id)
         if not kids:
             continue
+
+        def extra(where: str | None, c: Candidate = c) -> int:  # units placed nowhere that could count
+            return could[where] - (c.id in orphan_ids and _could_count(c, where))
+
         for key, how in declared.items():
-            extra = could[how.where] - (c.id in orphan_ids and _could_count(c, how.where))
-            made = _widen(_count(key, kids, how.where), extra)
+            made = _widen(_count(key, kids, how.where), extra(how.where))
             stated = c.facts.get(key)
+            if stated is None and how.where is None:
+                made, short = _unlisted(made, c, kids, declared, how.count, extra)
+                if short is not None:
+                    warnings.append(_short(facts.file_of(c), c, key, *short))
+            elif stated is None:  # a stated total beyond the units listed: those not listed may count too
+                made = _beyond(made, c, kids, totals.get(how.count), shown=True)
             if stated is not None:
                 shown = made.bounds[0] if made.bounds is not None else made.value
                 if not (isinstance(stated, int) and isinstance(shown, int) and shown > stated):
@@ -106,18 +125,48 @@ def _widen(made: Derived, extra: int) -> Derived:
     be under it too (no parent given) and could count: at most one more for each."""
     if not extra:
         return made
+    high: int | None
     if made.bounds is not None:
         low, high = made.bounds
     elif isinstance(made.value, int):
         low = high = made.value
     else:
         return made
-    return replace(made, value=UNKNOWN, bounds=(low, high + extra))
+    return replace(made, value=UNKNOWN, bounds=(low, None if high is None else high + extra))
 
 
-def _beyond(made: Derived, c: Candidate, kids: list[Candidate], total_key: str | None) -> Derived:
-    """A `where` count that refuted the stated one: at least what the file shows, and — when the
-    candidate states more subordinate units than the file holds — perhaps any of the others too."""
+def _unlisted(
+    made: Derived,
+    c: Candidate,
+    kids: list[Candidate],
+    declared: dict[str, Derivation],
+    count: str,
+    extra: Callable[[str | None], int],
+) -> tuple[Derived, tuple[str, int, int, str] | None]:
+    """A body's total counted from the file, unless a count it states of the same units shows the
+    file lists fewer than there are: "1 in breach" stated, and no unit the file places under it
+    (or places nowhere: `extra`) can be that one. The total is then unknown — at least the units
+    listed under it plus the ones shown missing, with no most (any number more may be missing) —
+    with what showed it: the stated count's key and value, how many units could count, its `where`."""
+    for key, how in declared.items():
+        stated = c.facts.get(key)
+        if how.count != count or how.where is None or type(stated) is not int:
+            continue
+        listed = sum(1 for k in kids if _could_count(k, how.where))
+        if stated <= listed + extra(how.where):
+            continue
+        least = len(kids) + stated - listed  # those in breach the file lists, then the others
+        shown = replace(made, value=UNKNOWN, bounds=(least, None), short_of=(key, stated))
+        return shown, (key, stated, listed + extra(how.where), how.where)
+    return made, None
+
+
+def _beyond(
+    made: Derived, c: Candidate, kids: list[Candidate], total_key: str | None, *, shown: bool = False
+) -> Derived:
+    """A `where` count not stated, or one that refuted the stated one: at least what the file shows,
+    and — when the candidate states more subordinate units than the file holds — perhaps any of the
+    others too (`shown`: the stated total is said to show the file short, `Derived.short_of`)."""
     if made.where is None or total_key is None:
         return made
     total = c.facts.get(total_key)
@@ -125,7 +174,17 @@ def _beyond(made: Derived, c: Candidate, kids: list[Candidate], total_key: str |
         return made
     low = sum(1 for _, v in made.parts if v is True)
     high = total - sum(1 for _, v in made.parts if v is False)
-    return replace(made, value=UNKNOWN, bounds=(low, high))
+    return replace(made, value=UNKNOWN, bounds=(low, high), short_of=(total_key, total) if shown else None)
+
+
+def _short(file: str, c: Candidate, total: str, fact: str, stated: int, n: int, where: str) -> Problem:
+    return Problem(
+        file,
+        Msg("problem.eval_units_unlisted", fact=fact, stated=stated, n=n, where=where, total=total),
+        where=f"units[{c.id}]",
+        severity="warning",
+        hint=Msg("problem.eval_units_unlisted_hint", total=total),
+    )
 
 
 def _contradiction(file: str, c: Candidate, key: str, shown: int, stated: int, where: str | None) -> Problem:

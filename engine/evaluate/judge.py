@@ -200,7 +200,7 @@ def domains(
             continue
         d = derived.get(key)
         if d is not None and d.bounds is not None and env.get(key, UNKNOWN) is UNKNOWN:
-            out[key] = (float(d.bounds[0]), float(d.bounds[1]))
+            out[key] = (float(d.bounds[0]), math.inf if d.bounds[1] is None else float(d.bounds[1]))
         elif key in facts:
             lo, hi = facts[key].bounds
             out[key] = (-math.inf if lo is None else lo, math.inf if hi is None else hi)

@@ -278,10 +278,10 @@ def cases(item: Evaluable, env: Mapping[str, Any], derived: Mapping[str, Derived
     if not derived:
         return [env]
     read = {*item.node.facts(), *(item.waiver.facts() if item.waiver is not None else ())}
-    ranged = [
+    ranged = [  # a count with no most (derive._unlisted) stays unknown: its range is decide's (judge.domains)
         (k, range(d.bounds[0], d.bounds[1] + 1))
         for k, d in derived.items()
-        if d.bounds is not None and k in read and env.get(k) is UNKNOWN
+        if d.bounds is not None and d.bounds[1] is not None and k in read and env.get(k) is UNKNOWN
     ]
     if not ranged or math.prod(len(r) for _, r in ranged) > MAX_CASES:
         return [env]

@@ -103,7 +103,7 @@ class Explainer:
         return {r.key: r.value for r in rr.reads()}
 
     @staticmethod
-    def ranges(rr: RuleResult) -> dict[str, tuple[int, int]]:
+    def ranges(rr: RuleResult) -> dict[str, tuple[int, int | None]]:
         """The counts the rule read that are unknown but known to lie in a range (engine.evaluate.derive)."""
         return {
             r.key: r.derived.bounds
@@ -111,10 +111,12 @@ class Explainer:
             if r.derived is not None and r.derived.bounds is not None and r.value is UNKNOWN
         }
 
-    def between(self, bounds: tuple[int, int]) -> str:
-        return words(self.lang)["explain.between"].format(
-            low=fmt.number(bounds[0], self.lang), high=fmt.number(bounds[1], self.lang)
-        )
+    def between(self, bounds: tuple[int, int | None]) -> str:
+        w = words(self.lang)
+        low = fmt.number(bounds[0], self.lang)
+        if bounds[1] is None:  # no most known (engine.evaluate.derive._unlisted)
+            return w["explain.at_least_v"].format(v=low)
+        return w["explain.between"].format(low=low, high=fmt.number(bounds[1], self.lang))
 
     # -- one line per rule
     def reason(self, rr: RuleResult) -> str:
@@ -172,6 +174,11 @@ class Explainer:
             how = say(Msg("explain.computed", n=len(d.parts), parts=parts), self.lang)
             if d.stated is not None:
                 how = f"{w['explain.stated_refuted'].format(stated=fmt.number(d.stated, self.lang))} {how}"
+            if d.short_of is not None:  # the file lists fewer units than the body's own count shows
+                fact, stated = d.short_of
+                how += " " + w["explain.unlisted"].format(
+                    fact=self.cat.label(fact, self.lang), stated=fmt.number(stated, self.lang)
+                )
             shown = (
                 self.between(d.bounds)
                 if d.bounds is not None and r.value is UNKNOWN
@@ -220,7 +227,7 @@ class Explainer:
 
     # -- the requirement walk, over the rule's trace
     def requirements(
-        self, node: Node, trace: Trace, want: bool, ranges: Mapping[str, tuple[int, int]] | None = None
+        self, node: Node, trace: Trace, want: bool, ranges: Mapping[str, tuple[int, int | None]] | None = None
     ) -> list[str]:
         """What would have to hold for `node` to give `want`; `ranges` are the counts known only as a
         range (a rule can be decided by them: "at least 2 of 10 in breach")."""
@@ -259,7 +266,7 @@ class Explainer:
                 keys.append(n.key)
         return ", ".join(self.cat.label(k, self.lang) for k in keys) or self.render(node)
 
-    def _compare(self, node: Compare, trace: Trace, want: bool, ranges: Mapping[str, tuple[int, int]]) -> str:
+    def _compare(self, node: Compare, trace: Trace, want: bool, ranges: Mapping[str, tuple[int, int | None]]) -> str:
         op = node.op if want else COMPARISONS[node.op].negation
         left, right = node.left, node.right
         lv, rv = trace[left.idx], trace[right.idx]
