@@ -77,7 +77,8 @@ def _share_over(part: Any, whole: Any) -> Any:
     if whole is U:
         return False if phi == 0 else U
     wlo, whi = whole if isinstance(whole, tuple) else (whole, whole)
-    if (phi - plo + 1) * (whi - wlo + 1) > MAX_CASES:  # decided by bounds, the count perhaps n/a (decide.py):
+    # a whole with no most, or too many combinations: decided by bounds, the count perhaps n/a (decide.py):
+    if whi is None or (phi - plo + 1) * (whi - wlo + 1) > MAX_CASES:
         return False if wlo > 0 and phi / wlo <= 0.10 else U  # clear either way, never triggered
     got = {NA if w == 0 else p / w > 0.10 for p in range(plo, phi + 1) for w in range(wlo, whi + 1)}
     return got.pop() if len(got) == 1 else U
@@ -99,11 +100,13 @@ def _subordinate_counts(cand: Any, kids: list[Any] | None, orphans: tuple[int, i
     stray, may = orphans
     made_total: Any = (n, n + stray) if stray else n
     made: Any = (low, low + unknown + may) if unknown or may else low
-    if viol is None:
-        viol = made
+    beyond = (low, total - sum(1 for v in flags if v is False)) if _is_int(total) and total > n else None
+    if viol is None:  # not stated: counted from the file, or — a stated total beyond the units listed —
+        viol = beyond or made  # perhaps any of those not listed too
     elif _is_int(viol) and low > viol:  # the file's units refute the stated count
-        # … perhaps any of the stated units not in the file too
-        viol = (low, total - sum(1 for v in flags if v is False)) if _is_int(total) and total > n else made
+        viol = beyond or made  # … perhaps any of the stated units not in the file too
+    elif total is None and _is_int(viol) and viol > low + unknown + may:  # stated in breach, not listed:
+        return (n + viol - low - unknown, None), viol  # the file lists fewer: at least these, no most
     if total is None or (_is_int(total) and n > total):
         total = made_total
     return total, viol
