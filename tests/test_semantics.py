@@ -170,6 +170,30 @@ def test_a_count_known_as_a_range_decides_when_every_value_does(backend: str) ->
     _consistent(ev)
 
 
+def test_a_total_with_no_most_is_said_with_its_least() -> None:
+    """1 in breach stated, the one division listed not in breach: the file does not list them all,
+    so the total is at least 2 with no most (engine.evaluate.derive._unlisted) — said in the reason,
+    the computed line, the JSON and a warning, and never counted as the file's 1."""
+    doc = (
+        "units:\n  - {id: so, name: Sở A, kind: department, facts: {subordinate_units_violating: 1}}\n"
+        "  - {id: a, name: Phòng A, kind: division, parent: so, facts: {discipline_violation: false}}\n"
+    )
+    ev = _facts(doc)
+    rr = _over_10pct(ev)
+    assert rr.outcome == "unknown"
+    total = next(r for r in rr.reads() if r.key == "subordinate_units_total")
+    assert total.value is UNKNOWN and total.derived is not None and total.derived.bounds == (2, None)
+    ex = Explainer(ev.campaign, "vi")
+    assert ex.reason(rr).endswith("thiếu dữ liệu: Số đơn vị thuộc, trực thuộc (chưa rõ, ít nhất 2)")
+    so = ev.get("so")
+    assert so is not None
+    assert "tệp chưa liệt kê đủ các đơn vị trực thuộc" in explain_text(ev, so, "vi")
+    rule_json = next(d for d in evaluation_dict(ev)["candidates"][0]["disqualifiers"] if d["id"] == rr.id)
+    assert rule_json["computed_range"] == {"subordinate_units_total": [2, None]}
+    assert [w.message.key for w in ev.warnings] == ["problem.eval_units_unlisted"]
+    _consistent(ev)
+
+
 def test_beyond_max_cases_a_range_stays_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(planning, "MAX_CASES", 1)  # where cases() reads it (engine.evaluate.plan)
     assert _over_10pct(_facts(_TWO_OF_TEN_ONE_UNKNOWN)).outcome == "unknown"

@@ -249,7 +249,7 @@ class Explainer:
             if builtin.requirement is not None and not any(a is UNKNOWN for a in args):
                 return [builtin.requirement(args, self.lang, lambda v: fmt_value(v, None, self.cat, self.lang))]
         if value is UNKNOWN:
-            return [f"{self.t['missing']}: {self._missing(node, trace)}"]
+            return [f"{self.t['missing']}: {self._missing(node, trace, ranges)}"]
         if isinstance(node, Fact):  # a bare boolean fact
             label = self.cat.label(node.key, self.lang)
             need = self.t["yes"] if want else self.t["no"]
@@ -258,13 +258,16 @@ class Explainer:
             ]
         return [self.render(node)]
 
-    def _missing(self, node: Node, trace: Trace) -> str:
-        """The labels of the facts under `node` whose value is unknown (else the expression in words)."""
+    def _missing(self, node: Node, trace: Trace, ranges: Mapping[str, tuple[int, int | None]]) -> str:
+        """The labels of the facts under `node` whose value is unknown, each with the range it is
+        known to lie in where it is a count (`ranges`: "chưa rõ, ít nhất 2") — else the expression."""
         keys = []
         for n in node.walk():
             if isinstance(n, Fact) and trace[n.idx] is UNKNOWN and n.key not in keys:
                 keys.append(n.key)
-        return ", ".join(self.cat.label(k, self.lang) for k in keys) or self.render(node)
+        return ", ".join(
+            self.cat.label(k, self.lang) + (f" ({self.between(ranges[k])})" if k in ranges else "") for k in keys
+        ) or self.render(node)
 
     def _compare(self, node: Compare, trace: Trace, want: bool, ranges: Mapping[str, tuple[int, int | None]]) -> str:
         op = node.op if want else COMPARISONS[node.op].negation
@@ -277,7 +280,7 @@ class Explainer:
         ranged = ranges.get(left.key) if isinstance(left, Fact) and lv is UNKNOWN else None
         around = self._around(left, trace) if lv is UNKNOWN and ranged is None else None
         if (lv is UNKNOWN and ranged is None and around is None) or rv is UNKNOWN:
-            return f"{self.t['missing']}: {self._missing(node, trace)}"
+            return f"{self.t['missing']}: {self._missing(node, trace, ranges)}"
         lt = self.render(left)
         if left.type.kind == "rating":
             scale = self.cat.scales[left.type.scale or ""]
