@@ -36,7 +36,7 @@ from engine.model.source import Document, load_yaml_text
 from engine.model.vocabulary import say
 from engine.pipeline import run
 from engine.render.report import build_context, render_text
-from engine.render.text import csv_text, evaluation_dict, explain_text, markdown, table
+from engine.render.text import csv_text, evaluation_dict, explain_text, markdown, short_reason, table
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -188,6 +188,7 @@ def test_a_total_with_no_most_is_said_with_its_least() -> None:
     so = ev.get("so")
     assert so is not None
     assert "tệp chưa liệt kê đủ các đơn vị trực thuộc" in explain_text(ev, so, "vi")
+    assert "Số đơn vị thuộc, trực thuộc (chưa rõ, ít nhất 2)" in short_reason(so, ex)  # the table's
     rule_json = next(d for d in evaluation_dict(ev)["candidates"][0]["disqualifiers"] if d["id"] == rr.id)
     assert rule_json["computed_range"] == {"subordinate_units_total": [2, None]}
     assert [w.message.key for w in ev.warnings] == ["problem.eval_units_unlisted"]
