@@ -396,9 +396,12 @@ def loaded_libraries(args: list[str], env: dict[str, str], tmp: Path) -> list[st
     listing = tmp / "loaded.txt"
     hooked = {**env, "THIDUA_BENCH_LOADED": str(listing)}
     script = _cli()[-1]  # the console script, or cli.py run by the interpreter
-    subprocess.run(
-        [sys.executable, "-c", LOADED_CODE, script, *args], env=hooked, cwd=ROOT, capture_output=True
-    )  # as `_timed`
+    listing.unlink(missing_ok=True)
+    done = subprocess.run(  # from ROOT, as `_timed` runs it: the cached campaign's key holds the path as shown
+        [sys.executable, "-c", LOADED_CODE, script, *args], env=hooked, cwd=ROOT, capture_output=True, text=True
+    )
+    if not listing.exists():
+        sys.exit(f"bench: thidua {' '.join(args)} listed no modules (exit {done.returncode}):\n{done.stderr[-1500:]}")
     return listing.read_text(encoding="utf-8").split()
 
 

@@ -24,7 +24,6 @@ decides a rule for every count in that range and keeps what holds for all of the
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from engine.common.errors import Problem
@@ -77,20 +76,19 @@ def derive(catalogue: Catalogue, facts: FactsFile) -> tuple[Derivations, list[Pr
         kids = children.get(c.id)
         if not kids:
             continue
-
-        def extra(where: str | None, c: Candidate = c) -> int:  # units placed nowhere that could count
-            return could[where] - (c.id in orphan_ids and _could_count(c, where))
-
+        # per `where`: the units placed nowhere that could count for it (the body itself, if one, not)
+        extra = {where: n - (c.id in orphan_ids and _could_count(c, where)) for where, n in could.items()}
         for key, how in declared.items():
-            made = _widen(_count(key, kids, how.where), extra(how.where))
+            made = _widen(_count(key, kids, how.where), extra[how.where])
             stated = c.facts.get(key)
-            if stated is None and how.where is None:
-                made, short = _unlisted(made, c, kids, declared, how.count, extra)
-                if short is not None:
-                    warnings.append(_short(facts.file_of(c), c, key, *short))
-            elif stated is None:  # a stated total beyond the units listed: those not listed may count too
-                made = _beyond(made, c, kids, totals.get(how.count), shown=True)
-            if stated is not None:
+            if stated is None:
+                if how.where is None:  # a total: unless a count stated of the same units shows the file short
+                    made, short = _unlisted(made, c, kids, declared, how.count, extra)
+                    if short is not None:
+                        warnings.append(_short(facts.file_of(c), c, key, *short))
+                else:  # a stated total beyond the units listed: those not listed may count too
+                    made = _beyond(made, c, kids, totals.get(how.count), shown=True)
+            else:
                 shown = made.bounds[0] if made.bounds is not None else made.value
                 if not (isinstance(stated, int) and isinstance(shown, int) and shown > stated):
                     continue  # the stated count stands
@@ -141,7 +139,7 @@ def _unlisted(
     kids: list[Candidate],
     declared: dict[str, Derivation],
     count: str,
-    extra: Callable[[str | None], int],
+    extra: dict[str | None, int],
 ) -> tuple[Derived, tuple[str, int, int, str] | None]:
     """A body's total counted from the file, unless a count it states of the same units shows the
     file lists fewer than there are: "1 in breach" stated, and no unit the file places under it
@@ -153,11 +151,11 @@ def _unlisted(
         if how.count != count or how.where is None or type(stated) is not int:
             continue
         listed = sum(1 for k in kids if _could_count(k, how.where))
-        if stated <= listed + extra(how.where):
+        if stated <= listed + extra[how.where]:
             continue
         least = len(kids) + stated - listed  # those in breach the file lists, then the others
         shown = replace(made, value=UNKNOWN, bounds=(least, None), short_of=(key, stated))
-        return shown, (key, stated, listed + extra(how.where), how.where)
+        return shown, (key, stated, listed + extra[how.where], how.where)
     return made, None
 
 

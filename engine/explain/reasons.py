@@ -111,6 +111,12 @@ class Explainer:
             if r.derived is not None and r.derived.bounds is not None and r.value is UNKNOWN
         }
 
+    def unknown_fact(self, key: str, ranges: Mapping[str, tuple[int, int | None]]) -> str:
+        """A fact the rule needs, by its label — with the range it is known to lie in, where it is a
+        count known only as one (`ranges`: "Số đơn vị thuộc, trực thuộc (chưa rõ, ít nhất 2)")."""
+        label = self.cat.label(key, self.lang)
+        return f"{label} ({self.between(ranges[key])})" if key in ranges else label
+
     def between(self, bounds: tuple[int, int | None]) -> str:
         w = words(self.lang)
         low = fmt.number(bounds[0], self.lang)
@@ -265,9 +271,7 @@ class Explainer:
         for n in node.walk():
             if isinstance(n, Fact) and trace[n.idx] is UNKNOWN and n.key not in keys:
                 keys.append(n.key)
-        return ", ".join(
-            self.cat.label(k, self.lang) + (f" ({self.between(ranges[k])})" if k in ranges else "") for k in keys
-        ) or self.render(node)
+        return ", ".join(self.unknown_fact(k, ranges) for k in keys) or self.render(node)
 
     def _compare(self, node: Compare, trace: Trace, want: bool, ranges: Mapping[str, tuple[int, int | None]]) -> str:
         op = node.op if want else COMPARISONS[node.op].negation

@@ -479,9 +479,8 @@ def _short_reason(res: CandidateResult, ex: Explainer) -> str:
             parts.append(_rule_reasons(why.held, ex))
         missing: list[str] = []
         for m in why.missing:
-            ranges = ex.ranges(m.result)  # a count known to lie in a range is said with it
-            names = [ex.cat.label(k, lang) + (f" ({ex.between(ranges[k])})" if k in ranges else "") for k in m.facts]
-            for name in names or [ex.rule_name(m.result)]:
+            ranges = ex.ranges(m.result)
+            for name in [ex.unknown_fact(k, ranges) for k in m.facts] or [ex.rule_name(m.result)]:
                 if name not in missing:
                     missing.append(name)
         if missing:
